@@ -1,0 +1,62 @@
+package cluster
+
+import (
+	"fmt"
+	"time"
+)
+
+// Options are the engine's knobs, named after Flowplayer's Cluster plugin
+// where it had one.
+type Options struct {
+	ConnectTimeout time.Duration // per attempt: response headers (or RTMP play start) within this
+	ConnectCount   int           // passes over the host list per resolution
+	FailureExpiry  time.Duration // how long a failed host is skipped
+	LoadBalance    bool          // shuffle the hosts on every pass (policy "random")
+	Insecure       bool          // skip TLS certificate verification
+
+	// Select names the selection policy: ordered, random, weighted, fastest.
+	// Empty means ordered, or random when LoadBalance is set.
+	Select string
+	// RaceDelay is the head start of one attempt before the next one is
+	// started alongside it (Happy Eyeballs). Zero or negative means one
+	// attempt at a time, as the original plugin did.
+	RaceDelay time.Duration
+	// MaxInflight caps the attempts connecting at the same time.
+	MaxInflight int
+}
+
+// Defaults as in Flowplayer's Cluster plugin 3.2, plus the racing defaults.
+const (
+	DefaultConnectTimeout = 2 * time.Second
+	DefaultConnectCount   = 3
+	DefaultFailureExpiry  = 2 * time.Second
+	DefaultRaceDelay      = 250 * time.Millisecond
+	DefaultMaxInflight    = 3
+	MinRaceDelay          = 10 * time.Millisecond
+)
+
+// DefaultOptions returns the defaults.
+func DefaultOptions() Options {
+	return Options{
+		ConnectTimeout: DefaultConnectTimeout,
+		ConnectCount:   DefaultConnectCount,
+		FailureExpiry:  DefaultFailureExpiry,
+		RaceDelay:      DefaultRaceDelay,
+		MaxInflight:    DefaultMaxInflight,
+	}
+}
+
+// Validate reports the first option out of range.
+func (o Options) Validate() error {
+	switch {
+	case o.ConnectTimeout <= 0:
+		return fmt.Errorf("connect timeout must be positive, got %v", o.ConnectTimeout)
+	case o.ConnectCount <= 0:
+		return fmt.Errorf("connect count must be positive, got %d", o.ConnectCount)
+	case o.FailureExpiry < 0:
+		return fmt.Errorf("failure expiry must not be negative, got %v", o.FailureExpiry)
+	case o.MaxInflight < 0:
+		return fmt.Errorf("max inflight must be positive, got %d", o.MaxInflight)
+	}
+	return nil
+}
