@@ -1,0 +1,148 @@
+// Package config turns the command line, the environment and an optional
+// YAML or JSON config file into one validated Config.
+//
+// Precedence is flags > file > defaults, per setting: a flag counts only when
+// it was given, so a file value survives unless the user overrides it. The
+// file may be a Flowplayer Cluster plugin block pasted as is (converted to
+// JSON or YAML), so the plugin's key names and units (milliseconds) are kept.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"clusterplay/cluster"
+)
+
+// Config is everything the program needs to start.
+type Config struct {
+	Clip             string // positional CLIP; "" = none given, the caller decides
+	Hosts            []cluster.HostSpec
+	Cluster          cluster.Options
+	ClusterName      string   // --cluster NAME
+	ConfigFile       string   // file actually loaded ("" = none)
+	StateDir         string   // "" only when neither XDG_STATE_HOME nor HOME is set
+	NetConnectionURL string   // Flowplayer's netConnectionUrl; the only host when hosts is empty
+	Notices          []string // one-line notices for stderr
+	PrintURL         bool
+	JSON             bool
+	NoTUI            bool
+	Demo             string // "" | "failover" | "balance"
+	Player           PlayerConfig
+	StallTimeout     time.Duration
+}
+
+// PlayerConfig is what the mpv backend is started with.
+type PlayerConfig struct {
+	NoVideo    bool
+	VO, AO     string
+	Volume     *float64 // nil = leave mpv's own default
+	Start      time.Duration
+	Fullscreen bool
+	MpvConfig  bool        // load the user's mpv.conf; default true
+	Extra      [][2]string // raw mpv options NAME=VALUE, in order
+}
+
+// DefaultStallTimeout is how long playback may stall before the engine
+// fails over to the next host.
+const DefaultStallTimeout = 5 * time.Second
+
+// UsageError is a mistake in the command line or the config file. Its
+// message is one line meant to follow "clusterplay: "; the program exits 2.
+type UsageError struct {
+	Msg string
+}
+
+func (e *UsageError) Error() string { return e.Msg }
+
+func usagef(format string, args ...any) *UsageError {
+	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+var (
+	// ErrHelp is returned for --help or -h: print Usage() to stdout, exit 0.
+	ErrHelp = errors.New("help requested")
+	// ErrVersion is returned for --version: print the version, exit 0.
+	ErrVersion = errors.New("version requested")
+)
+
+// Load parses args (without the program name), reads the config file and
+// returns the merged, validated configuration. env is os.Getenv in
+// production; tests inject HOME, XDG_CONFIG_HOME and XDG_STATE_HOME (nil
+// is an empty environment: no default config file, no default StateDir).
+// Every user mistake is a *UsageError; ErrHelp and ErrVersion are requests.
+func Load(args []string, env func(string) string) (*Config, error) {
+	if env == nil {
+		env = func(string) string { return "" }
+	}
+	fs, fv := newFlagSet()
+	if err := fs.Parse(args); err != nil {
+		return nil, flagError(err)
+	}
+	// Help wins over everything else on the line, as users expect.
+	if fv.help {
+		return nil, ErrHelp
+	}
+	if fv.version {
+		return nil, ErrVersion
+	}
+
+	cfg := &Config{
+		ClusterName: fv.clusterName,
+		PrintURL:    fv.printURL,
+		JSON:        fv.json,
+		NoTUI:       fv.noTUI,
+		Demo:        fv.demo,
+	}
+	if err := positional(cfg, fs.Args()); err != nil {
+		return nil, err
+	}
+	flags, err := fv.layer(fs)
+	if err != nil {
+		return nil, err
+	}
+
+	// The config file: --config FILE must exist; the default one is optional.
+	// --config "" skips the default file.
+	path, explicit := fv.configFile, fs.Changed("config")
+	if !explicit {
+		path = defaultConfigPath(env)
+	}
+	var fc *fileConfig
+	if path != "" {
+		if fc, err = loadFile(path, explicit, env); err != nil {
+			return nil, err
+		}
+	}
+	if fc != nil {
+		cfg.ConfigFile = path
+	}
+	file, err := chooseCluster(fc, fv.clusterName, path)
+	if err != nil {
+		return nil, err
+	}
+
+	merged := *file
+	merged.overlay(flags)
+	if err := finish(cfg, &merged, fc, env); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// positional takes the optional CLIP argument.
+func positional(cfg *Config, args []string) error {
+	switch {
+	case len(args) > 1:
+		return usagef("expected at most one CLIP, got %d arguments: %q", len(args), args)
+	case len(args) == 1:
+		cfg.Clip = args[0]
+	}
+	// --demo has an optional value, so "--demo balance" parses as the
+	// default demo plus a clip named "balance": say how to write it.
+	if cfg.Demo != "" && (cfg.Clip == "failover" || cfg.Clip == "balance") {
+		return usagef("--demo takes its value after '=': use --demo=%s", cfg.Clip)
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseDuration(t *testing.T) {
+	tests := []struct {
+		in       string
+		allowOff bool
+		want     time.Duration
+		err      string
+	}{
+		{"1500ms", false, 1500 * time.Millisecond, ""},
+		{"2s", false, 2 * time.Second, ""},
+		{"1m30s", false, 90 * time.Second, ""},
+		{"2000", false, 2 * time.Second, ""},
+		{" 250 ", false, 250 * time.Millisecond, ""},
+		{"1.5", false, 1500 * time.Microsecond, ""},
+		{"0", false, 0, ""},
+		{"-5", false, -5 * time.Millisecond, ""},
+		{"-1s", false, -time.Second, ""},
+		{"off", true, 0, ""},
+		{"OFF", true, 0, ""},
+		{"off", false, 0, `got "off"`},
+		{"2x", false, 0, `got "2x"`},
+		{"", false, 0, `got ""`},
+		{"1e3", false, 0, `got "1e3"`},
+		{"0x10", false, 0, `got "0x10"`},
+		{"Inf", false, 0, `got "Inf"`},
+		{"99999999999999999999", false, 0, "out of range"},
+	}
+	for _, tt := range tests {
+		got, err := parseDuration(tt.in, tt.allowOff)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("parseDuration(%q) error = %v, want containing %q", tt.in, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("parseDuration(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+// TestDurationFlags runs every duration flag through every form, so the
+// one-rule promise (bare number = ms) holds for all of them.
+func TestDurationFlags(t *testing.T) {
+	get := map[string]func(*Config) time.Duration{
+		"connect-timeout": func(c *Config) time.Duration { return c.Cluster.ConnectTimeout },
+		"failure-expiry":  func(c *Config) time.Duration { return c.Cluster.FailureExpiry },
+		"race-delay":      func(c *Config) time.Duration { return c.Cluster.RaceDelay },
+		"stall-timeout":   func(c *Config) time.Duration { return c.StallTimeout },
+		"start":           func(c *Config) time.Duration { return c.Player.Start },
+	}
+	forms := []struct {
+		arg  string
+		want time.Duration
+	}{
+		{"1500ms", 1500 * time.Millisecond},
+		{"2s", 2 * time.Second},
+		{"2000", 2 * time.Second},
+	}
+	for flag, f := range get {
+		for _, form := range forms {
+			args := []string{"--host", h1, "--" + flag + "=" + form.arg}
+			if flag == "race-delay" { // keep it below the clamp
+				args = append(args, "--connect-timeout=10s")
+			}
+			cfg := mustLoad(t, args, nil)
+			if got := f(cfg); got != form.want {
+				t.Errorf("--%s=%s: got %v, want %v", flag, form.arg, got, form.want)
+			}
+		}
+		_, err := Load([]string{"--host", h1, "--" + flag, "2x"}, testEnv(t))
+		wantUsage(t, err, "--"+flag, `"2x"`)
+		_, err = Load([]string{"--host", h1, "--" + flag + "=-1s"}, testEnv(t))
+		wantUsage(t, err, "--"+flag, "must", "-1s")
+	}
+}
+
+func TestZeroDurations(t *testing.T) {
+	tests := []struct {
+		flag string
+		ok   bool
+	}{
+		{"connect-timeout", false},
+		{"stall-timeout", false},
+		{"failure-expiry", true}, // 0 = failures not remembered
+		{"race-delay", true},     // 0 = one at a time
+		{"start", true},
+	}
+	for _, tt := range tests {
+		_, err := Load([]string{"--host", h1, "--" + tt.flag, "0"}, testEnv(t))
+		if tt.ok && err != nil {
+			t.Errorf("--%s 0: %v", tt.flag, err)
+		}
+		if !tt.ok {
+			wantUsage(t, err, "--"+tt.flag, "must be positive")
+		}
+	}
+}

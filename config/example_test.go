@@ -1,0 +1,53 @@
+package config
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"clusterplay/cluster"
+)
+
+// TestExample loads the README's example as is, and with each of its
+// named clusters.
+func TestExample(t *testing.T) {
+	path := writeFile(t, "config.yaml", Example())
+	cfg := mustLoad(t, []string{"--config", path}, nil)
+	wantHosts := []cluster.HostSpec{
+		{URL: "https://edge1.example.com/media/"},
+		{URL: "https://edge2.example.com/media/", Priority: 1, Weight: 2},
+		{URL: "rtmp://rtmp.example.com/vod"},
+	}
+	if !reflect.DeepEqual(cfg.Hosts, wantHosts) {
+		t.Errorf("hosts %+v", cfg.Hosts)
+	}
+	want := cluster.DefaultOptions()
+	want.Select = "ordered"
+	if cfg.Cluster != want || len(cfg.Notices) != 0 {
+		t.Errorf("options %+v, notices %q", cfg.Cluster, cfg.Notices)
+	}
+	if !reflect.DeepEqual(cfg.Player.Extra, [][2]string{{"hwdec", "auto"}, {"cache", "yes"}}) {
+		t.Errorf("mpv %q", cfg.Player.Extra)
+	}
+	us := mustLoad(t, []string{"--config", path, "--cluster", "us"}, nil)
+	if us.Cluster.Select != "fastest" || us.Cluster.ConnectTimeout != 3*time.Second || len(us.Hosts) != 2 {
+		t.Errorf("us: %+v %+v", us.Cluster, us.Hosts)
+	}
+	if eu := mustLoad(t, []string{"--config", path, "--cluster", "eu"}, nil); len(eu.Hosts) != 2 {
+		t.Errorf("eu: %+v", eu.Hosts)
+	}
+}
+
+// TestExampleCoversEveryKey keeps the example in step with the key table.
+func TestExampleCoversEveryKey(t *testing.T) {
+	ex := Example()
+	for key := range clusterKeys {
+		if !strings.Contains(ex, key+":") {
+			t.Errorf("Example() does not mention %s", key)
+		}
+	}
+	if !strings.Contains(ex, "clusters:") {
+		t.Error("Example() does not show named clusters")
+	}
+}

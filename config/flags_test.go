@@ -1,0 +1,221 @@
+package config
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"clusterplay/cluster"
+)
+
+func TestDefaults(t *testing.T) {
+	env := testEnv(t, "XDG_STATE_HOME", "/state")
+	cfg := mustLoad(t, []string{"--host", h1, "clip.mp4"}, env)
+	want := cluster.DefaultOptions()
+	want.Select = "ordered"
+	if cfg.Cluster != want {
+		t.Errorf("Cluster = %+v, want %+v", cfg.Cluster, want)
+	}
+	if cfg.Clip != "clip.mp4" || cfg.StallTimeout != 5*time.Second || cfg.StateDir != "/state/clusterplay" {
+		t.Errorf("got clip %q stall %v state %q", cfg.Clip, cfg.StallTimeout, cfg.StateDir)
+	}
+	if !cfg.Player.MpvConfig || cfg.Player.Volume != nil || cfg.ConfigFile != "" || len(cfg.Notices) != 0 {
+		t.Errorf("Player = %+v, ConfigFile %q, Notices %q", cfg.Player, cfg.ConfigFile, cfg.Notices)
+	}
+}
+
+func TestStateDirDefault(t *testing.T) {
+	env := testEnv(t)
+	cfg := mustLoad(t, []string{"--host", h1}, env)
+	if want := env("HOME") + "/.local/state/clusterplay"; cfg.StateDir != want {
+		t.Errorf("StateDir = %q, want %q", cfg.StateDir, want)
+	}
+	// A relative XDG_STATE_HOME is invalid per the spec and ignored.
+	env = testEnv(t, "XDG_STATE_HOME", "rel")
+	cfg = mustLoad(t, []string{"--host", h1}, env)
+	if want := env("HOME") + "/.local/state/clusterplay"; cfg.StateDir != want {
+		t.Errorf("StateDir = %q, want %q", cfg.StateDir, want)
+	}
+}
+
+// TestEveryFlag sets each flag and checks the field it lands in.
+func TestEveryFlag(t *testing.T) {
+	vol := func(v float64) *float64 { return &v }
+	tests := []struct {
+		args  []string
+		check func(*Config) bool
+	}{
+		{[]string{"--host", h1, "--host", h2}, func(c *Config) bool { return reflect.DeepEqual(hostURLs(c), []string{h1, h2}) }},
+		{[]string{"--connect-timeout", "3s"}, func(c *Config) bool { return c.Cluster.ConnectTimeout == 3*time.Second }},
+		{[]string{"--connect-count", "5"}, func(c *Config) bool { return c.Cluster.ConnectCount == 5 }},
+		{[]string{"--failure-expiry", "10s"}, func(c *Config) bool { return c.Cluster.FailureExpiry == 10*time.Second }},
+		{[]string{"--load-balance"}, func(c *Config) bool { return c.Cluster.LoadBalance && c.Cluster.Select == "random" }},
+		{[]string{"--state-dir", "/tmp/st"}, func(c *Config) bool { return c.StateDir == "/tmp/st" }},
+		{[]string{"--insecure"}, func(c *Config) bool { return c.Cluster.Insecure }},
+		{[]string{"--print-url"}, func(c *Config) bool { return c.PrintURL }},
+		{[]string{"--json"}, func(c *Config) bool { return c.JSON }},
+		{[]string{"--no-tui"}, func(c *Config) bool { return c.NoTUI }},
+		{[]string{"--demo"}, func(c *Config) bool { return c.Demo == "failover" }},
+		{[]string{"--demo=balance"}, func(c *Config) bool { return c.Demo == "balance" }},
+		{[]string{"--demo=failover"}, func(c *Config) bool { return c.Demo == "failover" }},
+		{[]string{"--select", "weighted"}, func(c *Config) bool { return c.Cluster.Select == "weighted" }},
+		{[]string{"--select=FASTEST"}, func(c *Config) bool { return c.Cluster.Select == "fastest" }},
+		{[]string{"--select", "ordered", "--load-balance"}, func(c *Config) bool { return c.Cluster.Select == "ordered" && len(c.Notices) == 1 }},
+		{[]string{"--race-delay", "100ms"}, func(c *Config) bool { return c.Cluster.RaceDelay == 100*time.Millisecond }},
+		{[]string{"--race-delay", "off"}, func(c *Config) bool { return c.Cluster.RaceDelay == 0 }},
+		{[]string{"--race-delay", "0"}, func(c *Config) bool { return c.Cluster.RaceDelay == 0 }},
+		{[]string{"--max-inflight", "1"}, func(c *Config) bool { return c.Cluster.MaxInflight == 1 }},
+		{[]string{"--stall-timeout", "8s"}, func(c *Config) bool { return c.StallTimeout == 8*time.Second }},
+		{[]string{"--no-video"}, func(c *Config) bool { return c.Player.NoVideo }},
+		{[]string{"--vo", "tct"}, func(c *Config) bool { return c.Player.VO == "tct" }},
+		{[]string{"--ao=null"}, func(c *Config) bool { return c.Player.AO == "null" }},
+		{[]string{"--volume", "55.5"}, func(c *Config) bool { return reflect.DeepEqual(c.Player.Volume, vol(55.5)) }},
+		{[]string{"--volume", "0"}, func(c *Config) bool { return reflect.DeepEqual(c.Player.Volume, vol(0)) }},
+		{[]string{"--volume", "200", "--mpv", "volume-max=200"}, func(c *Config) bool { return *c.Player.Volume == 200 }},
+		{[]string{"--start", "1m30s"}, func(c *Config) bool { return c.Player.Start == 90*time.Second }},
+		{[]string{"--fullscreen"}, func(c *Config) bool { return c.Player.Fullscreen }},
+		{[]string{"--no-mpv-config"}, func(c *Config) bool { return !c.Player.MpvConfig }},
+		{[]string{"--mpv", "hwdec=auto", "--mpv=--cache=yes", "--mpv", "title=a=b"}, func(c *Config) bool {
+			return reflect.DeepEqual(c.Player.Extra, [][2]string{{"hwdec", "auto"}, {"cache", "yes"}, {"title", "a=b"}})
+		}},
+		{[]string{"--mpv", "sid="}, func(c *Config) bool { return reflect.DeepEqual(c.Player.Extra, [][2]string{{"sid", ""}}) }},
+		{[]string{"--cluster", "eu", "--config", "@named"}, func(c *Config) bool { return c.ClusterName == "eu" && hostURLs(c)[0] == h2 }},
+		{[]string{"--config", "@named"}, func(c *Config) bool { return strings.HasSuffix(c.ConfigFile, "named.yaml") }},
+		{[]string{"--", "--odd-clip-name"}, func(c *Config) bool { return c.Clip == "--odd-clip-name" }},
+	}
+	named := writeFile(t, "named.yaml", "hosts: ["+h1+"]\nclusters:\n  eu:\n    hosts: ["+h2+"]\n")
+	for _, tt := range tests {
+		args := append([]string(nil), tt.args...)
+		for i, a := range args {
+			if a == "@named" {
+				args[i] = named
+			}
+		}
+		if !strings.Contains(strings.Join(args, " "), "--host") && !strings.Contains(strings.Join(args, " "), "--config") {
+			args = append([]string{"--host", h3}, args...)
+		}
+		cfg, err := Load(args, testEnv(t))
+		if err != nil {
+			t.Errorf("Load(%q): %v", tt.args, err)
+			continue
+		}
+		if !tt.check(cfg) {
+			t.Errorf("Load(%q): unexpected %+v", tt.args, cfg)
+		}
+	}
+}
+
+func TestHelpVersion(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"--host", "bad", "-h"}, {"--version", "--help"}} {
+		if _, err := Load(args, testEnv(t)); !errors.Is(err, ErrHelp) {
+			t.Errorf("Load(%q) = %v, want ErrHelp", args, err)
+		}
+	}
+	if _, err := Load([]string{"--version"}, testEnv(t)); !errors.Is(err, ErrVersion) {
+		t.Errorf("--version: %v, want ErrVersion", err)
+	}
+}
+
+// TestUsage checks that the help text lists every flag, with the defaults.
+func TestUsage(t *testing.T) {
+	u := Usage()
+	fs, _ := newFlagSet()
+	n := 0
+	for _, g := range flagGroups {
+		n += len(g.names)
+	}
+	count := 0
+	fs.VisitAll(func(f *pflagFlag) {
+		count++
+		if !strings.Contains(u, "--"+f.Name) {
+			t.Errorf("Usage lacks --%s", f.Name)
+		}
+	})
+	if count != n {
+		t.Errorf("flagGroups lists %d flags, the flag set has %d", n, count)
+	}
+	for _, want := range []string{"(default 2s)", "(default 3)", "(default 250ms)", "(default 5s)", "[CLIP]", "milliseconds", "--demo[=failover]", "--select policy", "--host URL"} {
+		if !strings.Contains(u, want) {
+			t.Errorf("Usage lacks %q:\n%s", want, u)
+		}
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	tests := []struct {
+		args  []string
+		parts []string
+	}{
+		{[]string{"--bogus"}, []string{"unknown flag: --bogus"}},
+		{[]string{"-x"}, []string{"unknown shorthand flag", "x"}},
+		{[]string{"--host"}, []string{"flag needs an argument", "--host"}},
+		{[]string{"--host", "ftp://x.example.com/"}, []string{"--host", `"ftp://x.example.com/"`, "unsupported scheme"}},
+		{[]string{"--host", "example.com/video"}, []string{"--host", `"example.com/video"`, "no scheme"}},
+		{[]string{"--host", "http://[::1"}, []string{"--host", `"http://[::1"`}},
+		{[]string{"--connect-timeout", "0"}, []string{"--connect-timeout", "positive"}},
+		{[]string{"--connect-count", "0"}, []string{"--connect-count", "at least 1", "0"}},
+		{[]string{"--connect-count", "-2"}, []string{"--connect-count", "-2"}},
+		{[]string{"--connect-count", "three"}, []string{"--connect-count", "whole number", `"three"`}},
+		{[]string{"--failure-expiry", "-1"}, []string{"--failure-expiry", "negative", "-1ms"}},
+		{[]string{"--max-inflight", "0"}, []string{"--max-inflight", "at least 1"}},
+		{[]string{"--select", "fastes"}, []string{"--select", `"fastes"`, "ordered, random, weighted, fastest"}},
+		{[]string{"--race-delay", "soon"}, []string{"--race-delay", `"soon"`, "off"}},
+		{[]string{"--race-delay", "-5ms"}, []string{"--race-delay", "negative"}},
+		{[]string{"--demo=chaos"}, []string{"--demo", `"chaos"`, "failover, balance"}},
+		{[]string{"--demo", "balance"}, []string{"--demo=balance"}},
+		{[]string{"--volume", "loud"}, []string{"--volume", `"loud"`}},
+		{[]string{"--volume", "-1"}, []string{"--volume", "-1"}},
+		{[]string{"--volume", "150"}, []string{"--volume", "150", "volume-max"}},
+		{[]string{"--volume", "150", "--mpv", "volume-max=140"}, []string{"--volume", "150", "volume-max 140"}},
+		{[]string{"--mpv", "hwdec"}, []string{"--mpv", "NAME=VALUE", `"hwdec"`}},
+		{[]string{"--mpv", "=x"}, []string{"--mpv", "NAME=VALUE"}},
+		{[]string{"--insecure=maybe"}, []string{"--insecure", `"maybe"`, "true or false"}},
+		{[]string{"a.mp4", "b.mp4"}, []string{"at most one CLIP", "a.mp4", "b.mp4"}},
+		{[]string{"--config", "/nonexistent/c.yaml"}, []string{"/nonexistent/c.yaml", "no such file"}},
+		{[]string{"--cluster", "eu"}, []string{"--cluster eu", "no config file"}},
+	}
+	for _, tt := range tests {
+		args := tt.args
+		if tt.args[0] != "--host" {
+			args = append([]string{"--host", h1}, args...)
+		}
+		_, err := Load(args, testEnv(t))
+		wantUsage(t, err, tt.parts...)
+	}
+}
+
+func TestNoHosts(t *testing.T) {
+	_, err := Load(nil, testEnv(t))
+	wantUsage(t, err, "no hosts", "--host")
+	// A demo brings its own hosts, and no clip is fine: the caller decides.
+	cfg := mustLoad(t, []string{"--demo"}, nil)
+	if cfg.Demo != "failover" || cfg.Clip != "" || len(cfg.Hosts) != 0 {
+		t.Errorf("--demo: %+v", cfg)
+	}
+}
+
+func TestRaceDelayClamp(t *testing.T) {
+	tests := []struct {
+		args   []string
+		want   time.Duration
+		notice string
+	}{
+		{[]string{"--race-delay", "5ms"}, 10 * time.Millisecond, "raised"},
+		{[]string{"--race-delay", "3s"}, 2 * time.Second, "lowered"},
+		{[]string{"--connect-timeout", "100ms"}, 100 * time.Millisecond, ""}, // the default 250ms follows quietly
+		{[]string{"--race-delay", "10ms"}, 10 * time.Millisecond, ""},
+		{[]string{"--race-delay", "off", "--connect-timeout", "5ms"}, 0, ""},
+	}
+	for _, tt := range tests {
+		cfg := mustLoad(t, append([]string{"--host", h1}, tt.args...), nil)
+		if cfg.Cluster.RaceDelay != tt.want {
+			t.Errorf("%q: RaceDelay = %v, want %v", tt.args, cfg.Cluster.RaceDelay, tt.want)
+		}
+		got := strings.Join(cfg.Notices, "|")
+		if (tt.notice == "") != (got == "") || !strings.Contains(got, tt.notice) {
+			t.Errorf("%q: notices %q, want one with %q", tt.args, got, tt.notice)
+		}
+	}
+}

@@ -1,0 +1,186 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"clusterplay/cluster"
+)
+
+// Range checks shared by the flags (run in pflag's Set) and the config
+// file (run as each key is read), so both report the same rule.
+
+func positive(d time.Duration) error {
+	if d <= 0 {
+		return fmt.Errorf("must be positive, got %v", d)
+	}
+	return nil
+}
+
+func nonNegative(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("must not be negative, got %v", d)
+	}
+	return nil
+}
+
+func atLeastOne(n int) error {
+	if n < 1 {
+		return fmt.Errorf("must be at least 1, got %d", n)
+	}
+	return nil
+}
+
+func nonNegativeInt(n int) error {
+	if n < 0 {
+		return fmt.Errorf("must not be negative, got %d", n)
+	}
+	return nil
+}
+
+// maxVolume is mpv's own ceiling for volume-max; the default ceiling (130)
+// is checked after merging, when --mpv volume-max is known.
+const (
+	maxVolume        = 1000
+	defaultVolumeMax = 130
+)
+
+func volumeRange(v float64) error {
+	if math.IsNaN(v) || v < 0 || v > maxVolume {
+		return fmt.Errorf("must be between 0 and 130 (or mpv's volume-max), got %v", v)
+	}
+	return nil
+}
+
+var selectPolicies = []string{"ordered", "random", "weighted", "fastest"}
+
+// oneOf returns s in lower case if it is one of allowed.
+func oneOf(s string, allowed []string) (string, error) {
+	w := strings.ToLower(strings.TrimSpace(s))
+	for _, a := range allowed {
+		if w == a {
+			return w, nil
+		}
+	}
+	return "", fmt.Errorf("want one of %s, got %q", strings.Join(allowed, ", "), s)
+}
+
+// finish applies the defaults to the merged settings m, then checks what
+// involves more than one setting, and fills cfg.
+func finish(cfg *Config, m *settings, fc *fileConfig, env func(string) string) error {
+	o := cluster.DefaultOptions()
+	o.ConnectTimeout = m.connectTimeout.or(o.ConnectTimeout)
+	o.ConnectCount = m.connectCount.or(o.ConnectCount)
+	o.FailureExpiry = m.failureExpiry.or(o.FailureExpiry)
+	o.LoadBalance = m.loadBalance.or(false)
+	o.Insecure = m.insecure.or(false)
+	o.MaxInflight = m.maxInflight.or(o.MaxInflight)
+
+	// loadBalance is the plugin's switch for random order; an explicit
+	// select wins, and the user hears that loadBalance did nothing.
+	o.Select = m.selectPolicy.or("")
+	switch {
+	case o.Select == "" && o.LoadBalance:
+		o.Select = "random"
+	case o.Select == "":
+		o.Select = "ordered"
+	case o.LoadBalance && o.Select != "random":
+		m.notices = append(m.notices, fmt.Sprintf("config: loadBalance (%s) ignored: select is %s (%s)",
+			m.loadBalance.src, o.Select, m.selectPolicy.src))
+	}
+
+	// A race delay below MinRaceDelay would start every attempt at once,
+	// one above the connect timeout would never race: clamp, and say so.
+	o.RaceDelay = m.raceDelay.or(o.RaceDelay)
+	switch {
+	case o.RaceDelay == 0:
+	case o.RaceDelay < cluster.MinRaceDelay:
+		m.notices = append(m.notices, fmt.Sprintf("config: race delay %v (%s) raised to the %v minimum",
+			o.RaceDelay, m.raceDelay.src, cluster.MinRaceDelay))
+		o.RaceDelay = cluster.MinRaceDelay
+	case o.RaceDelay > o.ConnectTimeout:
+		// Only a delay the user chose is worth a notice; the default
+		// simply follows a short connect timeout down.
+		if m.raceDelay.set {
+			m.notices = append(m.notices, fmt.Sprintf("config: race delay %v (%s) lowered to the connect timeout %v",
+				o.RaceDelay, m.raceDelay.src, o.ConnectTimeout))
+		}
+		o.RaceDelay = o.ConnectTimeout
+	}
+	if err := o.Validate(); err != nil { // the per-key checks should make this unreachable
+		return usagef("%v", err)
+	}
+	cfg.Cluster = o
+	cfg.StallTimeout = m.stallTimeout.or(DefaultStallTimeout)
+
+	if err := finishHosts(cfg, m, fc); err != nil {
+		return err
+	}
+	cfg.StateDir = m.stateDir.or("")
+	if cfg.StateDir == "" {
+		if base := xdgDir(env, "XDG_STATE_HOME", ".local/state"); base != "" {
+			cfg.StateDir = filepath.Join(base, "clusterplay")
+		}
+	}
+	if err := finishPlayer(cfg, m); err != nil {
+		return err
+	}
+	cfg.Notices = m.notices
+	return nil
+}
+
+// finishHosts falls back to Flowplayer's netConnectionUrl, then insists on
+// at least one host unless a demo brings its own.
+func finishHosts(cfg *Config, m *settings, fc *fileConfig) error {
+	cfg.Hosts = m.hosts.or(nil)
+	cfg.NetConnectionURL = m.netConnectionURL.or("")
+	if len(cfg.Hosts) == 0 && cfg.NetConnectionURL != "" {
+		if _, err := cluster.ParseHostURL(cfg.NetConnectionURL); err != nil {
+			return usagef("%s: %v", m.netConnectionURL.src, err)
+		}
+		cfg.Hosts = []cluster.HostSpec{{URL: cfg.NetConnectionURL}}
+	}
+	if len(cfg.Hosts) > 0 || cfg.Demo != "" {
+		return nil
+	}
+	msg := "no hosts: give --host URL (repeatable) or hosts in the config file"
+	if fc != nil && len(fc.names) > 0 && cfg.ClusterName == "" {
+		msg += fmt.Sprintf(", or pick a cluster with --cluster NAME (%s defines %s)",
+			fc.path, strings.Join(fc.names, ", "))
+	}
+	return usagef("%s", msg)
+}
+
+func finishPlayer(cfg *Config, m *settings) error {
+	p := PlayerConfig{
+		NoVideo:    m.noVideo.or(false),
+		VO:         m.vo.or(""),
+		AO:         m.ao.or(""),
+		Start:      m.start.or(0),
+		Fullscreen: m.fullscreen.or(false),
+		MpvConfig:  m.mpvConfig.or(true),
+		Extra:      m.mpv.or(nil),
+	}
+	if m.volume.set {
+		v := m.volume.v
+		// mpv clamps the volume to volume-max silently; say it instead.
+		limit, limitSrc := float64(defaultVolumeMax), fmt.Sprintf("mpv's default volume-max %d", defaultVolumeMax)
+		for _, kv := range p.Extra {
+			if kv[0] == "volume-max" {
+				if f, err := strconv.ParseFloat(kv[1], 64); err == nil {
+					limit, limitSrc = f, "volume-max "+kv[1]
+				}
+			}
+		}
+		if v > limit {
+			return usagef("%s: %v is above %s (raise it with --mpv volume-max=%v)", m.volume.src, v, limitSrc, v)
+		}
+		p.Volume = &v
+	}
+	cfg.Player = p
+	return nil
+}
