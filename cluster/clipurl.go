@@ -40,3 +40,8 @@ func ClipURL(base *url.URL, clip string) (string, error) {
 	}
 	return joined.String(), nil
 }
+
+// clipURLFor returns the clip's URL on a host of any supported scheme.
+func clipURLFor(h *Host, clip string) (string, error) {
+	return ClipURL(h.base, clip)
+}

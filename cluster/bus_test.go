@@ -1,0 +1,76 @@
+package cluster
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestBusDeliversInOrderToEverySubscriber(t *testing.T) {
+	bus := NewBus()
+	const subscribers, events = 3, 500
+	var wg sync.WaitGroup
+	got := make([][]int, subscribers)
+	for i := range subscribers {
+		ch := bus.Subscribe()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for e := range ch {
+				got[i] = append(got[i], e.Index)
+			}
+		}()
+	}
+	for i := range events {
+		bus.Publish(Event{Kind: EventConnect, Index: i})
+	}
+	bus.Close()
+	wg.Wait()
+	for s, seq := range got {
+		if len(seq) != events {
+			t.Fatalf("subscriber %d got %d events, want %d", s, len(seq), events)
+		}
+		for i, idx := range seq {
+			if idx != i {
+				t.Fatalf("subscriber %d: event %d has index %d: out of order", s, i, idx)
+			}
+		}
+	}
+}
+
+func TestBusStampsTimeAndIgnoresPublishAfterClose(t *testing.T) {
+	bus := NewBus()
+	ch := bus.Subscribe()
+	bus.Publish(Event{Kind: EventConnect})
+	bus.Close()
+	bus.Publish(Event{Kind: EventFailed}) // must not panic
+	bus.Close()                           // idempotent
+	var n int
+	for e := range ch {
+		n++
+		if e.Time.IsZero() {
+			t.Error("event has no time stamp")
+		}
+	}
+	if n != 1 {
+		t.Errorf("got %d events, want 1", n)
+	}
+	if _, ok := <-bus.Subscribe(); ok {
+		t.Error("subscribing to a closed bus should give a closed channel")
+	}
+}
+
+func TestBusSlowSubscriberDoesNotBlockPublisher(t *testing.T) {
+	bus := NewBus()
+	slow := bus.Subscribe() // not read until the end
+	for i := range 10000 {
+		bus.Publish(Event{Index: i})
+	}
+	go bus.Close()
+	n := 0
+	for range slow {
+		n++
+	}
+	if n != 10000 {
+		t.Errorf("slow subscriber got %d events, want 10000", n)
+	}
+}

@@ -1,0 +1,83 @@
+package cluster
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestClipURL(t *testing.T) {
+	tests := []struct {
+		base, clip, want string
+	}{
+		{"http://h/video", "clip.mp4", "http://h/video/clip.mp4"},
+		{"http://h/video/", "clip.mp4", "http://h/video/clip.mp4"},
+		{"http://h/video//", "/clip.mp4", "http://h/video/clip.mp4"},
+		{"http://h", "clip.mp4", "http://h/clip.mp4"},
+		{"http://h/", "/a/b/clip.mp4", "http://h/a/b/clip.mp4"},
+		// Every directory of the clip path is kept (Flowplayer kept the last segment only).
+		{"http://h/vod", "2024/june/clip.mp4", "http://h/vod/2024/june/clip.mp4"},
+		// The clip's query string is kept.
+		{"http://h/vod", "a/clip.mp4?start=10&token=x", "http://h/vod/a/clip.mp4?start=10&token=x"},
+		// A base query (an access token) is kept and the clip's appended.
+		{"http://h/vod?key=k", "clip.mp4?start=10", "http://h/vod/clip.mp4?key=k&start=10"},
+		{"http://h/vod?key=k", "clip.mp4", "http://h/vod/clip.mp4?key=k"},
+		// An absolute clip URL contributes its path and query only.
+		{"https://edge2.example/cdn", "http://origin.example/media/clip.mp4?x=1", "https://edge2.example/cdn/media/clip.mp4?x=1"},
+		// Escapes survive, spaces are escaped.
+		{"http://h/v", "my%20clip.mp4", "http://h/v/my%20clip.mp4"},
+		{"http://h/v", "my clip.mp4", "http://h/v/my%20clip.mp4"},
+		{"http://127.0.0.1:8080/v", "clip.mp4", "http://127.0.0.1:8080/v/clip.mp4"},
+		{"http://h/v#frag", "clip.mp4", "http://h/v/clip.mp4"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.base+"+"+tt.clip, func(t *testing.T) {
+			base, err := ParseHostURL(tt.base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ClipURL(base, tt.clip)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("ClipURL(%q, %q) = %q, want %q", tt.base, tt.clip, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestClipURLRejects(t *testing.T) {
+	base, _ := ParseHostURL("http://h/v")
+	for _, clip := range []string{"", "/", "http://h/", "%zz"} {
+		if got, err := ClipURL(base, clip); err == nil {
+			t.Errorf("ClipURL(%q) = %q, want an error", clip, got)
+		}
+	}
+}
+
+func TestParseHostURL(t *testing.T) {
+	tests := []struct {
+		raw     string
+		wantErr string
+	}{
+		{"http://h/v", ""},
+		{"HTTPS://h/v", ""},
+		{"rtmp://h/app", ""},
+		{"rtmps://h/app", ""},
+		{"", "empty"},
+		{"h/v", "no scheme"},
+		{"ftp://h/v", `unsupported scheme "ftp"`},
+		{"http:///v", "no host name"},
+		{"http://[::1", "unparsable"},
+		{"http://user:pw@h/v", "credentials"},
+	}
+	for _, tt := range tests {
+		_, err := ParseHostURL(tt.raw)
+		switch {
+		case tt.wantErr == "" && err != nil:
+			t.Errorf("ParseHostURL(%q): %v", tt.raw, err)
+		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+			t.Errorf("ParseHostURL(%q) = %v, want error containing %q", tt.raw, err, tt.wantErr)
+		}
+	}
+}

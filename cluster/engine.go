@@ -1,0 +1,209 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+)
+
+// ErrAllFailed is returned when every pass over the hosts failed.
+var ErrAllFailed = errors.New("every host failed")
+
+// Engine resolves a clip to the URL of a working host. It is safe for
+// concurrent use; each Resolve runs on its own.
+type Engine struct {
+	hosts   []*Host
+	opts    Options
+	mem     *Memory
+	bus     *Bus
+	probers map[string]Prober
+	policy  Selector // the configured policy when load balancing is off
+	balance atomic.Bool
+	now     func() time.Time
+	sleep   func(ctx context.Context, d time.Duration) error
+}
+
+// Result is a resolved clip.
+type Result struct {
+	Host    *Host
+	URL     string
+	Elapsed time.Duration
+}
+
+// New returns an engine over the given hosts. mem may be nil for a memory
+// that lasts as long as the engine.
+func New(specs []HostSpec, opts Options, mem *Memory) (*Engine, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	hosts, err := NewHosts(specs)
+	if err != nil {
+		return nil, err
+	}
+	name := opts.Select
+	if name == "" {
+		name = PolicyOrdered
+	}
+	if name == PolicyRandom {
+		// "random" is load balancing; the policy to fall back to when the
+		// user turns load balancing off is the list order.
+		opts.LoadBalance, name = true, PolicyOrdered
+	}
+	policy, err := NewSelector(name)
+	if err != nil {
+		return nil, err
+	}
+	if mem == nil {
+		mem = NewMemory()
+	}
+	if opts.MaxInflight <= 0 {
+		opts.MaxInflight = 1
+	}
+	httpProber := NewHTTPProber(opts.Insecure)
+	e := &Engine{
+		hosts:   hosts,
+		opts:    opts,
+		mem:     mem,
+		bus:     NewBus(),
+		probers: map[string]Prober{"http": httpProber, "https": httpProber},
+		policy:  policy,
+		now:     time.Now,
+		sleep:   sleepCtx,
+	}
+	e.balance.Store(opts.LoadBalance)
+	return e, nil
+}
+
+// Events is the engine's event stream; playback publishes on it too.
+func (e *Engine) Events() *Bus { return e.bus }
+
+// Emit publishes an event on the engine's stream.
+func (e *Engine) Emit(ev Event) { e.bus.Publish(ev) }
+
+// Hosts returns the configured hosts in list order.
+func (e *Engine) Hosts() []*Host { return append([]*Host(nil), e.hosts...) }
+
+// Options returns the options in effect.
+func (e *Engine) Options() Options { return e.opts }
+
+// Memory returns the failure memory.
+func (e *Engine) Memory() *Memory { return e.mem }
+
+// SetProber sets the prober for a URL scheme.
+func (e *Engine) SetProber(scheme string, p Prober) { e.probers[scheme] = p }
+
+// Prober returns the prober for a URL scheme.
+func (e *Engine) Prober(scheme string) Prober { return e.probers[scheme] }
+
+// SetLoadBalancing turns load balancing (a fresh shuffle per pass) on or
+// off. It takes effect at the next pass, as the original's setLoadBalancing.
+func (e *Engine) SetLoadBalancing(on bool) { e.balance.Store(on) }
+
+// LoadBalancing reports whether load balancing is on.
+func (e *Engine) LoadBalancing() bool { return e.balance.Load() }
+
+// ClipURL returns the clip's URL on host.
+func (e *Engine) ClipURL(h *Host, clip string) (string, error) { return clipURLFor(h, clip) }
+
+// MarkFailed records host as failed now, as a failed attempt would.
+func (e *Engine) MarkFailed(h *Host) {
+	e.mem.Failed(h.URL, e.now())
+}
+
+// Flush persists the failure memory, when it has a store.
+func (e *Engine) Flush() error { return e.mem.Flush() }
+
+// Resolve finds a host that serves clip: at most ConnectCount passes over
+// the hosts, skipping those that failed within FailureExpiry.
+func (e *Engine) Resolve(ctx context.Context, clip string) (Result, error) {
+	start := e.now()
+	targets := make(map[*Host]string, len(e.hosts))
+	for _, h := range e.hosts {
+		u, err := clipURLFor(h, clip)
+		if err != nil {
+			return Result{}, err
+		}
+		targets[h] = u
+	}
+	for pass := 1; pass <= e.opts.ConnectCount; pass++ {
+		if pass > 1 {
+			if err := e.sleep(ctx, e.waitBeforePass()); err != nil {
+				return Result{}, err
+			}
+		}
+		res, err := e.runPass(ctx, pass, e.passOrder(), targets, start)
+		if err != nil {
+			return Result{}, err
+		}
+		if res != nil {
+			return *res, nil
+		}
+	}
+	e.Emit(Event{Kind: EventFailed, Index: -1, Elapsed: e.now().Sub(start), Pass: e.opts.ConnectCount,
+		ErrClass: "all_failed", Err: fmt.Sprintf("%d hosts, %d passes", len(e.hosts), e.opts.ConnectCount)})
+	return Result{}, ErrAllFailed
+}
+
+// passOrder is the order of one pass: the policy's order with the hosts that
+// are remembered as failed marked for skipping, or, when every host is
+// remembered, all of them by oldest failure first, so that the memory alone
+// never makes a dead end.
+func (e *Engine) passOrder() []passEntry {
+	var order []*Host
+	if e.balance.Load() {
+		order = Random{}.Order(e.hosts, e.mem)
+	} else {
+		order = e.policy.Order(e.hosts, e.mem)
+	}
+	now := e.now()
+	entries := make([]passEntry, len(order))
+	remembered := 0
+	for i, h := range order {
+		left := e.mem.ExpiryLeft(h.URL, e.opts.FailureExpiry, now)
+		entries[i] = passEntry{host: h, expiryLeft: left}
+		if left > 0 {
+			remembered++
+		}
+	}
+	if remembered == len(entries) {
+		for i, h := range e.mem.byOldestFailure(order) {
+			entries[i] = passEntry{host: h}
+		}
+	}
+	return entries
+}
+
+type passEntry struct {
+	host       *Host
+	expiryLeft time.Duration // > 0: skip, the host failed recently
+}
+
+// waitBeforePass is how long to wait before another pass: until the
+// earliest remembered failure expires, but never longer than ConnectTimeout.
+func (e *Engine) waitBeforePass() time.Duration {
+	now := e.now()
+	var wait time.Duration
+	for _, h := range e.hosts {
+		left := e.mem.ExpiryLeft(h.URL, e.opts.FailureExpiry, now)
+		if left > 0 && (wait == 0 || left < wait) {
+			wait = left
+		}
+	}
+	return min(wait, e.opts.ConnectTimeout)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,102 @@
+package cluster
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"syscall"
+)
+
+// Error classes: short stable words shown in event lines and JSON.
+const (
+	ClassRefused   = "refused"
+	ClassTimeout   = "timeout"
+	ClassDNS       = "dns"
+	ClassTLS       = "tls"
+	ClassReset     = "reset"
+	ClassStatus    = "status"
+	ClassRedirects = "redirects"
+	ClassRejected  = "rejected"  // an RTMP server refused the connect or the stream
+	ClassNotFound  = "not_found" // an RTMP stream that does not exist
+	ClassProtocol  = "protocol"  // the peer spoke, but not the protocol we expect
+	ClassCancelled = "cancelled"
+	ClassNetwork   = "network"   // any other network error
+	ClassPlayback  = "playback"  // the player reported an error while playing
+	ClassStall     = "stall"     // playback stalled longer than the stall timeout
+	ClassEarlyEOF  = "early_eof" // the stream ended well before its duration
+	ClassManual    = "manual"    // the user failed the host from the TUI
+)
+
+// ProbeError is a failed attempt with its class.
+type ProbeError struct {
+	Class string
+	Err   error
+}
+
+func (e *ProbeError) Error() string { return e.Err.Error() }
+func (e *ProbeError) Unwrap() error { return e.Err }
+
+// Classify returns the class of an attempt's error. Errors that already
+// carry a class (a *ProbeError) keep it.
+func Classify(err error) string {
+	var pe *ProbeError
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostnameErr x509.HostnameError
+	var invalidCert x509.CertificateInvalidError
+	var recordErr tls.RecordHeaderError
+	var alertErr tls.AlertError
+	var netErr net.Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &pe):
+		return pe.Class
+	case errors.Is(err, context.Canceled):
+		return ClassCancelled
+	case errors.Is(err, context.DeadlineExceeded):
+		return ClassTimeout
+	case errors.As(err, &dnsErr):
+		if dnsErr.IsTimeout {
+			return ClassTimeout
+		}
+		return ClassDNS
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostnameErr),
+		errors.As(err, &invalidCert), errors.As(err, &recordErr), errors.As(err, &alertErr):
+		return ClassTLS
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return ClassRefused
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return ClassReset
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return ClassTimeout
+	}
+	return ClassNetwork
+}
+
+// describe turns an attempt's error into a short human message, without the
+// "Get URL:" prefix that net/http repeats on every error.
+func describe(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	switch Classify(err) {
+	case ClassTimeout:
+		return "no answer within the connect timeout"
+	case ClassRefused:
+		return "connection refused"
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		return fmt.Sprintf("%s: %v", opErr.Op, opErr.Err)
+	}
+	return err.Error()
+}

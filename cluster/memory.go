@@ -1,0 +1,149 @@
+package cluster
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// Memory is the failure memory: when each host last failed, and how fast it
+// answers. It is keyed by host URL, not by domain, so two applications on
+// one server are remembered apart. A Memory may be backed by a Store, which
+// it merges with on Flush so that several processes share what they learn.
+type Memory struct {
+	mu      sync.Mutex
+	entries map[string]HostRecord
+	dirty   map[string]bool
+	store   *Store
+	now     func() time.Time
+}
+
+// HostRecord is what is remembered of one host.
+type HostRecord struct {
+	FailedAt  time.Time `json:"failed_at,omitzero"`  // last failure; zero after a success
+	Failures  int       `json:"failures,omitempty"`  // failures in a row
+	LatencyMS float64   `json:"latency_ms,omitzero"` // smoothed connect latency (EWMA)
+	Samples   int       `json:"samples,omitempty"`   // latency samples seen, capped
+	Updated   time.Time `json:"updated"`             // last change; the newer record wins a merge
+}
+
+// latencyAlpha weighs a new latency sample. 0.3 follows a host that got
+// slower within a few attempts without letting one outlier dominate.
+const latencyAlpha = 0.3
+
+// NewMemory returns an empty memory that is not persisted.
+func NewMemory() *Memory {
+	return &Memory{entries: map[string]HostRecord{}, dirty: map[string]bool{}, now: time.Now}
+}
+
+// Failed records a failed attempt on host at the given time.
+func (m *Memory) Failed(host string, at time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := m.entries[host]
+	r.FailedAt = at
+	r.Failures++
+	r.Updated = at
+	m.entries[host] = r
+	m.dirty[host] = true
+}
+
+// Succeeded clears the host's failure and feeds its latency to the average.
+func (m *Memory) Succeeded(host string, latency time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := m.entries[host]
+	r.FailedAt = time.Time{}
+	r.Failures = 0
+	ms := float64(latency) / float64(time.Millisecond)
+	if r.Samples == 0 {
+		r.LatencyMS = ms
+	} else {
+		r.LatencyMS = latencyAlpha*ms + (1-latencyAlpha)*r.LatencyMS
+	}
+	if r.Samples < 1000 {
+		r.Samples++
+	}
+	r.Updated = m.now()
+	m.entries[host] = r
+	m.dirty[host] = true
+}
+
+// Record returns what is remembered of host.
+func (m *Memory) Record(host string) (HostRecord, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.entries[host]
+	return r, ok
+}
+
+// ExpiryLeft returns how long host stays remembered as failed at time now,
+// or 0 when it is not remembered.
+func (m *Memory) ExpiryLeft(host string, expiry time.Duration, now time.Time) time.Duration {
+	r, ok := m.Record(host)
+	if !ok || r.FailedAt.IsZero() {
+		return 0
+	}
+	left := r.FailedAt.Add(expiry).Sub(now)
+	if left < 0 {
+		return 0
+	}
+	return left
+}
+
+// Latency returns the host's smoothed connect latency, if any was measured.
+func (m *Memory) Latency(host string) (time.Duration, bool) {
+	r, ok := m.Record(host)
+	if !ok || r.Samples == 0 {
+		return 0, false
+	}
+	return time.Duration(r.LatencyMS * float64(time.Millisecond)), true
+}
+
+// byOldestFailure sorts hosts so that the one whose failure is oldest comes
+// first: it is the likeliest to have recovered.
+func (m *Memory) byOldestFailure(hosts []*Host) []*Host {
+	out := append([]*Host(nil), hosts...)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	sort.SliceStable(out, func(i, j int) bool {
+		return m.entries[out[i].URL].FailedAt.Before(m.entries[out[j].URL].FailedAt)
+	})
+	return out
+}
+
+// Flush writes what changed since the last flush to the store, merged with
+// what other processes wrote meanwhile, and takes their news in. Without a
+// store it does nothing.
+func (m *Memory) Flush() error {
+	m.mu.Lock()
+	if m.store == nil || len(m.dirty) == 0 {
+		m.mu.Unlock()
+		return nil
+	}
+	changed := make(map[string]HostRecord, len(m.dirty))
+	for k := range m.dirty {
+		changed[k] = m.entries[k]
+	}
+	m.dirty = map[string]bool{}
+	store := m.store
+	m.mu.Unlock()
+
+	merged, err := store.Merge(changed)
+	if err != nil {
+		return err
+	}
+	m.absorb(merged)
+	return nil
+}
+
+// absorb takes in records that are newer than ours.
+func (m *Memory) absorb(records map[string]HostRecord) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k, r := range records {
+		if mine, ok := m.entries[k]; !ok || r.Updated.After(mine.Updated) {
+			m.entries[k] = r
+		}
+	}
+}

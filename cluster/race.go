@@ -1,0 +1,128 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// runPass makes one pass over the hosts, racing them as Happy Eyeballs does
+// (RFC 8305, section 5): the first host starts, and each further host starts
+// when the previous one has had RaceDelay to answer, or at once when an
+// attempt fails, with at most MaxInflight attempts at a time. The first
+// success wins and the others are cancelled. With RaceDelay <= 0 the hosts
+// are tried one at a time, as the original plugin did.
+//
+// It returns the winner, nil when every attempt of the pass failed, or the
+// context's error when the caller gave up.
+func (e *Engine) runPass(ctx context.Context, pass int, order []passEntry, targets map[*Host]string, start time.Time) (*Result, error) {
+	passCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type outcome struct {
+		host    *Host
+		err     error
+		elapsed time.Duration
+	}
+	done := make(chan outcome)
+	inflight := map[*Host]bool{}
+	next := 0
+
+	race := e.opts.RaceDelay > 0
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+
+	// launch starts the next host that is not skipped; false when none is left.
+	launch := func() bool {
+		for next < len(order) {
+			entry := order[next]
+			next++
+			h := entry.host
+			if entry.expiryLeft > 0 {
+				e.Emit(Event{Kind: EventSkip, Host: h.URL, Index: h.Index, URL: targets[h], ExpiryLeft: entry.expiryLeft, Pass: pass})
+				continue
+			}
+			e.Emit(Event{Kind: EventConnect, Host: h.URL, Index: h.Index, URL: targets[h], Pass: pass})
+			inflight[h] = true
+			go func() {
+				began := time.Now()
+				err := e.attempt(passCtx, h, targets[h], pass)
+				done <- outcome{host: h, err: err, elapsed: time.Since(began)}
+			}()
+			if race {
+				timer.Reset(e.opts.RaceDelay)
+			}
+			return true
+		}
+		return false
+	}
+	// waitAll collects the attempts still running after a win or a cancel;
+	// they end promptly because passCtx is cancelled.
+	waitAll := func(report bool) {
+		cancel()
+		for len(inflight) > 0 {
+			o := <-done
+			delete(inflight, o.host)
+			if report {
+				e.Emit(Event{Kind: EventConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
+					ErrClass: ClassCancelled, Err: "another host answered first", Elapsed: o.elapsed, Pass: pass})
+			}
+		}
+	}
+
+	launch()
+	for len(inflight) > 0 {
+		select {
+		case o := <-done:
+			delete(inflight, o.host)
+			if o.err == nil {
+				won := e.now()
+				e.mem.Succeeded(o.host.URL, o.elapsed)
+				waitAll(true)
+				res := &Result{Host: o.host, URL: targets[o.host], Elapsed: won.Sub(start)}
+				e.Emit(Event{Kind: EventResolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Pass: pass})
+				return res, nil
+			}
+			if ctx.Err() != nil {
+				waitAll(false)
+				return nil, ctx.Err()
+			}
+			e.mem.Failed(o.host.URL, e.now())
+			class := Classify(o.err)
+			e.Emit(Event{Kind: EventConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
+				ErrClass: class, Err: describe(o.err), Elapsed: o.elapsed, Pass: pass})
+			// A failure frees a slot and hands its turn to the next host at
+			// once, whether it came fast or at the timeout.
+			launch()
+		case <-timer.C:
+			if len(inflight) < e.opts.MaxInflight {
+				launch()
+			}
+		case <-ctx.Done():
+			waitAll(false)
+			return nil, ctx.Err()
+		}
+	}
+	return nil, nil
+}
+
+// attempt runs one probe under the connect timeout.
+func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) error {
+	prober := e.probers[h.Scheme()]
+	if prober == nil {
+		return &ProbeError{Class: ClassProtocol, Err: errors.New("no prober for scheme " + h.Scheme())}
+	}
+	actx, cancel := context.WithTimeout(ctx, e.opts.ConnectTimeout)
+	defer cancel()
+	a := &Attempt{Host: h, URL: target, Redirected: func(to string) {
+		e.Emit(Event{Kind: EventRedirect, Host: h.URL, Index: h.Index, URL: to, Pass: pass})
+	}}
+	err := prober.Probe(actx, a)
+	if err != nil && ctx.Err() == nil && actx.Err() == context.DeadlineExceeded {
+		// Whatever the prober said while the deadline struck, the cause is
+		// the connect timeout.
+		return &ProbeError{Class: ClassTimeout, Err: context.DeadlineExceeded}
+	}
+	return err
+}
