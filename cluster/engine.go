@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -142,7 +143,7 @@ func (e *Engine) Resolve(ctx context.Context, clip string) (Result, error) {
 		}
 	}
 	e.Emit(Event{Kind: EventFailed, Index: -1, Elapsed: e.now().Sub(start), Pass: e.opts.ConnectCount,
-		ErrClass: "all_failed", Err: fmt.Sprintf("%d hosts, %d passes", len(e.hosts), e.opts.ConnectCount)})
+		Err: fmt.Sprintf("%s, %s", plural(len(e.hosts), "host"), plural(e.opts.ConnectCount, "pass"))})
 	return Result{}, ErrAllFailed
 }
 
@@ -206,4 +207,14 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	if strings.HasSuffix(noun, "s") {
+		return fmt.Sprintf("%d %ses", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -51,8 +51,11 @@ func JSON(w io.Writer, e cluster.Event) error {
 		Class: e.ErrClass,
 		Pass:  e.Pass,
 	}
-	if e.Err != "" {
+	switch {
+	case e.Err != "" && e.ErrClass != "":
 		j.Error = e.ErrClass + ": " + e.Err
+	case e.Err != "":
+		j.Error = e.Err
 	}
 	if e.HasIndex() && e.Host != "" {
 		idx := e.Index

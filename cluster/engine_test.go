@@ -1,0 +1,431 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"clusterplay/loopback"
+)
+
+var testFiles = map[string][]byte{"clip.mp4": []byte("not really a clip, but bytes"), "a/b/c.mp4": []byte("deep")}
+
+// recorder collects the engine's events for assertions.
+type recorder struct {
+	mu     sync.Mutex
+	events []Event
+	done   chan struct{}
+}
+
+func record(e *Engine) *recorder {
+	r := &recorder{done: make(chan struct{})}
+	ch := e.Events().Subscribe()
+	go func() {
+		defer close(r.done)
+		for ev := range ch {
+			r.mu.Lock()
+			r.events = append(r.events, ev)
+			r.mu.Unlock()
+		}
+	}()
+	return r
+}
+
+// stop closes the bus and returns everything recorded.
+func (r *recorder) stop(e *Engine) []Event {
+	e.Events().Close()
+	<-r.done
+	return r.events
+}
+
+func kinds(events []Event) string {
+	var b strings.Builder
+	for i, ev := range events {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(string(ev.Kind))
+	}
+	return b.String()
+}
+
+func ofKind(events []Event, k Kind) []Event {
+	var out []Event
+	for _, ev := range events {
+		if ev.Kind == k {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// sequential are options for tests of the classic one-at-a-time semantics.
+func sequential(timeout time.Duration) Options {
+	o := DefaultOptions()
+	o.ConnectTimeout = timeout
+	o.RaceDelay = 0
+	return o
+}
+
+// keep fails the test when a loopback host could not start, and closes it
+// when the test ends: keep(t)(loopback.Good(files)).
+func keep(t *testing.T) func(*loopback.Host, error) *loopback.Host {
+	return func(h *loopback.Host, err error) *loopback.Host {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { h.Close() })
+		return h
+	}
+}
+
+func refusedURL(t *testing.T) string {
+	t.Helper()
+	u, err := loopback.Refused()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// TestFaultClasses tries one host of each kind of fault and checks the
+// attempt's outcome and error class.
+func TestFaultClasses(t *testing.T) {
+	const timeout = 700 * time.Millisecond
+	good := keep(t)(loopback.Good(testFiles))
+	tlsHost := keep(t)(loopback.GoodTLS(testFiles))
+	tests := []struct {
+		name      string
+		url       func(t *testing.T) string
+		insecure  bool
+		wantClass string // "" = success
+		fast      bool   // must fail well before the timeout
+	}{
+		{"good", func(t *testing.T) string { return good.URL }, false, "", true},
+		{"refused", refusedURL, false, ClassRefused, true},
+		{"hang", func(t *testing.T) string { return keep(t)(loopback.Hang()).URL }, false, ClassTimeout, false},
+		{"silent after connect", func(t *testing.T) string { return keep(t)(loopback.Silent()).URL }, false, ClassTimeout, false},
+		{"404", func(t *testing.T) string { return keep(t)(loopback.Status(404)).URL }, false, ClassStatus, true},
+		{"503", func(t *testing.T) string { return keep(t)(loopback.Status(503)).URL }, false, ClassStatus, true},
+		{"slow headers", func(t *testing.T) string { return keep(t)(loopback.SlowHeaders(5 * time.Second)).URL }, false, ClassTimeout, false},
+		{"redirect chain of 3", func(t *testing.T) string { return keep(t)(loopback.Redirect(3, good.URL)).URL }, false, "", true},
+		{"redirect chain of 7", func(t *testing.T) string { return keep(t)(loopback.Redirect(7, good.URL)).URL }, false, ClassRedirects, true},
+		{"self-signed TLS", func(t *testing.T) string { return tlsHost.URL }, false, ClassTLS, true},
+		{"self-signed TLS with --insecure", func(t *testing.T) string { return tlsHost.URL }, true, "", true},
+		{"DNS failure", func(t *testing.T) string { return "http://no-such-host.invalid/video" }, false, ClassDNS, false},
+		{"missing clip", func(t *testing.T) string { return good.URL + "/nothing-here" }, false, ClassStatus, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := sequential(timeout)
+			opts.ConnectCount = 1
+			opts.Insecure = tt.insecure
+			e, err := New([]HostSpec{{URL: tt.url(t)}}, opts, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := record(e)
+			res, err := e.Resolve(context.Background(), "clip.mp4")
+			events := rec.stop(e)
+			if tt.wantClass == "" {
+				if err != nil {
+					t.Fatalf("Resolve: %v; events %s", err, kinds(events))
+				}
+				if !strings.HasSuffix(res.URL, "/clip.mp4") {
+					t.Errorf("resolved URL %q", res.URL)
+				}
+				return
+			}
+			if !errors.Is(err, ErrAllFailed) {
+				t.Fatalf("Resolve = %v, %v; want ErrAllFailed", res, err)
+			}
+			failed := ofKind(events, EventConnectFailed)
+			if len(failed) != 1 {
+				t.Fatalf("events %s: want one connect_failed", kinds(events))
+			}
+			if failed[0].ErrClass != tt.wantClass {
+				t.Errorf("class %q (%s), want %q", failed[0].ErrClass, failed[0].Err, tt.wantClass)
+			}
+			if tt.fast && failed[0].Elapsed > timeout/2 {
+				t.Errorf("a fast failure took %v of a %v timeout", failed[0].Elapsed, timeout)
+			}
+			if tt.wantClass == ClassTimeout && failed[0].Elapsed < timeout-50*time.Millisecond {
+				t.Errorf("timeout reported after %v, before the %v connect timeout", failed[0].Elapsed, timeout)
+			}
+		})
+	}
+}
+
+// TestFastFailureMovesOn: a refused host costs nothing like the timeout,
+// and the events name each step in order.
+func TestFastFailureMovesOn(t *testing.T) {
+	good := keep(t)(loopback.Good(testFiles))
+	refused := refusedURL(t)
+	e, err := New([]HostSpec{{URL: refused}, {URL: good.URL}}, sequential(5*time.Second), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := record(e)
+	res, err := e.Resolve(context.Background(), "a/b/c.mp4")
+	events := rec.stop(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := good.URL + "/a/b/c.mp4"; res.URL != want || res.Host.Index != 1 {
+		t.Errorf("resolved %q (host %d), want %q (host 1)", res.URL, res.Host.Index, want)
+	}
+	if got, want := kinds(events), "connect connect_failed connect resolved"; got != want {
+		t.Errorf("events %q, want %q", got, want)
+	}
+	if res.Elapsed > 2500*time.Millisecond {
+		t.Errorf("resolution took %v; a refused host must not cost the 5s timeout", res.Elapsed)
+	}
+	if r := events[len(events)-1]; r.URL != res.URL || r.Index != 1 || r.Host != good.URL || r.Elapsed != res.Elapsed {
+		t.Errorf("resolved event %+v does not match the result", r)
+	}
+	if f := events[1]; f.Host != refused || f.Index != 0 || f.ErrClass != ClassRefused || f.Err == "" {
+		t.Errorf("connect_failed event %+v", f)
+	}
+}
+
+func TestPassesAreCounted(t *testing.T) {
+	for _, count := range []int{1, 2, 3} {
+		opts := sequential(time.Second)
+		opts.ConnectCount = count
+		opts.FailureExpiry = 0
+		e, err := New([]HostSpec{{URL: refusedURL(t)}, {URL: refusedURL(t)}}, opts, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := record(e)
+		_, err = e.Resolve(context.Background(), "clip.mp4")
+		events := rec.stop(e)
+		if !errors.Is(err, ErrAllFailed) {
+			t.Fatalf("err = %v", err)
+		}
+		if n := len(ofKind(events, EventConnect)); n != 2*count {
+			t.Errorf("connectCount %d: %d attempts, want %d", count, n, 2*count)
+		}
+		failed := ofKind(events, EventFailed)
+		if len(failed) != 1 || events[len(events)-1].Kind != EventFailed {
+			t.Errorf("connectCount %d: want exactly one failed event, last; got %s", count, kinds(events))
+		}
+	}
+}
+
+// TestFailureMemorySkipsWithinExpiry: a second resolution skips the host
+// that just failed, with a skip event that says how long it stays skipped.
+func TestFailureMemorySkipsWithinExpiry(t *testing.T) {
+	good := keep(t)(loopback.Good(testFiles))
+	refused := refusedURL(t)
+	opts := sequential(time.Second)
+	opts.FailureExpiry = time.Minute
+	e, err := New([]HostSpec{{URL: refused}, {URL: good.URL}}, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Resolve(context.Background(), "clip.mp4"); err != nil {
+		t.Fatal(err)
+	}
+	rec := record(e)
+	if _, err := e.Resolve(context.Background(), "clip.mp4"); err != nil {
+		t.Fatal(err)
+	}
+	events := rec.stop(e)
+	if got, want := kinds(events), "skip connect resolved"; got != want {
+		t.Fatalf("second resolution: events %q, want %q", got, want)
+	}
+	if left := events[0].ExpiryLeft; left <= 50*time.Second || left > time.Minute {
+		t.Errorf("skip expiry left %v, want just under a minute", left)
+	}
+	if r, _ := e.Memory().Record(good.URL); !r.FailedAt.IsZero() {
+		t.Errorf("the good host is remembered as failed: %+v", r)
+	}
+}
+
+func TestSuccessClearsMemory(t *testing.T) {
+	good := keep(t)(loopback.Good(testFiles))
+	mem := NewMemory()
+	mem.Failed(good.URL, time.Now().Add(-time.Hour))
+	opts := sequential(time.Second)
+	e, err := New([]HostSpec{{URL: good.URL}}, opts, mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Resolve(context.Background(), "clip.mp4"); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := mem.Record(good.URL); !r.FailedAt.IsZero() || r.Failures != 0 || r.Samples != 1 {
+		t.Errorf("after a success the record is %+v; want the failure cleared and one latency sample", r)
+	}
+}
+
+// TestAllRememberedTriesOldestFirst: when every host is remembered as
+// failed, the pass tries them all, the oldest failure first, rather than
+// skipping everything.
+func TestAllRememberedTriesOldestFirst(t *testing.T) {
+	good := keep(t)(loopback.Good(testFiles))
+	refused := refusedURL(t)
+	mem := NewMemory()
+	now := time.Now()
+	mem.Failed(refused, now.Add(-1*time.Second))
+	mem.Failed(good.URL, now.Add(-3*time.Second)) // older: tried first
+	opts := sequential(time.Second)
+	opts.FailureExpiry = time.Hour
+	e, err := New([]HostSpec{{URL: refused}, {URL: good.URL}}, opts, mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := record(e)
+	res, err := e.Resolve(context.Background(), "clip.mp4")
+	events := rec.stop(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := kinds(events), "connect resolved"; got != want || res.Host.URL != good.URL {
+		t.Errorf("events %q resolving to %s; want %q to the good host", got, res.Host.URL, want)
+	}
+}
+
+// TestWaitBeforeNextPass: before pass 2 the engine waits until the
+// earliest failure expires, but never longer than the connect timeout.
+func TestWaitBeforeNextPass(t *testing.T) {
+	tests := []struct {
+		name            string
+		expiry, timeout time.Duration
+		minGap, maxGap  time.Duration
+	}{
+		{"expiry shorter than timeout", 400 * time.Millisecond, 3 * time.Second, 300 * time.Millisecond, 2500 * time.Millisecond},
+		{"timeout caps a long expiry", time.Hour, 500 * time.Millisecond, 400 * time.Millisecond, 3 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := sequential(tt.timeout)
+			opts.ConnectCount = 2
+			opts.FailureExpiry = tt.expiry
+			e, err := New([]HostSpec{{URL: refusedURL(t)}}, opts, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := record(e)
+			_, _ = e.Resolve(context.Background(), "clip.mp4")
+			events := ofKind(rec.stop(e), EventConnect)
+			if len(events) != 2 {
+				t.Fatalf("%d attempts, want 2 (the lone host must be retried, not skipped)", len(events))
+			}
+			gap := events[1].Time.Sub(events[0].Time)
+			if gap < tt.minGap || gap > tt.maxGap {
+				t.Errorf("gap between passes %v, want between %v and %v", gap, tt.minGap, tt.maxGap)
+			}
+		})
+	}
+}
+
+func TestSetLoadBalancingTakesEffectNextPass(t *testing.T) {
+	e, err := New([]HostSpec{{URL: "http://a.test/v"}, {URL: "http://b.test/v"}}, sequential(time.Second), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.LoadBalancing() {
+		t.Fatal("load balancing on by default")
+	}
+	for range 20 {
+		if first := e.passOrder()[0].host.Index; first != 0 {
+			t.Fatalf("ordered pass started with host %d", first)
+		}
+	}
+	e.SetLoadBalancing(true)
+	seen := map[int]bool{}
+	for range 200 {
+		seen[e.passOrder()[0].host.Index] = true
+	}
+	if !seen[0] || !seen[1] {
+		t.Errorf("with load balancing the first host was always the same: %v", seen)
+	}
+}
+
+// TestCancellationStopsAtOnce: cancelling the context stops a resolution
+// that is waiting on silent hosts, with no goroutine left behind.
+func TestCancellationStopsAtOnce(t *testing.T) {
+	hang := keep(t)(loopback.Hang())
+	silent := keep(t)(loopback.Silent())
+	opts := DefaultOptions()
+	opts.ConnectTimeout = 30 * time.Second
+	e, err := New([]HostSpec{{URL: hang.URL}, {URL: silent.URL}}, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := record(e)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(400*time.Millisecond, cancel)
+	began := time.Now()
+	_, err = e.Resolve(ctx, "clip.mp4")
+	took := time.Since(began)
+	events := rec.stop(e)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if took > 3*time.Second {
+		t.Errorf("cancelled resolution returned after %v", took)
+	}
+	if n := len(ofKind(events, EventFailed)) + len(ofKind(events, EventConnectFailed)); n != 0 {
+		t.Errorf("cancellation reported as failure: %s", kinds(events))
+	}
+	if r, ok := e.Memory().Record(hang.URL); ok && !r.FailedAt.IsZero() {
+		t.Error("a cancelled attempt was remembered as a failure")
+	}
+}
+
+func TestNewRejectsBadInput(t *testing.T) {
+	tests := []struct {
+		name  string
+		hosts []HostSpec
+		opts  func(*Options)
+		want  string
+	}{
+		{"no hosts", nil, nil, "no hosts"},
+		{"bad scheme", []HostSpec{{URL: "gopher://h/v"}}, nil, "gopher"},
+		{"zero timeout", []HostSpec{{URL: "http://h/v"}}, func(o *Options) { o.ConnectTimeout = 0 }, "connect timeout"},
+		{"zero count", []HostSpec{{URL: "http://h/v"}}, func(o *Options) { o.ConnectCount = 0 }, "connect count"},
+		{"unknown policy", []HostSpec{{URL: "http://h/v"}}, func(o *Options) { o.Select = "nearest" }, "nearest"},
+	}
+	for _, tt := range tests {
+		opts := DefaultOptions()
+		if tt.opts != nil {
+			tt.opts(&opts)
+		}
+		if _, err := New(tt.hosts, opts, nil); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want it to mention %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestProbeSendsOneByteRange checks the probe asks for one byte of the
+// clip itself, not the host's root.
+func TestProbeSendsOneByteRange(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	h := keep(t)(loopback.NewHTTP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Method+" "+r.URL.RequestURI()+" "+r.Header.Get("Range"))
+		mu.Unlock()
+		w.WriteHeader(http.StatusPartialContent)
+	})))
+	e, err := New([]HostSpec{{URL: h.URL}}, sequential(time.Second), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Resolve(context.Background(), "dir/clip.mp4?token=t"); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || got[0] != "GET /video/dir/clip.mp4?token=t bytes=0-0" {
+		t.Errorf("requests %q", got)
+	}
+}

@@ -1,0 +1,341 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"clusterplay/loopback"
+)
+
+// binary is the clusterplay built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "clusterplay-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "clusterplay")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		os.RemoveAll(dir)
+		panic("building clusterplay: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+	took           time.Duration
+}
+
+// clusterplay runs the built binary with its own state and config homes,
+// so the user's files are neither read nor touched.
+func clusterplay(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	home := t.TempDir()
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"),
+		"XDG_STATE_HOME="+filepath.Join(home, "state"))
+	cmd.Env = append(cmd.Env, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	began := time.Now()
+	err := cmd.Run()
+	res := result{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(began)}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		res.code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("running clusterplay: %v", err)
+	}
+	return res
+}
+
+func keep(t *testing.T) func(*loopback.Host, error) *loopback.Host {
+	return func(h *loopback.Host, err error) *loopback.Host {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { h.Close() })
+		return h
+	}
+}
+
+var files = map[string][]byte{"clip.mp4": []byte("bytes"), "dir/clip.mp4": []byte("bytes")}
+
+func refused(t *testing.T) string {
+	u, err := loopback.Refused()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestPrintURLAfterRefusedHost(t *testing.T) {
+	good := keep(t)(loopback.Good(files))
+	bad := refused(t)
+	r := clusterplay(t, nil, "--print-url", "--host", bad, "--host", good.URL, "dir/clip.mp4")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if want := good.URL + "/dir/clip.mp4\n"; r.stdout != want {
+		t.Errorf("stdout %q, want the good URL alone: %q", r.stdout, want)
+	}
+	for _, line := range []string{
+		"attempting to connect: " + bad,
+		"connection failed to: " + bad + " (refused)",
+		"attempting to connect: " + good.URL,
+	} {
+		if !strings.Contains(r.stderr, line) {
+			t.Errorf("stderr lacks %q:\n%s", line, r.stderr)
+		}
+	}
+}
+
+func decodeLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var events []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev map[string]any
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("not a JSON line: %q: %v", line, err)
+		}
+		events = append(events, ev)
+	}
+	return events
+}
+
+func TestJSONEvents(t *testing.T) {
+	good := keep(t)(loopback.Good(files))
+	bad := refused(t)
+	r := clusterplay(t, nil, "--print-url", "--json", "--host", bad, "--host", good.URL, "clip.mp4")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	events := decodeLines(t, r.stdout)
+	var names []string
+	for _, ev := range events {
+		names = append(names, ev["event"].(string))
+		ts, _ := ev["ts"].(string)
+		if _, err := time.Parse(time.RFC3339Nano, ts); err != nil || !strings.Contains(ts, ".") {
+			t.Errorf("ts %q is not RFC 3339 with fractions", ts)
+		}
+	}
+	if got, want := strings.Join(names, " "), "connect connect_failed connect resolved"; got != want {
+		t.Fatalf("events %q, want %q", got, want)
+	}
+	failed, resolved := events[1], events[3]
+	if failed["host"] != bad || failed["index"] != 0.0 || !strings.Contains(failed["error"].(string), "refused") {
+		t.Errorf("connect_failed = %v", failed)
+	}
+	if _, ok := failed["elapsed_ms"].(float64); !ok {
+		t.Errorf("connect_failed has no elapsed_ms: %v", failed)
+	}
+	if resolved["url"] != good.URL+"/clip.mp4" || resolved["index"] != 1.0 || resolved["host"] != good.URL {
+		t.Errorf("resolved = %v", resolved)
+	}
+	if _, ok := resolved["elapsed_ms"].(float64); !ok {
+		t.Errorf("resolved has no elapsed_ms: %v", resolved)
+	}
+	if _, ok := events[0]["error"]; ok {
+		t.Errorf("connect carries an error field: %v", events[0])
+	}
+}
+
+func TestEveryHostFailedExitsOne(t *testing.T) {
+	r := clusterplay(t, nil, "--json", "--connect-count", "2", "--failure-expiry", "100ms",
+		"--host", refused(t), "--host", keep(t)(loopback.Status(404)).URL, "clip.mp4")
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1; stderr:\n%s", r.code, r.stderr)
+	}
+	events := decodeLines(t, r.stdout)
+	last := events[len(events)-1]
+	if last["event"] != "failed" {
+		t.Errorf("last event %v, want failed", last)
+	}
+	n := 0
+	for _, ev := range events {
+		if ev["event"] == "connect" {
+			n++
+		}
+	}
+	if n != 4 {
+		t.Errorf("%d attempts, want 2 hosts x 2 passes", n)
+	}
+}
+
+// TestMemoryAcrossProcesses: a host that failed in one run is skipped by
+// the next run, which reads the same state directory.
+func TestMemoryAcrossProcesses(t *testing.T) {
+	good := keep(t)(loopback.Good(files))
+	bad := refused(t)
+	state := t.TempDir()
+	args := []string{"--print-url", "--json", "--state-dir", state, "--failure-expiry", "1m", "--host", bad, "--host", good.URL, "clip.mp4"}
+	if r := clusterplay(t, nil, args...); r.code != 0 {
+		t.Fatalf("first run: exit %d\n%s", r.code, r.stderr)
+	}
+	info, err := os.Stat(filepath.Join(state, "memory.json"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("state file: %v, %v; want mode 0600", info, err)
+	}
+	r := clusterplay(t, nil, args...)
+	if r.code != 0 {
+		t.Fatalf("second run: exit %d\n%s", r.code, r.stderr)
+	}
+	events := decodeLines(t, r.stdout)
+	if events[0]["event"] != "skip" || events[0]["host"] != bad {
+		t.Errorf("second run began with %v; want a skip of the host that failed in the first run", events[0])
+	}
+	if left, ok := events[0]["expiry_left_ms"].(float64); !ok || left < 30000 {
+		t.Errorf("skip expiry_left_ms = %v", events[0]["expiry_left_ms"])
+	}
+}
+
+func TestCorruptStateIsAWarning(t *testing.T) {
+	good := keep(t)(loopback.Good(files))
+	state := t.TempDir()
+	if err := os.WriteFile(filepath.Join(state, "memory.json"), []byte("\x00garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := clusterplay(t, nil, "--print-url", "--state-dir", state, "--host", good.URL, "clip.mp4")
+	if r.code != 0 || r.stdout != good.URL+"/clip.mp4\n" {
+		t.Fatalf("exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "warning") || !strings.Contains(r.stderr, "memory.json") {
+		t.Errorf("no warning naming the state file:\n%s", r.stderr)
+	}
+}
+
+func TestConfigFile(t *testing.T) {
+	good := keep(t)(loopback.Good(files))
+	dir := t.TempDir()
+	yaml := filepath.Join(dir, "cluster.yaml")
+	content := "hosts:\n  - " + refused(t) + "\n  - host: " + good.URL + "\nconnectTimeout: 1500\nconnectCount: 2\n"
+	if err := os.WriteFile(yaml, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := clusterplay(t, nil, "--print-url", "--config", yaml, "clip.mp4")
+	if r.code != 0 || r.stdout != good.URL+"/clip.mp4\n" {
+		t.Fatalf("exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	// A pasted Flowplayer block, converted to JSON.
+	jsonFile := filepath.Join(dir, "flowplayer.json")
+	block := `{"cluster": {"url": "flowplayer.cluster-3.2.10.swf", "hosts": ["` + refused(t) + `", "` + good.URL + `"],
+	"connectTimeout": 2000, "connectCount": 3, "failureExpiry": 2000, "loadBalance": false}}`
+	if err := os.WriteFile(jsonFile, []byte(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = clusterplay(t, nil, "--print-url", "--config", jsonFile, "clip.mp4")
+	if r.code != 0 || r.stdout != good.URL+"/clip.mp4\n" {
+		t.Fatalf("Flowplayer block: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, `"url"`) {
+		t.Errorf("no notice about the ignored Flowplayer key url:\n%s", r.stderr)
+	}
+}
+
+// TestBadInput: every mistake is one clear line on stderr and exit 2.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	syntax := write("broken.yaml", "hosts:\n  - http://a/v\nconnectTimeout: [\n")
+	unknown := write("unknown.yaml", "hosts: [http://a/v]\nconnectTimeot: 2000\n")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no hosts", []string{"clip.mp4"}, "host"},
+		{"unparsable URL", []string{"--host", "http://[::1", "clip.mp4"}, "http://[::1"},
+		{"unsupported scheme", []string{"--host", "ftp://h/v", "clip.mp4"}, "ftp"},
+		{"zero timeout", []string{"--host", "http://h/v", "--connect-timeout", "0", "clip.mp4"}, "connect-timeout"},
+		{"negative timeout", []string{"--host", "http://h/v", "--connect-timeout", "-1s", "clip.mp4"}, "connect-timeout"},
+		{"zero count", []string{"--host", "http://h/v", "--connect-count", "0", "clip.mp4"}, "connect-count"},
+		{"unknown flag", []string{"--frobnicate", "clip.mp4"}, "frobnicate"},
+		{"syntax error names file and line", []string{"--config", syntax, "clip.mp4"}, "broken.yaml:"},
+		{"unknown key is named", []string{"--config", unknown, "clip.mp4"}, "connectTimeot"},
+		{"missing config file", []string{"--config", filepath.Join(dir, "nope.yaml"), "clip.mp4"}, "nope.yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := clusterplay(t, nil, tt.args...)
+			if r.code != 2 {
+				t.Errorf("exit %d, want 2; stderr:\n%s", r.code, r.stderr)
+			}
+			lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "clusterplay: ") {
+				t.Errorf("stderr is not one clusterplay line:\n%s", r.stderr)
+			}
+			if !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("stderr %q does not mention %q", r.stderr, tt.want)
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout %q, want nothing", r.stdout)
+			}
+		})
+	}
+}
+
+// TestInterruptExits130: Ctrl-C stops a resolution stuck on a silent host
+// at once.
+func TestInterruptExits130(t *testing.T) {
+	hang := keep(t)(loopback.Hang())
+	cmd := exec.Command(binary, "--print-url", "--connect-timeout", "60s", "--host", hang.URL, "clip.mp4")
+	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	began := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+			t.Errorf("exit %v, want 130; stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("clusterplay did not stop within 10s of SIGINT")
+	}
+	if took := time.Since(began); took > 5*time.Second {
+		t.Errorf("took %v to stop after SIGINT", took)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	r := clusterplay(t, nil, "--help")
+	if r.code != 0 || !strings.Contains(r.stdout, "--connect-timeout") {
+		t.Errorf("--help: exit %d, stdout:\n%s", r.code, r.stdout)
+	}
+}
