@@ -161,7 +161,7 @@ func TestJSONEvents(t *testing.T) {
 }
 
 func TestEveryHostFailedExitsOne(t *testing.T) {
-	r := clusterplay(t, nil, "--json", "--connect-count", "2", "--failure-expiry", "100ms",
+	r := clusterplay(t, nil, "--json", "--connect-count", "2", "--failure-expiry", "0",
 		"--host", refused(t), "--host", keep(t)(loopback.Status(404)).URL, "clip.mp4")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1; stderr:\n%s", r.code, r.stderr)

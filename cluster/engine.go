@@ -134,7 +134,8 @@ func (e *Engine) Resolve(ctx context.Context, clip string) (Result, error) {
 				return Result{}, err
 			}
 		}
-		res, err := e.runPass(ctx, pass, e.passOrder(), targets, start)
+		order, tryAll := e.passOrder()
+		res, err := e.runPass(ctx, pass, order, tryAll, targets, start)
 		if err != nil {
 			return Result{}, err
 		}
@@ -147,38 +148,33 @@ func (e *Engine) Resolve(ctx context.Context, clip string) (Result, error) {
 	return Result{}, ErrAllFailed
 }
 
-// passOrder is the order of one pass: the policy's order with the hosts that
-// are remembered as failed marked for skipping, or, when every host is
-// remembered, all of them by oldest failure first, so that the memory alone
-// never makes a dead end.
-func (e *Engine) passOrder() []passEntry {
-	var order []*Host
+// passOrder is the order of one pass: the policy's order, or, when every
+// host is remembered as failed, all of them by oldest failure first, so
+// that the memory alone never makes a dead end. tryAll says the pass is of
+// that second kind and skips no host.
+func (e *Engine) passOrder() (order []*Host, tryAll bool) {
 	if e.balance.Load() {
 		order = Random{}.Order(e.hosts, e.mem)
 	} else {
 		order = e.policy.Order(e.hosts, e.mem)
 	}
 	now := e.now()
-	entries := make([]passEntry, len(order))
-	remembered := 0
-	for i, h := range order {
-		left := e.mem.ExpiryLeft(h.URL, e.opts.FailureExpiry, now)
-		entries[i] = passEntry{host: h, expiryLeft: left}
-		if left > 0 {
-			remembered++
+	for _, h := range order {
+		if e.mem.ExpiryLeft(h.URL, e.opts.FailureExpiry, now) == 0 {
+			return order, false
 		}
 	}
-	if remembered == len(entries) {
-		for i, h := range e.mem.byOldestFailure(order) {
-			entries[i] = passEntry{host: h}
-		}
-	}
-	return entries
+	return e.mem.byOldestFailure(order), true
 }
 
-type passEntry struct {
-	host       *Host
-	expiryLeft time.Duration // > 0: skip, the host failed recently
+// skipFor returns how long host stays skipped, 0 when it is to be tried.
+// It is asked when the host's turn comes rather than when the pass begins,
+// so a failure that expires during the pass no longer counts.
+func (e *Engine) skipFor(h *Host, tryAll bool) time.Duration {
+	if tryAll {
+		return 0
+	}
+	return e.mem.ExpiryLeft(h.URL, e.opts.FailureExpiry, e.now())
 }
 
 // waitBeforePass is how long to wait before another pass: until the

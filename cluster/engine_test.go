@@ -335,14 +335,14 @@ func TestSetLoadBalancingTakesEffectNextPass(t *testing.T) {
 		t.Fatal("load balancing on by default")
 	}
 	for range 20 {
-		if first := e.passOrder()[0].host.Index; first != 0 {
+		if first := first(e.passOrder()); first != 0 {
 			t.Fatalf("ordered pass started with host %d", first)
 		}
 	}
 	e.SetLoadBalancing(true)
 	seen := map[int]bool{}
 	for range 200 {
-		seen[e.passOrder()[0].host.Index] = true
+		seen[first(e.passOrder())] = true
 	}
 	if !seen[0] || !seen[1] {
 		t.Errorf("with load balancing the first host was always the same: %v", seen)
@@ -429,3 +429,5 @@ func TestProbeSendsOneByteRange(t *testing.T) {
 		t.Errorf("requests %q", got)
 	}
 }
+
+func first(order []*Host, _ bool) int { return order[0].Index }

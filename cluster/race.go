@@ -15,7 +15,7 @@ import (
 //
 // It returns the winner, nil when every attempt of the pass failed, or the
 // context's error when the caller gave up.
-func (e *Engine) runPass(ctx context.Context, pass int, order []passEntry, targets map[*Host]string, start time.Time) (*Result, error) {
+func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bool, targets map[*Host]string, start time.Time) (*Result, error) {
 	passCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -36,11 +36,10 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []passEntry, targe
 	// launch starts the next host that is not skipped; false when none is left.
 	launch := func() bool {
 		for next < len(order) {
-			entry := order[next]
+			h := order[next]
 			next++
-			h := entry.host
-			if entry.expiryLeft > 0 {
-				e.Emit(Event{Kind: EventSkip, Host: h.URL, Index: h.Index, URL: targets[h], ExpiryLeft: entry.expiryLeft, Pass: pass})
+			if left := e.skipFor(h, tryAll); left > 0 {
+				e.Emit(Event{Kind: EventSkip, Host: h.URL, Index: h.Index, URL: targets[h], ExpiryLeft: left, Pass: pass})
 				continue
 			}
 			e.Emit(Event{Kind: EventConnect, Host: h.URL, Index: h.Index, URL: targets[h], Pass: pass})
