@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 )
 
 // Prober makes one connection attempt to a host for a clip. It returns nil
 // when the host can serve the clip. The context carries the attempt's
-// deadline and is cancelled when another host wins the race.
+// deadline and is cancelled when another host wins the race. A prober
+// closes everything it opened before it returns.
 type Prober interface {
 	Probe(ctx context.Context, a *Attempt) error
 }
@@ -33,41 +35,18 @@ const MaxRedirects = 5
 // answered for this very clip, not just for "/", and no more than a byte of
 // the body is transferred.
 type HTTPProber struct {
-	client *http.Client
+	tls *tls.Config
 }
 
 // NewHTTPProber returns a prober. With insecure, TLS certificates are not
 // verified; that must be asked for explicitly.
 func NewHTTPProber(insecure bool) *HTTPProber {
-	transport := &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			KeepAlive: -1,
-		}).DialContext,
-		TLSClientConfig:   &tls.Config{InsecureSkipVerify: insecure}, //nolint:gosec // only with --insecure
-		ForceAttemptHTTP2: true,
-		// Every attempt opens its own connection: a kept-alive socket would
-		// hide a host that has just died, and would outlive the process's
-		// need for it.
-		DisableKeepAlives:     true,
-		ResponseHeaderTimeout: 0, // the attempt's context is the only deadline
-	}
-	return &HTTPProber{client: &http.Client{
-		Transport: transport,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) > MaxRedirects {
-				return &ProbeError{Class: ClassRedirects, Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
-			}
-			return nil
-		},
-	}}
+	return &HTTPProber{tls: &tls.Config{InsecureSkipVerify: insecure}} //nolint:gosec // only with --insecure
 }
 
 // SetRootCAs makes the prober trust only the given pool, as a system with
 // that CA installed would.
-func (p *HTTPProber) SetRootCAs(pool *x509.CertPool) { p.transport().TLSClientConfig.RootCAs = pool }
-
-func (p *HTTPProber) transport() *http.Transport { return p.client.Transport.(*http.Transport) }
+func (p *HTTPProber) SetRootCAs(pool *x509.CertPool) { p.tls.RootCAs = pool }
 
 // Probe implements Prober.
 func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
@@ -77,16 +56,20 @@ func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 	}
 	req.Header.Set("Range", "bytes=0-0")
 	req.Header.Set("User-Agent", "clusterplay")
-	client := *p.client
-	if a.Redirected != nil {
-		check := client.CheckRedirect
-		client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
-			if err := check(r, via); err != nil {
-				return err
+
+	conns := &connSet{}
+	defer conns.closeAll()
+	client := &http.Client{
+		Transport: p.transport(ctx, conns),
+		CheckRedirect: func(r *http.Request, via []*http.Request) error {
+			if len(via) > MaxRedirects {
+				return &ProbeError{Class: ClassRedirects, Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
 			}
-			a.Redirected(r.URL.String())
+			if a.Redirected != nil {
+				a.Redirected(r.URL.String())
+			}
 			return nil
-		}
+		},
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -101,7 +84,55 @@ func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 	return nil
 }
 
-// CloseIdle releases any connection the prober still holds.
-func (p *HTTPProber) CloseIdle() { p.transport().CloseIdleConnections() }
+// transport returns a transport for one attempt. net/http dials in a
+// goroutine of its own that outlives a cancelled request (it hopes to pool
+// the connection), so a silent host would keep a socket and a goroutine
+// for minutes after another host won. Dialing with the attempt's context,
+// and closing every connection when the attempt ends, ties both to it.
+func (p *HTTPProber) transport(ctx context.Context, conns *connSet) *http.Transport {
+	dialer := &net.Dialer{KeepAlive: -1}
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: func(_ context.Context, network, addr string) (net.Conn, error) {
+			c, err := dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return conns.add(c), nil
+		},
+		TLSClientConfig:   p.tls.Clone(),
+		ForceAttemptHTTP2: true,
+		// A kept-alive socket would hide a host that has just died.
+		DisableKeepAlives: true,
+	}
+}
+
+// connSet remembers the connections an attempt opened.
+type connSet struct {
+	mu     sync.Mutex
+	conns  []net.Conn
+	closed bool
+}
+
+func (s *connSet) add(c net.Conn) net.Conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		c.Close()
+	} else {
+		s.conns = append(s.conns, c)
+	}
+	return c
+}
+
+func (s *connSet) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	for _, c := range s.conns {
+		c.Close()
+	}
+	s.conns = nil
+}
 
 var _ Prober = (*HTTPProber)(nil)

@@ -1,0 +1,157 @@
+package cluster
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"clusterplay/loopback"
+)
+
+func racing(delay time.Duration, inflight int, timeout time.Duration) Options {
+	o := DefaultOptions()
+	o.RaceDelay, o.MaxInflight, o.ConnectTimeout = delay, inflight, timeout
+	o.ConnectCount = 1
+	return o
+}
+
+// maxConcurrent replays the events and returns the most attempts that
+// were connecting at once.
+func maxConcurrent(events []Event) int {
+	cur, peak := 0, 0
+	for _, ev := range events {
+		switch ev.Kind {
+		case EventConnect:
+			cur++
+			peak = max(peak, cur)
+		case EventConnectFailed, EventConnectCancelled, EventResolved:
+			cur--
+		}
+	}
+	return peak
+}
+
+// TestRaceSilentHostThenGood: the good second host starts after the race
+// delay while the silent first one goes on, wins, and the silent attempt is
+// cancelled, its socket closed, and not remembered as a failure.
+func TestRaceSilentHostThenGood(t *testing.T) {
+	silent := keep(t)(loopback.Silent())
+	good := keep(t)(loopback.Good(testFiles))
+	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, racing(100*time.Millisecond, 3, 10*time.Second), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := record(e)
+	res, err := e.Resolve(context.Background(), "clip.mp4")
+	events := rec.stop(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Host.Index != 1 {
+		t.Fatalf("resolved to host %d", res.Host.Index)
+	}
+	if got, want := kinds(events), "connect connect connect_cancelled resolved"; got != want {
+		t.Errorf("events %q, want %q", got, want)
+	}
+	if gap := events[1].Time.Sub(events[0].Time); gap < 90*time.Millisecond || gap > 2*time.Second {
+		t.Errorf("second host started %v after the first, want about the 100ms race delay", gap)
+	}
+	if res.Elapsed > 5*time.Second {
+		t.Errorf("resolved after %v: the silent host's 10s timeout must not be waited for", res.Elapsed)
+	}
+	if r, ok := e.Memory().Record(silent.URL); ok && !r.FailedAt.IsZero() {
+		t.Error("the cancelled attempt was remembered as a failure")
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for silent.OpenConns() > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := silent.OpenConns(); n != 0 {
+		t.Errorf("the cancelled attempt left %d sockets open on the silent host", n)
+	}
+}
+
+// TestRaceFastFailureStartsNextAtOnce: a refused host does not hold the next
+// one back for the race delay.
+func TestRaceFastFailureStartsNextAtOnce(t *testing.T) {
+	good := keep(t)(loopback.Good(testFiles))
+	e, err := New([]HostSpec{{URL: refusedURL(t)}, {URL: refusedURL(t)}, {URL: good.URL}}, racing(2*time.Second, 3, 5*time.Second), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := record(e)
+	res, err := e.Resolve(context.Background(), "clip.mp4")
+	events := rec.stop(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := kinds(events), "connect connect_failed connect connect_failed connect resolved"; got != want {
+		t.Errorf("events %q, want %q", got, want)
+	}
+	if res.Elapsed > time.Second {
+		t.Errorf("resolved after %v; fast failures must not wait for the 2s race delay", res.Elapsed)
+	}
+}
+
+// TestRaceInflightCap: with five hanging hosts ahead of a good one and a
+// cap of 2, never more than 2 attempts connect at once, and the good host
+// is reached once timeouts free the slots.
+func TestRaceInflightCap(t *testing.T) {
+	var specs []HostSpec
+	for range 5 {
+		specs = append(specs, HostSpec{URL: keep(t)(loopback.Hang()).URL})
+	}
+	good := keep(t)(loopback.Good(testFiles))
+	specs = append(specs, HostSpec{URL: good.URL})
+	e, err := New(specs, racing(20*time.Millisecond, 2, 400*time.Millisecond), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := record(e)
+	res, err := e.Resolve(context.Background(), "clip.mp4")
+	events := rec.stop(e)
+	if err != nil {
+		t.Fatalf("Resolve: %v; events %s", err, kinds(events))
+	}
+	if res.Host.Index != 5 {
+		t.Errorf("resolved to host %d, want 5", res.Host.Index)
+	}
+	if peak := maxConcurrent(events); peak != 2 {
+		t.Errorf("peak attempts in flight %d, want the cap of 2", peak)
+	}
+	var order []int
+	for _, ev := range ofKind(events, EventConnect) {
+		order = append(order, ev.Index)
+	}
+	if want := []int{0, 1, 2, 3, 4, 5}; !equalInts(order, want) {
+		t.Errorf("hosts started in order %v, want %v", order, want)
+	}
+	if n := len(ofKind(events, EventConnectFailed)); n < 4 {
+		t.Errorf("%d timeouts before the good host, want at least 4 (the cap held the good host back)", n)
+	}
+}
+
+// TestRaceOffIsOneAtATime: --race-delay off waits for each attempt.
+func TestRaceOffIsOneAtATime(t *testing.T) {
+	silent := keep(t)(loopback.Silent())
+	good := keep(t)(loopback.Good(testFiles))
+	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, racing(0, 3, 500*time.Millisecond), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := record(e)
+	res, err := e.Resolve(context.Background(), "clip.mp4")
+	events := rec.stop(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := kinds(events), "connect connect_failed connect resolved"; got != want {
+		t.Errorf("events %q, want %q", got, want)
+	}
+	if maxConcurrent(events) != 1 {
+		t.Error("more than one attempt at a time with racing off")
+	}
+	if res.Elapsed < 450*time.Millisecond {
+		t.Errorf("resolved after %v, before the silent host's timeout", res.Elapsed)
+	}
+}
