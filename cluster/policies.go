@@ -1,0 +1,68 @@
+package cluster
+
+import (
+	"math"
+	"math/rand/v2"
+	"sort"
+)
+
+func init() {
+	RegisterPolicy(PolicyWeighted, func() Selector { return Weighted{} })
+	RegisterPolicy(PolicyFastest, func() Selector { return Fastest{} })
+}
+
+// Weighted orders hosts as DVB-DASH orders base URLs: the lowest priority
+// value first, and within a priority group a weighted random order, so a
+// host of weight 3 leads its group three times as often as one of weight 1.
+// Hosts remembered as failed are skipped by the engine; as the order within
+// any subset of a group keeps the weighted distribution, excluding them
+// leaves the others' shares as they should be.
+type Weighted struct{}
+
+// Order implements Selector.
+func (Weighted) Order(hosts []*Host, _ *Memory) []*Host {
+	// Efraimidis-Spirakis: sorting by u^(1/w), largest first, is a weighted
+	// sample without replacement of the whole group in one pass.
+	keys := make(map[*Host]float64, len(hosts))
+	for _, h := range hosts {
+		keys[h] = math.Pow(rand.Float64(), 1/float64(weightOf(h)))
+	}
+	out := append([]*Host(nil), hosts...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Priority != out[j].Priority {
+			return out[i].Priority < out[j].Priority
+		}
+		return keys[out[i]] > keys[out[j]]
+	})
+	return out
+}
+
+// weightOf treats a missing weight as 1, as DVB-DASH does.
+func weightOf(h *Host) int {
+	if h.Weight <= 0 {
+		return 1
+	}
+	return h.Weight
+}
+
+// Fastest orders hosts by their smoothed connect latency as kept in the
+// failure memory, across runs. Hosts never measured come first, so that
+// every host gets measured; ties are broken at random so equal hosts share
+// the load.
+type Fastest struct{}
+
+// Order implements Selector.
+func (Fastest) Order(hosts []*Host, mem *Memory) []*Host {
+	out := Random{}.Order(hosts, mem)
+	latency := make(map[*Host]float64, len(out))
+	for _, h := range out {
+		latency[h] = -1 // untried
+		if mem != nil {
+			if d, ok := mem.Latency(h.URL); ok {
+				latency[h] = float64(d)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return latency[out[i]] < latency[out[j]] })
+	return out
+}
