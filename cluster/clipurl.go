@@ -43,5 +43,9 @@ func ClipURL(base *url.URL, clip string) (string, error) {
 
 // clipURLFor returns the clip's URL on a host of any supported scheme.
 func clipURLFor(h *Host, clip string) (string, error) {
+	if isRTMPScheme(h.Scheme()) {
+		// rtmp://server/app/<clip>, the form mpv plays (see rtmpurl.go).
+		return rtmpClipURL(h.base, clip)
+	}
 	return ClipURL(h.base, clip)
 }

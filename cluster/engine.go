@@ -63,12 +63,13 @@ func New(specs []HostSpec, opts Options, mem *Memory) (*Engine, error) {
 		opts.MaxInflight = 1
 	}
 	httpProber := NewHTTPProber(opts.Insecure)
+	rtmpProber := NewRTMPProber(opts.Insecure)
 	e := &Engine{
 		hosts:   hosts,
 		opts:    opts,
 		mem:     mem,
 		bus:     NewBus(),
-		probers: map[string]Prober{"http": httpProber, "https": httpProber},
+		probers: map[string]Prober{"http": httpProber, "https": httpProber, "rtmp": rtmpProber, "rtmps": rtmpProber},
 		policy:  policy,
 		now:     time.Now,
 		sleep:   sleepCtx,
@@ -119,7 +120,18 @@ func (e *Engine) Flush() error { return e.mem.Flush() }
 // Resolve finds a host that serves clip: at most ConnectCount passes over
 // the hosts, skipping those that failed within FailureExpiry.
 func (e *Engine) Resolve(ctx context.Context, clip string) (Result, error) {
+	return e.ResolveExcept(ctx, clip, nil)
+}
+
+// ResolveExcept resolves as Resolve does among the hosts other than
+// except: a manual fail-over to "any other host", which must not land on
+// the host just left even though it is not remembered as failed.
+func (e *Engine) ResolveExcept(ctx context.Context, clip string, except *Host) (Result, error) {
 	start := e.now()
+	if except != nil && len(e.hosts) == 1 {
+		e.Emit(Event{Kind: EventFailed, Index: -1, Err: "no other host in the cluster"})
+		return Result{}, ErrAllFailed
+	}
 	targets := make(map[*Host]string, len(e.hosts))
 	for _, h := range e.hosts {
 		u, err := clipURLFor(h, clip)
@@ -134,7 +146,7 @@ func (e *Engine) Resolve(ctx context.Context, clip string) (Result, error) {
 				return Result{}, err
 			}
 		}
-		order, tryAll := e.passOrder()
+		order, tryAll := e.passOrder(except)
 		res, err := e.runPass(ctx, pass, order, tryAll, targets, start)
 		if err != nil {
 			return Result{}, err
@@ -152,11 +164,20 @@ func (e *Engine) Resolve(ctx context.Context, clip string) (Result, error) {
 // host is remembered as failed, all of them by oldest failure first, so
 // that the memory alone never makes a dead end. tryAll says the pass is of
 // that second kind and skips no host.
-func (e *Engine) passOrder() (order []*Host, tryAll bool) {
+func (e *Engine) passOrder(except *Host) (order []*Host, tryAll bool) {
 	if e.balance.Load() {
 		order = Random{}.Order(e.hosts, e.mem)
 	} else {
 		order = e.policy.Order(e.hosts, e.mem)
+	}
+	if except != nil {
+		kept := order[:0]
+		for _, h := range order {
+			if h != except {
+				kept = append(kept, h)
+			}
+		}
+		order = kept
 	}
 	now := e.now()
 	for _, h := range order {

@@ -335,14 +335,14 @@ func TestSetLoadBalancingTakesEffectNextPass(t *testing.T) {
 		t.Fatal("load balancing on by default")
 	}
 	for range 20 {
-		if first := first(e.passOrder()); first != 0 {
+		if first := first(e.passOrder(nil)); first != 0 {
 			t.Fatalf("ordered pass started with host %d", first)
 		}
 	}
 	e.SetLoadBalancing(true)
 	seen := map[int]bool{}
 	for range 200 {
-		seen[first(e.passOrder())] = true
+		seen[first(e.passOrder(nil))] = true
 	}
 	if !seen[0] || !seen[1] {
 		t.Errorf("with load balancing the first host was always the same: %v", seen)

@@ -26,6 +26,9 @@ type Attempt struct {
 	// Redirected is called when the host sends the attempt elsewhere, so the
 	// redirect shows up as an event.
 	Redirected func(to string)
+	// FinalURL is set by a prober whose protocol the player cannot follow
+	// redirects in (RTMP): the URL to play instead of URL.
+	FinalURL string
 }
 
 // MaxRedirects bounds the redirects an attempt follows.

@@ -21,6 +21,7 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 
 	type outcome struct {
 		host    *Host
+		final   string // the URL to play, when the prober was redirected
 		err     error
 		elapsed time.Duration
 	}
@@ -46,8 +47,8 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 			inflight[h] = true
 			go func() {
 				began := time.Now()
-				err := e.attempt(passCtx, h, targets[h], pass)
-				done <- outcome{host: h, err: err, elapsed: time.Since(began)}
+				final, err := e.attempt(passCtx, h, targets[h], pass)
+				done <- outcome{host: h, final: final, err: err, elapsed: time.Since(began)}
 			}()
 			if race {
 				timer.Reset(e.opts.RaceDelay)
@@ -80,6 +81,9 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 				e.mem.Succeeded(o.host.URL, o.elapsed)
 				waitAll(true)
 				res := &Result{Host: o.host, URL: targets[o.host], Elapsed: won.Sub(start)}
+				if o.final != "" {
+					res.URL = o.final
+				}
 				e.Emit(Event{Kind: EventResolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Pass: pass})
 				return res, nil
 			}
@@ -106,11 +110,12 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 	return nil, nil
 }
 
-// attempt runs one probe under the connect timeout.
-func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) error {
+// attempt runs one probe under the connect timeout. It returns the URL to
+// play when the prober was sent elsewhere and the player cannot follow.
+func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) (string, error) {
 	prober := e.probers[h.Scheme()]
 	if prober == nil {
-		return &ProbeError{Class: ClassProtocol, Err: errors.New("no prober for scheme " + h.Scheme())}
+		return "", &ProbeError{Class: ClassProtocol, Err: errors.New("no prober for scheme " + h.Scheme())}
 	}
 	actx, cancel := context.WithTimeout(ctx, e.opts.ConnectTimeout)
 	defer cancel()
@@ -121,7 +126,7 @@ func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) 
 	if err != nil && ctx.Err() == nil && actx.Err() == context.DeadlineExceeded {
 		// Whatever the prober said while the deadline struck, the cause is
 		// the connect timeout.
-		return &ProbeError{Class: ClassTimeout, Err: context.DeadlineExceeded}
+		return "", &ProbeError{Class: ClassTimeout, Err: context.DeadlineExceeded}
 	}
-	return err
+	return a.FinalURL, err
 }

@@ -1,0 +1,166 @@
+package cluster
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"syscall"
+
+	"github.com/bluenviron/gortmplib/pkg/handshake"
+)
+
+// RTMPProber checks an RTMP(S) host the way a player starts: TCP connect,
+// RTMP handshake, connect to the application, createStream, and play of the
+// clip, until the server says NetStream.Play.Start or sends the first audio
+// or video message. It then closes the connection: the player connects on
+// its own.
+//
+// gortmplib's Client cannot be used as is: it reports a rejected connect or
+// a failed play only as the text of its error, so the info object (code,
+// description, a redirect) is lost, and it trusts the server's chunk size.
+// The prober therefore drives gortmplib's lower layers (handshake,
+// rawmessage, message, amf0) itself; see rtmpsession.go.
+type RTMPProber struct {
+	insecure bool
+	roots    *x509.CertPool
+	dialer   net.Dialer
+}
+
+// NewRTMPProber returns a prober. With insecure, rtmps certificates are not
+// verified; that must be asked for explicitly.
+func NewRTMPProber(insecure bool) *RTMPProber {
+	// Keep-alives are pointless on a connection that lives a second.
+	return &RTMPProber{insecure: insecure, dialer: net.Dialer{KeepAlive: -1}}
+}
+
+// SetRootCAs makes the prober trust only the given pool for rtmps, as a
+// system with that CA installed would.
+func (p *RTMPProber) SetRootCAs(pool *x509.CertPool) { p.roots = pool }
+
+// Probe implements Prober.
+func (p *RTMPProber) Probe(ctx context.Context, a *Attempt) error {
+	var base *url.URL
+	if a.Host != nil {
+		base = a.Host.base
+	}
+	target, err := rtmpLibURL(base, a.URL)
+	if err != nil {
+		return &ProbeError{Class: ClassProtocol, Err: err}
+	}
+	for redirects := 0; ; redirects++ {
+		redirect, err := p.playOnce(ctx, target)
+		if err != nil {
+			return err
+		}
+		if redirect == "" {
+			if redirects > 0 {
+				// mpv does not follow RTMP connect redirects: it must be
+				// given the server that finally accepted the play.
+				a.FinalURL = pathFormURL(target)
+			}
+			return nil
+		}
+		if redirects == MaxRedirects {
+			return &ProbeError{Class: ClassRedirects, Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
+		}
+		if target, err = redirectedLibURL(target, redirect); err != nil {
+			return &ProbeError{Class: ClassProtocol, Err: err}
+		}
+		if a.Redirected != nil {
+			a.Redirected(pathFormURL(target))
+		}
+	}
+}
+
+// playOnce makes one connection and returns the redirect URL when the
+// server sent one. Everything it opens is closed when it returns.
+func (p *RTMPProber) playOnce(ctx context.Context, target *url.URL) (string, error) {
+	req := splitLibURL(target)
+	raw, err := p.dialer.DialContext(ctx, "tcp", req.addr)
+	if err != nil {
+		return "", err
+	}
+	defer raw.Close()
+	// The deadline bounds every read and write, so a server that stalls
+	// mid-handshake or mid-message cannot hold the attempt; closing on
+	// cancellation ends it at once when another host wins the race.
+	if deadline, ok := ctx.Deadline(); ok {
+		raw.SetDeadline(deadline)
+	}
+	stop := context.AfterFunc(ctx, func() { raw.Close() })
+	defer stop()
+
+	conn := raw
+	if target.Scheme == "rtmps" {
+		tc := tls.Client(raw, &tls.Config{
+			ServerName:         target.Hostname(),
+			RootCAs:            p.roots,
+			InsecureSkipVerify: p.insecure, //nolint:gosec // only with --insecure
+		})
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return "", phaseError(ctx, phaseTLS, err)
+		}
+		conn = tc
+	}
+
+	s := newRTMPSession(conn)
+	if _, _, err := handshake.DoClient(s.bc, false, false); err != nil {
+		return "", phaseError(ctx, phaseHandshake, err)
+	}
+	return s.play(ctx, req)
+}
+
+// Phases of an attempt, for error messages and for what a dropped
+// connection means in each.
+type rtmpPhase string
+
+const (
+	phaseTLS       rtmpPhase = "TLS handshake"
+	phaseHandshake rtmpPhase = "RTMP handshake"
+	phaseConnect   rtmpPhase = "connect"
+	phaseCreate    rtmpPhase = "createStream"
+	phasePlay      rtmpPhase = "play"
+)
+
+// phaseError classes an I/O error of a phase. The attempt's own deadline or
+// cancellation wins over whatever the socket said meanwhile. A connection
+// the server drops in the RTMP handshake is a reset; one it drops in reply
+// to connect or play is a refusal, as nginx-rtmp drops the connection for
+// an unknown application instead of sending NetConnection.Connect.Rejected.
+func phaseError(ctx context.Context, phase rtmpPhase, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s: %w", phase, ctx.Err())
+	}
+	var pe *ProbeError
+	if errors.As(err, &pe) {
+		return err
+	}
+	switch class := Classify(err); {
+	case class == ClassTimeout || class == ClassTLS:
+		return &ProbeError{Class: class, Err: fmt.Errorf("%s: %w", phase, err)}
+	case dropped(err):
+		// No %w: describe() would print the bare "connection reset by peer"
+		// of a wrapped net.OpError instead of this sentence.
+		switch phase {
+		case phaseTLS, phaseHandshake:
+			return &ProbeError{Class: ClassReset, Err: fmt.Errorf("server closed the connection during the %s (%v)", phase, err)}
+		case phaseConnect:
+			return &ProbeError{Class: ClassRejected, Err: fmt.Errorf("server closed the connection in reply to connect: application unknown or refused (%v)", err)}
+		default:
+			return &ProbeError{Class: ClassRejected, Err: fmt.Errorf("server closed the connection in reply to %s (%v)", phase, err)}
+		}
+	}
+	return &ProbeError{Class: ClassProtocol, Err: fmt.Errorf("%s: %v", phase, err)}
+}
+
+func dropped(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed)
+}
+
+var _ Prober = (*RTMPProber)(nil)

@@ -1,0 +1,456 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"clusterplay/assets"
+	"clusterplay/loopback"
+)
+
+// RTMP tests run against a real nginx-rtmp and against fake servers built on
+// gortmplib's server side, over real loopback sockets.
+
+// rtmpMedia writes the test clip to a fresh directory for nginx to play.
+func rtmpMedia(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, assets.ClipName), assets.Clip, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// rtmpNginx starts nginx-rtmp playing dir. Without nginx the test fails in
+// CI, where a missing package is a broken setup, and is skipped elsewhere,
+// with the package to install either way.
+func rtmpNginx(t *testing.T, dir string) *loopback.NginxHost {
+	t.Helper()
+	n, err := loopback.StartNginxRTMP(dir)
+	if errors.Is(err, loopback.ErrNginxMissing) && os.Getenv("CI") != "true" {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return n
+}
+
+// rtmpKeep fails the test when a fake host could not start and closes it
+// when the test ends.
+func rtmpKeep(t *testing.T) func(*loopback.Host, error) *loopback.Host {
+	return func(h *loopback.Host, err error) *loopback.Host {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { h.Close() })
+		return h
+	}
+}
+
+// rtmpAt is an rtmp:// base URL for a raw loopback host (Refused, Hang).
+func rtmpAt(t *testing.T, httpURL string) string {
+	t.Helper()
+	rest, ok := strings.CutPrefix(httpURL, "http://")
+	if !ok {
+		t.Fatalf("not a loopback http URL: %q", httpURL)
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	return "rtmp://" + host + "/vod"
+}
+
+func rtmpOpts(timeout time.Duration) Options {
+	o := DefaultOptions()
+	o.ConnectTimeout = timeout
+	o.ConnectCount = 1
+	o.RaceDelay = 0 // one attempt at a time
+	return o
+}
+
+// rtmpResolve resolves clip over hosts and returns the result with every
+// event the resolution published.
+func rtmpResolve(t *testing.T, opts Options, clip string, hosts ...string) (Result, error, []Event) {
+	t.Helper()
+	specs := make([]HostSpec, len(hosts))
+	for i, u := range hosts {
+		specs[i] = HostSpec{URL: u}
+	}
+	e, err := New(specs, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rtmpResolveWith(e, clip)
+}
+
+func rtmpResolveWith(e *Engine, clip string) (Result, error, []Event) {
+	ch := e.Events().Subscribe()
+	done := make(chan []Event)
+	go func() {
+		var evs []Event
+		for ev := range ch {
+			evs = append(evs, ev)
+		}
+		done <- evs
+	}()
+	res, err := e.Resolve(context.Background(), clip)
+	e.Events().Close()
+	return res, err, <-done
+}
+
+func rtmpEvents(events []Event, k Kind) []Event {
+	var out []Event
+	for _, ev := range events {
+		if ev.Kind == k {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+func rtmpDump(events []Event) string {
+	var b strings.Builder
+	for _, ev := range events {
+		b.WriteString("\n  " + string(ev.Kind) + " #" + strconv.Itoa(ev.Index) + " " + ev.URL)
+		if ev.ErrClass != "" {
+			b.WriteString(" [" + ev.ErrClass + "] " + ev.Err + " after " + ev.Elapsed.Round(time.Millisecond).String())
+		}
+	}
+	return b.String()
+}
+
+// TestRTMPClusterSkipsFastFailures: a refused port, an application nginx
+// does not have (it drops the connection), and a server that rejects the
+// connect each fail fast, and the good nginx wins with the URL mpv plays.
+func TestRTMPClusterSkipsFastFailures(t *testing.T) {
+	const timeout = 3 * time.Second
+	good := rtmpNginx(t, rtmpMedia(t))
+	rejecting := rtmpKeep(t)(loopback.RejectingRTMP())
+	refused, err := loopback.Refused()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrongApp := strings.TrimSuffix(good.URL, "/vod") + "/nosuchapp"
+	hosts := []string{rtmpAt(t, refused), wrongApp, rejecting.URL, good.URL}
+	res, err, events := rtmpResolve(t, rtmpOpts(timeout), assets.ClipName, hosts...)
+	if err != nil {
+		t.Fatalf("Resolve: %v%s\nnginx log:\n%s", err, rtmpDump(events), good.Log())
+	}
+	if want := good.URL + "/clip.mp4"; res.URL != want || res.Host.Index != 3 {
+		t.Errorf("resolved %q (host %d), want %q (host 3)", res.URL, res.Host.Index, want)
+	}
+	failed := rtmpEvents(events, EventConnectFailed)
+	wantClasses := []string{ClassRefused, ClassRejected, ClassRejected}
+	if len(failed) != len(wantClasses) {
+		t.Fatalf("want %d connect_failed events:%s", len(wantClasses), rtmpDump(events))
+	}
+	for i, f := range failed {
+		if f.Index != i || f.ErrClass != wantClasses[i] {
+			t.Errorf("failure %d: host %d class %q (%s), want host %d class %q", i, f.Index, f.ErrClass, f.Err, i, wantClasses[i])
+		}
+		if f.Elapsed >= timeout/2 {
+			t.Errorf("host %d failed after %v; a fast failure must take well under the %v timeout", i, f.Elapsed, timeout)
+		}
+		t.Logf("%s failed in %v: %s", hosts[i], f.Elapsed, f.Err)
+	}
+	if !strings.Contains(failed[2].Err, "NetConnection.Connect.Rejected") {
+		t.Errorf("rejection message %q does not carry the server's code", failed[2].Err)
+	}
+	t.Logf("resolved in %v", res.Elapsed)
+}
+
+// TestRTMPHangCostsOneTimeout: a host whose port neither accepts nor
+// refuses costs exactly one connect timeout.
+func TestRTMPHangCostsOneTimeout(t *testing.T) {
+	const timeout = time.Second
+	good := rtmpNginx(t, rtmpMedia(t))
+	hang := rtmpKeep(t)(loopback.Hang())
+	res, err, events := rtmpResolve(t, rtmpOpts(timeout), assets.ClipName, rtmpAt(t, hang.URL), good.URL)
+	if err != nil {
+		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+	}
+	failed := rtmpEvents(events, EventConnectFailed)
+	if len(failed) != 1 || failed[0].ErrClass != ClassTimeout {
+		t.Fatalf("want one timeout:%s", rtmpDump(events))
+	}
+	if d := failed[0].Elapsed; d < timeout-50*time.Millisecond || d > timeout+time.Second {
+		t.Errorf("hanging host failed after %v, want about %v", d, timeout)
+	}
+	if res.Elapsed > 2*timeout+time.Second {
+		t.Errorf("resolution took %v, want one %v timeout and a fast success", res.Elapsed, timeout)
+	}
+	t.Logf("hang: %v; resolved in %v", failed[0].Elapsed, res.Elapsed)
+}
+
+// TestRTMPRedirects: a Wowza-style redirect is followed and shown as an
+// event; chains are followed up to MaxRedirects, loops end there.
+func TestRTMPRedirects(t *testing.T) {
+	good := rtmpNginx(t, rtmpMedia(t))
+	clipURL := good.URL + "/clip.mp4"
+	t.Run("one", func(t *testing.T) {
+		r := rtmpKeep(t)(loopback.RedirectingRTMP(good.URL))
+		res, err, events := rtmpResolve(t, rtmpOpts(3*time.Second), assets.ClipName, r.URL)
+		if err != nil {
+			t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+		}
+		redirects := rtmpEvents(events, EventRedirect)
+		if len(redirects) != 1 || redirects[0].URL != clipURL || redirects[0].Host != r.URL {
+			t.Errorf("want one redirect to %q from %q:%s", clipURL, r.URL, rtmpDump(events))
+		}
+		if res.Host.URL != r.URL {
+			t.Errorf("resolved host %q, want the redirecting host %q", res.Host.URL, r.URL)
+		}
+		// mpv cannot follow the redirect itself: it gets the final URL.
+		if res.URL != clipURL {
+			t.Errorf("resolved URL %q, want the redirect's target %q", res.URL, clipURL)
+		}
+	})
+	t.Run("chain of 3", func(t *testing.T) {
+		target := good.URL
+		for range 3 {
+			target = rtmpKeep(t)(loopback.RedirectingRTMP(target)).URL
+		}
+		_, err, events := rtmpResolve(t, rtmpOpts(3*time.Second), assets.ClipName, target)
+		if err != nil {
+			t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+		}
+		if got := rtmpEvents(events, EventRedirect); len(got) != 3 || got[2].URL != clipURL {
+			t.Errorf("want 3 redirects ending at %q:%s", clipURL, rtmpDump(events))
+		}
+	})
+	t.Run("loop", func(t *testing.T) {
+		loop := rtmpKeep(t)(loopback.RedirectLoopRTMP())
+		_, err, events := rtmpResolve(t, rtmpOpts(3*time.Second), assets.ClipName, loop.URL)
+		if !errors.Is(err, ErrAllFailed) {
+			t.Fatalf("Resolve = %v, want ErrAllFailed", err)
+		}
+		failed := rtmpEvents(events, EventConnectFailed)
+		if len(failed) != 1 || failed[0].ErrClass != ClassRedirects {
+			t.Fatalf("want one failure of class %q:%s", ClassRedirects, rtmpDump(events))
+		}
+		if n := len(rtmpEvents(events, EventRedirect)); n != MaxRedirects {
+			t.Errorf("%d redirect events, want %d", n, MaxRedirects)
+		}
+	})
+}
+
+// TestRTMPStreamNotFoundMovesOn: nginx answers StreamNotFound for a clip it
+// does not have; that fails at once, and the next host has it.
+func TestRTMPStreamNotFoundMovesOn(t *testing.T) {
+	const timeout = 3 * time.Second
+	empty := rtmpNginx(t, t.TempDir())
+	good := rtmpNginx(t, rtmpMedia(t))
+	res, err, events := rtmpResolve(t, rtmpOpts(timeout), assets.ClipName, empty.URL, good.URL)
+	if err != nil {
+		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+	}
+	failed := rtmpEvents(events, EventConnectFailed)
+	if len(failed) != 1 || failed[0].ErrClass != ClassNotFound || failed[0].Index != 0 {
+		t.Fatalf("want host 0 to fail with %q:%s", ClassNotFound, rtmpDump(events))
+	}
+	if failed[0].Elapsed >= timeout/2 {
+		t.Errorf("not found took %v", failed[0].Elapsed)
+	}
+	if res.Host.Index != 1 {
+		t.Errorf("resolved host %d, want 1", res.Host.Index)
+	}
+	t.Logf("not found in %v: %s", failed[0].Elapsed, failed[0].Err)
+}
+
+// TestRTMPHostileServers: servers that misbehave at the handshake or the
+// message level fail the attempt within the timeout and cannot make it
+// allocate what they claim to send.
+func TestRTMPHostileServers(t *testing.T) {
+	const timeout = 2 * time.Second
+	const maxAlloc = 16 << 20 // the prober's limits allow about 5 MiB
+	tests := []struct {
+		name   string
+		start  func() (*loopback.Host, error)
+		class  string
+		before time.Duration // must fail by then
+	}{
+		{"garbage", loopback.GarbageRTMP, ClassProtocol, timeout / 2},
+		{"stops mid-handshake", loopback.MidHandshakeRTMP, ClassTimeout, timeout + time.Second},
+		{"silent after handshake", loopback.HandshakeOnlyRTMP, ClassTimeout, timeout + time.Second},
+		{"huge chunk size", loopback.HugeChunkRTMP, ClassProtocol, timeout / 2},
+		{"deeply nested AMF", loopback.DeepAMFRTMP, ClassProtocol, timeout / 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := rtmpKeep(t)(tt.start())
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			_, err, events := rtmpResolve(t, rtmpOpts(timeout), assets.ClipName, h.URL)
+			runtime.ReadMemStats(&after)
+			if !errors.Is(err, ErrAllFailed) {
+				t.Fatalf("Resolve = %v, want ErrAllFailed", err)
+			}
+			failed := rtmpEvents(events, EventConnectFailed)
+			if len(failed) != 1 {
+				t.Fatalf("want one failure:%s", rtmpDump(events))
+			}
+			f := failed[0]
+			if f.ErrClass != tt.class || f.Elapsed > tt.before {
+				t.Errorf("failed with %q (%s) after %v, want %q within %v", f.ErrClass, f.Err, f.Elapsed, tt.class, tt.before)
+			}
+			alloc := after.TotalAlloc - before.TotalAlloc
+			if alloc > maxAlloc {
+				t.Errorf("the attempt allocated %d MiB", alloc>>20)
+			}
+			t.Logf("%s after %v, %.1f MiB allocated, stack in use %d KiB: %s",
+				f.ErrClass, f.Elapsed.Round(time.Millisecond), float64(alloc)/(1<<20), after.StackInuse>>10, f.Err)
+			// The servers end their side once the prober has closed its own.
+			for deadline := time.Now().Add(2 * time.Second); h.OpenConns() != 0; time.Sleep(5 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d connections still open after the attempt", h.OpenConns())
+				}
+			}
+		})
+	}
+}
+
+// TestRTMPMixedCluster: HTTP and RTMP hosts mix in one cluster.
+func TestRTMPMixedCluster(t *testing.T) {
+	good := rtmpNginx(t, rtmpMedia(t))
+	refused, err := loopback.Refused()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err, events := rtmpResolve(t, rtmpOpts(3*time.Second), assets.ClipName, refused, good.URL)
+	if err != nil {
+		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+	}
+	if want := good.URL + "/clip.mp4"; res.URL != want {
+		t.Errorf("resolved %q, want %q", res.URL, want)
+	}
+	if f := rtmpEvents(events, EventConnectFailed); len(f) != 1 || f[0].ErrClass != ClassRefused {
+		t.Errorf("want the HTTP host refused:%s", rtmpDump(events))
+	}
+}
+
+// TestRTMPLiveNeedsAFeed: nginx's live app (idle_streams off) answers
+// StreamNotFound until an encoder publishes, Play.Start while it does, and
+// StreamNotFound again once the encoder dies.
+func TestRTMPLiveNeedsAFeed(t *testing.T) {
+	dir := rtmpMedia(t)
+	n := rtmpNginx(t, dir)
+	probe := func() error {
+		_, err, _ := rtmpResolve(t, rtmpOpts(3*time.Second), "feed", n.LiveURL)
+		return err
+	}
+	if err := probe(); !errors.Is(err, ErrAllFailed) {
+		t.Fatalf("live stream without a feed: %v, want ErrAllFailed", err)
+	}
+	feed, err := loopback.StartLiveFeed(n.LiveURL+"/feed", filepath.Join(dir, assets.ClipName))
+	if errors.Is(err, loopback.ErrFFmpegMissing) && os.Getenv("CI") != "true" {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer feed.Stop()
+	began := time.Now()
+	for probe() != nil {
+		select {
+		case <-feed.Exited():
+			t.Fatalf("ffmpeg exited: %s", feed.Output())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Since(began) > 10*time.Second {
+			t.Fatalf("live stream not playable 10s after the feed started; ffmpeg: %s", feed.Output())
+		}
+	}
+	t.Logf("live stream playable %v after the feed started", time.Since(began))
+	feed.Stop()
+	for began = time.Now(); probe() == nil; time.Sleep(50 * time.Millisecond) {
+		if time.Since(began) > 10*time.Second {
+			t.Fatal("live stream still playable 10s after the feed died")
+		}
+	}
+}
+
+// TestRTMPS: rtmps verifies the server's certificate unless insecure, and
+// the probe closes its connection when it returns, success included.
+func TestRTMPS(t *testing.T) {
+	n := rtmpNginx(t, rtmpMedia(t))
+	proxy := rtmpKeep(t)(loopback.TLSProxy(n.Addr, "/vod"))
+	tests := []struct {
+		name      string
+		insecure  bool
+		trust     bool
+		wantClass string
+	}{
+		{"untrusted certificate", false, false, ClassTLS},
+		{"trusted certificate", false, true, ""},
+		{"insecure", true, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := rtmpOpts(3 * time.Second)
+			opts.Insecure = tt.insecure
+			e, err := New([]HostSpec{{URL: proxy.URL}}, opts, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.trust {
+				p := NewRTMPProber(false)
+				p.SetRootCAs(proxy.CertPool())
+				e.SetProber("rtmps", p)
+			}
+			res, err, events := rtmpResolveWith(e, assets.ClipName)
+			if tt.wantClass != "" {
+				f := rtmpEvents(events, EventConnectFailed)
+				if err == nil || len(f) != 1 || f[0].ErrClass != tt.wantClass {
+					t.Fatalf("want a %q failure:%s", tt.wantClass, rtmpDump(events))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+			}
+			if want := proxy.URL + "/clip.mp4"; res.URL != want {
+				t.Errorf("resolved %q, want %q", res.URL, want)
+			}
+			// The proxy closes its side once the prober has closed its own.
+			for deadline := time.Now().Add(2 * time.Second); proxy.OpenConns() != 0; time.Sleep(5 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d connections still open after the probe returned", proxy.OpenConns())
+				}
+			}
+		})
+	}
+}
+
+// TestRTMPRaceCancelsTheLoser: with racing on, a host stuck mid-handshake
+// is cancelled, not waited for, once nginx answers.
+func TestRTMPRaceCancelsTheLoser(t *testing.T) {
+	n := rtmpNginx(t, rtmpMedia(t))
+	stuck := rtmpKeep(t)(loopback.MidHandshakeRTMP())
+	opts := rtmpOpts(10 * time.Second)
+	opts.RaceDelay = 100 * time.Millisecond
+	opts.MaxInflight = 2
+	res, err, events := rtmpResolve(t, opts, assets.ClipName, stuck.URL, n.URL)
+	if err != nil {
+		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+	}
+	if res.Host.Index != 1 || res.Elapsed > 2*time.Second {
+		t.Errorf("resolved host %d after %v, want host 1 well before the 10s timeout", res.Host.Index, res.Elapsed)
+	}
+	if c := rtmpEvents(events, EventConnectCancelled); len(c) != 1 || c[0].Index != 0 {
+		t.Errorf("want the stuck host cancelled:%s", rtmpDump(events))
+	}
+	for deadline := time.Now().Add(2 * time.Second); stuck.OpenConns() != 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the cancelled attempt left its connection open")
+		}
+	}
+}

@@ -1,0 +1,306 @@
+package cluster
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+	"net"
+
+	"github.com/bluenviron/gortmplib/pkg/amf0"
+	"github.com/bluenviron/gortmplib/pkg/bytecounter"
+	"github.com/bluenviron/gortmplib/pkg/message"
+	"github.com/bluenviron/gortmplib/pkg/rawmessage"
+)
+
+// Memory limits of one RTMP attempt. A probe needs a few kilobytes: the
+// handshake (3 KiB), the replies to connect and createStream, a few status
+// messages. Limits far above that keep any real server working and any
+// hostile one from making the attempt buffer what it claims to send.
+const (
+	// rtmpReadBudget caps the bytes read from one connection. Message
+	// assembly keeps at most what was read, so this bounds the memory of
+	// every chunk stream together; gortmplib bounds only each message, at
+	// 10 MB, and a server can interleave 62 chunk streams.
+	rtmpReadBudget = 2 << 20
+	// rtmpMaxCommand caps a command message that is decoded. gortmplib's
+	// AMF0 decoder recurses once per nesting level, about 128 bytes of stack
+	// per byte of input: 16 KiB cost at most 2 MiB of stack.
+	rtmpMaxCommand = 16 << 10
+)
+
+var errReadBudget = fmt.Errorf("server sent more than %d MiB before the stream started", rtmpReadBudget>>20)
+
+// budgetReader fails once n bytes have been read.
+type budgetReader struct {
+	r    io.Reader
+	left int
+}
+
+func (b *budgetReader) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, errReadBudget
+	}
+	if len(p) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= n
+	return n, err
+}
+
+// rtmpSession is one connection's message layer: gortmplib's raw message
+// reader (chunk reassembly), its message writer, and the few control
+// messages a player must obey, handled here so that the chunk size can be
+// clamped before the reader allocates by it.
+type rtmpSession struct {
+	bc *bytecounter.ReadWriter
+	r  *rawmessage.Reader
+	w  *message.Writer
+}
+
+func newRTMPSession(conn net.Conn) *rtmpSession {
+	in := &budgetReader{r: conn, left: rtmpReadBudget}
+	bc := bytecounter.NewReadWriter(struct {
+		io.Reader
+		io.Writer
+	}{in, conn})
+	// No acknowledgements: the window (2.5 MB from every server seen) is
+	// larger than the read budget.
+	noAck := func(uint32) error { return nil }
+	return &rtmpSession{bc: bc, r: rawmessage.NewReader(bc, bc.Reader, noAck), w: message.NewWriter(bc, bc.Writer, false)}
+}
+
+// rtmpCommand is a decoded AMF command message.
+type rtmpCommand struct {
+	name string
+	id   int
+	args []any
+}
+
+// next returns the next command or media message, applying control
+// messages on the way. Exactly one of cmd and media is set.
+func (s *rtmpSession) next() (cmd *rtmpCommand, media bool, err error) {
+	for {
+		m, err := s.r.Read()
+		if err != nil {
+			return nil, false, err
+		}
+		switch message.Type(m.Type) {
+		case message.TypeSetChunkSize:
+			if len(m.Body) != 4 {
+				return nil, false, errors.New("malformed SetChunkSize")
+			}
+			size := binary.BigEndian.Uint32(m.Body) & 0x7fffffff // the top bit is reserved
+			if size == 0 {
+				return nil, false, errors.New("server set chunk size 0")
+			}
+			// A chunk is allocated at its full size before it arrives; a
+			// chunk beyond the read budget could never be read anyway, so
+			// clamping here changes no outcome and bounds the allocation.
+			if err := s.r.SetChunkSize(min(size, rtmpReadBudget)); err != nil {
+				return nil, false, err
+			}
+		case message.TypeAbortMessage:
+			if len(m.Body) == 4 {
+				s.r.AbortChunkStream(binary.BigEndian.Uint32(m.Body))
+			}
+		case message.TypeAudio, message.TypeVideo:
+			return nil, true, nil
+		case message.TypeCommandAMF0, message.TypeCommandAMF3:
+			c, err := decodeCommand(m)
+			return c, false, err
+		}
+		// Acknowledgements, window and bandwidth settings, user control
+		// events and metadata do not matter to a probe.
+	}
+}
+
+func decodeCommand(m *rawmessage.Message) (*rtmpCommand, error) {
+	body := m.Body
+	if message.Type(m.Type) == message.TypeCommandAMF3 && len(body) > 0 && body[0] == 0 {
+		body = body[1:] // an AMF3 command starts with a format byte, then AMF0
+	}
+	if len(body) > rtmpMaxCommand {
+		return nil, fmt.Errorf("%d byte command message (limit %d)", len(body), rtmpMaxCommand)
+	}
+	data, err := amf0.Unmarshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("undecodable command: %v", err)
+	}
+	if len(data) < 2 {
+		return nil, errors.New("command without name and transaction ID")
+	}
+	name, ok1 := data[0].(string)
+	id, ok2 := data[1].(float64)
+	if !ok1 || !ok2 {
+		return nil, errors.New("command without name and transaction ID")
+	}
+	return &rtmpCommand{name: name, id: int(id), args: data[2:]}, nil
+}
+
+// info is the status object of a reply (level, code, description, ex), the
+// first object argument that has a code or a level.
+func (c *rtmpCommand) info() amf0.Object {
+	for _, a := range c.args {
+		var o amf0.Object
+		switch v := a.(type) {
+		case amf0.Object:
+			o = v
+		case amf0.ECMAArray:
+			o = amf0.Object(v)
+		default:
+			continue
+		}
+		_, hasCode := o.Get("code")
+		_, hasLevel := o.Get("level")
+		if hasCode || hasLevel {
+			return o
+		}
+	}
+	return nil
+}
+
+func (c *rtmpCommand) isError() bool {
+	level, _ := c.info().GetString("level")
+	return c.name == "_error" || c.name == "close" || level == "error"
+}
+
+// redirect is the URL of a redirecting rejection: ex.redirect as Wowza's
+// load balancer sends it (with ex.code 302), or a top-level redirect.
+func (c *rtmpCommand) redirect() string {
+	info := c.info()
+	if ex, ok := info.Get("ex"); ok {
+		var o amf0.Object
+		switch v := ex.(type) {
+		case amf0.Object:
+			o = v
+		case amf0.ECMAArray:
+			o = amf0.Object(v)
+		}
+		if r, ok := o.GetString("redirect"); ok && r != "" {
+			return r
+		}
+	}
+	r, _ := info.GetString("redirect")
+	return r
+}
+
+// status is "code: description" of a reply, or its name when it has none.
+func (c *rtmpCommand) status() string {
+	info := c.info()
+	code, _ := info.GetString("code")
+	desc, _ := info.GetString("description")
+	switch {
+	case code != "" && desc != "":
+		return code + ": " + desc
+	case code != "":
+		return code
+	case desc != "":
+		return c.name + ": " + desc
+	}
+	return c.name
+}
+
+func (c *rtmpCommand) code() string {
+	code, _ := c.info().GetString("code")
+	return code
+}
+
+// await reads until the reply to transaction id (some servers answer with
+// ID 0), or an error status, arrives.
+func (s *rtmpSession) await(id int) (*rtmpCommand, error) {
+	for {
+		c, _, err := s.next()
+		if err != nil {
+			return nil, err
+		}
+		if c == nil {
+			continue
+		}
+		reply := (c.name == "_result" || c.name == "_error") && (c.id == id || c.id == 0)
+		if reply || c.isError() {
+			return c, nil
+		}
+	}
+}
+
+// play runs connect, createStream and play, and returns a redirect URL or
+// nil for a stream that starts.
+func (s *rtmpSession) play(ctx context.Context, req rtmpRequest) (string, error) {
+	for _, m := range []message.Message{
+		&message.SetWindowAckSize{Value: 2500000},
+		&message.SetChunkSize{Value: 4096},
+		&message.CommandAMF0{ChunkStreamID: 3, Name: "connect", CommandID: 1, Arguments: []any{amf0.Object{
+			{Key: "app", Value: req.app},
+			{Key: "flashVer", Value: "LNX 9,0,124,2"},
+			{Key: "tcUrl", Value: req.tcURL},
+			{Key: "fpad", Value: false},
+			{Key: "capabilities", Value: float64(15)},
+			{Key: "audioCodecs", Value: float64(4071)}, // what ffmpeg offers
+			{Key: "videoCodecs", Value: float64(252)},
+			{Key: "videoFunction", Value: float64(1)},
+			{Key: "objectEncoding", Value: float64(0)},
+		}}},
+	} {
+		if err := s.w.Write(m); err != nil {
+			return "", phaseError(ctx, phaseConnect, err)
+		}
+	}
+	res, err := s.await(1)
+	if err != nil {
+		return "", phaseError(ctx, phaseConnect, err)
+	}
+	if res.isError() {
+		if r := res.redirect(); r != "" {
+			return r, nil
+		}
+		return "", &ProbeError{Class: ClassRejected, Err: fmt.Errorf("connect to application %q rejected: %s", req.app, res.status())}
+	}
+
+	if err := s.w.Write(&message.CommandAMF0{ChunkStreamID: 3, Name: "createStream", CommandID: 2, Arguments: []any{nil}}); err != nil {
+		return "", phaseError(ctx, phaseCreate, err)
+	}
+	if res, err = s.await(2); err != nil {
+		return "", phaseError(ctx, phaseCreate, err)
+	}
+	if res.isError() {
+		return "", &ProbeError{Class: ClassRejected, Err: fmt.Errorf("createStream rejected: %s", res.status())}
+	}
+	streamID := uint32(1)
+	if len(res.args) >= 2 {
+		if id, ok := res.args[1].(float64); ok && id >= 0 && id < 1<<32 {
+			streamID = uint32(id)
+		}
+	}
+
+	// gortmplib writes message stream IDs big-endian; the wire wants them
+	// little-endian (it sends stream 1 as 0x1000000), hence the swap.
+	for _, m := range []message.Message{
+		&message.UserControlSetBufferLength{StreamID: streamID, BufferLength: 3000},
+		&message.CommandAMF0{ChunkStreamID: 8, MessageStreamID: bits.ReverseBytes32(streamID),
+			Name: "play", CommandID: 3, Arguments: []any{nil, req.stream}},
+	} {
+		if err := s.w.Write(m); err != nil {
+			return "", phaseError(ctx, phasePlay, err)
+		}
+	}
+	for {
+		c, media, err := s.next()
+		switch {
+		case err != nil:
+			return "", phaseError(ctx, phasePlay, err)
+		case media:
+			return "", nil // some servers send media before, or instead of, Play.Start
+		case c.code() == "NetStream.Play.Start":
+			return "", nil
+		case c.code() == "NetStream.Play.StreamNotFound":
+			return "", &ProbeError{Class: ClassNotFound, Err: fmt.Errorf("stream %q not found: %s", req.stream, c.status())}
+		case c.isError():
+			// NetStream.Play.Failed, an _error to play, a "close".
+			return "", &ProbeError{Class: ClassRejected, Err: fmt.Errorf("play of %q rejected: %s", req.stream, c.status())}
+		}
+	}
+}

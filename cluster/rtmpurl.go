@@ -1,0 +1,195 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// RTMP URLs come in two forms. Hosts and players use the path form,
+// rtmp://server/app/dir/clip.mp4, which is what mpv (ffmpeg) plays; but
+// the path alone does not say where the application ends and the stream
+// begins. gortmplib uses the fragment form, rtmp://server/app#dir/clip.mp4,
+// which does. The engine knows the application from the host's base URL,
+// so it can turn the one into the other without guessing.
+
+// Default ports, as ffmpeg and gortmplib use them.
+const (
+	rtmpDefaultPort  = "1935"
+	rtmpsDefaultPort = "443"
+)
+
+func isRTMPScheme(s string) bool { return s == "rtmp" || s == "rtmps" }
+
+// rtmpClipURL is the clip's URL on an RTMP host: the application URL, one
+// slash, the clip path with its directories and any query (the host's
+// query, then the clip's, as for HTTP: ffmpeg passes it on with the stream
+// name, where nginx-rtmp's on_play and token modules read it). Runs of
+// slashes collapse, because RTMP servers split names at every slash.
+func rtmpClipURL(base *url.URL, clip string) (string, error) {
+	joined, err := ClipURL(base, clip)
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(joined)
+	if err != nil {
+		return "", err
+	}
+	p := collapseSlashes(u.EscapedPath())
+	if u.Path, err = url.PathUnescape(p); err != nil {
+		return "", err
+	}
+	u.RawPath = p
+	return u.String(), nil
+}
+
+func collapseSlashes(p string) string {
+	for strings.Contains(p, "//") {
+		p = strings.ReplaceAll(p, "//", "/")
+	}
+	return p
+}
+
+// rtmpLibURL splits a clip URL in path form into gortmplib's fragment form,
+// rtmp://server/app#stream, given the application as the host's base URL
+// has it (its path: "vod", or several segments as in "app/instance"). The
+// stream is the rest of the path, unescaped, and the query. The user info
+// is dropped: credentials never travel in tcUrl.
+//
+// Without a base, the application is every segment but the last.
+func rtmpLibURL(base *url.URL, clipURL string) (*url.URL, error) {
+	u, err := url.Parse(clipURL)
+	if err != nil {
+		return nil, fmt.Errorf("unparsable clip URL %q: %v", clipURL, unwrapURLError(err))
+	}
+	if !isRTMPScheme(u.Scheme) || u.Hostname() == "" {
+		return nil, fmt.Errorf("clip URL %q is not an rtmp:// or rtmps:// URL with a host", clipURL)
+	}
+	rest := strings.TrimPrefix(collapseSlashes(u.Path), "/")
+	var app string
+	if base != nil {
+		app = strings.Trim(collapseSlashes(base.Path), "/")
+		if app != "" {
+			var ok bool
+			if rest, ok = strings.CutPrefix(rest, app+"/"); !ok {
+				return nil, fmt.Errorf("clip URL %q is not under the application %q", clipURL, app)
+			}
+		}
+	} else if i := strings.LastIndexByte(rest, '/'); i >= 0 {
+		app, rest = rest[:i], rest[i+1:]
+	}
+	if rest == "" {
+		return nil, fmt.Errorf("clip URL %q names no stream", clipURL)
+	}
+	if u.RawQuery != "" {
+		rest += "?" + u.RawQuery
+	}
+	return &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/" + app, Fragment: rest}, nil
+}
+
+// rtmpRequest is what a play request puts on the wire, derived from the
+// fragment form as gortmplib's own client derives it (the application is
+// unescaped here, as servers compare it to their config).
+type rtmpRequest struct {
+	addr   string // host:port to dial
+	tcURL  string // the connect command's tcUrl: the URL without the stream
+	app    string // the connect command's app, with the URL's query if any
+	stream string // the play command's stream name (see playPath)
+}
+
+func splitLibURL(u *url.URL) rtmpRequest {
+	port := rtmpDefaultPort
+	if u.Scheme == "rtmps" {
+		port = rtmpsDefaultPort
+	}
+	addr := u.Host
+	if u.Port() == "" {
+		addr = net.JoinHostPort(u.Hostname(), port)
+	}
+	tc := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawQuery: u.RawQuery}
+	app := strings.TrimPrefix(u.Path, "/")
+	if u.RawQuery != "" {
+		app += "?" + u.RawQuery
+	}
+	return rtmpRequest{addr: addr, tcURL: tc.String(), app: app, stream: playPath(u.Fragment)}
+}
+
+// playPath is the stream name ffmpeg (so mpv) sends for a name in a URL:
+// "mp4:" before .mp4 and .f4v names, no extension on .flv names, unless the
+// name already has a "type:" prefix. The probe must ask for the very stream
+// the player will: Wowza finds MP4 files only with the prefix, and
+// nginx-rtmp accepts both forms.
+func playPath(name string) string {
+	if strings.Contains(name, ":") {
+		return name
+	}
+	switch {
+	case strings.HasSuffix(name, ".mp4"), strings.HasSuffix(name, ".f4v"):
+		return "mp4:" + name
+	case strings.HasSuffix(name, ".flv"):
+		return strings.TrimSuffix(name, ".flv")
+	}
+	return name
+}
+
+// pathFormURL turns the fragment form back into the path form, for events
+// and for the player.
+func pathFormURL(u *url.URL) string {
+	stream, query, _ := strings.Cut(u.Fragment, "?")
+	out := url.URL{Scheme: u.Scheme, Host: u.Host, Path: strings.TrimRight(u.Path, "/") + "/" + stream, RawQuery: u.RawQuery}
+	switch {
+	case out.RawQuery == "":
+		out.RawQuery = query
+	case query != "":
+		out.RawQuery += "&" + query
+	}
+	return out.String()
+}
+
+// redirectedLibURL is where a redirect sends a play request: the server and
+// application of the redirect URL (resolved against the current tcUrl when
+// relative), the same stream.
+func redirectedLibURL(from *url.URL, redirect string) (*url.URL, error) {
+	ref, err := url.Parse(strings.TrimSpace(redirect))
+	if err != nil {
+		return nil, fmt.Errorf("unparsable redirect %q: %v", redirect, unwrapURLError(err))
+	}
+	cur := url.URL{Scheme: from.Scheme, Host: from.Host, Path: from.Path, RawQuery: from.RawQuery}
+	to := cur.ResolveReference(ref)
+	if !isRTMPScheme(to.Scheme) || to.Hostname() == "" {
+		return nil, errors.New("redirect to " + redirect + " is not an rtmp:// or rtmps:// URL")
+	}
+	return &url.URL{
+		Scheme: to.Scheme, Host: to.Host, RawQuery: to.RawQuery, Fragment: from.Fragment,
+		Path: "/" + strings.Trim(collapseSlashes(to.Path), "/"),
+	}, nil
+}
+
+// RTMPPlay is how to ask a player for the stream an RTMP probe checked.
+type RTMPPlay struct {
+	URL      string // path form, e.g. rtmp://server/app/dir/clip.mp4
+	TCURL    string // ffmpeg's rtmp_tcurl
+	App      string // ffmpeg's rtmp_app
+	PlayPath string // ffmpeg's rtmp_playpath
+}
+
+// RTMPPlayParams splits a clip URL in path form on an RTMP host whose base
+// URL (rtmp://server/app) is hostURL. ffmpeg guesses the application from
+// the path alone (the first segment, or the first two when more follow),
+// which differs from the host's for clips in directories and for one-segment
+// applications with directories; players should pass App and PlayPath
+// explicitly (mpv: stream-lavf-o=rtmp_app=...,rtmp_playpath=...).
+func RTMPPlayParams(hostURL, clipURL string) (RTMPPlay, error) {
+	base, err := ParseHostURL(hostURL)
+	if err != nil {
+		return RTMPPlay{}, err
+	}
+	u, err := rtmpLibURL(base, clipURL)
+	if err != nil {
+		return RTMPPlay{}, err
+	}
+	r := splitLibURL(u)
+	return RTMPPlay{URL: pathFormURL(u), TCURL: r.tcURL, App: r.app, PlayPath: r.stream}, nil
+}

@@ -1,0 +1,131 @@
+package cluster
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestRTMPClipURL(t *testing.T) {
+	tests := []struct{ base, clip, want string }{
+		{"rtmp://h/vod", "clip.mp4", "rtmp://h/vod/clip.mp4"},
+		{"rtmp://h:1936/vod/", "/clip.mp4", "rtmp://h:1936/vod/clip.mp4"},
+		{"rtmps://h/vod", "clip.mp4", "rtmps://h/vod/clip.mp4"},
+		{"rtmp://h/app/instance", "dir/clip.mp4", "rtmp://h/app/instance/dir/clip.mp4"},
+		// Clip directories are kept; runs of slashes collapse.
+		{"rtmp://h/vod//", "dir//sub///clip.mp4", "rtmp://h/vod/dir/sub/clip.mp4"},
+		// An absolute clip URL contributes its path.
+		{"rtmp://h/vod", "http://origin.example/media/clip.mp4", "rtmp://h/vod/media/clip.mp4"},
+		{"rtmp://h/vod", "rtmp://other/vod2/clip.mp4", "rtmp://h/vod/vod2/clip.mp4"},
+		// Queries go with the stream name, as ffmpeg sends them.
+		{"rtmp://h/vod?token=x", "clip.mp4", "rtmp://h/vod/clip.mp4?token=x"},
+		{"rtmp://h/vod", "clip.mp4?start=3", "rtmp://h/vod/clip.mp4?start=3"},
+		{"rtmp://h/vod", "mp4:clip.mp4", "rtmp://h/vod/mp4:clip.mp4"},
+		{"rtmp://h/vod", "live stream", "rtmp://h/vod/live%20stream"},
+	}
+	for _, tt := range tests {
+		hosts, err := NewHosts([]HostSpec{{URL: tt.base}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := clipURLFor(hosts[0], tt.clip); err != nil || got != tt.want {
+			t.Errorf("clipURLFor(%q, %q) = %q, %v; want %q", tt.base, tt.clip, got, err, tt.want)
+		}
+	}
+}
+
+func TestRTMPLibURL(t *testing.T) {
+	tests := []struct {
+		base, clipURL string
+		want          string // gortmplib form, or "error: ..." substring
+		addr, app     string
+		tcURL, stream string
+	}{
+		{"rtmp://h/vod", "rtmp://h/vod/clip.mp4", "rtmp://h/vod#clip.mp4",
+			"h:1935", "vod", "rtmp://h/vod", "mp4:clip.mp4"},
+		{"rtmps://h:8443/vod", "rtmps://h:8443/vod/a/b.flv", "rtmps://h:8443/vod#a/b.flv",
+			"h:8443", "vod", "rtmps://h:8443/vod", "a/b"},
+		{"rtmps://h/app/instance/", "rtmps://h/app/instance/dir/clip.mp4", "rtmps://h/app/instance#dir/clip.mp4",
+			"h:443", "app/instance", "rtmps://h/app/instance", "mp4:dir/clip.mp4"},
+		{"rtmp://h/vod?token=x", "rtmp://h/vod/clip.mp4?token=x", "rtmp://h/vod#clip.mp4?token=x",
+			"h:1935", "vod", "rtmp://h/vod", "clip.mp4?token=x"},
+		{"rtmp://h/live", "rtmp://user:pw@h/live/mp4:feed", "rtmp://h/live#mp4:feed",
+			"h:1935", "live", "rtmp://h/live", "mp4:feed"},
+		{"", "rtmp://h/app/instance/stream", "rtmp://h/app/instance#stream",
+			"h:1935", "app/instance", "rtmp://h/app/instance", "stream"},
+		{"rtmp://h/vod", "rtmp://h/other/clip.mp4", "error: not under the application", "", "", "", ""},
+		{"rtmp://h/vod", "rtmp://h/vod/", "error: names no stream", "", "", "", ""},
+		{"rtmp://h/vod", "http://h/vod/clip.mp4", "error: not an rtmp", "", "", "", ""},
+	}
+	for _, tt := range tests {
+		var base *url.URL
+		if tt.base != "" {
+			var err error
+			if base, err = ParseHostURL(tt.base); err != nil {
+				t.Fatal(err)
+			}
+		}
+		u, err := rtmpLibURL(base, tt.clipURL)
+		if want, ok := strings.CutPrefix(tt.want, "error: "); ok {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("rtmpLibURL(%q, %q) = %v, %v; want an error with %q", tt.base, tt.clipURL, u, err, want)
+			}
+			continue
+		}
+		if err != nil || u.String() != tt.want {
+			t.Errorf("rtmpLibURL(%q, %q) = %v, %v; want %q", tt.base, tt.clipURL, u, err, tt.want)
+			continue
+		}
+		r := splitLibURL(u)
+		if r.addr != tt.addr || r.app != tt.app || r.tcURL != tt.tcURL || r.stream != tt.stream {
+			t.Errorf("splitLibURL(%v) = %+v; want addr %q app %q tcUrl %q stream %q", u, r, tt.addr, tt.app, tt.tcURL, tt.stream)
+		}
+		if back := pathFormURL(u); tt.base != "" && back != strings.Replace(tt.clipURL, "user:pw@", "", 1) {
+			t.Errorf("pathFormURL(%v) = %q, want %q", u, back, tt.clipURL)
+		}
+	}
+}
+
+func TestRTMPPlayPath(t *testing.T) {
+	for name, want := range map[string]string{
+		"clip.mp4": "mp4:clip.mp4", "a/clip.f4v": "mp4:a/clip.f4v", "clip.flv": "clip",
+		"mp4:clip.mp4": "mp4:clip.mp4", "flv:clip.flv": "flv:clip.flv", "feed": "feed",
+		"clip.mp4?token=x": "clip.mp4?token=x", // as ffmpeg: the query hides the extension
+	} {
+		if got := playPath(name); got != want {
+			t.Errorf("playPath(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestRTMPRedirectedLibURL(t *testing.T) {
+	from, _ := url.Parse("rtmp://lb/vod#dir/clip.mp4")
+	tests := []struct{ redirect, want string }{
+		{"rtmp://edge1:1936/vod", "rtmp://edge1:1936/vod#dir/clip.mp4"},
+		{"rtmps://edge2/app/instance/", "rtmps://edge2/app/instance#dir/clip.mp4"},
+		{"rtmp://edge3/vod?token=y", "rtmp://edge3/vod?token=y#dir/clip.mp4"},
+		{"/vod2", "rtmp://lb/vod2#dir/clip.mp4"},
+		{"http://edge/vod", ""},
+		{"rtmp:///vod", ""},
+	}
+	for _, tt := range tests {
+		u, err := redirectedLibURL(from, tt.redirect)
+		switch {
+		case tt.want == "" && err == nil:
+			t.Errorf("redirect %q gave %v, want an error", tt.redirect, u)
+		case tt.want != "" && (err != nil || u.String() != tt.want):
+			t.Errorf("redirect %q gave %v, %v; want %q", tt.redirect, u, err, tt.want)
+		}
+	}
+}
+
+func TestRTMPPlayParams(t *testing.T) {
+	p, err := RTMPPlayParams("rtmp://h/vod", "rtmp://h/vod/2024/clip.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := RTMPPlay{URL: "rtmp://h/vod/2024/clip.mp4", TCURL: "rtmp://h/vod", App: "vod", PlayPath: "mp4:2024/clip.mp4"}
+	if p != want {
+		t.Errorf("RTMPPlayParams = %+v, want %+v", p, want)
+	}
+}
