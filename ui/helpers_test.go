@@ -1,0 +1,252 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"clusterplay/cluster"
+)
+
+// fakeCtrl is a recording Controller. No network or player is involved:
+// the TUI's only contract with the session is this interface.
+type fakeCtrl struct {
+	mu     sync.Mutex
+	calls  []string
+	status Status
+	window bool
+	lb     bool
+	err    error // returned by the methods that can fail
+	polls  int   // Status calls
+}
+
+func (f *fakeCtrl) record(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, fmt.Sprintf(format, args...))
+}
+
+func (f *fakeCtrl) Calls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.calls...)
+}
+
+func (f *fakeCtrl) Status() Status {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.polls++
+	return f.status
+}
+
+func (f *fakeCtrl) Polls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.polls
+}
+
+func (f *fakeCtrl) failing() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
+func (f *fakeCtrl) TogglePause() error { f.record("pause"); return f.failing() }
+func (f *fakeCtrl) Seek(d time.Duration) error {
+	f.record("seek %s", d)
+	return f.failing()
+}
+func (f *fakeCtrl) AddVolume(d float64) error {
+	f.record("volume %+g", d)
+	return f.failing()
+}
+func (f *fakeCtrl) ToggleMute() error       { f.record("mute"); return f.failing() }
+func (f *fakeCtrl) ToggleFullscreen() error { f.record("fullscreen"); return f.failing() }
+func (f *fakeCtrl) HasWindow() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.window
+}
+func (f *fakeCtrl) SetLoadBalancing(on bool) {
+	f.record("lb %v", on)
+	f.mu.Lock()
+	f.lb = on
+	f.mu.Unlock()
+}
+func (f *fakeCtrl) LoadBalancing() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.lb
+}
+func (f *fakeCtrl) FailoverNow(markFailed bool) { f.record("failover markFailed=%v", markFailed) }
+func (f *fakeCtrl) Reresolve()                  { f.record("reresolve") }
+func (f *fakeCtrl) Play(clip string)            { f.record("play %s", clip) }
+func (f *fakeCtrl) Quit()                       { f.record("quit") }
+
+// t0 is the fixed start of every scripted session.
+var t0 = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+
+func at(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+
+var testHosts = []string{
+	"http://127.0.0.1:8001",
+	"http://127.0.0.1:8002",
+	"http://127.0.0.1:8003",
+}
+
+func testOptions() Options {
+	return Options{
+		ClusterName:   "demo",
+		Hosts:         testHosts,
+		Clip:          "vod/clip.mp4",
+		FailureExpiry: 30 * time.Second,
+		Notice:        "host 0 refuses, host 1 failed recently, host 2 serves",
+	}
+}
+
+// script is a resolution: host 0 refuses, host 1 is skipped as remembered,
+// host 2 answers and the clip starts.
+func script() []cluster.Event {
+	return []cluster.Event{
+		{Time: at(0), Kind: cluster.EventConnect, Host: testHosts[0], Index: 0, Pass: 1},
+		{Time: at(3), Kind: cluster.EventConnectFailed, Host: testHosts[0], Index: 0, ErrClass: cluster.ClassRefused, Err: "connection refused", Elapsed: 3 * time.Millisecond, Pass: 1},
+		{Time: at(4), Kind: cluster.EventSkip, Host: testHosts[1], Index: 1, ExpiryLeft: 20 * time.Second, Pass: 1},
+		{Time: at(5), Kind: cluster.EventConnect, Host: testHosts[2], Index: 2, Pass: 1},
+		{Time: at(47), Kind: cluster.EventResolved, Host: testHosts[2], Index: 2, URL: testHosts[2] + "/vod/clip.mp4", Elapsed: 47 * time.Millisecond, Pass: 1},
+		{Time: at(120), Kind: cluster.EventStart, Host: testHosts[2], Index: 2, URL: testHosts[2] + "/vod/clip.mp4", Duration: 60 * time.Second},
+	}
+}
+
+// newTestModel builds a model without an events channel: tests feed events
+// straight into Update.
+func newTestModel(opts Options, w, h int) (*Model, *fakeCtrl) {
+	f := &fakeCtrl{status: Status{State: "idle", Volume: 100}}
+	m := New(opts, f, nil)
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	return m, f
+}
+
+func feed(m *Model, evs ...cluster.Event) {
+	for _, ev := range evs {
+		m.Update(eventMsg{ev: ev})
+	}
+}
+
+// exec runs cmd the way the program would and feeds the resulting messages
+// back into m. Commands that do not answer quickly (ticks, cursor blinks,
+// the event wait) are dropped. It reports whether a QuitMsg came out.
+func exec(m *Model, cmd tea.Cmd) (quit bool) {
+	if cmd == nil {
+		return false
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(100 * time.Millisecond):
+		return false
+	}
+	switch msg := msg.(type) {
+	case nil:
+	case tea.QuitMsg:
+		return true
+	case tea.BatchMsg:
+		for _, c := range msg {
+			quit = exec(m, c) || quit
+		}
+	default:
+		_, next := m.Update(msg)
+		quit = exec(m, next) || quit
+	}
+	return quit
+}
+
+// press sends one key and runs whatever command it produced.
+func press(m *Model, k tea.KeyPressMsg) (quit bool) {
+	_, cmd := m.Update(k)
+	return exec(m, cmd)
+}
+
+// keyOf builds the KeyPressMsg a terminal would deliver for a key name.
+func keyOf(name string) tea.KeyPressMsg {
+	switch name {
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(name)
+	if len(r) != 1 {
+		panic("unknown key " + name)
+	}
+	return tea.KeyPressMsg{Code: r[0], Text: name}
+}
+
+func typeText(m *Model, s string) {
+	for _, r := range s {
+		press(m, keyOf(string(r)))
+	}
+}
+
+// plain renders the model's view with the colour profile NoTTY: no colours,
+// no attributes, just the cells, as a golden file can hold them.
+func plain(t testing.TB, m *Model) string {
+	t.Helper()
+	var buf bytes.Buffer
+	w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.NoTTY}
+	if _, err := w.WriteString(m.View().Content); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// statusAt is a status poll result at ms after t0.
+func statusAt(ms int, st Status, window, lb bool) statusMsg {
+	return statusMsg{now: at(ms), status: st, hasWindow: window, lb: lb}
+}
+
+func hasLine(view, want string) bool {
+	for _, l := range strings.Split(view, "\n") {
+		if strings.Contains(l, want) {
+			return true
+		}
+	}
+	return false
+}
+
+func failoverEvent(ms, from, to int) cluster.Event {
+	return cluster.Event{Time: at(ms), Kind: cluster.EventFailover, Host: testHosts[from], Index: from,
+		ToHost: testHosts[to], ToIndex: to, ErrClass: cluster.ClassManual, Err: "marked failed by the user", Position: 15 * time.Second}
+}
+
+func connectFailedEvent(ms, i int, host string) cluster.Event {
+	return cluster.Event{Time: at(ms), Kind: cluster.EventConnectFailed, Host: host, Index: i,
+		ErrClass: cluster.ClassTimeout, Err: "i/o timeout", Elapsed: 2 * time.Second}
+}

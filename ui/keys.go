@@ -1,0 +1,104 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap holds the player's key bindings, in mpv's habits. It is also the
+// help.KeyMap the footer is rendered from.
+type keyMap struct {
+	Pause        key.Binding
+	SeekBack     key.Binding
+	SeekFwd      key.Binding
+	SeekBackLong key.Binding
+	SeekFwdLong  key.Binding
+	VolumeDown   key.Binding
+	VolumeUp     key.Binding
+	Mute         key.Binding
+	Fullscreen   key.Binding
+	LoadBalance  key.Binding
+	Next         key.Binding
+	MarkFailed   key.Binding
+	Reresolve    key.Binding
+	NewClip      key.Binding
+	ScrollUp     key.Binding
+	ScrollDown   key.Binding
+	Oldest       key.Binding
+	Newest       key.Binding
+	Help         key.Binding
+	Quit         key.Binding
+
+	// hasWindow hides the fullscreen entry from the help when there is no
+	// video window. The key itself stays bound so it can say why it does
+	// nothing.
+	hasWindow bool
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Pause:        key.NewBinding(key.WithKeys("space", "p"), key.WithHelp("space", "pause")),
+		SeekBack:     key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "seek 5s")),
+		SeekFwd:      key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "seek +5s")),
+		SeekBackLong: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓/↑", "seek 60s")),
+		SeekFwdLong:  key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "seek +60s")),
+		VolumeDown:   key.NewBinding(key.WithKeys("9"), key.WithHelp("9/0", "volume")),
+		VolumeUp:     key.NewBinding(key.WithKeys("0"), key.WithHelp("0", "volume up")),
+		Mute:         key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mute")),
+		Fullscreen:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fullscreen")),
+		LoadBalance:  key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "balance")),
+		Next:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next host")),
+		MarkFailed:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "fail host")),
+		Reresolve:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resolve again")),
+		NewClip:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "new clip")),
+		ScrollUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "scroll log")),
+		ScrollDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
+		Oldest:       key.NewBinding(key.WithKeys("home"), key.WithHelp("home/end", "oldest/newest")),
+		Newest:       key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "newest")),
+		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more")),
+		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// ShortHelp is the one-line footer: the keys a viewer needs first. Quit and
+// "more keys" come early so they survive a 60-column terminal; the help
+// bubble cuts the rest with an ellipsis.
+func (k keyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Pause, k.Next, k.MarkFailed, k.Quit, k.Help, k.SeekBack, k.LoadBalance, k.NewClip}
+}
+
+// FullHelp is the expanded footer, one column per group.
+func (k keyMap) FullHelp() [][]key.Binding {
+	pause := k.Pause
+	pause.SetHelp("space/p", "pause")
+	lb := k.LoadBalance
+	lb.SetHelp("l", "load balancing")
+	help := k.Help
+	help.SetHelp("?", "fewer keys")
+	playback := []key.Binding{pause, k.SeekBack, k.SeekBackLong, k.VolumeDown, k.Mute}
+	if k.hasWindow {
+		playback = append(playback, k.Fullscreen)
+	}
+	return [][]key.Binding{
+		playback,
+		{k.Next, k.MarkFailed, k.Reresolve, lb, k.NewClip},
+		{k.ScrollUp, k.Oldest, help, k.Quit},
+	}
+}
+
+// promptKeyMap is the help while the clip prompt has the keyboard: every
+// printable key types, so only these act.
+type promptKeyMap struct {
+	Play   key.Binding
+	Cancel key.Binding
+	Quit   key.Binding
+}
+
+func newPromptKeyMap() promptKeyMap {
+	return promptKeyMap{
+		Play:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "play")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Quit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	}
+}
+
+func (k promptKeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Play, k.Cancel, k.Quit} }
+
+func (k promptKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }

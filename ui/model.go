@@ -1,0 +1,436 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"clusterplay/cluster"
+	"clusterplay/report"
+)
+
+// Model is the root model: it owns the child components (host table, event
+// log, playback bar, clip prompt, help footer), routes messages to them and
+// lays them out. It implements tea.Model.
+type Model struct {
+	opts   Options
+	ctrl   Controller
+	events <-chan cluster.Event
+	stop   <-chan struct{} // closed by Run when the program is over
+
+	keys   keyMap
+	styles styles
+	isDark bool
+
+	width, height int
+	tableRows     int // lines given to the host table, header included
+
+	now         time.Time // latest tick or event time; View never reads the clock
+	status      Status
+	hasWindow   bool
+	windowKnown bool
+	lb          bool
+	lbGen       int // bumped on each toggle; older polls do not overwrite lb
+	lbPending   int // toggles not yet confirmed by the controller
+	clip        string
+	closed      bool         // the events channel is closed
+	quitCalled  *atomic.Bool // ctrl.Quit has been called (shared with commands)
+
+	hosts  hostTable
+	log    eventLog
+	bar    playBar
+	prompt prompt
+	help   help.Model
+}
+
+// New builds the root model. Nothing is started until the program calls
+// Init: the model polls ctrl and waits on events only through commands.
+func New(opts Options, ctrl Controller, events <-chan cluster.Event) *Model {
+	if opts.ClusterName == "" {
+		opts.ClusterName = "cluster"
+	}
+	m := &Model{
+		opts:       opts,
+		ctrl:       ctrl,
+		events:     events,
+		keys:       newKeyMap(),
+		isDark:     true,
+		width:      80,
+		height:     24,
+		status:     Status{State: "idle"},
+		clip:       opts.Clip,
+		quitCalled: new(atomic.Bool),
+		hosts:      newHostTable(opts.Hosts),
+		log:        newEventLog(),
+		bar:        newPlayBar(),
+		help:       help.New(),
+	}
+	m.styles = newStyles(m.isDark)
+	m.help.Styles = m.styles.help
+	m.prompt = newPrompt(m.styles)
+	if opts.Notice != "" {
+		m.log.entries = append(m.log.entries, logEntry{text: opts.Notice, level: levelInfo})
+	}
+	if opts.Clip == "" {
+		m.prompt.open()
+	}
+	m.layout()
+	return m
+}
+
+// Init starts the background work: the background colour query, the first
+// look at the controller, the status poll, the event wait, and either the
+// clip from Options or the prompt's cursor.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{
+		tea.RequestBackgroundColor,
+		queryController(m.ctrl),
+		pollStatus(m.ctrl, m.lbGen),
+		waitForEvent(m.events, m.stop),
+	}
+	if m.opts.Clip != "" {
+		cmds = append(cmds, m.playCmd(m.opts.Clip))
+	} else {
+		cmds = append(cmds, m.prompt.input.Focus())
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update folds a message into the model and returns the follow-up command.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+	case tea.BackgroundColorMsg:
+		m.setDark(msg.IsDark())
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case eventMsg:
+		m.applyEvent(msg.ev)
+		return m, waitForEvent(m.events, m.stop)
+	case eventsClosedMsg:
+		m.closed = true
+		m.logf(levelMuted, "event stream closed")
+	case statusMsg:
+		m.advance(msg.now)
+		m.status = msg.status
+		if msg.gen == m.lbGen && m.lbPending == 0 {
+			m.lb = msg.lb
+		}
+		m.setWindow(msg.hasWindow)
+		return m, pollStatus(m.ctrl, m.lbGen)
+	case initMsg:
+		if m.lbPending == 0 {
+			m.lb = msg.lb
+		}
+		m.setWindow(msg.hasWindow)
+	case lbMsg:
+		m.lbPending = max(0, m.lbPending-1)
+		if m.lbPending == 0 {
+			m.lb = msg.on
+		}
+	case actionMsg:
+		switch {
+		case msg.err != nil:
+			m.logf(levelBad, "%s failed: %v", msg.what, msg.err)
+		case msg.note != "":
+			m.logf(msg.level, "%s", msg.note)
+		}
+	default:
+		// Cursor blinks and the like belong to the prompt.
+		if m.prompt.active {
+			_, _, cmd := m.prompt.update(msg)
+			return m, cmd
+		}
+	}
+	return m, nil
+}
+
+// handleKey maps a key to a command. The Controller is only ever called
+// inside the returned command.
+func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
+	if k.String() == "ctrl+c" {
+		return m.quit()
+	}
+	if m.prompt.active {
+		res, clip, cmd := m.prompt.update(k)
+		switch res {
+		case promptSubmit:
+			m.clip = clip
+			m.layout()
+			return m.playCmd(clip)
+		case promptCancel:
+			m.layout()
+		}
+		return cmd
+	}
+	c := m.ctrl
+	switch {
+	case key.Matches(k, m.keys.Quit):
+		return m.quit()
+	case key.Matches(k, m.keys.Pause):
+		return call("pause", c.TogglePause)
+	case key.Matches(k, m.keys.SeekBack):
+		return call("seek", func() error { return c.Seek(-seekShort) })
+	case key.Matches(k, m.keys.SeekFwd):
+		return call("seek", func() error { return c.Seek(seekShort) })
+	case key.Matches(k, m.keys.SeekBackLong):
+		return call("seek", func() error { return c.Seek(-seekLong) })
+	case key.Matches(k, m.keys.SeekFwdLong):
+		return call("seek", func() error { return c.Seek(seekLong) })
+	case key.Matches(k, m.keys.VolumeDown):
+		return call("volume", func() error { return c.AddVolume(-volumeStep) })
+	case key.Matches(k, m.keys.VolumeUp):
+		return call("volume", func() error { return c.AddVolume(volumeStep) })
+	case key.Matches(k, m.keys.Mute):
+		return call("mute", c.ToggleMute)
+	case key.Matches(k, m.keys.Fullscreen):
+		return fullscreen(c)
+	case key.Matches(k, m.keys.LoadBalance):
+		m.lb = !m.lb
+		m.lbGen++
+		m.lbPending++
+		on := m.lb
+		m.logf(levelInfo, "%s", lbText(on))
+		return func() tea.Msg {
+			c.SetLoadBalancing(on)
+			return lbMsg{on: c.LoadBalancing()}
+		}
+	case key.Matches(k, m.keys.Next):
+		return do("failing over to the next host", levelWarn, func() { c.FailoverNow(false) })
+	case key.Matches(k, m.keys.MarkFailed):
+		return do("marking the serving host failed and failing over", levelWarn, func() { c.FailoverNow(true) })
+	case key.Matches(k, m.keys.Reresolve):
+		return do("resolving again from scratch", levelInfo, c.Reresolve)
+	case key.Matches(k, m.keys.NewClip):
+		cmd := m.prompt.open()
+		m.layout()
+		return cmd
+	case key.Matches(k, m.keys.ScrollUp):
+		m.log.pageUp()
+	case key.Matches(k, m.keys.ScrollDown):
+		m.log.pageDown()
+	case key.Matches(k, m.keys.Oldest):
+		m.log.top()
+	case key.Matches(k, m.keys.Newest):
+		m.log.bottom()
+	case key.Matches(k, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.layout()
+	}
+	return nil
+}
+
+// quit asks the controller to stop and ends the program.
+func (m *Model) quit() tea.Cmd {
+	c, called := m.ctrl, m.quitCalled
+	return func() tea.Msg {
+		if called.CompareAndSwap(false, true) {
+			c.Quit()
+		}
+		return tea.QuitMsg{}
+	}
+}
+
+func (m *Model) playCmd(clip string) tea.Cmd {
+	c := m.ctrl
+	return do("playing clip: "+clip, levelInfo, func() { c.Play(clip) })
+}
+
+func fullscreen(c Controller) tea.Cmd {
+	return func() tea.Msg {
+		if !c.HasWindow() {
+			return actionMsg{note: "no window: fullscreen needs a video window", level: levelWarn}
+		}
+		return actionMsg{what: "fullscreen", err: c.ToggleFullscreen()}
+	}
+}
+
+func lbText(on bool) string {
+	if on {
+		return "load balancing: on"
+	}
+	return "load balancing: off"
+}
+
+// applyEvent folds an engine or playback event into the table, the log and
+// the playback line. The next status poll corrects the playback line with
+// the controller's own view.
+func (m *Model) applyEvent(ev cluster.Event) {
+	m.advance(ev.Time)
+	m.hosts.apply(ev, m.opts.FailureExpiry)
+	m.log.add(m.styles, ev.Time, report.Line(ev), eventLevel(ev))
+	st := &m.status
+	switch ev.Kind {
+	case cluster.EventConnect:
+		switch st.State {
+		case "", "idle", "ended", "failed":
+			st.State = "connecting"
+		}
+	case cluster.EventResolved:
+		st.Host = ev.Host
+	case cluster.EventStart:
+		st.State, st.Host = "playing", ev.Host
+		st.Position, st.Duration = ev.Position, ev.Duration
+	case cluster.EventFailover:
+		st.State, st.Host = "connecting", ev.ToHost
+		st.Position = ev.Position
+	case cluster.EventFailed:
+		st.State, st.Host = "failed", ""
+	case cluster.EventEnd:
+		st.State, st.Host = "ended", ""
+		st.Position = ev.Position
+		if ev.Duration > 0 {
+			st.Duration = ev.Duration
+		}
+	}
+}
+
+func eventLevel(ev cluster.Event) level {
+	switch ev.Kind {
+	case cluster.EventConnectFailed, cluster.EventFailed:
+		return levelBad
+	case cluster.EventResolved, cluster.EventStart:
+		return levelOK
+	case cluster.EventSkip, cluster.EventFailover:
+		return levelWarn
+	case cluster.EventConnectCancelled, cluster.EventRedirect:
+		return levelMuted
+	case cluster.EventEnd:
+		if ev.Err != "" || ev.Reason == "error" {
+			return levelBad
+		}
+	}
+	return levelInfo
+}
+
+// advance moves the model's clock forward (never back).
+func (m *Model) advance(t time.Time) {
+	if t.After(m.now) {
+		m.now = t
+	}
+}
+
+// logf adds a line from the TUI itself, stamped with the model's clock.
+func (m *Model) logf(l level, format string, args ...any) {
+	m.log.add(m.styles, m.now, fmt.Sprintf(format, args...), l)
+}
+
+func (m *Model) setWindow(has bool) {
+	if m.windowKnown && m.hasWindow == has {
+		return
+	}
+	m.windowKnown, m.hasWindow, m.keys.hasWindow = true, has, has
+	if !has {
+		m.logf(levelWarn, "no display: playing without a window")
+	}
+	m.layout()
+}
+
+func (m *Model) setDark(dark bool) {
+	m.isDark = dark
+	m.styles = newStyles(dark)
+	m.help.Styles = m.styles.help
+	m.prompt.input.SetStyles(m.styles.prompt)
+	m.log.restyle(m.styles)
+}
+
+// layout shares the height out: header 1, playback or prompt 2, events
+// title 1, help 1 or more; the host table takes what it needs while leaving
+// the log at least two lines; the log takes the rest.
+func (m *Model) layout() {
+	w, h := max(1, m.width), max(1, m.height)
+	m.help.SetWidth(w)
+	m.prompt.setWidth(w)
+	fixed := 1 + 2 + 1 + lipgloss.Height(m.helpView())
+	rest := max(0, h-fixed)
+	const minLog = 3
+	m.tableRows = min(m.hosts.height(), max(min(2, rest), rest-minLog))
+	m.log.setSize(m.styles, w, rest-m.tableRows)
+}
+
+func (m *Model) helpView() string {
+	if m.prompt.active {
+		return m.help.View(m.prompt.keys)
+	}
+	return m.help.View(m.keys)
+}
+
+// View renders the whole screen. It never reads the clock and never calls
+// the controller; every line fits the window.
+func (m *Model) View() tea.View {
+	w, h := max(1, m.width), max(1, m.height)
+	var parts []string
+	parts = append(parts, m.headerView(w))
+	if t := m.hosts.view(m.styles, m.now, w, m.tableRows); t != "" {
+		parts = append(parts, t)
+	}
+	if m.prompt.active {
+		parts = append(parts, m.prompt.view(m.styles, m.opts.ClusterName, len(m.opts.Hosts), w))
+	} else {
+		parts = append(parts, m.bar.view(m.styles, m.status, m.lb, w))
+	}
+	parts = append(parts, m.logTitle(w))
+	if lv := m.log.view(); lv != "" {
+		parts = append(parts, lv)
+	}
+	parts = append(parts, m.helpView())
+
+	v := tea.NewView(fit(strings.Join(parts, "\n"), w, h))
+	v.AltScreen = true
+	v.WindowTitle = "clusterplay: " + m.opts.ClusterName
+	return v
+}
+
+func (m *Model) headerView(w int) string {
+	n := len(m.opts.Hosts)
+	hosts := fmt.Sprintf(" · %d hosts", n)
+	if n == 1 {
+		hosts = " · 1 host"
+	}
+	left := m.styles.title.Render("clusterplay") + " " + m.styles.accent.Render(m.opts.ClusterName) + m.styles.muted.Render(hosts)
+	right := "no clip"
+	if m.clip != "" {
+		right = "clip: " + m.clip
+	}
+	room := w - ansi.StringWidth(left) - 2
+	if room < 8 {
+		return ansi.Truncate(left, w, "…")
+	}
+	right = m.styles.muted.Render(ansi.Truncate(right, room, "…"))
+	pad := w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	return left + strings.Repeat(" ", max(2, pad)) + right
+}
+
+func (m *Model) logTitle(w int) string {
+	title := m.styles.header.Render("events")
+	if n := m.log.hiddenBelow(); n > 0 && !m.log.follow {
+		title += m.styles.muted.Render(fmt.Sprintf("  ↓ %d newer (end)", n))
+	}
+	if m.windowKnown && !m.hasWindow {
+		title += "  " + m.styles.warn.Render("no display: playing without a window")
+	}
+	return ansi.Truncate(title, w, "…")
+}
+
+// fit cuts content to at most h lines of at most w cells.
+func fit(content string, w, h int) string {
+	lines := strings.Split(content, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	return strings.Join(lines, "\n")
+}

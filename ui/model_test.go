@@ -1,0 +1,394 @@
+package ui
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"clusterplay/cluster"
+	"clusterplay/report"
+)
+
+func TestEventsUpdateTableLogAndBar(t *testing.T) {
+	m, _ := newTestModel(testOptions(), 100, 30)
+	evs := script()
+
+	feed(m, evs[0])
+	if got, _ := m.hosts.rows[0].stateLabel(m.now); got != "connecting" {
+		t.Errorf("after connect host 0 is %q", got)
+	}
+	if m.status.State != "connecting" {
+		t.Errorf("bar state after connect = %q", m.status.State)
+	}
+
+	feed(m, evs[1:]...)
+	wantStates := []string{"failed 30s", "remembered 20s", "serving"}
+	for i, want := range wantStates {
+		if got, _ := m.hosts.rows[i].stateLabel(m.now); got != want {
+			t.Errorf("host %d state %q, want %q", i, got, want)
+		}
+	}
+	if r := m.hosts.rows[0]; r.failures != 1 || r.lastMS != 3*time.Millisecond {
+		t.Errorf("host 0 failures=%d last=%s", r.failures, r.lastMS)
+	}
+	if r := m.hosts.rows[2]; r.failures != 0 || r.lastMS != 42*time.Millisecond {
+		t.Errorf("host 2 failures=%d last=%s (want the time since its connect)", r.failures, r.lastMS)
+	}
+
+	view := ansi.Strip(m.View().Content)
+	for _, ev := range evs {
+		line := ev.Time.Format(timeFormat) + " " + report.Line(ev)
+		if !strings.Contains(view, line) {
+			t.Errorf("log lacks %q:\n%s", line, view)
+		}
+	}
+	for _, want := range []string{
+		"0 http://127.0.0.1:8001", "failed 30s", "3ms",
+		"remembered 20s", "serving", "42ms",
+		"playing", "0:00 / 1:00", "host: http://127.0.0.1:8003",
+	} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+}
+
+func TestHostStateTransitions(t *testing.T) {
+	m, _ := newTestModel(testOptions(), 80, 24)
+	h0, h1, h2 := testHosts[0], testHosts[1], testHosts[2]
+	label := func(i int) string { s, _ := m.hosts.rows[i].stateLabel(m.now); return s }
+
+	feed(m,
+		cluster.Event{Time: at(0), Kind: cluster.EventConnect, Host: h0, Index: 0},
+		cluster.Event{Time: at(0), Kind: cluster.EventConnect, Host: h1, Index: 1},
+		cluster.Event{Time: at(30), Kind: cluster.EventResolved, Host: h1, Index: 1, Elapsed: 30 * time.Millisecond},
+		cluster.Event{Time: at(31), Kind: cluster.EventConnectCancelled, Host: h0, Index: 0},
+	)
+	if label(0) != "cancelled" || label(1) != "serving" || label(2) != "untried" {
+		t.Fatalf("states %q %q %q", label(0), label(1), label(2))
+	}
+
+	// The remembered-failed countdown runs on the tick's clock.
+	feed(m, cluster.Event{Time: at(1000), Kind: cluster.EventSkip, Host: h2, Index: 2, ExpiryLeft: 10 * time.Second})
+	if label(2) != "remembered 10s" {
+		t.Errorf("after skip: %q", label(2))
+	}
+	m.Update(statusAt(5500, Status{State: "playing"}, true, false))
+	if label(2) != "remembered 6s" {
+		t.Errorf("4.5s later: %q", label(2))
+	}
+	if !strings.Contains(ansi.Strip(m.View().Content), "remembered 6s") {
+		t.Errorf("countdown not in view")
+	}
+	m.Update(statusAt(11001, Status{State: "playing"}, true, false))
+	if label(2) != "failed" {
+		t.Errorf("after expiry: %q", label(2))
+	}
+
+	// Failover: from host failed, to host serving.
+	feed(m, cluster.Event{Time: at(12000), Kind: cluster.EventFailover, Host: h1, Index: 1, ToHost: h0, ToIndex: 0, ErrClass: cluster.ClassStall})
+	if label(1) != "failed" || label(0) != "serving" || m.hosts.rows[1].failures != 1 {
+		t.Errorf("after failover: %q %q failures=%d", label(0), label(1), m.hosts.rows[1].failures)
+	}
+	if m.status.Host != h0 || m.status.State != "connecting" {
+		t.Errorf("bar after failover: %+v", m.status)
+	}
+
+	// End: nobody serves.
+	feed(m, cluster.Event{Time: at(13000), Kind: cluster.EventEnd, Host: h0, Index: 0, Reason: "eof", Position: time.Minute})
+	if m.hosts.serving() != -1 || m.status.State != "ended" {
+		t.Errorf("after end: serving=%d state=%q", m.hosts.serving(), m.status.State)
+	}
+
+	// All failed: a log line, and the bar says so.
+	feed(m, cluster.Event{Time: at(14000), Kind: cluster.EventFailed, Index: -1, Err: "no host answered"})
+	view := ansi.Strip(m.View().Content)
+	if !strings.Contains(view, "all hosts failed (no host answered)") || m.status.State != "failed" {
+		t.Errorf("after failed: state=%q\n%s", m.status.State, view)
+	}
+}
+
+func TestEveryKeyCallsController(t *testing.T) {
+	cases := []struct {
+		key  string
+		want string
+	}{
+		{"space", "pause"},
+		{"p", "pause"},
+		{"left", "seek -5s"},
+		{"right", "seek 5s"},
+		{"up", "seek 1m0s"},
+		{"down", "seek -1m0s"},
+		{"9", "volume -2"},
+		{"0", "volume +2"},
+		{"m", "mute"},
+		{"f", "fullscreen"},
+		{"l", "lb true"},
+		{"n", "failover markFailed=false"},
+		{"x", "failover markFailed=true"},
+		{"r", "reresolve"},
+		{"q", "quit"},
+		{"ctrl+c", "quit"},
+	}
+	for _, c := range cases {
+		t.Run(c.key, func(t *testing.T) {
+			m, f := newTestModel(testOptions(), 80, 24)
+			f.window = true
+			quit := press(m, keyOf(c.key))
+			if got := f.Calls(); !slices.Equal(got, []string{c.want}) {
+				t.Errorf("key %q called %q, want %q", c.key, got, c.want)
+			}
+			if wantQuit := c.want == "quit"; quit != wantQuit {
+				t.Errorf("key %q: quit=%v", c.key, quit)
+			}
+		})
+	}
+}
+
+func TestQuitCallsControllerOnce(t *testing.T) {
+	m, f := newTestModel(testOptions(), 80, 24)
+	press(m, keyOf("q"))
+	press(m, keyOf("ctrl+c"))
+	if got := f.Calls(); !slices.Equal(got, []string{"quit"}) {
+		t.Errorf("calls %q", got)
+	}
+}
+
+func TestFullscreenWithoutWindow(t *testing.T) {
+	m, f := newTestModel(testOptions(), 80, 24)
+	f.window = false
+	press(m, keyOf("f"))
+	if got := f.Calls(); len(got) != 0 {
+		t.Errorf("fullscreen without a window called %q", got)
+	}
+	if view := ansi.Strip(m.View().Content); !strings.Contains(view, "no window: fullscreen needs a video window") {
+		t.Errorf("no log line about the missing window:\n%s", view)
+	}
+}
+
+func TestNoDisplayNotice(t *testing.T) {
+	m, _ := newTestModel(testOptions(), 80, 24)
+	m.Update(initMsg{hasWindow: false})
+	view := ansi.Strip(m.View().Content)
+	if strings.Count(view, "no display: playing without a window") != 2 {
+		t.Errorf("want the notice in the panel title and as a log line:\n%s", view)
+	}
+	// A second poll with the same answer adds nothing.
+	m.Update(statusAt(250, Status{}, false, false))
+	if n := strings.Count(ansi.Strip(m.View().Content), "no display"); n != 2 {
+		t.Errorf("notice repeated: %d", n)
+	}
+
+	m2, _ := newTestModel(testOptions(), 80, 24)
+	m2.Update(initMsg{hasWindow: true})
+	if strings.Contains(ansi.Strip(m2.View().Content), "no display") {
+		t.Errorf("notice shown with a window")
+	}
+}
+
+func TestLoadBalancingToggleInView(t *testing.T) {
+	m, f := newTestModel(testOptions(), 60, 15)
+	m.Update(initMsg{hasWindow: true, lb: false})
+	if !hasLine(plain(t, m), "load balancing: off") {
+		t.Fatalf("view lacks load balancing: off:\n%s", plain(t, m))
+	}
+	press(m, keyOf("l"))
+	if v := plain(t, m); !hasLine(v, "load balancing: on") || hasLine(v, "load balancing: off") {
+		t.Errorf("after l:\n%s", v)
+	}
+	// A poll started before the toggle must not flip it back.
+	m.Update(statusMsg{now: at(100), gen: m.lbGen - 1, lb: false, hasWindow: true})
+	if !hasLine(plain(t, m), "load balancing: on") {
+		t.Errorf("a stale poll flipped load balancing back")
+	}
+	press(m, keyOf("l"))
+	if !hasLine(plain(t, m), "load balancing: off") {
+		t.Errorf("after second l:\n%s", plain(t, m))
+	}
+	if got := f.Calls(); !slices.Equal(got, []string{"lb true", "lb false"}) {
+		t.Errorf("calls %q", got)
+	}
+	// The controller's own view wins on the next poll.
+	f.lb = true
+	m.Update(statusMsg{now: at(300), gen: m.lbGen, lb: f.LoadBalancing(), hasWindow: true})
+	if !hasLine(plain(t, m), "load balancing: on") {
+		t.Errorf("poll did not update load balancing")
+	}
+}
+
+func TestNewClipPrompt(t *testing.T) {
+	m, f := newTestModel(testOptions(), 80, 24)
+	if m.prompt.active {
+		t.Fatal("prompt shown although a clip was given")
+	}
+	press(m, keyOf("c"))
+	view := plain(t, m)
+	if !strings.Contains(view, "play a clip from demo (3 hosts)") || !strings.Contains(view, "clip: ") {
+		t.Fatalf("prompt not shown:\n%s", view)
+	}
+	if !strings.Contains(view, "enter play") {
+		t.Errorf("help does not switch to the prompt's keys:\n%s", view)
+	}
+	// Keys type while the prompt is open: q is a letter, not quit.
+	typeText(m, "vod/quiet.mp4")
+	if got := f.Calls(); len(got) != 0 {
+		t.Fatalf("typing called the controller: %q", got)
+	}
+	press(m, keyOf("enter"))
+	if got := f.Calls(); !slices.Equal(got, []string{"play vod/quiet.mp4"}) {
+		t.Errorf("calls %q", got)
+	}
+	view = plain(t, m)
+	if m.prompt.active || strings.Contains(view, "play a clip from") {
+		t.Errorf("prompt still open:\n%s", view)
+	}
+	if !strings.Contains(view, "clip: vod/quiet.mp4") || !strings.Contains(view, "playing clip: vod/quiet.mp4") {
+		t.Errorf("new clip not shown:\n%s", view)
+	}
+
+	// Esc closes without playing; an empty Enter keeps the prompt open.
+	press(m, keyOf("c"))
+	press(m, keyOf("enter"))
+	if !m.prompt.active || !strings.Contains(plain(t, m), "type a clip first") {
+		t.Errorf("empty enter closed the prompt")
+	}
+	press(m, keyOf("esc"))
+	if m.prompt.active || len(f.Calls()) != 1 {
+		t.Errorf("esc: active=%v calls=%q", m.prompt.active, f.Calls())
+	}
+}
+
+func TestStartupPromptWithoutClip(t *testing.T) {
+	opts := testOptions()
+	opts.Clip = ""
+	m, f := newTestModel(opts, 80, 24)
+	if !m.prompt.active {
+		t.Fatal("no prompt without a clip")
+	}
+	view := plain(t, m)
+	for _, want := range []string{"clusterplay demo", "http://127.0.0.1:8001", "http://127.0.0.1:8003", "play a clip from demo"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("prompt screen lacks %q:\n%s", want, view)
+		}
+	}
+	typeText(m, "clip.mp4")
+	press(m, keyOf("enter"))
+	if got := f.Calls(); !slices.Equal(got, []string{"play clip.mp4"}) {
+		t.Errorf("calls %q", got)
+	}
+}
+
+func TestInitPlaysGivenClip(t *testing.T) {
+	m, f := newTestModel(testOptions(), 80, 24)
+	exec(m, m.Init())
+	if got := f.Calls(); !slices.Equal(got, []string{"play vod/clip.mp4"}) {
+		t.Errorf("Init calls %q", got)
+	}
+	opts := testOptions()
+	opts.Clip = ""
+	m, f = newTestModel(opts, 80, 24)
+	exec(m, m.Init())
+	if got := f.Calls(); len(got) != 0 {
+		t.Errorf("Init without a clip calls %q", got)
+	}
+}
+
+func TestControllerErrorIsLogged(t *testing.T) {
+	m, f := newTestModel(testOptions(), 80, 24)
+	f.err = errors.New("mpv is gone")
+	press(m, keyOf("space"))
+	if !strings.Contains(plain(t, m), "pause failed: mpv is gone") {
+		t.Errorf("error not logged:\n%s", plain(t, m))
+	}
+}
+
+func TestStatusPollUpdatesBar(t *testing.T) {
+	m, _ := newTestModel(testOptions(), 80, 24)
+	m.Update(statusAt(1000, Status{
+		State: "paused", Position: 30 * time.Second, Duration: time.Minute,
+		Cache: 2500 * time.Millisecond, Host: testHosts[1], Volume: 64,
+	}, true, true))
+	view := plain(t, m)
+	for _, want := range []string{"paused", "0:30 / 1:00", "cache 2.5s", "host: " + testHosts[1], "load balancing: on", "vol 64"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("bar lacks %q:\n%s", want, view)
+		}
+	}
+	m.Update(statusAt(1250, Status{State: "playing", Position: 5 * time.Second}, true, true))
+	if !strings.Contains(plain(t, m), "0:05 / --:--") {
+		t.Errorf("unknown duration not shown as --:--:\n%s", plain(t, m))
+	}
+}
+
+func TestStatusPollReArms(t *testing.T) {
+	m, _ := newTestModel(testOptions(), 80, 24)
+	_, cmd := m.Update(statusAt(0, Status{}, true, false))
+	if cmd == nil {
+		t.Fatal("status poll not re-armed")
+	}
+	_, cmd = m.Update(eventMsg{ev: script()[0]})
+	if cmd != nil {
+		t.Fatal("waiting on a nil events channel")
+	}
+}
+
+func TestLogFollowsAndScrolls(t *testing.T) {
+	m, _ := newTestModel(testOptions(), 60, 15)
+	for i := range 40 {
+		feed(m, cluster.Event{Time: at(i * 10), Kind: cluster.EventConnect, Host: testHosts[i%3], Index: i % 3})
+	}
+	newest := at(390).Format(timeFormat)
+	if !strings.Contains(plain(t, m), newest) {
+		t.Fatalf("newest line not visible:\n%s", plain(t, m))
+	}
+	press(m, keyOf("pgup"))
+	view := plain(t, m)
+	if strings.Contains(view, newest) || !strings.Contains(view, "newer (end)") {
+		t.Errorf("pgup did not scroll back:\n%s", view)
+	}
+	// New lines do not yank the view while scrolled back.
+	feed(m, cluster.Event{Time: at(400), Kind: cluster.EventConnect, Host: testHosts[0], Index: 0})
+	if strings.Contains(plain(t, m), at(400).Format(timeFormat)) {
+		t.Errorf("view jumped to the newest line while scrolled back")
+	}
+	press(m, keyOf("end"))
+	if !strings.Contains(plain(t, m), at(400).Format(timeFormat)) {
+		t.Errorf("end did not return to the newest line")
+	}
+	press(m, keyOf("home"))
+	if !strings.Contains(plain(t, m), "host 0 refuses") {
+		t.Errorf("home did not show the oldest line:\n%s", plain(t, m))
+	}
+}
+
+func TestEventsClosedKeepsRunning(t *testing.T) {
+	m, _ := newTestModel(testOptions(), 80, 24)
+	_, cmd := m.Update(eventsClosedMsg{})
+	if cmd != nil {
+		t.Errorf("closed stream re-armed a command")
+	}
+	if !strings.Contains(plain(t, m), "event stream closed") {
+		t.Errorf("no log line for the closed stream")
+	}
+}
+
+func TestBackgroundColourSwitch(t *testing.T) {
+	m, _ := playingModel(80, 24)
+	before := plain(t, m)
+	m.Update(tea.BackgroundColorMsg{Color: whiteish{}})
+	if m.isDark {
+		t.Fatal("light background not taken")
+	}
+	if after := plain(t, m); after != before {
+		t.Errorf("text changed with the palette")
+	}
+}
+
+type whiteish struct{}
+
+func (whiteish) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }

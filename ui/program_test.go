@@ -1,0 +1,179 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"clusterplay/cluster"
+)
+
+// waitCalls polls the fake controller until cond holds.
+func waitCalls(t *testing.T, f *fakeCtrl, cond func([]string) bool) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		if cond(f.Calls()) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("controller calls never matched: %q", f.Calls())
+}
+
+func contains(want ...string) func([]string) bool {
+	return func(calls []string) bool {
+		for _, w := range want {
+			if !slices.Contains(calls, w) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// TestProgram runs the model in a real tea.Program (teatest): events come
+// through the channel, keys through the program, and status through the
+// tick.
+func TestProgram(t *testing.T) {
+	f := &fakeCtrl{status: Status{State: "playing", Position: 3 * time.Second, Duration: time.Minute, Host: testHosts[2], Volume: 100}}
+	events := make(chan cluster.Event, 16)
+	defer close(events)
+	m := New(testOptions(), f, events)
+
+	tm := teatest.NewTestModel(t, m,
+		teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.NoTTY)),
+	)
+	for _, ev := range script() {
+		events <- ev
+	}
+	// The clip from Options is played at start.
+	waitCalls(t, f, contains("play vod/clip.mp4"))
+
+	for _, k := range []string{"space", "right", "l", "n", "x", "r"} {
+		tm.Send(keyOf(k))
+	}
+	waitCalls(t, f, contains("pause", "seek 5s", "lb true", "failover markFailed=false", "failover markFailed=true", "reresolve"))
+
+	// Let two status polls through (every 250 ms) before quitting.
+	waitCalls(t, f, func([]string) bool { return f.Polls() >= 2 })
+	tm.Send(keyOf("q"))
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(*Model)
+	if got := f.Calls(); got[len(got)-1] != "quit" || strings.Count(strings.Join(got, ","), "quit") != 1 {
+		t.Errorf("quit not called exactly once last: %q", got)
+	}
+	view := ansi.Strip(fm.View().Content)
+	for _, want := range []string{"load balancing: on", "serving", "clip started: http://127.0.0.1:8003/vod/clip.mp4", "host: http://127.0.0.1:8003"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("final view lacks %q:\n%s", want, view)
+		}
+	}
+	// The status poll reached the model.
+	if fm.status.Position != 3*time.Second || fm.now.IsZero() {
+		t.Errorf("status never polled: %+v now=%v", fm.status, fm.now)
+	}
+}
+
+// TestProgramPrompt types a clip into the start prompt through the program.
+func TestProgramPrompt(t *testing.T) {
+	f := &fakeCtrl{}
+	opts := testOptions()
+	opts.Clip = ""
+	tm := teatest.NewTestModel(t, New(opts, f, nil), teatest.WithInitialTermSize(60, 15))
+	tm.Type("vod/clip.mp4")
+	tm.Send(keyOf("enter"))
+	waitCalls(t, f, contains("play vod/clip.mp4"))
+	tm.Send(keyOf("ctrl+c"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(3*time.Second))
+	if got := f.Calls(); !slices.Equal(got, []string{"play vod/clip.mp4", "quit"}) {
+		t.Errorf("calls %q", got)
+	}
+}
+
+// syncBuffer is an output the program writes while the test may read.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestRunQuitsOnQ(t *testing.T) {
+	f := &fakeCtrl{}
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- Run(context.Background(), testOptions(), f, nil, inR, out) }()
+
+	waitCalls(t, f, contains("play vod/clip.mp4"))
+	if _, err := inW.Write([]byte("q")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after q")
+	}
+	if got := f.Calls(); !slices.Equal(got, []string{"play vod/clip.mp4", "quit"}) {
+		t.Errorf("calls %q", got)
+	}
+	if o := out.String(); !strings.Contains(o, "\x1b[?1049h") || !strings.Contains(o, "\x1b[?1049l") {
+		t.Errorf("alternate screen not entered and left")
+	}
+}
+
+func TestRunStopsOnCancel(t *testing.T) {
+	f := &fakeCtrl{}
+	events := make(chan cluster.Event)
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, testOptions(), f, events, inR, &syncBuffer{}) }()
+
+	events <- script()[0] // the program is running and reading events
+	close(events)         // a closed stream does not end the TUI
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("Run returned when events closed: %v", err)
+	default:
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run after cancel: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+	if slices.Contains(f.Calls(), "quit") {
+		t.Errorf("Quit called on cancel: %q", f.Calls())
+	}
+}
