@@ -1,0 +1,255 @@
+package player
+
+import "strings"
+
+// progressRetry is how often (seconds) a coalesced progress event is offered
+// again to a reader that fell behind while mpv itself is quiet.
+const progressRetry = 0.05
+
+// loop is the only caller of mpv_wait_event. It turns mpv events into
+// Player events and exits on shutdown, closing the channel.
+func (p *Player) loop() {
+	defer close(p.done)
+	defer close(p.events)
+	var pending *Event // latest progress the reader has not taken yet
+	for {
+		timeout := -1.0
+		if pending != nil {
+			timeout = progressRetry
+		}
+		for _, ev := range p.next(timeout) {
+			if ev.ID == eventShutdown {
+				return
+			}
+			for _, e := range p.handle(ev) {
+				if e.Kind == EventProgress {
+					pending = &e
+					continue
+				}
+				if pending != nil {
+					p.send(*pending)
+					pending = nil
+				}
+				p.send(e)
+			}
+		}
+		if pending != nil {
+			select {
+			case p.events <- *pending:
+				pending = nil
+			default:
+			}
+		}
+	}
+}
+
+// drainMax bounds the non-blocking drain in next, in case mpv produces
+// events as fast as they are read.
+const drainMax = 256
+
+// next returns the next mpv event, or several in the order to handle them.
+// mpv_wait_event hands out queued events before log messages, so the fatal
+// line saying the video output failed can still wait behind the
+// file-loaded and end-file error it caused. Before those two, drain what is
+// pending and handle the log lines first: they were logged earlier.
+func (p *Player) next(timeout float64) []mpvEvent {
+	ev := p.m.WaitEvent(timeout)
+	if ev.ID != eventFileLoaded && (ev.ID != eventEndFile || ev.Reason != endError) {
+		return []mpvEvent{ev}
+	}
+	var logs, rest []mpvEvent
+	for range drainMax {
+		more := p.m.WaitEvent(0)
+		if more.ID == eventNone {
+			break
+		}
+		if more.ID == eventLogMessage {
+			logs = append(logs, more)
+			continue
+		}
+		rest = append(rest, more)
+		if more.ID == eventShutdown {
+			break
+		}
+	}
+	return append(append(logs, ev), rest...)
+}
+
+// send blocks until the reader takes e, or drops it once Close has begun
+// (nobody is reading then, and waiting would hang Close).
+func (p *Player) send(e Event) {
+	select {
+	case p.events <- e:
+		return
+	default:
+	}
+	select {
+	case p.events <- e:
+	case <-p.closing:
+	}
+}
+
+// handle updates the state for one mpv event and returns the Player events
+// it causes. mpv calls made here are quick: the core never waits on us.
+func (p *Player) handle(ev mpvEvent) []Event {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := &p.s
+	current := s.loadEntry > 0 && s.curEntry >= s.loadEntry && s.active
+	switch ev.ID {
+	case eventPropertyChange:
+		return p.propertyChanged(ev, current)
+	case eventStartFile:
+		s.curEntry = ev.EntryID
+	case eventFileLoaded:
+		if !current || (s.voFailed && !s.voRetried) {
+			return nil // the end-file error follows; fileEnded reloads
+		}
+		// duration's change notice tends to arrive after file-loaded.
+		if d, err := p.m.GetPropertyDouble("duration"); err == nil {
+			s.dur = fromSeconds(d)
+		}
+		if s.seek == seekWanted {
+			s.seek = seekNone
+			seekable, _ := p.m.GetPropertyFlag("seekable")
+			if seekable && p.m.Command("seek", seconds(s.start), "absolute") == nil {
+				s.seek = seekIssued
+			}
+		}
+		return []Event{p.snapshot(EventLoaded)}
+	case eventSeek:
+		if current && s.seek == seekIssued {
+			s.seek = seekDone
+		}
+	case eventPlaybackRestart:
+		// With a resume seek, the file's own first restart may still come
+		// first if mpv got there before the seek; Start waits for the seek.
+		if !current || s.started || s.seek == seekIssued {
+			return nil
+		}
+		s.started = true
+		if t, err := p.m.GetPropertyDouble("time-pos"); err == nil {
+			s.pos = fromSeconds(t)
+		}
+		return []Event{p.snapshot(EventStart)}
+	case eventLogMessage:
+		if current && ev.Prefix == "cplayer" &&
+			strings.HasPrefix(ev.Text, "Error opening/initializing the selected video_out") {
+			s.voFailed = true
+		}
+	case eventEndFile:
+		return p.fileEnded(ev)
+	}
+	return nil
+}
+
+func (p *Player) propertyChanged(ev mpvEvent, current bool) []Event {
+	s := &p.s
+	f, isFloat := ev.Value.(float64)
+	b, _ := ev.Value.(bool) // unavailable flags read as false
+	switch ev.ReplyUserdata {
+	case propTimePos:
+		// Before Start, Position stays at the requested start (mpv shows 0
+		// until the resume seek). At the end time-pos turns unavailable
+		// before end-file arrives: keep the last real value for End.
+		if !current || !s.started || !isFloat {
+			return nil
+		}
+		s.pos = fromSeconds(f)
+	case propDuration:
+		if !current || !isFloat {
+			return nil
+		}
+		s.dur = fromSeconds(f)
+	case propCacheDuration:
+		if !current {
+			return nil
+		}
+		s.cache = fromSeconds(f)
+	case propPausedForCache:
+		if !current {
+			return nil
+		}
+		s.buffering = b
+	case propPause:
+		s.paused = b
+	case propVolume:
+		if !isFloat {
+			return nil
+		}
+		s.volume = f
+	case propMute:
+		s.muted = b
+	case propCurrentVO:
+		if v, ok := ev.Value.(string); ok {
+			s.hasVideo = v != "null"
+		}
+		return nil
+	case propEOFReached:
+		s.eofReached = b
+		return nil
+	case propCoreIdle:
+		s.idle = b
+		return nil
+	default:
+		return nil
+	}
+	return []Event{p.snapshot(EventProgress)}
+}
+
+func (p *Player) fileEnded(ev mpvEvent) []Event {
+	s := &p.s
+	if !s.active || ev.EntryID < s.loadEntry {
+		return nil // a file the latest Load replaced, or End already sent
+	}
+	if ev.Reason == endRedirect {
+		return nil // a playlist: its entries follow with higher ids
+	}
+	if ev.Reason == endError && s.voFailed && !s.voRetried && p.retryWithoutVideo() {
+		return nil
+	}
+	s.active = false
+	e := p.snapshot(EventEnd)
+	switch ev.Reason {
+	case endEOF, endStop, endQuit:
+		e.Reason = ev.Reason.String()
+	default:
+		e.Reason = ReasonError
+		e.Err = ev.EndErr
+		if e.Err == nil {
+			e.Err = ErrGeneric
+		}
+	}
+	return []Event{e}
+}
+
+// retryWithoutVideo reloads the current URL with vo=null after the video
+// output failed to open. mpv 0.35 ends such a file with an error rather
+// than playing on without video, which would blame the host. Once per
+// Player: vo stays null from then on.
+func (p *Player) retryWithoutVideo() bool {
+	s := &p.s
+	s.voRetried, s.voFailed = true, false
+	if p.m.SetPropertyString("vo", "null") != nil {
+		return false
+	}
+	s.hasVideo = false
+	if p.m.Command("loadfile", s.url, "replace") != nil {
+		return false
+	}
+	s.newLoad(s.url, s.start, p.queuedEntry())
+	return true
+}
+
+func (p *Player) snapshot(kind EventKind) Event {
+	s := &p.s
+	return Event{
+		Kind:      kind,
+		URL:       s.url,
+		Position:  s.pos,
+		Duration:  s.dur,
+		Cache:     s.cache,
+		Buffering: s.buffering,
+		Paused:    s.paused,
+	}
+}

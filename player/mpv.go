@@ -1,0 +1,385 @@
+package player
+
+// This is the only file with cgo. It is a thin binding of libmpv's client
+// API (mpv/client.h, API 2.0 as shipped with mpv 0.35): every C value is
+// copied into a Go value before a function returns, and C never keeps a Go
+// pointer, so the rest of the package is plain Go.
+
+/*
+#cgo pkg-config: mpv
+#include <stdlib.h>
+#include <locale.h>
+#include <mpv/client.h>
+
+// errors.go and mpv_types.go spell these as Go literals; keep them honest.
+_Static_assert(MPV_ERROR_EVENT_QUEUE_FULL == -1, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_NOMEM == -2, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_UNINITIALIZED == -3, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_INVALID_PARAMETER == -4, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_OPTION_NOT_FOUND == -5, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_OPTION_FORMAT == -6, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_OPTION_ERROR == -7, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_PROPERTY_NOT_FOUND == -8, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_PROPERTY_FORMAT == -9, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_PROPERTY_UNAVAILABLE == -10, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_PROPERTY_ERROR == -11, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_COMMAND == -12, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_LOADING_FAILED == -13, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_AO_INIT_FAILED == -14, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_VO_INIT_FAILED == -15, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_NOTHING_TO_PLAY == -16, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_UNKNOWN_FORMAT == -17, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_UNSUPPORTED == -18, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_NOT_IMPLEMENTED == -19, "mpv_error renumbered");
+_Static_assert(MPV_ERROR_GENERIC == -20, "mpv_error renumbered");
+_Static_assert(MPV_FORMAT_STRING == 1 && MPV_FORMAT_FLAG == 3 && MPV_FORMAT_INT64 == 4 &&
+	MPV_FORMAT_DOUBLE == 5, "mpv_format renumbered");
+_Static_assert(MPV_EVENT_SHUTDOWN == 1 && MPV_EVENT_LOG_MESSAGE == 2 && MPV_EVENT_START_FILE == 6 &&
+	MPV_EVENT_END_FILE == 7 && MPV_EVENT_FILE_LOADED == 8 && MPV_EVENT_IDLE == 11 &&
+	MPV_EVENT_SEEK == 20 && MPV_EVENT_PLAYBACK_RESTART == 21 &&
+	MPV_EVENT_PROPERTY_CHANGE == 22, "mpv_event_id renumbered");
+_Static_assert(MPV_END_FILE_REASON_EOF == 0 && MPV_END_FILE_REASON_STOP == 2 &&
+	MPV_END_FILE_REASON_QUIT == 3 && MPV_END_FILE_REASON_ERROR == 4 &&
+	MPV_END_FILE_REASON_REDIRECT == 5, "mpv_end_file_reason renumbered");
+
+// mpv_create returns NULL unless LC_NUMERIC is "C" (mpv parses and prints
+// floats with the C library), so force it right before creating.
+static mpv_handle *cp_create(void) {
+	setlocale(LC_NUMERIC, "C");
+	return mpv_create();
+}
+
+// Property payloads are read in C so Go never dereferences a void* itself.
+static char *cp_prop_string(mpv_event_property *p) { return *(char **)p->data; }
+static int cp_prop_flag(mpv_event_property *p) { return *(int *)p->data; }
+static double cp_prop_double(mpv_event_property *p) { return *(double *)p->data; }
+static int64_t cp_prop_int64(mpv_event_property *p) { return *(int64_t *)p->data; }
+*/
+import "C"
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"unsafe"
+)
+
+// mpvHandle owns one mpv_handle. libmpv calls are thread-safe among
+// themselves, but nothing may use the handle during or after
+// mpv_terminate_destroy, hence the RWMutex: calls share it, destroy takes it.
+type mpvHandle struct {
+	mu      sync.RWMutex
+	h       *C.mpv_handle
+	closing chan struct{} // closed when destroy starts: WaitEvent stops blocking
+	once    sync.Once
+}
+
+// newMPV creates an uninitialized core: set options, then Initialize.
+func newMPV() (*mpvHandle, error) {
+	h := C.cp_create()
+	if h == nil {
+		return nil, fmt.Errorf("mpv_create failed (out of memory, or LC_NUMERIC is not \"C\")")
+	}
+	return &mpvHandle{h: h, closing: make(chan struct{})}, nil
+}
+
+// use runs f with the live handle, or returns ErrClosed after destroy.
+func (m *mpvHandle) use(f func(h *C.mpv_handle) error) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.h == nil {
+		return ErrClosed
+	}
+	return f(m.h)
+}
+
+// cstrings allocates C copies of ss and returns a function freeing them all.
+// A NUL inside a string would silently cut it short in C, so it is refused.
+func cstrings(ss ...string) ([]*C.char, func(), error) {
+	for _, s := range ss {
+		if strings.IndexByte(s, 0) >= 0 {
+			return nil, func() {}, fmt.Errorf("%q contains a NUL byte: %w", s, ErrInvalidParameter)
+		}
+	}
+	cs := make([]*C.char, len(ss), len(ss)+1)
+	for i, s := range ss {
+		cs[i] = C.CString(s)
+	}
+	return cs, func() {
+		for _, c := range cs {
+			C.free(unsafe.Pointer(c))
+		}
+	}, nil
+}
+
+// SetOptionString sets an option before Initialize (mpv_set_option_string).
+func (m *mpvHandle) SetOptionString(name, value string) error {
+	cs, free, err := cstrings(name, value)
+	defer free()
+	if err != nil {
+		return err
+	}
+	return m.use(func(h *C.mpv_handle) error {
+		if err := codeError(int(C.mpv_set_option_string(h, cs[0], cs[1]))); err != nil {
+			return fmt.Errorf("mpv option %s=%q: %w", name, value, err)
+		}
+		return nil
+	})
+}
+
+// Initialize starts the core; options given before it take effect.
+func (m *mpvHandle) Initialize() error {
+	return m.use(func(h *C.mpv_handle) error {
+		if err := codeError(int(C.mpv_initialize(h))); err != nil {
+			return fmt.Errorf("mpv_initialize: %w", err)
+		}
+		return nil
+	})
+}
+
+// Command runs an mpv input command synchronously. Each argument is passed
+// as is (mpv_command with a NULL-terminated argv): no quoting or parsing.
+func (m *mpvHandle) Command(args ...string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("empty mpv command: %w", ErrInvalidParameter)
+	}
+	cs, free, err := cstrings(args...)
+	defer free()
+	if err != nil {
+		return err
+	}
+	// The argv itself lives in Go memory; it holds only C pointers, which
+	// cgo allows, and mpv reads it only during the call.
+	argv := append(cs, nil)
+	return m.use(func(h *C.mpv_handle) error {
+		if err := codeError(int(C.mpv_command(h, &argv[0]))); err != nil {
+			return fmt.Errorf("mpv command %q: %w", args, err)
+		}
+		return nil
+	})
+}
+
+// getProperty reads name into the C variable at dst, which must match format.
+func (m *mpvHandle) getProperty(name string, format mpvFormat, dst unsafe.Pointer) error {
+	cs, free, err := cstrings(name)
+	defer free()
+	if err != nil {
+		return err
+	}
+	return m.use(func(h *C.mpv_handle) error {
+		if err := codeError(int(C.mpv_get_property(h, cs[0], C.mpv_format(format), dst))); err != nil {
+			return fmt.Errorf("mpv property %s: %w", name, err)
+		}
+		return nil
+	})
+}
+
+// setProperty writes the C variable at src, which must match format.
+func (m *mpvHandle) setProperty(name string, format mpvFormat, src unsafe.Pointer) error {
+	cs, free, err := cstrings(name)
+	defer free()
+	if err != nil {
+		return err
+	}
+	return m.use(func(h *C.mpv_handle) error {
+		if err := codeError(int(C.mpv_set_property(h, cs[0], C.mpv_format(format), src))); err != nil {
+			return fmt.Errorf("mpv set property %s: %w", name, err)
+		}
+		return nil
+	})
+}
+
+func (m *mpvHandle) GetPropertyString(name string) (string, error) {
+	var v *C.char
+	if err := m.getProperty(name, formatString, unsafe.Pointer(&v)); err != nil {
+		return "", err
+	}
+	defer C.mpv_free(unsafe.Pointer(v))
+	return C.GoString(v), nil
+}
+
+func (m *mpvHandle) GetPropertyFlag(name string) (bool, error) {
+	var v C.int
+	err := m.getProperty(name, formatFlag, unsafe.Pointer(&v))
+	return v != 0, err
+}
+
+func (m *mpvHandle) GetPropertyDouble(name string) (float64, error) {
+	var v C.double
+	err := m.getProperty(name, formatDouble, unsafe.Pointer(&v))
+	return float64(v), err
+}
+
+func (m *mpvHandle) GetPropertyInt64(name string) (int64, error) {
+	var v C.int64_t
+	err := m.getProperty(name, formatInt64, unsafe.Pointer(&v))
+	return int64(v), err
+}
+
+func (m *mpvHandle) SetPropertyString(name, value string) error {
+	cs, free, err := cstrings(value)
+	defer free()
+	if err != nil {
+		return err
+	}
+	// MPV_FORMAT_STRING takes a char**: the address of the slice element,
+	// Go memory holding only a C pointer, which cgo allows.
+	return m.setProperty(name, formatString, unsafe.Pointer(&cs[0]))
+}
+
+func (m *mpvHandle) SetPropertyFlag(name string, value bool) error {
+	v := C.int(0)
+	if value {
+		v = 1
+	}
+	return m.setProperty(name, formatFlag, unsafe.Pointer(&v))
+}
+
+func (m *mpvHandle) SetPropertyDouble(name string, value float64) error {
+	v := C.double(value)
+	return m.setProperty(name, formatDouble, unsafe.Pointer(&v))
+}
+
+func (m *mpvHandle) SetPropertyInt64(name string, value int64) error {
+	v := C.int64_t(value)
+	return m.setProperty(name, formatInt64, unsafe.Pointer(&v))
+}
+
+// ObserveProperty asks for PROPERTY_CHANGE events carrying id as
+// ReplyUserdata and the value in format (formatNone: change notice only).
+func (m *mpvHandle) ObserveProperty(id uint64, name string, format mpvFormat) error {
+	cs, free, err := cstrings(name)
+	defer free()
+	if err != nil {
+		return err
+	}
+	return m.use(func(h *C.mpv_handle) error {
+		if err := codeError(int(C.mpv_observe_property(h, C.uint64_t(id), cs[0], C.mpv_format(format)))); err != nil {
+			return fmt.Errorf("mpv observe %s: %w", name, err)
+		}
+		return nil
+	})
+}
+
+// RequestLogMessages enables LOG_MESSAGE events at minLevel ("no" to stop).
+func (m *mpvHandle) RequestLogMessages(minLevel string) error {
+	cs, free, err := cstrings(minLevel)
+	defer free()
+	if err != nil {
+		return err
+	}
+	return m.use(func(h *C.mpv_handle) error {
+		if err := codeError(int(C.mpv_request_log_messages(h, cs[0]))); err != nil {
+			return fmt.Errorf("mpv log level %q: %w", minLevel, err)
+		}
+		return nil
+	})
+}
+
+// WaitEvent waits up to timeout seconds (negative: forever) for the next
+// event; eventNone on timeout or Wakeup. Only one goroutine may call it at
+// a time. After TerminateDestroy has begun it returns eventShutdown at once.
+func (m *mpvHandle) WaitEvent(timeout float64) mpvEvent {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	select {
+	case <-m.closing:
+		// mpv_wakeup is sticky, so a destroy that starts after this check
+		// still interrupts the wait below.
+		return mpvEvent{ID: eventShutdown}
+	default:
+	}
+	if m.h == nil {
+		return mpvEvent{ID: eventShutdown}
+	}
+	return copyEvent(C.mpv_wait_event(m.h, C.double(timeout)))
+}
+
+// copyEvent copies everything out of ev, which mpv reuses on the next wait.
+func copyEvent(ev *C.mpv_event) mpvEvent {
+	out := mpvEvent{
+		ID:            mpvEventID(ev.event_id),
+		ReplyUserdata: uint64(ev.reply_userdata),
+		Err:           codeError(int(ev.error)),
+	}
+	if ev.data == nil {
+		return out
+	}
+	switch out.ID {
+	case eventPropertyChange:
+		p := (*C.mpv_event_property)(ev.data)
+		out.Name = C.GoString(p.name)
+		out.Format = mpvFormat(p.format)
+		if p.data == nil {
+			out.Format = formatNone
+			break
+		}
+		switch out.Format {
+		case formatString:
+			out.Value = C.GoString(C.cp_prop_string(p))
+		case formatFlag:
+			out.Value = C.cp_prop_flag(p) != 0
+		case formatDouble:
+			out.Value = float64(C.cp_prop_double(p))
+		case formatInt64:
+			out.Value = int64(C.cp_prop_int64(p))
+		default:
+			out.Format = formatNone
+		}
+	case eventStartFile:
+		out.EntryID = int64((*C.mpv_event_start_file)(ev.data).playlist_entry_id)
+	case eventEndFile:
+		e := (*C.mpv_event_end_file)(ev.data)
+		out.Reason = mpvEndReason(e.reason)
+		out.EndErr = codeError(int(e.error))
+		out.EntryID = int64(e.playlist_entry_id)
+		out.InsertID = int64(e.playlist_insert_id)
+		out.InsertNum = int(e.playlist_insert_num_entries)
+	case eventLogMessage:
+		l := (*C.mpv_event_log_message)(ev.data)
+		out.Prefix = C.GoString(l.prefix)
+		out.Level = C.GoString(l.level)
+		out.Text = strings.TrimSuffix(C.GoString(l.text), "\n")
+	}
+	return out
+}
+
+// Wakeup interrupts a blocked WaitEvent (or the next one, if none blocks).
+func (m *mpvHandle) Wakeup() {
+	_ = m.use(func(h *C.mpv_handle) error {
+		C.mpv_wakeup(h)
+		return nil
+	})
+}
+
+// TerminateDestroy shuts the core down (like the quit command), waits for
+// it, and frees the handle. It waits for a concurrent WaitEvent to return
+// first. Safe to call more than once.
+func (m *mpvHandle) TerminateDestroy() {
+	m.once.Do(func() {
+		close(m.closing)
+		m.Wakeup()
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		C.mpv_terminate_destroy(m.h)
+		m.h = nil
+	})
+}
+
+// String is mpv's own event name ("end-file", "playback-restart", ...).
+func (id mpvEventID) String() string {
+	if s := C.mpv_event_name(C.mpv_event_id(id)); s != nil {
+		return C.GoString(s)
+	}
+	return fmt.Sprintf("event-%d", int(id))
+}
+
+// mpvErrorString is mpv_error_string; errors.go stays cgo-free.
+func mpvErrorString(code int) string {
+	return C.GoString(C.mpv_error_string(C.int(code)))
+}
+
+// mpvClientAPIVersion is mpv_client_api_version: major<<16 | minor.
+func mpvClientAPIVersion() uint32 {
+	return uint32(C.mpv_client_api_version())
+}

@@ -1,0 +1,43 @@
+//go:build !cgo
+
+package player
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Without cgo there is no libmpv. This stub keeps the package (and so the
+// whole program) building with CGO_ENABLED=0, for tools and tests that
+// never play anything; New then fails with errNoCgo, which says why.
+
+var errNoCgo = errors.New("player: built without cgo (CGO_ENABLED=0); playback needs libmpv " +
+	"(Debian/Ubuntu: apt-get install libmpv-dev pkg-config, then build with CGO_ENABLED=1)")
+
+type mpvHandle struct{}
+
+func newMPV() (*mpvHandle, error) { return nil, errNoCgo }
+
+func (m *mpvHandle) SetOptionString(name, value string) error                  { return errNoCgo }
+func (m *mpvHandle) Initialize() error                                         { return errNoCgo }
+func (m *mpvHandle) Command(args ...string) error                              { return errNoCgo }
+func (m *mpvHandle) GetPropertyString(name string) (string, error)             { return "", errNoCgo }
+func (m *mpvHandle) GetPropertyFlag(name string) (bool, error)                 { return false, errNoCgo }
+func (m *mpvHandle) GetPropertyDouble(name string) (float64, error)            { return 0, errNoCgo }
+func (m *mpvHandle) GetPropertyInt64(name string) (int64, error)               { return 0, errNoCgo }
+func (m *mpvHandle) SetPropertyString(name, value string) error                { return errNoCgo }
+func (m *mpvHandle) SetPropertyFlag(name string, value bool) error             { return errNoCgo }
+func (m *mpvHandle) SetPropertyDouble(name string, value float64) error        { return errNoCgo }
+func (m *mpvHandle) SetPropertyInt64(name string, value int64) error           { return errNoCgo }
+func (m *mpvHandle) ObserveProperty(id uint64, name string, f mpvFormat) error { return errNoCgo }
+func (m *mpvHandle) RequestLogMessages(minLevel string) error                  { return errNoCgo }
+func (m *mpvHandle) WaitEvent(timeout float64) mpvEvent                        { return mpvEvent{ID: eventShutdown} }
+func (m *mpvHandle) Wakeup()                                                   {}
+func (m *mpvHandle) TerminateDestroy()                                         {}
+
+func (id mpvEventID) String() string { return fmt.Sprintf("event-%d", int(id)) }
+
+func mpvErrorString(code int) string { return "" }
+
+// mpvClientAPIVersion is 0: no libmpv linked.
+func mpvClientAPIVersion() uint32 { return 0 }

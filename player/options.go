@@ -1,0 +1,133 @@
+package player
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Options configure a Player. The zero value plays with mpv's default video
+// and audio outputs and ignores the user's mpv configuration.
+type Options struct {
+	NoVideo    bool     // vo=null, ao=null (headless; for CDN testing and CI); overrides VO and AO
+	VO, AO     string   // --vo / --ao passthrough ("" = mpv default)
+	Volume     *float64 // nil = default
+	Fullscreen bool
+	MpvConfig  bool // honour the user's mpv config (config=yes); false = config=no
+
+	// Extra holds --mpv NAME=VALUE pairs, applied last before initialize,
+	// so they override everything above. A bad name or value makes New
+	// fail with an error naming it.
+	Extra [][2]string
+
+	// NetworkTimeout is mpv's network-timeout; 0 leaves mpv's default (60 s).
+	NetworkTimeout time.Duration
+	// StreamLavfO is mpv's stream-lavf-o ("" leaves mpv's default). mpv asks
+	// ffmpeg to reconnect on its own, which hides a dead host for ~11 s; the
+	// engine turns that off with e.g.
+	// "reconnect=0,reconnect_streamed=0,reconnect_on_network_error=0".
+	StreamLavfO string
+}
+
+// mpvOption is one option set before mpv_initialize. Optional ones may be
+// missing from an mpv build (osc needs Lua) and are skipped if unknown.
+type mpvOption struct {
+	name, value string
+	optional    bool
+}
+
+// mpvOptions turns o into the ordered option list for New and reports
+// whether a video output is expected at all.
+func (o Options) mpvOptions() (opts []mpvOption, wantVideo bool) {
+	set := func(name, value string) { opts = append(opts, mpvOption{name: name, value: value}) }
+
+	// The terminal belongs to the program's own UI; mpv must neither print
+	// to it nor read keys from it. idle=yes keeps the core alive between
+	// files, so Load works after an end; keep-open=no makes the end of a
+	// file an end-file event instead of a paused last frame.
+	set("terminal", "no")
+	set("input-default-bindings", "no")
+	set("input-terminal", "no")
+	set("idle", "yes")
+	set("keep-open", "no")
+	opts = append(opts, mpvOption{name: "osc", value: "no", optional: true})
+	set("config", yesNo(o.MpvConfig))
+	// The ytdl hook runs yt-dlp on every URL that fails to open: ~0.5 s
+	// more per dead host, and an extra request to the CDN.
+	set("ytdl", "no")
+	// Without this, a missing sound device turns a complete playback into
+	// end-file "error" (audio output initialization failed) in mpv 0.35.
+	set("audio-fallback-to-null", "yes")
+
+	vo, ao := o.VO, o.AO
+	switch {
+	case o.NoVideo:
+		vo, ao = "null", "null"
+	case vo == "" && !displayAvailable():
+		// Probing gpu, gpu-next and sdl without a display costs ~0.5 s per
+		// file, prints to stderr behind our back, can close our file
+		// descriptors (see displayAvailable), and if every driver fails mpv
+		// 0.35 ends the file with an error instead of playing audio.
+		vo = "null"
+	case vo != "" && !hasListEntry(vo, "null") && !strings.HasSuffix(vo, ","):
+		// Same failure for a chosen driver that cannot open: fall back to
+		// no video rather than failing the file (and the host with it).
+		vo += ",null"
+	}
+	if vo != "" {
+		set("vo", vo)
+	}
+	if ao != "" {
+		set("ao", ao)
+	}
+	if o.Volume != nil {
+		set("volume", formatFloat(*o.Volume))
+	}
+	if o.Fullscreen {
+		set("fullscreen", "yes")
+	}
+	if o.NetworkTimeout > 0 {
+		set("network-timeout", formatFloat(o.NetworkTimeout.Seconds()))
+	}
+	if o.StreamLavfO != "" {
+		set("stream-lavf-o", o.StreamLavfO)
+	}
+	for _, kv := range o.Extra {
+		set(kv[0], kv[1])
+		if kv[0] == "vo" {
+			vo = kv[1]
+		}
+	}
+	return opts, vo != "null"
+}
+
+func hasListEntry(list, want string) bool {
+	for _, e := range strings.Split(list, ",") {
+		if strings.TrimSpace(e) == want {
+			return true
+		}
+	}
+	return false
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// formatFloat prints seconds the way mpv parses them (LC_NUMERIC is "C").
+func formatFloat(f float64) string {
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// seconds renders a duration for mpv commands, to the millisecond.
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', 3, 64)
+}
+
+// fromSeconds converts an mpv time in seconds to a Duration.
+func fromSeconds(s float64) time.Duration {
+	return time.Duration(s * float64(time.Second))
+}

@@ -1,0 +1,59 @@
+package player
+
+import (
+	"testing"
+	"time"
+)
+
+func TestMpvOptions(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	vol := 55.5
+	for _, tc := range []struct {
+		name      string
+		opts      Options
+		want      map[string]string // "" = must be absent
+		wantVideo bool
+	}{
+		{"headless", Options{NoVideo: true, VO: "gpu", AO: "pulse"},
+			map[string]string{"vo": "null", "ao": "null", "config": "no"}, false},
+		{"no display", Options{},
+			map[string]string{"vo": "null", "ao": ""}, false},
+		{"chosen vo gets a null fallback", Options{VO: "gpu", AO: "alsa"},
+			map[string]string{"vo": "gpu,null", "ao": "alsa"}, true},
+		{"trailing comma keeps autoprobe", Options{VO: "xv,"},
+			map[string]string{"vo": "xv,"}, true},
+		{"explicit null", Options{VO: "null"},
+			map[string]string{"vo": "null"}, false},
+		{"knobs", Options{NoVideo: true, Volume: &vol, Fullscreen: true, MpvConfig: true,
+			NetworkTimeout: 2500 * time.Millisecond, StreamLavfO: "reconnect=0"},
+			map[string]string{"volume": "55.5", "fullscreen": "yes", "config": "yes",
+				"network-timeout": "2.5", "stream-lavf-o": "reconnect=0"}, false},
+		{"extra wins", Options{NoVideo: true, Extra: [][2]string{{"vo", "gpu"}, {"ytdl", "yes"}}},
+			map[string]string{"vo": "gpu", "ytdl": "yes"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			list, wantVideo := tc.opts.mpvOptions()
+			got := map[string]string{}
+			for _, o := range list {
+				got[o.name] = o.value // later entries win, as in mpv
+			}
+			for name, want := range tc.want {
+				if v, ok := got[name]; want == "" && ok || want != "" && v != want {
+					t.Errorf("%s = %q (set: %v), want %q", name, v, ok, want)
+				}
+			}
+			for _, fixed := range []string{"terminal", "input-default-bindings", "input-terminal", "keep-open"} {
+				if got[fixed] != "no" {
+					t.Errorf("%s = %q, want no", fixed, got[fixed])
+				}
+			}
+			if got["idle"] != "yes" || got["osc"] != "no" || got["audio-fallback-to-null"] != "yes" {
+				t.Errorf("idle/osc/audio fallback: %v", got)
+			}
+			if wantVideo != tc.wantVideo {
+				t.Errorf("wantVideo = %v", wantVideo)
+			}
+		})
+	}
+}

@@ -1,0 +1,301 @@
+// Package player plays one URL at a time through libmpv for the rest of
+// clusterplay. A Player hides mpv's handle, threads and event queue behind
+// plain Go methods and a channel of Events; the cluster engine decides which
+// URL to Load and judges how each one ended.
+package player
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// closeGrace bounds how long Close waits for mpv to acknowledge quit before
+// it tears the core down regardless.
+const closeGrace = 5 * time.Second
+
+// Player is one mpv core. All methods are safe for concurrent use.
+type Player struct {
+	m         *mpvHandle
+	events    chan Event
+	closing   chan struct{} // closed when Close starts
+	done      chan struct{} // closed when the event goroutine has exited
+	closeOnce sync.Once
+
+	mu sync.Mutex // guards s; the event goroutine holds it per mpv event
+	s  state
+}
+
+// state is what the Player knows, fed by the event goroutine and Load.
+type state struct {
+	pos, dur, cache  time.Duration
+	buffering        bool
+	paused, muted    bool
+	volume           float64
+	hasVideo         bool
+	eofReached, idle bool
+
+	// The latest Load. mpv numbers playlist entries with growing ids, so
+	// events of a file it replaced (entry < loadEntry) are dropped.
+	url       string
+	start     time.Duration
+	loadEntry int64
+	curEntry  int64 // entry of the latest start-file
+	active    bool  // End not yet sent for this Load
+	started   bool  // Start sent for this Load
+	seek      seekState
+	voFailed  bool // mpv logged that the video output could not open
+	voRetried bool // the one automatic reload with vo=null has happened
+}
+
+// seekState tracks the resume seek that replaces loadfile's start option:
+// the loadfile argument list of mpv 0.35 differs from newer releases, so
+// Load seeks once the file is loaded instead.
+type seekState int
+
+const (
+	seekNone   seekState = iota
+	seekWanted           // seek at file-loaded
+	seekIssued           // seek sent; a playback-restart before its seek event is the initial one
+	seekDone             // mpv reported the seek; the next playback-restart is Start
+)
+
+// Observed properties, identified by their reply_userdata.
+const (
+	propTimePos uint64 = iota + 1
+	propDuration
+	propPause
+	propPausedForCache
+	propCacheDuration
+	propEOFReached
+	propCoreIdle
+	propVolume
+	propMute
+	propCurrentVO
+)
+
+var observed = []struct {
+	id     uint64
+	name   string
+	format mpvFormat
+}{
+	{propTimePos, "time-pos", formatDouble},
+	{propDuration, "duration", formatDouble},
+	{propPause, "pause", formatFlag},
+	{propPausedForCache, "paused-for-cache", formatFlag},
+	{propCacheDuration, "demuxer-cache-duration", formatDouble},
+	{propEOFReached, "eof-reached", formatFlag},
+	{propCoreIdle, "core-idle", formatFlag},
+	{propVolume, "volume", formatDouble},
+	{propMute, "mute", formatFlag},
+	{propCurrentVO, "current-vo", formatString},
+}
+
+// New creates and initializes an mpv core configured by opts and starts the
+// goroutine that owns its event queue. Close releases it.
+func New(opts Options) (*Player, error) {
+	m, err := newMPV()
+	if err != nil {
+		return nil, err
+	}
+	list, wantVideo := opts.mpvOptions()
+	if err := setup(m, list); err != nil {
+		m.TerminateDestroy()
+		return nil, err
+	}
+	p := &Player{
+		m:       m,
+		events:  make(chan Event, 64),
+		closing: make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	p.s.hasVideo = wantVideo
+	p.s.volume = 100
+	if opts.Volume != nil {
+		p.s.volume = *opts.Volume
+	}
+	go p.loop()
+	return p, nil
+}
+
+func setup(m *mpvHandle, list []mpvOption) error {
+	for _, o := range list {
+		if err := m.SetOptionString(o.name, o.value); err != nil {
+			if o.optional && errors.Is(err, ErrOptionNotFound) {
+				continue
+			}
+			return err
+		}
+	}
+	if err := m.Initialize(); err != nil {
+		return err
+	}
+	for _, o := range observed {
+		if err := m.ObserveProperty(o.id, o.name, o.format); err != nil {
+			return err
+		}
+	}
+	// A video output that cannot open ends the file with a generic error;
+	// only this fatal log line tells that apart from a failing host.
+	if err := m.RequestLogMessages("fatal"); err != nil {
+		return err
+	}
+	// With default bindings off, closing the video window would do
+	// nothing at all; make it end playback like in mpv itself.
+	if err := m.Command("define-section", "clusterplay", "CLOSE_WIN quit\n", "force"); err != nil {
+		return err
+	}
+	return m.Command("enable-section", "clusterplay")
+}
+
+// Load replaces whatever plays with url. If start > 0, playback resumes
+// there (seeking once the file is loaded, when the stream is seekable).
+// Load returns once mpv has queued the file; the outcome arrives as events.
+func (p *Player) Load(url string, start time.Duration) error {
+	if url == "" {
+		return fmt.Errorf("player: empty URL: %w", ErrInvalidParameter)
+	}
+	if p.closed() {
+		return ErrClosed
+	}
+	start = max(start, 0)
+	// Holding mu across loadfile keeps the event goroutine from handling
+	// the new file's events before this Load is recorded.
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.m.Command("loadfile", url, "replace"); err != nil {
+		return err
+	}
+	p.s.newLoad(url, start, p.queuedEntry())
+	return nil
+}
+
+// queuedEntry is the playlist id of the file loadfile replace just queued.
+func (p *Player) queuedEntry() int64 {
+	if id, err := p.m.GetPropertyInt64("playlist/0/id"); err == nil {
+		return id
+	}
+	return p.s.curEntry + 1
+}
+
+func (s *state) newLoad(url string, start time.Duration, entry int64) {
+	s.url, s.start, s.loadEntry = url, start, entry
+	s.active, s.started, s.voFailed = true, false, false
+	s.seek = seekNone
+	if start > 0 {
+		s.seek = seekWanted
+	}
+	s.pos, s.dur, s.cache, s.buffering = start, 0, 0, false
+}
+
+// Events delivers what happens, in order. It is closed once the core has
+// shut down (after Close, or when the user closed the video window).
+// Loaded, Start and End are never dropped, so a reader that stops reading
+// holds up the Player's state (Position and the rest), never mpv's
+// playback; Close does not need a reader.
+func (p *Player) Events() <-chan Event { return p.events }
+
+func (p *Player) Pause(pause bool) error {
+	if p.closed() {
+		return ErrClosed
+	}
+	return p.m.SetPropertyFlag("pause", pause)
+}
+
+func (p *Player) TogglePause() error { return p.command("cycle", "pause") }
+
+// Seek moves by rel (negative: backwards) from the current position.
+func (p *Player) Seek(rel time.Duration) error {
+	return p.command("seek", seconds(rel), "relative")
+}
+
+// SetVolume sets the volume in percent (100 = unchanged; mpv caps it at
+// its volume-max, 130 by default).
+func (p *Player) SetVolume(v float64) error {
+	if p.closed() {
+		return ErrClosed
+	}
+	return p.m.SetPropertyDouble("volume", v)
+}
+
+func (p *Player) AddVolume(delta float64) error {
+	return p.command("add", "volume", formatFloat(delta))
+}
+
+func (p *Player) ToggleMute() error       { return p.command("cycle", "mute") }
+func (p *Player) ToggleFullscreen() error { return p.command("cycle", "fullscreen") }
+
+// Stop ends the current file; its End event has Reason "stop".
+func (p *Player) Stop() error { return p.command("stop") }
+
+// Position is the last observed position of the current Load.
+func (p *Player) Position() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.s.pos
+}
+
+// Duration is the current file's duration; 0 when unknown or live.
+func (p *Player) Duration() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.s.dur
+}
+
+// Volume is the last observed volume in percent.
+func (p *Player) Volume() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.s.volume
+}
+
+// Muted is the last observed mute state.
+func (p *Player) Muted() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.s.muted
+}
+
+// HasVideoOutput is false with vo=null: NoVideo, no display to open a
+// window on, or a video output that failed and was replaced by null.
+func (p *Player) HasVideoOutput() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.s.hasVideo
+}
+
+// Close quits mpv, waits for the event goroutine and frees the core. It is
+// idempotent; later calls and other methods after it return quickly
+// (methods with ErrClosed).
+func (p *Player) Close() error {
+	p.closeOnce.Do(func() {
+		close(p.closing)
+		// quit lets mpv end the file and send shutdown, so the event
+		// goroutine leaves on its own; TerminateDestroy would also stop it.
+		_ = p.m.Command("quit")
+		select {
+		case <-p.done:
+		case <-time.After(closeGrace):
+		}
+		p.m.TerminateDestroy()
+		<-p.done
+	})
+	return nil
+}
+
+func (p *Player) closed() bool {
+	select {
+	case <-p.closing:
+		return true
+	default:
+		return false
+	}
+}
+
+func (p *Player) command(args ...string) error {
+	if p.closed() {
+		return ErrClosed
+	}
+	return p.m.Command(args...)
+}
