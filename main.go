@@ -14,10 +14,17 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"github.com/charmbracelet/x/term"
 
 	"clusterplay/cluster"
 	"clusterplay/config"
+	"clusterplay/demo"
+	"clusterplay/playback"
+	"clusterplay/player"
 	"clusterplay/report"
+	"clusterplay/ui"
 )
 
 // Exit codes: a stable contract for scripts, listed in the README.
@@ -36,6 +43,7 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	say := func(a ...any) { fmt.Fprintln(stderr, append([]any{"clusterplay:"}, a...)...) }
 	cfg, err := config.Load(args, os.Getenv)
 	switch {
 	case errors.Is(err, config.ErrHelp):
@@ -45,58 +53,188 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "clusterplay", version)
 		return exitOK
 	case err != nil:
-		fmt.Fprintln(stderr, "clusterplay:", err)
+		say(err)
 		return exitUsage
 	}
 	for _, n := range cfg.Notices {
-		fmt.Fprintln(stderr, "clusterplay:", n)
+		say(n)
 	}
-	if cfg.Clip == "" {
-		fmt.Fprintln(stderr, "clusterplay: no CLIP given (see --help)")
+
+	var mem *cluster.Memory
+	var notice string
+	if cfg.Demo != "" {
+		d, err := demo.Start(cfg.Demo)
+		if err != nil {
+			say("demo:", err)
+			return exitUsage
+		}
+		defer d.Close()
+		cfg.Hosts, notice = d.Hosts, d.Notice
+		if cfg.Clip == "" {
+			cfg.Clip = d.Clip
+		}
+		d.Apply(&cfg.Cluster)
+		// The demo's hosts live on ports that change every run: nothing
+		// worth remembering, and nothing to mix into the user's memory.
+		mem = cluster.NewMemory()
+	} else {
+		if mem, err = cluster.OpenMemory(cfg.StateDir); err != nil {
+			say("warning:", err)
+		}
+	}
+
+	useTUI := !cfg.PrintURL && !cfg.JSON && !cfg.NoTUI && isTerminal(stdout)
+	if cfg.Clip == "" && !useTUI {
+		say("no CLIP given (see --help)")
 		return exitUsage
-	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
-	mem, err := cluster.OpenMemory(cfg.StateDir)
-	if err != nil {
-		fmt.Fprintln(stderr, "clusterplay: warning:", err)
 	}
 	engine, err := cluster.New(cfg.Hosts, cfg.Cluster, mem)
 	if err != nil {
-		fmt.Fprintln(stderr, "clusterplay:", err)
+		say(err)
 		return exitUsage
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 
-	format, out := report.Plain, stderr
-	if cfg.JSON {
-		format, out = report.JSONLines, stdout
-	}
+	// Without the TUI, events are printed: JSON lines on stdout, or the
+	// original demo's sentences on stderr.
 	printed := make(chan struct{})
-	go report.Print(engine.Events().Subscribe(), out, format, printed)
+	switch {
+	case useTUI:
+		close(printed)
+	case cfg.JSON:
+		go report.Print(engine.Events().Subscribe(), stdout, report.JSONLines, printed)
+	default:
+		go report.Print(engine.Events().Subscribe(), stderr, report.Plain, printed)
+	}
 	finish := func(code int) int {
 		if err := engine.Flush(); err != nil {
-			fmt.Fprintln(stderr, "clusterplay: warning:", err)
+			say("warning:", err)
 		}
 		engine.Events().Close()
 		<-printed
 		return code
 	}
 
-	res, err := engine.Resolve(ctx, cfg.Clip)
-	switch {
-	case ctx.Err() != nil:
-		return finish(exitInterrupted)
-	case errors.Is(err, cluster.ErrAllFailed):
-		return finish(exitAllFailed)
-	case err != nil:
-		fmt.Fprintln(stderr, "clusterplay:", err)
+	if cfg.PrintURL {
+		res, err := engine.Resolve(ctx, cfg.Clip)
+		switch {
+		case ctx.Err() != nil:
+			return finish(exitInterrupted)
+		case errors.Is(err, cluster.ErrAllFailed):
+			return finish(exitAllFailed)
+		case err != nil:
+			say(err)
+			return finish(exitUsage)
+		}
+		code := finish(exitOK)
+		if !cfg.JSON {
+			fmt.Fprintln(stdout, res.URL)
+		}
+		return code
+	}
+
+	p, err := player.New(playerOptions(cfg))
+	if err != nil {
+		say("player:", err)
 		return finish(exitUsage)
 	}
-	code := finish(exitOK)
-	if cfg.PrintURL && !cfg.JSON {
-		fmt.Fprintln(stdout, res.URL)
+	defer p.Close()
+	opts := playback.Options{Clip: cfg.Clip, Start: cfg.Player.Start, StallTimeout: cfg.StallTimeout}
+	if !useTUI {
+		return finish(exitCode(playback.New(engine, p, opts).Run(ctx)))
 	}
-	return code
+
+	// The TUI starts the clip itself (or prompts for one) and stays open
+	// after the end, until the user quits.
+	opts.Clip, opts.StayOpen = "", true
+	session := playback.New(engine, p, opts)
+	events := engine.Events().Subscribe()
+	sessionCtx, cancelSession := context.WithCancel(ctx)
+	defer cancelSession()
+	outcome := make(chan playback.Outcome, 1)
+	go func() { outcome <- session.Run(sessionCtx) }()
+	err = ui.Run(ctx, ui.Options{
+		ClusterName:   cfg.ClusterName,
+		Hosts:         hostURLs(cfg.Hosts),
+		Clip:          cfg.Clip,
+		FailureExpiry: cfg.Cluster.FailureExpiry,
+		Notice:        notice,
+	}, tuiController{session, p, engine}, events, nil, nil)
+	if err != nil {
+		say("terminal:", err)
+	}
+	// The TUI asked the session to quit; give it a moment to say "end".
+	select {
+	case o := <-outcome:
+		return finish(exitCode(o))
+	case <-time.After(2 * time.Second):
+		cancelSession()
+		return finish(exitCode(<-outcome))
+	}
 }
+
+func exitCode(o playback.Outcome) int {
+	switch o {
+	case playback.AllFailed:
+		return exitAllFailed
+	case playback.PlaybackFailed:
+		return exitPlayback
+	case playback.Interrupted:
+		return exitInterrupted
+	}
+	return exitOK
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+func hostURLs(specs []cluster.HostSpec) []string {
+	out := make([]string, len(specs))
+	for i, s := range specs {
+		out[i] = s.URL
+	}
+	return out
+}
+
+// playerOptions maps the player settings, and lets the engine rather than
+// ffmpeg decide about a failing host: no reconnect attempts of ffmpeg's own,
+// and a network timeout past which the stall watchdog has long acted.
+func playerOptions(cfg *config.Config) player.Options {
+	pc := cfg.Player
+	return player.Options{
+		NoVideo:        pc.NoVideo,
+		VO:             pc.VO,
+		AO:             pc.AO,
+		Volume:         pc.Volume,
+		Fullscreen:     pc.Fullscreen,
+		MpvConfig:      pc.MpvConfig,
+		Extra:          pc.Extra,
+		NetworkTimeout: cfg.StallTimeout + cfg.Cluster.ConnectTimeout,
+		StreamLavfO:    playback.NoReconnect,
+	}
+}
+
+// tuiController gives the TUI the session's controls, the player's keys
+// and the engine's load-balancing switch.
+type tuiController struct {
+	*playback.Session
+	p *player.Player
+	e *cluster.Engine
+}
+
+func (c tuiController) Status() ui.Status {
+	s := c.Session.Status()
+	return ui.Status{State: s.State, Position: s.Position, Duration: s.Duration, Cache: s.Cache,
+		Host: s.Host, Volume: c.p.Volume(), Muted: c.p.Muted()}
+}
+func (c tuiController) TogglePause() error            { return c.p.TogglePause() }
+func (c tuiController) Seek(d time.Duration) error    { return c.p.Seek(d) }
+func (c tuiController) AddVolume(delta float64) error { return c.p.AddVolume(delta) }
+func (c tuiController) ToggleMute() error             { return c.p.ToggleMute() }
+func (c tuiController) ToggleFullscreen() error       { return c.p.ToggleFullscreen() }
+func (c tuiController) HasWindow() bool               { return c.p.HasVideoOutput() }
+func (c tuiController) SetLoadBalancing(on bool)      { c.e.SetLoadBalancing(on) }
+func (c tuiController) LoadBalancing() bool           { return c.e.LoadBalancing() }

@@ -5,7 +5,7 @@
 # already present are not fetched twice.
 set -euo pipefail
 
-packages=(gcc pkg-config libmpv-dev ffmpeg nginx libnginx-mod-rtmp tmux)
+packages=(gcc pkg-config libmpv-dev mpv ffmpeg nginx libnginx-mod-rtmp tmux)
 
 missing=()
 for p in "${packages[@]}"; do

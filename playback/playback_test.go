@@ -1,0 +1,308 @@
+package playback
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"clusterplay/assets"
+	"clusterplay/cluster"
+	"clusterplay/loopback"
+	"clusterplay/player"
+)
+
+var clip = map[string][]byte{assets.ClipName: assets.Clip}
+
+// clipRate serves the clip at about 1.3x its bitrate, so a download takes
+// most of the clip's duration and a host that dies mid-clip really leaves
+// the player short of data.
+var clipRate = int64(float64(len(assets.Clip)) / assets.ClipDuration.Seconds() * 1.3)
+
+func keep(t *testing.T) func(*loopback.Host, error) *loopback.Host {
+	return func(h *loopback.Host, err error) *loopback.Host {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { h.Close() })
+		return h
+	}
+}
+
+// harness runs a real session: the engine over real loopback hosts, and a
+// real headless libmpv.
+type harness struct {
+	engine *cluster.Engine
+	sess   *Session
+	mu     sync.Mutex
+	events []cluster.Event
+	seen   chan cluster.Event
+	done   chan struct{}
+}
+
+func start(t *testing.T, hosts []string, opts Options) *harness {
+	t.Helper()
+	copts := cluster.DefaultOptions()
+	copts.ConnectTimeout = time.Second
+	copts.FailureExpiry = 30 * time.Second
+	specs := make([]cluster.HostSpec, len(hosts))
+	for i, u := range hosts {
+		specs[i] = cluster.HostSpec{URL: u}
+	}
+	engine, err := cluster.New(specs, copts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := player.New(player.Options{NoVideo: true, StreamLavfO: NoReconnect, NetworkTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatalf("libmpv: %v (is libmpv-dev installed? scripts/setup.sh installs it)", err)
+	}
+	t.Cleanup(func() { p.Close() })
+	if opts.Clip == "" {
+		opts.Clip = assets.ClipName
+	}
+	h := &harness{engine: engine, sess: New(engine, p, opts), seen: make(chan cluster.Event, 1000), done: make(chan struct{})}
+	ch := engine.Events().Subscribe()
+	go func() {
+		defer close(h.done)
+		for ev := range ch {
+			h.mu.Lock()
+			h.events = append(h.events, ev)
+			h.mu.Unlock()
+			h.seen <- ev
+		}
+	}()
+	return h
+}
+
+// run plays to the end and returns the outcome and every event.
+func (h *harness) run(t *testing.T, limit time.Duration) (Outcome, []cluster.Event) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	out := h.sess.Run(ctx)
+	h.engine.Events().Close()
+	<-h.done
+	if ctx.Err() != nil {
+		t.Fatalf("session still running after %v; events:\n%s", limit, describe(h.events))
+	}
+	return out, h.events
+}
+
+// waitFor blocks until an event of kind k arrives.
+func (h *harness) waitFor(t *testing.T, k cluster.Kind, within time.Duration) cluster.Event {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		select {
+		case ev := <-h.seen:
+			if ev.Kind == k {
+				return ev
+			}
+		case <-deadline:
+			t.Fatalf("no %s event within %v", k, within)
+		}
+	}
+}
+
+func describe(events []cluster.Event) string {
+	var b strings.Builder
+	for _, ev := range events {
+		b.WriteString("  " + string(ev.Kind) + " " + ev.Host + " " + ev.ErrClass + " " + ev.Err + " pos=" + ev.Position.String() + "\n")
+	}
+	return b.String()
+}
+
+func only(events []cluster.Event, k cluster.Kind) []cluster.Event {
+	var out []cluster.Event
+	for _, ev := range events {
+		if ev.Kind == k {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+func refused(t *testing.T) string {
+	u, err := loopback.Refused()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// endsAtTheEnd checks the clip played to its end: the last event is end
+// with reason eof within 1 s of the duration.
+func endsAtTheEnd(t *testing.T, events []cluster.Event) {
+	t.Helper()
+	last := events[len(events)-1]
+	if last.Kind != cluster.EventEnd || last.Reason != "eof" {
+		t.Fatalf("last event %s %s, want end eof; events:\n%s", last.Kind, last.Reason, describe(events))
+	}
+	if d := assets.ClipDuration - last.Position; d < -time.Second || d > time.Second {
+		t.Errorf("ended at %v of %v: not within 1s of the end", last.Position, assets.ClipDuration)
+	}
+}
+
+func TestPlaysThroughClusterWithDeadHosts(t *testing.T) {
+	good := keep(t)(loopback.Good(clip))
+	hang := keep(t)(loopback.Hang())
+	h := start(t, []string{refused(t), hang.URL, good.URL}, Options{})
+	out, events := h.run(t, 60*time.Second)
+	if out != Played {
+		t.Fatalf("outcome %v; events:\n%s", out, describe(events))
+	}
+	starts := only(events, cluster.EventStart)
+	if len(starts) != 1 || starts[0].URL != good.URL+"/clip.mp4" || starts[0].Index != 2 {
+		t.Errorf("start events %+v", starts)
+	}
+	endsAtTheEnd(t, events)
+	if n := len(only(events, cluster.EventFailover)); n != 0 {
+		t.Errorf("%d failovers while playing from a healthy host", n)
+	}
+}
+
+// TestFailoverWhenHostDies covers the three ways a serving host fails mid-
+// clip: the connection is cut, the host is killed, the host stalls with the
+// connection open. Each time another host takes over at the same position
+// and the clip plays to its end.
+func TestFailoverWhenHostDies(t *testing.T) {
+	tests := []struct {
+		name      string
+		serving   func(t *testing.T) *loopback.Host
+		fault     func(h *loopback.Host)
+		wantClass []string
+	}{
+		{"connection cut mid-clip",
+			func(t *testing.T) *loopback.Host { return keep(t)(loopback.CutAfter(clip, int64(len(assets.Clip)/3))) },
+			nil, []string{cluster.ClassEarlyEOF, cluster.ClassPlayback}},
+		{"host killed mid-clip",
+			func(t *testing.T) *loopback.Host { return keep(t)(loopback.Throttled(clip, clipRate)) },
+			(*loopback.Host).Kill, []string{cluster.ClassEarlyEOF, cluster.ClassPlayback}},
+		{"host stalls mid-clip",
+			func(t *testing.T) *loopback.Host { return keep(t)(loopback.Throttled(clip, clipRate)) },
+			(*loopback.Host).Stall, []string{cluster.ClassStall}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			serving := tt.serving(t)
+			backup := keep(t)(loopback.Good(clip))
+			h := start(t, []string{serving.URL, backup.URL}, Options{StallTimeout: 1500 * time.Millisecond})
+			if tt.fault != nil {
+				go func() {
+					h.waitFor(t, cluster.EventStart, 20*time.Second)
+					time.Sleep(1500 * time.Millisecond)
+					tt.fault(serving)
+				}()
+			}
+			out, events := h.run(t, 60*time.Second)
+			if out != Played {
+				t.Fatalf("outcome %v; events:\n%s", out, describe(events))
+			}
+			failovers := only(events, cluster.EventFailover)
+			if len(failovers) != 1 {
+				t.Fatalf("%d failovers, want 1; events:\n%s", len(failovers), describe(events))
+			}
+			f := failovers[0]
+			if f.Host != serving.URL || f.ToHost != backup.URL || f.Index != 0 || f.ToIndex != 1 {
+				t.Errorf("failover %s -> %s, want %s -> %s", f.Host, f.ToHost, serving.URL, backup.URL)
+			}
+			if !contains(tt.wantClass, f.ErrClass) {
+				t.Errorf("failover class %q (%s), want one of %v", f.ErrClass, f.Err, tt.wantClass)
+			}
+			if f.Position < time.Second || f.Position > assets.ClipDuration-time.Second {
+				t.Errorf("failover at %v: not mid-clip", f.Position)
+			}
+			starts := only(events, cluster.EventStart)
+			if len(starts) != 2 {
+				t.Fatalf("%d start events, want 2", len(starts))
+			}
+			if d := starts[1].Position - f.Position; d < -time.Second || d > time.Second {
+				t.Errorf("resumed at %v after failing over at %v", starts[1].Position, f.Position)
+			}
+			endsAtTheEnd(t, events)
+		})
+	}
+}
+
+func TestEveryHostDiesMidClip(t *testing.T) {
+	a := keep(t)(loopback.CutAfter(clip, int64(len(assets.Clip)/3)))
+	b := keep(t)(loopback.CutAfter(clip, int64(len(assets.Clip)/3)))
+	h := start(t, []string{a.URL, b.URL}, Options{StallTimeout: 1500 * time.Millisecond})
+	out, events := h.run(t, 90*time.Second)
+	if out != PlaybackFailed {
+		t.Fatalf("outcome %v, want PlaybackFailed; events:\n%s", out, describe(events))
+	}
+	last := events[len(events)-1]
+	if last.Kind != cluster.EventEnd || last.Reason != "error" {
+		t.Errorf("last event %s %s, want end error", last.Kind, last.Reason)
+	}
+	if len(only(events, cluster.EventFailed)) == 0 {
+		t.Errorf("no failed event when no host could take over; events:\n%s", describe(events))
+	}
+}
+
+func TestAllHostsFailAtStart(t *testing.T) {
+	h := start(t, []string{refused(t), refused(t)}, Options{})
+	out, events := h.run(t, 30*time.Second)
+	if out != AllFailed {
+		t.Fatalf("outcome %v, want AllFailed; events:\n%s", out, describe(events))
+	}
+	if len(only(events, cluster.EventStart)) != 0 {
+		t.Error("start event without a host")
+	}
+}
+
+func TestStartPosition(t *testing.T) {
+	good := keep(t)(loopback.Good(clip))
+	h := start(t, []string{good.URL}, Options{Start: 3 * time.Second})
+	out, events := h.run(t, 30*time.Second)
+	if out != Played {
+		t.Fatalf("outcome %v", out)
+	}
+	s := only(events, cluster.EventStart)
+	if len(s) != 1 || s[0].Position < 2500*time.Millisecond || s[0].Position > 3500*time.Millisecond {
+		t.Errorf("start events %+v, want one at about 3s", s)
+	}
+	endsAtTheEnd(t, events)
+}
+
+func TestManualFailoverAndQuit(t *testing.T) {
+	a := keep(t)(loopback.Throttled(clip, clipRate))
+	b := keep(t)(loopback.Throttled(clip, clipRate))
+	h := start(t, []string{a.URL, b.URL}, Options{})
+	go func() {
+		h.waitFor(t, cluster.EventStart, 20*time.Second)
+		time.Sleep(time.Second)
+		h.sess.FailoverNow(false)
+		h.waitFor(t, cluster.EventStart, 20*time.Second)
+		time.Sleep(500 * time.Millisecond)
+		h.sess.Quit()
+	}()
+	out, events := h.run(t, 60*time.Second)
+	if out != Played {
+		t.Fatalf("outcome %v; events:\n%s", out, describe(events))
+	}
+	f := only(events, cluster.EventFailover)
+	if len(f) != 1 || f[0].ToHost != b.URL || f[0].ErrClass != cluster.ClassManual {
+		t.Fatalf("failovers %+v; events:\n%s", f, describe(events))
+	}
+	if r, _ := h.engine.Memory().Record(a.URL); !r.FailedAt.IsZero() {
+		t.Error("a manual switch blamed the host it left")
+	}
+	last := events[len(events)-1]
+	if last.Kind != cluster.EventEnd || last.Reason != "quit" {
+		t.Errorf("last event %s %s, want end quit", last.Kind, last.Reason)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,162 @@
+// Package playback plays a resolved clip through the player and keeps it
+// playing: when the serving host fails (an error, an end of stream well
+// before the clip's end, or a stall), the host is remembered as failed, the
+// engine resolves again among the others, and playback resumes at the same
+// position. Flowplayer stopped caring once connected; plain mpv cannot.
+package playback
+
+import (
+	"sync"
+	"time"
+
+	"clusterplay/cluster"
+	"clusterplay/player"
+)
+
+// Player is what a session needs of the player; *player.Player has it.
+type Player interface {
+	Load(url string, start time.Duration) error
+	Events() <-chan player.Event
+	Position() time.Duration
+	Duration() time.Duration
+	Stop() error
+}
+
+// Outcome is how a session ended.
+type Outcome int
+
+const (
+	Played         Outcome = iota // played to the end, or quit by the user
+	AllFailed                     // no host could serve the clip to begin with
+	PlaybackFailed                // playback failed and no host could take over
+	Interrupted                   // the context was cancelled
+)
+
+// Options tune a session.
+type Options struct {
+	Clip  string        // "" = wait for Play
+	Start time.Duration // where the first load begins
+	// StallTimeout: playback that makes no progress (buffering, or a load
+	// that never starts) for this long fails the host over.
+	StallTimeout time.Duration
+	// EarlyEOF: an end of stream more than this before the known duration
+	// is a cut connection, not the end of the clip.
+	EarlyEOF time.Duration
+	// StayOpen keeps the session alive after a failed resolution or the end
+	// of the clip, waiting for the user (the TUI); without it the session
+	// ends there, as a script expects.
+	StayOpen bool
+}
+
+// DefaultEarlyEOF leaves room for the last frames' timestamps, which mpv
+// reports up to a frame or two short of the duration.
+const DefaultEarlyEOF = 1500 * time.Millisecond
+
+// State names, as the TUI shows them.
+const (
+	StateIdle       = "idle"
+	StateConnecting = "connecting"
+	StateBuffering  = "buffering"
+	StatePlaying    = "playing"
+	StatePaused     = "paused"
+	StateEnded      = "ended"
+)
+
+// Status is a snapshot of playback for a UI.
+type Status struct {
+	State                     string
+	Clip, URL                 string
+	Host                      string // serving host base URL
+	Position, Duration, Cache time.Duration
+}
+
+// Session plays one clip at a time through one player.
+type Session struct {
+	engine *cluster.Engine
+	player Player
+	opts   Options
+
+	requests chan request
+
+	mu     sync.Mutex
+	status Status
+}
+
+type requestKind int
+
+const (
+	reqFailover  requestKind = iota // n: to another host, the current one not blamed
+	reqFail                         // x: blame the current host, then fail over
+	reqReresolve                    // r: resolve again from scratch
+	reqPlay                         // c: a new clip
+	reqQuit                         // q
+)
+
+type request struct {
+	kind requestKind
+	clip string
+}
+
+// New returns a session; Run starts it.
+func New(engine *cluster.Engine, p Player, opts Options) *Session {
+	if opts.StallTimeout <= 0 {
+		opts.StallTimeout = 5 * time.Second
+	}
+	if opts.EarlyEOF <= 0 {
+		opts.EarlyEOF = DefaultEarlyEOF
+	}
+	return &Session{
+		engine:   engine,
+		player:   p,
+		opts:     opts,
+		requests: make(chan request, 8),
+		status:   Status{State: StateIdle, Clip: opts.Clip},
+	}
+}
+
+// Status returns the current playback snapshot.
+func (s *Session) Status() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}
+
+func (s *Session) update(f func(*Status)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(&s.status)
+}
+
+// FailoverNow moves playback to another host. With blame, the serving host
+// is first recorded as failed, as if it had died.
+func (s *Session) FailoverNow(blame bool) {
+	if blame {
+		s.send(request{kind: reqFail})
+	} else {
+		s.send(request{kind: reqFailover})
+	}
+}
+
+// Reresolve resolves the clip again from scratch and resumes there.
+func (s *Session) Reresolve() { s.send(request{kind: reqReresolve}) }
+
+// Play resolves and plays another clip.
+func (s *Session) Play(clip string) { s.send(request{kind: reqPlay, clip: clip}) }
+
+// Quit ends the session.
+func (s *Session) Quit() { s.send(request{kind: reqQuit}) }
+
+// send never blocks a UI: a request that finds the queue full is dropped,
+// as a key pressed many times in a row means the same as once.
+func (s *Session) send(r request) {
+	select {
+	case s.requests <- r:
+	default:
+	}
+}
+
+// NoReconnect is the player's stream-lavf-o value that turns off ffmpeg's
+// own reconnect attempts. They sit on a dead host for about 11 s before
+// mpv reports anything; without them the session sees the failure at once
+// and decides itself where to go.
+const NoReconnect = "reconnect=0,reconnect_streamed=0,reconnect_on_network_error=0"
