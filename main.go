@@ -134,6 +134,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 
+	if useTUI {
+		var restore func()
+		stderr, restore = divertStderr(cfg.StateDir)
+		defer restore()
+	}
 	p, err := player.New(playerOptions(cfg))
 	if err != nil {
 		say("player:", err)

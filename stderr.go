@@ -1,0 +1,38 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// divertStderr points file descriptor 2 at a log file while the TUI owns the
+// terminal: libmpv's audio and GPU code write to stderr directly, whatever
+// terminal=no says, and would scribble over the screen. It returns the real
+// stderr for clusterplay's own messages, and a function that puts it back.
+func divertStderr(stateDir string) (real *os.File, restore func()) {
+	noop := func() {}
+	saved, err := syscall.Dup(2)
+	if err != nil {
+		return os.Stderr, noop
+	}
+	path := os.DevNull
+	if stateDir != "" && os.MkdirAll(stateDir, 0o700) == nil {
+		path = filepath.Join(stateDir, "player.log")
+	}
+	log, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		syscall.Close(saved)
+		return os.Stderr, noop
+	}
+	defer log.Close()
+	if err := syscall.Dup2(int(log.Fd()), 2); err != nil {
+		syscall.Close(saved)
+		return os.Stderr, noop
+	}
+	real = os.NewFile(uintptr(saved), "stderr")
+	return real, func() {
+		_ = syscall.Dup2(saved, 2)
+		real.Close()
+	}
+}
