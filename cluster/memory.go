@@ -24,6 +24,10 @@ type HostRecord struct {
 	Failures  int       `json:"failures,omitempty"`  // failures in a row
 	LatencyMS float64   `json:"latency_ms,omitzero"` // smoothed connect latency (EWMA)
 	Samples   int       `json:"samples,omitempty"`   // latency samples seen, capped
+	// SlowAt is when an attempt on the host last went unanswered for its
+	// whole head start and was cancelled because another host won: not a
+	// failure, but a reason not to wait for it next time.
+	SlowAt time.Time `json:"slow_at,omitzero"`
 	Updated   time.Time `json:"updated"`             // last change; the newer record wins a merge
 }
 
@@ -53,7 +57,7 @@ func (m *Memory) Succeeded(host string, latency time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r := m.entries[host]
-	r.FailedAt = time.Time{}
+	r.FailedAt, r.SlowAt = time.Time{}, time.Time{}
 	r.Failures = 0
 	ms := float64(latency) / float64(time.Millisecond)
 	if r.Samples == 0 {
@@ -67,6 +71,25 @@ func (m *Memory) Succeeded(host string, latency time.Duration) {
 	r.Updated = m.now()
 	m.entries[host] = r
 	m.dirty[host] = true
+}
+
+// Slow records that an attempt on host went unanswered through its head
+// start and lost the race.
+func (m *Memory) Slow(host string, at time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := m.entries[host]
+	r.SlowAt = at
+	r.Updated = at
+	m.entries[host] = r
+	m.dirty[host] = true
+}
+
+// SlowWithin reports whether host lost a race unanswered less than window
+// before now.
+func (m *Memory) SlowWithin(host string, window time.Duration, now time.Time) bool {
+	r, ok := m.Record(host)
+	return ok && !r.SlowAt.IsZero() && now.Sub(r.SlowAt) < window
 }
 
 // Record returns what is remembered of host.

@@ -51,7 +51,7 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 				done <- outcome{host: h, final: final, err: err, elapsed: time.Since(began)}
 			}()
 			if race {
-				timer.Reset(e.opts.RaceDelay)
+				timer.Reset(e.headStart(h))
 			}
 			return true
 		}
@@ -64,6 +64,9 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 		for len(inflight) > 0 {
 			o := <-done
 			delete(inflight, o.host)
+			if report && o.elapsed >= e.opts.RaceDelay {
+				e.mem.Slow(o.host.URL, e.now())
+			}
 			if report {
 				e.Emit(Event{Kind: EventConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
 					ErrClass: ClassCancelled, Err: "another host answered first", Elapsed: o.elapsed, Pass: pass})
@@ -108,6 +111,18 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 		}
 	}
 	return nil, nil
+}
+
+// headStart is how long host gets before the next host starts beside it:
+// the race delay, or nothing for a host that recently let its head start
+// pass unanswered. Happy Eyeballs (RFC 8305, section 4) likewise uses what
+// it learnt of earlier connections; the host is still tried, in its place,
+// and still wins if it answers first.
+func (e *Engine) headStart(h *Host) time.Duration {
+	if e.mem.SlowWithin(h.URL, max(e.opts.FailureExpiry, e.opts.ConnectTimeout), e.now()) {
+		return 0
+	}
+	return e.opts.RaceDelay
 }
 
 // attempt runs one probe under the connect timeout. It returns the URL to

@@ -155,3 +155,39 @@ func TestRaceOffIsOneAtATime(t *testing.T) {
 		t.Errorf("resolved after %v, before the silent host's timeout", res.Elapsed)
 	}
 }
+
+// TestRaceRemembersAHostThatLetItsHeadStartPass: a host that lost a race
+// unanswered is not a failure, but the next resolution does not wait the
+// race delay for it again.
+func TestRaceRemembersAHostThatLetItsHeadStartPass(t *testing.T) {
+	silent := keep(t)(loopback.Silent())
+	good := keep(t)(loopback.Good(testFiles))
+	opts := racing(300*time.Millisecond, 3, 10*time.Second)
+	opts.FailureExpiry = time.Minute
+	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Resolve(context.Background(), "clip.mp4"); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := e.Memory().Record(silent.URL); !r.FailedAt.IsZero() || r.SlowAt.IsZero() {
+		t.Fatalf("after losing unanswered the silent host's record is %+v; want slow, not failed", r)
+	}
+	rec := record(e)
+	res, err := e.Resolve(context.Background(), "clip.mp4")
+	events := rec.stop(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	connects := ofKind(events, EventConnect)
+	if len(connects) != 2 || connects[0].Index != 0 {
+		t.Fatalf("events %s: the silent host must still be tried first", kinds(events))
+	}
+	if gap := connects[1].Time.Sub(connects[0].Time); gap > 150*time.Millisecond {
+		t.Errorf("second host started %v after the slow one; its 300ms head start should be gone", gap)
+	}
+	if res.Host.Index != 1 {
+		t.Errorf("resolved to host %d", res.Host.Index)
+	}
+}
