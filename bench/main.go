@@ -1,0 +1,262 @@
+// Command bench measures clusterplay against real loopback hosts and plain
+// mpv, and prints one markdown table:
+//
+//	go run ./bench            # full run, about 3-4 minutes on 2 cores
+//	go run ./bench -quick     # about a minute: 3 repetitions, 0.5 s timeouts at scale
+//	go run ./bench -o bench.md
+//
+// It builds the clusterplay binary once, then times the real binary as a
+// user runs it: separate processes, real sockets on 127.0.0.1, real libmpv.
+// Sections: 1 resolve and first frame, 2 scale, 3 load spread, 4 failover.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"clusterplay/cluster"
+)
+
+// bench holds what every section shares.
+type bench struct {
+	bin, mpv   string // clusterplay binary (built here) and mpv
+	tmp        string // scratch directory, removed at the end
+	marker     string // mpv Lua script printing PLAYING on the first frame
+	env        []string
+	reps       int
+	quick      bool
+	runTimeout time.Duration // bound on any single run up to its first frame
+
+	mu   sync.Mutex
+	dirs int
+}
+
+func (b *bench) logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}
+
+// stateDir returns a fresh, empty --state-dir, so a cold run starts with no
+// failure memory at all.
+func (b *bench) stateDir() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.dirs++
+	return filepath.Join(b.tmp, fmt.Sprintf("state-%03d", b.dirs))
+}
+
+func main() {
+	reps := flag.Int("reps", 0, "repetitions per measurement (default 7, or 3 with -quick)")
+	quick := flag.Bool("quick", false, "about a minute: 3 repetitions, 100-host scale run at --connect-timeout 500ms, no slow plain-mpv side runs")
+	out := flag.String("o", "", "also write the table to this `file`")
+	only := flag.String("only", "", "comma-separated sections to run: resolve, scale, spread, failover (default all)")
+	flag.Parse()
+	if *reps <= 0 {
+		*reps = 7
+		if *quick {
+			*reps = 3
+		}
+	}
+	began := time.Now()
+	table, err := run(*reps, *quick, sections(*only))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	fmt.Print(table)
+	if *out != "" {
+		if err := os.WriteFile(*out, []byte(table), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "bench: done in %s\n", time.Since(began).Round(time.Second))
+}
+
+func sections(only string) map[string]bool {
+	all := map[string]bool{"resolve": true, "scale": true, "spread": true, "failover": true}
+	if only == "" {
+		return all
+	}
+	picked := map[string]bool{}
+	for _, s := range strings.Split(only, ",") {
+		if s = strings.TrimSpace(s); all[s] {
+			picked[s] = true
+		}
+	}
+	return picked
+}
+
+func run(reps int, quick bool, want map[string]bool) (string, error) {
+	mpv, err := exec.LookPath("mpv")
+	if err != nil {
+		return "", fmt.Errorf("mpv not found (apt-get install mpv): %w", err)
+	}
+	tmp, err := os.MkdirTemp("", "clusterplay-bench-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	b := &bench{mpv: mpv, tmp: tmp, reps: reps, quick: quick, runTimeout: 20 * time.Second,
+		bin: filepath.Join(tmp, "clusterplay"), marker: filepath.Join(tmp, "marker.lua")}
+	if err := os.WriteFile(b.marker, []byte(mpvMarker), 0o644); err != nil {
+		return "", err
+	}
+	// The children get their own XDG directories, so neither a user's
+	// clusterplay config nor their failure memory can leak into a run.
+	b.env = append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(tmp, "xdg-config"), "XDG_STATE_HOME="+filepath.Join(tmp, "xdg-state"))
+
+	b.logf("building clusterplay")
+	if err := build(b.bin); err != nil {
+		return "", err
+	}
+
+	var rows []row
+	var t *trio
+	if want["resolve"] {
+		if t, err = newTrio(); err != nil {
+			return "", err
+		}
+		defer t.close()
+	}
+	var rs *resolveSamples
+	if want["resolve"] {
+		b.logf("section 1: resolve and first frame, %d repetitions", reps)
+		if rs, err = b.benchResolve(t); err != nil {
+			return "", err
+		}
+	}
+	// The slow plain-mpv runs go beside the 100-host scale runs (see
+	// sideRun); -quick skips them.
+	side := sideRuns()
+	var scaleRows []row
+	if want["scale"] {
+		var besides []*sideRun
+		if want["resolve"] && !quick {
+			besides = side
+		}
+		sr, err := b.benchScale(t, besides)
+		if err != nil {
+			return "", err
+		}
+		scaleRows = sr.rows()
+	}
+	if rs != nil {
+		rows = append(rows, resolveRows(rs, side, ms(cluster.DefaultRaceDelay))...)
+	}
+	rows = append(rows, scaleRows...)
+	if want["spread"] {
+		b.logf("section 3: load spread")
+		rows = append(rows, spreadRows(benchSpread(reps))...)
+	}
+	if want["failover"] {
+		b.logf("section 4: failover during playback, %d repetitions", reps)
+		fs, err := b.benchFailover()
+		if err != nil {
+			return "", err
+		}
+		rows = append(rows, fs.rows()...)
+	}
+
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%s\n\n", machine(mpv))
+	mode := "full run"
+	if quick {
+		mode = "-quick run"
+	}
+	fmt.Fprintf(&sb, "clusterplay bench, %s, %d repetitions (median; spread = min – max).\n\n", mode, reps)
+	writeTable(&sb, rows)
+	return sb.String(), nil
+}
+
+// build compiles the module's main package once; every run then measures
+// the same binary without go run's compile-and-cache check in its timings.
+func build(bin string) error {
+	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return fmt.Errorf("go env GOMOD: %w", err)
+	}
+	root := filepath.Dir(strings.TrimSpace(string(gomod)))
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// machine names the machine the numbers come from, in one line.
+func machine(mpv string) string {
+	first := func(name string, args ...string) string {
+		out, err := exec.Command(name, args...).Output()
+		if err != nil {
+			return "?"
+		}
+		line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+		return line
+	}
+	cpu := "?"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				cpu = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	// "mpv 0.35.1 Copyright © 2000-2023 ..." -> "mpv 0.35.1"
+	fields := strings.Fields(first(mpv, "--version"))
+	mpvVersion := strings.Join(fields[:min(2, len(fields))], " ")
+	return fmt.Sprintf("Machine: %s; CPU %s; nproc %s; %s; %s; %s",
+		first("uname", "-srm"), cpu, first("nproc"), runtime.Version(), mpvVersion,
+		time.Now().Format("2006-01-02 15:04:05 MST"))
+}
+
+// row is one line of the table. ok is nil when the measurement has no
+// target; n is a string so computed figures can say "computed".
+type row struct {
+	sec, what, value, spread, n, target string
+	ok                                  *bool
+	note                                string
+}
+
+func check(ok bool) *bool { return &ok }
+
+func msRow(sec, what string, s summary, target string, ok *bool, note string) row {
+	return row{sec: sec, what: what, value: fmtMS(s.median), spread: fmtSpreadMS(s), n: fmt.Sprint(s.n), target: target, ok: ok, note: note}
+}
+
+func writeTable(w io.Writer, rows []row) {
+	cell := func(s string) string {
+		if s == "" {
+			return " "
+		}
+		return strings.ReplaceAll(s, "|", "\\|")
+	}
+	fmt.Fprintln(w, "| § | measurement | median | spread | n | target | ✓/✗ | note |")
+	fmt.Fprintln(w, "| --- | --- | ---: | --- | ---: | --- | :---: | --- |")
+	for _, r := range rows {
+		mark := ""
+		if r.ok != nil {
+			mark = "✗"
+			if *r.ok {
+				mark = "✓"
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			cell(r.sec), cell(r.what), cell(r.value), cell(r.spread), cell(r.n), cell(r.target), cell(mark), cell(r.note))
+	}
+}
+
+// countRow is a row of whole counts.
+func countRow(sec, what string, s summary, note string) row {
+	return row{sec: sec, what: what, value: fmtNum(s.median, 0), spread: fmtNum(s.min, 0) + " – " + fmtNum(s.max, 0),
+		n: fmt.Sprint(s.n), note: note}
+}
