@@ -29,7 +29,8 @@ const (
 	ClassPlayback  = "playback"  // the player reported an error while playing
 	ClassStall     = "stall"     // playback stalled longer than the stall timeout
 	ClassEarlyEOF  = "early_eof" // the stream ended well before its duration
-	ClassManual    = "manual"    // the user failed the host from the TUI
+	ClassManual    = "manual"    // the user marked the serving host failed (x)
+	ClassSwitch    = "switch"    // the user moved to another host without blaming this one (n)
 )
 
 // ProbeError is a failed attempt with its class.

@@ -80,7 +80,7 @@ func (r *run) request(ctx context.Context, req request) (Outcome, bool) {
 		}
 		return Played, true
 	case reqFailover:
-		return r.failover(ctx, cluster.ClassManual, "switched by the user", false, true)
+		return r.failover(ctx, cluster.ClassSwitch, "switched by the user", false, true)
 	case reqFail:
 		return r.failover(ctx, cluster.ClassManual, "marked failed by the user", true, false)
 	case reqReresolve:

@@ -286,7 +286,7 @@ func TestManualFailoverAndQuit(t *testing.T) {
 		t.Fatalf("outcome %v; events:\n%s", out, describe(events))
 	}
 	f := only(events, cluster.EventFailover)
-	if len(f) != 1 || f[0].ToHost != b.URL || f[0].ErrClass != cluster.ClassManual {
+	if len(f) != 1 || f[0].ToHost != b.URL || f[0].ErrClass != cluster.ClassSwitch {
 		t.Fatalf("failovers %+v; events:\n%s", f, describe(events))
 	}
 	if r, _ := h.engine.Memory().Record(a.URL); !r.FailedAt.IsZero() {

@@ -135,7 +135,10 @@ func (t *hostTable) apply(ev cluster.Event, expiry time.Duration) {
 			t.setServing(i)
 		}
 	case cluster.EventFailover:
-		if r != nil {
+		switch {
+		case r != nil && ev.ErrClass == cluster.ClassSwitch:
+			r.state, r.note = hostIdle, "left" // by the user's choice, not failed
+		case r != nil:
 			r.state = hostFailed
 			r.failures++
 			r.expiresAt = time.Time{}

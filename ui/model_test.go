@@ -99,6 +99,12 @@ func TestHostStateTransitions(t *testing.T) {
 		t.Errorf("bar after failover: %+v", m.status)
 	}
 
+	// A switch by the user (n) moves on without blaming the host left.
+	feed(m, cluster.Event{Time: at(12500), Kind: cluster.EventFailover, Host: h0, Index: 0, ToHost: h1, ToIndex: 1, ErrClass: cluster.ClassSwitch})
+	if label(0) == "failed" || label(1) != "serving" || m.hosts.rows[0].failures != 0 {
+		t.Errorf("after a switch: %q %q failures=%d", label(0), label(1), m.hosts.rows[0].failures)
+	}
+
 	// End: nobody serves.
 	feed(m, cluster.Event{Time: at(13000), Kind: cluster.EventEnd, Host: h0, Index: 0, Reason: "eof", Position: time.Minute})
 	if m.hosts.serving() != -1 || m.status.State != "ended" {
