@@ -114,6 +114,15 @@ func (e *Engine) MarkFailed(h *Host) {
 	e.mem.Failed(h.URL, e.now())
 }
 
+// Forget clears what the memory holds against this cluster's hosts, so the
+// next resolution starts from scratch; latencies are kept.
+func (e *Engine) Forget() {
+	now := e.now()
+	for _, h := range e.hosts {
+		e.mem.Forgive(h.URL, now)
+	}
+}
+
 // Flush persists the failure memory, when it has a store.
 func (e *Engine) Flush() error { return e.mem.Flush() }
 

@@ -431,3 +431,26 @@ func TestProbeSendsOneByteRange(t *testing.T) {
 }
 
 func first(order []*Host, _ bool) int { return order[0].Index }
+
+func TestForgetStartsFromScratch(t *testing.T) {
+	good := keep(t)(loopback.Good(testFiles))
+	mem := NewMemory()
+	mem.Failed(good.URL, time.Now())
+	mem.Succeeded("http://other.test/v", 5*time.Millisecond)
+	opts := sequential(time.Second)
+	opts.FailureExpiry = time.Hour
+	e, err := New([]HostSpec{{URL: good.URL}, {URL: refusedURL(t)}}, opts, mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Forget()
+	rec := record(e)
+	res, err := e.Resolve(context.Background(), "clip.mp4")
+	events := rec.stop(e)
+	if err != nil || res.Host.Index != 0 {
+		t.Fatalf("Resolve after Forget = %+v, %v; events %s", res, err, kinds(events))
+	}
+	if got := kinds(events); got != "connect resolved" {
+		t.Errorf("events %q: the forgotten failure still skipped the host", got)
+	}
+}

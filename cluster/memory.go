@@ -92,6 +92,20 @@ func (m *Memory) SlowWithin(host string, window time.Duration, now time.Time) bo
 	return ok && !r.SlowAt.IsZero() && now.Sub(r.SlowAt) < window
 }
 
+// Forgive forgets host's failures and slowness, keeping its latency: the
+// user asked for a resolution from scratch.
+func (m *Memory) Forgive(host string, at time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.entries[host]
+	if !ok {
+		return
+	}
+	r.FailedAt, r.SlowAt, r.Failures, r.Updated = time.Time{}, time.Time{}, 0, at
+	m.entries[host] = r
+	m.dirty[host] = true
+}
+
 // Record returns what is remembered of host.
 func (m *Memory) Record(host string) (HostRecord, bool) {
 	m.mu.Lock()

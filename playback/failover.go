@@ -89,6 +89,7 @@ func (r *run) request(ctx context.Context, req request) (Outcome, bool) {
 			at = 0
 		}
 		_ = r.player.Stop()
+		r.engine.Forget()
 		return r.begin(ctx, r.clip, at, PlaybackFailed)
 	case reqPlay:
 		_ = r.player.Stop()

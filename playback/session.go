@@ -137,7 +137,8 @@ func (s *Session) FailoverNow(blame bool) {
 	}
 }
 
-// Reresolve resolves the clip again from scratch and resumes there.
+// Reresolve resolves the clip again from scratch, the failure memory of
+// the cluster's hosts forgotten, and resumes where it was.
 func (s *Session) Reresolve() { s.send(request{kind: reqReresolve}) }
 
 // Play resolves and plays another clip.
