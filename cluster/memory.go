@@ -27,8 +27,8 @@ type HostRecord struct {
 	// SlowAt is when an attempt on the host last went unanswered for its
 	// whole head start and was cancelled because another host won: not a
 	// failure, but a reason not to wait for it next time.
-	SlowAt time.Time `json:"slow_at,omitzero"`
-	Updated   time.Time `json:"updated"`             // last change; the newer record wins a merge
+	SlowAt  time.Time `json:"slow_at,omitzero"`
+	Updated time.Time `json:"updated"` // last change; the newer record wins a merge
 }
 
 // latencyAlpha weighs a new latency sample. 0.3 follows a host that got
