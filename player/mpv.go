@@ -4,10 +4,22 @@ package player
 // API (mpv/client.h, API 2.0 as shipped with mpv 0.35): every C value is
 // copied into a Go value before a function returns, and C never keeps a Go
 // pointer, so the rest of the package is plain Go.
+//
+// The binary does not link libmpv. It compiles against the header only and
+// dlopens the library on the first New (loadLibmpv), because libmpv drags in
+// some 200 shared libraries whose pages cost tens of MB of RSS at start-up,
+// which a process that never plays (--print-url, --version) should not pay,
+// and which a machine that only resolves need not have installed. Every
+// mpv_* function is called through a pointer in cp_mpv, filled by dlsym.
+// Building needs only mpv/client.h (libmpv-dev; /usr/include on Debian, else
+// set CGO_CFLAGS=$(pkg-config --cflags mpv)); running playback needs libmpv2.
 
 /*
-#cgo pkg-config: mpv
+#cgo LDFLAGS: -ldl
+#include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <locale.h>
 #include <mpv/client.h>
 
@@ -42,12 +54,105 @@ _Static_assert(MPV_END_FILE_REASON_EOF == 0 && MPV_END_FILE_REASON_STOP == 2 &&
 	MPV_END_FILE_REASON_QUIT == 3 && MPV_END_FILE_REASON_ERROR == 4 &&
 	MPV_END_FILE_REASON_REDIRECT == 5, "mpv_end_file_reason renumbered");
 
+// Every libmpv function the binding uses; X(name) stands for mpv_name.
+#define CP_MPV_FUNCS(X) \
+	X(client_api_version) \
+	X(error_string) \
+	X(event_name) \
+	X(free) \
+	X(create) \
+	X(initialize) \
+	X(terminate_destroy) \
+	X(set_option_string) \
+	X(command) \
+	X(get_property) \
+	X(set_property) \
+	X(observe_property) \
+	X(request_log_messages) \
+	X(wait_event) \
+	X(wakeup)
+
+// The pointers take their types from the header's prototypes, so a wrapper
+// below that calls one wrongly fails to compile, as a direct call would.
+#define CP_FIELD(name) __typeof__(&mpv_##name) name;
+static struct { CP_MPV_FUNCS(CP_FIELD) } cp_mpv;
+
+enum { CP_LOAD_OK, CP_LOAD_DLOPEN, CP_LOAD_DLSYM, CP_LOAD_VERSION };
+
+// cp_load opens libmpv (primary, else fallback if not NULL) and resolves
+// every function into cp_mpv. It returns a CP_LOAD_* code; on failure err
+// holds dlerror's text (thread-local in libc, so it is copied here, in the
+// same call). Go calls it at most once (sync.Once), so there is no race on
+// cp_mpv: its writes happen before any use, which the Once orders.
+static int cp_load(const char *primary, const char *fallback, char *err, size_t errlen) {
+	// RTLD_GLOBAL: mpv's C plugin scripts, which a user's mpv config may load,
+	// resolve the mpv_* functions from the global scope.
+	void *lib = dlopen(primary, RTLD_NOW | RTLD_GLOBAL);
+	if (lib == NULL) {
+		const char *e = dlerror();
+		snprintf(err, errlen, "%s", e ? e : primary);
+		if (fallback == NULL || (lib = dlopen(fallback, RTLD_NOW | RTLD_GLOBAL)) == NULL) {
+			return CP_LOAD_DLOPEN; // the first error: the soname is what was missing
+		}
+	}
+	dlerror();
+#define CP_SYM(name) \
+	if ((cp_mpv.name = (__typeof__(cp_mpv.name))dlsym(lib, "mpv_" #name)) == NULL) { \
+		const char *e = dlerror(); \
+		snprintf(err, errlen, "%s", e ? e : "mpv_" #name ": symbol is NULL"); \
+		goto fail; \
+	}
+	CP_MPV_FUNCS(CP_SYM)
+#undef CP_SYM
+	// The binding reads API 2.x structs; a library of another major (a
+	// libmpv.so symlink to libmpv.so.1, say) would be misread.
+	unsigned long v = cp_mpv.client_api_version();
+	if (v >> 16 != MPV_CLIENT_API_VERSION >> 16) {
+		snprintf(err, errlen, "client API %lu.%lu, this build needs %lu.x",
+			v >> 16, v & 0xffff, (unsigned long)(MPV_CLIENT_API_VERSION >> 16));
+		memset(&cp_mpv, 0, sizeof cp_mpv);
+		dlclose(lib);
+		return CP_LOAD_VERSION;
+	}
+	return CP_LOAD_OK;
+fail:
+	memset(&cp_mpv, 0, sizeof cp_mpv);
+	dlclose(lib);
+	return CP_LOAD_DLSYM;
+}
+
 // mpv_create returns NULL unless LC_NUMERIC is "C" (mpv parses and prints
 // floats with the C library), so force it right before creating.
 static mpv_handle *cp_create(void) {
 	setlocale(LC_NUMERIC, "C");
-	return mpv_create();
+	return cp_mpv.create();
 }
+
+// Static wrappers, because Go cannot call a C function pointer itself.
+static unsigned long cp_client_api_version(void) { return cp_mpv.client_api_version(); }
+static const char *cp_error_string(int error) { return cp_mpv.error_string(error); }
+static const char *cp_event_name(mpv_event_id id) { return cp_mpv.event_name(id); }
+static void cp_free(void *data) { cp_mpv.free(data); }
+static int cp_initialize(mpv_handle *h) { return cp_mpv.initialize(h); }
+static void cp_terminate_destroy(mpv_handle *h) { cp_mpv.terminate_destroy(h); }
+static int cp_set_option_string(mpv_handle *h, const char *name, const char *data) {
+	return cp_mpv.set_option_string(h, name, data);
+}
+static int cp_command(mpv_handle *h, const char **args) { return cp_mpv.command(h, args); }
+static int cp_get_property(mpv_handle *h, const char *name, mpv_format format, void *data) {
+	return cp_mpv.get_property(h, name, format, data);
+}
+static int cp_set_property(mpv_handle *h, const char *name, mpv_format format, void *data) {
+	return cp_mpv.set_property(h, name, format, data);
+}
+static int cp_observe_property(mpv_handle *h, uint64_t reply_userdata, const char *name, mpv_format format) {
+	return cp_mpv.observe_property(h, reply_userdata, name, format);
+}
+static int cp_request_log_messages(mpv_handle *h, const char *min_level) {
+	return cp_mpv.request_log_messages(h, min_level);
+}
+static mpv_event *cp_wait_event(mpv_handle *h, double timeout) { return cp_mpv.wait_event(h, timeout); }
+static void cp_wakeup(mpv_handle *h) { cp_mpv.wakeup(h); }
 
 // Property payloads are read in C so Go never dereferences a void* itself.
 static char *cp_prop_string(mpv_event_property *p) { return *(char **)p->data; }
@@ -61,6 +166,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -74,8 +180,44 @@ type mpvHandle struct {
 	once    sync.Once
 }
 
-// newMPV creates an uninitialized core: set options, then Initialize.
+// libmpv is loaded at most once per process; ok is set once it is usable.
+var libmpv struct {
+	once sync.Once
+	err  error
+	ok   atomic.Bool
+}
+
+// loadLibmpv dlopens libmpv and resolves its functions on the first call;
+// later calls return the first one's result. The error wraps ErrNoLibmpv.
+func loadLibmpv() error {
+	libmpv.once.Do(func() {
+		names := libmpvNames
+		primary := C.CString(names[0])
+		defer C.free(unsafe.Pointer(primary))
+		var fallback *C.char
+		if len(names) > 1 {
+			fallback = C.CString(names[1])
+			defer C.free(unsafe.Pointer(fallback))
+		}
+		var buf [512]C.char
+		switch C.cp_load(primary, fallback, &buf[0], C.size_t(len(buf))) {
+		case C.CP_LOAD_OK:
+			libmpv.ok.Store(true)
+		case C.CP_LOAD_DLOPEN:
+			libmpv.err = fmt.Errorf("%w: %s", ErrNoLibmpv, C.GoString(&buf[0]))
+		default: // a library was found but is not a usable libmpv 2.x
+			libmpv.err = noLibmpvError("libmpv cannot be used (need libmpv2, client API 2.x, mpv 0.35+): " + C.GoString(&buf[0]))
+		}
+	})
+	return libmpv.err
+}
+
+// newMPV creates an uninitialized core: set options, then Initialize. It
+// loads libmpv first; without it the error wraps ErrNoLibmpv.
 func newMPV() (*mpvHandle, error) {
+	if err := loadLibmpv(); err != nil {
+		return nil, err
+	}
 	h := C.cp_create()
 	if h == nil {
 		return nil, fmt.Errorf("mpv_create failed (out of memory, or LC_NUMERIC is not \"C\")")
@@ -120,7 +262,7 @@ func (m *mpvHandle) SetOptionString(name, value string) error {
 		return err
 	}
 	return m.use(func(h *C.mpv_handle) error {
-		if err := codeError(int(C.mpv_set_option_string(h, cs[0], cs[1]))); err != nil {
+		if err := codeError(int(C.cp_set_option_string(h, cs[0], cs[1]))); err != nil {
 			return fmt.Errorf("mpv option %s=%q: %w", name, value, err)
 		}
 		return nil
@@ -130,7 +272,7 @@ func (m *mpvHandle) SetOptionString(name, value string) error {
 // Initialize starts the core; options given before it take effect.
 func (m *mpvHandle) Initialize() error {
 	return m.use(func(h *C.mpv_handle) error {
-		if err := codeError(int(C.mpv_initialize(h))); err != nil {
+		if err := codeError(int(C.cp_initialize(h))); err != nil {
 			return fmt.Errorf("mpv_initialize: %w", err)
 		}
 		return nil
@@ -152,7 +294,7 @@ func (m *mpvHandle) Command(args ...string) error {
 	// cgo allows, and mpv reads it only during the call.
 	argv := append(cs, nil)
 	return m.use(func(h *C.mpv_handle) error {
-		if err := codeError(int(C.mpv_command(h, &argv[0]))); err != nil {
+		if err := codeError(int(C.cp_command(h, &argv[0]))); err != nil {
 			return fmt.Errorf("mpv command %q: %w", args, err)
 		}
 		return nil
@@ -167,7 +309,7 @@ func (m *mpvHandle) getProperty(name string, format mpvFormat, dst unsafe.Pointe
 		return err
 	}
 	return m.use(func(h *C.mpv_handle) error {
-		if err := codeError(int(C.mpv_get_property(h, cs[0], C.mpv_format(format), dst))); err != nil {
+		if err := codeError(int(C.cp_get_property(h, cs[0], C.mpv_format(format), dst))); err != nil {
 			return fmt.Errorf("mpv property %s: %w", name, err)
 		}
 		return nil
@@ -182,7 +324,7 @@ func (m *mpvHandle) setProperty(name string, format mpvFormat, src unsafe.Pointe
 		return err
 	}
 	return m.use(func(h *C.mpv_handle) error {
-		if err := codeError(int(C.mpv_set_property(h, cs[0], C.mpv_format(format), src))); err != nil {
+		if err := codeError(int(C.cp_set_property(h, cs[0], C.mpv_format(format), src))); err != nil {
 			return fmt.Errorf("mpv set property %s: %w", name, err)
 		}
 		return nil
@@ -194,7 +336,7 @@ func (m *mpvHandle) GetPropertyString(name string) (string, error) {
 	if err := m.getProperty(name, formatString, unsafe.Pointer(&v)); err != nil {
 		return "", err
 	}
-	defer C.mpv_free(unsafe.Pointer(v))
+	defer C.cp_free(unsafe.Pointer(v))
 	return C.GoString(v), nil
 }
 
@@ -254,7 +396,7 @@ func (m *mpvHandle) ObserveProperty(id uint64, name string, format mpvFormat) er
 		return err
 	}
 	return m.use(func(h *C.mpv_handle) error {
-		if err := codeError(int(C.mpv_observe_property(h, C.uint64_t(id), cs[0], C.mpv_format(format)))); err != nil {
+		if err := codeError(int(C.cp_observe_property(h, C.uint64_t(id), cs[0], C.mpv_format(format)))); err != nil {
 			return fmt.Errorf("mpv observe %s: %w", name, err)
 		}
 		return nil
@@ -269,7 +411,7 @@ func (m *mpvHandle) RequestLogMessages(minLevel string) error {
 		return err
 	}
 	return m.use(func(h *C.mpv_handle) error {
-		if err := codeError(int(C.mpv_request_log_messages(h, cs[0]))); err != nil {
+		if err := codeError(int(C.cp_request_log_messages(h, cs[0]))); err != nil {
 			return fmt.Errorf("mpv log level %q: %w", minLevel, err)
 		}
 		return nil
@@ -292,7 +434,7 @@ func (m *mpvHandle) WaitEvent(timeout float64) mpvEvent {
 	if m.h == nil {
 		return mpvEvent{ID: eventShutdown}
 	}
-	return copyEvent(C.mpv_wait_event(m.h, C.double(timeout)))
+	return copyEvent(C.cp_wait_event(m.h, C.double(timeout)))
 }
 
 // copyEvent copies everything out of ev, which mpv reuses on the next wait.
@@ -347,7 +489,7 @@ func copyEvent(ev *C.mpv_event) mpvEvent {
 // Wakeup interrupts a blocked WaitEvent (or the next one, if none blocks).
 func (m *mpvHandle) Wakeup() {
 	_ = m.use(func(h *C.mpv_handle) error {
-		C.mpv_wakeup(h)
+		C.cp_wakeup(h)
 		return nil
 	})
 }
@@ -361,25 +503,38 @@ func (m *mpvHandle) TerminateDestroy() {
 		m.Wakeup()
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		C.mpv_terminate_destroy(m.h)
+		C.cp_terminate_destroy(m.h)
 		m.h = nil
 	})
 }
 
-// String is mpv's own event name ("end-file", "playback-restart", ...).
+// String is mpv's own event name ("end-file", "playback-restart", ...). It
+// does not load libmpv: until something has, the names come from a table.
 func (id mpvEventID) String() string {
-	if s := C.mpv_event_name(C.mpv_event_id(id)); s != nil {
+	if !libmpv.ok.Load() {
+		return staticEventName(id)
+	}
+	if s := C.cp_event_name(C.mpv_event_id(id)); s != nil {
 		return C.GoString(s)
 	}
 	return fmt.Sprintf("event-%d", int(id))
 }
 
-// mpvErrorString is mpv_error_string; errors.go stays cgo-free.
+// mpvErrorString is mpv_error_string; errors.go stays cgo-free. Error values
+// can be formatted in a process that never plays, so this does not load
+// libmpv either: until something has, the text comes from a table.
 func mpvErrorString(code int) string {
-	return C.GoString(C.mpv_error_string(C.int(code)))
+	if !libmpv.ok.Load() {
+		return staticErrorString(code)
+	}
+	return C.GoString(C.cp_error_string(C.int(code)))
 }
 
-// mpvClientAPIVersion is mpv_client_api_version: major<<16 | minor.
+// mpvClientAPIVersion is mpv_client_api_version: major<<16 | minor. It loads
+// libmpv if need be, and is 0 when that fails.
 func mpvClientAPIVersion() uint32 {
-	return uint32(C.mpv_client_api_version())
+	if loadLibmpv() != nil {
+		return 0
+	}
+	return uint32(C.cp_client_api_version())
 }

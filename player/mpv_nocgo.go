@@ -2,19 +2,17 @@
 
 package player
 
-import (
-	"errors"
-	"fmt"
-)
-
 // Without cgo there is no libmpv. This stub keeps the package (and so the
 // whole program) building with CGO_ENABLED=0, for tools and tests that
-// never play anything; New then fails with errNoCgo, which says why.
+// never play anything; New then fails with errNoCgo, which says why and
+// matches ErrNoLibmpv.
 
-var errNoCgo = errors.New("player: built without cgo (CGO_ENABLED=0); playback needs libmpv " +
-	"(Debian/Ubuntu: apt-get install libmpv-dev pkg-config, then build with CGO_ENABLED=1)")
+var errNoCgo error = noLibmpvError("player: built without cgo (CGO_ENABLED=0); playback needs libmpv " +
+	"(Debian/Ubuntu: apt-get install libmpv-dev, then build with CGO_ENABLED=1)")
 
 type mpvHandle struct{}
+
+func loadLibmpv() error { return errNoCgo }
 
 func newMPV() (*mpvHandle, error) { return nil, errNoCgo }
 
@@ -35,9 +33,9 @@ func (m *mpvHandle) WaitEvent(timeout float64) mpvEvent                        {
 func (m *mpvHandle) Wakeup()                                                   {}
 func (m *mpvHandle) TerminateDestroy()                                         {}
 
-func (id mpvEventID) String() string { return fmt.Sprintf("event-%d", int(id)) }
+func (id mpvEventID) String() string { return staticEventName(id) }
 
-func mpvErrorString(code int) string { return "" }
+func mpvErrorString(code int) string { return staticErrorString(code) }
 
 // mpvClientAPIVersion is 0: no libmpv linked.
 func mpvClientAPIVersion() uint32 { return 0 }

@@ -23,8 +23,11 @@ type Player struct {
 	done      chan struct{} // closed when the event goroutine has exited
 	closeOnce sync.Once
 
-	mu sync.Mutex // guards s; the event goroutine holds it per mpv event
+	mu sync.Mutex // guards s and the stream options; the event goroutine holds it per mpv event
 	s  state
+
+	streamBase  string // stream-lavf-o as New set it (see SetStreamOptions)
+	streamExtra bool   // SetStreamOptions added options on top of streamBase
 }
 
 // state is what the Player knows, fed by the event goroutine and Load.
@@ -109,6 +112,8 @@ func New(opts Options) (*Player, error) {
 		events:  make(chan Event, 64),
 		closing: make(chan struct{}),
 		done:    make(chan struct{}),
+
+		streamBase: baseStreamOptions(list),
 	}
 	p.s.hasVideo = wantVideo
 	p.s.volume = 100
