@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
 )
 
 // binary is the clusterplay built once for the end-to-end tests.
@@ -68,30 +69,11 @@ func clusterplay(t *testing.T, env []string, args ...string) result {
 	return res
 }
 
-func keep(t *testing.T) func(*loopback.Host, error) *loopback.Host {
-	return func(h *loopback.Host, err error) *loopback.Host {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { h.Close() })
-		return h
-	}
-}
-
 var files = map[string][]byte{"clip.mp4": []byte("bytes"), "dir/clip.mp4": []byte("bytes")}
 
-func refused(t *testing.T) string {
-	u, err := loopback.Refused()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 func TestPrintURLAfterRefusedHost(t *testing.T) {
-	good := keep(t)(loopback.Good(files))
-	bad := refused(t)
+	good := hosttest.Keep(t)(loopback.Good(files))
+	bad := hosttest.Refused(t)
 	r := clusterplay(t, nil, "--print-url", "--host", bad, "--host", good.URL, "dir/clip.mp4")
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
@@ -124,8 +106,8 @@ func decodeLines(t *testing.T, out string) []map[string]any {
 }
 
 func TestJSONEvents(t *testing.T) {
-	good := keep(t)(loopback.Good(files))
-	bad := refused(t)
+	good := hosttest.Keep(t)(loopback.Good(files))
+	bad := hosttest.Refused(t)
 	r := clusterplay(t, nil, "--print-url", "--json", "--host", bad, "--host", good.URL, "clip.mp4")
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
@@ -162,7 +144,7 @@ func TestJSONEvents(t *testing.T) {
 
 func TestEveryHostFailedExitsOne(t *testing.T) {
 	r := clusterplay(t, nil, "--json", "--connect-count", "2", "--failure-expiry", "0",
-		"--host", refused(t), "--host", keep(t)(loopback.Status(404)).URL, "clip.mp4")
+		"--host", hosttest.Refused(t), "--host", hosttest.Keep(t)(loopback.Status(404)).URL, "clip.mp4")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1; stderr:\n%s", r.code, r.stderr)
 	}
@@ -185,8 +167,8 @@ func TestEveryHostFailedExitsOne(t *testing.T) {
 // TestMemoryAcrossProcesses: a host that failed in one run is skipped by
 // the next run, which reads the same state directory.
 func TestMemoryAcrossProcesses(t *testing.T) {
-	good := keep(t)(loopback.Good(files))
-	bad := refused(t)
+	good := hosttest.Keep(t)(loopback.Good(files))
+	bad := hosttest.Refused(t)
 	state := t.TempDir()
 	args := []string{"--print-url", "--json", "--state-dir", state, "--failure-expiry", "1m", "--host", bad, "--host", good.URL, "clip.mp4"}
 	if r := clusterplay(t, nil, args...); r.code != 0 {
@@ -210,7 +192,7 @@ func TestMemoryAcrossProcesses(t *testing.T) {
 }
 
 func TestCorruptStateIsAWarning(t *testing.T) {
-	good := keep(t)(loopback.Good(files))
+	good := hosttest.Keep(t)(loopback.Good(files))
 	state := t.TempDir()
 	if err := os.WriteFile(filepath.Join(state, "memory.json"), []byte("\x00garbage"), 0o600); err != nil {
 		t.Fatal(err)
@@ -225,10 +207,10 @@ func TestCorruptStateIsAWarning(t *testing.T) {
 }
 
 func TestConfigFile(t *testing.T) {
-	good := keep(t)(loopback.Good(files))
+	good := hosttest.Keep(t)(loopback.Good(files))
 	dir := t.TempDir()
 	yaml := filepath.Join(dir, "cluster.yaml")
-	content := "hosts:\n  - " + refused(t) + "\n  - host: " + good.URL + "\nconnectTimeout: 1500\nconnectCount: 2\n"
+	content := "hosts:\n  - " + hosttest.Refused(t) + "\n  - host: " + good.URL + "\nconnectTimeout: 1500\nconnectCount: 2\n"
 	if err := os.WriteFile(yaml, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +220,7 @@ func TestConfigFile(t *testing.T) {
 	}
 	// A pasted Flowplayer block, converted to JSON.
 	jsonFile := filepath.Join(dir, "flowplayer.json")
-	block := `{"cluster": {"url": "flowplayer.cluster-3.2.10.swf", "hosts": ["` + refused(t) + `", "` + good.URL + `"],
+	block := `{"cluster": {"url": "flowplayer.cluster-3.2.10.swf", "hosts": ["` + hosttest.Refused(t) + `", "` + good.URL + `"],
 	"connectTimeout": 2000, "connectCount": 3, "failureExpiry": 2000, "loadBalance": false}}`
 	if err := os.WriteFile(jsonFile, []byte(block), 0o600); err != nil {
 		t.Fatal(err)
@@ -303,7 +285,7 @@ func TestBadInput(t *testing.T) {
 // TestInterruptExits130: Ctrl-C stops a resolution stuck on a silent host
 // at once.
 func TestInterruptExits130(t *testing.T) {
-	hang := keep(t)(loopback.Hang())
+	hang := hosttest.Keep(t)(loopback.Hang())
 	cmd := exec.Command(binary, "--print-url", "--connect-timeout", "60s", "--host", hang.URL, "clip.mp4")
 	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
 	var stderr bytes.Buffer

@@ -12,6 +12,7 @@ import (
 
 	"clusterplay/assets"
 	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
 )
 
 var media = map[string][]byte{assets.ClipName: assets.Clip}
@@ -66,9 +67,9 @@ func named(events []map[string]any, name string) []map[string]any {
 }
 
 func TestPlaysHeadlessThroughDeadHosts(t *testing.T) {
-	good := keep(t)(loopback.Good(media))
-	hang := keep(t)(loopback.Hang())
-	code, events := playJSON(t, nil, "--host", refused(t), "--host", hang.URL, "--host", good.URL, assets.ClipName)
+	good := hosttest.Keep(t)(loopback.Good(media))
+	hang := hosttest.Keep(t)(loopback.Hang())
+	code, events := playJSON(t, nil, "--host", hosttest.Refused(t), "--host", hang.URL, "--host", good.URL, assets.ClipName)
 	if code != 0 {
 		t.Fatalf("exit %d; events %v", code, events)
 	}
@@ -87,8 +88,8 @@ func TestPlaysHeadlessThroughDeadHosts(t *testing.T) {
 // end from another host.
 func TestKillingServingHostFailsOver(t *testing.T) {
 	rate := int64(float64(len(assets.Clip)) / assets.ClipDuration.Seconds() * 1.3)
-	serving := keep(t)(loopback.Throttled(media, rate))
-	backup := keep(t)(loopback.Good(media))
+	serving := hosttest.Keep(t)(loopback.Throttled(media, rate))
+	backup := hosttest.Keep(t)(loopback.Good(media))
 	code, events := playJSON(t, func(ev map[string]any) {
 		if ev["event"] == "start" && ev["host"] == serving.URL {
 			time.AfterFunc(1500*time.Millisecond, serving.Kill)
@@ -113,8 +114,8 @@ func TestKillingServingHostFailsOver(t *testing.T) {
 
 func TestEveryHostDiesMidClipExits3(t *testing.T) {
 	cut := int64(len(assets.Clip) / 3)
-	a := keep(t)(loopback.CutAfter(media, cut))
-	b := keep(t)(loopback.CutAfter(media, cut))
+	a := hosttest.Keep(t)(loopback.CutAfter(media, cut))
+	b := hosttest.Keep(t)(loopback.CutAfter(media, cut))
 	code, events := playJSON(t, nil, "--failure-expiry", "500ms", "--host", a.URL, "--host", b.URL, assets.ClipName)
 	if code != 3 {
 		t.Fatalf("exit %d, want 3; events %v", code, events)

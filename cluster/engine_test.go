@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
 )
 
 var testFiles = map[string][]byte{"clip.mp4": []byte("not really a clip, but bytes"), "a/b/c.mp4": []byte("deep")}
@@ -71,34 +72,12 @@ func sequential(timeout time.Duration) Options {
 	return o
 }
 
-// keep fails the test when a loopback host could not start, and closes it
-// when the test ends: keep(t)(loopback.Good(files)).
-func keep(t *testing.T) func(*loopback.Host, error) *loopback.Host {
-	return func(h *loopback.Host, err error) *loopback.Host {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { h.Close() })
-		return h
-	}
-}
-
-func refusedURL(t *testing.T) string {
-	t.Helper()
-	u, err := loopback.Refused()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 // TestFaultClasses tries one host of each kind of fault and checks the
 // attempt's outcome and error class.
 func TestFaultClasses(t *testing.T) {
 	const timeout = 700 * time.Millisecond
-	good := keep(t)(loopback.Good(testFiles))
-	tlsHost := keep(t)(loopback.GoodTLS(testFiles))
+	good := hosttest.Keep(t)(loopback.Good(testFiles))
+	tlsHost := hosttest.Keep(t)(loopback.GoodTLS(testFiles))
 	tests := []struct {
 		name      string
 		url       func(t *testing.T) string
@@ -107,14 +86,14 @@ func TestFaultClasses(t *testing.T) {
 		fast      bool   // must fail well before the timeout
 	}{
 		{"good", func(t *testing.T) string { return good.URL }, false, "", true},
-		{"refused", refusedURL, false, ClassRefused, true},
-		{"hang", func(t *testing.T) string { return keep(t)(loopback.Hang()).URL }, false, ClassTimeout, false},
-		{"silent after connect", func(t *testing.T) string { return keep(t)(loopback.Silent()).URL }, false, ClassTimeout, false},
-		{"404", func(t *testing.T) string { return keep(t)(loopback.Status(404)).URL }, false, ClassStatus, true},
-		{"503", func(t *testing.T) string { return keep(t)(loopback.Status(503)).URL }, false, ClassStatus, true},
-		{"slow headers", func(t *testing.T) string { return keep(t)(loopback.SlowHeaders(5 * time.Second)).URL }, false, ClassTimeout, false},
-		{"redirect chain of 3", func(t *testing.T) string { return keep(t)(loopback.Redirect(3, good.URL)).URL }, false, "", true},
-		{"redirect chain of 7", func(t *testing.T) string { return keep(t)(loopback.Redirect(7, good.URL)).URL }, false, ClassRedirects, true},
+		{"refused", func(t *testing.T) string { return hosttest.Refused(t) }, false, ClassRefused, true},
+		{"hang", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Hang()).URL }, false, ClassTimeout, false},
+		{"silent after connect", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Silent()).URL }, false, ClassTimeout, false},
+		{"404", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Status(404)).URL }, false, ClassStatus, true},
+		{"503", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Status(503)).URL }, false, ClassStatus, true},
+		{"slow headers", func(t *testing.T) string { return hosttest.Keep(t)(loopback.SlowHeaders(5 * time.Second)).URL }, false, ClassTimeout, false},
+		{"redirect chain of 3", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Redirect(3, good.URL)).URL }, false, "", true},
+		{"redirect chain of 7", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Redirect(7, good.URL)).URL }, false, ClassRedirects, true},
 		{"self-signed TLS", func(t *testing.T) string { return tlsHost.URL }, false, ClassTLS, true},
 		{"self-signed TLS with --insecure", func(t *testing.T) string { return tlsHost.URL }, true, "", true},
 		{"DNS failure", func(t *testing.T) string { return "http://no-such-host.invalid/video" }, false, ClassDNS, false},
@@ -164,8 +143,8 @@ func TestFaultClasses(t *testing.T) {
 // TestFastFailureMovesOn: a refused host costs nothing like the timeout,
 // and the events name each step in order.
 func TestFastFailureMovesOn(t *testing.T) {
-	good := keep(t)(loopback.Good(testFiles))
-	refused := refusedURL(t)
+	good := hosttest.Keep(t)(loopback.Good(testFiles))
+	refused := hosttest.Refused(t)
 	e, err := New([]HostSpec{{URL: refused}, {URL: good.URL}}, sequential(5*time.Second), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +177,7 @@ func TestPassesAreCounted(t *testing.T) {
 		opts := sequential(time.Second)
 		opts.ConnectCount = count
 		opts.FailureExpiry = 0
-		e, err := New([]HostSpec{{URL: refusedURL(t)}, {URL: refusedURL(t)}}, opts, nil)
+		e, err := New([]HostSpec{{URL: hosttest.Refused(t)}, {URL: hosttest.Refused(t)}}, opts, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,8 +200,8 @@ func TestPassesAreCounted(t *testing.T) {
 // TestFailureMemorySkipsWithinExpiry: a second resolution skips the host
 // that just failed, with a skip event that says how long it stays skipped.
 func TestFailureMemorySkipsWithinExpiry(t *testing.T) {
-	good := keep(t)(loopback.Good(testFiles))
-	refused := refusedURL(t)
+	good := hosttest.Keep(t)(loopback.Good(testFiles))
+	refused := hosttest.Refused(t)
 	opts := sequential(time.Second)
 	opts.FailureExpiry = time.Minute
 	e, err := New([]HostSpec{{URL: refused}, {URL: good.URL}}, opts, nil)
@@ -249,7 +228,7 @@ func TestFailureMemorySkipsWithinExpiry(t *testing.T) {
 }
 
 func TestSuccessClearsMemory(t *testing.T) {
-	good := keep(t)(loopback.Good(testFiles))
+	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	mem := NewMemory()
 	mem.Failed(good.URL, time.Now().Add(-time.Hour))
 	opts := sequential(time.Second)
@@ -269,8 +248,8 @@ func TestSuccessClearsMemory(t *testing.T) {
 // failed, the pass tries them all, the oldest failure first, rather than
 // skipping everything.
 func TestAllRememberedTriesOldestFirst(t *testing.T) {
-	good := keep(t)(loopback.Good(testFiles))
-	refused := refusedURL(t)
+	good := hosttest.Keep(t)(loopback.Good(testFiles))
+	refused := hosttest.Refused(t)
 	mem := NewMemory()
 	now := time.Now()
 	mem.Failed(refused, now.Add(-1*time.Second))
@@ -308,7 +287,7 @@ func TestWaitBeforeNextPass(t *testing.T) {
 			opts := sequential(tt.timeout)
 			opts.ConnectCount = 2
 			opts.FailureExpiry = tt.expiry
-			e, err := New([]HostSpec{{URL: refusedURL(t)}}, opts, nil)
+			e, err := New([]HostSpec{{URL: hosttest.Refused(t)}}, opts, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -352,8 +331,8 @@ func TestSetLoadBalancingTakesEffectNextPass(t *testing.T) {
 // TestCancellationStopsAtOnce: cancelling the context stops a resolution
 // that is waiting on silent hosts, with no goroutine left behind.
 func TestCancellationStopsAtOnce(t *testing.T) {
-	hang := keep(t)(loopback.Hang())
-	silent := keep(t)(loopback.Silent())
+	hang := hosttest.Keep(t)(loopback.Hang())
+	silent := hosttest.Keep(t)(loopback.Silent())
 	opts := DefaultOptions()
 	opts.ConnectTimeout = 30 * time.Second
 	e, err := New([]HostSpec{{URL: hang.URL}, {URL: silent.URL}}, opts, nil)
@@ -410,7 +389,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 func TestProbeSendsOneByteRange(t *testing.T) {
 	var mu sync.Mutex
 	var got []string
-	h := keep(t)(loopback.NewHTTP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := hosttest.Keep(t)(loopback.NewHTTP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		got = append(got, r.Method+" "+r.URL.RequestURI()+" "+r.Header.Get("Range"))
 		mu.Unlock()
@@ -433,13 +412,13 @@ func TestProbeSendsOneByteRange(t *testing.T) {
 func first(order []*Host, _ bool) int { return order[0].Index }
 
 func TestForgetStartsFromScratch(t *testing.T) {
-	good := keep(t)(loopback.Good(testFiles))
+	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	mem := NewMemory()
 	mem.Failed(good.URL, time.Now())
 	mem.Succeeded("http://other.test/v", 5*time.Millisecond)
 	opts := sequential(time.Second)
 	opts.FailureExpiry = time.Hour
-	e, err := New([]HostSpec{{URL: good.URL}, {URL: refusedURL(t)}}, opts, mem)
+	e, err := New([]HostSpec{{URL: good.URL}, {URL: hosttest.Refused(t)}}, opts, mem)
 	if err != nil {
 		t.Fatal(err)
 	}

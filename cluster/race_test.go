@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
 )
 
 func racing(delay time.Duration, inflight int, timeout time.Duration) Options {
@@ -35,8 +36,8 @@ func maxConcurrent(events []Event) int {
 // delay while the silent first one goes on, wins, and the silent attempt is
 // cancelled, its socket closed, and not remembered as a failure.
 func TestRaceSilentHostThenGood(t *testing.T) {
-	silent := keep(t)(loopback.Silent())
-	good := keep(t)(loopback.Good(testFiles))
+	silent := hosttest.Keep(t)(loopback.Silent())
+	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, racing(100*time.Millisecond, 3, 10*time.Second), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -74,8 +75,8 @@ func TestRaceSilentHostThenGood(t *testing.T) {
 // TestRaceFastFailureStartsNextAtOnce: a refused host does not hold the next
 // one back for the race delay.
 func TestRaceFastFailureStartsNextAtOnce(t *testing.T) {
-	good := keep(t)(loopback.Good(testFiles))
-	e, err := New([]HostSpec{{URL: refusedURL(t)}, {URL: refusedURL(t)}, {URL: good.URL}}, racing(2*time.Second, 3, 5*time.Second), nil)
+	good := hosttest.Keep(t)(loopback.Good(testFiles))
+	e, err := New([]HostSpec{{URL: hosttest.Refused(t)}, {URL: hosttest.Refused(t)}, {URL: good.URL}}, racing(2*time.Second, 3, 5*time.Second), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,9 +100,9 @@ func TestRaceFastFailureStartsNextAtOnce(t *testing.T) {
 func TestRaceInflightCap(t *testing.T) {
 	var specs []HostSpec
 	for range 5 {
-		specs = append(specs, HostSpec{URL: keep(t)(loopback.Hang()).URL})
+		specs = append(specs, HostSpec{URL: hosttest.Keep(t)(loopback.Hang()).URL})
 	}
-	good := keep(t)(loopback.Good(testFiles))
+	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	specs = append(specs, HostSpec{URL: good.URL})
 	e, err := New(specs, racing(20*time.Millisecond, 2, 400*time.Millisecond), nil)
 	if err != nil {
@@ -133,8 +134,8 @@ func TestRaceInflightCap(t *testing.T) {
 
 // TestRaceOffIsOneAtATime: --race-delay off waits for each attempt.
 func TestRaceOffIsOneAtATime(t *testing.T) {
-	silent := keep(t)(loopback.Silent())
-	good := keep(t)(loopback.Good(testFiles))
+	silent := hosttest.Keep(t)(loopback.Silent())
+	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, racing(0, 3, 500*time.Millisecond), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -160,8 +161,8 @@ func TestRaceOffIsOneAtATime(t *testing.T) {
 // unanswered is not a failure, but the next resolution does not wait the
 // race delay for it again.
 func TestRaceRemembersAHostThatLetItsHeadStartPass(t *testing.T) {
-	silent := keep(t)(loopback.Silent())
-	good := keep(t)(loopback.Good(testFiles))
+	silent := hosttest.Keep(t)(loopback.Silent())
+	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	opts := racing(300*time.Millisecond, 3, 10*time.Second)
 	opts.FailureExpiry = time.Minute
 	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, opts, nil)

@@ -13,60 +13,11 @@ import (
 
 	"clusterplay/assets"
 	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
 )
 
 // RTMP tests run against a real nginx-rtmp and against fake servers built on
 // gortmplib's server side, over real loopback sockets.
-
-// rtmpMedia writes the test clip to a fresh directory for nginx to play.
-func rtmpMedia(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, assets.ClipName), assets.Clip, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// rtmpNginx starts nginx-rtmp playing dir. Without nginx the test fails in
-// CI, where a missing package is a broken setup, and is skipped elsewhere,
-// with the package to install either way.
-func rtmpNginx(t *testing.T, dir string) *loopback.NginxHost {
-	t.Helper()
-	n, err := loopback.StartNginxRTMP(dir)
-	if errors.Is(err, loopback.ErrNginxMissing) && os.Getenv("CI") != "true" {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
-	return n
-}
-
-// rtmpKeep fails the test when a fake host could not start and closes it
-// when the test ends.
-func rtmpKeep(t *testing.T) func(*loopback.Host, error) *loopback.Host {
-	return func(h *loopback.Host, err error) *loopback.Host {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { h.Close() })
-		return h
-	}
-}
-
-// rtmpAt is an rtmp:// base URL for a raw loopback host (Refused, Hang).
-func rtmpAt(t *testing.T, httpURL string) string {
-	t.Helper()
-	rest, ok := strings.CutPrefix(httpURL, "http://")
-	if !ok {
-		t.Fatalf("not a loopback http URL: %q", httpURL)
-	}
-	host, _, _ := strings.Cut(rest, "/")
-	return "rtmp://" + host + "/vod"
-}
 
 func rtmpOpts(timeout time.Duration) Options {
 	o := DefaultOptions()
@@ -132,14 +83,14 @@ func rtmpDump(events []Event) string {
 // connect each fail fast, and the good nginx wins with the URL mpv plays.
 func TestRTMPClusterSkipsFastFailures(t *testing.T) {
 	const timeout = 3 * time.Second
-	good := rtmpNginx(t, rtmpMedia(t))
-	rejecting := rtmpKeep(t)(loopback.RejectingRTMP())
+	good := hosttest.Nginx(t, hosttest.ClipDir(t))
+	rejecting := hosttest.Keep(t)(loopback.RejectingRTMP())
 	refused, err := loopback.Refused()
 	if err != nil {
 		t.Fatal(err)
 	}
 	wrongApp := strings.TrimSuffix(good.URL, "/vod") + "/nosuchapp"
-	hosts := []string{rtmpAt(t, refused), wrongApp, rejecting.URL, good.URL}
+	hosts := []string{hosttest.RTMPAt(t, refused), wrongApp, rejecting.URL, good.URL}
 	res, err, events := rtmpResolve(t, rtmpOpts(timeout), assets.ClipName, hosts...)
 	if err != nil {
 		t.Fatalf("Resolve: %v%s\nnginx log:\n%s", err, rtmpDump(events), good.Log())
@@ -171,9 +122,9 @@ func TestRTMPClusterSkipsFastFailures(t *testing.T) {
 // refuses costs exactly one connect timeout.
 func TestRTMPHangCostsOneTimeout(t *testing.T) {
 	const timeout = time.Second
-	good := rtmpNginx(t, rtmpMedia(t))
-	hang := rtmpKeep(t)(loopback.Hang())
-	res, err, events := rtmpResolve(t, rtmpOpts(timeout), assets.ClipName, rtmpAt(t, hang.URL), good.URL)
+	good := hosttest.Nginx(t, hosttest.ClipDir(t))
+	hang := hosttest.Keep(t)(loopback.Hang())
+	res, err, events := rtmpResolve(t, rtmpOpts(timeout), assets.ClipName, hosttest.RTMPAt(t, hang.URL), good.URL)
 	if err != nil {
 		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
 	}
@@ -193,10 +144,10 @@ func TestRTMPHangCostsOneTimeout(t *testing.T) {
 // TestRTMPRedirects: a Wowza-style redirect is followed and shown as an
 // event; chains are followed up to MaxRedirects, loops end there.
 func TestRTMPRedirects(t *testing.T) {
-	good := rtmpNginx(t, rtmpMedia(t))
+	good := hosttest.Nginx(t, hosttest.ClipDir(t))
 	clipURL := good.URL + "/clip.mp4"
 	t.Run("one", func(t *testing.T) {
-		r := rtmpKeep(t)(loopback.RedirectingRTMP(good.URL))
+		r := hosttest.Keep(t)(loopback.RedirectingRTMP(good.URL))
 		res, err, events := rtmpResolve(t, rtmpOpts(3*time.Second), assets.ClipName, r.URL)
 		if err != nil {
 			t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
@@ -216,7 +167,7 @@ func TestRTMPRedirects(t *testing.T) {
 	t.Run("chain of 3", func(t *testing.T) {
 		target := good.URL
 		for range 3 {
-			target = rtmpKeep(t)(loopback.RedirectingRTMP(target)).URL
+			target = hosttest.Keep(t)(loopback.RedirectingRTMP(target)).URL
 		}
 		_, err, events := rtmpResolve(t, rtmpOpts(3*time.Second), assets.ClipName, target)
 		if err != nil {
@@ -227,7 +178,7 @@ func TestRTMPRedirects(t *testing.T) {
 		}
 	})
 	t.Run("loop", func(t *testing.T) {
-		loop := rtmpKeep(t)(loopback.RedirectLoopRTMP())
+		loop := hosttest.Keep(t)(loopback.RedirectLoopRTMP())
 		_, err, events := rtmpResolve(t, rtmpOpts(3*time.Second), assets.ClipName, loop.URL)
 		if !errors.Is(err, ErrAllFailed) {
 			t.Fatalf("Resolve = %v, want ErrAllFailed", err)
@@ -246,8 +197,8 @@ func TestRTMPRedirects(t *testing.T) {
 // does not have; that fails at once, and the next host has it.
 func TestRTMPStreamNotFoundMovesOn(t *testing.T) {
 	const timeout = 3 * time.Second
-	empty := rtmpNginx(t, t.TempDir())
-	good := rtmpNginx(t, rtmpMedia(t))
+	empty := hosttest.Nginx(t, t.TempDir())
+	good := hosttest.Nginx(t, hosttest.ClipDir(t))
 	res, err, events := rtmpResolve(t, rtmpOpts(timeout), assets.ClipName, empty.URL, good.URL)
 	if err != nil {
 		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
@@ -285,7 +236,7 @@ func TestRTMPHostileServers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := rtmpKeep(t)(tt.start())
+			h := hosttest.Keep(t)(tt.start())
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
@@ -320,7 +271,7 @@ func TestRTMPHostileServers(t *testing.T) {
 
 // TestRTMPMixedCluster: HTTP and RTMP hosts mix in one cluster.
 func TestRTMPMixedCluster(t *testing.T) {
-	good := rtmpNginx(t, rtmpMedia(t))
+	good := hosttest.Nginx(t, hosttest.ClipDir(t))
 	refused, err := loopback.Refused()
 	if err != nil {
 		t.Fatal(err)
@@ -341,8 +292,8 @@ func TestRTMPMixedCluster(t *testing.T) {
 // StreamNotFound until an encoder publishes, Play.Start while it does, and
 // StreamNotFound again once the encoder dies.
 func TestRTMPLiveNeedsAFeed(t *testing.T) {
-	dir := rtmpMedia(t)
-	n := rtmpNginx(t, dir)
+	dir := hosttest.ClipDir(t)
+	n := hosttest.Nginx(t, dir)
 	probe := func() error {
 		_, err, _ := rtmpResolve(t, rtmpOpts(3*time.Second), "feed", n.LiveURL)
 		return err
@@ -381,8 +332,8 @@ func TestRTMPLiveNeedsAFeed(t *testing.T) {
 // TestRTMPS: rtmps verifies the server's certificate unless insecure, and
 // the probe closes its connection when it returns, success included.
 func TestRTMPS(t *testing.T) {
-	n := rtmpNginx(t, rtmpMedia(t))
-	proxy := rtmpKeep(t)(loopback.TLSProxy(n.Addr, "/vod"))
+	n := hosttest.Nginx(t, hosttest.ClipDir(t))
+	proxy := hosttest.Keep(t)(loopback.TLSProxy(n.Addr, "/vod"))
 	tests := []struct {
 		name      string
 		insecure  bool
@@ -433,8 +384,8 @@ func TestRTMPS(t *testing.T) {
 // TestRTMPRaceCancelsTheLoser: with racing on, a host stuck mid-handshake
 // is cancelled, not waited for, once nginx answers.
 func TestRTMPRaceCancelsTheLoser(t *testing.T) {
-	n := rtmpNginx(t, rtmpMedia(t))
-	stuck := rtmpKeep(t)(loopback.MidHandshakeRTMP())
+	n := hosttest.Nginx(t, hosttest.ClipDir(t))
+	stuck := hosttest.Keep(t)(loopback.MidHandshakeRTMP())
 	opts := rtmpOpts(10 * time.Second)
 	opts.RaceDelay = 100 * time.Millisecond
 	opts.MaxInflight = 2

@@ -1,0 +1,77 @@
+// Package hosttest ties loopback hosts to a test's lifetime: a host that
+// cannot start fails the test, and every host is closed when the test ends.
+// The loopback package itself stays free of the testing package, since
+// the demo and the benchmark use it too.
+package hosttest
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"clusterplay/assets"
+	"clusterplay/loopback"
+)
+
+// Keep fails the test when a host could not start, and closes it when the
+// test ends: hosttest.Keep(t)(loopback.Good(files)).
+func Keep(t testing.TB) func(*loopback.Host, error) *loopback.Host {
+	return func(h *loopback.Host, err error) *loopback.Host {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { h.Close() })
+		return h
+	}
+}
+
+// Refused returns an http:// base URL on a port where nothing listens.
+func Refused(t testing.TB) string {
+	t.Helper()
+	u, err := loopback.Refused()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// RTMPAt turns a raw loopback host's http:// base URL (Refused, Hang,
+// Silent) into an rtmp:// application URL on the same address.
+func RTMPAt(t testing.TB, httpURL string) string {
+	t.Helper()
+	rest, ok := strings.CutPrefix(httpURL, "http://")
+	if !ok {
+		t.Fatalf("not a loopback http URL: %q", httpURL)
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	return "rtmp://" + host + "/vod"
+}
+
+// ClipDir returns a fresh directory holding the embedded test clip.
+func ClipDir(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, assets.ClipName), assets.Clip, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// Nginx starts nginx-rtmp playing dir. A missing nginx fails the test in
+// CI, where it means a broken set-up, and skips it elsewhere; the message
+// names the packages to install either way.
+func Nginx(t testing.TB, dir string) *loopback.NginxHost {
+	t.Helper()
+	n, err := loopback.StartNginxRTMP(dir)
+	if errors.Is(err, loopback.ErrNginxMissing) && os.Getenv("CI") != "true" {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return n
+}
