@@ -1,0 +1,81 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"clusterplay/cluster"
+)
+
+var at = time.Date(2026, 11, 25, 12, 0, 0, 123456789, time.UTC)
+
+func TestLine(t *testing.T) {
+	tests := []struct {
+		ev   cluster.Event
+		want string
+	}{
+		{cluster.Event{Kind: cluster.EventConnect, Host: "http://a/v"}, "attempting to connect: http://a/v"},
+		{cluster.Event{Kind: cluster.EventConnectFailed, Host: "http://a/v", ErrClass: cluster.ClassRefused, Err: "connection refused"},
+			"connection failed to: http://a/v (refused)"},
+		{cluster.Event{Kind: cluster.EventConnectFailed, Host: "http://a/v", ErrClass: cluster.ClassStatus, Err: "HTTP 404 Not Found"},
+			"connection failed to: http://a/v (status: HTTP 404 Not Found)"},
+		{cluster.Event{Kind: cluster.EventStart, URL: "http://a/v/c.mp4"}, "clip started: http://a/v/c.mp4"},
+		{cluster.Event{Kind: cluster.EventSkip, Host: "http://a/v", ExpiryLeft: 1234 * time.Millisecond},
+			"skipping: http://a/v (failed recently, retry in 1.2s)"},
+		{cluster.Event{Kind: cluster.EventFailover, Host: "http://a/v", ToHost: "http://b/v", Position: 83 * time.Second, ErrClass: cluster.ClassStall, Err: "no progress for 5s"},
+			"failing over at 1:23: http://a/v -> http://b/v (stall: no progress for 5s)"},
+		{cluster.Event{Kind: cluster.EventEnd, Reason: "eof", Position: 6 * time.Second}, "clip ended: eof at 0:06"},
+	}
+	for _, tt := range tests {
+		if got := Line(tt.ev); got != tt.want {
+			t.Errorf("Line(%s) = %q, want %q", tt.ev.Kind, got, tt.want)
+		}
+	}
+}
+
+func TestJSONLeavesOutFieldsThatDoNotApply(t *testing.T) {
+	tests := []struct {
+		ev      cluster.Event
+		want    map[string]any
+		missing []string
+	}{
+		{cluster.Event{Time: at, Kind: cluster.EventConnect, Host: "http://a/v", Index: 0, URL: "http://a/v/c.mp4", Pass: 1},
+			map[string]any{"event": "connect", "host": "http://a/v", "index": 0.0, "url": "http://a/v/c.mp4", "ts": "2026-11-25T12:00:00.123456789Z"},
+			[]string{"error", "elapsed_ms", "position"}},
+		{cluster.Event{Time: at, Kind: cluster.EventConnectFailed, Host: "http://a/v", Index: 2, ErrClass: "refused", Err: "connection refused", Elapsed: 1500 * time.Microsecond},
+			map[string]any{"event": "connect_failed", "index": 2.0, "error": "refused: connection refused", "class": "refused", "elapsed_ms": 1.5},
+			[]string{"position", "reason"}},
+		{cluster.Event{Time: at, Kind: cluster.EventFailed, Index: -1, Err: "2 hosts, 3 passes", Elapsed: time.Second},
+			map[string]any{"event": "failed", "error": "2 hosts, 3 passes", "elapsed_ms": 1000.0},
+			[]string{"host", "index", "url"}},
+		{cluster.Event{Time: at, Kind: cluster.EventEnd, Host: "http://a/v", Index: 0, Reason: "eof", Position: 5920 * time.Millisecond, Duration: 6 * time.Second},
+			map[string]any{"event": "end", "reason": "eof", "position": 5.92, "duration": 6.0},
+			[]string{"error", "elapsed_ms"}},
+	}
+	for _, tt := range tests {
+		var buf bytes.Buffer
+		if err := JSON(&buf, tt.ev); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(buf.String(), "}\n") || strings.Count(buf.String(), "\n") != 1 {
+			t.Errorf("not one JSON line: %q", buf.String())
+		}
+		var got map[string]any
+		if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range tt.want {
+			if got[k] != v {
+				t.Errorf("%s: %s = %v, want %v", tt.ev.Kind, k, got[k], v)
+			}
+		}
+		for _, k := range tt.missing {
+			if _, ok := got[k]; ok {
+				t.Errorf("%s: has %s, which does not apply", tt.ev.Kind, k)
+			}
+		}
+	}
+}
