@@ -58,6 +58,10 @@ type Event struct {
 	Buffering bool
 	// Paused: paused by the user (the pause property).
 	Paused bool
+	// Live: the stream declares no duration (a live stream), so its end
+	// is never the end of a clip. Known from EventLoaded or EventStart on;
+	// Duration is 0 from then on.
+	Live bool
 
 	// Reason and Err are set on EventEnd only. Err is non-nil for
 	// ReasonError and then wraps an Error (e.g. ErrLoadingFailed for a

@@ -109,6 +109,7 @@ func (p *Player) handle(ev mpvEvent) []Event {
 		if d, err := p.m.GetPropertyDouble("duration"); err == nil {
 			s.dur = fromSeconds(d)
 		}
+		p.judgeLive()
 		if s.seek == seekWanted {
 			s.seek = seekNone
 			seekable, _ := p.m.GetPropertyFlag("seekable")
@@ -131,6 +132,9 @@ func (p *Player) handle(ev mpvEvent) []Event {
 		if t, err := p.m.GetPropertyDouble("time-pos"); err == nil {
 			s.pos = fromSeconds(t)
 		}
+		// At file-loaded a live demuxer may already hold packets, or none
+		// (a made-up duration either way); look again at the first frame.
+		p.judgeLive()
 		return []Event{p.snapshot(EventStart)}
 	case eventLogMessage:
 		if current && ev.Prefix == "cplayer" &&
@@ -157,8 +161,8 @@ func (p *Player) propertyChanged(ev mpvEvent, current bool) []Event {
 		}
 		s.pos = fromSeconds(f)
 	case propDuration:
-		if !current || !isFloat {
-			return nil
+		if !current || !isFloat || s.live {
+			return nil // a live stream's duration is only its cache end
 		}
 		s.dur = fromSeconds(f)
 	case propCacheDuration:
@@ -251,5 +255,18 @@ func (p *Player) snapshot(kind EventKind) Event {
 		Cache:     s.cache,
 		Buffering: s.buffering,
 		Paused:    s.paused,
+		Live:      s.live,
+	}
+}
+
+// judgeLive marks the current load live once mpv's duration turns out to
+// be made up (see live.go); from then on its Duration is 0.
+func (p *Player) judgeLive() {
+	s := &p.s
+	if !s.live && p.durationMadeUp() {
+		s.live = true
+	}
+	if s.live {
+		s.dur = 0
 	}
 }

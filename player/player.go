@@ -38,6 +38,7 @@ type state struct {
 	volume           float64
 	hasVideo         bool
 	eofReached, idle bool
+	live             bool // the current load's duration is made up (live.go)
 
 	// The latest Load. mpv numbers playlist entries with growing ids, so
 	// events of a file it replaced (entry < loadEntry) are dropped.
@@ -186,7 +187,7 @@ func (p *Player) queuedEntry() int64 {
 
 func (s *state) newLoad(url string, start time.Duration, entry int64) {
 	s.url, s.start, s.loadEntry = url, start, entry
-	s.active, s.started, s.voFailed = true, false, false
+	s.active, s.started, s.voFailed, s.live = true, false, false, false
 	s.seek = seekNone
 	if start > 0 {
 		s.seek = seekWanted

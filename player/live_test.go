@@ -1,0 +1,99 @@
+package player
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"clusterplay/assets"
+	"clusterplay/loopback"
+)
+
+// TestLiveStreamHasNoDuration: a live stream from nginx-rtmp's live app
+// (an ffmpeg feed) has no duration, though mpv makes one up from what it
+// has read; Live says so from the first frame, and the end that comes when
+// the server dies carries Live too, so nobody takes it for a clip's end.
+func TestLiveStreamHasNoDuration(t *testing.T) {
+	n := nginxWithDir(t)
+	clipPath := filepath.Join(t.TempDir(), assets.ClipName)
+	must(t, os.WriteFile(clipPath, assets.Clip, 0o644))
+	feed, err := loopback.StartLiveFeed(n.LiveURL+"/feed", clipPath)
+	if errors.Is(err, loopback.ErrFFmpegMissing) {
+		if ci, _ := strconv.ParseBool(os.Getenv("CI")); !ci {
+			t.Skip(err)
+		}
+	}
+	must(t, err)
+	t.Cleanup(feed.Stop)
+	p := newHeadless(t, Options{StreamLavfO: "reconnect=0"})
+
+	// The first frame, once ffmpeg has published (until then nginx answers
+	// StreamNotFound and the load ends with an error).
+	url := n.LiveURL + "/feed"
+	var start Event
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		t0 := time.Now()
+		must(t, p.Load(url, 0))
+		ev := waitStartOrEnd(t, p)
+		if ev.Kind == EventStart {
+			t.Logf("Load -> Start of a live stream: %v", time.Since(t0).Round(time.Millisecond))
+			start = ev
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("live stream never started: %+v\nffmpeg: %s", ev, feed.Output())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !start.Live || start.Duration != 0 {
+		t.Fatalf("start %+v, want Live with Duration 0", start)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if d := p.Duration(); d != 0 {
+		t.Errorf("Duration() = %v while playing live, want 0", d)
+	}
+	n.Kill()
+	end, _ := waitKind(t, p, EventEnd)
+	if !end.Live || end.Duration != 0 || end.Position < time.Second {
+		t.Errorf("end %+v, want Live, Duration 0, Position past 1s", end)
+	}
+	t.Logf("end after the kill: %s at %v", end.Reason, end.Position)
+}
+
+// TestRTMPClipIsNotLive: the same nginx's VOD clip declares its duration.
+func TestRTMPClipIsNotLive(t *testing.T) {
+	n := nginxWithDir(t)
+	p := newHeadless(t, Options{})
+	must(t, p.Load(n.URL+"/"+assets.ClipName, 0))
+	loaded, _ := waitKind(t, p, EventLoaded)
+	start, _ := waitKind(t, p, EventStart)
+	for _, ev := range []Event{loaded, start} {
+		if ev.Live || !within(ev.Duration, assets.ClipDuration, 200*time.Millisecond) {
+			t.Errorf("%s %+v, want a %v clip, not live", ev.Kind, ev, assets.ClipDuration)
+		}
+	}
+	end, _ := waitKind(t, p, EventEnd)
+	if end.Live || end.Reason != ReasonEOF {
+		t.Errorf("end %+v", end)
+	}
+}
+
+func waitStartOrEnd(t *testing.T, p *Player) Event {
+	t.Helper()
+	for {
+		select {
+		case ev, ok := <-p.Events():
+			if !ok {
+				t.Fatal("events closed")
+			}
+			if ev.Kind == EventStart || ev.Kind == EventEnd {
+				return ev
+			}
+		case <-time.After(waitLong):
+			t.Fatalf("neither start nor end within %v", waitLong)
+		}
+	}
+}
