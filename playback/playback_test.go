@@ -35,6 +35,7 @@ func keep(t *testing.T) func(*loopback.Host, error) *loopback.Host {
 // real headless libmpv.
 type harness struct {
 	engine *cluster.Engine
+	player *recorder
 	sess   *Session
 	mu     sync.Mutex
 	events []cluster.Event
@@ -63,7 +64,8 @@ func start(t *testing.T, hosts []string, opts Options) *harness {
 	if opts.Clip == "" {
 		opts.Clip = assets.ClipName
 	}
-	h := &harness{engine: engine, sess: New(engine, p, opts), seen: make(chan cluster.Event, 1000), done: make(chan struct{})}
+	h := &harness{engine: engine, player: &recorder{Player: p}, seen: make(chan cluster.Event, 1000), done: make(chan struct{})}
+	h.sess = New(engine, h.player, opts)
 	ch := engine.Events().Subscribe()
 	go func() {
 		defer close(h.done)
@@ -75,6 +77,40 @@ func start(t *testing.T, hosts []string, opts Options) *harness {
 		}
 	}()
 	return h
+}
+
+// recorder is the real player, noting what the session asks of it.
+type recorder struct {
+	*player.Player
+	mu    sync.Mutex
+	opts  [][2]string // the stream options in force
+	loads []loaded
+}
+
+type loaded struct {
+	url   string
+	start time.Duration
+	opts  [][2]string
+}
+
+func (r *recorder) SetStreamOptions(pairs [][2]string) error {
+	r.mu.Lock()
+	r.opts = pairs
+	r.mu.Unlock()
+	return r.Player.SetStreamOptions(pairs)
+}
+
+func (r *recorder) Load(url string, start time.Duration) error {
+	r.mu.Lock()
+	r.loads = append(r.loads, loaded{url, start, r.opts})
+	r.mu.Unlock()
+	return r.Player.Load(url, start)
+}
+
+func (r *recorder) Loads() []loaded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]loaded(nil), r.loads...)
 }
 
 // run plays to the end and returns the outcome and every event.
@@ -305,4 +341,20 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// next is waitFor for goroutines other than the test's: it reports a
+// timeout instead of calling Fatal.
+func (h *harness) next(k cluster.Kind, within time.Duration) (cluster.Event, bool) {
+	deadline := time.After(within)
+	for {
+		select {
+		case ev := <-h.seen:
+			if ev.Kind == k {
+				return ev, true
+			}
+		case <-deadline:
+			return cluster.Event{}, false
+		}
+	}
 }

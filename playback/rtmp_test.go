@@ -1,35 +1,38 @@
 package playback
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
 	"clusterplay/assets"
 	"clusterplay/cluster"
 	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
 )
 
-// nginxRTMP starts a real nginx-rtmp serving the test clip. A missing
-// nginx fails the test in CI, where it means a broken set-up.
+// nginxRTMP starts a real nginx-rtmp serving the test clip, as clip.mp4
+// and as dir/clip.mp4. A missing nginx fails the test in CI, where it
+// means a broken set-up.
 func nginxRTMP(t *testing.T) *loopback.NginxHost {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, assets.ClipName), assets.Clip, 0o644); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, "dir"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	n, err := loopback.StartNginxRTMP(dir)
-	if errors.Is(err, loopback.ErrNginxMissing) && os.Getenv("CI") != "true" {
-		t.Skip(err)
+	for _, name := range []string{assets.ClipName, inDir} {
+		if err := os.WriteFile(filepath.Join(dir, name), assets.Clip, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
-	return n
+	return hosttest.Nginx(t, dir)
 }
+
+// inDir is the clip in a subdirectory of nginx's play directory: ffmpeg
+// alone would ask for the application "vod/dir".
+const inDir = "dir/" + assets.ClipName
 
 func TestRTMPPlaysToTheEnd(t *testing.T) {
 	good := nginxRTMP(t)
@@ -76,4 +79,69 @@ func mustRefusedAddr(t *testing.T) string {
 	}
 	// Refused gives an http URL; keep its host:port.
 	return u[len("http://") : len(u)-len("/video")]
+}
+
+// TestRTMPClipInDirectory: the clip lies in a directory under the
+// application; the session tells mpv the application and the stream, and
+// the clip plays to its end.
+func TestRTMPClipInDirectory(t *testing.T) {
+	n := nginxRTMP(t)
+	h := start(t, []string{n.URL}, Options{Clip: inDir})
+	out, events := h.run(t, 60*time.Second)
+	if out != Played {
+		t.Fatalf("outcome %v; events:\n%s\nnginx:\n%s", out, describe(events), n.Log())
+	}
+	s := only(events, cluster.EventStart)
+	if len(s) != 1 || s[0].URL != n.URL+"/"+inDir {
+		t.Errorf("start events %+v", s)
+	}
+	endsAtTheEnd(t, events)
+	loads := h.player.Loads()
+	want := [][2]string{{"rtmp_app", "vod"}, {"rtmp_playpath", "mp4:" + inDir}, {"rtmp_tcurl", n.URL}}
+	if len(loads) != 1 || !reflect.DeepEqual(loads[0].opts, want) {
+		t.Errorf("loads %+v, want one with options %q", loads, want)
+	}
+}
+
+// TestRTMPRedirectedClipInDirectory: the first host redirects the probe
+// to nginx (as Wowza's load balancer does); mpv plays the final URL, split
+// by what the redirect changed.
+func TestRTMPRedirectedClipInDirectory(t *testing.T) {
+	n := nginxRTMP(t)
+	lb := keep(t)(loopback.RedirectingRTMP(n.URL))
+	h := start(t, []string{lb.URL}, Options{Clip: inDir})
+	out, events := h.run(t, 60*time.Second)
+	if out != Played {
+		t.Fatalf("outcome %v; events:\n%s\nnginx:\n%s", out, describe(events), n.Log())
+	}
+	s := only(events, cluster.EventStart)
+	if len(s) != 1 || s[0].URL != n.URL+"/"+inDir || s[0].Host != lb.URL {
+		t.Errorf("start events %+v", s)
+	}
+	endsAtTheEnd(t, events)
+	if loads := h.player.Loads(); len(loads) != 1 || len(loads[0].opts) == 0 || loads[0].opts[0][1] != "vod" {
+		t.Errorf("loads %+v, want rtmp_app=vod", loads)
+	}
+}
+
+// TestRTMPFailsOverToHTTP: a mixed cluster. The serving nginx dies, an
+// HTTP host takes over, and its load carries no RTMP options.
+func TestRTMPFailsOverToHTTP(t *testing.T) {
+	serving := nginxRTMP(t)
+	backup := keep(t)(loopback.Good(map[string][]byte{inDir: assets.Clip}))
+	h := start(t, []string{serving.URL, backup.URL}, Options{Clip: inDir, StallTimeout: 2 * time.Second})
+	go func() {
+		h.waitFor(t, cluster.EventStart, 20*time.Second)
+		time.Sleep(100 * time.Millisecond)
+		serving.Kill()
+	}()
+	out, events := h.run(t, 60*time.Second)
+	if out != Played {
+		t.Fatalf("outcome %v; events:\n%s", out, describe(events))
+	}
+	endsAtTheEnd(t, events)
+	loads := h.player.Loads()
+	if len(loads) != 2 || loads[0].opts == nil || loads[1].opts != nil || loads[1].url != backup.URL+"/"+inDir {
+		t.Errorf("loads %+v, want the RTMP one with options, then the HTTP one without", loads)
+	}
 }

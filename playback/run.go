@@ -30,7 +30,7 @@ type run struct {
 	// failovers counts failovers since playback last made real progress;
 	// a clip that no host can play for long must end, not go round forever.
 	failovers     int
-	progressSince time.Duration
+	progressSince time.Duration // where progress is counted from: the load's first frame, or the last reset
 }
 
 // Run resolves and plays until the clip ends, the user quits, or no host
@@ -112,7 +112,14 @@ func (r *run) unresolved(ctx context.Context, failed Outcome) (Outcome, bool) {
 }
 
 func (r *run) load(res cluster.Result, start time.Duration) (Outcome, bool) {
-	if err := r.player.Load(res.URL, start); err != nil {
+	// Every load sets the stream options, so an RTMP host's application
+	// never leaks into the load of an HTTP host after it (see stream.go).
+	clipURL, _ := r.engine.ClipURL(res.Host, r.clip)
+	err := r.player.SetStreamOptions(streamOptions(res.Host, clipURL, res.URL))
+	if err == nil {
+		err = r.player.Load(res.URL, start)
+	}
+	if err != nil {
 		r.engine.Emit(cluster.Event{Kind: cluster.EventEnd, Host: res.Host.URL, Index: res.Host.Index, URL: res.URL,
 			Reason: player.ReasonError, ErrClass: cluster.ClassPlayback, Err: err.Error()})
 		return PlaybackFailed, true
@@ -131,13 +138,22 @@ func (r *run) handle(ctx context.Context, ev player.Event) (Outcome, bool) {
 	if ev.URL != r.url || r.url == "" {
 		return 0, false
 	}
-	if ev.Duration > 0 {
+	switch {
+	case ev.Live:
+		// mpv's duration of a live stream is made up from its cache; the
+		// player reports 0 once it knows, and so must the session, or the
+		// death of the host would pass for the end of a clip.
+		r.duration = 0
+	case ev.Duration > 0:
 		r.duration = ev.Duration
 	}
 	switch ev.Kind {
 	case player.EventStart:
 		r.started = true
 		r.position = ev.Position
+		// Progress counts from this load's first frame: a live rejoin
+		// starts again near 0, below any position of the load before.
+		r.progressSince = ev.Position
 		r.lastAdvance = time.Now()
 		r.engine.Emit(cluster.Event{Kind: cluster.EventStart, Host: r.host.URL, Index: r.host.Index, URL: r.url,
 			Position: ev.Position, Duration: r.duration})
@@ -200,9 +216,14 @@ func (r *run) fileEnded(ctx context.Context, ev player.Event) (Outcome, bool) {
 	case r.duration > 0 && r.position < r.duration-r.opts.EarlyEOF:
 		return r.failover(ctx, cluster.ClassEarlyEOF,
 			fmt.Sprintf("stream ended at %s of %s", r.position.Round(100*time.Millisecond), r.duration.Round(100*time.Millisecond)), true, false)
-	case r.duration == 0 && r.started:
-		// A live stream has no end of its own: its end is the host's.
-		return r.failover(ctx, cluster.ClassEarlyEOF, "live stream ended", true, false)
+	case r.duration == 0:
+		// A live stream has no end of its own: its end is the host's. So
+		// is an end before the first frame of a stream of no known length.
+		msg := "live stream ended"
+		if !r.started {
+			msg = "stream ended before its first frame"
+		}
+		return r.failover(ctx, cluster.ClassEarlyEOF, msg, true, false)
 	}
 	r.end(player.ReasonEOF, "")
 	r.ended = true

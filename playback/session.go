@@ -16,6 +16,9 @@ import (
 // Player is what a session needs of the player; *player.Player has it.
 type Player interface {
 	Load(url string, start time.Duration) error
+	// SetStreamOptions sets ffmpeg options for the following Loads (nil:
+	// none beyond the player's own).
+	SetStreamOptions(pairs [][2]string) error
 	Events() <-chan player.Event
 	Position() time.Duration
 	Duration() time.Duration

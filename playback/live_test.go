@@ -1,0 +1,141 @@
+package playback
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"clusterplay/assets"
+	"clusterplay/cluster"
+	"clusterplay/loopback"
+)
+
+// liveStream is the stream name the feeds publish to nginx's live app.
+const liveStream = "feed"
+
+// liveFeed publishes the clip in a loop to n's live app and returns once
+// nginx plays the stream, as a probe sees it. ffmpeg missing: a failure in
+// CI, a skip elsewhere.
+func liveFeed(t *testing.T, n *loopback.NginxHost) *loopback.LiveFeed {
+	t.Helper()
+	clipPath := filepath.Join(t.TempDir(), assets.ClipName)
+	if err := os.WriteFile(clipPath, assets.Clip, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := loopback.StartLiveFeed(n.LiveURL+"/"+liveStream, clipPath)
+	skipIfMissing(t, err, loopback.ErrFFmpegMissing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.Stop)
+	// Until ffmpeg has published, nginx answers StreamNotFound (its live
+	// app runs with idle_streams off).
+	prober := cluster.NewRTMPProber(false)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := prober.Probe(ctx, &cluster.Attempt{URL: n.LiveURL + "/" + liveStream})
+		cancel()
+		if err == nil {
+			return f
+		}
+		select {
+		case <-f.Exited():
+			t.Fatalf("ffmpeg feeding %s exited: %s", n.LiveURL, f.Output())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("live stream on %s not playable after 10s: %v\nffmpeg: %s\nnginx:\n%s", n.LiveURL, err, f.Output(), n.Log())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestRTMPLiveFailover: a live stream plays from the first nginx; when
+// that host goes away (nginx killed, or its encoder feed stopped, which
+// makes nginx drop its players) the session fails over to the second
+// nginx's feed and rejoins at the live edge. Live never ends, so the test
+// quits once the rejoin shows a frame.
+func TestRTMPLiveFailover(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		fault func(n *loopback.NginxHost, f *loopback.LiveFeed)
+	}{
+		{"nginx killed", func(n *loopback.NginxHost, _ *loopback.LiveFeed) { n.Kill() }},
+		{"feed stopped", func(_ *loopback.NginxHost, f *loopback.LiveFeed) { f.Stop() }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := nginxRTMP(t), nginxRTMP(t)
+			feedA := liveFeed(t, a)
+			liveFeed(t, b)
+			h := start(t, []string{a.LiveURL, b.LiveURL}, Options{Clip: liveStream})
+			var faultAt, rejoinAt time.Time
+			go func() {
+				// Errors only: a Fatal here would not stop the session.
+				first, ok := h.next(cluster.EventStart, 20*time.Second)
+				if !ok || first.Host != a.LiveURL {
+					t.Errorf("first start %+v, want one from %s", first, a.LiveURL)
+					h.sess.Quit()
+					return
+				}
+				time.Sleep(1500 * time.Millisecond)
+				faultAt = time.Now()
+				tt.fault(a, feedA)
+				if _, ok := h.next(cluster.EventStart, 20*time.Second); !ok {
+					t.Error("no start after the fault")
+				}
+				rejoinAt = time.Now()
+				time.Sleep(500 * time.Millisecond)
+				h.sess.Quit()
+			}()
+			out, events := h.run(t, 60*time.Second)
+			if out != Played || t.Failed() {
+				t.Fatalf("outcome %v; events:\n%s", out, describe(events))
+			}
+			t.Logf("fault -> start on the backup: %v", rejoinAt.Sub(faultAt).Round(time.Millisecond))
+
+			starts := only(events, cluster.EventStart)
+			if len(starts) != 2 || starts[1].Host != b.LiveURL {
+				t.Fatalf("start events %+v; events:\n%s", starts, describe(events))
+			}
+			for _, s := range starts {
+				if s.Duration != 0 {
+					t.Errorf("start from %s has duration %v; a live stream has none", s.Host, s.Duration)
+				}
+			}
+			f := only(events, cluster.EventFailover)
+			if len(f) != 1 || f[0].Host != a.LiveURL || f[0].ToHost != b.LiveURL {
+				t.Fatalf("failovers %+v; events:\n%s", f, describe(events))
+			}
+			// The player first plays out its cache (about 1.2 s of a live
+			// stream), then sees the end; failover -> start is the rejoin.
+			t.Logf("failover class %s (%s) at %v; failover -> start on the backup: %v",
+				f[0].ErrClass, f[0].Err, f[0].Position, starts[1].Time.Sub(f[0].Time).Round(time.Millisecond))
+			loads := h.player.Loads()
+			if len(loads) != 2 || loads[1].url != b.LiveURL+"/"+liveStream || loads[1].start != 0 {
+				t.Errorf("loads %+v, want the backup's stream at the live edge (start 0)", loads)
+			}
+			if last := events[len(events)-1]; last.Kind != cluster.EventEnd || last.Reason != "quit" {
+				t.Errorf("last event %s %s, want end quit", last.Kind, last.Reason)
+			}
+		})
+	}
+}
+
+// skipIfMissing skips the test when err says a tool is not installed,
+// unless CI is set: there a missing tool is a broken set-up, and the test
+// fails with err.
+func skipIfMissing(t *testing.T, err, missing error) {
+	t.Helper()
+	if !errors.Is(err, missing) {
+		return
+	}
+	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
+		t.Fatalf("CI=%s: %v", os.Getenv("CI"), err)
+	}
+	t.Skip(err)
+}
