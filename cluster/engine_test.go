@@ -64,6 +64,28 @@ func ofKind(events []Event, k Kind) []Event {
 	return out
 }
 
+// resolveHosts resolves clip on a new engine over the given host URLs and
+// returns the result with every event the resolution published.
+func resolveHosts(t *testing.T, opts Options, clip string, hosts ...string) (Result, error, []Event) {
+	t.Helper()
+	specs := make([]HostSpec, len(hosts))
+	for i, u := range hosts {
+		specs[i] = HostSpec{URL: u}
+	}
+	e, err := New(specs, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resolveWith(e, clip)
+}
+
+// resolveWith resolves clip once on e and closes its event stream.
+func resolveWith(e *Engine, clip string) (Result, error, []Event) {
+	rec := record(e)
+	res, err := e.Resolve(context.Background(), clip)
+	return res, err, rec.stop(e)
+}
+
 // sequential are options for tests of the classic one-at-a-time semantics.
 func sequential(timeout time.Duration) Options {
 	o := DefaultOptions()
@@ -145,13 +167,7 @@ func TestFaultClasses(t *testing.T) {
 func TestFastFailureMovesOn(t *testing.T) {
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	refused := hosttest.Refused(t)
-	e, err := New([]HostSpec{{URL: refused}, {URL: good.URL}}, sequential(5*time.Second), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := record(e)
-	res, err := e.Resolve(context.Background(), "a/b/c.mp4")
-	events := rec.stop(e)
+	res, err, events := resolveHosts(t, sequential(5*time.Second), "a/b/c.mp4", refused, good.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,13 +76,7 @@ func TestRaceSilentHostThenGood(t *testing.T) {
 // one back for the race delay.
 func TestRaceFastFailureStartsNextAtOnce(t *testing.T) {
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
-	e, err := New([]HostSpec{{URL: hosttest.Refused(t)}, {URL: hosttest.Refused(t)}, {URL: good.URL}}, racing(2*time.Second, 3, 5*time.Second), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := record(e)
-	res, err := e.Resolve(context.Background(), "clip.mp4")
-	events := rec.stop(e)
+	res, err, events := resolveHosts(t, racing(2*time.Second, 3, 5*time.Second), "clip.mp4", hosttest.Refused(t), hosttest.Refused(t), good.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,13 +130,7 @@ func TestRaceInflightCap(t *testing.T) {
 func TestRaceOffIsOneAtATime(t *testing.T) {
 	silent := hosttest.Keep(t)(loopback.Silent())
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
-	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, racing(0, 3, 500*time.Millisecond), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := record(e)
-	res, err := e.Resolve(context.Background(), "clip.mp4")
-	events := rec.stop(e)
+	res, err, events := resolveHosts(t, racing(0, 3, 500*time.Millisecond), "clip.mp4", silent.URL, good.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

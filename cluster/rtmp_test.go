@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -25,46 +24,6 @@ func rtmpOpts(timeout time.Duration) Options {
 	o.ConnectCount = 1
 	o.RaceDelay = 0 // one attempt at a time
 	return o
-}
-
-// rtmpResolve resolves clip over hosts and returns the result with every
-// event the resolution published.
-func rtmpResolve(t *testing.T, opts Options, clip string, hosts ...string) (Result, error, []Event) {
-	t.Helper()
-	specs := make([]HostSpec, len(hosts))
-	for i, u := range hosts {
-		specs[i] = HostSpec{URL: u}
-	}
-	e, err := New(specs, opts, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rtmpResolveWith(e, clip)
-}
-
-func rtmpResolveWith(e *Engine, clip string) (Result, error, []Event) {
-	ch := e.Events().Subscribe()
-	done := make(chan []Event)
-	go func() {
-		var evs []Event
-		for ev := range ch {
-			evs = append(evs, ev)
-		}
-		done <- evs
-	}()
-	res, err := e.Resolve(context.Background(), clip)
-	e.Events().Close()
-	return res, err, <-done
-}
-
-func rtmpEvents(events []Event, k Kind) []Event {
-	var out []Event
-	for _, ev := range events {
-		if ev.Kind == k {
-			out = append(out, ev)
-		}
-	}
-	return out
 }
 
 func rtmpDump(events []Event) string {
@@ -91,14 +50,14 @@ func TestRTMPClusterSkipsFastFailures(t *testing.T) {
 	}
 	wrongApp := strings.TrimSuffix(good.URL, "/vod") + "/nosuchapp"
 	hosts := []string{hosttest.RTMPAt(t, refused), wrongApp, rejecting.URL, good.URL}
-	res, err, events := rtmpResolve(t, rtmpOpts(timeout), assets.ClipName, hosts...)
+	res, err, events := resolveHosts(t, rtmpOpts(timeout), assets.ClipName, hosts...)
 	if err != nil {
 		t.Fatalf("Resolve: %v%s\nnginx log:\n%s", err, rtmpDump(events), good.Log())
 	}
 	if want := good.URL + "/clip.mp4"; res.URL != want || res.Host.Index != 3 {
 		t.Errorf("resolved %q (host %d), want %q (host 3)", res.URL, res.Host.Index, want)
 	}
-	failed := rtmpEvents(events, EventConnectFailed)
+	failed := ofKind(events, EventConnectFailed)
 	wantClasses := []string{ClassRefused, ClassRejected, ClassRejected}
 	if len(failed) != len(wantClasses) {
 		t.Fatalf("want %d connect_failed events:%s", len(wantClasses), rtmpDump(events))
@@ -124,11 +83,11 @@ func TestRTMPHangCostsOneTimeout(t *testing.T) {
 	const timeout = time.Second
 	good := hosttest.Nginx(t, hosttest.ClipDir(t))
 	hang := hosttest.Keep(t)(loopback.Hang())
-	res, err, events := rtmpResolve(t, rtmpOpts(timeout), assets.ClipName, hosttest.RTMPAt(t, hang.URL), good.URL)
+	res, err, events := resolveHosts(t, rtmpOpts(timeout), assets.ClipName, hosttest.RTMPAt(t, hang.URL), good.URL)
 	if err != nil {
 		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
 	}
-	failed := rtmpEvents(events, EventConnectFailed)
+	failed := ofKind(events, EventConnectFailed)
 	if len(failed) != 1 || failed[0].ErrClass != ClassTimeout {
 		t.Fatalf("want one timeout:%s", rtmpDump(events))
 	}
@@ -148,11 +107,11 @@ func TestRTMPRedirects(t *testing.T) {
 	clipURL := good.URL + "/clip.mp4"
 	t.Run("one", func(t *testing.T) {
 		r := hosttest.Keep(t)(loopback.RedirectingRTMP(good.URL))
-		res, err, events := rtmpResolve(t, rtmpOpts(3*time.Second), assets.ClipName, r.URL)
+		res, err, events := resolveHosts(t, rtmpOpts(3*time.Second), assets.ClipName, r.URL)
 		if err != nil {
 			t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
 		}
-		redirects := rtmpEvents(events, EventRedirect)
+		redirects := ofKind(events, EventRedirect)
 		if len(redirects) != 1 || redirects[0].URL != clipURL || redirects[0].Host != r.URL {
 			t.Errorf("want one redirect to %q from %q:%s", clipURL, r.URL, rtmpDump(events))
 		}
@@ -169,25 +128,25 @@ func TestRTMPRedirects(t *testing.T) {
 		for range 3 {
 			target = hosttest.Keep(t)(loopback.RedirectingRTMP(target)).URL
 		}
-		_, err, events := rtmpResolve(t, rtmpOpts(3*time.Second), assets.ClipName, target)
+		_, err, events := resolveHosts(t, rtmpOpts(3*time.Second), assets.ClipName, target)
 		if err != nil {
 			t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
 		}
-		if got := rtmpEvents(events, EventRedirect); len(got) != 3 || got[2].URL != clipURL {
+		if got := ofKind(events, EventRedirect); len(got) != 3 || got[2].URL != clipURL {
 			t.Errorf("want 3 redirects ending at %q:%s", clipURL, rtmpDump(events))
 		}
 	})
 	t.Run("loop", func(t *testing.T) {
 		loop := hosttest.Keep(t)(loopback.RedirectLoopRTMP())
-		_, err, events := rtmpResolve(t, rtmpOpts(3*time.Second), assets.ClipName, loop.URL)
+		_, err, events := resolveHosts(t, rtmpOpts(3*time.Second), assets.ClipName, loop.URL)
 		if !errors.Is(err, ErrAllFailed) {
 			t.Fatalf("Resolve = %v, want ErrAllFailed", err)
 		}
-		failed := rtmpEvents(events, EventConnectFailed)
+		failed := ofKind(events, EventConnectFailed)
 		if len(failed) != 1 || failed[0].ErrClass != ClassRedirects {
 			t.Fatalf("want one failure of class %q:%s", ClassRedirects, rtmpDump(events))
 		}
-		if n := len(rtmpEvents(events, EventRedirect)); n != MaxRedirects {
+		if n := len(ofKind(events, EventRedirect)); n != MaxRedirects {
 			t.Errorf("%d redirect events, want %d", n, MaxRedirects)
 		}
 	})
@@ -199,11 +158,11 @@ func TestRTMPStreamNotFoundMovesOn(t *testing.T) {
 	const timeout = 3 * time.Second
 	empty := hosttest.Nginx(t, t.TempDir())
 	good := hosttest.Nginx(t, hosttest.ClipDir(t))
-	res, err, events := rtmpResolve(t, rtmpOpts(timeout), assets.ClipName, empty.URL, good.URL)
+	res, err, events := resolveHosts(t, rtmpOpts(timeout), assets.ClipName, empty.URL, good.URL)
 	if err != nil {
 		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
 	}
-	failed := rtmpEvents(events, EventConnectFailed)
+	failed := ofKind(events, EventConnectFailed)
 	if len(failed) != 1 || failed[0].ErrClass != ClassNotFound || failed[0].Index != 0 {
 		t.Fatalf("want host 0 to fail with %q:%s", ClassNotFound, rtmpDump(events))
 	}
@@ -240,12 +199,12 @@ func TestRTMPHostileServers(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			_, err, events := rtmpResolve(t, rtmpOpts(timeout), assets.ClipName, h.URL)
+			_, err, events := resolveHosts(t, rtmpOpts(timeout), assets.ClipName, h.URL)
 			runtime.ReadMemStats(&after)
 			if !errors.Is(err, ErrAllFailed) {
 				t.Fatalf("Resolve = %v, want ErrAllFailed", err)
 			}
-			failed := rtmpEvents(events, EventConnectFailed)
+			failed := ofKind(events, EventConnectFailed)
 			if len(failed) != 1 {
 				t.Fatalf("want one failure:%s", rtmpDump(events))
 			}
@@ -276,14 +235,14 @@ func TestRTMPMixedCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err, events := rtmpResolve(t, rtmpOpts(3*time.Second), assets.ClipName, refused, good.URL)
+	res, err, events := resolveHosts(t, rtmpOpts(3*time.Second), assets.ClipName, refused, good.URL)
 	if err != nil {
 		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
 	}
 	if want := good.URL + "/clip.mp4"; res.URL != want {
 		t.Errorf("resolved %q, want %q", res.URL, want)
 	}
-	if f := rtmpEvents(events, EventConnectFailed); len(f) != 1 || f[0].ErrClass != ClassRefused {
+	if f := ofKind(events, EventConnectFailed); len(f) != 1 || f[0].ErrClass != ClassRefused {
 		t.Errorf("want the HTTP host refused:%s", rtmpDump(events))
 	}
 }
@@ -295,7 +254,7 @@ func TestRTMPLiveNeedsAFeed(t *testing.T) {
 	dir := hosttest.ClipDir(t)
 	n := hosttest.Nginx(t, dir)
 	probe := func() error {
-		_, err, _ := rtmpResolve(t, rtmpOpts(3*time.Second), "feed", n.LiveURL)
+		_, err, _ := resolveHosts(t, rtmpOpts(3*time.Second), "feed", n.LiveURL)
 		return err
 	}
 	if err := probe(); !errors.Is(err, ErrAllFailed) {
@@ -357,9 +316,9 @@ func TestRTMPS(t *testing.T) {
 				p.SetRootCAs(proxy.CertPool())
 				e.SetProber("rtmps", p)
 			}
-			res, err, events := rtmpResolveWith(e, assets.ClipName)
+			res, err, events := resolveWith(e, assets.ClipName)
 			if tt.wantClass != "" {
-				f := rtmpEvents(events, EventConnectFailed)
+				f := ofKind(events, EventConnectFailed)
 				if err == nil || len(f) != 1 || f[0].ErrClass != tt.wantClass {
 					t.Fatalf("want a %q failure:%s", tt.wantClass, rtmpDump(events))
 				}
@@ -389,14 +348,14 @@ func TestRTMPRaceCancelsTheLoser(t *testing.T) {
 	opts := rtmpOpts(10 * time.Second)
 	opts.RaceDelay = 100 * time.Millisecond
 	opts.MaxInflight = 2
-	res, err, events := rtmpResolve(t, opts, assets.ClipName, stuck.URL, n.URL)
+	res, err, events := resolveHosts(t, opts, assets.ClipName, stuck.URL, n.URL)
 	if err != nil {
 		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
 	}
 	if res.Host.Index != 1 || res.Elapsed > 2*time.Second {
 		t.Errorf("resolved host %d after %v, want host 1 well before the 10s timeout", res.Host.Index, res.Elapsed)
 	}
-	if c := rtmpEvents(events, EventConnectCancelled); len(c) != 1 || c[0].Index != 0 {
+	if c := ofKind(events, EventConnectCancelled); len(c) != 1 || c[0].Index != 0 {
 		t.Errorf("want the stuck host cancelled:%s", rtmpDump(events))
 	}
 	for deadline := time.Now().Add(2 * time.Second); stuck.OpenConns() != 0; time.Sleep(5 * time.Millisecond) {
