@@ -314,7 +314,7 @@ func resolveRows(s *resolveSamples, side []*sideRun, raceDelayMS float64) []row 
 	target := fmt.Sprintf("≤ 1.2 × floor = %s", fmtMS(1.2*floor.median))
 	rows = append(rows,
 		msRow("1", "(a) warm, memory from a previous default run: resolve", summarize(s.warmARes), "", nil,
-			fmt.Sprintf("skips per run: %s (refused only: the hang was cancelled, not failed, so not remembered)", fmtNum(median(s.warmASkips), 0))),
+			fmt.Sprintf("skips per run: %s (the refused host; the hang lost its race unanswered, so it is remembered as slow, not failed, and gets no head start)", fmtNum(median(s.warmASkips), 0))),
 		msRow("1", "(a) warm, memory from a previous default run: first frame", wa, target, check(wa.n > 0 && wa.median <= 1.2*floor.median),
 			fmt.Sprintf("%.2f× the floor", wa.median/floor.median)),
 		msRow("1", "(a) warm, memory from a previous --race-delay off run: resolve", summarize(s.warmBRes), "", nil,
