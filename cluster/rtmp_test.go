@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -261,9 +260,7 @@ func TestRTMPLiveNeedsAFeed(t *testing.T) {
 		t.Fatalf("live stream without a feed: %v, want ErrAllFailed", err)
 	}
 	feed, err := loopback.StartLiveFeed(n.LiveURL+"/feed", filepath.Join(dir, assets.ClipName))
-	if errors.Is(err, loopback.ErrFFmpegMissing) && os.Getenv("CI") != "true" {
-		t.Skip(err)
-	}
+	hosttest.Missing(t, err)
 	if err != nil {
 		t.Fatal(err)
 	}

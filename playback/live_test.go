@@ -2,16 +2,15 @@ package playback
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
 	"clusterplay/assets"
 	"clusterplay/cluster"
 	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
 )
 
 // liveStream is the stream name the feeds publish to nginx's live app.
@@ -27,7 +26,7 @@ func liveFeed(t *testing.T, n *loopback.NginxHost) *loopback.LiveFeed {
 		t.Fatal(err)
 	}
 	f, err := loopback.StartLiveFeed(n.LiveURL+"/"+liveStream, clipPath)
-	skipIfMissing(t, err, loopback.ErrFFmpegMissing)
+	hosttest.Missing(t, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,18 +123,4 @@ func TestRTMPLiveFailover(t *testing.T) {
 			}
 		})
 	}
-}
-
-// skipIfMissing skips the test when err says a tool is not installed,
-// unless CI is set: there a missing tool is a broken set-up, and the test
-// fails with err.
-func skipIfMissing(t *testing.T, err, missing error) {
-	t.Helper()
-	if !errors.Is(err, missing) {
-		return
-	}
-	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-		t.Fatalf("CI=%s: %v", os.Getenv("CI"), err)
-	}
-	t.Skip(err)
 }

@@ -4,13 +4,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"clusterplay/assets"
 	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
 )
 
 func TestStreamOptionsKeepTheBase(t *testing.T) {
@@ -68,17 +68,7 @@ func nginxWithDir(t *testing.T) *loopback.NginxHost {
 	for _, name := range []string{assets.ClipName, "dir/" + assets.ClipName} {
 		must(t, os.WriteFile(filepath.Join(dir, name), assets.Clip, 0o644))
 	}
-	n, err := loopback.StartNginxRTMP(dir)
-	if errors.Is(err, loopback.ErrNginxMissing) {
-		if ci, _ := strconv.ParseBool(os.Getenv("CI")); !ci {
-			t.Skip(err)
-		}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
-	return n
+	return hosttest.Nginx(t, dir)
 }
 
 // TestStreamOptionsReachTheServer shows the options decide what mpv asks

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -60,15 +61,27 @@ func ClipDir(t testing.TB) string {
 	return dir
 }
 
-// Nginx starts nginx-rtmp playing dir. A missing nginx fails the test in
-// CI, where it means a broken set-up, and skips it elsewhere; the message
-// names the packages to install either way.
+// Missing handles err when it says a tool the test needs (nginx, ffmpeg)
+// is not installed: in CI that is a broken set-up and fails the test;
+// elsewhere the test is skipped. The message names what to install either
+// way. Any other error is left to the caller.
+func Missing(t testing.TB, err error) {
+	t.Helper()
+	if !errors.Is(err, loopback.ErrNginxMissing) && !errors.Is(err, loopback.ErrFFmpegMissing) {
+		return
+	}
+	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
+		t.Fatalf("CI=%s: %v", os.Getenv("CI"), err)
+	}
+	t.Skip(err)
+}
+
+// Nginx starts nginx-rtmp playing dir; a missing nginx is handled by
+// Missing.
 func Nginx(t testing.TB, dir string) *loopback.NginxHost {
 	t.Helper()
 	n, err := loopback.StartNginxRTMP(dir)
-	if errors.Is(err, loopback.ErrNginxMissing) && os.Getenv("CI") != "true" {
-		t.Skip(err)
-	}
+	Missing(t, err)
 	if err != nil {
 		t.Fatal(err)
 	}
