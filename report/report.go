@@ -24,6 +24,8 @@ type jsonEvent struct {
 	ElapsedMS    *float64 `json:"elapsed_ms,omitempty"`
 	ExpiryLeftMS *float64 `json:"expiry_left_ms,omitempty"`
 	Pass         int      `json:"pass,omitempty"`
+	From         string   `json:"from,omitempty"` // failover: the host left (same as host)
+	To           string   `json:"to,omitempty"`   // failover: the host taking over (same as to_host)
 	ToHost       string   `json:"to_host,omitempty"`
 	ToIndex      *int     `json:"to_index,omitempty"`
 	Position     *float64 `json:"position,omitempty"`
@@ -67,7 +69,7 @@ func JSON(w io.Writer, e cluster.Event) error {
 	case cluster.EventSkip:
 		j.ExpiryLeftMS = ms(e.ExpiryLeft)
 	case cluster.EventFailover:
-		j.ToHost = e.ToHost
+		j.From, j.To, j.ToHost = e.Host, e.ToHost, e.ToHost
 		if e.ToHost != "" {
 			to := e.ToIndex
 			j.ToIndex = &to
