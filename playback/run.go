@@ -227,7 +227,9 @@ func (r *run) fileEnded(ctx context.Context, ev player.Event) (Outcome, bool) {
 	}
 	r.end(player.ReasonEOF, "")
 	r.ended = true
-	r.update(func(st *Status) { st.State = StateEnded })
+	// The last frame's time is a frame or two short of the duration; the
+	// bar of a clip that played to its end shows the end.
+	r.update(func(st *Status) { st.State, st.Position = StateEnded, max(st.Position, r.duration) })
 	if r.opts.StayOpen {
 		return 0, false
 	}
