@@ -74,10 +74,7 @@ func (r *run) giveUp(class, msg string) (Outcome, bool) {
 func (r *run) request(ctx context.Context, req request) (Outcome, bool) {
 	switch req.kind {
 	case reqQuit:
-		if r.url != "" && !r.ended {
-			r.position = max(r.position, r.player.Position())
-			r.end(player.ReasonQuit, "")
-		}
+		r.quit()
 		return Played, true
 	case reqFailover:
 		return r.failover(ctx, cluster.ClassSwitch, "switched by the user", false, true)
@@ -97,4 +94,14 @@ func (r *run) request(ctx context.Context, req request) (Outcome, bool) {
 		return r.begin(ctx, req.clip, 0, PlaybackFailed)
 	}
 	return 0, false
+}
+
+// quit ends what plays, as the user asked (q, Ctrl-C): scripts reading the
+// events see an end with reason quit either way.
+func (r *run) quit() {
+	if r.url != "" && !r.ended {
+		r.position = max(r.position, r.player.Position())
+		r.end(player.ReasonQuit, "")
+		r.ended = true
+	}
 }

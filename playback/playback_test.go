@@ -10,6 +10,7 @@ import (
 	"clusterplay/assets"
 	"clusterplay/cluster"
 	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
 	"clusterplay/player"
 )
 
@@ -19,17 +20,6 @@ var clip = map[string][]byte{assets.ClipName: assets.Clip}
 // most of the clip's duration and a host that dies mid-clip really leaves
 // the player short of data.
 var clipRate = int64(float64(len(assets.Clip)) / assets.ClipDuration.Seconds() * 1.3)
-
-func keep(t *testing.T) func(*loopback.Host, error) *loopback.Host {
-	return func(h *loopback.Host, err error) *loopback.Host {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { h.Close() })
-		return h
-	}
-}
 
 // harness runs a real session: the engine over real loopback hosts, and a
 // real headless libmpv.
@@ -161,14 +151,6 @@ func only(events []cluster.Event, k cluster.Kind) []cluster.Event {
 	return out
 }
 
-func refused(t *testing.T) string {
-	u, err := loopback.Refused()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 // endsAtTheEnd checks the clip played to its end: the last event is end
 // with reason eof within 1 s of the duration.
 func endsAtTheEnd(t *testing.T, events []cluster.Event) {
@@ -183,9 +165,9 @@ func endsAtTheEnd(t *testing.T, events []cluster.Event) {
 }
 
 func TestPlaysThroughClusterWithDeadHosts(t *testing.T) {
-	good := keep(t)(loopback.Good(clip))
-	hang := keep(t)(loopback.Hang())
-	h := start(t, []string{refused(t), hang.URL, good.URL}, Options{})
+	good := hosttest.Keep(t)(loopback.Good(clip))
+	hang := hosttest.Keep(t)(loopback.Hang())
+	h := start(t, []string{hosttest.Refused(t), hang.URL, good.URL}, Options{})
 	out, events := h.run(t, 60*time.Second)
 	if out != Played {
 		t.Fatalf("outcome %v; events:\n%s", out, describe(events))
@@ -212,19 +194,21 @@ func TestFailoverWhenHostDies(t *testing.T) {
 		wantClass []string
 	}{
 		{"connection cut mid-clip",
-			func(t *testing.T) *loopback.Host { return keep(t)(loopback.CutAfter(clip, int64(len(assets.Clip)/3))) },
+			func(t *testing.T) *loopback.Host {
+				return hosttest.Keep(t)(loopback.CutAfter(clip, int64(len(assets.Clip)/3)))
+			},
 			nil, []string{cluster.ClassEarlyEOF, cluster.ClassPlayback}},
 		{"host killed mid-clip",
-			func(t *testing.T) *loopback.Host { return keep(t)(loopback.Throttled(clip, clipRate)) },
+			func(t *testing.T) *loopback.Host { return hosttest.Keep(t)(loopback.Throttled(clip, clipRate)) },
 			(*loopback.Host).Kill, []string{cluster.ClassEarlyEOF, cluster.ClassPlayback}},
 		{"host stalls mid-clip",
-			func(t *testing.T) *loopback.Host { return keep(t)(loopback.Throttled(clip, clipRate)) },
+			func(t *testing.T) *loopback.Host { return hosttest.Keep(t)(loopback.Throttled(clip, clipRate)) },
 			(*loopback.Host).Stall, []string{cluster.ClassStall}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			serving := tt.serving(t)
-			backup := keep(t)(loopback.Good(clip))
+			backup := hosttest.Keep(t)(loopback.Good(clip))
 			h := start(t, []string{serving.URL, backup.URL}, Options{StallTimeout: 1500 * time.Millisecond})
 			if tt.fault != nil {
 				go func() {
@@ -264,8 +248,8 @@ func TestFailoverWhenHostDies(t *testing.T) {
 }
 
 func TestEveryHostDiesMidClip(t *testing.T) {
-	a := keep(t)(loopback.CutAfter(clip, int64(len(assets.Clip)/3)))
-	b := keep(t)(loopback.CutAfter(clip, int64(len(assets.Clip)/3)))
+	a := hosttest.Keep(t)(loopback.CutAfter(clip, int64(len(assets.Clip)/3)))
+	b := hosttest.Keep(t)(loopback.CutAfter(clip, int64(len(assets.Clip)/3)))
 	h := start(t, []string{a.URL, b.URL}, Options{StallTimeout: 1500 * time.Millisecond})
 	out, events := h.run(t, 90*time.Second)
 	if out != PlaybackFailed {
@@ -281,7 +265,7 @@ func TestEveryHostDiesMidClip(t *testing.T) {
 }
 
 func TestAllHostsFailAtStart(t *testing.T) {
-	h := start(t, []string{refused(t), refused(t)}, Options{})
+	h := start(t, []string{hosttest.Refused(t), hosttest.Refused(t)}, Options{})
 	out, events := h.run(t, 30*time.Second)
 	if out != AllFailed {
 		t.Fatalf("outcome %v, want AllFailed; events:\n%s", out, describe(events))
@@ -292,7 +276,7 @@ func TestAllHostsFailAtStart(t *testing.T) {
 }
 
 func TestStartPosition(t *testing.T) {
-	good := keep(t)(loopback.Good(clip))
+	good := hosttest.Keep(t)(loopback.Good(clip))
 	h := start(t, []string{good.URL}, Options{Start: 3 * time.Second})
 	out, events := h.run(t, 30*time.Second)
 	if out != Played {
@@ -306,8 +290,8 @@ func TestStartPosition(t *testing.T) {
 }
 
 func TestManualFailoverAndQuit(t *testing.T) {
-	a := keep(t)(loopback.Throttled(clip, clipRate))
-	b := keep(t)(loopback.Throttled(clip, clipRate))
+	a := hosttest.Keep(t)(loopback.Throttled(clip, clipRate))
+	b := hosttest.Keep(t)(loopback.Throttled(clip, clipRate))
 	h := start(t, []string{a.URL, b.URL}, Options{})
 	go func() {
 		h.waitFor(t, cluster.EventStart, 20*time.Second)
@@ -356,5 +340,29 @@ func (h *harness) next(k cluster.Kind, within time.Duration) (cluster.Event, boo
 		case <-deadline:
 			return cluster.Event{}, false
 		}
+	}
+}
+
+// TestInterruptEndsWithQuit: Ctrl-C (the context cancelled) while playing
+// ends the session as interrupted, and the event stream still closes with
+// an end of reason quit for scripts that read it.
+func TestInterruptEndsWithQuit(t *testing.T) {
+	good := hosttest.Keep(t)(loopback.Good(clip))
+	h := start(t, []string{good.URL}, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		h.waitFor(t, cluster.EventStart, 20*time.Second)
+		time.Sleep(500 * time.Millisecond)
+		cancel()
+	}()
+	out := h.sess.Run(ctx)
+	h.engine.Events().Close()
+	<-h.done
+	if out != Interrupted {
+		t.Fatalf("outcome %v, want Interrupted", out)
+	}
+	last := h.events[len(h.events)-1]
+	if last.Kind != cluster.EventEnd || last.Reason != "quit" || last.Position <= 0 {
+		t.Errorf("last event %s %s at %v, want end quit mid-clip", last.Kind, last.Reason, last.Position)
 	}
 }

@@ -36,7 +36,7 @@ const inDir = "dir/" + assets.ClipName
 
 func TestRTMPPlaysToTheEnd(t *testing.T) {
 	good := nginxRTMP(t)
-	refusedRTMP := "rtmp://" + mustRefusedAddr(t) + "/vod"
+	refusedRTMP := hosttest.RTMPAt(t, hosttest.Refused(t))
 	h := start(t, []string{refusedRTMP, good.URL}, Options{})
 	out, events := h.run(t, 60*time.Second)
 	if out != Played {
@@ -72,15 +72,6 @@ func TestRTMPServingNginxKilled(t *testing.T) {
 	endsAtTheEnd(t, events)
 }
 
-func mustRefusedAddr(t *testing.T) string {
-	u, err := loopback.Refused()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Refused gives an http URL; keep its host:port.
-	return u[len("http://") : len(u)-len("/video")]
-}
-
 // TestRTMPClipInDirectory: the clip lies in a directory under the
 // application; the session tells mpv the application and the stream, and
 // the clip plays to its end.
@@ -108,7 +99,7 @@ func TestRTMPClipInDirectory(t *testing.T) {
 // by what the redirect changed.
 func TestRTMPRedirectedClipInDirectory(t *testing.T) {
 	n := nginxRTMP(t)
-	lb := keep(t)(loopback.RedirectingRTMP(n.URL))
+	lb := hosttest.Keep(t)(loopback.RedirectingRTMP(n.URL))
 	h := start(t, []string{lb.URL}, Options{Clip: inDir})
 	out, events := h.run(t, 60*time.Second)
 	if out != Played {
@@ -128,7 +119,7 @@ func TestRTMPRedirectedClipInDirectory(t *testing.T) {
 // HTTP host takes over, and its load carries no RTMP options.
 func TestRTMPFailsOverToHTTP(t *testing.T) {
 	serving := nginxRTMP(t)
-	backup := keep(t)(loopback.Good(map[string][]byte{inDir: assets.Clip}))
+	backup := hosttest.Keep(t)(loopback.Good(map[string][]byte{inDir: assets.Clip}))
 	h := start(t, []string{serving.URL, backup.URL}, Options{Clip: inDir, StallTimeout: 2 * time.Second})
 	go func() {
 		h.waitFor(t, cluster.EventStart, 20*time.Second)

@@ -62,6 +62,7 @@ func (s *Session) Run(ctx context.Context) Outcome {
 		var done bool
 		select {
 		case <-ctx.Done():
+			r.quit()
 			return Interrupted
 		case ev, ok := <-r.player.Events():
 			if !ok {
