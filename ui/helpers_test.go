@@ -174,33 +174,26 @@ func press(m *Model, k tea.KeyPressMsg) (quit bool) {
 	return exec(m, cmd)
 }
 
+// namedKeys are the KeyPressMsgs a terminal delivers for named keys.
+var namedKeys = map[string]tea.KeyPressMsg{
+	"space":  {Code: tea.KeySpace, Text: " "},
+	"left":   {Code: tea.KeyLeft},
+	"right":  {Code: tea.KeyRight},
+	"up":     {Code: tea.KeyUp},
+	"down":   {Code: tea.KeyDown},
+	"enter":  {Code: tea.KeyEnter},
+	"esc":    {Code: tea.KeyEscape},
+	"pgup":   {Code: tea.KeyPgUp},
+	"pgdown": {Code: tea.KeyPgDown},
+	"home":   {Code: tea.KeyHome},
+	"end":    {Code: tea.KeyEnd},
+	"ctrl+c": {Code: 'c', Mod: tea.ModCtrl},
+}
+
 // keyOf builds the KeyPressMsg a terminal would deliver for a key name.
 func keyOf(name string) tea.KeyPressMsg {
-	switch name {
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "right":
-		return tea.KeyPressMsg{Code: tea.KeyRight}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "home":
-		return tea.KeyPressMsg{Code: tea.KeyHome}
-	case "end":
-		return tea.KeyPressMsg{Code: tea.KeyEnd}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	if k, ok := namedKeys[name]; ok {
+		return k
 	}
 	r := []rune(name)
 	if len(r) != 1 {
