@@ -202,6 +202,10 @@ named *.json, and may be a pasted Flowplayer Cluster plugin block. Each
 Cluster and Player flag but --cluster has a config key, its name in
 camelCase (--connect-timeout is connectTimeout; --no-mpv-config is
 mpvConfig: false); named clusters in the file are picked with --cluster.
+
+Exit codes: 0 resolved (--print-url) or played to the end or quit by the
+user; 1 every host failed; 2 usage or configuration error; 3 playback
+failed and no host could take over; 130 interrupted.
 `)
 	return b.String()
 }
