@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -9,10 +10,27 @@ import (
 	"clusterplay/cluster"
 )
 
+// readmeExample returns the example config of the README: the yaml block
+// of its "Config file" section. Testing it keeps the README truthful.
+func readmeExample(t *testing.T) string {
+	t.Helper()
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## Config file\n")
+	_, block, ok2 := strings.Cut(section, "```yaml\n")
+	block, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("README has no yaml block under \"## Config file\"")
+	}
+	return block
+}
+
 // TestExample loads the README's example as is, and with each of its
 // named clusters.
 func TestExample(t *testing.T) {
-	path := writeFile(t, "config.yaml", Example())
+	path := writeFile(t, "config.yaml", readmeExample(t))
 	cfg := mustLoad(t, []string{"--config", path}, nil)
 	wantHosts := []cluster.HostSpec{
 		{URL: "https://edge1.example.com/media/"},
@@ -41,13 +59,13 @@ func TestExample(t *testing.T) {
 
 // TestExampleCoversEveryKey keeps the example in step with the key table.
 func TestExampleCoversEveryKey(t *testing.T) {
-	ex := Example()
+	ex := readmeExample(t)
 	for key := range clusterKeys {
 		if !strings.Contains(ex, key+":") {
-			t.Errorf("Example() does not mention %s", key)
+			t.Errorf("the README example does not mention %s", key)
 		}
 	}
 	if !strings.Contains(ex, "clusters:") {
-		t.Error("Example() does not show named clusters")
+		t.Error("the README example does not show named clusters")
 	}
 }
