@@ -87,17 +87,11 @@ func (e *Engine) Emit(ev Event) { e.bus.Publish(ev) }
 // Hosts returns the configured hosts in list order.
 func (e *Engine) Hosts() []*Host { return append([]*Host(nil), e.hosts...) }
 
-// Options returns the options in effect.
-func (e *Engine) Options() Options { return e.opts }
-
 // Memory returns the failure memory.
 func (e *Engine) Memory() *Memory { return e.mem }
 
 // SetProber sets the prober for a URL scheme.
 func (e *Engine) SetProber(scheme string, p Prober) { e.probers[scheme] = p }
-
-// Prober returns the prober for a URL scheme.
-func (e *Engine) Prober(scheme string) Prober { return e.probers[scheme] }
 
 // SetLoadBalancing turns load balancing (a fresh shuffle per pass) on or
 // off. It takes effect at the next pass, as the original's setLoadBalancing.

@@ -3,7 +3,6 @@ package cluster
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -46,10 +45,6 @@ type HTTPProber struct {
 func NewHTTPProber(insecure bool) *HTTPProber {
 	return &HTTPProber{tls: &tls.Config{InsecureSkipVerify: insecure}} //nolint:gosec // only with --insecure
 }
-
-// SetRootCAs makes the prober trust only the given pool, as a system with
-// that CA installed would.
-func (p *HTTPProber) SetRootCAs(pool *x509.CertPool) { p.tls.RootCAs = pool }
 
 // Probe implements Prober.
 func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {

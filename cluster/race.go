@@ -26,8 +26,7 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 		elapsed time.Duration
 	}
 	done := make(chan outcome)
-	inflight := map[*Host]bool{}
-	next := 0
+	inflight, next := 0, 0
 
 	race := e.opts.RaceDelay > 0
 	timer := time.NewTimer(time.Hour)
@@ -44,7 +43,7 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 				continue
 			}
 			e.Emit(Event{Kind: EventConnect, Host: h.URL, Index: h.Index, URL: targets[h], Pass: pass})
-			inflight[h] = true
+			inflight++
 			go func() {
 				began := time.Now()
 				final, err := e.attempt(passCtx, h, targets[h], pass)
@@ -61,9 +60,8 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 	// they end promptly because passCtx is cancelled.
 	waitAll := func(report bool) {
 		cancel()
-		for len(inflight) > 0 {
+		for ; inflight > 0; inflight-- {
 			o := <-done
-			delete(inflight, o.host)
 			if report && o.elapsed >= e.opts.RaceDelay {
 				e.mem.Slow(o.host.URL, e.now())
 			}
@@ -75,10 +73,10 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 	}
 
 	launch()
-	for len(inflight) > 0 {
+	for inflight > 0 {
 		select {
 		case o := <-done:
-			delete(inflight, o.host)
+			inflight--
 			if o.err == nil {
 				won := e.now()
 				e.mem.Succeeded(o.host.URL, o.elapsed)
@@ -102,7 +100,7 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 			// once, whether it came fast or at the timeout.
 			launch()
 		case <-timer.C:
-			if len(inflight) < e.opts.MaxInflight {
+			if inflight < e.opts.MaxInflight {
 				launch()
 			}
 		case <-ctx.Done():
