@@ -31,6 +31,7 @@ type Result struct {
 	Host    *Host
 	URL     string
 	Elapsed time.Duration
+	RTMP    *RTMPPlay // for an RTMP host: the application and stream to play
 }
 
 // New returns an engine over the given hosts. mem may be nil for a memory
@@ -99,9 +100,6 @@ func (e *Engine) SetLoadBalancing(on bool) { e.balance.Store(on) }
 
 // LoadBalancing reports whether load balancing is on.
 func (e *Engine) LoadBalancing() bool { return e.balance.Load() }
-
-// ClipURL returns the clip's URL on host.
-func (e *Engine) ClipURL(h *Host, clip string) (string, error) { return clipURLFor(h, clip) }
 
 // MarkFailed records host as failed now, as a failed attempt would.
 func (e *Engine) MarkFailed(h *Host) {

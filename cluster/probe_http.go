@@ -28,6 +28,9 @@ type Attempt struct {
 	// FinalURL is set by a prober whose protocol the player cannot follow
 	// redirects in (RTMP): the URL to play instead of URL.
 	FinalURL string
+	// RTMP is set by the RTMP prober on success: how to ask a player for
+	// the very stream the server accepted.
+	RTMP *RTMPPlay
 }
 
 // MaxRedirects bounds the redirects an attempt follows.

@@ -58,10 +58,13 @@ func (p *RTMPProber) Probe(ctx context.Context, a *Attempt) error {
 			return err
 		}
 		if redirect == "" {
+			// The player is told the application and stream the server
+			// accepted, after any redirect: ffmpeg would guess them from the
+			// URL, and it does not follow RTMP redirects itself.
+			play := rtmpPlayFor(target)
+			a.RTMP = &play
 			if redirects > 0 {
-				// mpv does not follow RTMP connect redirects: it must be
-				// given the server that finally accepted the play.
-				a.FinalURL = pathFormURL(target)
+				a.FinalURL = play.URL
 			}
 			return nil
 		}

@@ -21,7 +21,7 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 
 	type outcome struct {
 		host    *Host
-		final   string // the URL to play, when the prober was redirected
+		probed  *Attempt // what the prober learnt: the final URL, RTMP play parameters
 		err     error
 		elapsed time.Duration
 	}
@@ -46,8 +46,8 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 			inflight++
 			go func() {
 				began := time.Now()
-				final, err := e.attempt(passCtx, h, targets[h], pass)
-				done <- outcome{host: h, final: final, err: err, elapsed: time.Since(began)}
+				probed, err := e.attempt(passCtx, h, targets[h], pass)
+				done <- outcome{host: h, probed: probed, err: err, elapsed: time.Since(began)}
 			}()
 			if race {
 				timer.Reset(e.headStart(h))
@@ -81,9 +81,9 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 				won := e.now()
 				e.mem.Succeeded(o.host.URL, o.elapsed)
 				waitAll(true)
-				res := &Result{Host: o.host, URL: targets[o.host], Elapsed: won.Sub(start)}
-				if o.final != "" {
-					res.URL = o.final
+				res := &Result{Host: o.host, URL: targets[o.host], Elapsed: won.Sub(start), RTMP: o.probed.RTMP}
+				if o.probed.FinalURL != "" {
+					res.URL = o.probed.FinalURL
 				}
 				e.Emit(Event{Kind: EventResolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Pass: pass})
 				return res, nil
@@ -123,23 +123,24 @@ func (e *Engine) headStart(h *Host) time.Duration {
 	return e.opts.RaceDelay
 }
 
-// attempt runs one probe under the connect timeout. It returns the URL to
-// play when the prober was sent elsewhere and the player cannot follow.
-func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) (string, error) {
+// attempt runs one probe under the connect timeout. It returns the attempt
+// with what the prober learnt about how to play the clip.
+func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) (*Attempt, error) {
+	a := &Attempt{Host: h, URL: target}
 	prober := e.probers[h.Scheme()]
 	if prober == nil {
-		return "", &ProbeError{Class: ClassProtocol, Err: errors.New("no prober for scheme " + h.Scheme())}
+		return a, &ProbeError{Class: ClassProtocol, Err: errors.New("no prober for scheme " + h.Scheme())}
 	}
 	actx, cancel := context.WithTimeout(ctx, e.opts.ConnectTimeout)
 	defer cancel()
-	a := &Attempt{Host: h, URL: target, Redirected: func(to string) {
+	a.Redirected = func(to string) {
 		e.Emit(Event{Kind: EventRedirect, Host: h.URL, Index: h.Index, URL: to, Pass: pass})
-	}}
+	}
 	err := prober.Probe(actx, a)
 	if err != nil && ctx.Err() == nil && actx.Err() == context.DeadlineExceeded {
 		// Whatever the prober said while the deadline struck, the cause is
 		// the connect timeout.
-		return "", &ProbeError{Class: ClassTimeout, Err: context.DeadlineExceeded}
+		return a, &ProbeError{Class: ClassTimeout, Err: context.DeadlineExceeded}
 	}
-	return a.FinalURL, err
+	return a, err
 }

@@ -121,6 +121,9 @@ func TestRTMPRedirects(t *testing.T) {
 		if res.URL != clipURL {
 			t.Errorf("resolved URL %q, want the redirect's target %q", res.URL, clipURL)
 		}
+		if res.RTMP == nil || res.RTMP.App != "vod" || res.RTMP.TCURL != good.URL || res.RTMP.PlayPath != "mp4:"+assets.ClipName {
+			t.Errorf("play parameters %+v, want the target's application and stream", res.RTMP)
+		}
 	})
 	t.Run("chain of 3", func(t *testing.T) {
 		target := good.URL

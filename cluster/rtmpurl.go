@@ -175,21 +175,9 @@ type RTMPPlay struct {
 	PlayPath string // ffmpeg's rtmp_playpath
 }
 
-// RTMPPlayParams splits a clip URL in path form on an RTMP host whose base
-// URL (rtmp://server/app) is hostURL. ffmpeg guesses the application from
-// the path alone (the first segment, or the first two when more follow),
-// which differs from the host's for clips in directories and for one-segment
-// applications with directories; players should pass App and PlayPath
-// explicitly (mpv: stream-lavf-o=rtmp_app=...,rtmp_playpath=...).
-func RTMPPlayParams(hostURL, clipURL string) (RTMPPlay, error) {
-	base, err := ParseHostURL(hostURL)
-	if err != nil {
-		return RTMPPlay{}, err
-	}
-	u, err := rtmpLibURL(base, clipURL)
-	if err != nil {
-		return RTMPPlay{}, err
-	}
+// rtmpPlayFor is what to tell a player to play the stream of a library-form
+// URL (rtmp://server/app#stream), as the probe asked for it.
+func rtmpPlayFor(u *url.URL) RTMPPlay {
 	r := splitLibURL(u)
-	return RTMPPlay{URL: pathFormURL(u), TCURL: r.tcURL, App: r.app, PlayPath: r.stream}, nil
+	return RTMPPlay{URL: pathFormURL(u), TCURL: r.tcURL, App: r.app, PlayPath: r.stream}
 }

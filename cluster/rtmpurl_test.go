@@ -119,13 +119,48 @@ func TestRTMPRedirectedLibURL(t *testing.T) {
 	}
 }
 
-func TestRTMPPlayParams(t *testing.T) {
-	p, err := RTMPPlayParams("rtmp://h/vod", "rtmp://h/vod/2024/clip.mp4")
-	if err != nil {
-		t.Fatal(err)
+// TestRTMPPlayFor: what the player is told is what the probe asked for,
+// redirected or not: the application ends where the host's (or the
+// redirect's) URL ends, whatever ffmpeg would guess from the path.
+func TestRTMPPlayFor(t *testing.T) {
+	tests := []struct {
+		name, host, clipURL, redirect string
+		want                          RTMPPlay
+	}{
+		{name: "clip in a directory", host: "rtmp://s/vod", clipURL: "rtmp://s/vod/dir/clip.mp4",
+			want: RTMPPlay{URL: "rtmp://s/vod/dir/clip.mp4", App: "vod", PlayPath: "mp4:dir/clip.mp4", TCURL: "rtmp://s/vod"}},
+		{name: "two-segment application", host: "rtmp://s:1936/app/inst", clipURL: "rtmp://s:1936/app/inst/a/b.flv",
+			want: RTMPPlay{URL: "rtmp://s:1936/app/inst/a/b.flv", App: "app/inst", PlayPath: "a/b", TCURL: "rtmp://s:1936/app/inst"}},
+		{name: "query stays with the stream", host: "rtmp://s/vod", clipURL: "rtmp://s/vod/clip.mp4?t=1",
+			want: RTMPPlay{URL: "rtmp://s/vod/clip.mp4?t=1", App: "vod", PlayPath: "clip.mp4?t=1", TCURL: "rtmp://s/vod"}},
+		{name: "redirected to a two-segment application", host: "rtmp://lb/vod", clipURL: "rtmp://lb/vod/dir/clip.mp4",
+			redirect: "rtmp://edge:1937/vod/inst",
+			want:     RTMPPlay{URL: "rtmp://edge:1937/vod/inst/dir/clip.mp4", App: "vod/inst", PlayPath: "mp4:dir/clip.mp4", TCURL: "rtmp://edge:1937/vod/inst"}},
+		{name: "redirected, the stream's query kept", host: "rtmp://lb/vod", clipURL: "rtmp://lb/vod/dir/clip.mp4?t=1",
+			redirect: "rtmp://edge/live",
+			want:     RTMPPlay{URL: "rtmp://edge/live/dir/clip.mp4?t=1", App: "live", PlayPath: "dir/clip.mp4?t=1", TCURL: "rtmp://edge/live"}},
+		{name: "redirect with its own query: the query stays with the application", host: "rtmp://lb/vod", clipURL: "rtmp://lb/vod/clip.mp4",
+			redirect: "rtmp://edge/vod?edge=2",
+			want:     RTMPPlay{URL: "rtmp://edge/vod/clip.mp4?edge=2", App: "vod?edge=2", PlayPath: "mp4:clip.mp4", TCURL: "rtmp://edge/vod?edge=2"}},
 	}
-	want := RTMPPlay{URL: "rtmp://h/vod/2024/clip.mp4", TCURL: "rtmp://h/vod", App: "vod", PlayPath: "mp4:2024/clip.mp4"}
-	if p != want {
-		t.Errorf("RTMPPlayParams = %+v, want %+v", p, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, err := ParseHostURL(tt.host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, err := rtmpLibURL(base, tt.clipURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.redirect != "" {
+				if u, err = redirectedLibURL(u, tt.redirect); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := rtmpPlayFor(u); got != tt.want {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
 	}
 }

@@ -115,8 +115,7 @@ func (r *run) unresolved(ctx context.Context, failed Outcome) (Outcome, bool) {
 func (r *run) load(res cluster.Result, start time.Duration) (Outcome, bool) {
 	// Every load sets the stream options, so an RTMP host's application
 	// never leaks into the load of an HTTP host after it (see stream.go).
-	clipURL, _ := r.engine.ClipURL(res.Host, r.clip)
-	err := r.player.SetStreamOptions(streamOptions(res.Host, clipURL, res.URL))
+	err := r.player.SetStreamOptions(streamOptions(res))
 	if err == nil {
 		err = r.player.Load(res.URL, start)
 	}
