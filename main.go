@@ -1,9 +1,9 @@
 // Command clusterplay plays a clip from the first host of a cluster that
 // answers, and keeps playing when that host dies.
 //
-// main wires the packages together and nothing else: config -> engine ->
-// events -> (ui | plain lines | JSON); winning URL -> player -> player
-// events -> engine (failover).
+// main wires the packages together and nothing else. Data flows one way:
+// config -> engine -> events -> (ui | plain lines | JSON); winning URL ->
+// player -> player events -> session -> engine (failover).
 package main
 
 import (
@@ -14,17 +14,16 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/charmbracelet/x/term"
 
 	"clusterplay/cluster"
 	"clusterplay/config"
 	"clusterplay/demo"
+	"clusterplay/events"
 	"clusterplay/playback"
 	"clusterplay/player"
 	"clusterplay/report"
-	"clusterplay/ui"
 )
 
 // Exit codes: a stable contract for scripts, listed in the README.
@@ -42,8 +41,23 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// app is what every mode shares: the configuration, the engine and its
+// bus, and where messages go.
+type app struct {
+	cfg    *config.Config
+	engine *cluster.Engine
+	bus    *events.Bus
+	notice string // the demo's line for the TUI
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func (a *app) say(args ...any) {
+	fmt.Fprintln(a.stderr, append([]any{"clusterplay:"}, args...)...)
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
-	say := func(a ...any) { fmt.Fprintln(stderr, append([]any{"clusterplay:"}, a...)...) }
+	a := &app{stdout: stdout, stderr: stderr}
 	cfg, err := config.Load(args, os.Getenv)
 	switch {
 	case errors.Is(err, config.ErrHelp):
@@ -53,130 +67,127 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "clusterplay", version)
 		return exitOK
 	case err != nil:
-		say(err)
+		a.say(err)
 		return exitUsage
 	}
+	a.cfg = cfg
 	for _, n := range cfg.Notices {
-		say(n)
+		a.say(n)
 	}
 
-	var mem *cluster.Memory
-	var notice string
-	if cfg.Demo != "" {
-		d, err := demo.Start(cfg.Demo)
-		if err != nil {
-			say("demo:", err)
-			return exitUsage
-		}
-		defer d.Close()
-		cfg.Hosts, notice = d.Hosts, d.Notice
-		if cfg.Clip == "" {
-			cfg.Clip = d.Clip
-		}
-		d.Apply(&cfg.Cluster)
-		// The demo's hosts live on ports that change every run: nothing
-		// worth remembering, and nothing to mix into the user's memory.
-		mem = cluster.NewMemory()
-	} else {
-		if mem, err = cluster.OpenMemory(cfg.StateDir); err != nil {
-			say("warning:", err)
-		}
+	mem, closeDemo, err := a.setUp()
+	if err != nil {
+		a.say(err)
+		return exitUsage
 	}
+	defer closeDemo()
 
 	useTUI := !cfg.PrintURL && !cfg.JSON && !cfg.NoTUI && isTerminal(stdout)
 	if cfg.Clip == "" && !useTUI {
-		say("no CLIP given (see --help)")
+		a.say("no CLIP given (see --help)")
 		return exitUsage
 	}
-	engine, err := cluster.New(cfg.Hosts, cfg.Cluster, mem)
-	if err != nil {
-		say(err)
+	a.bus = events.NewBus()
+	if a.engine, err = cluster.New(cfg.Hosts, cfg.Cluster, mem, a.bus); err != nil {
+		a.say(err)
 		return exitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	// Without the TUI, events are printed: JSON lines on stdout, or the
-	// original demo's sentences on stderr.
-	printed := make(chan struct{})
 	switch {
+	case cfg.PrintURL:
+		return a.resolveOnly(ctx)
 	case useTUI:
-		close(printed)
-	case cfg.JSON:
-		go report.Print(engine.Events().Subscribe(), stdout, report.JSONLines, printed)
-	default:
-		go report.Print(engine.Events().Subscribe(), stderr, report.Plain, printed)
+		return a.playInTUI(ctx)
 	}
-	finish := func(code int) int {
-		if err := engine.Flush(); err != nil {
-			say("warning:", err)
-		}
-		engine.Events().Close()
-		<-printed
-		return code
-	}
+	return a.playHeadless(ctx)
+}
 
-	if cfg.PrintURL {
-		res, err := engine.Resolve(ctx, cfg.Clip)
-		switch {
-		case ctx.Err() != nil:
-			return finish(exitInterrupted)
-		case errors.Is(err, cluster.ErrAllFailed):
-			return finish(exitAllFailed)
-		case err != nil:
-			say(err)
-			return finish(exitUsage)
+// setUp starts the demo's hosts when asked, else opens the failure memory.
+// The returned function stops the demo.
+func (a *app) setUp() (*cluster.Memory, func(), error) {
+	cfg := a.cfg
+	if cfg.Demo == "" {
+		mem, err := cluster.OpenMemory(cfg.StateDir)
+		if err != nil {
+			a.say("warning:", err)
 		}
-		code := finish(exitOK)
-		if !cfg.JSON {
-			fmt.Fprintln(stdout, res.URL)
-		}
-		return code
+		return mem, func() {}, nil
 	}
-
-	if useTUI {
-		var restore func()
-		stderr, restore = divertStderr(cfg.StateDir)
-		defer restore()
-	}
-	p, err := player.New(playerOptions(cfg))
+	d, err := demo.Start(cfg.Demo)
 	if err != nil {
-		say("player:", err)
-		return finish(exitUsage)
+		return nil, nil, fmt.Errorf("demo: %w", err)
+	}
+	cfg.Hosts, a.notice = d.Hosts, d.Notice
+	if cfg.Clip == "" {
+		cfg.Clip = d.Clip
+	}
+	d.Apply(&cfg.Cluster)
+	// The demo's hosts live on ports that change every run: nothing worth
+	// remembering, and nothing to mix into the user's memory.
+	return cluster.NewMemory(), func() { d.Close() }, nil
+}
+
+// printEvents prints the public events as JSON lines on stdout or as the
+// original demo's sentences on stderr; the returned channel closes when
+// the bus is closed and everything is written.
+func (a *app) printEvents() <-chan struct{} {
+	printed := make(chan struct{})
+	if a.cfg.JSON {
+		go report.Print(a.bus.Subscribe(), a.stdout, report.JSONLines, printed)
+	} else {
+		go report.Print(a.bus.Subscribe(), a.stderr, report.Plain, printed)
+	}
+	return printed
+}
+
+// finish persists the failure memory, closes the event stream and waits
+// until it is written out, then returns code.
+func (a *app) finish(code int, printed <-chan struct{}) int {
+	if err := a.engine.Flush(); err != nil {
+		a.say("warning:", err)
+	}
+	a.bus.Close()
+	if printed != nil {
+		<-printed
+	}
+	return code
+}
+
+// resolveOnly is --print-url: resolve, print the URL (or only the events
+// with --json), exit.
+func (a *app) resolveOnly(ctx context.Context) int {
+	printed := a.printEvents()
+	res, err := a.engine.Resolve(ctx, a.cfg.Clip)
+	switch {
+	case ctx.Err() != nil:
+		return a.finish(exitInterrupted, printed)
+	case errors.Is(err, cluster.ErrAllFailed):
+		return a.finish(exitAllFailed, printed)
+	case err != nil:
+		a.say(err)
+		return a.finish(exitUsage, printed)
+	}
+	code := a.finish(exitOK, printed)
+	if !a.cfg.JSON {
+		fmt.Fprintln(a.stdout, res.URL)
+	}
+	return code
+}
+
+// playHeadless plays with the events printed, until the clip ends, every
+// host fails, or a signal comes.
+func (a *app) playHeadless(ctx context.Context) int {
+	printed := a.printEvents()
+	p, err := player.New(playerOptions(a.cfg))
+	if err != nil {
+		a.say("player:", err)
+		return a.finish(exitUsage, printed)
 	}
 	defer p.Close()
-	opts := playback.Options{Clip: cfg.Clip, Start: cfg.Player.Start, StallTimeout: cfg.StallTimeout}
-	if !useTUI {
-		return finish(exitCode(playback.New(engine, p, opts).Run(ctx)))
-	}
-
-	// The TUI starts the clip itself (or prompts for one) and stays open
-	// after the end, until the user quits.
-	opts.Clip, opts.StayOpen = "", true
-	session := playback.New(engine, p, opts)
-	events := engine.Events().Subscribe()
-	sessionCtx, cancelSession := context.WithCancel(ctx)
-	defer cancelSession()
-	outcome := make(chan playback.Outcome, 1)
-	go func() { outcome <- session.Run(sessionCtx) }()
-	err = ui.Run(ctx, ui.Options{
-		ClusterName:   cfg.ClusterName,
-		Hosts:         hostURLs(cfg.Hosts),
-		Clip:          cfg.Clip,
-		FailureExpiry: cfg.Cluster.FailureExpiry,
-		Notice:        notice,
-	}, tuiController{session, p, engine}, events, nil, nil)
-	if err != nil {
-		say("terminal:", err)
-	}
-	// The TUI asked the session to quit; give it a moment to say "end".
-	select {
-	case o := <-outcome:
-		return finish(exitCode(o))
-	case <-time.After(2 * time.Second):
-		cancelSession()
-		return finish(exitCode(<-outcome))
-	}
+	opts := playback.Options{Clip: a.cfg.Clip, Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout}
+	return a.finish(exitCode(playback.New(a.engine, p, opts).Run(ctx)), printed)
 }
 
 func exitCode(o playback.Outcome) int {
@@ -221,25 +232,3 @@ func playerOptions(cfg *config.Config) player.Options {
 		StreamLavfO:    playback.NoReconnect,
 	}
 }
-
-// tuiController gives the TUI the session's controls, the player's keys
-// and the engine's load-balancing switch.
-type tuiController struct {
-	*playback.Session
-	p *player.Player
-	e *cluster.Engine
-}
-
-func (c tuiController) Status() ui.Status {
-	s := c.Session.Status()
-	return ui.Status{State: s.State, Position: s.Position, Duration: s.Duration, Cache: s.Cache,
-		Host: s.Host, Volume: c.p.Volume(), Muted: c.p.Muted()}
-}
-func (c tuiController) TogglePause() error            { return c.p.TogglePause() }
-func (c tuiController) Seek(d time.Duration) error    { return c.p.Seek(d) }
-func (c tuiController) AddVolume(delta float64) error { return c.p.AddVolume(delta) }
-func (c tuiController) ToggleMute() error             { return c.p.ToggleMute() }
-func (c tuiController) ToggleFullscreen() error       { return c.p.ToggleFullscreen() }
-func (c tuiController) HasWindow() bool               { return c.p.HasVideoOutput() }
-func (c tuiController) SetLoadBalancing(on bool)      { c.e.SetLoadBalancing(on) }
-func (c tuiController) LoadBalancing() bool           { return c.e.LoadBalancing() }

@@ -6,15 +6,15 @@ import (
 
 	"clusterplay/assets"
 	"clusterplay/cluster"
+	"clusterplay/events"
 	"clusterplay/loopback"
 	"clusterplay/playback"
 	"clusterplay/player"
 )
 
-// rebufferOnce counts the pauses for data in one failover, in process: the
-// --json stream carries no buffering events, but the session's status
-// does. A pause is a move from playing to buffering or to connecting (the
-// failover itself), seen by polling the status every 20 ms.
+// rebufferOnce counts the pauses for data in one failover, in process: a
+// pause is a move from playing to buffering or to connecting (the failover
+// itself), as the session's state events tell it.
 func (b *bench) rebufferOnce(files map[string][]byte, rate int64, backup string) (int, error) {
 	serving, err := loopback.Throttled(files, rate)
 	if err != nil {
@@ -22,11 +22,12 @@ func (b *bench) rebufferOnce(files map[string][]byte, rate int64, backup string)
 	}
 	defer serving.Close()
 	opts := cluster.DefaultOptions()
-	engine, err := cluster.New([]cluster.HostSpec{{URL: serving.URL}, {URL: backup}}, opts, nil)
+	engine, err := cluster.New([]cluster.HostSpec{{URL: serving.URL}, {URL: backup}}, opts, nil, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer engine.Events().Close()
+	states := engine.Events().Subscribe()
 	p, err := player.New(player.Options{NoVideo: true, StreamLavfO: playback.NoReconnect, NetworkTimeout: 10 * time.Second})
 	if err != nil {
 		return 0, err
@@ -38,25 +39,29 @@ func (b *bench) rebufferOnce(files map[string][]byte, rate int64, backup string)
 	done := make(chan playback.Outcome, 1)
 	go func() { done <- session.Run(ctx) }()
 
-	pauses, last, killed := 0, "", false
-	var playingSince time.Time
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
+	pauses, last, armed := 0, events.State(""), false
+	var kill <-chan time.Time
 	for {
 		select {
 		case <-done:
+			go func() { // the bus is closed by the defer; drain until then
+				for range states {
+				}
+			}()
 			return pauses, ctx.Err()
-		case <-tick.C:
-			st := session.Status().State
-			if st == playback.StatePlaying && last != playback.StatePlaying && playingSince.IsZero() {
-				playingSince = time.Now()
+		case <-kill:
+			serving.Kill()
+			kill = nil
+		case ev := <-states:
+			if ev.Kind != events.StateChanged {
+				continue
 			}
-			if last == playback.StatePlaying && (st == playback.StateBuffering || st == playback.StateConnecting) {
+			st := ev.State
+			if st == events.StatePlaying && !armed {
+				kill, armed = time.After(killAfterStart), true
+			}
+			if last == events.StatePlaying && (st == events.StateBuffering || st == events.StateConnecting) {
 				pauses++
-			}
-			if !killed && !playingSince.IsZero() && time.Since(playingSince) >= killAfterStart {
-				serving.Kill()
-				killed = true
 			}
 			last = st
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"clusterplay/events"
 )
 
 // ErrAllFailed is returned when every pass over the hosts failed.
@@ -18,7 +20,7 @@ type Engine struct {
 	hosts   []*Host
 	opts    Options
 	mem     *Memory
-	bus     *Bus
+	bus     *events.Bus
 	probers map[string]Prober
 	policy  Selector // the configured policy when load balancing is off
 	balance atomic.Bool
@@ -34,9 +36,10 @@ type Result struct {
 	RTMP    *RTMPPlay // for an RTMP host: the application and stream to play
 }
 
-// New returns an engine over the given hosts. mem may be nil for a memory
-// that lasts as long as the engine.
-func New(specs []HostSpec, opts Options, mem *Memory) (*Engine, error) {
+// New returns an engine over the given hosts that publishes on bus. mem may
+// be nil for a memory that lasts as long as the engine, bus nil for a bus of
+// its own (Events).
+func New(specs []HostSpec, opts Options, mem *Memory, bus *events.Bus) (*Engine, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -60,6 +63,9 @@ func New(specs []HostSpec, opts Options, mem *Memory) (*Engine, error) {
 	if mem == nil {
 		mem = NewMemory()
 	}
+	if bus == nil {
+		bus = events.NewBus()
+	}
 	if opts.MaxInflight <= 0 {
 		opts.MaxInflight = 1
 	}
@@ -69,7 +75,7 @@ func New(specs []HostSpec, opts Options, mem *Memory) (*Engine, error) {
 		hosts:   hosts,
 		opts:    opts,
 		mem:     mem,
-		bus:     NewBus(),
+		bus:     bus,
 		probers: map[string]Prober{"http": httpProber, "https": httpProber, "rtmp": rtmpProber, "rtmps": rtmpProber},
 		policy:  policy,
 		now:     time.Now,
@@ -79,11 +85,10 @@ func New(specs []HostSpec, opts Options, mem *Memory) (*Engine, error) {
 	return e, nil
 }
 
-// Events is the engine's event stream; playback publishes on it too.
-func (e *Engine) Events() *Bus { return e.bus }
+// Events is the bus the engine publishes on.
+func (e *Engine) Events() *events.Bus { return e.bus }
 
-// Emit publishes an event on the engine's stream.
-func (e *Engine) Emit(ev Event) { e.bus.Publish(ev) }
+func (e *Engine) emit(ev events.Event) { e.bus.Publish(ev) }
 
 // Hosts returns the configured hosts in list order.
 func (e *Engine) Hosts() []*Host { return append([]*Host(nil), e.hosts...) }
@@ -91,19 +96,35 @@ func (e *Engine) Hosts() []*Host { return append([]*Host(nil), e.hosts...) }
 // Memory returns the failure memory.
 func (e *Engine) Memory() *Memory { return e.mem }
 
-// SetProber sets the prober for a URL scheme.
-func (e *Engine) SetProber(scheme string, p Prober) { e.probers[scheme] = p }
+// setProber replaces the prober for a URL scheme; for tests, before the
+// engine is used.
+func (e *Engine) setProber(scheme string, p Prober) { e.probers[scheme] = p }
 
 // SetLoadBalancing turns load balancing (a fresh shuffle per pass) on or
 // off. It takes effect at the next pass, as the original's setLoadBalancing.
-func (e *Engine) SetLoadBalancing(on bool) { e.balance.Store(on) }
+// Readers hear of it as an internal LoadBalancing event.
+func (e *Engine) SetLoadBalancing(on bool) {
+	e.balance.Store(on)
+	e.emit(events.Event{Kind: events.LoadBalancing, Index: -1, On: on})
+}
 
 // LoadBalancing reports whether load balancing is on.
 func (e *Engine) LoadBalancing() bool { return e.balance.Load() }
 
-// MarkFailed records host as failed now, as a failed attempt would.
-func (e *Engine) MarkFailed(h *Host) {
-	e.mem.Failed(h.URL, e.now())
+// MarkFailed records host as failed now, as a failed attempt would, and
+// returns until when the memory skips it (zero when memory is off).
+func (e *Engine) MarkFailed(h *Host) time.Time {
+	now := e.now()
+	e.mem.Failed(h.URL, now)
+	return e.expiresAt(now)
+}
+
+// expiresAt is when a failure recorded at failedAt stops counting.
+func (e *Engine) expiresAt(failedAt time.Time) time.Time {
+	if e.opts.FailureExpiry <= 0 {
+		return time.Time{}
+	}
+	return failedAt.Add(e.opts.FailureExpiry)
 }
 
 // Forget clears what the memory holds against this cluster's hosts, so the
@@ -130,7 +151,7 @@ func (e *Engine) Resolve(ctx context.Context, clip string) (Result, error) {
 func (e *Engine) ResolveExcept(ctx context.Context, clip string, except *Host) (Result, error) {
 	start := e.now()
 	if except != nil && len(e.hosts) == 1 {
-		e.Emit(Event{Kind: EventFailed, Index: -1, Err: "no other host in the cluster"})
+		e.emit(events.Event{Kind: events.Failed, Index: -1, Err: "no other host in the cluster"})
 		return Result{}, ErrAllFailed
 	}
 	targets := make(map[*Host]string, len(e.hosts))
@@ -156,7 +177,7 @@ func (e *Engine) ResolveExcept(ctx context.Context, clip string, except *Host) (
 			return *res, nil
 		}
 	}
-	e.Emit(Event{Kind: EventFailed, Index: -1, Elapsed: e.now().Sub(start), Pass: e.opts.ConnectCount,
+	e.emit(events.Event{Kind: events.Failed, Index: -1, Elapsed: e.now().Sub(start), Pass: e.opts.ConnectCount,
 		Err: fmt.Sprintf("%s, %s", plural(len(e.hosts), "host"), plural(e.opts.ConnectCount, "pass"))})
 	return Result{}, ErrAllFailed
 }

@@ -9,17 +9,19 @@ import (
 	"testing"
 	"time"
 
+	"clusterplay/events"
+
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
 )
 
 var testFiles = map[string][]byte{"clip.mp4": []byte("not really a clip, but bytes"), "a/b/c.mp4": []byte("deep")}
 
-// recorder collects the engine's events for assertions.
+// recorder collects the engine's evs for assertions.
 type recorder struct {
-	mu     sync.Mutex
-	events []Event
-	done   chan struct{}
+	mu   sync.Mutex
+	evs  []events.Event
+	done chan struct{}
 }
 
 func record(e *Engine) *recorder {
@@ -29,7 +31,7 @@ func record(e *Engine) *recorder {
 		defer close(r.done)
 		for ev := range ch {
 			r.mu.Lock()
-			r.events = append(r.events, ev)
+			r.evs = append(r.evs, ev)
 			r.mu.Unlock()
 		}
 	}()
@@ -37,15 +39,15 @@ func record(e *Engine) *recorder {
 }
 
 // stop closes the bus and returns everything recorded.
-func (r *recorder) stop(e *Engine) []Event {
+func (r *recorder) stop(e *Engine) []events.Event {
 	e.Events().Close()
 	<-r.done
-	return r.events
+	return r.evs
 }
 
-func kinds(events []Event) string {
+func kinds(evs []events.Event) string {
 	var b strings.Builder
-	for i, ev := range events {
+	for i, ev := range evs {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
@@ -54,9 +56,9 @@ func kinds(events []Event) string {
 	return b.String()
 }
 
-func ofKind(events []Event, k Kind) []Event {
-	var out []Event
-	for _, ev := range events {
+func ofKind(evs []events.Event, k events.Kind) []events.Event {
+	var out []events.Event
+	for _, ev := range evs {
 		if ev.Kind == k {
 			out = append(out, ev)
 		}
@@ -66,13 +68,13 @@ func ofKind(events []Event, k Kind) []Event {
 
 // resolveHosts resolves clip on a new engine over the given host URLs and
 // returns the result with every event the resolution published.
-func resolveHosts(t *testing.T, opts Options, clip string, hosts ...string) (Result, error, []Event) {
+func resolveHosts(t *testing.T, opts Options, clip string, hosts ...string) (Result, error, []events.Event) {
 	t.Helper()
 	specs := make([]HostSpec, len(hosts))
 	for i, u := range hosts {
 		specs[i] = HostSpec{URL: u}
 	}
-	e, err := New(specs, opts, nil)
+	e, err := New(specs, opts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +82,7 @@ func resolveHosts(t *testing.T, opts Options, clip string, hosts ...string) (Res
 }
 
 // resolveWith resolves clip once on e and closes its event stream.
-func resolveWith(e *Engine, clip string) (Result, error, []Event) {
+func resolveWith(e *Engine, clip string) (Result, error, []events.Event) {
 	rec := record(e)
 	res, err := e.Resolve(context.Background(), clip)
 	return res, err, rec.stop(e)
@@ -104,38 +106,38 @@ func TestFaultClasses(t *testing.T) {
 		name      string
 		url       func(t *testing.T) string
 		insecure  bool
-		wantClass string // "" = success
-		fast      bool   // must fail well before the timeout
+		wantClass events.Class // "" = success
+		fast      bool         // must fail well before the timeout
 	}{
 		{"good", func(t *testing.T) string { return good.URL }, false, "", true},
-		{"refused", func(t *testing.T) string { return hosttest.Refused(t) }, false, ClassRefused, true},
-		{"hang", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Hang()).URL }, false, ClassTimeout, false},
-		{"silent after connect", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Silent()).URL }, false, ClassTimeout, false},
-		{"404", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Status(404)).URL }, false, ClassStatus, true},
-		{"503", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Status(503)).URL }, false, ClassStatus, true},
-		{"slow headers", func(t *testing.T) string { return hosttest.Keep(t)(loopback.SlowHeaders(5 * time.Second)).URL }, false, ClassTimeout, false},
+		{"refused", func(t *testing.T) string { return hosttest.Refused(t) }, false, events.ClassRefused, true},
+		{"hang", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Hang()).URL }, false, events.ClassTimeout, false},
+		{"silent after connect", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Silent()).URL }, false, events.ClassTimeout, false},
+		{"404", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Status(404)).URL }, false, events.ClassStatus, true},
+		{"503", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Status(503)).URL }, false, events.ClassStatus, true},
+		{"slow headers", func(t *testing.T) string { return hosttest.Keep(t)(loopback.SlowHeaders(5 * time.Second)).URL }, false, events.ClassTimeout, false},
 		{"redirect chain of 3", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Redirect(3, good.URL)).URL }, false, "", true},
-		{"redirect chain of 7", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Redirect(7, good.URL)).URL }, false, ClassRedirects, true},
-		{"self-signed TLS", func(t *testing.T) string { return tlsHost.URL }, false, ClassTLS, true},
+		{"redirect chain of 7", func(t *testing.T) string { return hosttest.Keep(t)(loopback.Redirect(7, good.URL)).URL }, false, events.ClassRedirects, true},
+		{"self-signed TLS", func(t *testing.T) string { return tlsHost.URL }, false, events.ClassTLS, true},
 		{"self-signed TLS with --insecure", func(t *testing.T) string { return tlsHost.URL }, true, "", true},
-		{"DNS failure", func(t *testing.T) string { return "http://no-such-host.invalid/video" }, false, ClassDNS, false},
-		{"missing clip", func(t *testing.T) string { return good.URL + "/nothing-here" }, false, ClassStatus, true},
+		{"DNS failure", func(t *testing.T) string { return "http://no-such-host.invalid/video" }, false, events.ClassDNS, false},
+		{"missing clip", func(t *testing.T) string { return good.URL + "/nothing-here" }, false, events.ClassStatus, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := sequential(timeout)
 			opts.ConnectCount = 1
 			opts.Insecure = tt.insecure
-			e, err := New([]HostSpec{{URL: tt.url(t)}}, opts, nil)
+			e, err := New([]HostSpec{{URL: tt.url(t)}}, opts, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			rec := record(e)
 			res, err := e.Resolve(context.Background(), "clip.mp4")
-			events := rec.stop(e)
+			evs := rec.stop(e)
 			if tt.wantClass == "" {
 				if err != nil {
-					t.Fatalf("Resolve: %v; events %s", err, kinds(events))
+					t.Fatalf("Resolve: %v; evs %s", err, kinds(evs))
 				}
 				if !strings.HasSuffix(res.URL, "/clip.mp4") {
 					t.Errorf("resolved URL %q", res.URL)
@@ -145,17 +147,17 @@ func TestFaultClasses(t *testing.T) {
 			if !errors.Is(err, ErrAllFailed) {
 				t.Fatalf("Resolve = %v, %v; want ErrAllFailed", res, err)
 			}
-			failed := ofKind(events, EventConnectFailed)
+			failed := ofKind(evs, events.ConnectFailed)
 			if len(failed) != 1 {
-				t.Fatalf("events %s: want one connect_failed", kinds(events))
+				t.Fatalf("events %s: want one connect_failed", kinds(evs))
 			}
-			if failed[0].ErrClass != tt.wantClass {
-				t.Errorf("class %q (%s), want %q", failed[0].ErrClass, failed[0].Err, tt.wantClass)
+			if failed[0].Class != tt.wantClass {
+				t.Errorf("class %q (%s), want %q", failed[0].Class, failed[0].Err, tt.wantClass)
 			}
 			if tt.fast && failed[0].Elapsed > timeout/2 {
 				t.Errorf("a fast failure took %v of a %v timeout", failed[0].Elapsed, timeout)
 			}
-			if tt.wantClass == ClassTimeout && failed[0].Elapsed < timeout-50*time.Millisecond {
+			if tt.wantClass == events.ClassTimeout && failed[0].Elapsed < timeout-50*time.Millisecond {
 				t.Errorf("timeout reported after %v, before the %v connect timeout", failed[0].Elapsed, timeout)
 			}
 		})
@@ -163,27 +165,27 @@ func TestFaultClasses(t *testing.T) {
 }
 
 // TestFastFailureMovesOn: a refused host costs nothing like the timeout,
-// and the events name each step in order.
+// and the evs name each step in order.
 func TestFastFailureMovesOn(t *testing.T) {
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	refused := hosttest.Refused(t)
-	res, err, events := resolveHosts(t, sequential(5*time.Second), "a/b/c.mp4", refused, good.URL)
+	res, err, evs := resolveHosts(t, sequential(5*time.Second), "a/b/c.mp4", refused, good.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := good.URL + "/a/b/c.mp4"; res.URL != want || res.Host.Index != 1 {
 		t.Errorf("resolved %q (host %d), want %q (host 1)", res.URL, res.Host.Index, want)
 	}
-	if got, want := kinds(events), "connect connect_failed connect resolved"; got != want {
+	if got, want := kinds(evs), "connect connect_failed connect resolved"; got != want {
 		t.Errorf("events %q, want %q", got, want)
 	}
 	if res.Elapsed > 2500*time.Millisecond {
 		t.Errorf("resolution took %v; a refused host must not cost the 5s timeout", res.Elapsed)
 	}
-	if r := events[len(events)-1]; r.URL != res.URL || r.Index != 1 || r.Host != good.URL || r.Elapsed != res.Elapsed {
+	if r := evs[len(evs)-1]; r.URL != res.URL || r.Index != 1 || r.Host != good.URL || r.Elapsed != res.Elapsed {
 		t.Errorf("resolved event %+v does not match the result", r)
 	}
-	if f := events[1]; f.Host != refused || f.Index != 0 || f.ErrClass != ClassRefused || f.Err == "" {
+	if f := evs[1]; f.Host != refused || f.Index != 0 || f.Class != events.ClassRefused || f.Err == "" {
 		t.Errorf("connect_failed event %+v", f)
 	}
 }
@@ -193,22 +195,22 @@ func TestPassesAreCounted(t *testing.T) {
 		opts := sequential(time.Second)
 		opts.ConnectCount = count
 		opts.FailureExpiry = 0
-		e, err := New([]HostSpec{{URL: hosttest.Refused(t)}, {URL: hosttest.Refused(t)}}, opts, nil)
+		e, err := New([]HostSpec{{URL: hosttest.Refused(t)}, {URL: hosttest.Refused(t)}}, opts, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		rec := record(e)
 		_, err = e.Resolve(context.Background(), "clip.mp4")
-		events := rec.stop(e)
+		evs := rec.stop(e)
 		if !errors.Is(err, ErrAllFailed) {
 			t.Fatalf("err = %v", err)
 		}
-		if n := len(ofKind(events, EventConnect)); n != 2*count {
+		if n := len(ofKind(evs, events.Connect)); n != 2*count {
 			t.Errorf("connectCount %d: %d attempts, want %d", count, n, 2*count)
 		}
-		failed := ofKind(events, EventFailed)
-		if len(failed) != 1 || events[len(events)-1].Kind != EventFailed {
-			t.Errorf("connectCount %d: want exactly one failed event, last; got %s", count, kinds(events))
+		failed := ofKind(evs, events.Failed)
+		if len(failed) != 1 || evs[len(evs)-1].Kind != events.Failed {
+			t.Errorf("connectCount %d: want exactly one failed event, last; got %s", count, kinds(evs))
 		}
 	}
 }
@@ -220,7 +222,7 @@ func TestFailureMemorySkipsWithinExpiry(t *testing.T) {
 	refused := hosttest.Refused(t)
 	opts := sequential(time.Second)
 	opts.FailureExpiry = time.Minute
-	e, err := New([]HostSpec{{URL: refused}, {URL: good.URL}}, opts, nil)
+	e, err := New([]HostSpec{{URL: refused}, {URL: good.URL}}, opts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,11 +233,11 @@ func TestFailureMemorySkipsWithinExpiry(t *testing.T) {
 	if _, err := e.Resolve(context.Background(), "clip.mp4"); err != nil {
 		t.Fatal(err)
 	}
-	events := rec.stop(e)
-	if got, want := kinds(events), "skip connect resolved"; got != want {
-		t.Fatalf("second resolution: events %q, want %q", got, want)
+	evs := rec.stop(e)
+	if got, want := kinds(evs), "skip connect resolved"; got != want {
+		t.Fatalf("second resolution: evs %q, want %q", got, want)
 	}
-	if left := events[0].ExpiryLeft; left <= 50*time.Second || left > time.Minute {
+	if left := evs[0].ExpiryLeft; left <= 50*time.Second || left > time.Minute {
 		t.Errorf("skip expiry left %v, want just under a minute", left)
 	}
 	if r, _ := e.Memory().Record(good.URL); !r.FailedAt.IsZero() {
@@ -248,7 +250,7 @@ func TestSuccessClearsMemory(t *testing.T) {
 	mem := NewMemory()
 	mem.Failed(good.URL, time.Now().Add(-time.Hour))
 	opts := sequential(time.Second)
-	e, err := New([]HostSpec{{URL: good.URL}}, opts, mem)
+	e, err := New([]HostSpec{{URL: good.URL}}, opts, mem, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,17 +274,17 @@ func TestAllRememberedTriesOldestFirst(t *testing.T) {
 	mem.Failed(good.URL, now.Add(-3*time.Second)) // older: tried first
 	opts := sequential(time.Second)
 	opts.FailureExpiry = time.Hour
-	e, err := New([]HostSpec{{URL: refused}, {URL: good.URL}}, opts, mem)
+	e, err := New([]HostSpec{{URL: refused}, {URL: good.URL}}, opts, mem, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := record(e)
 	res, err := e.Resolve(context.Background(), "clip.mp4")
-	events := rec.stop(e)
+	evs := rec.stop(e)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := kinds(events), "connect resolved"; got != want || res.Host.URL != good.URL {
+	if got, want := kinds(evs), "connect resolved"; got != want || res.Host.URL != good.URL {
 		t.Errorf("events %q resolving to %s; want %q to the good host", got, res.Host.URL, want)
 	}
 }
@@ -303,17 +305,17 @@ func TestWaitBeforeNextPass(t *testing.T) {
 			opts := sequential(tt.timeout)
 			opts.ConnectCount = 2
 			opts.FailureExpiry = tt.expiry
-			e, err := New([]HostSpec{{URL: hosttest.Refused(t)}}, opts, nil)
+			e, err := New([]HostSpec{{URL: hosttest.Refused(t)}}, opts, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			rec := record(e)
 			_, _ = e.Resolve(context.Background(), "clip.mp4")
-			events := ofKind(rec.stop(e), EventConnect)
-			if len(events) != 2 {
-				t.Fatalf("%d attempts, want 2 (the lone host must be retried, not skipped)", len(events))
+			evs := ofKind(rec.stop(e), events.Connect)
+			if len(evs) != 2 {
+				t.Fatalf("%d attempts, want 2 (the lone host must be retried, not skipped)", len(evs))
 			}
-			gap := events[1].Time.Sub(events[0].Time)
+			gap := evs[1].Time.Sub(evs[0].Time)
 			if gap < tt.minGap || gap > tt.maxGap {
 				t.Errorf("gap between passes %v, want between %v and %v", gap, tt.minGap, tt.maxGap)
 			}
@@ -322,7 +324,7 @@ func TestWaitBeforeNextPass(t *testing.T) {
 }
 
 func TestSetLoadBalancingTakesEffectNextPass(t *testing.T) {
-	e, err := New([]HostSpec{{URL: "http://a.test/v"}, {URL: "http://b.test/v"}}, sequential(time.Second), nil)
+	e, err := New([]HostSpec{{URL: "http://a.test/v"}, {URL: "http://b.test/v"}}, sequential(time.Second), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +353,7 @@ func TestCancellationStopsAtOnce(t *testing.T) {
 	silent := hosttest.Keep(t)(loopback.Silent())
 	opts := DefaultOptions()
 	opts.ConnectTimeout = 30 * time.Second
-	e, err := New([]HostSpec{{URL: hang.URL}, {URL: silent.URL}}, opts, nil)
+	e, err := New([]HostSpec{{URL: hang.URL}, {URL: silent.URL}}, opts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,15 +363,15 @@ func TestCancellationStopsAtOnce(t *testing.T) {
 	began := time.Now()
 	_, err = e.Resolve(ctx, "clip.mp4")
 	took := time.Since(began)
-	events := rec.stop(e)
+	evs := rec.stop(e)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	if took > 3*time.Second {
 		t.Errorf("cancelled resolution returned after %v", took)
 	}
-	if n := len(ofKind(events, EventFailed)) + len(ofKind(events, EventConnectFailed)); n != 0 {
-		t.Errorf("cancellation reported as failure: %s", kinds(events))
+	if n := len(ofKind(evs, events.Failed)) + len(ofKind(evs, events.ConnectFailed)); n != 0 {
+		t.Errorf("cancellation reported as failure: %s", kinds(evs))
 	}
 	if r, ok := e.Memory().Record(hang.URL); ok && !r.FailedAt.IsZero() {
 		t.Error("a cancelled attempt was remembered as a failure")
@@ -394,7 +396,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 		if tt.opts != nil {
 			tt.opts(&opts)
 		}
-		if _, err := New(tt.hosts, opts, nil); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := New(tt.hosts, opts, nil, nil); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want it to mention %q", tt.name, err, tt.want)
 		}
 	}
@@ -411,7 +413,7 @@ func TestProbeSendsOneByteRange(t *testing.T) {
 		mu.Unlock()
 		w.WriteHeader(http.StatusPartialContent)
 	})))
-	e, err := New([]HostSpec{{URL: h.URL}}, sequential(time.Second), nil)
+	e, err := New([]HostSpec{{URL: h.URL}}, sequential(time.Second), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,18 +436,18 @@ func TestForgetStartsFromScratch(t *testing.T) {
 	mem.Succeeded("http://other.test/v", 5*time.Millisecond)
 	opts := sequential(time.Second)
 	opts.FailureExpiry = time.Hour
-	e, err := New([]HostSpec{{URL: good.URL}, {URL: hosttest.Refused(t)}}, opts, mem)
+	e, err := New([]HostSpec{{URL: good.URL}, {URL: hosttest.Refused(t)}}, opts, mem, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.Forget()
 	rec := record(e)
 	res, err := e.Resolve(context.Background(), "clip.mp4")
-	events := rec.stop(e)
+	evs := rec.stop(e)
 	if err != nil || res.Host.Index != 0 {
-		t.Fatalf("Resolve after Forget = %+v, %v; events %s", res, err, kinds(events))
+		t.Fatalf("Resolve after Forget = %+v, %v; evs %s", res, err, kinds(evs))
 	}
-	if got := kinds(events); got != "connect resolved" {
+	if got := kinds(evs); got != "connect resolved" {
 		t.Errorf("events %q: the forgotten failure still skipped the host", got)
 	}
 }

@@ -10,32 +10,13 @@ import (
 	"net"
 	"net/url"
 	"syscall"
-)
 
-// Error classes: short stable words shown in event lines and JSON.
-const (
-	ClassRefused   = "refused"
-	ClassTimeout   = "timeout"
-	ClassDNS       = "dns"
-	ClassTLS       = "tls"
-	ClassReset     = "reset"
-	ClassStatus    = "status"
-	ClassRedirects = "redirects"
-	ClassRejected  = "rejected"  // an RTMP server refused the connect or the stream
-	ClassNotFound  = "not_found" // an RTMP stream that does not exist
-	ClassProtocol  = "protocol"  // the peer spoke, but not the protocol we expect
-	ClassCancelled = "cancelled"
-	ClassNetwork   = "network"   // any other network error
-	ClassPlayback  = "playback"  // the player reported an error while playing
-	ClassStall     = "stall"     // playback stalled longer than the stall timeout
-	ClassEarlyEOF  = "early_eof" // the stream ended well before its duration
-	ClassManual    = "manual"    // the user marked the serving host failed (x)
-	ClassSwitch    = "switch"    // the user moved to another host without blaming this one (n)
+	"clusterplay/events"
 )
 
 // ProbeError is a failed attempt with its class.
 type ProbeError struct {
-	Class string
+	Class events.Class
 	Err   error
 }
 
@@ -44,7 +25,7 @@ func (e *ProbeError) Unwrap() error { return e.Err }
 
 // Classify returns the class of an attempt's error. Errors that already
 // carry a class (a *ProbeError) keep it.
-func Classify(err error) string {
+func Classify(err error) events.Class {
 	var pe *ProbeError
 	var dnsErr *net.DNSError
 	var certErr *tls.CertificateVerificationError
@@ -60,26 +41,26 @@ func Classify(err error) string {
 	case errors.As(err, &pe):
 		return pe.Class
 	case errors.Is(err, context.Canceled):
-		return ClassCancelled
+		return events.ClassCancelled
 	case errors.Is(err, context.DeadlineExceeded):
-		return ClassTimeout
+		return events.ClassTimeout
 	case errors.As(err, &dnsErr):
 		if dnsErr.IsTimeout {
-			return ClassTimeout
+			return events.ClassTimeout
 		}
-		return ClassDNS
+		return events.ClassDNS
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostnameErr),
 		errors.As(err, &invalidCert), errors.As(err, &recordErr), errors.As(err, &alertErr):
-		return ClassTLS
+		return events.ClassTLS
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return ClassRefused
+		return events.ClassRefused
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return ClassReset
+		return events.ClassReset
 	case errors.As(err, &netErr) && netErr.Timeout():
-		return ClassTimeout
+		return events.ClassTimeout
 	}
-	return ClassNetwork
+	return events.ClassNetwork
 }
 
 // describe turns an attempt's error into a short human message, without the
@@ -90,9 +71,9 @@ func describe(err error) string {
 		err = ue.Err
 	}
 	switch Classify(err) {
-	case ClassTimeout:
+	case events.ClassTimeout:
 		return "no answer within the connect timeout"
-	case ClassRefused:
+	case events.ClassRefused:
 		return "connection refused"
 	}
 	var opErr *net.OpError

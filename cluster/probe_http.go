@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"sync"
+
+	"clusterplay/events"
 )
 
 // Prober makes one connection attempt to a host for a clip. It returns nil
@@ -53,7 +55,7 @@ func NewHTTPProber(insecure bool) *HTTPProber {
 func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.URL, nil)
 	if err != nil {
-		return &ProbeError{Class: ClassProtocol, Err: err}
+		return &ProbeError{Class: events.ClassProtocol, Err: err}
 	}
 	req.Header.Set("Range", "bytes=0-0")
 	req.Header.Set("User-Agent", "clusterplay")
@@ -64,7 +66,7 @@ func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 		Transport: p.transport(ctx, conns),
 		CheckRedirect: func(r *http.Request, via []*http.Request) error {
 			if len(via) > MaxRedirects {
-				return &ProbeError{Class: ClassRedirects, Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
+				return &ProbeError{Class: events.ClassRedirects, Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
 			}
 			if a.Redirected != nil {
 				a.Redirected(r.URL.String())
@@ -80,7 +82,7 @@ func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 	// host that answers and then stalls from holding the attempt.
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
-		return &ProbeError{Class: ClassStatus, Err: errors.New("HTTP " + resp.Status)}
+		return &ProbeError{Class: events.ClassStatus, Err: errors.New("HTTP " + resp.Status)}
 	}
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"syscall"
 
+	"clusterplay/events"
+
 	"github.com/bluenviron/gortmplib/pkg/handshake"
 )
 
@@ -50,7 +52,7 @@ func (p *RTMPProber) Probe(ctx context.Context, a *Attempt) error {
 	}
 	target, err := rtmpLibURL(base, a.URL)
 	if err != nil {
-		return &ProbeError{Class: ClassProtocol, Err: err}
+		return &ProbeError{Class: events.ClassProtocol, Err: err}
 	}
 	for redirects := 0; ; redirects++ {
 		redirect, err := p.playOnce(ctx, target)
@@ -69,10 +71,10 @@ func (p *RTMPProber) Probe(ctx context.Context, a *Attempt) error {
 			return nil
 		}
 		if redirects == MaxRedirects {
-			return &ProbeError{Class: ClassRedirects, Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
+			return &ProbeError{Class: events.ClassRedirects, Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
 		}
 		if target, err = redirectedLibURL(target, redirect); err != nil {
-			return &ProbeError{Class: ClassProtocol, Err: err}
+			return &ProbeError{Class: events.ClassProtocol, Err: err}
 		}
 		if a.Redirected != nil {
 			a.Redirected(pathFormURL(target))
@@ -144,21 +146,21 @@ func phaseError(ctx context.Context, phase rtmpPhase, err error) error {
 		return err
 	}
 	switch class := Classify(err); {
-	case class == ClassTimeout || class == ClassTLS:
+	case class == events.ClassTimeout || class == events.ClassTLS:
 		return &ProbeError{Class: class, Err: fmt.Errorf("%s: %w", phase, err)}
 	case dropped(err):
 		// No %w: describe() would print the bare "connection reset by peer"
 		// of a wrapped net.OpError instead of this sentence.
 		switch phase {
 		case phaseTLS, phaseHandshake:
-			return &ProbeError{Class: ClassReset, Err: fmt.Errorf("server closed the connection during the %s (%v)", phase, err)}
+			return &ProbeError{Class: events.ClassReset, Err: fmt.Errorf("server closed the connection during the %s (%v)", phase, err)}
 		case phaseConnect:
-			return &ProbeError{Class: ClassRejected, Err: fmt.Errorf("server closed the connection in reply to connect: application unknown or refused (%v)", err)}
+			return &ProbeError{Class: events.ClassRejected, Err: fmt.Errorf("server closed the connection in reply to connect: application unknown or refused (%v)", err)}
 		default:
-			return &ProbeError{Class: ClassRejected, Err: fmt.Errorf("server closed the connection in reply to %s (%v)", phase, err)}
+			return &ProbeError{Class: events.ClassRejected, Err: fmt.Errorf("server closed the connection in reply to %s (%v)", phase, err)}
 		}
 	}
-	return &ProbeError{Class: ClassProtocol, Err: fmt.Errorf("%s: %v", phase, err)}
+	return &ProbeError{Class: events.ClassProtocol, Err: fmt.Errorf("%s: %v", phase, err)}
 }
 
 func dropped(err error) bool {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"clusterplay/events"
 )
 
 // runPass makes one pass over the hosts, racing them as Happy Eyeballs does
@@ -39,10 +41,11 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 			h := order[next]
 			next++
 			if left := e.skipFor(h, tryAll); left > 0 {
-				e.Emit(Event{Kind: EventSkip, Host: h.URL, Index: h.Index, URL: targets[h], ExpiryLeft: left, Pass: pass})
+				e.emit(events.Event{Kind: events.Skip, Host: h.URL, Index: h.Index, URL: targets[h], ExpiryLeft: left,
+					ExpiresAt: e.now().Add(left), Pass: pass})
 				continue
 			}
-			e.Emit(Event{Kind: EventConnect, Host: h.URL, Index: h.Index, URL: targets[h], Pass: pass})
+			e.emit(events.Event{Kind: events.Connect, Host: h.URL, Index: h.Index, URL: targets[h], Pass: pass})
 			inflight++
 			go func() {
 				began := time.Now()
@@ -66,8 +69,8 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 				e.mem.Slow(o.host.URL, e.now())
 			}
 			if report {
-				e.Emit(Event{Kind: EventConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-					ErrClass: ClassCancelled, Err: "another host answered first", Elapsed: o.elapsed, Pass: pass})
+				e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
+					Class: events.ClassCancelled, Err: "another host answered first", Elapsed: o.elapsed, Pass: pass})
 			}
 		}
 	}
@@ -85,17 +88,18 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 				if o.probed.FinalURL != "" {
 					res.URL = o.probed.FinalURL
 				}
-				e.Emit(Event{Kind: EventResolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Pass: pass})
+				e.emit(events.Event{Kind: events.Resolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Pass: pass})
 				return res, nil
 			}
 			if ctx.Err() != nil {
 				waitAll(false)
 				return nil, ctx.Err()
 			}
-			e.mem.Failed(o.host.URL, e.now())
+			failedAt := e.now()
+			e.mem.Failed(o.host.URL, failedAt)
 			class := Classify(o.err)
-			e.Emit(Event{Kind: EventConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-				ErrClass: class, Err: describe(o.err), Elapsed: o.elapsed, Pass: pass})
+			e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
+				Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: e.expiresAt(failedAt), Pass: pass})
 			// A failure frees a slot and hands its turn to the next host at
 			// once, whether it came fast or at the timeout.
 			launch()
@@ -129,18 +133,18 @@ func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) 
 	a := &Attempt{Host: h, URL: target}
 	prober := e.probers[h.Scheme()]
 	if prober == nil {
-		return a, &ProbeError{Class: ClassProtocol, Err: errors.New("no prober for scheme " + h.Scheme())}
+		return a, &ProbeError{Class: events.ClassProtocol, Err: errors.New("no prober for scheme " + h.Scheme())}
 	}
 	actx, cancel := context.WithTimeout(ctx, e.opts.ConnectTimeout)
 	defer cancel()
 	a.Redirected = func(to string) {
-		e.Emit(Event{Kind: EventRedirect, Host: h.URL, Index: h.Index, URL: to, Pass: pass})
+		e.emit(events.Event{Kind: events.Redirect, Host: h.URL, Index: h.Index, URL: to, Pass: pass})
 	}
 	err := prober.Probe(actx, a)
 	if err != nil && ctx.Err() == nil && actx.Err() == context.DeadlineExceeded {
 		// Whatever the prober said while the deadline struck, the cause is
 		// the connect timeout.
-		return a, &ProbeError{Class: ClassTimeout, Err: context.DeadlineExceeded}
+		return a, &ProbeError{Class: events.ClassTimeout, Err: context.DeadlineExceeded}
 	}
 	return a, err
 }

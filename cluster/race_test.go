@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"clusterplay/events"
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
 )
@@ -16,16 +17,16 @@ func racing(delay time.Duration, inflight int, timeout time.Duration) Options {
 	return o
 }
 
-// maxConcurrent replays the events and returns the most attempts that
+// maxConcurrent replays the evs and returns the most attempts that
 // were connecting at once.
-func maxConcurrent(events []Event) int {
+func maxConcurrent(evs []events.Event) int {
 	cur, peak := 0, 0
-	for _, ev := range events {
+	for _, ev := range evs {
 		switch ev.Kind {
-		case EventConnect:
+		case events.Connect:
 			cur++
 			peak = max(peak, cur)
-		case EventConnectFailed, EventConnectCancelled, EventResolved:
+		case events.ConnectFailed, events.ConnectCancelled, events.Resolved:
 			cur--
 		}
 	}
@@ -38,23 +39,23 @@ func maxConcurrent(events []Event) int {
 func TestRaceSilentHostThenGood(t *testing.T) {
 	silent := hosttest.Keep(t)(loopback.Silent())
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
-	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, racing(100*time.Millisecond, 3, 10*time.Second), nil)
+	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, racing(100*time.Millisecond, 3, 10*time.Second), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := record(e)
 	res, err := e.Resolve(context.Background(), "clip.mp4")
-	events := rec.stop(e)
+	evs := rec.stop(e)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Host.Index != 1 {
 		t.Fatalf("resolved to host %d", res.Host.Index)
 	}
-	if got, want := kinds(events), "connect connect connect_cancelled resolved"; got != want {
+	if got, want := kinds(evs), "connect connect connect_cancelled resolved"; got != want {
 		t.Errorf("events %q, want %q", got, want)
 	}
-	if gap := events[1].Time.Sub(events[0].Time); gap < 90*time.Millisecond || gap > 2*time.Second {
+	if gap := evs[1].Time.Sub(evs[0].Time); gap < 90*time.Millisecond || gap > 2*time.Second {
 		t.Errorf("second host started %v after the first, want about the 100ms race delay", gap)
 	}
 	if res.Elapsed > 5*time.Second {
@@ -76,11 +77,11 @@ func TestRaceSilentHostThenGood(t *testing.T) {
 // one back for the race delay.
 func TestRaceFastFailureStartsNextAtOnce(t *testing.T) {
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
-	res, err, events := resolveHosts(t, racing(2*time.Second, 3, 5*time.Second), "clip.mp4", hosttest.Refused(t), hosttest.Refused(t), good.URL)
+	res, err, evs := resolveHosts(t, racing(2*time.Second, 3, 5*time.Second), "clip.mp4", hosttest.Refused(t), hosttest.Refused(t), good.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := kinds(events), "connect connect_failed connect connect_failed connect resolved"; got != want {
+	if got, want := kinds(evs), "connect connect_failed connect connect_failed connect resolved"; got != want {
 		t.Errorf("events %q, want %q", got, want)
 	}
 	if res.Elapsed > time.Second {
@@ -98,30 +99,30 @@ func TestRaceInflightCap(t *testing.T) {
 	}
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	specs = append(specs, HostSpec{URL: good.URL})
-	e, err := New(specs, racing(20*time.Millisecond, 2, 400*time.Millisecond), nil)
+	e, err := New(specs, racing(20*time.Millisecond, 2, 400*time.Millisecond), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := record(e)
 	res, err := e.Resolve(context.Background(), "clip.mp4")
-	events := rec.stop(e)
+	evs := rec.stop(e)
 	if err != nil {
-		t.Fatalf("Resolve: %v; events %s", err, kinds(events))
+		t.Fatalf("Resolve: %v; evs %s", err, kinds(evs))
 	}
 	if res.Host.Index != 5 {
 		t.Errorf("resolved to host %d, want 5", res.Host.Index)
 	}
-	if peak := maxConcurrent(events); peak != 2 {
+	if peak := maxConcurrent(evs); peak != 2 {
 		t.Errorf("peak attempts in flight %d, want the cap of 2", peak)
 	}
 	var order []int
-	for _, ev := range ofKind(events, EventConnect) {
+	for _, ev := range ofKind(evs, events.Connect) {
 		order = append(order, ev.Index)
 	}
 	if want := []int{0, 1, 2, 3, 4, 5}; !equalInts(order, want) {
 		t.Errorf("hosts started in order %v, want %v", order, want)
 	}
-	if n := len(ofKind(events, EventConnectFailed)); n < 4 {
+	if n := len(ofKind(evs, events.ConnectFailed)); n < 4 {
 		t.Errorf("%d timeouts before the good host, want at least 4 (the cap held the good host back)", n)
 	}
 }
@@ -130,14 +131,14 @@ func TestRaceInflightCap(t *testing.T) {
 func TestRaceOffIsOneAtATime(t *testing.T) {
 	silent := hosttest.Keep(t)(loopback.Silent())
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
-	res, err, events := resolveHosts(t, racing(0, 3, 500*time.Millisecond), "clip.mp4", silent.URL, good.URL)
+	res, err, evs := resolveHosts(t, racing(0, 3, 500*time.Millisecond), "clip.mp4", silent.URL, good.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := kinds(events), "connect connect_failed connect resolved"; got != want {
+	if got, want := kinds(evs), "connect connect_failed connect resolved"; got != want {
 		t.Errorf("events %q, want %q", got, want)
 	}
-	if maxConcurrent(events) != 1 {
+	if maxConcurrent(evs) != 1 {
 		t.Error("more than one attempt at a time with racing off")
 	}
 	if res.Elapsed < 450*time.Millisecond {
@@ -153,7 +154,7 @@ func TestRaceRemembersAHostThatLetItsHeadStartPass(t *testing.T) {
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	opts := racing(300*time.Millisecond, 3, 10*time.Second)
 	opts.FailureExpiry = time.Minute
-	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, opts, nil)
+	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, opts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,13 +166,13 @@ func TestRaceRemembersAHostThatLetItsHeadStartPass(t *testing.T) {
 	}
 	rec := record(e)
 	res, err := e.Resolve(context.Background(), "clip.mp4")
-	events := rec.stop(e)
+	evs := rec.stop(e)
 	if err != nil {
 		t.Fatal(err)
 	}
-	connects := ofKind(events, EventConnect)
+	connects := ofKind(evs, events.Connect)
 	if len(connects) != 2 || connects[0].Index != 0 {
-		t.Fatalf("events %s: the silent host must still be tried first", kinds(events))
+		t.Fatalf("events %s: the silent host must still be tried first", kinds(evs))
 	}
 	if gap := connects[1].Time.Sub(connects[0].Time); gap > 150*time.Millisecond {
 		t.Errorf("second host started %v after the slow one; its 300ms head start should be gone", gap)

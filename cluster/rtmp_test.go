@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"clusterplay/events"
+
 	"clusterplay/assets"
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
@@ -25,12 +27,12 @@ func rtmpOpts(timeout time.Duration) Options {
 	return o
 }
 
-func rtmpDump(events []Event) string {
+func rtmpDump(evs []events.Event) string {
 	var b strings.Builder
-	for _, ev := range events {
+	for _, ev := range evs {
 		b.WriteString("\n  " + string(ev.Kind) + " #" + strconv.Itoa(ev.Index) + " " + ev.URL)
-		if ev.ErrClass != "" {
-			b.WriteString(" [" + ev.ErrClass + "] " + ev.Err + " after " + ev.Elapsed.Round(time.Millisecond).String())
+		if ev.Class != "" {
+			b.WriteString(" [" + string(ev.Class) + "] " + ev.Err + " after " + ev.Elapsed.Round(time.Millisecond).String())
 		}
 	}
 	return b.String()
@@ -49,21 +51,21 @@ func TestRTMPClusterSkipsFastFailures(t *testing.T) {
 	}
 	wrongApp := strings.TrimSuffix(good.URL, "/vod") + "/nosuchapp"
 	hosts := []string{hosttest.RTMPAt(t, refused), wrongApp, rejecting.URL, good.URL}
-	res, err, events := resolveHosts(t, rtmpOpts(timeout), assets.ClipName, hosts...)
+	res, err, evs := resolveHosts(t, rtmpOpts(timeout), assets.ClipName, hosts...)
 	if err != nil {
-		t.Fatalf("Resolve: %v%s\nnginx log:\n%s", err, rtmpDump(events), good.Log())
+		t.Fatalf("Resolve: %v%s\nnginx log:\n%s", err, rtmpDump(evs), good.Log())
 	}
 	if want := good.URL + "/clip.mp4"; res.URL != want || res.Host.Index != 3 {
 		t.Errorf("resolved %q (host %d), want %q (host 3)", res.URL, res.Host.Index, want)
 	}
-	failed := ofKind(events, EventConnectFailed)
-	wantClasses := []string{ClassRefused, ClassRejected, ClassRejected}
+	failed := ofKind(evs, events.ConnectFailed)
+	wantClasses := []events.Class{events.ClassRefused, events.ClassRejected, events.ClassRejected}
 	if len(failed) != len(wantClasses) {
-		t.Fatalf("want %d connect_failed events:%s", len(wantClasses), rtmpDump(events))
+		t.Fatalf("want %d connect_failed evs:%s", len(wantClasses), rtmpDump(evs))
 	}
 	for i, f := range failed {
-		if f.Index != i || f.ErrClass != wantClasses[i] {
-			t.Errorf("failure %d: host %d class %q (%s), want host %d class %q", i, f.Index, f.ErrClass, f.Err, i, wantClasses[i])
+		if f.Index != i || f.Class != wantClasses[i] {
+			t.Errorf("failure %d: host %d class %q (%s), want host %d class %q", i, f.Index, f.Class, f.Err, i, wantClasses[i])
 		}
 		if f.Elapsed >= timeout/2 {
 			t.Errorf("host %d failed after %v; a fast failure must take well under the %v timeout", i, f.Elapsed, timeout)
@@ -82,13 +84,13 @@ func TestRTMPHangCostsOneTimeout(t *testing.T) {
 	const timeout = time.Second
 	good := hosttest.Nginx(t, hosttest.ClipDir(t))
 	hang := hosttest.Keep(t)(loopback.Hang())
-	res, err, events := resolveHosts(t, rtmpOpts(timeout), assets.ClipName, hosttest.RTMPAt(t, hang.URL), good.URL)
+	res, err, evs := resolveHosts(t, rtmpOpts(timeout), assets.ClipName, hosttest.RTMPAt(t, hang.URL), good.URL)
 	if err != nil {
-		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+		t.Fatalf("Resolve: %v%s", err, rtmpDump(evs))
 	}
-	failed := ofKind(events, EventConnectFailed)
-	if len(failed) != 1 || failed[0].ErrClass != ClassTimeout {
-		t.Fatalf("want one timeout:%s", rtmpDump(events))
+	failed := ofKind(evs, events.ConnectFailed)
+	if len(failed) != 1 || failed[0].Class != events.ClassTimeout {
+		t.Fatalf("want one timeout:%s", rtmpDump(evs))
 	}
 	if d := failed[0].Elapsed; d < timeout-50*time.Millisecond || d > timeout+time.Second {
 		t.Errorf("hanging host failed after %v, want about %v", d, timeout)
@@ -106,13 +108,13 @@ func TestRTMPRedirects(t *testing.T) {
 	clipURL := good.URL + "/clip.mp4"
 	t.Run("one", func(t *testing.T) {
 		r := hosttest.Keep(t)(loopback.RedirectingRTMP(good.URL))
-		res, err, events := resolveHosts(t, rtmpOpts(3*time.Second), assets.ClipName, r.URL)
+		res, err, evs := resolveHosts(t, rtmpOpts(3*time.Second), assets.ClipName, r.URL)
 		if err != nil {
-			t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+			t.Fatalf("Resolve: %v%s", err, rtmpDump(evs))
 		}
-		redirects := ofKind(events, EventRedirect)
+		redirects := ofKind(evs, events.Redirect)
 		if len(redirects) != 1 || redirects[0].URL != clipURL || redirects[0].Host != r.URL {
-			t.Errorf("want one redirect to %q from %q:%s", clipURL, r.URL, rtmpDump(events))
+			t.Errorf("want one redirect to %q from %q:%s", clipURL, r.URL, rtmpDump(evs))
 		}
 		if res.Host.URL != r.URL {
 			t.Errorf("resolved host %q, want the redirecting host %q", res.Host.URL, r.URL)
@@ -130,26 +132,26 @@ func TestRTMPRedirects(t *testing.T) {
 		for range 3 {
 			target = hosttest.Keep(t)(loopback.RedirectingRTMP(target)).URL
 		}
-		_, err, events := resolveHosts(t, rtmpOpts(3*time.Second), assets.ClipName, target)
+		_, err, evs := resolveHosts(t, rtmpOpts(3*time.Second), assets.ClipName, target)
 		if err != nil {
-			t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+			t.Fatalf("Resolve: %v%s", err, rtmpDump(evs))
 		}
-		if got := ofKind(events, EventRedirect); len(got) != 3 || got[2].URL != clipURL {
-			t.Errorf("want 3 redirects ending at %q:%s", clipURL, rtmpDump(events))
+		if got := ofKind(evs, events.Redirect); len(got) != 3 || got[2].URL != clipURL {
+			t.Errorf("want 3 redirects ending at %q:%s", clipURL, rtmpDump(evs))
 		}
 	})
 	t.Run("loop", func(t *testing.T) {
 		loop := hosttest.Keep(t)(loopback.RedirectLoopRTMP())
-		_, err, events := resolveHosts(t, rtmpOpts(3*time.Second), assets.ClipName, loop.URL)
+		_, err, evs := resolveHosts(t, rtmpOpts(3*time.Second), assets.ClipName, loop.URL)
 		if !errors.Is(err, ErrAllFailed) {
 			t.Fatalf("Resolve = %v, want ErrAllFailed", err)
 		}
-		failed := ofKind(events, EventConnectFailed)
-		if len(failed) != 1 || failed[0].ErrClass != ClassRedirects {
-			t.Fatalf("want one failure of class %q:%s", ClassRedirects, rtmpDump(events))
+		failed := ofKind(evs, events.ConnectFailed)
+		if len(failed) != 1 || failed[0].Class != events.ClassRedirects {
+			t.Fatalf("want one failure of class %q:%s", events.ClassRedirects, rtmpDump(evs))
 		}
-		if n := len(ofKind(events, EventRedirect)); n != MaxRedirects {
-			t.Errorf("%d redirect events, want %d", n, MaxRedirects)
+		if n := len(ofKind(evs, events.Redirect)); n != MaxRedirects {
+			t.Errorf("%d redirect evs, want %d", n, MaxRedirects)
 		}
 	})
 }
@@ -160,13 +162,13 @@ func TestRTMPStreamNotFoundMovesOn(t *testing.T) {
 	const timeout = 3 * time.Second
 	empty := hosttest.Nginx(t, t.TempDir())
 	good := hosttest.Nginx(t, hosttest.ClipDir(t))
-	res, err, events := resolveHosts(t, rtmpOpts(timeout), assets.ClipName, empty.URL, good.URL)
+	res, err, evs := resolveHosts(t, rtmpOpts(timeout), assets.ClipName, empty.URL, good.URL)
 	if err != nil {
-		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+		t.Fatalf("Resolve: %v%s", err, rtmpDump(evs))
 	}
-	failed := ofKind(events, EventConnectFailed)
-	if len(failed) != 1 || failed[0].ErrClass != ClassNotFound || failed[0].Index != 0 {
-		t.Fatalf("want host 0 to fail with %q:%s", ClassNotFound, rtmpDump(events))
+	failed := ofKind(evs, events.ConnectFailed)
+	if len(failed) != 1 || failed[0].Class != events.ClassNotFound || failed[0].Index != 0 {
+		t.Fatalf("want host 0 to fail with %q:%s", events.ClassNotFound, rtmpDump(evs))
 	}
 	if failed[0].Elapsed >= timeout/2 {
 		t.Errorf("not found took %v", failed[0].Elapsed)
@@ -186,14 +188,14 @@ func TestRTMPHostileServers(t *testing.T) {
 	tests := []struct {
 		name   string
 		start  func() (*loopback.Host, error)
-		class  string
+		class  events.Class
 		before time.Duration // must fail by then
 	}{
-		{"garbage", loopback.GarbageRTMP, ClassProtocol, timeout / 2},
-		{"stops mid-handshake", loopback.MidHandshakeRTMP, ClassTimeout, timeout + time.Second},
-		{"silent after handshake", loopback.HandshakeOnlyRTMP, ClassTimeout, timeout + time.Second},
-		{"huge chunk size", loopback.HugeChunkRTMP, ClassProtocol, timeout / 2},
-		{"deeply nested AMF", loopback.DeepAMFRTMP, ClassProtocol, timeout / 2},
+		{"garbage", loopback.GarbageRTMP, events.ClassProtocol, timeout / 2},
+		{"stops mid-handshake", loopback.MidHandshakeRTMP, events.ClassTimeout, timeout + time.Second},
+		{"silent after handshake", loopback.HandshakeOnlyRTMP, events.ClassTimeout, timeout + time.Second},
+		{"huge chunk size", loopback.HugeChunkRTMP, events.ClassProtocol, timeout / 2},
+		{"deeply nested AMF", loopback.DeepAMFRTMP, events.ClassProtocol, timeout / 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,25 +203,25 @@ func TestRTMPHostileServers(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			_, err, events := resolveHosts(t, rtmpOpts(timeout), assets.ClipName, h.URL)
+			_, err, evs := resolveHosts(t, rtmpOpts(timeout), assets.ClipName, h.URL)
 			runtime.ReadMemStats(&after)
 			if !errors.Is(err, ErrAllFailed) {
 				t.Fatalf("Resolve = %v, want ErrAllFailed", err)
 			}
-			failed := ofKind(events, EventConnectFailed)
+			failed := ofKind(evs, events.ConnectFailed)
 			if len(failed) != 1 {
-				t.Fatalf("want one failure:%s", rtmpDump(events))
+				t.Fatalf("want one failure:%s", rtmpDump(evs))
 			}
 			f := failed[0]
-			if f.ErrClass != tt.class || f.Elapsed > tt.before {
-				t.Errorf("failed with %q (%s) after %v, want %q within %v", f.ErrClass, f.Err, f.Elapsed, tt.class, tt.before)
+			if f.Class != tt.class || f.Elapsed > tt.before {
+				t.Errorf("failed with %q (%s) after %v, want %q within %v", f.Class, f.Err, f.Elapsed, tt.class, tt.before)
 			}
 			alloc := after.TotalAlloc - before.TotalAlloc
 			if alloc > maxAlloc {
 				t.Errorf("the attempt allocated %d MiB", alloc>>20)
 			}
 			t.Logf("%s after %v, %.1f MiB allocated, stack in use %d KiB: %s",
-				f.ErrClass, f.Elapsed.Round(time.Millisecond), float64(alloc)/(1<<20), after.StackInuse>>10, f.Err)
+				f.Class, f.Elapsed.Round(time.Millisecond), float64(alloc)/(1<<20), after.StackInuse>>10, f.Err)
 			// The servers end their side once the prober has closed its own.
 			for deadline := time.Now().Add(2 * time.Second); h.OpenConns() != 0; time.Sleep(5 * time.Millisecond) {
 				if time.Now().After(deadline) {
@@ -237,15 +239,15 @@ func TestRTMPMixedCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err, events := resolveHosts(t, rtmpOpts(3*time.Second), assets.ClipName, refused, good.URL)
+	res, err, evs := resolveHosts(t, rtmpOpts(3*time.Second), assets.ClipName, refused, good.URL)
 	if err != nil {
-		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+		t.Fatalf("Resolve: %v%s", err, rtmpDump(evs))
 	}
 	if want := good.URL + "/clip.mp4"; res.URL != want {
 		t.Errorf("resolved %q, want %q", res.URL, want)
 	}
-	if f := ofKind(events, EventConnectFailed); len(f) != 1 || f[0].ErrClass != ClassRefused {
-		t.Errorf("want the HTTP host refused:%s", rtmpDump(events))
+	if f := ofKind(evs, events.ConnectFailed); len(f) != 1 || f[0].Class != events.ClassRefused {
+		t.Errorf("want the HTTP host refused:%s", rtmpDump(evs))
 	}
 }
 
@@ -297,9 +299,9 @@ func TestRTMPS(t *testing.T) {
 		name      string
 		insecure  bool
 		trust     bool
-		wantClass string
+		wantClass events.Class
 	}{
-		{"untrusted certificate", false, false, ClassTLS},
+		{"untrusted certificate", false, false, events.ClassTLS},
 		{"trusted certificate", false, true, ""},
 		{"insecure", true, false, ""},
 	}
@@ -307,25 +309,25 @@ func TestRTMPS(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := rtmpOpts(3 * time.Second)
 			opts.Insecure = tt.insecure
-			e, err := New([]HostSpec{{URL: proxy.URL}}, opts, nil)
+			e, err := New([]HostSpec{{URL: proxy.URL}}, opts, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if tt.trust {
 				p := NewRTMPProber(false)
 				p.SetRootCAs(proxy.CertPool())
-				e.SetProber("rtmps", p)
+				e.setProber("rtmps", p)
 			}
-			res, err, events := resolveWith(e, assets.ClipName)
+			res, err, evs := resolveWith(e, assets.ClipName)
 			if tt.wantClass != "" {
-				f := ofKind(events, EventConnectFailed)
-				if err == nil || len(f) != 1 || f[0].ErrClass != tt.wantClass {
-					t.Fatalf("want a %q failure:%s", tt.wantClass, rtmpDump(events))
+				f := ofKind(evs, events.ConnectFailed)
+				if err == nil || len(f) != 1 || f[0].Class != tt.wantClass {
+					t.Fatalf("want a %q failure:%s", tt.wantClass, rtmpDump(evs))
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+				t.Fatalf("Resolve: %v%s", err, rtmpDump(evs))
 			}
 			if want := proxy.URL + "/clip.mp4"; res.URL != want {
 				t.Errorf("resolved %q, want %q", res.URL, want)
@@ -348,15 +350,15 @@ func TestRTMPRaceCancelsTheLoser(t *testing.T) {
 	opts := rtmpOpts(10 * time.Second)
 	opts.RaceDelay = 100 * time.Millisecond
 	opts.MaxInflight = 2
-	res, err, events := resolveHosts(t, opts, assets.ClipName, stuck.URL, n.URL)
+	res, err, evs := resolveHosts(t, opts, assets.ClipName, stuck.URL, n.URL)
 	if err != nil {
-		t.Fatalf("Resolve: %v%s", err, rtmpDump(events))
+		t.Fatalf("Resolve: %v%s", err, rtmpDump(evs))
 	}
 	if res.Host.Index != 1 || res.Elapsed > 2*time.Second {
 		t.Errorf("resolved host %d after %v, want host 1 well before the 10s timeout", res.Host.Index, res.Elapsed)
 	}
-	if c := ofKind(events, EventConnectCancelled); len(c) != 1 || c[0].Index != 0 {
-		t.Errorf("want the stuck host cancelled:%s", rtmpDump(events))
+	if c := ofKind(evs, events.ConnectCancelled); len(c) != 1 || c[0].Index != 0 {
+		t.Errorf("want the stuck host cancelled:%s", rtmpDump(evs))
 	}
 	for deadline := time.Now().Add(2 * time.Second); stuck.OpenConns() != 0; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {

@@ -9,6 +9,8 @@ import (
 	"math/bits"
 	"net"
 
+	"clusterplay/events"
+
 	"github.com/bluenviron/gortmplib/pkg/amf0"
 	"github.com/bluenviron/gortmplib/pkg/bytecounter"
 	"github.com/bluenviron/gortmplib/pkg/message"
@@ -257,7 +259,7 @@ func (s *rtmpSession) play(ctx context.Context, req rtmpRequest) (string, error)
 		if r := res.redirect(); r != "" {
 			return r, nil
 		}
-		return "", &ProbeError{Class: ClassRejected, Err: fmt.Errorf("connect to application %q rejected: %s", req.app, res.status())}
+		return "", &ProbeError{Class: events.ClassRejected, Err: fmt.Errorf("connect to application %q rejected: %s", req.app, res.status())}
 	}
 
 	if err := s.w.Write(&message.CommandAMF0{ChunkStreamID: 3, Name: "createStream", CommandID: 2, Arguments: []any{nil}}); err != nil {
@@ -267,7 +269,7 @@ func (s *rtmpSession) play(ctx context.Context, req rtmpRequest) (string, error)
 		return "", phaseError(ctx, phaseCreate, err)
 	}
 	if res.isError() {
-		return "", &ProbeError{Class: ClassRejected, Err: fmt.Errorf("createStream rejected: %s", res.status())}
+		return "", &ProbeError{Class: events.ClassRejected, Err: fmt.Errorf("createStream rejected: %s", res.status())}
 	}
 	streamID := uint32(1)
 	if len(res.args) >= 2 {
@@ -297,10 +299,10 @@ func (s *rtmpSession) play(ctx context.Context, req rtmpRequest) (string, error)
 		case c.code() == "NetStream.Play.Start":
 			return "", nil
 		case c.code() == "NetStream.Play.StreamNotFound":
-			return "", &ProbeError{Class: ClassNotFound, Err: fmt.Errorf("stream %q not found: %s", req.stream, c.status())}
+			return "", &ProbeError{Class: events.ClassNotFound, Err: fmt.Errorf("stream %q not found: %s", req.stream, c.status())}
 		case c.isError():
 			// NetStream.Play.Failed, an _error to play, a "close".
-			return "", &ProbeError{Class: ClassRejected, Err: fmt.Errorf("play of %q rejected: %s", req.stream, c.status())}
+			return "", &ProbeError{Class: events.ClassRejected, Err: fmt.Errorf("play of %q rejected: %s", req.stream, c.status())}
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"clusterplay/events"
+
 	"clusterplay/cluster"
 )
 
@@ -20,7 +22,7 @@ func TestFailoverDemo(t *testing.T) {
 	opts := cluster.DefaultOptions()
 	opts.ConnectTimeout = 500 * time.Millisecond
 	d.Apply(&opts)
-	e, err := cluster.New(d.Hosts, opts, nil)
+	e, err := cluster.New(d.Hosts, opts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,8 +37,8 @@ func TestFailoverDemo(t *testing.T) {
 	}
 	var classes []string
 	for ev := range ch {
-		if ev.Kind == cluster.EventConnectFailed {
-			classes = append(classes, ev.ErrClass)
+		if ev.Kind == events.ConnectFailed {
+			classes = append(classes, string(ev.Class))
 		}
 	}
 	if got := strings.Join(classes, " "); got != "refused timeout" {
@@ -52,7 +54,7 @@ func TestBalanceDemo(t *testing.T) {
 	defer d.Close()
 	opts := cluster.DefaultOptions()
 	d.Apply(&opts)
-	e, err := cluster.New(d.Hosts, opts, nil)
+	e, err := cluster.New(d.Hosts, opts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"clusterplay/events"
+
 	"clusterplay/assets"
 	"clusterplay/cluster"
 	"clusterplay/loopback"
@@ -75,7 +77,7 @@ func TestRTMPLiveFailover(t *testing.T) {
 			var faultAt, rejoinAt time.Time
 			go func() {
 				// Errors only: a Fatal here would not stop the session.
-				first, ok := h.next(cluster.EventStart, 20*time.Second)
+				first, ok := h.next(events.Start, 20*time.Second)
 				if !ok || first.Host != a.LiveURL {
 					t.Errorf("first start %+v, want one from %s", first, a.LiveURL)
 					h.sess.Quit()
@@ -84,41 +86,41 @@ func TestRTMPLiveFailover(t *testing.T) {
 				time.Sleep(1500 * time.Millisecond)
 				faultAt = time.Now()
 				tt.fault(a, feedA)
-				if _, ok := h.next(cluster.EventStart, 20*time.Second); !ok {
+				if _, ok := h.next(events.Start, 20*time.Second); !ok {
 					t.Error("no start after the fault")
 				}
 				rejoinAt = time.Now()
 				time.Sleep(500 * time.Millisecond)
 				h.sess.Quit()
 			}()
-			out, events := h.run(t, 60*time.Second)
+			out, evs := h.run(t, 60*time.Second)
 			if out != Played || t.Failed() {
-				t.Fatalf("outcome %v; events:\n%s", out, describe(events))
+				t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 			}
 			t.Logf("fault -> start on the backup: %v", rejoinAt.Sub(faultAt).Round(time.Millisecond))
 
-			starts := only(events, cluster.EventStart)
+			starts := only(evs, events.Start)
 			if len(starts) != 2 || starts[1].Host != b.LiveURL {
-				t.Fatalf("start events %+v; events:\n%s", starts, describe(events))
+				t.Fatalf("start evs %+v; evs:\n%s", starts, describe(evs))
 			}
 			for _, s := range starts {
 				if s.Duration != 0 {
 					t.Errorf("start from %s has duration %v; a live stream has none", s.Host, s.Duration)
 				}
 			}
-			f := only(events, cluster.EventFailover)
+			f := only(evs, events.Failover)
 			if len(f) != 1 || f[0].Host != a.LiveURL || f[0].ToHost != b.LiveURL {
-				t.Fatalf("failovers %+v; events:\n%s", f, describe(events))
+				t.Fatalf("failovers %+v; evs:\n%s", f, describe(evs))
 			}
 			// The player first plays out its cache (about 1.2 s of a live
 			// stream), then sees the end; failover -> start is the rejoin.
 			t.Logf("failover class %s (%s) at %v; failover -> start on the backup: %v",
-				f[0].ErrClass, f[0].Err, f[0].Position, starts[1].Time.Sub(f[0].Time).Round(time.Millisecond))
+				f[0].Class, f[0].Err, f[0].Position, starts[1].Time.Sub(f[0].Time).Round(time.Millisecond))
 			loads := h.player.Loads()
 			if len(loads) != 2 || loads[1].url != b.LiveURL+"/"+liveStream || loads[1].start != 0 {
 				t.Errorf("loads %+v, want the backup's stream at the live edge (start 0)", loads)
 			}
-			if last := events[len(events)-1]; last.Kind != cluster.EventEnd || last.Reason != "quit" {
+			if last := evs[len(evs)-1]; last.Kind != events.End || last.Reason != "quit" {
 				t.Errorf("last event %s %s, want end quit", last.Kind, last.Reason)
 			}
 		})

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"clusterplay/events"
+
 	"clusterplay/assets"
 	"clusterplay/cluster"
 	"clusterplay/loopback"
@@ -28,8 +30,8 @@ type harness struct {
 	player *recorder
 	sess   *Session
 	mu     sync.Mutex
-	events []cluster.Event
-	seen   chan cluster.Event
+	evs    []events.Event
+	seen   chan events.Event
 	done   chan struct{}
 }
 
@@ -42,7 +44,7 @@ func start(t *testing.T, hosts []string, opts Options) *harness {
 	for i, u := range hosts {
 		specs[i] = cluster.HostSpec{URL: u}
 	}
-	engine, err := cluster.New(specs, copts, nil)
+	engine, err := cluster.New(specs, copts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,14 +56,14 @@ func start(t *testing.T, hosts []string, opts Options) *harness {
 	if opts.Clip == "" {
 		opts.Clip = assets.ClipName
 	}
-	h := &harness{engine: engine, player: &recorder{Player: p}, seen: make(chan cluster.Event, 1000), done: make(chan struct{})}
+	h := &harness{engine: engine, player: &recorder{Player: p}, seen: make(chan events.Event, 1000), done: make(chan struct{})}
 	h.sess = New(engine, h.player, opts)
 	ch := engine.Events().Subscribe()
 	go func() {
 		defer close(h.done)
 		for ev := range ch {
 			h.mu.Lock()
-			h.events = append(h.events, ev)
+			h.evs = append(h.evs, ev)
 			h.mu.Unlock()
 			h.seen <- ev
 		}
@@ -104,7 +106,7 @@ func (r *recorder) Loads() []loaded {
 }
 
 // run plays to the end and returns the outcome and every event.
-func (h *harness) run(t *testing.T, limit time.Duration) (Outcome, []cluster.Event) {
+func (h *harness) run(t *testing.T, limit time.Duration) (Outcome, []events.Event) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
@@ -112,13 +114,13 @@ func (h *harness) run(t *testing.T, limit time.Duration) (Outcome, []cluster.Eve
 	h.engine.Events().Close()
 	<-h.done
 	if ctx.Err() != nil {
-		t.Fatalf("session still running after %v; events:\n%s", limit, describe(h.events))
+		t.Fatalf("session still running after %v; evs:\n%s", limit, describe(h.evs))
 	}
-	return out, h.events
+	return out, h.evs
 }
 
 // waitFor blocks until an event of kind k arrives.
-func (h *harness) waitFor(t *testing.T, k cluster.Kind, within time.Duration) cluster.Event {
+func (h *harness) waitFor(t *testing.T, k events.Kind, within time.Duration) events.Event {
 	t.Helper()
 	deadline := time.After(within)
 	for {
@@ -133,17 +135,17 @@ func (h *harness) waitFor(t *testing.T, k cluster.Kind, within time.Duration) cl
 	}
 }
 
-func describe(events []cluster.Event) string {
+func describe(evs []events.Event) string {
 	var b strings.Builder
-	for _, ev := range events {
-		b.WriteString("  " + string(ev.Kind) + " " + ev.Host + " " + ev.ErrClass + " " + ev.Err + " pos=" + ev.Position.String() + "\n")
+	for _, ev := range evs {
+		b.WriteString("  " + string(ev.Kind) + " " + ev.Host + " " + string(ev.Class) + " " + ev.Err + " pos=" + ev.Position.String() + "\n")
 	}
 	return b.String()
 }
 
-func only(events []cluster.Event, k cluster.Kind) []cluster.Event {
-	var out []cluster.Event
-	for _, ev := range events {
+func only(evs []events.Event, k events.Kind) []events.Event {
+	var out []events.Event
+	for _, ev := range evs {
 		if ev.Kind == k {
 			out = append(out, ev)
 		}
@@ -153,11 +155,11 @@ func only(events []cluster.Event, k cluster.Kind) []cluster.Event {
 
 // endsAtTheEnd checks the clip played to its end: the last event is end
 // with reason eof within 1 s of the duration.
-func endsAtTheEnd(t *testing.T, events []cluster.Event) {
+func endsAtTheEnd(t *testing.T, evs []events.Event) {
 	t.Helper()
-	last := events[len(events)-1]
-	if last.Kind != cluster.EventEnd || last.Reason != "eof" {
-		t.Fatalf("last event %s %s, want end eof; events:\n%s", last.Kind, last.Reason, describe(events))
+	last := evs[len(evs)-1]
+	if last.Kind != events.End || last.Reason != "eof" {
+		t.Fatalf("last event %s %s, want end eof; evs:\n%s", last.Kind, last.Reason, describe(evs))
 	}
 	if d := assets.ClipDuration - last.Position; d < -time.Second || d > time.Second {
 		t.Errorf("ended at %v of %v: not within 1s of the end", last.Position, assets.ClipDuration)
@@ -168,16 +170,16 @@ func TestPlaysThroughClusterWithDeadHosts(t *testing.T) {
 	good := hosttest.Keep(t)(loopback.Good(clip))
 	hang := hosttest.Keep(t)(loopback.Hang())
 	h := start(t, []string{hosttest.Refused(t), hang.URL, good.URL}, Options{})
-	out, events := h.run(t, 60*time.Second)
+	out, evs := h.run(t, 60*time.Second)
 	if out != Played {
-		t.Fatalf("outcome %v; events:\n%s", out, describe(events))
+		t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 	}
-	starts := only(events, cluster.EventStart)
+	starts := only(evs, events.Start)
 	if len(starts) != 1 || starts[0].URL != good.URL+"/clip.mp4" || starts[0].Index != 2 {
-		t.Errorf("start events %+v", starts)
+		t.Errorf("start evs %+v", starts)
 	}
-	endsAtTheEnd(t, events)
-	if n := len(only(events, cluster.EventFailover)); n != 0 {
+	endsAtTheEnd(t, evs)
+	if n := len(only(evs, events.Failover)); n != 0 {
 		t.Errorf("%d failovers while playing from a healthy host", n)
 	}
 }
@@ -191,19 +193,19 @@ func TestFailoverWhenHostDies(t *testing.T) {
 		name      string
 		serving   func(t *testing.T) *loopback.Host
 		fault     func(h *loopback.Host)
-		wantClass []string
+		wantClass []events.Class
 	}{
 		{"connection cut mid-clip",
 			func(t *testing.T) *loopback.Host {
 				return hosttest.Keep(t)(loopback.CutAfter(clip, int64(len(assets.Clip)/3)))
 			},
-			nil, []string{cluster.ClassEarlyEOF, cluster.ClassPlayback}},
+			nil, []events.Class{events.ClassEarlyEOF, events.ClassPlayback}},
 		{"host killed mid-clip",
 			func(t *testing.T) *loopback.Host { return hosttest.Keep(t)(loopback.Throttled(clip, clipRate)) },
-			(*loopback.Host).Kill, []string{cluster.ClassEarlyEOF, cluster.ClassPlayback}},
+			(*loopback.Host).Kill, []events.Class{events.ClassEarlyEOF, events.ClassPlayback}},
 		{"host stalls mid-clip",
 			func(t *testing.T) *loopback.Host { return hosttest.Keep(t)(loopback.Throttled(clip, clipRate)) },
-			(*loopback.Host).Stall, []string{cluster.ClassStall}},
+			(*loopback.Host).Stall, []events.Class{events.ClassStall}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,37 +214,37 @@ func TestFailoverWhenHostDies(t *testing.T) {
 			h := start(t, []string{serving.URL, backup.URL}, Options{StallTimeout: 1500 * time.Millisecond})
 			if tt.fault != nil {
 				go func() {
-					h.waitFor(t, cluster.EventStart, 20*time.Second)
+					h.waitFor(t, events.Start, 20*time.Second)
 					time.Sleep(1500 * time.Millisecond)
 					tt.fault(serving)
 				}()
 			}
-			out, events := h.run(t, 60*time.Second)
+			out, evs := h.run(t, 60*time.Second)
 			if out != Played {
-				t.Fatalf("outcome %v; events:\n%s", out, describe(events))
+				t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 			}
-			failovers := only(events, cluster.EventFailover)
+			failovers := only(evs, events.Failover)
 			if len(failovers) != 1 {
-				t.Fatalf("%d failovers, want 1; events:\n%s", len(failovers), describe(events))
+				t.Fatalf("%d failovers, want 1; evs:\n%s", len(failovers), describe(evs))
 			}
 			f := failovers[0]
 			if f.Host != serving.URL || f.ToHost != backup.URL || f.Index != 0 || f.ToIndex != 1 {
 				t.Errorf("failover %s -> %s, want %s -> %s", f.Host, f.ToHost, serving.URL, backup.URL)
 			}
-			if !contains(tt.wantClass, f.ErrClass) {
-				t.Errorf("failover class %q (%s), want one of %v", f.ErrClass, f.Err, tt.wantClass)
+			if !contains(tt.wantClass, f.Class) {
+				t.Errorf("failover class %q (%s), want one of %v", f.Class, f.Err, tt.wantClass)
 			}
 			if f.Position < time.Second || f.Position > assets.ClipDuration-time.Second {
 				t.Errorf("failover at %v: not mid-clip", f.Position)
 			}
-			starts := only(events, cluster.EventStart)
+			starts := only(evs, events.Start)
 			if len(starts) != 2 {
-				t.Fatalf("%d start events, want 2", len(starts))
+				t.Fatalf("%d start evs, want 2", len(starts))
 			}
 			if d := starts[1].Position - f.Position; d < -time.Second || d > time.Second {
 				t.Errorf("resumed at %v after failing over at %v", starts[1].Position, f.Position)
 			}
-			endsAtTheEnd(t, events)
+			endsAtTheEnd(t, evs)
 		})
 	}
 }
@@ -251,26 +253,26 @@ func TestEveryHostDiesMidClip(t *testing.T) {
 	a := hosttest.Keep(t)(loopback.CutAfter(clip, int64(len(assets.Clip)/3)))
 	b := hosttest.Keep(t)(loopback.CutAfter(clip, int64(len(assets.Clip)/3)))
 	h := start(t, []string{a.URL, b.URL}, Options{StallTimeout: 1500 * time.Millisecond})
-	out, events := h.run(t, 90*time.Second)
+	out, evs := h.run(t, 90*time.Second)
 	if out != PlaybackFailed {
-		t.Fatalf("outcome %v, want PlaybackFailed; events:\n%s", out, describe(events))
+		t.Fatalf("outcome %v, want PlaybackFailed; evs:\n%s", out, describe(evs))
 	}
-	last := events[len(events)-1]
-	if last.Kind != cluster.EventEnd || last.Reason != "error" {
+	last := evs[len(evs)-1]
+	if last.Kind != events.End || last.Reason != "error" {
 		t.Errorf("last event %s %s, want end error", last.Kind, last.Reason)
 	}
-	if len(only(events, cluster.EventFailed)) == 0 {
-		t.Errorf("no failed event when no host could take over; events:\n%s", describe(events))
+	if len(only(evs, events.Failed)) == 0 {
+		t.Errorf("no failed event when no host could take over; evs:\n%s", describe(evs))
 	}
 }
 
 func TestAllHostsFailAtStart(t *testing.T) {
 	h := start(t, []string{hosttest.Refused(t), hosttest.Refused(t)}, Options{})
-	out, events := h.run(t, 30*time.Second)
+	out, evs := h.run(t, 30*time.Second)
 	if out != AllFailed {
-		t.Fatalf("outcome %v, want AllFailed; events:\n%s", out, describe(events))
+		t.Fatalf("outcome %v, want AllFailed; evs:\n%s", out, describe(evs))
 	}
-	if len(only(events, cluster.EventStart)) != 0 {
+	if len(only(evs, events.Start)) != 0 {
 		t.Error("start event without a host")
 	}
 }
@@ -278,15 +280,15 @@ func TestAllHostsFailAtStart(t *testing.T) {
 func TestStartPosition(t *testing.T) {
 	good := hosttest.Keep(t)(loopback.Good(clip))
 	h := start(t, []string{good.URL}, Options{Start: 3 * time.Second})
-	out, events := h.run(t, 30*time.Second)
+	out, evs := h.run(t, 30*time.Second)
 	if out != Played {
 		t.Fatalf("outcome %v", out)
 	}
-	s := only(events, cluster.EventStart)
+	s := only(evs, events.Start)
 	if len(s) != 1 || s[0].Position < 2500*time.Millisecond || s[0].Position > 3500*time.Millisecond {
-		t.Errorf("start events %+v, want one at about 3s", s)
+		t.Errorf("start evs %+v, want one at about 3s", s)
 	}
-	endsAtTheEnd(t, events)
+	endsAtTheEnd(t, evs)
 }
 
 func TestManualFailoverAndQuit(t *testing.T) {
@@ -294,31 +296,31 @@ func TestManualFailoverAndQuit(t *testing.T) {
 	b := hosttest.Keep(t)(loopback.Throttled(clip, clipRate))
 	h := start(t, []string{a.URL, b.URL}, Options{})
 	go func() {
-		h.waitFor(t, cluster.EventStart, 20*time.Second)
+		h.waitFor(t, events.Start, 20*time.Second)
 		time.Sleep(time.Second)
 		h.sess.FailoverNow(false)
-		h.waitFor(t, cluster.EventStart, 20*time.Second)
+		h.waitFor(t, events.Start, 20*time.Second)
 		time.Sleep(500 * time.Millisecond)
 		h.sess.Quit()
 	}()
-	out, events := h.run(t, 60*time.Second)
+	out, evs := h.run(t, 60*time.Second)
 	if out != Played {
-		t.Fatalf("outcome %v; events:\n%s", out, describe(events))
+		t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 	}
-	f := only(events, cluster.EventFailover)
-	if len(f) != 1 || f[0].ToHost != b.URL || f[0].ErrClass != cluster.ClassSwitch {
-		t.Fatalf("failovers %+v; events:\n%s", f, describe(events))
+	f := only(evs, events.Failover)
+	if len(f) != 1 || f[0].ToHost != b.URL || f[0].Class != events.ClassSwitch {
+		t.Fatalf("failovers %+v; evs:\n%s", f, describe(evs))
 	}
 	if r, _ := h.engine.Memory().Record(a.URL); !r.FailedAt.IsZero() {
 		t.Error("a manual switch blamed the host it left")
 	}
-	last := events[len(events)-1]
-	if last.Kind != cluster.EventEnd || last.Reason != "quit" {
+	last := evs[len(evs)-1]
+	if last.Kind != events.End || last.Reason != "quit" {
 		t.Errorf("last event %s %s, want end quit", last.Kind, last.Reason)
 	}
 }
 
-func contains(list []string, s string) bool {
+func contains[T comparable](list []T, s T) bool {
 	for _, x := range list {
 		if x == s {
 			return true
@@ -329,7 +331,7 @@ func contains(list []string, s string) bool {
 
 // next is waitFor for goroutines other than the test's: it reports a
 // timeout instead of calling Fatal.
-func (h *harness) next(k cluster.Kind, within time.Duration) (cluster.Event, bool) {
+func (h *harness) next(k events.Kind, within time.Duration) (events.Event, bool) {
 	deadline := time.After(within)
 	for {
 		select {
@@ -338,7 +340,7 @@ func (h *harness) next(k cluster.Kind, within time.Duration) (cluster.Event, boo
 				return ev, true
 			}
 		case <-deadline:
-			return cluster.Event{}, false
+			return events.Event{}, false
 		}
 	}
 }
@@ -351,7 +353,7 @@ func TestInterruptEndsWithQuit(t *testing.T) {
 	h := start(t, []string{good.URL}, Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		h.waitFor(t, cluster.EventStart, 20*time.Second)
+		h.waitFor(t, events.Start, 20*time.Second)
 		time.Sleep(500 * time.Millisecond)
 		cancel()
 	}()
@@ -361,8 +363,8 @@ func TestInterruptEndsWithQuit(t *testing.T) {
 	if out != Interrupted {
 		t.Fatalf("outcome %v, want Interrupted", out)
 	}
-	last := h.events[len(h.events)-1]
-	if last.Kind != cluster.EventEnd || last.Reason != "quit" || last.Position <= 0 {
+	last := h.evs[len(h.evs)-1]
+	if last.Kind != events.End || last.Reason != "quit" || last.Position <= 0 {
 		t.Errorf("last event %s %s at %v, want end quit mid-clip", last.Kind, last.Reason, last.Position)
 	}
 }

@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"clusterplay/events"
+
 	"clusterplay/assets"
-	"clusterplay/cluster"
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
 )
@@ -38,15 +39,15 @@ func TestRTMPPlaysToTheEnd(t *testing.T) {
 	good := nginxRTMP(t)
 	refusedRTMP := hosttest.RTMPAt(t, hosttest.Refused(t))
 	h := start(t, []string{refusedRTMP, good.URL}, Options{})
-	out, events := h.run(t, 60*time.Second)
+	out, evs := h.run(t, 60*time.Second)
 	if out != Played {
-		t.Fatalf("outcome %v; events:\n%s", out, describe(events))
+		t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 	}
-	s := only(events, cluster.EventStart)
+	s := only(evs, events.Start)
 	if len(s) != 1 || s[0].URL != good.URL+"/"+assets.ClipName {
-		t.Errorf("start events %+v", s)
+		t.Errorf("start evs %+v", s)
 	}
-	endsAtTheEnd(t, events)
+	endsAtTheEnd(t, evs)
 }
 
 // TestRTMPServingNginxKilled: the nginx that serves the clip is killed
@@ -57,19 +58,19 @@ func TestRTMPServingNginxKilled(t *testing.T) {
 	backup := nginxRTMP(t)
 	h := start(t, []string{serving.URL, backup.URL}, Options{StallTimeout: 2 * time.Second})
 	go func() {
-		h.waitFor(t, cluster.EventStart, 20*time.Second)
+		h.waitFor(t, events.Start, 20*time.Second)
 		time.Sleep(100 * time.Millisecond)
 		serving.Kill()
 	}()
-	out, events := h.run(t, 60*time.Second)
+	out, evs := h.run(t, 60*time.Second)
 	if out != Played {
-		t.Fatalf("outcome %v; events:\n%s", out, describe(events))
+		t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 	}
-	f := only(events, cluster.EventFailover)
+	f := only(evs, events.Failover)
 	if len(f) != 1 || f[0].Host != serving.URL || f[0].ToHost != backup.URL {
-		t.Fatalf("failovers %+v; events:\n%s", f, describe(events))
+		t.Fatalf("failovers %+v; evs:\n%s", f, describe(evs))
 	}
-	endsAtTheEnd(t, events)
+	endsAtTheEnd(t, evs)
 }
 
 // TestRTMPClipInDirectory: the clip lies in a directory under the
@@ -78,15 +79,15 @@ func TestRTMPServingNginxKilled(t *testing.T) {
 func TestRTMPClipInDirectory(t *testing.T) {
 	n := nginxRTMP(t)
 	h := start(t, []string{n.URL}, Options{Clip: inDir})
-	out, events := h.run(t, 60*time.Second)
+	out, evs := h.run(t, 60*time.Second)
 	if out != Played {
-		t.Fatalf("outcome %v; events:\n%s\nnginx:\n%s", out, describe(events), n.Log())
+		t.Fatalf("outcome %v; evs:\n%s\nnginx:\n%s", out, describe(evs), n.Log())
 	}
-	s := only(events, cluster.EventStart)
+	s := only(evs, events.Start)
 	if len(s) != 1 || s[0].URL != n.URL+"/"+inDir {
-		t.Errorf("start events %+v", s)
+		t.Errorf("start evs %+v", s)
 	}
-	endsAtTheEnd(t, events)
+	endsAtTheEnd(t, evs)
 	loads := h.player.Loads()
 	want := [][2]string{{"rtmp_app", "vod"}, {"rtmp_playpath", "mp4:" + inDir}, {"rtmp_tcurl", n.URL}}
 	if len(loads) != 1 || !reflect.DeepEqual(loads[0].opts, want) {
@@ -101,15 +102,15 @@ func TestRTMPRedirectedClipInDirectory(t *testing.T) {
 	n := nginxRTMP(t)
 	lb := hosttest.Keep(t)(loopback.RedirectingRTMP(n.URL))
 	h := start(t, []string{lb.URL}, Options{Clip: inDir})
-	out, events := h.run(t, 60*time.Second)
+	out, evs := h.run(t, 60*time.Second)
 	if out != Played {
-		t.Fatalf("outcome %v; events:\n%s\nnginx:\n%s", out, describe(events), n.Log())
+		t.Fatalf("outcome %v; evs:\n%s\nnginx:\n%s", out, describe(evs), n.Log())
 	}
-	s := only(events, cluster.EventStart)
+	s := only(evs, events.Start)
 	if len(s) != 1 || s[0].URL != n.URL+"/"+inDir || s[0].Host != lb.URL {
-		t.Errorf("start events %+v", s)
+		t.Errorf("start evs %+v", s)
 	}
-	endsAtTheEnd(t, events)
+	endsAtTheEnd(t, evs)
 	if loads := h.player.Loads(); len(loads) != 1 || len(loads[0].opts) == 0 || loads[0].opts[0][1] != "vod" {
 		t.Errorf("loads %+v, want rtmp_app=vod", loads)
 	}
@@ -122,15 +123,15 @@ func TestRTMPFailsOverToHTTP(t *testing.T) {
 	backup := hosttest.Keep(t)(loopback.Good(map[string][]byte{inDir: assets.Clip}))
 	h := start(t, []string{serving.URL, backup.URL}, Options{Clip: inDir, StallTimeout: 2 * time.Second})
 	go func() {
-		h.waitFor(t, cluster.EventStart, 20*time.Second)
+		h.waitFor(t, events.Start, 20*time.Second)
 		time.Sleep(100 * time.Millisecond)
 		serving.Kill()
 	}()
-	out, events := h.run(t, 60*time.Second)
+	out, evs := h.run(t, 60*time.Second)
 	if out != Played {
-		t.Fatalf("outcome %v; events:\n%s", out, describe(events))
+		t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 	}
-	endsAtTheEnd(t, events)
+	endsAtTheEnd(t, evs)
 	loads := h.player.Loads()
 	if len(loads) != 2 || loads[0].opts == nil || loads[1].opts != nil || loads[1].url != backup.URL+"/"+inDir {
 		t.Errorf("loads %+v, want the RTMP one with options, then the HTTP one without", loads)

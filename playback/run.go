@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/events"
 	"clusterplay/player"
 )
 
@@ -13,16 +14,21 @@ import (
 // to within this much of the stall timeout.
 const watchInterval = 200 * time.Millisecond
 
-// run is the state of one Run: what plays, from where, since when.
+// run is the state of one Run: what plays, from where, since when. Only
+// the Run goroutine touches it.
 type run struct {
 	*Session
+	ctx      context.Context // Run's: cancelling it cancels every resolution
 	clip     string
 	host     *cluster.Host
 	url      string
 	duration time.Duration
 	position time.Duration
+	cache    time.Duration
 
-	started     bool
+	playing     bool // a playback is under way: it will close with one end
+	started     bool // the current load showed its first frame
+	shown       bool // some load of this playback showed a frame
 	ended       bool
 	userPaused  bool
 	lastAdvance time.Time // position last moved, or a load began, or pause was lifted
@@ -31,29 +37,27 @@ type run struct {
 	// a clip that no host can play for long must end, not go round forever.
 	failovers     int
 	progressSince time.Duration // where progress is counted from: the load's first frame, or the last reset
+
+	op      *resolution      // the resolution under way, nil when none
+	seq     int              // sequence of the latest resolution; older results are stale
+	results chan *resolution // finished resolutions
+	stopped chan struct{}    // closed when Run returns
+
+	state    events.State // last published state
+	lastTick tick
 }
 
 // Run resolves and plays until the clip ends, the user quits, or no host
-// can serve it. Events are published on the engine's stream.
+// can serve it. It never blocks on a resolution: quit, the context and the
+// user's requests are served at any moment. Every playback it begins
+// closes with exactly one end event.
 func (s *Session) Run(ctx context.Context) Outcome {
-	r := &run{Session: s}
+	r := &run{Session: s, ctx: ctx, results: make(chan *resolution), stopped: make(chan struct{})}
+	defer close(r.stopped)
 	defer r.player.Stop()
-	clip := s.opts.Clip
-	for clip == "" {
-		select {
-		case <-ctx.Done():
-			return Interrupted
-		case req := <-s.requests:
-			switch req.kind {
-			case reqPlay:
-				clip = req.clip
-			case reqQuit:
-				return Played
-			}
-		}
-	}
-	if out, done := r.begin(ctx, clip, s.opts.Start, AllFailed); done {
-		return out
+	defer r.abandon(false)
+	if s.opts.Clip != "" {
+		r.begin(s.opts.Clip, s.opts.Start, AllFailed)
 	}
 	watchdog := time.NewTicker(watchInterval)
 	defer watchdog.Stop()
@@ -62,20 +66,27 @@ func (s *Session) Run(ctx context.Context) Outcome {
 		var done bool
 		select {
 		case <-ctx.Done():
-			r.quit()
+			r.quitPlayback()
 			return Interrupted
+		case <-s.quit:
+			r.quitPlayback()
+			return Played
+		case op := <-r.results:
+			if op.seq == r.seq && r.op == op {
+				out, done = r.resolved(op)
+			}
 		case ev, ok := <-r.player.Events():
 			if !ok {
 				// The core shut down under us: the user closed the window.
-				r.end(player.ReasonQuit, "")
+				r.quitPlayback()
 				return Played
 			}
-			out, done = r.handle(ctx, ev)
+			out, done = r.handle(ev)
 		case req := <-s.requests:
-			out, done = r.request(ctx, req)
+			out, done = r.request(req)
 		case <-watchdog.C:
 			if r.stalled() {
-				out, done = r.failover(ctx, cluster.ClassStall,
+				out, done = r.failover(events.ClassStall,
 					fmt.Sprintf("no progress for %s", r.opts.StallTimeout), true, false)
 			}
 		}
@@ -85,27 +96,21 @@ func (s *Session) Run(ctx context.Context) Outcome {
 	}
 }
 
-// begin resolves clip and loads it at start. When no host serves it, the
-// session ends with failed unless it stays open for the user.
-func (r *run) begin(ctx context.Context, clip string, start time.Duration, failed Outcome) (Outcome, bool) {
-	r.clip = clip
-	r.failovers = 0
-	r.update(func(st *Status) { *st = Status{State: StateConnecting, Clip: clip} })
-	res, err := r.engine.Resolve(ctx, clip)
-	if err != nil {
-		return r.unresolved(ctx, failed)
-	}
-	return r.load(res, start)
+// begin starts a playback of clip at start: the resolution runs aside and
+// its result loads the clip. failed is the outcome when no host serves it.
+func (r *run) begin(clip string, start time.Duration, failed Outcome) {
+	r.clip, r.failovers = clip, 0
+	r.host, r.url, r.duration, r.position, r.cache = nil, "", 0, start, 0
+	r.playing, r.started, r.shown, r.ended = true, false, false, false
+	r.setState(events.StateConnecting)
+	r.resolve(&resolution{purpose: forBegin, clip: clip, start: start, failed: failed})
 }
 
-// unresolved ends the session after a resolution failed, or leaves it
-// waiting for the user when it stays open.
-func (r *run) unresolved(ctx context.Context, failed Outcome) (Outcome, bool) {
-	if ctx.Err() != nil {
-		return Interrupted, true
-	}
-	r.host, r.url, r.ended = nil, "", true
-	r.update(func(st *Status) { st.State, st.Host, st.URL = StateEnded, "", "" })
+// unresolved ends the session after no host could serve the clip to begin
+// with (the engine has published failed), or leaves it waiting for the
+// user when it stays open. No frame was shown, so no end follows.
+func (r *run) unresolved(failed Outcome) (Outcome, bool) {
+	r.host, r.url, r.ended, r.playing = nil, "", true, false
 	if r.opts.StayOpen {
 		return 0, false
 	}
@@ -115,27 +120,24 @@ func (r *run) unresolved(ctx context.Context, failed Outcome) (Outcome, bool) {
 func (r *run) load(res cluster.Result, start time.Duration) (Outcome, bool) {
 	// Every load sets the stream options, so an RTMP host's application
 	// never leaks into the load of an HTTP host after it (see stream.go).
+	r.host, r.url, r.position = res.Host, res.URL, start
 	err := r.player.SetStreamOptions(streamOptions(res))
 	if err == nil {
 		err = r.player.Load(res.URL, start)
 	}
 	if err != nil {
-		r.engine.Emit(cluster.Event{Kind: cluster.EventEnd, Host: res.Host.URL, Index: res.Host.Index, URL: res.URL,
-			Reason: player.ReasonError, ErrClass: cluster.ClassPlayback, Err: err.Error()})
-		return PlaybackFailed, true
+		return r.giveUp(events.ClassPlayback, err.Error())
 	}
-	r.host, r.url, r.position = res.Host, res.URL, start
 	r.started, r.ended, r.userPaused = false, false, false
 	r.lastAdvance = time.Now()
-	r.update(func(st *Status) {
-		st.State, st.Host, st.URL, st.Position, st.Cache = StateConnecting, res.Host.URL, res.URL, start, 0
-	})
 	return 0, false
 }
 
-// handle follows the player. Events of an earlier load are ignored.
-func (r *run) handle(ctx context.Context, ev player.Event) (Outcome, bool) {
-	if ev.URL != r.url || r.url == "" {
+// handle follows the player. Events of an earlier load, and events that
+// arrive while a resolution is under way (the stopped stream's last
+// words), are ignored.
+func (r *run) handle(ev player.Event) (Outcome, bool) {
+	if ev.URL != r.url || r.url == "" || r.op != nil {
 		return 0, false
 	}
 	switch {
@@ -149,19 +151,19 @@ func (r *run) handle(ctx context.Context, ev player.Event) (Outcome, bool) {
 	}
 	switch ev.Kind {
 	case player.EventStart:
-		r.started = true
+		r.started, r.shown = true, true
 		r.position = ev.Position
 		// Progress counts from this load's first frame: a live rejoin
 		// starts again near 0, below any position of the load before.
 		r.progressSince = ev.Position
 		r.lastAdvance = time.Now()
-		r.engine.Emit(cluster.Event{Kind: cluster.EventStart, Host: r.host.URL, Index: r.host.Index, URL: r.url,
+		r.publish(events.Event{Kind: events.Start, Host: r.host.URL, Index: r.host.Index, URL: r.url,
 			Position: ev.Position, Duration: r.duration})
-		r.update(func(st *Status) { st.State, st.Position, st.Duration = StatePlaying, ev.Position, r.duration })
+		r.progress(ev)
 	case player.EventProgress, player.EventLoaded:
 		r.progress(ev)
 	case player.EventEnd:
-		return r.fileEnded(ctx, ev)
+		return r.fileEnded(ev)
 	}
 	return 0, false
 }
@@ -178,24 +180,23 @@ func (r *run) progress(ev player.Event) {
 			r.failovers, r.progressSince = 0, r.position
 		}
 	}
-	state := StateConnecting
+	r.cache = ev.Cache
 	switch {
 	case !r.started:
+		r.setState(events.StateConnecting)
 	case ev.Paused:
-		state = StatePaused
+		r.setState(events.StatePaused)
 	case ev.Buffering:
-		state = StateBuffering
+		r.setState(events.StateBuffering)
 	default:
-		state = StatePlaying
+		r.setState(events.StatePlaying)
 	}
-	r.update(func(st *Status) {
-		st.State, st.Position, st.Duration, st.Cache = state, r.position, r.duration, ev.Cache
-	})
+	r.tick(ev)
 }
 
 // fileEnded judges an end of file: the real end of the clip, or a host
 // that failed (an error, or a stream cut short, which mpv reports as EOF).
-func (r *run) fileEnded(ctx context.Context, ev player.Event) (Outcome, bool) {
+func (r *run) fileEnded(ev player.Event) (Outcome, bool) {
 	if ev.Position > 0 {
 		r.position = ev.Position
 	}
@@ -203,18 +204,18 @@ func (r *run) fileEnded(ctx context.Context, ev player.Event) (Outcome, bool) {
 	case player.ReasonStop:
 		return 0, false // our own Stop, before a failover or a new clip
 	case player.ReasonQuit:
-		r.end(player.ReasonQuit, "")
+		r.quitPlayback()
 		return Played, true
 	case player.ReasonError:
 		msg := "playback error"
 		if ev.Err != nil {
 			msg = ev.Err.Error()
 		}
-		return r.failover(ctx, cluster.ClassPlayback, msg, true, false)
+		return r.failover(events.ClassPlayback, msg, true, false)
 	}
 	switch {
 	case r.duration > 0 && r.position < r.duration-r.opts.EarlyEOF:
-		return r.failover(ctx, cluster.ClassEarlyEOF,
+		return r.failover(events.ClassEarlyEOF,
 			fmt.Sprintf("stream ended at %s of %s", r.position.Round(100*time.Millisecond), r.duration.Round(100*time.Millisecond)), true, false)
 	case r.duration == 0:
 		// A live stream has no end of its own: its end is the host's. So
@@ -223,29 +224,48 @@ func (r *run) fileEnded(ctx context.Context, ev player.Event) (Outcome, bool) {
 		if !r.started {
 			msg = "stream ended before its first frame"
 		}
-		return r.failover(ctx, cluster.ClassEarlyEOF, msg, true, false)
+		return r.failover(events.ClassEarlyEOF, msg, true, false)
 	}
-	r.end(player.ReasonEOF, "")
-	r.ended = true
-	// The last frame's time is a frame or two short of the duration; the
-	// bar of a clip that played to its end shows the end.
-	r.update(func(st *Status) { st.State, st.Position = StateEnded, max(st.Position, r.duration) })
+	// The last frame's time is a frame or two short of the duration; a
+	// clip that played to its end ends at its end.
+	r.position = max(r.position, r.duration)
+	r.end(events.ReasonEOF, "", "")
 	if r.opts.StayOpen {
 		return 0, false
 	}
 	return Played, true
 }
 
-// end publishes the end of playback.
-func (r *run) end(reason, msg string) {
-	ev := cluster.Event{Kind: cluster.EventEnd, Index: -1, URL: r.url, Reason: reason, Position: r.position, Duration: r.duration, Err: msg}
+// end closes the playback under way with its one end event, after the
+// state it leaves.
+func (r *run) end(reason events.Reason, class events.Class, msg string) {
+	if !r.playing {
+		return
+	}
+	r.playing, r.ended = false, true
+	r.setState(events.StateEnded)
+	ev := events.Event{Kind: events.End, Index: -1, URL: r.url, Reason: reason, Position: r.position,
+		Duration: r.duration, Class: class, Err: msg}
 	if r.host != nil {
 		ev.Host, ev.Index = r.host.URL, r.host.Index
 	}
-	r.engine.Emit(ev)
+	r.publish(ev)
+}
+
+// quitPlayback ends what plays, as the user asked (q, Ctrl-C, SIGTERM):
+// a resolution under way is cancelled first and its last events come
+// before the end, so that scripts reading the events see end last.
+func (r *run) quitPlayback() {
+	r.abandon(true)
+	if r.url != "" && !r.ended {
+		r.position = max(r.position, r.player.Position())
+	}
+	r.end(events.ReasonQuit, "", "")
 }
 
 // stalled: no progress for the stall timeout while playing or loading.
 func (r *run) stalled() bool {
-	return r.url != "" && !r.ended && !r.userPaused && time.Since(r.lastAdvance) > r.opts.StallTimeout
+	return r.op == nil && r.url != "" && !r.ended && !r.userPaused && time.Since(r.lastAdvance) > r.opts.StallTimeout
 }
+
+func (r *run) publish(ev events.Event) { r.bus.Publish(ev) }

@@ -3,6 +3,9 @@
 // before the clip's end, or a stall), the host is remembered as failed, the
 // engine resolves again among the others, and playback resumes at the same
 // position. Flowplayer stopped caring once connected; plain mpv cannot.
+//
+// The session publishes what happens on the event bus (start, failover,
+// state, end, and internal ticks for a UI); nobody polls it.
 package playback
 
 import (
@@ -10,6 +13,7 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/events"
 	"clusterplay/player"
 )
 
@@ -21,7 +25,6 @@ type Player interface {
 	SetStreamOptions(pairs [][2]string) error
 	Events() <-chan player.Event
 	Position() time.Duration
-	Duration() time.Duration
 	Stop() error
 }
 
@@ -55,34 +58,20 @@ type Options struct {
 // reports up to a frame or two short of the duration.
 const DefaultEarlyEOF = 1500 * time.Millisecond
 
-// State names, as the TUI shows them.
-const (
-	StateIdle       = "idle"
-	StateConnecting = "connecting"
-	StateBuffering  = "buffering"
-	StatePlaying    = "playing"
-	StatePaused     = "paused"
-	StateEnded      = "ended"
-)
-
-// Status is a snapshot of playback for a UI.
-type Status struct {
-	State                     string
-	Clip, URL                 string
-	Host                      string // serving host base URL
-	Position, Duration, Cache time.Duration
-}
+// DefaultStallTimeout is how long playback may make no progress before the
+// next host takes over.
+const DefaultStallTimeout = 5 * time.Second
 
 // Session plays one clip at a time through one player.
 type Session struct {
 	engine *cluster.Engine
+	bus    *events.Bus
 	player Player
 	opts   Options
 
 	requests chan request
-
-	mu     sync.Mutex
-	status Status
+	quit     chan struct{} // closed by Quit: never lost, unlike a request
+	quitOnce sync.Once
 }
 
 type requestKind int
@@ -92,7 +81,6 @@ const (
 	reqFail                         // x: blame the current host, then fail over
 	reqReresolve                    // r: resolve again from scratch
 	reqPlay                         // c: a new clip
-	reqQuit                         // q
 )
 
 type request struct {
@@ -100,34 +88,23 @@ type request struct {
 	clip string
 }
 
-// New returns a session; Run starts it.
+// New returns a session that resolves with engine, plays through p and
+// publishes on the engine's bus; Run starts it.
 func New(engine *cluster.Engine, p Player, opts Options) *Session {
 	if opts.StallTimeout <= 0 {
-		opts.StallTimeout = 5 * time.Second
+		opts.StallTimeout = DefaultStallTimeout
 	}
 	if opts.EarlyEOF <= 0 {
 		opts.EarlyEOF = DefaultEarlyEOF
 	}
 	return &Session{
 		engine:   engine,
+		bus:      engine.Events(),
 		player:   p,
 		opts:     opts,
 		requests: make(chan request, 8),
-		status:   Status{State: StateIdle, Clip: opts.Clip},
+		quit:     make(chan struct{}),
 	}
-}
-
-// Status returns the current playback snapshot.
-func (s *Session) Status() Status {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.status
-}
-
-func (s *Session) update(f func(*Status)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f(&s.status)
 }
 
 // FailoverNow moves playback to another host. With blame, the serving host
@@ -147,8 +124,9 @@ func (s *Session) Reresolve() { s.send(request{kind: reqReresolve}) }
 // Play resolves and plays another clip.
 func (s *Session) Play(clip string) { s.send(request{kind: reqPlay, clip: clip}) }
 
-// Quit ends the session.
-func (s *Session) Quit() { s.send(request{kind: reqQuit}) }
+// Quit ends the session, whatever it is doing: a resolution under way is
+// cancelled.
+func (s *Session) Quit() { s.quitOnce.Do(func() { close(s.quit) }) }
 
 // send never blocks a UI: a request that finds the queue full is dropped,
 // as a key pressed many times in a row means the same as once.

@@ -63,6 +63,12 @@ type Event struct {
 	// Duration is 0 from then on.
 	Live bool
 
+	// Volume (percent) and Muted as last observed; Window: a video window
+	// is open (false with vo=null).
+	Volume float64
+	Muted  bool
+	Window bool
+
 	// Reason and Err are set on EventEnd only. Err is non-nil for
 	// ReasonError and then wraps an Error (e.g. ErrLoadingFailed for a
 	// refused host or an HTTP error status).

@@ -256,6 +256,9 @@ func (p *Player) snapshot(kind EventKind) Event {
 		Buffering: s.buffering,
 		Paused:    s.paused,
 		Live:      s.live,
+		Volume:    s.volume,
+		Muted:     s.muted,
+		Window:    s.hasVideo,
 	}
 }
 

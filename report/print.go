@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"clusterplay/cluster"
+	"clusterplay/events"
 )
 
 // Format is how events are printed when no TUI shows them.
@@ -20,7 +20,7 @@ const (
 // Print writes every event from ch to w until ch is closed, then closes
 // done. A write error (a closed pipe) stops the writing but not the
 // draining, so the engine never waits on a reader that has gone.
-func Print(ch <-chan cluster.Event, w io.Writer, f Format, done chan<- struct{}) {
+func Print(ch <-chan events.Event, w io.Writer, f Format, done chan<- struct{}) {
 	defer close(done)
 	var failed bool
 	for e := range ch {

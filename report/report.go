@@ -8,7 +8,7 @@ import (
 	"io"
 	"time"
 
-	"clusterplay/cluster"
+	"clusterplay/events"
 )
 
 // jsonEvent is the --json line. Field names are a stable contract; fields
@@ -31,6 +31,9 @@ type jsonEvent struct {
 	Position     *float64 `json:"position,omitempty"`
 	Duration     *float64 `json:"duration,omitempty"`
 	Reason       string   `json:"reason,omitempty"`
+	State        string   `json:"state,omitempty"`
+	Cache        *float64 `json:"cache,omitempty"`
+	ExpiresAt    string   `json:"expires_at,omitempty"` // RFC 3339: until when the host is skipped
 }
 
 func ms(d time.Duration) *float64 {
@@ -44,18 +47,21 @@ func seconds(d time.Duration) *float64 {
 }
 
 // JSON writes one event as a JSON line.
-func JSON(w io.Writer, e cluster.Event) error {
+func JSON(w io.Writer, e events.Event) error {
 	j := jsonEvent{
 		TS:    e.Time.Format(time.RFC3339Nano),
 		Event: string(e.Kind),
 		Host:  e.Host,
 		URL:   e.URL,
-		Class: e.ErrClass,
+		Class: string(e.Class),
 		Pass:  e.Pass,
 	}
+	if !e.ExpiresAt.IsZero() {
+		j.ExpiresAt = e.ExpiresAt.UTC().Format(time.RFC3339Nano)
+	}
 	switch {
-	case e.Err != "" && e.ErrClass != "":
-		j.Error = e.ErrClass + ": " + e.Err
+	case e.Err != "" && e.Class != "":
+		j.Error = string(e.Class) + ": " + e.Err
 	case e.Err != "":
 		j.Error = e.Err
 	}
@@ -64,28 +70,35 @@ func JSON(w io.Writer, e cluster.Event) error {
 		j.Index = &idx
 	}
 	switch e.Kind {
-	case cluster.EventConnectFailed, cluster.EventConnectCancelled, cluster.EventResolved, cluster.EventFailed:
+	case events.ConnectFailed, events.ConnectCancelled, events.Resolved, events.Failed:
 		j.ElapsedMS = ms(e.Elapsed)
-	case cluster.EventSkip:
+	case events.Skip:
 		j.ExpiryLeftMS = ms(e.ExpiryLeft)
-	case cluster.EventFailover:
+	case events.Failover:
 		j.From, j.To, j.ToHost = e.Host, e.ToHost, e.ToHost
 		if e.ToHost != "" {
 			to := e.ToIndex
 			j.ToIndex = &to
 		}
 		j.Position = seconds(e.Position)
-	case cluster.EventStart:
+	case events.Start:
 		j.Position = seconds(e.Position)
 		if e.Duration > 0 {
 			j.Duration = seconds(e.Duration)
 		}
-	case cluster.EventEnd:
-		j.Reason = e.Reason
+	case events.End:
+		j.Reason = string(e.Reason)
 		j.Position = seconds(e.Position)
 		if e.Duration > 0 {
 			j.Duration = seconds(e.Duration)
 		}
+	case events.StateChanged:
+		j.State = string(e.State)
+		j.Position = seconds(e.Position)
+		if e.Duration > 0 {
+			j.Duration = seconds(e.Duration)
+		}
+		j.Cache = seconds(e.Cache)
 	}
 	data, err := json.Marshal(j)
 	if err != nil {
@@ -97,51 +110,57 @@ func JSON(w io.Writer, e cluster.Event) error {
 
 // Line returns the human sentence for an event, in the words of the
 // original plugin's demo page where it had them.
-func Line(e cluster.Event) string {
+func Line(e events.Event) string {
 	switch e.Kind {
-	case cluster.EventConnect:
+	case events.Connect:
 		return "attempting to connect: " + e.Host
-	case cluster.EventConnectFailed:
+	case events.ConnectFailed:
 		return fmt.Sprintf("connection failed to: %s (%s)", e.Host, reason(e))
-	case cluster.EventConnectCancelled:
+	case events.ConnectCancelled:
 		return fmt.Sprintf("connection cancelled: %s (another host answered first)", e.Host)
-	case cluster.EventSkip:
+	case events.Skip:
 		return fmt.Sprintf("skipping: %s (failed recently, retry in %s)", e.Host, round(e.ExpiryLeft))
-	case cluster.EventRedirect:
+	case events.Redirect:
 		return fmt.Sprintf("redirected: %s -> %s", e.Host, e.URL)
-	case cluster.EventResolved:
+	case events.Resolved:
 		return fmt.Sprintf("connected to: %s (%s in %s)", e.Host, e.URL, round(e.Elapsed))
-	case cluster.EventFailed:
+	case events.Failed:
 		return fmt.Sprintf("all hosts failed (%s)", e.Err)
-	case cluster.EventStart:
+	case events.Start:
 		return "clip started: " + e.URL
-	case cluster.EventFailover:
+	case events.Failover:
 		to := e.ToHost
 		if to == "" {
 			to = "no host"
 		}
 		return fmt.Sprintf("failing over at %s: %s -> %s (%s)", clock(e.Position), e.Host, to, reason(e))
-	case cluster.EventEnd:
+	case events.End:
 		if e.Err != "" {
 			return fmt.Sprintf("clip ended: %s at %s (%s)", e.Reason, clock(e.Position), e.Err)
 		}
 		return fmt.Sprintf("clip ended: %s at %s", e.Reason, clock(e.Position))
+	case events.StateChanged:
+		if e.Duration > 0 {
+			return fmt.Sprintf("playback %s at %s / %s", e.State, clock(e.Position), clock(e.Duration))
+		}
+		return fmt.Sprintf("playback %s at %s", e.State, clock(e.Position))
 	}
 	return string(e.Kind)
 }
 
 // reason is the parenthesised cause of a failure. Classes that say it all
 // stand alone, as in the original demo's "(refused)".
-func reason(e cluster.Event) string {
+func reason(e events.Event) string {
+	class := string(e.Class)
 	switch {
-	case e.ErrClass == cluster.ClassRefused, e.ErrClass == cluster.ClassTimeout, e.ErrClass == cluster.ClassReset:
-		return e.ErrClass
-	case e.ErrClass == "":
+	case e.Class == events.ClassRefused, e.Class == events.ClassTimeout, e.Class == events.ClassReset:
+		return class
+	case e.Class == "":
 		return e.Err
-	case e.Err == "" || e.Err == e.ErrClass:
-		return e.ErrClass
+	case e.Err == "" || e.Err == class:
+		return class
 	}
-	return e.ErrClass + ": " + e.Err
+	return class + ": " + e.Err
 }
 
 // round shows a duration to the millisecond below a second and to the

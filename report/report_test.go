@@ -7,27 +7,27 @@ import (
 	"testing"
 	"time"
 
-	"clusterplay/cluster"
+	"clusterplay/events"
 )
 
 var at = time.Date(2026, 11, 25, 12, 0, 0, 123456789, time.UTC)
 
 func TestLine(t *testing.T) {
 	tests := []struct {
-		ev   cluster.Event
+		ev   events.Event
 		want string
 	}{
-		{cluster.Event{Kind: cluster.EventConnect, Host: "http://a/v"}, "attempting to connect: http://a/v"},
-		{cluster.Event{Kind: cluster.EventConnectFailed, Host: "http://a/v", ErrClass: cluster.ClassRefused, Err: "connection refused"},
+		{events.Event{Kind: events.Connect, Host: "http://a/v"}, "attempting to connect: http://a/v"},
+		{events.Event{Kind: events.ConnectFailed, Host: "http://a/v", Class: events.ClassRefused, Err: "connection refused"},
 			"connection failed to: http://a/v (refused)"},
-		{cluster.Event{Kind: cluster.EventConnectFailed, Host: "http://a/v", ErrClass: cluster.ClassStatus, Err: "HTTP 404 Not Found"},
+		{events.Event{Kind: events.ConnectFailed, Host: "http://a/v", Class: events.ClassStatus, Err: "HTTP 404 Not Found"},
 			"connection failed to: http://a/v (status: HTTP 404 Not Found)"},
-		{cluster.Event{Kind: cluster.EventStart, URL: "http://a/v/c.mp4"}, "clip started: http://a/v/c.mp4"},
-		{cluster.Event{Kind: cluster.EventSkip, Host: "http://a/v", ExpiryLeft: 1234 * time.Millisecond},
+		{events.Event{Kind: events.Start, URL: "http://a/v/c.mp4"}, "clip started: http://a/v/c.mp4"},
+		{events.Event{Kind: events.Skip, Host: "http://a/v", ExpiryLeft: 1234 * time.Millisecond},
 			"skipping: http://a/v (failed recently, retry in 1.2s)"},
-		{cluster.Event{Kind: cluster.EventFailover, Host: "http://a/v", ToHost: "http://b/v", Position: 83 * time.Second, ErrClass: cluster.ClassStall, Err: "no progress for 5s"},
+		{events.Event{Kind: events.Failover, Host: "http://a/v", ToHost: "http://b/v", Position: 83 * time.Second, Class: events.ClassStall, Err: "no progress for 5s"},
 			"failing over at 1:23: http://a/v -> http://b/v (stall: no progress for 5s)"},
-		{cluster.Event{Kind: cluster.EventEnd, Reason: "eof", Position: 6 * time.Second}, "clip ended: eof at 0:06"},
+		{events.Event{Kind: events.End, Reason: "eof", Position: 6 * time.Second}, "clip ended: eof at 0:06"},
 	}
 	for _, tt := range tests {
 		if got := Line(tt.ev); got != tt.want {
@@ -38,23 +38,23 @@ func TestLine(t *testing.T) {
 
 func TestJSONLeavesOutFieldsThatDoNotApply(t *testing.T) {
 	tests := []struct {
-		ev      cluster.Event
+		ev      events.Event
 		want    map[string]any
 		missing []string
 	}{
-		{cluster.Event{Time: at, Kind: cluster.EventConnect, Host: "http://a/v", Index: 0, URL: "http://a/v/c.mp4", Pass: 1},
+		{events.Event{Time: at, Kind: events.Connect, Host: "http://a/v", Index: 0, URL: "http://a/v/c.mp4", Pass: 1},
 			map[string]any{"event": "connect", "host": "http://a/v", "index": 0.0, "url": "http://a/v/c.mp4", "ts": "2026-11-25T12:00:00.123456789Z"},
 			[]string{"error", "elapsed_ms", "position"}},
-		{cluster.Event{Time: at, Kind: cluster.EventConnectFailed, Host: "http://a/v", Index: 2, ErrClass: "refused", Err: "connection refused", Elapsed: 1500 * time.Microsecond},
+		{events.Event{Time: at, Kind: events.ConnectFailed, Host: "http://a/v", Index: 2, Class: "refused", Err: "connection refused", Elapsed: 1500 * time.Microsecond},
 			map[string]any{"event": "connect_failed", "index": 2.0, "error": "refused: connection refused", "class": "refused", "elapsed_ms": 1.5},
 			[]string{"position", "reason"}},
-		{cluster.Event{Time: at, Kind: cluster.EventFailed, Index: -1, Err: "2 hosts, 3 passes", Elapsed: time.Second},
+		{events.Event{Time: at, Kind: events.Failed, Index: -1, Err: "2 hosts, 3 passes", Elapsed: time.Second},
 			map[string]any{"event": "failed", "error": "2 hosts, 3 passes", "elapsed_ms": 1000.0},
 			[]string{"host", "index", "url"}},
-		{cluster.Event{Time: at, Kind: cluster.EventFailover, Host: "http://a/v", Index: 0, ToHost: "http://b/v", ToIndex: 1, Position: 2500 * time.Millisecond, ErrClass: "stall", Err: "no progress for 5s"},
+		{events.Event{Time: at, Kind: events.Failover, Host: "http://a/v", Index: 0, ToHost: "http://b/v", ToIndex: 1, Position: 2500 * time.Millisecond, Class: "stall", Err: "no progress for 5s"},
 			map[string]any{"event": "failover", "host": "http://a/v", "from": "http://a/v", "to": "http://b/v", "to_host": "http://b/v", "to_index": 1.0, "position": 2.5, "class": "stall"},
 			[]string{"elapsed_ms", "reason"}},
-		{cluster.Event{Time: at, Kind: cluster.EventEnd, Host: "http://a/v", Index: 0, Reason: "eof", Position: 5920 * time.Millisecond, Duration: 6 * time.Second},
+		{events.Event{Time: at, Kind: events.End, Host: "http://a/v", Index: 0, Reason: "eof", Position: 5920 * time.Millisecond, Duration: 6 * time.Second},
 			map[string]any{"event": "end", "reason": "eof", "position": 5.92, "duration": 6.0},
 			[]string{"error", "elapsed_ms"}},
 	}

@@ -2,28 +2,27 @@ package ui
 
 import "time"
 
-// Controller is what the TUI drives. All methods are safe from any goroutine
-// and return quickly (they send requests to the playback session). The TUI
-// calls them only inside tea.Cmds, never in Update or View.
+// Controller is what the TUI drives: the session's and the player's
+// controls. All methods are safe from any goroutine and return quickly.
+// The TUI calls them only inside tea.Cmds, never in Update or View, and
+// never asks the controller what is going on: what it shows is folded from
+// the events alone.
 type Controller interface {
-	Status() Status // snapshot of playback, cheap
 	TogglePause() error
 	Seek(delta time.Duration) error
 	AddVolume(delta float64) error
 	ToggleMute() error
 	ToggleFullscreen() error
-	HasWindow() bool
-	SetLoadBalancing(on bool)
-	LoadBalancing() bool
+	SetLoadBalancing(on bool)    // the engine confirms with a LoadBalancing event
 	FailoverNow(markFailed bool) // n: false, x: true
 	Reresolve()                  // r
 	Play(clip string)            // Enter on the prompt, and the clip from Options at start
 	Quit()                       // q, ctrl+c
 }
 
-// Status is a snapshot of playback.
+// Status is what the playback bar shows, folded from state and tick events.
 type Status struct {
-	State    string        // "idle", "connecting", "buffering", "playing", "paused", "ended"
+	State    string        // "idle", "connecting", "buffering", "playing", "paused", "ended", "failed"
 	Position time.Duration // current position
 	Duration time.Duration // 0 = unknown or live
 	Cache    time.Duration // seconds of media buffered ahead
@@ -32,13 +31,19 @@ type Status struct {
 	Muted    bool
 }
 
-// Options configure the TUI.
+// Options configure the TUI: what is known before the first event.
 type Options struct {
-	ClusterName   string        // "" → "cluster"
-	Hosts         []string      // host base URLs in list order (index = position)
-	Clip          string        // "" → show the prompt first; else played at start
-	FailureExpiry time.Duration // for the remembered-failed countdown
-	Notice        string        // optional line shown in the panel at start
+	ClusterName   string   // "" → "cluster"
+	Hosts         []string // host base URLs in list order (index = position)
+	Clip          string   // "" → show the prompt first; else played at start
+	Notice        string   // optional line shown in the panel at start
+	LoadBalancing bool     // at start; LoadBalancing events follow it
+	Window        bool     // the player has a video window; ticks follow it
+	Volume        float64  // at start; ticks follow it
+	// Interrupted, when set, is called (in a command) when the user ends
+	// the TUI with ctrl+c rather than q: an interrupt, whose exit code
+	// differs from a quit's.
+	Interrupted func()
 }
 
 // Keyboard steps, in mpv's habits.

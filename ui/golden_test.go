@@ -15,10 +15,10 @@ import (
 func playingModel(w, h int) (*Model, *fakeCtrl) {
 	m, f := newTestModel(testOptions(), w, h)
 	feed(m, script()...)
-	m.Update(statusAt(2000, Status{
+	status(m, 2000, Status{
 		State: "playing", Position: 12 * time.Second, Duration: 60 * time.Second,
 		Cache: 5 * time.Second, Host: testHosts[2], Volume: 100,
-	}, false, false))
+	}, false, false)
 	return m, f
 }
 
@@ -26,7 +26,7 @@ func promptModel(w, h int) *Model {
 	opts := testOptions()
 	opts.Clip = ""
 	m, _ := newTestModel(opts, w, h)
-	m.Update(statusAt(0, Status{State: "idle", Volume: 100}, true, true))
+	status(m, 0, Status{State: "idle", Volume: 100}, true, false)
 	return m
 }
 
@@ -50,7 +50,7 @@ func TestGoldenFailover80x24(t *testing.T) {
 	feed(m,
 		failoverEvent(3000, 2, 0),
 	)
-	m.Update(statusAt(3250, Status{State: "buffering", Position: 15 * time.Second, Duration: 60 * time.Second, Host: testHosts[0], Volume: 80, Muted: true}, false, true))
+	status(m, 3250, Status{State: "buffering", Position: 15 * time.Second, Duration: 60 * time.Second, Host: testHosts[0], Volume: 80, Muted: true}, false, true)
 	golden.RequireEqual(t, plain(t, m))
 }
 
@@ -78,7 +78,7 @@ func TestViewFits(t *testing.T) {
 			for i := range manyHosts {
 				feed(m, connectFailedEvent(i*10, i, manyHosts[i]))
 			}
-			m.Update(statusAt(500, Status{State: "paused", Position: 2 * time.Hour, Duration: 3 * time.Hour, Host: manyHosts[24], Volume: 100}, false, true))
+			status(m, 500, Status{State: "paused", Position: 2 * time.Hour, Duration: 3 * time.Hour, Host: manyHosts[24], Volume: 100}, false, true)
 			press(m, keyOf("pgup"))
 			return m
 		},
@@ -129,6 +129,6 @@ func TestGoldenManyHosts60x15(t *testing.T) {
 	for i := range 9 {
 		feed(m, connectFailedEvent(i*10, i, opts.Hosts[i]))
 	}
-	m.Update(statusAt(1000, Status{State: "connecting", Volume: 100}, true, false))
+	status(m, 1000, Status{State: "connecting", Volume: 100}, true, false)
 	golden.RequireEqual(t, plain(t, m))
 }

@@ -8,22 +8,18 @@ import (
 	"testing"
 	"time"
 
+	"clusterplay/events"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-
-	"clusterplay/cluster"
 )
 
 // fakeCtrl is a recording Controller. No network or player is involved:
 // the TUI's only contract with the session is this interface.
 type fakeCtrl struct {
-	mu     sync.Mutex
-	calls  []string
-	status Status
-	window bool
-	lb     bool
-	err    error // returned by the methods that can fail
-	polls  int   // Status calls
+	mu    sync.Mutex
+	calls []string
+	err   error // returned by the methods that can fail
 }
 
 func (f *fakeCtrl) record(format string, args ...any) {
@@ -36,19 +32,6 @@ func (f *fakeCtrl) Calls() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.calls...)
-}
-
-func (f *fakeCtrl) Status() Status {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.polls++
-	return f.status
-}
-
-func (f *fakeCtrl) Polls() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.polls
 }
 
 func (f *fakeCtrl) failing() error {
@@ -66,24 +49,9 @@ func (f *fakeCtrl) AddVolume(d float64) error {
 	f.record("volume %+g", d)
 	return f.failing()
 }
-func (f *fakeCtrl) ToggleMute() error       { f.record("mute"); return f.failing() }
-func (f *fakeCtrl) ToggleFullscreen() error { f.record("fullscreen"); return f.failing() }
-func (f *fakeCtrl) HasWindow() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.window
-}
-func (f *fakeCtrl) SetLoadBalancing(on bool) {
-	f.record("lb %v", on)
-	f.mu.Lock()
-	f.lb = on
-	f.mu.Unlock()
-}
-func (f *fakeCtrl) LoadBalancing() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.lb
-}
+func (f *fakeCtrl) ToggleMute() error           { f.record("mute"); return f.failing() }
+func (f *fakeCtrl) ToggleFullscreen() error     { f.record("fullscreen"); return f.failing() }
+func (f *fakeCtrl) SetLoadBalancing(on bool)    { f.record("lb %v", on) }
 func (f *fakeCtrl) FailoverNow(markFailed bool) { f.record("failover markFailed=%v", markFailed) }
 func (f *fakeCtrl) Reresolve()                  { f.record("reresolve") }
 func (f *fakeCtrl) Play(clip string)            { f.record("play %s", clip) }
@@ -102,37 +70,38 @@ var testHosts = []string{
 
 func testOptions() Options {
 	return Options{
-		ClusterName:   "demo",
-		Hosts:         testHosts,
-		Clip:          "vod/clip.mp4",
-		FailureExpiry: 30 * time.Second,
-		Notice:        "host 0 refuses, host 1 failed recently, host 2 serves",
+		ClusterName: "demo",
+		Hosts:       testHosts,
+		Clip:        "vod/clip.mp4",
+		Window:      true,
+		Volume:      100,
+		Notice:      "host 0 refuses, host 1 failed recently, host 2 serves",
 	}
 }
 
 // script is a resolution: host 0 refuses, host 1 is skipped as remembered,
 // host 2 answers and the clip starts.
-func script() []cluster.Event {
-	return []cluster.Event{
-		{Time: at(0), Kind: cluster.EventConnect, Host: testHosts[0], Index: 0, Pass: 1},
-		{Time: at(3), Kind: cluster.EventConnectFailed, Host: testHosts[0], Index: 0, ErrClass: cluster.ClassRefused, Err: "connection refused", Elapsed: 3 * time.Millisecond, Pass: 1},
-		{Time: at(4), Kind: cluster.EventSkip, Host: testHosts[1], Index: 1, ExpiryLeft: 20 * time.Second, Pass: 1},
-		{Time: at(5), Kind: cluster.EventConnect, Host: testHosts[2], Index: 2, Pass: 1},
-		{Time: at(47), Kind: cluster.EventResolved, Host: testHosts[2], Index: 2, URL: testHosts[2] + "/vod/clip.mp4", Elapsed: 47 * time.Millisecond, Pass: 1},
-		{Time: at(120), Kind: cluster.EventStart, Host: testHosts[2], Index: 2, URL: testHosts[2] + "/vod/clip.mp4", Duration: 60 * time.Second},
+func script() []events.Event {
+	return []events.Event{
+		{Time: at(0), Kind: events.Connect, Host: testHosts[0], Index: 0, Pass: 1},
+		{Time: at(3), Kind: events.ConnectFailed, Host: testHosts[0], Index: 0, Class: events.ClassRefused, Err: "connection refused", Elapsed: 3 * time.Millisecond, ExpiresAt: at(3).Add(30 * time.Second), Pass: 1},
+		{Time: at(4), Kind: events.Skip, Host: testHosts[1], Index: 1, ExpiryLeft: 20 * time.Second, Pass: 1},
+		{Time: at(5), Kind: events.Connect, Host: testHosts[2], Index: 2, Pass: 1},
+		{Time: at(47), Kind: events.Resolved, Host: testHosts[2], Index: 2, URL: testHosts[2] + "/vod/clip.mp4", Elapsed: 47 * time.Millisecond, Pass: 1},
+		{Time: at(120), Kind: events.Start, Host: testHosts[2], Index: 2, URL: testHosts[2] + "/vod/clip.mp4", Duration: 60 * time.Second},
 	}
 }
 
-// newTestModel builds a model without an events channel: tests feed events
+// newTestModel builds a model without an evs channel: tests feed evs
 // straight into Update.
 func newTestModel(opts Options, w, h int) (*Model, *fakeCtrl) {
-	f := &fakeCtrl{status: Status{State: "idle", Volume: 100}}
+	f := &fakeCtrl{}
 	m := New(opts, f, nil)
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return m, f
 }
 
-func feed(m *Model, evs ...cluster.Event) {
+func feed(m *Model, evs ...events.Event) {
 	for _, ev := range evs {
 		m.Update(eventMsg{ev: ev})
 	}
@@ -220,9 +189,14 @@ func plain(t testing.TB, m *Model) string {
 	return buf.String()
 }
 
-// statusAt is a status poll result at ms after t0.
-func statusAt(ms int, st Status, window, lb bool) statusMsg {
-	return statusMsg{now: at(ms), status: st, hasWindow: window, lb: lb}
+// status feeds what the session and the engine publish as playback moves
+// at ms after t0: a tick, and a load balancing event when lb changed.
+func status(m *Model, ms int, st Status, window, lb bool) {
+	feed(m, events.Event{Time: at(ms), Kind: events.Tick, Index: -1, Host: st.Host, State: events.State(st.State),
+		Position: st.Position, Duration: st.Duration, Cache: st.Cache, Volume: st.Volume, Muted: st.Muted, Window: window})
+	if lb != m.lb {
+		feed(m, events.Event{Time: at(ms), Kind: events.LoadBalancing, Index: -1, On: lb})
+	}
 }
 
 func hasLine(view, want string) bool {
@@ -234,12 +208,12 @@ func hasLine(view, want string) bool {
 	return false
 }
 
-func failoverEvent(ms, from, to int) cluster.Event {
-	return cluster.Event{Time: at(ms), Kind: cluster.EventFailover, Host: testHosts[from], Index: from,
-		ToHost: testHosts[to], ToIndex: to, ErrClass: cluster.ClassManual, Err: "marked failed by the user", Position: 15 * time.Second}
+func failoverEvent(ms, from, to int) events.Event {
+	return events.Event{Time: at(ms), Kind: events.Failover, Host: testHosts[from], Index: from,
+		ToHost: testHosts[to], ToIndex: to, Class: events.ClassManual, Err: "marked failed by the user", Position: 15 * time.Second}
 }
 
-func connectFailedEvent(ms, i int, host string) cluster.Event {
-	return cluster.Event{Time: at(ms), Kind: cluster.EventConnectFailed, Host: host, Index: i,
-		ErrClass: cluster.ClassTimeout, Err: "i/o timeout", Elapsed: 2 * time.Second}
+func connectFailedEvent(ms, i int, host string) events.Event {
+	return events.Event{Time: at(ms), Kind: events.ConnectFailed, Host: host, Index: i,
+		Class: events.ClassTimeout, Err: "i/o timeout", Elapsed: 2 * time.Second, ExpiresAt: at(ms).Add(30 * time.Second)}
 }

@@ -5,10 +5,10 @@ import (
 	"strings"
 	"time"
 
+	"clusterplay/events"
+
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-
-	"clusterplay/cluster"
 )
 
 // hostState is what the table says about one host.
@@ -90,7 +90,7 @@ func (t *hostTable) setServing(i int) {
 }
 
 // apply folds one event into the table.
-func (t *hostTable) apply(ev cluster.Event, expiry time.Duration) {
+func (t *hostTable) apply(ev events.Event) {
 	i := t.index(ev.Index, ev.Host)
 	var r *hostRow
 	if i >= 0 {
@@ -98,33 +98,33 @@ func (t *hostTable) apply(ev cluster.Event, expiry time.Duration) {
 		t.focus = i
 	}
 	switch ev.Kind {
-	case cluster.EventConnect:
+	case events.Connect:
 		if r != nil {
 			r.state, r.connectAt = hostConnecting, ev.Time
 		}
-	case cluster.EventConnectFailed:
+	case events.ConnectFailed:
 		if r != nil {
 			r.state = hostFailed
 			r.failures++
 			r.lastMS = ev.Elapsed
-			r.expiresAt = time.Time{}
-			if expiry > 0 {
-				r.expiresAt = ev.Time.Add(expiry)
-			}
+			r.expiresAt = ev.ExpiresAt
 		}
-	case cluster.EventConnectCancelled:
+	case events.ConnectCancelled:
 		if r != nil {
 			r.state, r.note = hostIdle, "cancelled"
 			if !r.connectAt.IsZero() && ev.Time.After(r.connectAt) {
 				r.lastMS = ev.Time.Sub(r.connectAt)
 			}
 		}
-	case cluster.EventSkip:
+	case events.Skip:
 		if r != nil {
 			r.state = hostRemembered
-			r.expiresAt = ev.Time.Add(ev.ExpiryLeft)
+			r.expiresAt = ev.ExpiresAt
+			if r.expiresAt.IsZero() {
+				r.expiresAt = ev.Time.Add(ev.ExpiryLeft)
+			}
 		}
-	case cluster.EventResolved:
+	case events.Resolved:
 		if r != nil {
 			switch {
 			case !r.connectAt.IsZero() && !ev.Time.Before(r.connectAt):
@@ -134,31 +134,31 @@ func (t *hostTable) apply(ev cluster.Event, expiry time.Duration) {
 			}
 			t.setServing(i)
 		}
-	case cluster.EventFailover:
+	case events.Failover:
 		switch {
-		case r != nil && ev.ErrClass == cluster.ClassSwitch:
+		case r != nil && ev.Class == events.ClassSwitch:
 			r.state, r.note = hostIdle, "left" // by the user's choice, not failed
 		case r != nil:
 			r.state = hostFailed
 			r.failures++
-			r.expiresAt = time.Time{}
+			r.expiresAt = ev.ExpiresAt
 		}
 		if to := t.index(ev.ToIndex, ev.ToHost); ev.ToHost != "" && to >= 0 {
 			t.setServing(to)
 		} else if r != nil {
 			t.setServing(-1)
 		}
-	case cluster.EventStart:
+	case events.Start:
 		if r != nil && r.state != hostServing {
 			t.setServing(i)
 		}
-	case cluster.EventFailed:
+	case events.Failed:
 		for j := range t.rows {
 			if t.rows[j].state == hostConnecting || t.rows[j].state == hostServing {
 				t.rows[j].state = hostFailed
 			}
 		}
-	case cluster.EventEnd:
+	case events.End:
 		t.setServing(-1)
 	}
 }

@@ -6,13 +6,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"clusterplay/events"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"clusterplay/cluster"
 	"clusterplay/report"
 )
 
@@ -22,7 +23,7 @@ import (
 type Model struct {
 	opts   Options
 	ctrl   Controller
-	events <-chan cluster.Event
+	events <-chan events.Event
 	stop   <-chan struct{} // closed by Run when the program is over
 
 	keys   keyMap
@@ -32,16 +33,13 @@ type Model struct {
 	width, height int
 	tableRows     int // lines given to the host table, header included
 
-	now         time.Time // latest tick or event time; View never reads the clock
-	status      Status
-	hasWindow   bool
-	windowKnown bool
-	lb          bool
-	lbGen       int // bumped on each toggle; older polls do not overwrite lb
-	lbPending   int // toggles not yet confirmed by the controller
-	clip        string
-	closed      bool         // the events channel is closed
-	quitCalled  *atomic.Bool // ctrl.Quit has been called (shared with commands)
+	now        time.Time // latest clock tick or event time; View never reads the clock
+	status     Status
+	hasWindow  bool
+	lb         bool
+	clip       string
+	closed     bool         // the events channel is closed
+	quitCalled *atomic.Bool // ctrl.Quit has been called (shared with commands)
 
 	hosts  hostTable
 	log    eventLog
@@ -51,8 +49,8 @@ type Model struct {
 }
 
 // New builds the root model. Nothing is started until the program calls
-// Init: the model polls ctrl and waits on events only through commands.
-func New(opts Options, ctrl Controller, events <-chan cluster.Event) *Model {
+// Init: the model waits on events and calls ctrl only through commands.
+func New(opts Options, ctrl Controller, events <-chan events.Event) *Model {
 	if opts.ClusterName == "" {
 		opts.ClusterName = "cluster"
 	}
@@ -64,7 +62,8 @@ func New(opts Options, ctrl Controller, events <-chan cluster.Event) *Model {
 		isDark:     true,
 		width:      80,
 		height:     24,
-		status:     Status{State: "idle"},
+		status:     Status{State: "idle", Volume: opts.Volume},
+		lb:         opts.LoadBalancing,
 		clip:       opts.Clip,
 		quitCalled: new(atomic.Bool),
 		hosts:      newHostTable(opts.Hosts),
@@ -81,18 +80,18 @@ func New(opts Options, ctrl Controller, events <-chan cluster.Event) *Model {
 	if opts.Clip == "" {
 		m.prompt.open()
 	}
+	m.setWindow(opts.Window, true)
 	m.layout()
 	return m
 }
 
-// Init starts the background work: the background colour query, the first
-// look at the controller, the status poll, the event wait, and either the
-// clip from Options or the prompt's cursor.
+// Init starts the background work: the background colour query, the
+// clock, the event wait, and either the clip from Options or the prompt's
+// cursor.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{
 		tea.RequestBackgroundColor,
-		queryController(m.ctrl),
-		pollStatus(m.ctrl, m.lbGen),
+		tickClock(),
 		waitForEvent(m.events, m.stop),
 	}
 	if m.opts.Clip != "" {
@@ -119,24 +118,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case eventsClosedMsg:
 		m.closed = true
 		m.logf(levelMuted, "event stream closed")
-	case statusMsg:
+	case clockMsg:
 		m.advance(msg.now)
-		m.status = msg.status
-		if msg.gen == m.lbGen && m.lbPending == 0 {
-			m.lb = msg.lb
-		}
-		m.setWindow(msg.hasWindow)
-		return m, pollStatus(m.ctrl, m.lbGen)
-	case initMsg:
-		if m.lbPending == 0 {
-			m.lb = msg.lb
-		}
-		m.setWindow(msg.hasWindow)
-	case lbMsg:
-		m.lbPending = max(0, m.lbPending-1)
-		if m.lbPending == 0 {
-			m.lb = msg.on
-		}
+		return m, tickClock()
 	case actionMsg:
 		switch {
 		case msg.err != nil:
@@ -158,7 +142,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // inside the returned command.
 func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	if k.String() == "ctrl+c" {
-		return m.quit()
+		return m.quit(true)
 	}
 	if m.prompt.active {
 		res, clip, cmd := m.prompt.update(k)
@@ -175,7 +159,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	c := m.ctrl
 	switch {
 	case key.Matches(k, m.keys.Quit):
-		return m.quit()
+		return m.quit(false)
 	case key.Matches(k, m.keys.Pause):
 		return call("pause", c.TogglePause)
 	case key.Matches(k, m.keys.SeekBack):
@@ -193,17 +177,16 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, m.keys.Mute):
 		return call("mute", c.ToggleMute)
 	case key.Matches(k, m.keys.Fullscreen):
-		return fullscreen(c)
-	case key.Matches(k, m.keys.LoadBalance):
-		m.lb = !m.lb
-		m.lbGen++
-		m.lbPending++
-		on := m.lb
-		m.logf(levelInfo, "%s", lbText(on))
-		return func() tea.Msg {
-			c.SetLoadBalancing(on)
-			return lbMsg{on: c.LoadBalancing()}
+		if !m.hasWindow {
+			m.logf(levelWarn, "no window: fullscreen needs a video window")
+			return nil
 		}
+		return call("fullscreen", c.ToggleFullscreen)
+	case key.Matches(k, m.keys.LoadBalance):
+		// Shown at once; the engine's LoadBalancing event confirms it.
+		m.lb = !m.lb
+		on := m.lb
+		return do("", levelInfo, func() { c.SetLoadBalancing(on) })
 	case key.Matches(k, m.keys.Next):
 		return do("failing over to the next host", levelWarn, func() { c.FailoverNow(false) })
 	case key.Matches(k, m.keys.MarkFailed):
@@ -229,10 +212,14 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// quit asks the controller to stop and ends the program.
-func (m *Model) quit() tea.Cmd {
-	c, called := m.ctrl, m.quitCalled
+// quit asks the controller to stop and ends the program; interrupt says
+// it was ctrl+c.
+func (m *Model) quit(interrupt bool) tea.Cmd {
+	c, called, interrupted := m.ctrl, m.quitCalled, m.opts.Interrupted
 	return func() tea.Msg {
+		if interrupt && interrupted != nil {
+			interrupted()
+		}
 		if called.CompareAndSwap(false, true) {
 			c.Quit()
 		}
@@ -245,15 +232,6 @@ func (m *Model) playCmd(clip string) tea.Cmd {
 	return do("playing clip: "+clip, levelInfo, func() { c.Play(clip) })
 }
 
-func fullscreen(c Controller) tea.Cmd {
-	return func() tea.Msg {
-		if !c.HasWindow() {
-			return actionMsg{note: "no window: fullscreen needs a video window", level: levelWarn}
-		}
-		return actionMsg{what: "fullscreen", err: c.ToggleFullscreen()}
-	}
-}
-
 func lbText(on bool) string {
 	if on {
 		return "load balancing: on"
@@ -262,30 +240,56 @@ func lbText(on bool) string {
 }
 
 // applyEvent folds an engine or playback event into the table, the log and
-// the playback line. The next status poll corrects the playback line with
-// the controller's own view.
-func (m *Model) applyEvent(ev cluster.Event) {
+// the playback line. The events are the only source of what the TUI shows.
+func (m *Model) applyEvent(ev events.Event) {
 	m.advance(ev.Time)
-	m.hosts.apply(ev, m.opts.FailureExpiry)
-	m.log.add(m.styles, ev.Time, report.Line(ev), eventLevel(ev))
+	m.hosts.apply(ev)
 	st := &m.status
 	switch ev.Kind {
-	case cluster.EventConnect:
+	case events.Tick:
+		st.Position, st.Duration, st.Cache = ev.Position, ev.Duration, ev.Cache
+		st.Volume, st.Muted = ev.Volume, ev.Muted
+		if ev.Host != "" {
+			st.Host = ev.Host
+		}
+		if ev.State != "" {
+			st.State = string(ev.State)
+		}
+		m.setWindow(ev.Window, false)
+		return
+	case events.StateChanged:
+		st.State = string(ev.State)
+		st.Position, st.Duration, st.Cache = ev.Position, ev.Duration, ev.Cache
+		if ev.Host != "" {
+			st.Host = ev.Host
+		}
+		return // the bar shows it; the log tells what caused it
+	case events.LoadBalancing:
+		m.lb = ev.On
+		m.logf(levelInfo, "%s", lbText(ev.On))
+		return
+	case events.Notice:
+		m.logf(levelWarn, "%s", ev.Message)
+		return
+	}
+	m.log.add(m.styles, ev.Time, report.Line(ev), eventLevel(ev))
+	switch ev.Kind {
+	case events.Connect:
 		switch st.State {
 		case "", "idle", "ended", "failed":
 			st.State = "connecting"
 		}
-	case cluster.EventResolved:
+	case events.Resolved:
 		st.Host = ev.Host
-	case cluster.EventStart:
+	case events.Start:
 		st.State, st.Host = "playing", ev.Host
 		st.Position, st.Duration = ev.Position, ev.Duration
-	case cluster.EventFailover:
+	case events.Failover:
 		st.State, st.Host = "connecting", ev.ToHost
 		st.Position = ev.Position
-	case cluster.EventFailed:
+	case events.Failed:
 		st.State, st.Host = "failed", ""
-	case cluster.EventEnd:
+	case events.End:
 		st.State, st.Host = "ended", ""
 		st.Position = ev.Position
 		if ev.Duration > 0 {
@@ -294,17 +298,17 @@ func (m *Model) applyEvent(ev cluster.Event) {
 	}
 }
 
-func eventLevel(ev cluster.Event) level {
+func eventLevel(ev events.Event) level {
 	switch ev.Kind {
-	case cluster.EventConnectFailed, cluster.EventFailed:
+	case events.ConnectFailed, events.Failed:
 		return levelBad
-	case cluster.EventResolved, cluster.EventStart:
+	case events.Resolved, events.Start:
 		return levelOK
-	case cluster.EventSkip, cluster.EventFailover:
+	case events.Skip, events.Failover:
 		return levelWarn
-	case cluster.EventConnectCancelled, cluster.EventRedirect:
+	case events.ConnectCancelled, events.Redirect:
 		return levelMuted
-	case cluster.EventEnd:
+	case events.End:
 		if ev.Err != "" || ev.Reason == "error" {
 			return levelBad
 		}
@@ -324,11 +328,13 @@ func (m *Model) logf(l level, format string, args ...any) {
 	m.log.add(m.styles, m.now, fmt.Sprintf(format, args...), l)
 }
 
-func (m *Model) setWindow(has bool) {
-	if m.windowKnown && m.hasWindow == has {
+// setWindow follows whether the player has a window; losing it (or not
+// having one at start) is said once in the log.
+func (m *Model) setWindow(has, first bool) {
+	if !first && m.hasWindow == has {
 		return
 	}
-	m.windowKnown, m.hasWindow, m.keys.hasWindow = true, has, has
+	m.hasWindow, m.keys.hasWindow = has, has
 	if !has {
 		m.logf(levelWarn, "no display: playing without a window")
 	}
@@ -414,9 +420,6 @@ func (m *Model) logTitle(w int) string {
 	title := m.styles.header.Render("events")
 	if n := m.log.hiddenBelow(); n > 0 && !m.log.follow {
 		title += m.styles.muted.Render(fmt.Sprintf("  ↓ %d newer (end)", n))
-	}
-	if m.windowKnown && !m.hasWindow {
-		title += "  " + m.styles.warn.Render("no display: playing without a window")
 	}
 	return ansi.Truncate(title, w, "…")
 }

@@ -7,10 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"clusterplay/events"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"clusterplay/cluster"
 	"clusterplay/report"
 )
 
@@ -64,34 +65,34 @@ func TestHostStateTransitions(t *testing.T) {
 	label := func(i int) string { s, _ := m.hosts.rows[i].stateLabel(m.now); return s }
 
 	feed(m,
-		cluster.Event{Time: at(0), Kind: cluster.EventConnect, Host: h0, Index: 0},
-		cluster.Event{Time: at(0), Kind: cluster.EventConnect, Host: h1, Index: 1},
-		cluster.Event{Time: at(30), Kind: cluster.EventResolved, Host: h1, Index: 1, Elapsed: 30 * time.Millisecond},
-		cluster.Event{Time: at(31), Kind: cluster.EventConnectCancelled, Host: h0, Index: 0},
+		events.Event{Time: at(0), Kind: events.Connect, Host: h0, Index: 0},
+		events.Event{Time: at(0), Kind: events.Connect, Host: h1, Index: 1},
+		events.Event{Time: at(30), Kind: events.Resolved, Host: h1, Index: 1, Elapsed: 30 * time.Millisecond},
+		events.Event{Time: at(31), Kind: events.ConnectCancelled, Host: h0, Index: 0},
 	)
 	if label(0) != "cancelled" || label(1) != "serving" || label(2) != "untried" {
 		t.Fatalf("states %q %q %q", label(0), label(1), label(2))
 	}
 
 	// The remembered-failed countdown runs on the tick's clock.
-	feed(m, cluster.Event{Time: at(1000), Kind: cluster.EventSkip, Host: h2, Index: 2, ExpiryLeft: 10 * time.Second})
+	feed(m, events.Event{Time: at(1000), Kind: events.Skip, Host: h2, Index: 2, ExpiryLeft: 10 * time.Second})
 	if label(2) != "remembered 10s" {
 		t.Errorf("after skip: %q", label(2))
 	}
-	m.Update(statusAt(5500, Status{State: "playing"}, true, false))
+	status(m, 5500, Status{State: "playing"}, true, false)
 	if label(2) != "remembered 6s" {
 		t.Errorf("4.5s later: %q", label(2))
 	}
 	if !strings.Contains(ansi.Strip(m.View().Content), "remembered 6s") {
 		t.Errorf("countdown not in view")
 	}
-	m.Update(statusAt(11001, Status{State: "playing"}, true, false))
+	status(m, 11001, Status{State: "playing"}, true, false)
 	if label(2) != "failed" {
 		t.Errorf("after expiry: %q", label(2))
 	}
 
 	// Failover: from host failed, to host serving.
-	feed(m, cluster.Event{Time: at(12000), Kind: cluster.EventFailover, Host: h1, Index: 1, ToHost: h0, ToIndex: 0, ErrClass: cluster.ClassStall})
+	feed(m, events.Event{Time: at(12000), Kind: events.Failover, Host: h1, Index: 1, ToHost: h0, ToIndex: 0, Class: events.ClassStall})
 	if label(1) != "failed" || label(0) != "serving" || m.hosts.rows[1].failures != 1 {
 		t.Errorf("after failover: %q %q failures=%d", label(0), label(1), m.hosts.rows[1].failures)
 	}
@@ -100,19 +101,19 @@ func TestHostStateTransitions(t *testing.T) {
 	}
 
 	// A switch by the user (n) moves on without blaming the host left.
-	feed(m, cluster.Event{Time: at(12500), Kind: cluster.EventFailover, Host: h0, Index: 0, ToHost: h1, ToIndex: 1, ErrClass: cluster.ClassSwitch})
+	feed(m, events.Event{Time: at(12500), Kind: events.Failover, Host: h0, Index: 0, ToHost: h1, ToIndex: 1, Class: events.ClassSwitch})
 	if label(0) == "failed" || label(1) != "serving" || m.hosts.rows[0].failures != 0 {
 		t.Errorf("after a switch: %q %q failures=%d", label(0), label(1), m.hosts.rows[0].failures)
 	}
 
 	// End: nobody serves.
-	feed(m, cluster.Event{Time: at(13000), Kind: cluster.EventEnd, Host: h0, Index: 0, Reason: "eof", Position: time.Minute})
+	feed(m, events.Event{Time: at(13000), Kind: events.End, Host: h0, Index: 0, Reason: "eof", Position: time.Minute})
 	if m.hosts.serving() != -1 || m.status.State != "ended" {
 		t.Errorf("after end: serving=%d state=%q", m.hosts.serving(), m.status.State)
 	}
 
 	// All failed: a log line, and the bar says so.
-	feed(m, cluster.Event{Time: at(14000), Kind: cluster.EventFailed, Index: -1, Err: "no host answered"})
+	feed(m, events.Event{Time: at(14000), Kind: events.Failed, Index: -1, Err: "no host answered"})
 	view := ansi.Strip(m.View().Content)
 	if !strings.Contains(view, "all hosts failed (no host answered)") || m.status.State != "failed" {
 		t.Errorf("after failed: state=%q\n%s", m.status.State, view)
@@ -144,7 +145,6 @@ func TestEveryKeyCallsController(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {
 			m, f := newTestModel(testOptions(), 80, 24)
-			f.window = true
 			quit := press(m, keyOf(c.key))
 			if got := f.Calls(); !slices.Equal(got, []string{c.want}) {
 				t.Errorf("key %q called %q, want %q", c.key, got, c.want)
@@ -166,8 +166,9 @@ func TestQuitCallsControllerOnce(t *testing.T) {
 }
 
 func TestFullscreenWithoutWindow(t *testing.T) {
-	m, f := newTestModel(testOptions(), 80, 24)
-	f.window = false
+	opts := testOptions()
+	opts.Window = false
+	m, f := newTestModel(opts, 80, 24)
 	press(m, keyOf("f"))
 	if got := f.Calls(); len(got) != 0 {
 		t.Errorf("fullscreen without a window called %q", got)
@@ -178,39 +179,38 @@ func TestFullscreenWithoutWindow(t *testing.T) {
 }
 
 func TestNoDisplayNotice(t *testing.T) {
-	m, _ := newTestModel(testOptions(), 80, 24)
-	m.Update(initMsg{hasWindow: false})
+	opts := testOptions()
+	opts.Window = false
+	m, _ := newTestModel(opts, 80, 24)
 	view := ansi.Strip(m.View().Content)
-	if strings.Count(view, "no display: playing without a window") != 2 {
-		t.Errorf("want the notice in the panel title and as a log line:\n%s", view)
+	if strings.Count(view, "no display: playing without a window") != 1 {
+		t.Errorf("want the notice once, as a log line:\n%s", view)
 	}
-	// A second poll with the same answer adds nothing.
-	m.Update(statusAt(250, Status{}, false, false))
-	if n := strings.Count(ansi.Strip(m.View().Content), "no display"); n != 2 {
+	// A tick with the same answer adds nothing.
+	status(m, 250, Status{}, false, false)
+	if n := strings.Count(ansi.Strip(m.View().Content), "no display"); n != 1 {
 		t.Errorf("notice repeated: %d", n)
 	}
 
 	m2, _ := newTestModel(testOptions(), 80, 24)
-	m2.Update(initMsg{hasWindow: true})
 	if strings.Contains(ansi.Strip(m2.View().Content), "no display") {
 		t.Errorf("notice shown with a window")
+	}
+	// The window lost while playing (its output failed): said then.
+	status(m2, 500, Status{State: "playing"}, false, false)
+	if n := strings.Count(ansi.Strip(m2.View().Content), "no display"); n != 1 {
+		t.Errorf("lost window said %d times, want once", n)
 	}
 }
 
 func TestLoadBalancingToggleInView(t *testing.T) {
 	m, f := newTestModel(testOptions(), 60, 15)
-	m.Update(initMsg{hasWindow: true, lb: false})
 	if !hasLine(plain(t, m), "load balancing: off") {
 		t.Fatalf("view lacks load balancing: off:\n%s", plain(t, m))
 	}
 	press(m, keyOf("l"))
 	if v := plain(t, m); !hasLine(v, "load balancing: on") || hasLine(v, "load balancing: off") {
 		t.Errorf("after l:\n%s", v)
-	}
-	// A poll started before the toggle must not flip it back.
-	m.Update(statusMsg{now: at(100), gen: m.lbGen - 1, lb: false, hasWindow: true})
-	if !hasLine(plain(t, m), "load balancing: on") {
-		t.Errorf("a stale poll flipped load balancing back")
 	}
 	press(m, keyOf("l"))
 	if !hasLine(plain(t, m), "load balancing: off") {
@@ -219,11 +219,10 @@ func TestLoadBalancingToggleInView(t *testing.T) {
 	if got := f.Calls(); !slices.Equal(got, []string{"lb true", "lb false"}) {
 		t.Errorf("calls %q", got)
 	}
-	// The controller's own view wins on the next poll.
-	f.lb = true
-	m.Update(statusMsg{now: at(300), gen: m.lbGen, lb: f.LoadBalancing(), hasWindow: true})
+	// The engine's word wins: set from elsewhere (a script), it shows.
+	feed(m, events.Event{Time: at(300), Kind: events.LoadBalancing, Index: -1, On: true})
 	if !hasLine(plain(t, m), "load balancing: on") {
-		t.Errorf("poll did not update load balancing")
+		t.Errorf("LoadBalancing event did not update the bar")
 	}
 }
 
@@ -313,40 +312,79 @@ func TestControllerErrorIsLogged(t *testing.T) {
 	}
 }
 
-func TestStatusPollUpdatesBar(t *testing.T) {
+func TestTicksUpdateBar(t *testing.T) {
 	m, _ := newTestModel(testOptions(), 80, 24)
-	m.Update(statusAt(1000, Status{
+	status(m, 1000, Status{
 		State: "paused", Position: 30 * time.Second, Duration: time.Minute,
 		Cache: 2500 * time.Millisecond, Host: testHosts[1], Volume: 64,
-	}, true, true))
+	}, true, true)
 	view := plain(t, m)
 	for _, want := range []string{"paused", "0:30 / 1:00", "cache 2.5s", "host: " + testHosts[1], "load balancing: on", "vol 64"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("bar lacks %q:\n%s", want, view)
 		}
 	}
-	m.Update(statusAt(1250, Status{State: "playing", Position: 5 * time.Second}, true, true))
+	status(m, 1250, Status{State: "playing", Position: 5 * time.Second}, true, true)
 	if !strings.Contains(plain(t, m), "0:05 / --:--") {
 		t.Errorf("unknown duration not shown as --:--:\n%s", plain(t, m))
 	}
 }
 
-func TestStatusPollReArms(t *testing.T) {
+func TestClockReArmsAndEventWaitNeedsAChannel(t *testing.T) {
 	m, _ := newTestModel(testOptions(), 80, 24)
-	_, cmd := m.Update(statusAt(0, Status{}, true, false))
+	_, cmd := m.Update(clockMsg{now: at(0)})
 	if cmd == nil {
-		t.Fatal("status poll not re-armed")
+		t.Fatal("clock not re-armed")
 	}
 	_, cmd = m.Update(eventMsg{ev: script()[0]})
 	if cmd != nil {
-		t.Fatal("waiting on a nil events channel")
+		t.Fatal("waiting on a nil evs channel")
+	}
+}
+
+// TestCountdownFromTheEngine: a blamed host counts down to the engine's
+// expires_at, not to a rule of the TUI's own.
+func TestCountdownFromTheEngine(t *testing.T) {
+	m, _ := playingModel(80, 24)
+	ev := failoverEvent(3000, 2, 0)
+	ev.ExpiresAt = at(3000).Add(42 * time.Second)
+	feed(m, ev)
+	m.Update(clockMsg{now: at(4000)})
+	if v := plain(t, m); !strings.Contains(v, "failed 41s") {
+		t.Errorf("blamed host does not count down to expires_at:\n%s", v)
+	}
+	feed(m, events.Event{Time: at(5000), Kind: events.ConnectFailed, Host: testHosts[1], Index: 1,
+		Class: events.ClassRefused, Err: "connection refused", ExpiresAt: at(5000).Add(7 * time.Second)})
+	if v := plain(t, m); !strings.Contains(v, "failed 7s") {
+		t.Errorf("failed host does not count down to expires_at:\n%s", v)
+	}
+	feed(m, events.Event{Time: at(6000), Kind: events.ConnectFailed, Host: testHosts[1], Index: 1,
+		Class: events.ClassRefused, Err: "connection refused"})
+	if v := plain(t, m); strings.Contains(v, "failed 6s") || strings.Contains(v, "failed 7s") {
+		t.Errorf("a failure with memory off still counts down:\n%s", v)
+	}
+}
+
+// TestStateEventsDriveTheBar: the bar follows state events alone.
+func TestStateEventsDriveTheBar(t *testing.T) {
+	m, _ := newTestModel(testOptions(), 80, 24)
+	feed(m, events.Event{Time: at(0), Kind: events.StateChanged, Index: 2, Host: testHosts[2], State: events.StateBuffering,
+		Position: 7 * time.Second, Duration: time.Minute, Cache: 300 * time.Millisecond})
+	v := plain(t, m)
+	for _, want := range []string{"buffering", "0:07 / 1:00", "cache 0.3s", "host: " + testHosts[2]} {
+		if !strings.Contains(v, want) {
+			t.Errorf("bar lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "playback buffering") {
+		t.Errorf("state changes are shown in the bar, not logged:\n%s", v)
 	}
 }
 
 func TestLogFollowsAndScrolls(t *testing.T) {
 	m, _ := newTestModel(testOptions(), 60, 15)
 	for i := range 40 {
-		feed(m, cluster.Event{Time: at(i * 10), Kind: cluster.EventConnect, Host: testHosts[i%3], Index: i % 3})
+		feed(m, events.Event{Time: at(i * 10), Kind: events.Connect, Host: testHosts[i%3], Index: i % 3})
 	}
 	newest := at(390).Format(timeFormat)
 	if !strings.Contains(plain(t, m), newest) {
@@ -358,7 +396,7 @@ func TestLogFollowsAndScrolls(t *testing.T) {
 		t.Errorf("pgup did not scroll back:\n%s", view)
 	}
 	// New lines do not yank the view while scrolled back.
-	feed(m, cluster.Event{Time: at(400), Kind: cluster.EventConnect, Host: testHosts[0], Index: 0})
+	feed(m, events.Event{Time: at(400), Kind: events.Connect, Host: testHosts[0], Index: 0})
 	if strings.Contains(plain(t, m), at(400).Format(timeFormat)) {
 		t.Errorf("view jumped to the newest line while scrolled back")
 	}

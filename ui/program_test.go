@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"clusterplay/events"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
-
-	"clusterplay/cluster"
 )
 
 // waitCalls polls the fake controller until cond holds.
@@ -43,21 +43,22 @@ func contains(want ...string) func([]string) bool {
 }
 
 // TestProgram runs the model in a real tea.Program (teatest): events come
-// through the channel, keys through the program, and status through the
-// tick.
+// through the channel, keys through the program.
 func TestProgram(t *testing.T) {
-	f := &fakeCtrl{status: Status{State: "playing", Position: 3 * time.Second, Duration: time.Minute, Host: testHosts[2], Volume: 100}}
-	events := make(chan cluster.Event, 16)
-	defer close(events)
-	m := New(testOptions(), f, events)
+	f := &fakeCtrl{}
+	evs := make(chan events.Event, 16)
+	defer close(evs)
+	m := New(testOptions(), f, evs)
 
 	tm := teatest.NewTestModel(t, m,
 		teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.NoTTY)),
 	)
 	for _, ev := range script() {
-		events <- ev
+		evs <- ev
 	}
+	evs <- events.Event{Time: at(3000), Kind: events.Tick, Index: 2, Host: testHosts[2], State: events.StatePlaying,
+		Position: 3 * time.Second, Duration: time.Minute, Volume: 100, Window: true}
 	// The clip from Options is played at start.
 	waitCalls(t, f, contains("play vod/clip.mp4"))
 
@@ -66,8 +67,6 @@ func TestProgram(t *testing.T) {
 	}
 	waitCalls(t, f, contains("pause", "seek 5s", "lb true", "failover markFailed=false", "failover markFailed=true", "reresolve"))
 
-	// Let two status polls through (every 250 ms) before quitting.
-	waitCalls(t, f, func([]string) bool { return f.Polls() >= 2 })
 	tm.Send(keyOf("q"))
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(*Model)
 	if got := f.Calls(); got[len(got)-1] != "quit" || strings.Count(strings.Join(got, ","), "quit") != 1 {
@@ -79,9 +78,9 @@ func TestProgram(t *testing.T) {
 			t.Errorf("final view lacks %q:\n%s", want, view)
 		}
 	}
-	// The status poll reached the model.
+	// The tick reached the model.
 	if fm.status.Position != 3*time.Second || fm.now.IsZero() {
-		t.Errorf("status never polled: %+v now=%v", fm.status, fm.now)
+		t.Errorf("tick never folded: %+v now=%v", fm.status, fm.now)
 	}
 }
 
@@ -149,19 +148,19 @@ func TestRunQuitsOnQ(t *testing.T) {
 
 func TestRunStopsOnCancel(t *testing.T) {
 	f := &fakeCtrl{}
-	events := make(chan cluster.Event)
+	evs := make(chan events.Event)
 	inR, inW := io.Pipe()
 	defer inW.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, testOptions(), f, events, inR, &syncBuffer{}) }()
+	go func() { done <- Run(ctx, testOptions(), f, evs, inR, &syncBuffer{}) }()
 
-	events <- script()[0] // the program is running and reading events
-	close(events)         // a closed stream does not end the TUI
+	evs <- script()[0] // the program is running and reading evs
+	close(evs)         // a closed stream does not end the TUI
 	time.Sleep(100 * time.Millisecond)
 	select {
 	case err := <-done:
-		t.Fatalf("Run returned when events closed: %v", err)
+		t.Fatalf("Run returned when evs closed: %v", err)
 	default:
 	}
 	cancel()

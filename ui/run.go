@@ -5,9 +5,9 @@ import (
 	"errors"
 	"io"
 
-	tea "charm.land/bubbletea/v2"
+	"clusterplay/events"
 
-	"clusterplay/cluster"
+	tea "charm.land/bubbletea/v2"
 )
 
 // Run shows the TUI on out, reading keys from in, until the user quits (q or
@@ -27,7 +27,7 @@ import (
 // signal's account; it is not called when ctx is cancelled (the caller is
 // already ending the session). Run returns nil in all those cases and an
 // error only when the terminal could not be set up or the program failed.
-func Run(ctx context.Context, opts Options, ctrl Controller, events <-chan cluster.Event, in io.Reader, out io.Writer) error {
+func Run(ctx context.Context, opts Options, ctrl Controller, events <-chan events.Event, in io.Reader, out io.Writer) error {
 	return run(ctx, New(opts, ctrl, events), in, out)
 }
 
@@ -51,6 +51,9 @@ func run(ctx context.Context, m *Model, in io.Reader, out io.Writer, extra ...te
 		return nil
 	case err == nil, errors.Is(err, tea.ErrInterrupted):
 		// q, ctrl+c, SIGINT or SIGTERM: make sure the session stops too.
+		if errors.Is(err, tea.ErrInterrupted) && m.opts.Interrupted != nil {
+			m.opts.Interrupted()
+		}
 		if m.quitCalled.CompareAndSwap(false, true) {
 			m.ctrl.Quit()
 		}

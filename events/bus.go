@@ -1,4 +1,4 @@
-package cluster
+package events
 
 import (
 	"sync"
@@ -17,21 +17,27 @@ type Bus struct {
 }
 
 type subscriber struct {
-	mu     sync.Mutex
-	queue  []Event
-	closed bool
-	wake   chan struct{} // capacity 1: "the queue changed"
-	out    chan Event
+	internal bool // also receives internal kinds (ticks, notices)
+	mu       sync.Mutex
+	queue    []Event
+	closed   bool
+	wake     chan struct{} // capacity 1: "the queue changed"
+	out      chan Event
 }
 
 // NewBus returns an open bus.
 func NewBus() *Bus { return &Bus{now: time.Now} }
 
-// Subscribe returns a channel that receives every event published from now
-// on, and is closed after Close once the queue is drained. The consumer must
-// read it until it is closed.
-func (b *Bus) Subscribe() <-chan Event {
-	s := &subscriber{wake: make(chan struct{}, 1), out: make(chan Event)}
+// Subscribe returns a channel that receives every public event published
+// from now on (internal kinds are left out), and is closed after Close once
+// the queue is drained. The consumer must read it until it is closed.
+func (b *Bus) Subscribe() <-chan Event { return b.subscribe(false) }
+
+// SubscribeAll is Subscribe with the internal kinds too: for a UI.
+func (b *Bus) SubscribeAll() <-chan Event { return b.subscribe(true) }
+
+func (b *Bus) subscribe(internal bool) <-chan Event {
+	s := &subscriber{internal: internal, wake: make(chan struct{}, 1), out: make(chan Event)}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -54,8 +60,11 @@ func (b *Bus) Publish(e Event) {
 	if b.closed {
 		return
 	}
+	internal := e.Kind.Internal()
 	for _, s := range b.subs {
-		s.push(e)
+		if s.internal || !internal {
+			s.push(e)
+		}
 	}
 }
 

@@ -1,4 +1,4 @@
-package cluster
+package events
 
 import (
 	"sync"
@@ -21,7 +21,7 @@ func TestBusDeliversInOrderToEverySubscriber(t *testing.T) {
 		}()
 	}
 	for i := range events {
-		bus.Publish(Event{Kind: EventConnect, Index: i})
+		bus.Publish(Event{Kind: Connect, Index: i})
 	}
 	bus.Close()
 	wg.Wait()
@@ -40,10 +40,10 @@ func TestBusDeliversInOrderToEverySubscriber(t *testing.T) {
 func TestBusStampsTimeAndIgnoresPublishAfterClose(t *testing.T) {
 	bus := NewBus()
 	ch := bus.Subscribe()
-	bus.Publish(Event{Kind: EventConnect})
+	bus.Publish(Event{Kind: Connect})
 	bus.Close()
-	bus.Publish(Event{Kind: EventFailed}) // must not panic
-	bus.Close()                           // idempotent
+	bus.Publish(Event{Kind: Failed}) // must not panic
+	bus.Close()                      // idempotent
 	var n int
 	for e := range ch {
 		n++
@@ -72,5 +72,26 @@ func TestBusSlowSubscriberDoesNotBlockPublisher(t *testing.T) {
 	}
 	if n != 10000 {
 		t.Errorf("slow subscriber got %d events, want 10000", n)
+	}
+}
+
+func TestBusKeepsInternalKindsForThoseWhoAsk(t *testing.T) {
+	bus := NewBus()
+	public, all := bus.Subscribe(), bus.SubscribeAll()
+	for _, k := range []Kind{Connect, Tick, Notice, LoadBalancing, End} {
+		bus.Publish(Event{Kind: k})
+	}
+	bus.Close()
+	kinds := func(ch <-chan Event) (out []Kind) {
+		for e := range ch {
+			out = append(out, e.Kind)
+		}
+		return out
+	}
+	if got := kinds(public); len(got) != 2 || got[0] != Connect || got[1] != End {
+		t.Errorf("public subscriber got %v, want [connect end]", got)
+	}
+	if got := kinds(all); len(got) != 5 {
+		t.Errorf("SubscribeAll got %v, want all 5 kinds", got)
 	}
 }

@@ -1,0 +1,104 @@
+// Package events owns clusterplay's event vocabulary and the bus that
+// carries it. The engine, the playback session and every later producer
+// publish here; the TUI, the plain lines and the JSON lines read from here.
+// The words are part of the command line's contract: they appear verbatim
+// in --json output and never change.
+package events
+
+// Kind names an event.
+type Kind string
+
+// Resolution events: Flowplayer's onConnect, onConnectFailed, onFailed.
+const (
+	Connect          Kind = "connect"
+	ConnectFailed    Kind = "connect_failed"
+	ConnectCancelled Kind = "connect_cancelled"
+	Skip             Kind = "skip"
+	Redirect         Kind = "redirect"
+	Resolved         Kind = "resolved"
+	Failed           Kind = "failed"
+)
+
+// Playback events, published by the playback session on the same stream.
+const (
+	Start    Kind = "start"
+	Failover Kind = "failover"
+	End      Kind = "end"
+	// StateChanged is published on every change of playback State, never
+	// on a timer.
+	StateChanged Kind = "state"
+)
+
+// Internal events flow to readers that ask for them (the TUI) and are never
+// printed: they change too often, or say what the user just did.
+const (
+	// Tick carries the playback position, cache, volume and mute as they
+	// move, for a UI to redraw.
+	Tick Kind = "tick"
+	// LoadBalancing says load balancing was turned on or off (On).
+	LoadBalancing Kind = "load_balancing"
+	// Notice is a sentence for the person at the screen (Message).
+	Notice Kind = "notice"
+)
+
+func (k Kind) String() string { return string(k) }
+
+// Internal reports whether the kind stays inside the program.
+func (k Kind) Internal() bool {
+	switch k {
+	case Tick, LoadBalancing, Notice:
+		return true
+	}
+	return false
+}
+
+// Class is a short stable word for why something failed.
+type Class string
+
+const (
+	ClassRefused   Class = "refused"
+	ClassTimeout   Class = "timeout"
+	ClassDNS       Class = "dns"
+	ClassTLS       Class = "tls"
+	ClassReset     Class = "reset"
+	ClassStatus    Class = "status"
+	ClassRedirects Class = "redirects"
+	ClassRejected  Class = "rejected"  // an RTMP server refused the connect or the stream
+	ClassNotFound  Class = "not_found" // an RTMP stream that does not exist
+	ClassProtocol  Class = "protocol"  // the peer spoke, but not the protocol we expect
+	ClassCancelled Class = "cancelled"
+	ClassNetwork   Class = "network"   // any other network error
+	ClassPlayback  Class = "playback"  // the player reported an error while playing
+	ClassStall     Class = "stall"     // playback stalled longer than the stall timeout
+	ClassEarlyEOF  Class = "early_eof" // the stream ended well before its duration
+	ClassManual    Class = "manual"    // the user marked the serving host failed (x)
+	ClassSwitch    Class = "switch"    // the user moved to another host without blaming this one (n)
+)
+
+func (c Class) String() string { return string(c) }
+
+// State is what playback is doing.
+type State string
+
+const (
+	// StateIdle is the TUI's state before a clip is given; never published.
+	StateIdle       State = "idle"
+	StateConnecting State = "connecting"
+	StatePlaying    State = "playing"
+	StateBuffering  State = "buffering"
+	StatePaused     State = "paused"
+	StateEnded      State = "ended"
+)
+
+func (s State) String() string { return string(s) }
+
+// Reason says how a playback ended.
+type Reason string
+
+const (
+	ReasonEOF   Reason = "eof"   // the clip played to its end
+	ReasonQuit  Reason = "quit"  // the user quit: q, Ctrl-C, SIGTERM
+	ReasonError Reason = "error" // no host could serve or take over
+)
+
+func (r Reason) String() string { return string(r) }

@@ -1,0 +1,112 @@
+package playback
+
+import (
+	"context"
+	"time"
+
+	"clusterplay/cluster"
+	"clusterplay/events"
+)
+
+// A resolution runs aside from the session loop, so that the loop keeps
+// serving quit, Ctrl-C and the keys while the engine races hosts; its
+// result comes back to the loop on run.results.
+
+// purpose is what a resolution is for, and so what its result leads to.
+type purpose int
+
+const (
+	forBegin    purpose = iota // the first load of a clip (or a re-resolve)
+	forFailover                // playback moves to another host
+)
+
+// resolution is one resolution under way, with what to do with its result.
+type resolution struct {
+	seq     int
+	purpose purpose
+	clip    string
+	start   time.Duration // where the load that follows begins
+	except  *cluster.Host // left out of this resolution (n)
+	failed  Outcome       // the outcome when no host answers
+
+	// Failover only: the host left, why, and until when it is skipped.
+	from      *cluster.Host
+	class     events.Class
+	msg       string
+	expiresAt time.Time
+
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the engine has returned
+
+	res cluster.Result
+	err error
+}
+
+// abandonWait bounds how long a quit waits for a cancelled resolution to
+// return, so that its last events come before the session's end. The
+// racer stops its attempts at once on cancel; this only guards against a
+// prober that does not.
+const abandonWait = 500 * time.Millisecond
+
+// resolve starts op, abandoning any resolution still under way.
+func (r *run) resolve(op *resolution) {
+	r.abandon(false)
+	r.seq++
+	op.seq = r.seq
+	octx, cancel := context.WithCancel(r.ctx)
+	op.cancel, op.done = cancel, make(chan struct{})
+	r.op = op
+	go func() {
+		op.res, op.err = r.engine.ResolveExcept(octx, op.clip, op.except)
+		close(op.done)
+		select {
+		case r.results <- op:
+		case <-r.stopped:
+		}
+	}()
+}
+
+// abandon cancels the resolution under way, if any. With wait it also
+// waits (a little) for the engine to return, so nothing it publishes
+// follows what the caller publishes next.
+func (r *run) abandon(wait bool) {
+	op := r.op
+	if op == nil {
+		return
+	}
+	r.op = nil
+	op.cancel()
+	if wait {
+		t := time.NewTimer(abandonWait)
+		defer t.Stop()
+		select {
+		case <-op.done:
+		case <-t.C:
+		}
+	}
+}
+
+// resolved takes the result of the resolution under way.
+func (r *run) resolved(op *resolution) (Outcome, bool) {
+	r.op = nil
+	op.cancel()
+	if op.err != nil {
+		switch {
+		case op.purpose == forFailover:
+			return r.giveUp(op.class, op.msg)
+		case r.shown: // a re-resolve of a clip that was playing
+			return r.giveUp(events.ClassPlayback, "no host could resume the clip")
+		}
+		return r.unresolved(op.failed)
+	}
+	if op.purpose == forFailover {
+		r.publish(events.Event{Kind: events.Failover, Host: op.from.URL, Index: op.from.Index,
+			ToHost: op.res.Host.URL, ToIndex: op.res.Host.Index, URL: op.res.URL, Position: op.start,
+			Class: op.class, Err: op.msg, ExpiresAt: op.expiresAt})
+	}
+	start := op.start
+	if op.purpose == forFailover && r.duration == 0 {
+		start = 0 // live: rejoin at the live edge
+	}
+	return r.load(op.res, start)
+}

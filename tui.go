@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"clusterplay/cluster"
+	"clusterplay/playback"
+	"clusterplay/player"
+	"clusterplay/ui"
+)
+
+// quitGrace is how long the TUI mode waits for the session to publish its
+// end after the TUI is gone. The session serves quit at once, even during
+// a resolution; this only bounds a session that is wedged.
+const quitGrace = 700 * time.Millisecond
+
+// playInTUI plays in the terminal UI, which starts the clip itself (or asks
+// for one) and stays open after the end, until the user quits. q exits 0,
+// Ctrl-C and SIGTERM 130.
+func (a *app) playInTUI(ctx context.Context) int {
+	stderr, restore := divertStderr(a.cfg.StateDir)
+	defer restore()
+	a.stderr = stderr
+	p, err := player.New(playerOptions(a.cfg))
+	if err != nil {
+		a.say("player:", err)
+		return a.finish(exitUsage, nil)
+	}
+	defer p.Close()
+
+	opts := playback.Options{Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout, StayOpen: true}
+	session := playback.New(a.engine, p, opts)
+	events := a.bus.SubscribeAll()
+	sessionCtx, cancelSession := context.WithCancel(ctx)
+	defer cancelSession()
+	outcome := make(chan playback.Outcome, 1)
+	go func() { outcome <- session.Run(sessionCtx) }()
+
+	interrupted := make(chan struct{})
+	var once sync.Once
+	err = ui.Run(ctx, ui.Options{
+		ClusterName:   a.cfg.ClusterName,
+		Hosts:         hostURLs(a.cfg.Hosts),
+		Clip:          a.cfg.Clip,
+		Notice:        a.notice,
+		LoadBalancing: a.engine.LoadBalancing(),
+		Window:        p.HasVideoOutput(),
+		Volume:        p.Volume(),
+		Interrupted:   func() { once.Do(func() { close(interrupted) }) },
+	}, tuiController{session, p, a.engine}, events, nil, nil)
+	if err != nil {
+		a.say("terminal:", err)
+	}
+	var o playback.Outcome
+	select {
+	case o = <-outcome:
+	case <-time.After(quitGrace):
+		cancelSession()
+		o = <-outcome
+	}
+	select {
+	case <-interrupted:
+		o = playback.Interrupted
+	default:
+	}
+	if ctx.Err() != nil {
+		o = playback.Interrupted
+	}
+	return a.finish(exitCode(o), nil)
+}
+
+// tuiController gives the TUI the session's controls, the player's keys
+// and the engine's load-balancing switch. What they lead to comes back as
+// events; the TUI never asks.
+type tuiController struct {
+	*playback.Session
+	p *player.Player
+	e *cluster.Engine
+}
+
+func (c tuiController) TogglePause() error            { return c.p.TogglePause() }
+func (c tuiController) Seek(d time.Duration) error    { return c.p.Seek(d) }
+func (c tuiController) AddVolume(delta float64) error { return c.p.AddVolume(delta) }
+func (c tuiController) ToggleMute() error             { return c.p.ToggleMute() }
+func (c tuiController) ToggleFullscreen() error       { return c.p.ToggleFullscreen() }
+func (c tuiController) SetLoadBalancing(on bool)      { c.e.SetLoadBalancing(on) }
