@@ -18,8 +18,9 @@ import (
 var media = map[string][]byte{assets.ClipName: assets.Clip}
 
 // playJSON runs a headless playback with --json, calls onEvent for each
-// event as it arrives, and returns the exit code and all events.
-func playJSON(t *testing.T, onEvent func(map[string]any), args ...string) (int, []map[string]any) {
+// event as it arrives (with the process, to signal it), and returns the
+// exit code and all events.
+func playJSON(t *testing.T, onEvent func(map[string]any, *os.Process), args ...string) (int, []map[string]any) {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"--json", "--no-video"}, args...)...)
 	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+filepath.Join(t.TempDir(), "state"), "XDG_CONFIG_HOME="+t.TempDir())
@@ -42,7 +43,7 @@ func playJSON(t *testing.T, onEvent func(map[string]any), args ...string) (int, 
 		}
 		events = append(events, ev)
 		if onEvent != nil {
-			onEvent(ev)
+			onEvent(ev, cmd.Process)
 		}
 	}
 	err = cmd.Wait()
@@ -90,7 +91,7 @@ func TestKillingServingHostFailsOver(t *testing.T) {
 	rate := int64(float64(len(assets.Clip)) / assets.ClipDuration.Seconds() * 1.3)
 	serving := hosttest.Keep(t)(loopback.Throttled(media, rate))
 	backup := hosttest.Keep(t)(loopback.Good(media))
-	code, events := playJSON(t, func(ev map[string]any) {
+	code, events := playJSON(t, func(ev map[string]any, _ *os.Process) {
 		if ev["event"] == "start" && ev["host"] == serving.URL {
 			time.AfterFunc(1500*time.Millisecond, serving.Kill)
 		}

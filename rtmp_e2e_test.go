@@ -69,7 +69,7 @@ func TestRTMPServingNginxKilledViaBinary(t *testing.T) {
 	backup := hosttest.Nginx(t, hosttest.ClipDir(t))
 	var killedAt time.Time
 	var mu sync.Mutex
-	code, events := playJSON(t, func(ev map[string]any) {
+	code, events := playJSON(t, func(ev map[string]any, _ *os.Process) {
 		if ev["event"] == "start" && ev["host"] == serving.URL {
 			time.AfterFunc(100*time.Millisecond, func() {
 				serving.Kill()

@@ -95,16 +95,7 @@ func TestDemoInTerminal(t *testing.T) {
 	tm.waitFor("load balancing on", 5*time.Second, func(s string) bool { return strings.Contains(s, "load balancing: on") })
 
 	tm.run("send-keys", "-t", tm.session, "q")
-	deadline := time.Now().Add(15 * time.Second)
-	var code []byte
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(exitFile); err == nil && len(b) > 0 {
-			code = b
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if strings.TrimSpace(string(code)) != "0" {
+	if code := waitExitFile(t, tm, exitFile, 15*time.Second); code != "0" {
 		t.Fatalf("exit status %q after q, want 0; screen:\n%s", code, tm.screen())
 	}
 	if alt := strings.TrimSpace(tm.run("display-message", "-p", "-t", tm.session, "#{alternate_on}")); alt != "0" {
@@ -113,4 +104,19 @@ func TestDemoInTerminal(t *testing.T) {
 	if s := tm.screen(); strings.Contains(s, "load balancing:") {
 		t.Errorf("the TUI is still on screen after exit:\n%s", s)
 	}
+}
+
+// waitExitFile waits for the shell around the binary to write its exit
+// status, and returns it.
+func waitExitFile(t *testing.T, tm *tmux, path string, within time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
+			return strings.TrimSpace(string(b))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no exit within %v; screen:\n%s", within, tm.screen())
+	return ""
 }
