@@ -1,0 +1,49 @@
+package main
+
+import (
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestImportsFlowOneWay keeps the data flow visible in the imports:
+// config -> engine -> events -> (ui | plain lines | JSON); player events
+// -> session -> engine. A package may not import what lies downstream of
+// it.
+func TestImportsFlowOneWay(t *testing.T) {
+	forbidden := map[string][]string{
+		"events":   {"cluster", "config", "playback", "player", "report", "ui"},
+		"cluster":  {"config", "playback", "player", "report", "ui"},
+		"report":   {"cluster", "config", "playback", "player", "ui"},
+		"ui":       {"cluster", "config", "playback", "player"},
+		"player":   {"cluster", "config", "events", "playback", "report", "ui"},
+		"playback": {"config", "report", "ui"},
+		"config":   {"playback", "player", "report", "ui"},
+	}
+	for pkg, banned := range forbidden {
+		files, err := filepath.Glob(filepath.Join(pkg, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no Go files in %s: %v", pkg, err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			parsed, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, imp := range parsed.Imports {
+				path, _ := strconv.Unquote(imp.Path.Value)
+				for _, b := range banned {
+					if path == "clusterplay/"+b {
+						t.Errorf("%s imports %s: data flows the other way", f, path)
+					}
+				}
+			}
+		}
+	}
+}
