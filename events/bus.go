@@ -6,9 +6,12 @@ import (
 )
 
 // Bus delivers every published event, in publication order, to every
-// subscriber. Each subscriber has its own unbounded queue, so a slow consumer
-// (a terminal being resized, a pipe that is not read yet) never blocks the
-// engine or the other consumers, and no event is dropped.
+// subscriber. Each subscriber has its own queue, so a slow consumer (a
+// terminal being resized, a pipe that is not read yet) never blocks the
+// engine or the other consumers. The queue is bounded: past QueueLimit a
+// reader that does not keep up loses events (never a playback's landmarks,
+// see Kind.Landmark), and one Dropped event with the count tells it so
+// when it catches up.
 type Bus struct {
 	mu     sync.Mutex
 	subs   []*subscriber
@@ -16,10 +19,16 @@ type Bus struct {
 	now    func() time.Time
 }
 
+// QueueLimit is how many events wait for one reader before the bus drops
+// events for it: far more than any burst of a resolution (1000 refused
+// hosts make 2000), far less than what a stuck reader would pile up.
+const QueueLimit = 8192
+
 type subscriber struct {
 	internal bool // also receives internal kinds (ticks, notices)
 	mu       sync.Mutex
 	queue    []Event
+	dropped  int // events dropped since the reader last caught up
 	closed   bool
 	wake     chan struct{} // capacity 1: "the queue changed"
 	out      chan Event
@@ -87,6 +96,11 @@ func (b *Bus) Close() {
 
 func (s *subscriber) push(e Event) {
 	s.mu.Lock()
+	if len(s.queue) >= QueueLimit && !e.Kind.Landmark() {
+		s.dropped++
+		s.mu.Unlock()
+		return
+	}
 	s.queue = append(s.queue, e)
 	s.mu.Unlock()
 	s.signal()
@@ -110,13 +124,17 @@ func (s *subscriber) pump() {
 	defer close(s.out)
 	for {
 		s.mu.Lock()
-		batch, closed := s.queue, s.closed
-		s.queue = nil
+		batch, closed, dropped := s.queue, s.closed, s.dropped
+		s.queue, s.dropped = nil, 0
 		s.mu.Unlock()
 		for _, e := range batch {
 			s.out <- e
 		}
-		if len(batch) == 0 {
+		// The drops happened while this batch waited: after its events.
+		if dropped > 0 {
+			s.out <- Event{Time: time.Now(), Kind: Dropped, Index: -1, Count: dropped}
+		}
+		if len(batch) == 0 && dropped == 0 {
 			if closed {
 				return
 			}

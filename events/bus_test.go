@@ -62,16 +62,20 @@ func TestBusStampsTimeAndIgnoresPublishAfterClose(t *testing.T) {
 func TestBusSlowSubscriberDoesNotBlockPublisher(t *testing.T) {
 	bus := NewBus()
 	slow := bus.Subscribe() // not read until the end
-	for i := range 10000 {
+	const n = QueueLimit // as many as a reader may fall behind by
+	for i := range n {
 		bus.Publish(Event{Index: i})
 	}
 	go bus.Close()
-	n := 0
-	for range slow {
-		n++
+	got := 0
+	for e := range slow {
+		if e.Kind == Dropped {
+			t.Errorf("dropped %d events within the queue limit", e.Count)
+		}
+		got++
 	}
-	if n != 10000 {
-		t.Errorf("slow subscriber got %d events, want 10000", n)
+	if got != n {
+		t.Errorf("slow subscriber got %d events, want %d", got, n)
 	}
 }
 
@@ -93,5 +97,47 @@ func TestBusKeepsInternalKindsForThoseWhoAsk(t *testing.T) {
 	}
 	if got := kinds(all); len(got) != 5 {
 		t.Errorf("SubscribeAll got %v, want all 5 kinds", got)
+	}
+}
+
+// TestBusBoundsASlowReader: a reader that does not read keeps at most
+// QueueLimit events (plus landmarks); when it reads, one dropped event
+// says how many it lost, and every landmark is there.
+func TestBusBoundsASlowReader(t *testing.T) {
+	bus := NewBus()
+	ch := bus.Subscribe()
+	const n = 3 * QueueLimit
+	for i := range n {
+		kind := Connect
+		if i%1000 == 999 {
+			kind = Failover
+		}
+		bus.Publish(Event{Kind: kind, Index: i})
+	}
+	bus.Close()
+	var got, landmarks, dropped, drops int
+	for e := range ch {
+		switch e.Kind {
+		case Dropped:
+			drops++
+			dropped += e.Count
+		case Failover:
+			landmarks++
+			got++
+		default:
+			got++
+		}
+	}
+	if got+dropped != n {
+		t.Errorf("got %d + dropped %d = %d events, want %d", got, dropped, got+dropped, n)
+	}
+	if got > QueueLimit*2+n/1000 {
+		t.Errorf("%d events kept for a reader that never read, want about %d", got, QueueLimit)
+	}
+	if landmarks != n/1000 {
+		t.Errorf("%d landmarks delivered, want all %d", landmarks, n/1000)
+	}
+	if drops == 0 {
+		t.Errorf("no dropped event")
 	}
 }

@@ -37,6 +37,7 @@ type Event struct {
 	Cache    time.Duration
 	Reason   Reason
 	State    State
+	Count    int // dropped: how many events were lost
 
 	// Internal fields (Tick, LoadBalancing, Notice).
 	Volume  float64

@@ -27,6 +27,9 @@ const (
 	// StateChanged is published on every change of playback State, never
 	// on a timer.
 	StateChanged Kind = "state"
+	// Dropped tells a reader that did not keep up how many events it
+	// lost (Count); the bus makes it, nobody publishes it.
+	Dropped Kind = "dropped"
 )
 
 // Internal events flow to readers that ask for them (the TUI) and are never
@@ -42,6 +45,16 @@ const (
 )
 
 func (k Kind) String() string { return string(k) }
+
+// Landmark reports whether the kind marks a step of a resolution or a
+// playback that a reader must never miss, however far behind it is.
+func (k Kind) Landmark() bool {
+	switch k {
+	case Resolved, Failed, Start, Failover, End:
+		return true
+	}
+	return false
+}
 
 // Internal reports whether the kind stays inside the program.
 func (k Kind) Internal() bool {

@@ -34,6 +34,7 @@ type jsonEvent struct {
 	State        string   `json:"state,omitempty"`
 	Cache        *float64 `json:"cache,omitempty"`
 	ExpiresAt    string   `json:"expires_at,omitempty"` // RFC 3339: until when the host is skipped
+	Count        int      `json:"count,omitempty"`      // dropped: events lost by a slow reader
 }
 
 func ms(d time.Duration) *float64 {
@@ -55,6 +56,7 @@ func JSON(w io.Writer, e events.Event) error {
 		URL:   e.URL,
 		Class: string(e.Class),
 		Pass:  e.Pass,
+		Count: e.Count,
 	}
 	if !e.ExpiresAt.IsZero() {
 		j.ExpiresAt = e.ExpiresAt.UTC().Format(time.RFC3339Nano)
@@ -139,6 +141,8 @@ func Line(e events.Event) string {
 			return fmt.Sprintf("clip ended: %s at %s (%s)", e.Reason, clock(e.Position), e.Err)
 		}
 		return fmt.Sprintf("clip ended: %s at %s", e.Reason, clock(e.Position))
+	case events.Dropped:
+		return fmt.Sprintf("%d events dropped: the output was not read fast enough", e.Count)
 	case events.StateChanged:
 		if e.Duration > 0 {
 			return fmt.Sprintf("playback %s at %s / %s", e.State, clock(e.Position), clock(e.Duration))
