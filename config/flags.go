@@ -85,7 +85,7 @@ func newFlagSet() (*pflag.FlagSet, *flagValues) {
 	num(&v.connectCount, "connect-count", "passes over the host list before giving up")
 	dur(&v.failureExpiry, "failure-expiry", "how long a failed host is skipped (0 = not remembered)", nonNegative)
 	flag(&v.loadBalance, "load-balance", "shuffle the hosts on every pass (same as --select random)")
-	fs.Var(&enumValue{p: &v.selectPolicy, allowed: selectPolicies, typ: "policy"}, "select", "host selection policy: ordered, random, weighted or fastest (default ordered, or random with --load-balance)")
+	fs.Var(&enumValue{p: &v.selectPolicy, allowed: selectPolicies, typ: "policy"}, "select", "host selection policy: "+orList(selectPolicies)+" (default ordered, or random with --load-balance)")
 	fs.Var(&durationValue{d: &v.raceDelay, allowOff: true, check: nonNegative}, "race-delay", "head start of one attempt before the next host is tried alongside it; off or 0 = one at a time; kept within [10ms, connect-timeout]")
 	num(&v.maxInflight, "max-inflight", "attempts connecting at the same time")
 	dur(&v.stallTimeout, "stall-timeout", "playback stall after which the next host is tried", positive)

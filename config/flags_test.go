@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -216,6 +217,22 @@ func TestRaceDelayClamp(t *testing.T) {
 		got := strings.Join(cfg.Notices, "|")
 		if (tt.notice == "") != (got == "") || !strings.Contains(got, tt.notice) {
 			t.Errorf("%q: notices %q, want one with %q", tt.args, got, tt.notice)
+		}
+	}
+}
+
+// TestSelectFollowsRegistry: --select takes exactly the engine's policies,
+// and each one it takes builds a selector.
+func TestSelectFollowsRegistry(t *testing.T) {
+	got := append([]string(nil), selectPolicies...)
+	sort.Strings(got)
+	if want := cluster.PolicyNames(); !reflect.DeepEqual(got, want) {
+		t.Errorf("--select takes %q, the registry has %q", got, want)
+	}
+	for _, p := range selectPolicies {
+		cfg := mustLoad(t, []string{"--host", h1, "--select", p}, nil)
+		if _, err := cluster.NewSelector(cfg.Cluster.Select); err != nil || cfg.Cluster.Select != p {
+			t.Errorf("--select %s: Select %q, %v", p, cfg.Cluster.Select, err)
 		}
 	}
 }

@@ -56,7 +56,17 @@ func volumeRange(v float64) error {
 	return nil
 }
 
-var selectPolicies = []string{"ordered", "random", "weighted", "fastest"}
+// selectPolicies come from the engine's registry, so a policy added there
+// is accepted by --select and the select key, and listed in --help.
+var selectPolicies = cluster.Policies()
+
+// orList joins words for prose: "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
 
 // oneOf returns s in lower case if it is one of allowed.
 func oneOf(s string, allowed []string) (string, error) {
