@@ -184,7 +184,7 @@ func (d *decoder) key(s *layer, p pair, src at, seen map[string]at, known []stri
 		s.notices = append(s.notices, fmt.Sprintf("config: ignoring Flowplayer key %q (%s:%d)", p.key, d.path, p.line))
 		return nil
 	}
-	e, ok := byKey[p.key]
+	e, ok := keyed(p.key)
 	if !ok {
 		return unknownKey(src, p.key, known)
 	}

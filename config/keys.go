@@ -29,17 +29,27 @@ func (a at) field(line int, k string) at {
 // index is the location of item i of the list at a.
 func (a at) index(line, i int) at { return at{a.file, line, fmt.Sprintf("%s[%d]", a.key, i)} }
 
-// byKey finds the setting of a file key; the same keys are allowed at the
+// keyed finds the setting of a file key; the same keys are allowed at the
 // top level, in a pasted plugin block and in a named cluster.
-var byKey = func() map[string]entry {
-	m := map[string]entry{}
+func keyed(key string) (entry, bool) {
 	for _, e := range table {
-		if _, key := e.names(); key != "" {
-			m[key] = e
+		if _, k := e.names(); k == key {
+			return e, true
 		}
 	}
-	return m
-}()
+	return nil, false
+}
+
+// fileKeys are the keys of the settings, in table order.
+func fileKeys() []string {
+	var keys []string
+	for _, e := range table {
+		if _, k := e.names(); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
 
 // flowplayerIgnored are keys of a pasted Flowplayer block that mean
 // nothing here (the SWF, RTMP connection details): noticed, not fatal.
@@ -63,10 +73,7 @@ func unknownKey(src at, key string, known []string) error {
 }
 
 func knownClusterKeys() []string {
-	keys := make([]string, 0, len(byKey)+len(flowplayerIgnored))
-	for k := range byKey {
-		keys = append(keys, k)
-	}
+	keys := fileKeys()
 	for k := range flowplayerIgnored {
 		keys = append(keys, k)
 	}
