@@ -11,7 +11,7 @@ import (
 // the README row, which a test holds to this table). The engine's defaults
 // and policy names come from package cluster.
 var table = []entry{
-	// Cluster: Flowplayer's Cluster plugin keys first, then clusterplay's.
+	// Cluster. netConnectionUrl is a key of Flowplayer's without a flag.
 	&setting[[]cluster.HostSpec]{
 		flag: "host", key: "hosts", group: clusterGroup,
 		help:  "host base `URL` (http, https, rtmp, rtmps); repeat for more, in priority order; replaces the config file's hosts",
