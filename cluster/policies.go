@@ -3,12 +3,36 @@ package cluster
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 )
 
 func init() {
 	RegisterPolicy(PolicyWeighted, func() Selector { return Weighted{} })
 	RegisterPolicy(PolicyFastest, func() Selector { return Fastest{} })
+}
+
+// shownOrder is the order users read the policies in (--help, error
+// messages): the original plugin's two, then the ones that need more of
+// the user, simplest first.
+var shownOrder = []string{PolicyOrdered, PolicyRandom, PolicyWeighted, PolicyFastest}
+
+// Policies lists the registered policies in the order users are shown
+// them; one registered under another name comes last, so a flag or a
+// config check built from this list never misses it.
+func Policies() []string {
+	out := make([]string, 0, len(policies))
+	for _, name := range shownOrder {
+		if _, ok := policies[name]; ok {
+			out = append(out, name)
+		}
+	}
+	for _, name := range PolicyNames() {
+		if !slices.Contains(shownOrder, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // Weighted orders hosts as DVB-DASH orders base URLs: the lowest priority

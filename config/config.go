@@ -1,8 +1,9 @@
 // Package config turns the command line, the environment and an optional
 // YAML or JSON config file into one validated Config.
 //
-// Precedence is flags > file > defaults, per setting: a flag counts only when
-// it was given, so a file value survives unless the user overrides it. The
+// Precedence is flags > named cluster > file > defaults, per setting: a flag
+// counts only when it was given, so a file value survives unless the user
+// overrides it. Every setting is described once, in table.go. The
 // file may be a Flowplayer Cluster plugin block pasted as is (converted to
 // JSON or YAML), so the plugin's key names and units (milliseconds) are kept.
 package config
@@ -76,63 +77,61 @@ func Load(args []string, env func(string) string) (*Config, error) {
 	if env == nil {
 		env = func(string) string { return "" }
 	}
-	fs, fv := newFlagSet()
+	flags := &layer{}
+	fs := newFlagSet(flags)
 	if err := fs.Parse(args); err != nil {
 		return nil, flagError(err)
 	}
 	// Help wins over everything else on the line, as users expect.
-	if fv.help {
+	if settings.help.in(flags).v {
 		return nil, ErrHelp
 	}
-	if fv.version {
+	if settings.version.in(flags).v {
 		return nil, ErrVersion
 	}
 
-	cfg := &Config{
-		ClusterName: fv.clusterName,
-		PrintURL:    fv.printURL,
-		JSON:        fv.json,
-		NoTUI:       fv.noTUI,
-		Demo:        fv.demo,
-	}
-	if err := positional(cfg, fs.Args()); err != nil {
+	cfg := &Config{}
+	if err := positional(cfg, fs.Args(), settings.demo.in(flags).v); err != nil {
 		return nil, err
 	}
-	flags, err := fv.layer(fs)
-	if err != nil {
-		return nil, err
+	for _, e := range table {
+		if err := e.checkFlag(flags); err != nil {
+			return nil, err
+		}
 	}
 
 	// The config file: --config FILE must exist; the default one is optional.
 	// --config "" skips the default file.
-	path, explicit := fv.configFile, fs.Changed("config")
+	configFlag := settings.configFile.in(flags)
+	path, explicit := configFlag.v, configFlag.set
 	if !explicit {
 		path = defaultConfigPath(env)
 	}
 	var fc *fileConfig
 	if path != "" {
+		var err error
 		if fc, err = loadFile(path, explicit, env); err != nil {
 			return nil, err
 		}
 	}
+	top := &layer{}
 	if fc != nil {
 		cfg.ConfigFile = path
+		top = &fc.top
 	}
-	file, err := chooseCluster(fc, fv.clusterName, path)
+	named, err := chooseCluster(fc, settings.clusterName.in(flags).v, path)
 	if err != nil {
 		return nil, err
 	}
 
-	merged := *file
-	merged.overlay(flags)
-	if err := finish(cfg, &merged, fc, env); err != nil {
+	if err := finish(cfg, merge(top, named, flags), fc, env); err != nil {
 		return nil, err
 	}
 	return cfg, nil
 }
 
 // positional takes the optional CLIP argument.
-func positional(cfg *Config, args []string) error {
+func positional(cfg *Config, args []string, demo string) error {
 	switch {
 	case len(args) > 1:
 		return usagef("expected at most one CLIP, got %d arguments: %q", len(args), args)
@@ -141,7 +140,7 @@ func positional(cfg *Config, args []string) error {
 	}
 	// --demo has an optional value, so "--demo balance" parses as the
 	// default demo plus a clip named "balance": say how to write it.
-	if cfg.Demo != "" && (cfg.Clip == "failover" || cfg.Clip == "balance") {
+	if demo != "" && (cfg.Clip == "failover" || cfg.Clip == "balance") {
 		return usagef("--demo takes its value after '=': use --demo=%s", cfg.Clip)
 	}
 	return nil

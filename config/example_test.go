@@ -60,7 +60,7 @@ func TestExample(t *testing.T) {
 // TestExampleCoversEveryKey keeps the example in step with the key table.
 func TestExampleCoversEveryKey(t *testing.T) {
 	ex := readmeExample(t)
-	for key := range clusterKeys {
+	for _, key := range fileKeys() {
 		if !strings.Contains(ex, key+":") {
 			t.Errorf("the README example does not mention %s", key)
 		}

@@ -13,8 +13,8 @@ import (
 // pasted plugin block) and the named clusters that --cluster picks from.
 type fileConfig struct {
 	path  string
-	top   settings
-	named map[string]*settings
+	top   layer
+	named map[string]*layer
 	names []string // in file order, for messages
 }
 
@@ -92,7 +92,7 @@ func trimBOM(b []byte) []byte {
 // our own keys and clusters: {name: {...}} at the top level. The shapes
 // may be mixed, but a setting may be given only once among them.
 func (d *decoder) root(n *node) (*fileConfig, error) {
-	fc := &fileConfig{path: d.path, named: map[string]*settings{}}
+	fc := &fileConfig{path: d.path, named: map[string]*layer{}}
 	if n == nil || n.kind == nullKind { // empty file
 		return fc, nil
 	}
@@ -122,7 +122,7 @@ func (d *decoder) root(n *node) (*fileConfig, error) {
 }
 
 // block reads a mapping of cluster keys (a plugin block or a named cluster).
-func (d *decoder) block(s *settings, n *node, src at, seen map[string]at) error {
+func (d *decoder) block(s *layer, n *node, src at, seen map[string]at) error {
 	if n.kind == nullKind {
 		return nil
 	}
@@ -140,7 +140,7 @@ func (d *decoder) block(s *settings, n *node, src at, seen map[string]at) error 
 // plugins reads Flowplayer's plugins object: the cluster plugin is
 // ours; others (controls, rtmp, ...) come along when a whole player config
 // is pasted and are only noticed.
-func (d *decoder) plugins(s *settings, n *node, src at, seen map[string]at) error {
+func (d *decoder) plugins(s *layer, n *node, src at, seen map[string]at) error {
 	if n.kind != mapKind {
 		return typeError(src, "a mapping of Flowplayer plugins", n)
 	}
@@ -167,7 +167,7 @@ func (d *decoder) named(fc *fileConfig, n *node, src at) error {
 		return typeError(src, "a mapping of cluster names to settings", n)
 	}
 	for _, p := range n.pairs {
-		s := &settings{}
+		s := &layer{}
 		if err := d.block(s, p.val, src.field(p.line, p.key), map[string]at{}); err != nil {
 			return err
 		}
@@ -179,12 +179,12 @@ func (d *decoder) named(fc *fileConfig, n *node, src at) error {
 
 // key reads one cluster key into s. A null value counts as not given, the
 // way an empty "hosts:" line in YAML reads.
-func (d *decoder) key(s *settings, p pair, src at, seen map[string]at, known []string) error {
+func (d *decoder) key(s *layer, p pair, src at, seen map[string]at, known []string) error {
 	if flowplayerIgnored[p.key] {
 		s.notices = append(s.notices, fmt.Sprintf("config: ignoring Flowplayer key %q (%s:%d)", p.key, d.path, p.line))
 		return nil
 	}
-	f, ok := clusterKeys[p.key]
+	e, ok := keyed(p.key)
 	if !ok {
 		return unknownKey(src, p.key, known)
 	}
@@ -195,25 +195,21 @@ func (d *decoder) key(s *settings, p pair, src at, seen map[string]at, known []s
 		return usagef("%s: already set at line %d as %s", src, first.line, first.key)
 	}
 	seen[p.key] = src
-	return f(d, s, p.val, src)
+	return e.readKey(d, s, p.val, src)
 }
 
-// chooseCluster returns the file's settings for --cluster name: the top
-// level with the named cluster on top.
-func chooseCluster(fc *fileConfig, name, path string) (*settings, error) {
-	if fc == nil {
-		if name != "" {
-			where := "no config file was found"
-			if path != "" {
-				where = "no config file at " + path
-			}
-			return nil, usagef("--cluster %s: %s", name, where)
-		}
-		return &settings{}, nil
-	}
-	s := fc.top
+// chooseCluster returns the file's named cluster for --cluster name, to be
+// put over the file's top level; nil when no cluster was asked for.
+func chooseCluster(fc *fileConfig, name, path string) (*layer, error) {
 	if name == "" {
-		return &s, nil
+		return nil, nil
+	}
+	if fc == nil {
+		where := "no config file was found"
+		if path != "" {
+			where = "no config file at " + path
+		}
+		return nil, usagef("--cluster %s: %s", name, where)
 	}
 	named, ok := fc.named[name]
 	if !ok {
@@ -222,6 +218,5 @@ func chooseCluster(fc *fileConfig, name, path string) (*settings, error) {
 		}
 		return nil, usagef("--cluster %s: no such cluster in %s (known: %s)", name, fc.path, strings.Join(fc.names, ", "))
 	}
-	s.overlay(named)
-	return &s, nil
+	return named, nil
 }

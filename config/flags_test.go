@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -121,10 +122,13 @@ func TestHelpVersion(t *testing.T) {
 // TestUsage checks that the help text lists every flag, with the defaults.
 func TestUsage(t *testing.T) {
 	u := Usage()
-	fs, _ := newFlagSet()
+	fs := newFlagSet(&layer{})
+	// Every flag is listed once in some group: count the flag lines.
 	n := 0
-	for _, g := range flagGroups {
-		n += len(g.names)
+	for _, line := range strings.Split(u, "\n") {
+		if strings.HasPrefix(line, "      --") || strings.HasPrefix(line, "  -") && strings.Contains(line, ", --") {
+			n++
+		}
 	}
 	count := 0
 	fs.VisitAll(func(f *pflagFlag) {
@@ -134,7 +138,7 @@ func TestUsage(t *testing.T) {
 		}
 	})
 	if count != n {
-		t.Errorf("flagGroups lists %d flags, the flag set has %d", n, count)
+		t.Errorf("Usage lists %d flags, the flag set has %d", n, count)
 	}
 	for _, want := range []string{"(default 2s)", "(default 3)", "(default 250ms)", "(default 5s)", "[CLIP]", "milliseconds", "--demo[=failover]", "--select policy", "--host URL"} {
 		if !strings.Contains(u, want) {
@@ -216,6 +220,22 @@ func TestRaceDelayClamp(t *testing.T) {
 		got := strings.Join(cfg.Notices, "|")
 		if (tt.notice == "") != (got == "") || !strings.Contains(got, tt.notice) {
 			t.Errorf("%q: notices %q, want one with %q", tt.args, got, tt.notice)
+		}
+	}
+}
+
+// TestSelectFollowsRegistry: --select takes exactly the engine's policies,
+// and each one it takes builds a selector.
+func TestSelectFollowsRegistry(t *testing.T) {
+	got := append([]string(nil), selectPolicies...)
+	sort.Strings(got)
+	if want := cluster.PolicyNames(); !reflect.DeepEqual(got, want) {
+		t.Errorf("--select takes %q, the registry has %q", got, want)
+	}
+	for _, p := range selectPolicies {
+		cfg := mustLoad(t, []string{"--host", h1, "--select", p}, nil)
+		if _, err := cluster.NewSelector(cfg.Cluster.Select); err != nil || cfg.Cluster.Select != p {
+			t.Errorf("--select %s: Select %q, %v", p, cfg.Cluster.Select, err)
 		}
 	}
 }

@@ -49,14 +49,24 @@ const (
 	defaultVolumeMax = 130
 )
 
-func volumeRange(v float64) error {
-	if math.IsNaN(v) || v < 0 || v > maxVolume {
-		return fmt.Errorf("must be between 0 and 130 (or mpv's volume-max), got %v", v)
+func volumeRange(p *float64) error {
+	if v := *p; math.IsNaN(v) || v < 0 || v > maxVolume {
+		return fmt.Errorf("must be between 0 and %d (or mpv's volume-max), got %v", defaultVolumeMax, v)
 	}
 	return nil
 }
 
-var selectPolicies = []string{"ordered", "random", "weighted", "fastest"}
+// selectPolicies come from the engine's registry, so a policy added there
+// is accepted by --select and the select key, and listed in --help.
+var selectPolicies = cluster.Policies()
+
+// orList joins words for prose: "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
 
 // oneOf returns s in lower case if it is one of allowed.
 func oneOf(s string, allowed []string) (string, error) {
@@ -69,58 +79,51 @@ func oneOf(s string, allowed []string) (string, error) {
 	return "", fmt.Errorf("want one of %s, got %q", strings.Join(allowed, ", "), s)
 }
 
-// finish applies the defaults to the merged settings m, then checks what
-// involves more than one setting, and fills cfg.
-func finish(cfg *Config, m *settings, fc *fileConfig, env func(string) string) error {
-	o := cluster.DefaultOptions()
-	o.ConnectTimeout = m.connectTimeout.or(o.ConnectTimeout)
-	o.ConnectCount = m.connectCount.or(o.ConnectCount)
-	o.FailureExpiry = m.failureExpiry.or(o.FailureExpiry)
-	o.LoadBalance = m.loadBalance.or(false)
-	o.Insecure = m.insecure.or(false)
-	o.MaxInflight = m.maxInflight.or(o.MaxInflight)
+// finish puts the merged settings m, or their defaults, into cfg, then
+// checks what involves more than one setting.
+func finish(cfg *Config, m *layer, fc *fileConfig, env func(string) string) error {
+	for _, e := range table {
+		e.apply(cfg, m)
+	}
+	o := &cfg.Cluster
 
 	// loadBalance is the plugin's switch for random order; an explicit
 	// select wins, and the user hears that loadBalance did nothing.
-	o.Select = m.selectPolicy.or("")
 	switch {
 	case o.Select == "" && o.LoadBalance:
-		o.Select = "random"
+		o.Select = cluster.PolicyRandom
 	case o.Select == "":
-		o.Select = "ordered"
-	case o.LoadBalance && o.Select != "random":
+		o.Select = cluster.PolicyOrdered
+	case o.LoadBalance && o.Select != cluster.PolicyRandom:
 		m.notices = append(m.notices, fmt.Sprintf("config: loadBalance (%s) ignored: select is %s (%s)",
-			m.loadBalance.src, o.Select, m.selectPolicy.src))
+			settings.loadBalance.in(m).src, o.Select, settings.selectPolicy.in(m).src))
 	}
 
 	// A race delay below MinRaceDelay would start every attempt at once,
 	// one above the connect timeout would never race: clamp, and say so.
-	o.RaceDelay = m.raceDelay.or(o.RaceDelay)
+	race := settings.raceDelay.in(m)
 	switch {
 	case o.RaceDelay == 0:
 	case o.RaceDelay < cluster.MinRaceDelay:
 		m.notices = append(m.notices, fmt.Sprintf("config: race delay %v (%s) raised to the %v minimum",
-			o.RaceDelay, m.raceDelay.src, cluster.MinRaceDelay))
+			o.RaceDelay, race.src, cluster.MinRaceDelay))
 		o.RaceDelay = cluster.MinRaceDelay
 	case o.RaceDelay > o.ConnectTimeout:
 		// Only a delay the user chose is worth a notice; the default
 		// simply follows a short connect timeout down.
-		if m.raceDelay.set {
+		if race.set {
 			m.notices = append(m.notices, fmt.Sprintf("config: race delay %v (%s) lowered to the connect timeout %v",
-				o.RaceDelay, m.raceDelay.src, o.ConnectTimeout))
+				o.RaceDelay, race.src, o.ConnectTimeout))
 		}
 		o.RaceDelay = o.ConnectTimeout
 	}
 	if err := o.Validate(); err != nil { // the per-key checks should make this unreachable
 		return usagef("%v", err)
 	}
-	cfg.Cluster = o
-	cfg.StallTimeout = m.stallTimeout.or(DefaultStallTimeout)
 
 	if err := finishHosts(cfg, m, fc); err != nil {
 		return err
 	}
-	cfg.StateDir = m.stateDir.or("")
 	if cfg.StateDir == "" {
 		if base := xdgDir(env, "XDG_STATE_HOME", ".local/state"); base != "" {
 			cfg.StateDir = filepath.Join(base, "clusterplay")
@@ -135,12 +138,10 @@ func finish(cfg *Config, m *settings, fc *fileConfig, env func(string) string) e
 
 // finishHosts falls back to Flowplayer's netConnectionUrl, then insists on
 // at least one host unless a demo brings its own.
-func finishHosts(cfg *Config, m *settings, fc *fileConfig) error {
-	cfg.Hosts = m.hosts.or(nil)
-	cfg.NetConnectionURL = m.netConnectionURL.or("")
+func finishHosts(cfg *Config, m *layer, fc *fileConfig) error {
 	if len(cfg.Hosts) == 0 && cfg.NetConnectionURL != "" {
 		if _, err := cluster.ParseHostURL(cfg.NetConnectionURL); err != nil {
-			return usagef("%s: %v", m.netConnectionURL.src, err)
+			return usagef("%s: %v", settings.netConnectionURL.in(m).src, err)
 		}
 		cfg.Hosts = []cluster.HostSpec{{URL: cfg.NetConnectionURL}}
 	}
@@ -155,32 +156,24 @@ func finishHosts(cfg *Config, m *settings, fc *fileConfig) error {
 	return usagef("%s", msg)
 }
 
-func finishPlayer(cfg *Config, m *settings) error {
-	p := PlayerConfig{
-		NoVideo:    m.noVideo.or(false),
-		VO:         m.vo.or(""),
-		AO:         m.ao.or(""),
-		Start:      m.start.or(0),
-		Fullscreen: m.fullscreen.or(false),
-		MpvConfig:  m.mpvConfig.or(true),
-		Extra:      m.mpv.or(nil),
+// finishPlayer checks the volume against volume-max, which mpv would
+// otherwise lower it to silently.
+func finishPlayer(cfg *Config, m *layer) error {
+	p := &cfg.Player
+	if p.Volume == nil {
+		return nil
 	}
-	if m.volume.set {
-		v := m.volume.v
-		// mpv clamps the volume to volume-max silently; say it instead.
-		limit, limitSrc := float64(defaultVolumeMax), fmt.Sprintf("mpv's default volume-max %d", defaultVolumeMax)
-		for _, kv := range p.Extra {
-			if kv[0] == "volume-max" {
-				if f, err := strconv.ParseFloat(kv[1], 64); err == nil {
-					limit, limitSrc = f, "volume-max "+kv[1]
-				}
+	v := *p.Volume
+	limit, limitSrc := float64(defaultVolumeMax), fmt.Sprintf("mpv's default volume-max %d", defaultVolumeMax)
+	for _, kv := range p.Extra {
+		if kv[0] == "volume-max" {
+			if f, err := strconv.ParseFloat(kv[1], 64); err == nil {
+				limit, limitSrc = f, "volume-max "+kv[1]
 			}
 		}
-		if v > limit {
-			return usagef("%s: %v is above %s (raise it with --mpv volume-max=%v)", m.volume.src, v, limitSrc, v)
-		}
-		p.Volume = &v
 	}
-	cfg.Player = p
+	if v > limit {
+		return usagef("%s: %v is above %s (raise it with --mpv volume-max=%v)", settings.volume.in(m).src, v, limitSrc, v)
+	}
 	return nil
 }

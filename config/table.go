@@ -1,0 +1,205 @@
+package config
+
+import (
+	"time"
+
+	"clusterplay/cluster"
+)
+
+// table describes every setting, once, in the order --help lists them.
+// Adding an ordinary setting is one entry here plus its Config field (and
+// the README row, which a test holds to this table). The engine's defaults
+// and policy names come from package cluster.
+var table = []entry{
+	// Cluster. netConnectionUrl is a key of Flowplayer's without a flag.
+	&setting[[]cluster.HostSpec]{
+		flag: "host", key: "hosts", group: clusterGroup,
+		help:  "host base `URL` (http, https, rtmp, rtmps); repeat for more, in priority order; replaces the config file's hosts",
+		codec: asHosts, checkParsed: checkHostURLs,
+		field: func(c *Config) *[]cluster.HostSpec { return &c.Hosts },
+	},
+	bind(&settings.netConnectionURL, &setting[string]{
+		key:   "netConnectionUrl", // the only host when hosts is empty: see finishHosts
+		codec: asString,
+		field: func(c *Config) *string { return &c.NetConnectionURL },
+	}),
+	bind(&settings.clusterName, &setting[string]{
+		flag: "cluster", group: clusterGroup,
+		help:  "use the named cluster `NAME` from the config file's clusters",
+		codec: asString,
+		field: func(c *Config) *string { return &c.ClusterName },
+	}),
+	&setting[time.Duration]{
+		flag: "connect-timeout", key: "connectTimeout", group: clusterGroup,
+		help:  "time one connection attempt may take",
+		codec: asDuration, def: cluster.DefaultConnectTimeout, check: positive,
+		field: func(c *Config) *time.Duration { return &c.Cluster.ConnectTimeout },
+	},
+	&setting[int]{
+		flag: "connect-count", key: "connectCount", group: clusterGroup,
+		help:  "passes over the host list before giving up",
+		codec: asInt, def: cluster.DefaultConnectCount, check: atLeastOne,
+		field: func(c *Config) *int { return &c.Cluster.ConnectCount },
+	},
+	&setting[time.Duration]{
+		flag: "failure-expiry", key: "failureExpiry", group: clusterGroup,
+		help:  "how long a failed host is skipped (0 = not remembered)",
+		codec: asDuration, def: cluster.DefaultFailureExpiry, check: nonNegative,
+		field: func(c *Config) *time.Duration { return &c.Cluster.FailureExpiry },
+	},
+	bind(&settings.loadBalance, &setting[bool]{
+		flag: "load-balance", key: "loadBalance", group: clusterGroup,
+		help:  "shuffle the hosts on every pass (same as --select random)",
+		codec: asSwitch,
+		field: func(c *Config) *bool { return &c.Cluster.LoadBalance },
+	}),
+	bind(&settings.selectPolicy, &setting[string]{
+		flag: "select", key: "select", group: clusterGroup,
+		help:  "host selection policy: " + orList(selectPolicies) + " (default ordered, or random with --load-balance)",
+		doc:   cluster.PolicyOrdered,
+		codec: oneOfCodec("policy", selectPolicies), // "" until finish weighs loadBalance
+		field: func(c *Config) *string { return &c.Cluster.Select },
+	}),
+	bind(&settings.raceDelay, &setting[time.Duration]{
+		flag: "race-delay", key: "raceDelay", group: clusterGroup,
+		help: "head start of one attempt before the next host is tried alongside it; off or 0 = one at a time; kept within [" +
+			cluster.MinRaceDelay.String() + ", connect-timeout]",
+		codec: asDurationOrOff, def: cluster.DefaultRaceDelay, check: nonNegative,
+		field: func(c *Config) *time.Duration { return &c.Cluster.RaceDelay },
+	}),
+	&setting[int]{
+		flag: "max-inflight", key: "maxInflight", group: clusterGroup,
+		help:  "attempts connecting at the same time",
+		codec: asInt, def: cluster.DefaultMaxInflight, check: atLeastOne,
+		field: func(c *Config) *int { return &c.Cluster.MaxInflight },
+	},
+	&setting[time.Duration]{
+		flag: "stall-timeout", key: "stallTimeout", group: clusterGroup,
+		help:  "playback stall after which the next host is tried",
+		codec: asDuration, def: DefaultStallTimeout, check: positive,
+		field: func(c *Config) *time.Duration { return &c.StallTimeout },
+	},
+	&setting[bool]{
+		flag: "insecure", key: "insecure", group: clusterGroup,
+		help:  "skip TLS certificate verification",
+		codec: asSwitch,
+		field: func(c *Config) *bool { return &c.Cluster.Insecure },
+	},
+	&setting[string]{
+		flag: "state-dir", key: "stateDir", group: clusterGroup,
+		help:  "`DIR` for state kept between runs (default $XDG_STATE_HOME/clusterplay or ~/.local/state/clusterplay)",
+		doc:   "$XDG_STATE_HOME/clusterplay", // from the environment: see finish
+		codec: asStateDir,
+		field: func(c *Config) *string { return &c.StateDir },
+	},
+
+	// Player (mpv)
+	&setting[bool]{
+		flag: "no-video", key: "noVideo", group: playerGroup,
+		help:  "play the audio only",
+		codec: asSwitch,
+		field: func(c *Config) *bool { return &c.Player.NoVideo },
+	},
+	&setting[string]{
+		flag: "vo", key: "vo", group: playerGroup,
+		help:  "mpv video output `driver`",
+		doc:   "mpv's",
+		codec: asString,
+		field: func(c *Config) *string { return &c.Player.VO },
+	},
+	&setting[string]{
+		flag: "ao", key: "ao", group: playerGroup,
+		help:  "mpv audio output `driver`",
+		doc:   "mpv's",
+		codec: asString,
+		field: func(c *Config) *string { return &c.Player.AO },
+	},
+	bind(&settings.volume, &setting[*float64]{
+		flag: "volume", key: "volume", group: playerGroup,
+		help:  "start `level`, 0 to 100 (up to 130, or mpv's volume-max); default mpv's",
+		doc:   "mpv's",
+		codec: optional(asNumber), check: volumeRange, // and below volume-max: see finishPlayer
+		field: func(c *Config) **float64 { return &c.Player.Volume },
+	}),
+	&setting[time.Duration]{
+		flag: "start", key: "start", group: playerGroup,
+		help:  "start `position`, e.g. 1m30s (a bare number is milliseconds)",
+		codec: asDuration, check: nonNegative,
+		field: func(c *Config) *time.Duration { return &c.Player.Start },
+	},
+	&setting[bool]{
+		flag: "fullscreen", key: "fullscreen", group: playerGroup,
+		help:  "start in fullscreen",
+		codec: asSwitch,
+		field: func(c *Config) *bool { return &c.Player.Fullscreen },
+	},
+	&setting[bool]{
+		flag: "no-mpv-config", key: "mpvConfig", group: playerGroup,
+		help:  "ignore the user's mpv.conf",
+		codec: asOffSwitch, def: true,
+		field: func(c *Config) *bool { return &c.Player.MpvConfig },
+	},
+	&setting[[][2]string]{
+		flag: "mpv", key: "mpv", group: playerGroup,
+		help:  "pass an option to mpv, e.g. --mpv hwdec=auto; repeatable",
+		codec: asMpv, merge: mergeMpv, // --mpv adds to the file's options
+		field: func(c *Config) *[][2]string { return &c.Player.Extra },
+	},
+
+	// Output: the run's mode, not configuration, so no file keys.
+	&setting[bool]{
+		flag: "print-url", group: outputGroup,
+		help:  "print the URL of the host that answers, then exit",
+		codec: asSwitch,
+		field: func(c *Config) *bool { return &c.PrintURL },
+	},
+	&setting[bool]{
+		flag: "json", group: outputGroup,
+		help:  "write events as JSON lines",
+		codec: asSwitch,
+		field: func(c *Config) *bool { return &c.JSON },
+	},
+	&setting[bool]{
+		flag: "no-tui", group: outputGroup,
+		help:  "no terminal UI; plain log lines",
+		codec: asSwitch,
+		field: func(c *Config) *bool { return &c.NoTUI },
+	},
+	bind(&settings.demo, &setting[string]{
+		flag: "demo", group: outputGroup,
+		help:  "run a built-in demo against local hosts: failover, or balance with --demo=balance",
+		codec: oneOfCodec("", []string{"failover", "balance"}), noOpt: "failover",
+		field: func(c *Config) *string { return &c.Demo },
+	}),
+
+	// General: acted on by Load itself.
+	bind(&settings.configFile, &setting[string]{
+		flag: "config", group: generalGroup,
+		help:  "config `FILE` (YAML or JSON); \"\" = none (default $XDG_CONFIG_HOME/clusterplay/config.yaml, if present)",
+		doc:   "$XDG_CONFIG_HOME/clusterplay/config.yaml if present",
+		codec: asString,
+	}),
+	bind(&settings.help, &setting[bool]{flag: "help", short: "h", group: generalGroup, help: "show this help", codec: asSwitch}),
+	bind(&settings.version, &setting[bool]{flag: "version", group: generalGroup, help: "show the version", codec: asSwitch}),
+}
+
+// settings are the entries that code outside the table refers to: Load
+// for the flags it acts on, finish for the rules that span settings.
+// bind fills them in as the table is built, so that each is still
+// described only there.
+var settings struct {
+	netConnectionURL *setting[string]
+	clusterName      *setting[string]
+	loadBalance      *setting[bool]
+	selectPolicy     *setting[string]
+	raceDelay        *setting[time.Duration]
+	volume           *setting[*float64]
+	demo             *setting[string]
+	configFile       *setting[string]
+	help, version    *setting[bool]
+}
+
+func bind[T any](name **setting[T], s *setting[T]) entry {
+	*name = s
+	return s
+}
