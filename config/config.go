@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"time"
 
+	"clusterplay/playback"
+
 	"clusterplay/cluster"
 )
 
@@ -45,9 +47,9 @@ type PlayerConfig struct {
 	Extra      [][2]string // raw mpv options NAME=VALUE, in order
 }
 
-// DefaultStallTimeout is how long playback may stall before the engine
-// fails over to the next host.
-const DefaultStallTimeout = 5 * time.Second
+// DefaultStallTimeout is how long playback may stall before the next host
+// takes over: the session's own default, named once there.
+const DefaultStallTimeout = playback.DefaultStallTimeout
 
 // UsageError is a mistake in the command line or the config file. Its
 // message is one line meant to follow "clusterplay: "; the program exits 2.
