@@ -92,6 +92,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		a.say(err)
 		return exitUsage
 	}
+	// A clip no host can be asked for is the user's mistake, said before
+	// any host is tried, in every mode.
+	if cfg.Clip != "" {
+		if err := a.engine.CheckClip(cfg.Clip); err != nil {
+			a.say(err)
+			return exitUsage
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

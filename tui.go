@@ -49,6 +49,7 @@ func (a *app) playInTUI(ctx context.Context) int {
 		Window:        p.HasVideoOutput(),
 		Volume:        p.Volume(),
 		Interrupted:   func() { once.Do(func() { close(interrupted) }) },
+		CheckClip:     a.engine.CheckClip,
 	}, tuiController{session, p, a.engine}, events, nil, nil)
 	if err != nil {
 		a.say("terminal:", err)

@@ -3,8 +3,56 @@ package cluster
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
+	"unicode"
 )
+
+// ValidateClip says why a clip cannot be used at all, whatever the host:
+// it is empty, or it holds a control character (a newline, a NUL), which no
+// server's path means and which would forge lines in logs.
+func ValidateClip(clip string) error {
+	if strings.TrimSpace(clip) == "" {
+		return fmt.Errorf("the clip is empty")
+	}
+	for _, r := range clip {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("clip %q holds a control character (%U)", clip, r)
+		}
+	}
+	return nil
+}
+
+// splitClip returns the clip's path, escaped, and its raw query. A clip is
+// a path (plus an optional query) unless it is an absolute URL with a
+// scheme the cluster speaks and a host; anything else is a relative path,
+// colons and all ("Show:S01E02.mp4", "10:30.mp4"), escaped as a path
+// segment needs. Existing %XX escapes are kept.
+func splitClip(clip string) (escPath, rawQuery string, err error) {
+	if err := ValidateClip(clip); err != nil {
+		return "", "", err
+	}
+	clip = strings.TrimSpace(clip)
+	if scheme, _, ok := strings.Cut(clip, "://"); ok && slices.Contains(SupportedSchemes, strings.ToLower(scheme)) {
+		ref, err := url.Parse(clip)
+		if err != nil {
+			return "", "", fmt.Errorf("unparsable clip %q: %v", clip, unwrapURLError(err))
+		}
+		if ref.Host != "" {
+			return ref.EscapedPath(), ref.RawQuery, nil
+		}
+	}
+	p, q, _ := strings.Cut(clip, "?")
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		raw, err := url.PathUnescape(seg)
+		if err != nil {
+			return "", "", fmt.Errorf("clip %q: %v", clip, err)
+		}
+		segs[i] = url.PathEscape(raw)
+	}
+	return strings.Join(segs, "/"), strings.ReplaceAll(q, " ", "%20"), nil
+}
 
 // ClipURL joins a host base URL and a clip. Every directory of the clip path
 // and its query string are kept (Flowplayer kept only the last path segment),
@@ -12,14 +60,9 @@ import (
 // contributes only its path and query. A query on the base URL (an access
 // token, say) is kept and the clip's query is appended to it.
 func ClipURL(base *url.URL, clip string) (string, error) {
-	ref, err := url.Parse(strings.TrimSpace(clip))
+	clipPath, clipQuery, err := splitClip(clip)
 	if err != nil {
-		return "", fmt.Errorf("unparsable clip %q: %v", clip, unwrapURLError(err))
-	}
-	clipPath := ref.EscapedPath()
-	if ref.Opaque != "" {
-		// "name:thing" parses as an opaque URL; treat it as a plain path.
-		clipPath = url.PathEscape(ref.Scheme) + ":" + ref.Opaque
+		return "", err
 	}
 	if strings.Trim(clipPath, "/") == "" {
 		return "", fmt.Errorf("clip %q has no path", clip)
@@ -34,9 +77,9 @@ func ClipURL(base *url.URL, clip string) (string, error) {
 	joined.Path, joined.RawPath = unescaped, p
 	switch {
 	case base.RawQuery == "":
-		joined.RawQuery = ref.RawQuery
-	case ref.RawQuery != "":
-		joined.RawQuery = base.RawQuery + "&" + ref.RawQuery
+		joined.RawQuery = clipQuery
+	case clipQuery != "":
+		joined.RawQuery = base.RawQuery + "&" + clipQuery
 	}
 	return joined.String(), nil
 }

@@ -28,6 +28,17 @@ func TestClipURL(t *testing.T) {
 		{"http://h/v", "my clip.mp4", "http://h/v/my%20clip.mp4"},
 		{"http://127.0.0.1:8080/v", "clip.mp4", "http://127.0.0.1:8080/v/clip.mp4"},
 		{"http://h/v#frag", "clip.mp4", "http://h/v/clip.mp4"},
+		// A clip is a path, colons and all, unless it is an absolute URL
+		// of a scheme the cluster speaks.
+		{"http://h/v", "Show:S01E02.mp4", "http://h/v/Show:S01E02.mp4"},
+		{"http://h/v", "10:30.mp4", "http://h/v/10:30.mp4"},
+		{"http://h/v", "Meeting 10:30.mp4", "http://h/v/Meeting%2010:30.mp4"},
+		{"http://h/v", "mailto:x.mp4", "http://h/v/mailto:x.mp4"},
+		{"http://h/v", "http:clip.mp4", "http://h/v/http:clip.mp4"},
+		{"http://h/v", "a#b.mp4", "http://h/v/a%23b.mp4"},
+		{"http://h/v", "HTTPS://origin/x/clip.mp4", "http://h/v/x/clip.mp4"},
+		{"http://h/v", "rtmp://origin/vod/clip.mp4", "http://h/v/vod/clip.mp4"},
+		{"http://h/v", "dir/clip.mp4?t=a b", "http://h/v/dir/clip.mp4?t=a%20b"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.base+"+"+tt.clip, func(t *testing.T) {
@@ -48,7 +59,7 @@ func TestClipURL(t *testing.T) {
 
 func TestClipURLRejects(t *testing.T) {
 	base, _ := ParseHostURL("http://h/v")
-	for _, clip := range []string{"", "/", "http://h/", "%zz"} {
+	for _, clip := range []string{"", "  ", "/", "http://h/", "%zz", "a\nb.mp4", "a\x00.mp4", "clip\r", "\tclip.mp4x\x7f"} {
 		if got, err := ClipURL(base, clip); err == nil {
 			t.Errorf("ClipURL(%q) = %q, want an error", clip, got)
 		}
@@ -78,6 +89,29 @@ func TestParseHostURL(t *testing.T) {
 			t.Errorf("ParseHostURL(%q): %v", tt.raw, err)
 		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
 			t.Errorf("ParseHostURL(%q) = %v, want error containing %q", tt.raw, err, tt.wantErr)
+		}
+	}
+}
+
+func TestValidateClip(t *testing.T) {
+	tests := []struct {
+		clip, want string // want: "" = usable, else part of the error
+	}{
+		{"clip.mp4", ""},
+		{"Meeting 10:30.mp4", ""},
+		{"", "empty"},
+		{" \t ", "empty"},
+		{"a\nb.mp4", "control character (U+000A)"},
+		{"a\x00b", "control character (U+0000)"},
+		{"a\u0085b", "control character (U+0085)"},
+	}
+	for _, tt := range tests {
+		err := ValidateClip(tt.clip)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("ValidateClip(%q) = %v, want nil", tt.clip, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("ValidateClip(%q) = %v, want an error with %q", tt.clip, err, tt.want)
 		}
 	}
 }

@@ -154,13 +154,9 @@ func (e *Engine) ResolveExcept(ctx context.Context, clip string, except *Host) (
 		e.emit(events.Event{Kind: events.Failed, Index: -1, Err: "no other host in the cluster"})
 		return Result{}, ErrAllFailed
 	}
-	targets := make(map[*Host]string, len(e.hosts))
-	for _, h := range e.hosts {
-		u, err := clipURLFor(h, clip)
-		if err != nil {
-			return Result{}, err
-		}
-		targets[h] = u
+	targets, err := e.targets(clip)
+	if err != nil {
+		return Result{}, err
 	}
 	for pass := 1; pass <= e.opts.ConnectCount; pass++ {
 		if pass > 1 {
@@ -180,6 +176,29 @@ func (e *Engine) ResolveExcept(ctx context.Context, clip string, except *Host) (
 	e.emit(events.Event{Kind: events.Failed, Index: -1, Elapsed: e.now().Sub(start), Pass: e.opts.ConnectCount,
 		Err: fmt.Sprintf("%s, %s", plural(len(e.hosts), "host"), plural(e.opts.ConnectCount, "pass"))})
 	return Result{}, ErrAllFailed
+}
+
+// CheckClip says why clip cannot be resolved on these hosts, before any is
+// tried: an empty clip, a control character, a path no host can join.
+func (e *Engine) CheckClip(clip string) error {
+	_, err := e.targets(clip)
+	return err
+}
+
+// targets is the clip's URL on every host.
+func (e *Engine) targets(clip string) (map[*Host]string, error) {
+	if err := ValidateClip(clip); err != nil {
+		return nil, err
+	}
+	targets := make(map[*Host]string, len(e.hosts))
+	for _, h := range e.hosts {
+		u, err := clipURLFor(h, clip)
+		if err != nil {
+			return nil, err
+		}
+		targets[h] = u
+	}
+	return targets, nil
 }
 
 // passOrder is the order of one pass: the policy's order, or, when every

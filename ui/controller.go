@@ -44,6 +44,9 @@ type Options struct {
 	// the TUI with ctrl+c rather than q: an interrupt, whose exit code
 	// differs from a quit's.
 	Interrupted func()
+	// CheckClip, when set, says why a clip typed at the prompt cannot be
+	// played; the prompt shows it and asks again.
+	CheckClip func(clip string) error
 }
 
 // Keyboard steps, in mpv's habits.

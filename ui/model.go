@@ -74,6 +74,7 @@ func New(opts Options, ctrl Controller, events <-chan events.Event) *Model {
 	m.styles = newStyles(m.isDark)
 	m.help.Styles = m.styles.help
 	m.prompt = newPrompt(m.styles)
+	m.prompt.check = opts.CheckClip
 	if opts.Notice != "" {
 		m.log.entries = append(m.log.entries, logEntry{text: opts.Notice, level: levelInfo})
 	}

@@ -226,6 +226,32 @@ func TestLoadBalancingToggleInView(t *testing.T) {
 	}
 }
 
+// TestPromptRefusesAClipItCannotPlay: the prompt says why and asks again.
+func TestPromptRefusesAClipItCannotPlay(t *testing.T) {
+	opts := testOptions()
+	opts.Clip = ""
+	opts.CheckClip = func(clip string) error {
+		if strings.Contains(clip, "bad") {
+			return errors.New("clip " + clip + " is bad")
+		}
+		return nil
+	}
+	m, f := newTestModel(opts, 80, 24)
+	typeText(m, "bad.mp4")
+	press(m, keyOf("enter"))
+	if !m.prompt.active || !strings.Contains(plain(t, m), "clip bad.mp4 is bad") || len(f.Calls()) != 0 {
+		t.Fatalf("a clip the check refuses was played or not explained: calls %q\n%s", f.Calls(), plain(t, m))
+	}
+	for range len("bad.mp4") {
+		press(m, tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	typeText(m, "good.mp4")
+	press(m, keyOf("enter"))
+	if got := f.Calls(); !slices.Equal(got, []string{"play good.mp4"}) {
+		t.Errorf("calls %q after a good clip", got)
+	}
+}
+
 func TestNewClipPrompt(t *testing.T) {
 	m, f := newTestModel(testOptions(), 80, 24)
 	if m.prompt.active {

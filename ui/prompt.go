@@ -17,7 +17,8 @@ type prompt struct {
 	input  textinput.Model
 	keys   promptKeyMap
 	active bool
-	hint   string // shown after an empty Enter
+	hint   string             // why the last Enter was refused
+	check  func(string) error // says why a clip cannot be played; nil: any
 }
 
 func newPrompt(s styles) prompt {
@@ -60,6 +61,12 @@ func (p *prompt) update(msg tea.Msg) (promptResult, string, tea.Cmd) {
 			if clip == "" {
 				p.hint = "type a clip first"
 				return promptTyping, "", nil
+			}
+			if p.check != nil {
+				if err := p.check(clip); err != nil {
+					p.hint = err.Error() // and ask again
+					return promptTyping, "", nil
+				}
 			}
 			p.close()
 			return promptSubmit, clip, nil
