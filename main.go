@@ -12,8 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 
@@ -28,11 +27,11 @@ import (
 
 // Exit codes: a stable contract for scripts, listed in the README.
 const (
-	exitOK          = 0   // resolved (--print-url), or played to the end / quit by the user
-	exitAllFailed   = 1   // every host failed
-	exitUsage       = 2   // usage or configuration error
-	exitPlayback    = 3   // playback failed and no host could take over
-	exitInterrupted = 130 // Ctrl-C or SIGTERM
+	exitOK        = 0 // resolved (--print-url), or played to the end / quit by the user
+	exitAllFailed = 1 // every host failed
+	exitUsage     = 2 // usage or configuration error
+	exitPlayback  = 3 // playback failed and no host could take over
+	// 129, 130 and 141: see stop.go.
 )
 
 var version = "dev"
@@ -50,6 +49,7 @@ type app struct {
 	notice string // the demo's line for the TUI
 	stdout io.Writer
 	stderr io.Writer
+	stop   *stopper
 }
 
 func (a *app) say(args ...any) {
@@ -100,8 +100,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	a.stop = newStopper()
+	defer a.stop.close()
+	ctx := a.stop.ctx
+	// The memory is written as it changes, not only at exit, so that even
+	// a SIGKILL loses at most half a second of what the session learnt.
+	defer a.engine.Memory().FlushEvery(memoryFlushInterval, func(err error) { a.say("warning:", err) })()
 
 	switch {
 	case cfg.PrintURL:
@@ -111,6 +115,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	return a.playHeadless(ctx)
 }
+
+// memoryFlushInterval bounds how often the failure memory file is written.
+const memoryFlushInterval = 500 * time.Millisecond
 
 // setUp starts the demo's hosts when asked, else opens the failure memory.
 // The returned function stops the demo.
@@ -143,9 +150,9 @@ func (a *app) setUp() (*cluster.Memory, func(), error) {
 func (a *app) printEvents() <-chan struct{} {
 	printed := make(chan struct{})
 	if a.cfg.JSON {
-		go report.Print(a.bus.Subscribe(), a.stdout, report.JSONLines, printed)
+		go report.Print(a.bus.Subscribe(), a.stdout, report.JSONLines, printed, a.stop.brokenOutput)
 	} else {
-		go report.Print(a.bus.Subscribe(), a.stderr, report.Plain, printed)
+		go report.Print(a.bus.Subscribe(), a.stderr, report.Plain, printed, a.stop.brokenOutput)
 	}
 	return printed
 }
@@ -170,7 +177,7 @@ func (a *app) resolveOnly(ctx context.Context) int {
 	res, err := a.engine.Resolve(ctx, a.cfg.Clip)
 	switch {
 	case ctx.Err() != nil:
-		return a.finish(exitInterrupted, printed)
+		return a.finish(a.stop.exit(), printed)
 	case errors.Is(err, cluster.ErrAllFailed):
 		return a.finish(exitAllFailed, printed)
 	case err != nil:
@@ -178,8 +185,13 @@ func (a *app) resolveOnly(ctx context.Context) int {
 		return a.finish(exitUsage, printed)
 	}
 	code := a.finish(exitOK, printed)
+	if a.stop.ctx.Err() != nil { // the JSON reader went away
+		return a.stop.exit()
+	}
 	if !a.cfg.JSON {
-		fmt.Fprintln(a.stdout, res.URL)
+		if _, err := fmt.Fprintln(a.stdout, res.URL); err != nil {
+			return exitBrokenPipe
+		}
 	}
 	return code
 }
@@ -195,17 +207,17 @@ func (a *app) playHeadless(ctx context.Context) int {
 	}
 	defer p.Close()
 	opts := playback.Options{Clip: a.cfg.Clip, Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout}
-	return a.finish(exitCode(playback.New(a.engine, p, opts).Run(ctx)), printed)
+	return a.finish(a.exitCode(playback.New(a.engine, p, opts).Run(ctx)), printed)
 }
 
-func exitCode(o playback.Outcome) int {
+func (a *app) exitCode(o playback.Outcome) int {
 	switch o {
 	case playback.AllFailed:
 		return exitAllFailed
 	case playback.PlaybackFailed:
 		return exitPlayback
 	case playback.Interrupted:
-		return exitInterrupted
+		return a.stop.exit()
 	}
 	return exitOK
 }

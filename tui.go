@@ -69,7 +69,7 @@ func (a *app) playInTUI(ctx context.Context) int {
 	if ctx.Err() != nil {
 		o = playback.Interrupted
 	}
-	return a.finish(exitCode(o), nil)
+	return a.finish(a.exitCode(o), nil)
 }
 
 // tuiController gives the TUI the session's controls, the player's keys

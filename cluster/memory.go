@@ -16,6 +16,7 @@ type Memory struct {
 	dirty   map[string]bool
 	store   *Store
 	now     func() time.Time
+	changed chan struct{} // capacity 1: "something is dirty", for FlushEvery
 }
 
 // HostRecord is what is remembered of one host.
@@ -37,7 +38,7 @@ const latencyAlpha = 0.3
 
 // NewMemory returns an empty memory that is not persisted.
 func NewMemory() *Memory {
-	return &Memory{entries: map[string]HostRecord{}, dirty: map[string]bool{}, now: time.Now}
+	return &Memory{entries: map[string]HostRecord{}, dirty: map[string]bool{}, now: time.Now, changed: make(chan struct{}, 1)}
 }
 
 // Failed records a failed attempt on host at the given time.
@@ -49,7 +50,7 @@ func (m *Memory) Failed(host string, at time.Time) {
 	r.Failures++
 	r.Updated = at
 	m.entries[host] = r
-	m.dirty[host] = true
+	m.markDirty(host)
 }
 
 // Succeeded clears the host's failure and feeds its latency to the average.
@@ -70,7 +71,7 @@ func (m *Memory) Succeeded(host string, latency time.Duration) {
 	}
 	r.Updated = m.now()
 	m.entries[host] = r
-	m.dirty[host] = true
+	m.markDirty(host)
 }
 
 // Slow records that an attempt on host went unanswered through its head
@@ -82,7 +83,7 @@ func (m *Memory) Slow(host string, at time.Time) {
 	r.SlowAt = at
 	r.Updated = at
 	m.entries[host] = r
-	m.dirty[host] = true
+	m.markDirty(host)
 }
 
 // SlowWithin reports whether host lost a race unanswered less than window
@@ -103,7 +104,7 @@ func (m *Memory) Forgive(host string, at time.Time) {
 	}
 	r.FailedAt, r.SlowAt, r.Failures, r.Updated = time.Time{}, time.Time{}, 0, at
 	m.entries[host] = r
-	m.dirty[host] = true
+	m.markDirty(host)
 }
 
 // Record returns what is remembered of host.
@@ -147,6 +148,48 @@ func (m *Memory) byOldestFailure(hosts []*Host) []*Host {
 		return m.entries[out[i].URL].FailedAt.Before(m.entries[out[j].URL].FailedAt)
 	})
 	return out
+}
+
+// markDirty notes that host's record changed; m.mu is held.
+func (m *Memory) markDirty(host string) {
+	m.dirty[host] = true
+	select {
+	case m.changed <- struct{}{}:
+	default:
+	}
+}
+
+// FlushEvery writes the memory to its store soon after it changes, at most
+// once per interval, until stop is called, so that a process killed
+// without a word (SIGKILL, a power cut) loses at most interval of what it
+// learnt. warn hears of a failed write. stop waits for a write under way.
+func (m *Memory) FlushEvery(interval time.Duration, warn func(error)) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-quit:
+				return
+			case <-m.changed:
+			}
+			if err := m.Flush(); err != nil && warn != nil {
+				warn(err)
+			}
+			t := time.NewTimer(interval)
+			select {
+			case <-quit:
+				t.Stop()
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() { close(quit) })
+		<-done
+	}
 }
 
 // Flush writes what changed since the last flush to the store, merged with

@@ -74,8 +74,9 @@ camelCase (--connect-timeout is connectTimeout; --no-mpv-config is
 mpvConfig: false); named clusters in the file are picked with --cluster.
 
 Exit codes: 0 resolved (--print-url) or played to the end or quit by the
-user; 1 every host failed; 2 usage or configuration error; 3 playback
-failed and no host could take over; 130 interrupted.
+user (q); 1 every host failed; 2 usage or configuration error; 3 playback
+failed and no host could take over; 129 hung up (SIGHUP); 130 interrupted
+(Ctrl-C, SIGTERM); 141 the output's reader went away.
 `)
 	return b.String()
 }

@@ -19,8 +19,9 @@ const (
 
 // Print writes every event from ch to w until ch is closed, then closes
 // done. A write error (a closed pipe) stops the writing but not the
-// draining, so the engine never waits on a reader that has gone.
-func Print(ch <-chan events.Event, w io.Writer, f Format, done chan<- struct{}) {
+// draining, so the engine never waits on a reader that has gone; broken,
+// when set, hears of the first such error.
+func Print(ch <-chan events.Event, w io.Writer, f Format, done chan<- struct{}, broken func(error)) {
 	defer close(done)
 	var failed bool
 	for e := range ch {
@@ -33,6 +34,11 @@ func Print(ch <-chan events.Event, w io.Writer, f Format, done chan<- struct{}) 
 		} else {
 			_, err = fmt.Fprintln(w, Line(e))
 		}
-		failed = err != nil
+		if err != nil {
+			failed = true
+			if broken != nil {
+				broken(err)
+			}
+		}
 	}
 }
