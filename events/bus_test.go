@@ -62,7 +62,7 @@ func TestBusStampsTimeAndIgnoresPublishAfterClose(t *testing.T) {
 func TestBusSlowSubscriberDoesNotBlockPublisher(t *testing.T) {
 	bus := NewBus()
 	slow := bus.Subscribe() // not read until the end
-	const n = QueueLimit // as many as a reader may fall behind by
+	const n = QueueLimit    // as many as a reader may fall behind by
 	for i := range n {
 		bus.Publish(Event{Index: i})
 	}
