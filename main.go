@@ -227,10 +227,12 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
+// hostURLs are the hosts as the TUI shows them: with their secrets hidden,
+// as the events name them.
 func hostURLs(specs []cluster.HostSpec) []string {
 	out := make([]string, len(specs))
 	for i, s := range specs {
-		out[i] = s.URL
+		out[i] = events.RedactURL(s.URL)
 	}
 	return out
 }

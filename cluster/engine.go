@@ -115,7 +115,7 @@ func (e *Engine) LoadBalancing() bool { return e.balance.Load() }
 // returns until when the memory skips it (zero when memory is off).
 func (e *Engine) MarkFailed(h *Host) time.Time {
 	now := e.now()
-	e.mem.Failed(h.URL, now)
+	e.mem.Failed(h.Key(), now)
 	return e.expiresAt(now)
 }
 
@@ -132,7 +132,7 @@ func (e *Engine) expiresAt(failedAt time.Time) time.Time {
 func (e *Engine) Forget() {
 	now := e.now()
 	for _, h := range e.hosts {
-		e.mem.Forgive(h.URL, now)
+		e.mem.Forgive(h.Key(), now)
 	}
 }
 
@@ -222,7 +222,7 @@ func (e *Engine) passOrder(except *Host) (order []*Host, tryAll bool) {
 	}
 	now := e.now()
 	for _, h := range order {
-		if e.mem.ExpiryLeft(h.URL, e.opts.FailureExpiry, now) == 0 {
+		if e.mem.ExpiryLeft(h.Key(), e.opts.FailureExpiry, now) == 0 {
 			return order, false
 		}
 	}
@@ -236,7 +236,7 @@ func (e *Engine) skipFor(h *Host, tryAll bool) time.Duration {
 	if tryAll {
 		return 0
 	}
-	return e.mem.ExpiryLeft(h.URL, e.opts.FailureExpiry, e.now())
+	return e.mem.ExpiryLeft(h.Key(), e.opts.FailureExpiry, e.now())
 }
 
 // waitBeforePass is how long to wait before another pass: until the
@@ -245,7 +245,7 @@ func (e *Engine) waitBeforePass() time.Duration {
 	now := e.now()
 	var wait time.Duration
 	for _, h := range e.hosts {
-		left := e.mem.ExpiryLeft(h.URL, e.opts.FailureExpiry, now)
+		left := e.mem.ExpiryLeft(h.Key(), e.opts.FailureExpiry, now)
 		if left > 0 && (wait == 0 || left < wait) {
 			wait = left
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"clusterplay/events"
 )
 
 // HostSpec is one configured host: a base URL, and the optional priority and
@@ -21,6 +23,16 @@ type Host struct {
 	base  *url.URL
 }
 
+// Key is what the failure memory knows the host by: its base URL without
+// user info, query or fragment. Two entries that differ only in an access
+// token are one host to remember, and no token or password is written to
+// the memory file.
+func (h *Host) Key() string {
+	u := *h.base
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	return u.String()
+}
+
 // Scheme returns the host's URL scheme in lower case (http, https, rtmp, rtmps).
 func (h *Host) Scheme() string { return h.base.Scheme }
 
@@ -34,6 +46,9 @@ func ParseHostURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("empty host URL")
 	}
 	u, err := url.Parse(raw)
+	// The messages quote the URL as the events would: a password or a
+	// token in it is not repeated to the terminal.
+	raw = events.RedactURL(raw)
 	if err != nil {
 		return nil, fmt.Errorf("unparsable host URL %q: %v", raw, unwrapURLError(err))
 	}
@@ -53,7 +68,7 @@ func ParseHostURL(raw string) (*url.URL, error) {
 	}
 	if u.User != nil && u.Scheme != "rtmp" && u.Scheme != "rtmps" {
 		// Credentials in an HTTP URL would leak into every event line.
-		return nil, fmt.Errorf("host URL %q carries credentials; use a token in the path or query instead", raw)
+		return nil, fmt.Errorf("host URL %q (%s) carries credentials; use a token in the path or query instead", raw, u.Hostname())
 	}
 	return u, nil
 }

@@ -145,7 +145,7 @@ func (m *Memory) byOldestFailure(hosts []*Host) []*Host {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	sort.SliceStable(out, func(i, j int) bool {
-		return m.entries[out[i].URL].FailedAt.Before(m.entries[out[j].URL].FailedAt)
+		return m.entries[out[i].Key()].FailedAt.Before(m.entries[out[j].Key()].FailedAt)
 	})
 	return out
 }

@@ -82,7 +82,7 @@ func (Fastest) Order(hosts []*Host, mem *Memory) []*Host {
 	for _, h := range out {
 		latency[h] = -1 // untried
 		if mem != nil {
-			if d, ok := mem.Latency(h.URL); ok {
+			if d, ok := mem.Latency(h.Key()); ok {
 				latency[h] = float64(d)
 			}
 		}

@@ -68,6 +68,9 @@ func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 			if len(via) > MaxRedirects {
 				return &ProbeError{Class: events.ClassRedirects, Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
 			}
+			// net/http sends the URL redirected from as Referer, tokens
+			// and all; curl and ffmpeg send none, and neither do we.
+			r.Header.Del("Referer")
 			if a.Redirected != nil {
 				a.Redirected(r.URL.String())
 			}

@@ -66,7 +66,7 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 		for ; inflight > 0; inflight-- {
 			o := <-done
 			if report && o.elapsed >= e.opts.RaceDelay {
-				e.mem.Slow(o.host.URL, e.now())
+				e.mem.Slow(o.host.Key(), e.now())
 			}
 			if report {
 				e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
@@ -82,7 +82,7 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 			inflight--
 			if o.err == nil {
 				won := e.now()
-				e.mem.Succeeded(o.host.URL, o.elapsed)
+				e.mem.Succeeded(o.host.Key(), o.elapsed)
 				waitAll(true)
 				res := &Result{Host: o.host, URL: targets[o.host], Elapsed: won.Sub(start), RTMP: o.probed.RTMP}
 				if o.probed.FinalURL != "" {
@@ -96,7 +96,7 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 				return nil, ctx.Err()
 			}
 			failedAt := e.now()
-			e.mem.Failed(o.host.URL, failedAt)
+			e.mem.Failed(o.host.Key(), failedAt)
 			class := Classify(o.err)
 			e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
 				Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: e.expiresAt(failedAt), Pass: pass})
@@ -121,7 +121,7 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 // it learnt of earlier connections; the host is still tried, in its place,
 // and still wins if it answers first.
 func (e *Engine) headStart(h *Host) time.Duration {
-	if e.mem.SlowWithin(h.URL, max(e.opts.FailureExpiry, e.opts.ConnectTimeout), e.now()) {
+	if e.mem.SlowWithin(h.Key(), max(e.opts.FailureExpiry, e.opts.ConnectTimeout), e.now()) {
 		return 0
 	}
 	return e.opts.RaceDelay

@@ -28,9 +28,9 @@ var asHosts = &codec[[]cluster.HostSpec]{
 // checkHostURLs checks --host's URLs once the command line is parsed, so
 // that "--host bad --help" still shows the help.
 func checkHostURLs(specs []cluster.HostSpec) error {
-	for _, h := range specs {
+	for i, h := range specs {
 		if _, err := cluster.ParseHostURL(h.URL); err != nil {
-			return err
+			return fmt.Errorf("host %d: %w", i, err)
 		}
 	}
 	return nil

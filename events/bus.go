@@ -58,12 +58,13 @@ func (b *Bus) subscribe(internal bool) <-chan Event {
 	return s.out
 }
 
-// Publish stamps the event with the current time unless it has one, and
-// queues it for every subscriber. Publishing on a closed bus does nothing.
+// Publish stamps the event with the current time unless it has one, hides
+// its secrets (Redact), and queues it for every subscriber. Publishing on a closed bus does nothing.
 func (b *Bus) Publish(e Event) {
 	if e.Time.IsZero() {
 		e.Time = b.now()
 	}
+	e = Redact(e)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {

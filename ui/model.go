@@ -230,7 +230,7 @@ func (m *Model) quit(interrupt bool) tea.Cmd {
 
 func (m *Model) playCmd(clip string) tea.Cmd {
 	c := m.ctrl
-	return do("playing clip: "+clip, levelInfo, func() { c.Play(clip) })
+	return do("playing clip: "+events.RedactURL(clip), levelInfo, func() { c.Play(clip) })
 }
 
 func lbText(on bool) string {
@@ -406,7 +406,7 @@ func (m *Model) headerView(w int) string {
 	left := m.styles.title.Render("clusterplay") + " " + m.styles.accent.Render(m.opts.ClusterName) + m.styles.muted.Render(hosts)
 	right := "no clip"
 	if m.clip != "" {
-		right = "clip: " + m.clip
+		right = "clip: " + events.RedactURL(m.clip)
 	}
 	room := w - ansi.StringWidth(left) - 2
 	if room < 8 {

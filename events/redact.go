@@ -1,0 +1,123 @@
+package events
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Redacted stands where a secret was.
+const Redacted = "REDACTED"
+
+// secretParams are query parameters that carry credentials on CDNs and
+// object stores: tokens, signatures, keys, Akamai's hdnts, CloudFront's
+// Policy and Key-Pair-Id, S3's X-Amz-Signature. Matched without case.
+var secretParams = map[string]bool{
+	"token": true, "key": true, "sig": true, "signature": true, "auth": true, "password": true,
+	"secret": true, "policy": true, "key-pair-id": true, "x-amz-signature": true, "hdnts": true,
+	"x-amz-credential": true, "x-amz-security-token": true, "access_token": true, "api_key": true,
+	"apikey": true, "passwd": true, "pass": true, "credential": true, "credentials": true,
+}
+
+// secretParam reports whether a query parameter's name says it is a
+// secret: one of secretParams, or a name that contains token, secret,
+// password or signature (access_token, X-Goog-Signature, ...).
+func secretParam(name string) bool {
+	n := strings.ToLower(name)
+	if secretParams[n] {
+		return true
+	}
+	for _, part := range []string{"token", "secret", "password", "signature"} {
+		if strings.Contains(n, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// RedactURL hides the secrets of a URL, or of a clip path with a query:
+// the password of its user info and the values of query parameters named
+// like secrets. The rest is kept as
+// written, so a reader still sees which host and which clip it was. A
+// string that is not a URL comes back unchanged.
+func RedactURL(raw string) string {
+	if !strings.Contains(raw, "?") && !strings.Contains(raw, "@") {
+		return raw // nothing that could hide a secret
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// Unparsable, yet it may hold a password: hide what stands
+		// between "//user:" and "@".
+		return userinfoPassword.ReplaceAllString(raw, "${1}"+Redacted+"@")
+	}
+	if u.Scheme == "" {
+		// A clip path with a query ("a/clip.mp4?token=x"), or no URL.
+		p, q, ok := strings.Cut(raw, "?")
+		if rq, changed := redactQuery(q); ok && changed {
+			return p + "?" + rq
+		}
+		return raw
+	}
+	changed := false
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), Redacted)
+			changed = true
+		}
+	}
+	if q, ok := redactQuery(u.RawQuery); ok {
+		u.RawQuery, changed = q, true
+	}
+	if !changed {
+		return raw
+	}
+	return u.String()
+}
+
+// redactQuery replaces secret values in a raw query, keeping its order and
+// everything else byte for byte.
+func redactQuery(raw string) (string, bool) {
+	if raw == "" {
+		return raw, false
+	}
+	parts := strings.Split(raw, "&")
+	changed := false
+	for i, p := range parts {
+		k, _, hasValue := strings.Cut(p, "=")
+		name, err := url.QueryUnescape(k)
+		if err != nil {
+			name = k
+		}
+		if hasValue && secretParam(name) {
+			parts[i] = k + "=" + Redacted
+			changed = true
+		}
+	}
+	return strings.Join(parts, "&"), changed
+}
+
+// userinfoPassword is the password of a URL's user info, found by its shape.
+var userinfoPassword = regexp.MustCompile(`(//[^/@:\s]*:)[^/@\s]*@`)
+
+// urlInText finds URLs inside free text such as an error message.
+var urlInText = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>]+`)
+
+// RedactText hides the secrets of every URL in a message.
+func RedactText(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	return urlInText.ReplaceAllStringFunc(s, RedactURL)
+}
+
+// Redact returns the event with the secrets of its URLs and messages
+// hidden. The bus applies it to everything it carries, so no reader (the
+// JSON lines, the plain lines, the TUI, a log) can forget to.
+func Redact(e Event) Event {
+	e.Host = RedactURL(e.Host)
+	e.URL = RedactURL(e.URL)
+	e.ToHost = RedactURL(e.ToHost)
+	e.Err = RedactText(e.Err)
+	e.Message = RedactText(e.Message)
+	return e
+}
