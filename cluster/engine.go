@@ -158,14 +158,24 @@ func (e *Engine) ResolveExcept(ctx context.Context, clip string, except *Host) (
 	if err != nil {
 		return Result{}, err
 	}
+	rs := &resolveState{start: start}
+	backoff := minPassBackoff
+	var passBegan time.Time
 	for pass := 1; pass <= e.opts.ConnectCount; pass++ {
 		if pass > 1 {
-			if err := e.sleep(ctx, e.waitBeforePass()); err != nil {
+			// A pass whose every host failed fast (refused, with no
+			// failure memory to wait on) is not repeated at once: passes
+			// start at least a back-off apart, 100 ms doubling up to
+			// the connect timeout.
+			wait := max(e.waitBeforePass(), backoff-e.now().Sub(passBegan))
+			backoff = min(2*backoff, e.opts.ConnectTimeout)
+			if err := e.sleep(ctx, wait); err != nil {
 				return Result{}, err
 			}
 		}
+		passBegan = e.now()
 		order, tryAll := e.passOrder(except)
-		res, err := e.runPass(ctx, pass, order, tryAll, targets, start)
+		res, err := e.runPass(ctx, rs, pass, order, tryAll, targets)
 		if err != nil {
 			return Result{}, err
 		}
@@ -177,6 +187,15 @@ func (e *Engine) ResolveExcept(ctx context.Context, clip string, except *Host) (
 		Err: fmt.Sprintf("%s, %s", plural(len(e.hosts), "host"), plural(e.opts.ConnectCount, "pass"))})
 	return Result{}, ErrAllFailed
 }
+
+// resolveState is what one resolution keeps across its passes.
+type resolveState struct {
+	start         time.Time
+	localReported bool // the machine's shortage has been said
+}
+
+// minPassBackoff is the first back-off between passes.
+const minPassBackoff = 100 * time.Millisecond
 
 // CheckClip says why clip cannot be resolved on these hosts, before any is
 // tried: an empty clip, a control character, a path no host can join.

@@ -52,6 +52,9 @@ func Classify(err error) events.Class {
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostnameErr),
 		errors.As(err, &invalidCert), errors.As(err, &recordErr), errors.As(err, &alertErr):
 		return events.ClassTLS
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE), errors.Is(err, syscall.ENOBUFS),
+		errors.Is(err, syscall.ENOMEM), errors.Is(err, syscall.EADDRNOTAVAIL):
+		return events.ClassLocal
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return events.ClassRefused
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"clusterplay/events"
@@ -17,7 +18,7 @@ import (
 //
 // It returns the winner, nil when every attempt of the pass failed, or the
 // context's error when the caller gave up.
-func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bool, targets map[*Host]string, start time.Time) (*Result, error) {
+func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order []*Host, tryAll bool, targets map[*Host]string) (*Result, error) {
 	passCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -29,6 +30,10 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 	}
 	done := make(chan outcome)
 	inflight, next := 0, 0
+	// limit is MaxInflight until the machine runs out of something (file
+	// descriptors, ports, buffers): then it is what the machine gave.
+	limit := e.opts.MaxInflight
+	localTries := map[*Host]int{}
 
 	race := e.opts.RaceDelay > 0
 	timer := time.NewTimer(time.Hour)
@@ -84,7 +89,7 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 				won := e.now()
 				e.mem.Succeeded(o.host.Key(), o.elapsed)
 				waitAll(true)
-				res := &Result{Host: o.host, URL: targets[o.host], Elapsed: won.Sub(start), RTMP: o.probed.RTMP}
+				res := &Result{Host: o.host, URL: targets[o.host], Elapsed: won.Sub(rs.start), RTMP: o.probed.RTMP}
 				if o.probed.FinalURL != "" {
 					res.URL = o.probed.FinalURL
 				}
@@ -95,16 +100,39 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 				waitAll(false)
 				return nil, ctx.Err()
 			}
+			class := Classify(o.err)
+			if class == events.ClassLocal {
+				// Not the host's fault: not remembered. Fewer attempts at
+				// once from now on, and the host tried again later in
+				// the pass (a few times at most, should the machine stay
+				// short even with nothing else in flight).
+				e.reportLocal(rs, o.err)
+				limit = max(1, inflight)
+				localTries[o.host]++
+				if localTries[o.host] < maxLocalTries {
+					order = slices.Insert(order, next, o.host)
+					e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
+						Class: class, Err: describe(o.err) + ": tried again", Elapsed: o.elapsed, Pass: pass})
+				} else {
+					e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
+						Class: class, Err: describe(o.err), Elapsed: o.elapsed, Pass: pass})
+				}
+				if inflight < limit {
+					launch()
+				}
+				continue
+			}
 			failedAt := e.now()
 			e.mem.Failed(o.host.Key(), failedAt)
-			class := Classify(o.err)
 			e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
 				Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: e.expiresAt(failedAt), Pass: pass})
 			// A failure frees a slot and hands its turn to the next host at
 			// once, whether it came fast or at the timeout.
-			launch()
+			if inflight < limit {
+				launch()
+			}
 		case <-timer.C:
-			if inflight < e.opts.MaxInflight {
+			if inflight < limit {
 				launch()
 			}
 		case <-ctx.Done():
@@ -113,6 +141,21 @@ func (e *Engine) runPass(ctx context.Context, pass int, order []*Host, tryAll bo
 		}
 	}
 	return nil, nil
+}
+
+// maxLocalTries bounds how often one host is tried in a pass when the
+// machine, not the host, fails the attempt.
+const maxLocalTries = 3
+
+// reportLocal says once per resolution that the machine ran short of
+// something: the attempts that ran into it are not the hosts' failures.
+func (e *Engine) reportLocal(rs *resolveState, err error) {
+	if rs.localReported {
+		return
+	}
+	rs.localReported = true
+	e.emit(events.Event{Kind: events.LocalError, Index: -1, Class: events.ClassLocal,
+		Err: describe(err) + ": not the hosts' fault; fewer attempts at once (lower --max-inflight, or raise the open files limit)"})
 }
 
 // headStart is how long host gets before the next host starts beside it:

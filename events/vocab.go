@@ -17,6 +17,10 @@ const (
 	Redirect         Kind = "redirect"
 	Resolved         Kind = "resolved"
 	Failed           Kind = "failed"
+	// LocalError says once per resolution that attempts failed for want
+	// of something on this machine (file descriptors, ports, buffers):
+	// not the hosts' fault, and not remembered against them.
+	LocalError Kind = "local_error"
 )
 
 // Playback events, published by the playback session on the same stream.
@@ -81,6 +85,7 @@ const (
 	ClassProtocol  Class = "protocol"  // the peer spoke, but not the protocol we expect
 	ClassCancelled Class = "cancelled"
 	ClassNetwork   Class = "network"   // any other network error
+	ClassLocal     Class = "local"     // this machine ran short (EMFILE, ENOBUFS, EADDRNOTAVAIL): not the host's fault
 	ClassPlayback  Class = "playback"  // the player reported an error while playing
 	ClassStall     Class = "stall"     // playback stalled longer than the stall timeout
 	ClassEarlyEOF  Class = "early_eof" // the stream ended well before its duration

@@ -141,6 +141,8 @@ func Line(e events.Event) string {
 			return fmt.Sprintf("clip ended: %s at %s (%s)", e.Reason, clock(e.Position), e.Err)
 		}
 		return fmt.Sprintf("clip ended: %s at %s", e.Reason, clock(e.Position))
+	case events.LocalError:
+		return "local error: " + e.Err
 	case events.Dropped:
 		return fmt.Sprintf("%d events dropped: the output was not read fast enough", e.Count)
 	case events.StateChanged:
