@@ -122,7 +122,13 @@ func (m *Memory) ExpiryLeft(host string, expiry time.Duration, now time.Time) ti
 	if !ok || r.FailedAt.IsZero() {
 		return 0
 	}
-	left := r.FailedAt.Add(expiry).Sub(now)
+	// A failure dated after now (the clock was stepped back) counts as
+	// now: it never skips a host for longer than the expiry.
+	failedAt := r.FailedAt
+	if failedAt.After(now) {
+		failedAt = now
+	}
+	left := failedAt.Add(expiry).Sub(now)
 	if left < 0 {
 		return 0
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"clusterplay/events"
+	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
 )
 
@@ -101,4 +102,51 @@ func kindsString(ks []events.Kind) string {
 		b.WriteString(string(k) + " ")
 	}
 	return b.String()
+}
+
+// TestFailureFromTheFutureDoesNotBlockAHost: a memory file whose failure
+// is dated an hour ahead (a clock stepped back) neither keeps a working
+// host skipped nor survives the success that clears it.
+func TestFailureFromTheFutureDoesNotBlockAHost(t *testing.T) {
+	good := hosttest.Keep(t)(loopback.Good(map[string][]byte{"clip.mp4": []byte("x")}))
+	dir := t.TempDir()
+	ahead := time.Now().Add(time.Hour).UTC().Format(time.RFC3339Nano)
+	doc := `{"version":1,"hosts":{"` + good.URL + `":{"failed_at":"` + ahead + `","failures":3,"updated":"` + ahead + `"}}}`
+	if err := os.WriteFile(filepath.Join(dir, "memory.json"), []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mem, err := OpenMemory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := sequential(time.Second)
+	opts.FailureExpiry = time.Minute
+	e, err := New([]HostSpec{{URL: good.URL}, {URL: hosttest.Refused(t)}}, opts, mem, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := e.Events().Subscribe()
+	res, err := e.Resolve(context.Background(), "clip.mp4")
+	if err != nil || res.Host.Index != 0 {
+		t.Fatalf("resolved %v, %v; want the working first host", res.Host, err)
+	}
+	e.Events().Close()
+	for ev := range ch {
+		if ev.Kind == events.Skip || ev.Index != 0 {
+			t.Errorf("%s of host %d: the first host was not simply tried and taken", ev.Kind, ev.Index)
+		}
+	}
+	if err := e.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := OpenMemory(dir)
+	if r, ok := again.Record(good.URL); ok && !r.FailedAt.IsZero() {
+		t.Errorf("the future failure outlived the success: %+v", r)
+	}
+	// In memory too, a failure dated ahead skips for no longer than the expiry.
+	m := NewMemory()
+	m.Failed("http://h/", time.Now().Add(time.Hour))
+	if left := m.ExpiryLeft("http://h/", time.Second, time.Now()); left > time.Second {
+		t.Errorf("a failure an hour ahead is skipped for %v, want at most the 1s expiry", left)
+	}
 }

@@ -94,6 +94,7 @@ func (s *Store) read() (map[string]HostRecord, error) {
 	if doc.Hosts == nil {
 		doc.Hosts = map[string]HostRecord{}
 	}
+	dropFuture(doc.Hosts, time.Now())
 	return doc.Hosts, nil
 }
 
@@ -128,6 +129,22 @@ func (s *Store) Merge(changed map[string]HostRecord) (map[string]HostRecord, err
 		return nil, fmt.Errorf("failure memory: %w", err)
 	}
 	return records, nil
+}
+
+// futureTolerance is how far ahead of this clock a record may be dated and
+// still count: a clock stepped back, or a state dir shared with a machine
+// whose clock runs ahead, must not make a working host skipped until the
+// clock catches up, nor outlive the success that clears it.
+const futureTolerance = time.Second
+
+// dropFuture forgets records dated after now (beyond the tolerance).
+func dropFuture(records map[string]HostRecord, now time.Time) {
+	limit := now.Add(futureTolerance)
+	for k, r := range records {
+		if r.Updated.After(limit) || r.FailedAt.After(limit) || r.SlowAt.After(limit) {
+			delete(records, k)
+		}
+	}
 }
 
 func prune(records map[string]HostRecord, now time.Time) {
