@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"syscall"
 	"time"
 )
 
@@ -65,7 +64,7 @@ func OpenMemory(dir string) (*Memory, error) {
 func (s *Store) Path() string { return filepath.Join(s.dir, stateFile) }
 
 func (s *Store) load() (map[string]HostRecord, error) {
-	unlock, err := s.lock(syscall.LOCK_SH)
+	unlock, err := s.rlock()
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
@@ -104,7 +103,7 @@ func (s *Store) Merge(changed map[string]HostRecord) (map[string]HostRecord, err
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("failure memory: %w", err)
 	}
-	unlock, err := s.lock(syscall.LOCK_EX)
+	unlock, err := s.lock()
 	if err != nil {
 		return nil, fmt.Errorf("failure memory: %w", err)
 	}
@@ -201,31 +200,32 @@ func (s *Store) write(records map[string]HostRecord) error {
 	return nil
 }
 
-// lock takes a flock on the lock file. A shared lock on a store whose
-// directory does not exist yet reports fs.ErrNotExist: there is nothing to read.
-func (s *Store) lock(how int) (unlock func(), err error) {
-	flags := os.O_RDWR | os.O_CREATE
-	if how == syscall.LOCK_SH {
-		if _, err := os.Stat(s.dir); err != nil {
-			return nil, err
-		}
+// rlock takes a shared lock on the lock file, for reading. A store whose
+// directory does not exist yet reports fs.ErrNotExist: there is nothing to
+// read.
+func (s *Store) rlock() (unlock func(), err error) {
+	if _, err := os.Stat(s.dir); err != nil {
+		return nil, err
 	}
-	f, err := os.OpenFile(filepath.Join(s.dir, lockFile), flags, 0o600)
+	return s.lockWith(lockFileShared)
+}
+
+// lock takes an exclusive lock on the lock file, for a merge.
+func (s *Store) lock() (unlock func(), err error) { return s.lockWith(lockFileExclusive) }
+
+// lockWith opens the lock file here rather than in the platform code, so
+// that how it is opened is decided in one place for every system.
+func (s *Store) lockWith(take func(*os.File) error) (unlock func(), err error) {
+	f, err := os.OpenFile(filepath.Join(s.dir, lockFile), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	for {
-		err = syscall.Flock(int(f.Fd()), how)
-		if !errors.Is(err, syscall.EINTR) {
-			break
-		}
-	}
-	if err != nil {
+	if err := take(f); err != nil {
 		f.Close()
 		return nil, err
 	}
 	return func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		_ = unlockFile(f)
 		f.Close()
 	}, nil
 }

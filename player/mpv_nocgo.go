@@ -7,8 +7,10 @@ package player
 // never play anything; New then fails with errNoCgo, which says why and
 // matches ErrNoLibmpv.
 
-var errNoCgo error = noLibmpvError("player: built without cgo (CGO_ENABLED=0); playback needs libmpv " +
-	"(Debian/Ubuntu: apt-get install libmpv-dev, then build with CGO_ENABLED=1)")
+// No "player:" prefix: the caller names the player already, as it does for
+// ErrNoLibmpv.
+var errNoCgo error = noLibmpvError("built without cgo (CGO_ENABLED=0); playback needs libmpv: install it " +
+	"(Debian/Ubuntu: apt-get install libmpv-dev; macOS: brew install mpv) and build with CGO_ENABLED=1")
 
 type mpvHandle struct{}
 

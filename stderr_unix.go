@@ -1,18 +1,24 @@
+//go:build unix
+
 package main
 
 import (
 	"os"
 	"path/filepath"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // divertStderr points file descriptor 2 at a log file while the TUI owns the
 // terminal: libmpv's audio and GPU code write to stderr directly, whatever
 // terminal=no says, and would scribble over the screen. It returns the real
 // stderr for clusterplay's own messages, and a function that puts it back.
+//
+// It goes through x/sys/unix because the standard syscall package has no
+// Dup2 on linux/arm64 (that kernel ABI only has dup3).
 func divertStderr(stateDir string) (real *os.File, restore func()) {
 	noop := func() {}
-	saved, err := syscall.Dup(2)
+	saved, err := unix.Dup(2)
 	if err != nil {
 		return os.Stderr, noop
 	}
@@ -22,17 +28,17 @@ func divertStderr(stateDir string) (real *os.File, restore func()) {
 	}
 	log, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
-		syscall.Close(saved)
+		unix.Close(saved)
 		return os.Stderr, noop
 	}
 	defer log.Close()
-	if err := syscall.Dup2(int(log.Fd()), 2); err != nil {
-		syscall.Close(saved)
+	if err := unix.Dup2(int(log.Fd()), 2); err != nil {
+		unix.Close(saved)
 		return os.Stderr, noop
 	}
 	real = os.NewFile(uintptr(saved), "stderr")
 	return real, func() {
-		_ = syscall.Dup2(saved, 2)
+		_ = unix.Dup2(saved, 2)
 		real.Close()
 	}
 }
