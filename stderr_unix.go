@@ -26,7 +26,9 @@ func divertStderr(stateDir string) (real *os.File, restore func()) {
 	if stateDir != "" && os.MkdirAll(stateDir, 0o700) == nil {
 		path = filepath.Join(stateDir, "player.log")
 	}
-	log, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	// O_NOFOLLOW: a symlink planted as player.log must not make the TUI
+	// truncate whatever it points at.
+	log, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|unix.O_NOFOLLOW, 0o600)
 	if err != nil {
 		unix.Close(saved)
 		return os.Stderr, noop

@@ -14,6 +14,16 @@ import (
 // each other as two processes do, and the kernel drops it when its holder
 // dies, so a crashed clusterplay leaves no stale lock behind.
 
+// noFollow opens a path without following a final symlink: a link planted
+// in the state dir must not make clusterplay create or truncate its target.
+const noFollow = unix.O_NOFOLLOW
+
+// errReadOnlyFS is how the lock file's open fails on a read-only mount.
+var errReadOnlyFS error = unix.EROFS
+
+// dirWritable reports whether this process may create files in dir.
+func dirWritable(dir string) bool { return unix.Access(dir, unix.W_OK) == nil }
+
 func lockFileShared(f *os.File) error    { return flock(f, unix.LOCK_SH) }
 func lockFileExclusive(f *os.File) error { return flock(f, unix.LOCK_EX) }
 func unlockFile(f *os.File) error        { return flock(f, unix.LOCK_UN) }

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 
@@ -15,6 +16,18 @@ import (
 // lock is mandatory, but only on memory.lock, which nobody reads.
 
 const allBytes = ^uint32(0)
+
+// noFollow is 0: Windows has no O_NOFOLLOW, and creating a symlink there
+// takes a privilege the state dir's attacker would not have.
+const noFollow = 0
+
+// errReadOnlyFS never matches on Windows: a read-only location fails the
+// lock file's open with a permission error.
+var errReadOnlyFS = errors.New("read-only file system")
+
+// dirWritable is true: Windows reports a directory it cannot write to when
+// the lock file is opened.
+func dirWritable(string) bool { return true }
 
 func lockFileShared(f *os.File) error    { return lockFileEx(f, 0) }
 func lockFileExclusive(f *os.File) error { return lockFileEx(f, windows.LOCKFILE_EXCLUSIVE_LOCK) }

@@ -173,13 +173,15 @@ func (m *Memory) FlushEvery(interval time.Duration, warn func(error)) (stop func
 	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
+		var said string // the same failure is said once, not every interval
 		for {
 			select {
 			case <-quit:
 				return
 			case <-m.changed:
 			}
-			if err := m.Flush(); err != nil && warn != nil {
+			if err := m.Flush(); err != nil && warn != nil && err.Error() != said {
+				said = err.Error()
 				warn(err)
 			}
 			t := time.NewTimer(interval)

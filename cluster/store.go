@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,7 +18,8 @@ import (
 // temporary file, fsync, rename), so concurrent processes lose no update and
 // a reader never sees half a file.
 type Store struct {
-	dir string
+	dir      string
+	readOnly bool // the dir cannot be written: read the memory, keep nothing
 }
 
 const (
@@ -28,7 +30,17 @@ const (
 	// are kept, so the file cannot grow without bound.
 	recordMaxAge = 30 * 24 * time.Hour
 	maxRecords   = 4096
+	// maxStateSize bounds what is read of the file: maxRecords records
+	// take about 1 MiB, so a larger file was not written by clusterplay
+	// (reading a 79 MB one took 8 s and 900 MB).
+	maxStateSize = 4 << 20
+	// staleTemp is the age past which a temporary file left by a writer
+	// that died mid-write is removed.
+	staleTemp = time.Minute
 )
+
+// ErrNoStateDir says the failure memory has nowhere to live.
+var ErrNoStateDir = errors.New("failure memory off: no state dir (set HOME, XDG_STATE_HOME or --state-dir)")
 
 type stateDoc struct {
 	Version int                   `json:"version"`
@@ -50,14 +62,49 @@ func (e *CorruptStateError) Unwrap() error { return e.Err }
 // OpenMemory returns a memory backed by a store in dir. A state file that is
 // corrupt or unreadable yields a warning (a *CorruptStateError) and an empty
 // memory, never a failure: the memory is an optimisation.
+//
+// With no dir the memory lasts as long as the process (ErrNoStateDir says
+// so); with a dir that cannot be written it is read but never written, and
+// the warning says that once.
 func OpenMemory(dir string) (*Memory, error) {
 	m := NewMemory()
-	m.store = &Store{dir: dir}
-	records, err := m.store.load()
+	if dir == "" {
+		return m, ErrNoStateDir
+	}
+	s := &Store{dir: dir}
+	if st, err := os.Stat(dir); err == nil && st.IsDir() && !dirWritable(dir) {
+		s.readOnly = true
+	}
+	s.tidy()
+	records, err := s.load()
 	if records != nil {
 		m.absorb(records)
 	}
+	if s.readOnly {
+		err = errors.Join(err, fmt.Errorf("failure memory read-only: %s cannot be written; what this run learns is not kept", dir))
+		return m, err
+	}
+	m.store = s
 	return m, err
+}
+
+// tidy makes an existing state dir private (its file names say which
+// hosts a user watches from) and removes temporary files that a writer
+// killed mid-write left behind.
+func (s *Store) tidy() {
+	st, err := os.Lstat(s.dir)
+	if err != nil || !st.IsDir() {
+		return
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		_ = os.Chmod(s.dir, st.Mode().Perm()&0o700)
+	}
+	temps, _ := filepath.Glob(filepath.Join(s.dir, stateFile+".tmp-*"))
+	for _, t := range temps {
+		if st, err := os.Lstat(t); err == nil && st.Mode().IsRegular() && time.Since(st.ModTime()) > staleTemp {
+			_ = os.Remove(t)
+		}
+	}
 }
 
 // Path returns the state file's path.
@@ -65,10 +112,15 @@ func (s *Store) Path() string { return filepath.Join(s.dir, stateFile) }
 
 func (s *Store) load() (map[string]HostRecord, error) {
 	unlock, err := s.rlock()
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case errors.Is(err, fs.ErrPermission) || errors.Is(err, errReadOnlyFS):
+		// The lock file cannot be made here: read without it, and
+		// never write.
+		s.readOnly = true
+		return s.read()
+	case err != nil:
 		return nil, &CorruptStateError{Path: s.Path(), Err: err}
 	}
 	defer unlock()
@@ -76,7 +128,7 @@ func (s *Store) load() (map[string]HostRecord, error) {
 }
 
 func (s *Store) read() (map[string]HostRecord, error) {
-	data, err := os.ReadFile(s.Path())
+	data, err := readCapped(s.Path(), maxStateSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]HostRecord{}, nil
 	}
@@ -144,6 +196,28 @@ func dropFuture(records map[string]HostRecord, now time.Time) {
 			delete(records, k)
 		}
 	}
+}
+
+// readCapped reads a regular file of at most limit bytes.
+func readCapped(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("larger than %d MiB: not written by clusterplay", limit>>20)
+	}
+	return data, nil
 }
 
 func prune(records map[string]HostRecord, now time.Time) {
@@ -216,7 +290,7 @@ func (s *Store) lock() (unlock func(), err error) { return s.lockWith(lockFileEx
 // lockWith opens the lock file here rather than in the platform code, so
 // that how it is opened is decided in one place for every system.
 func (s *Store) lockWith(take func(*os.File) error) (unlock func(), err error) {
-	f, err := os.OpenFile(filepath.Join(s.dir, lockFile), os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(filepath.Join(s.dir, lockFile), os.O_RDWR|os.O_CREATE|noFollow, 0o600)
 	if err != nil {
 		return nil, err
 	}
