@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -50,6 +51,9 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	stop   *stopper
+	// quitCode is the exit code a script asked for with quit CODE; -1
+	// when none did.
+	quitCode atomic.Int32
 }
 
 func (a *app) say(args ...any) {
@@ -57,7 +61,11 @@ func (a *app) say(args ...any) {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "ctl" {
+		return runCtl(args[1:], stdout, stderr)
+	}
 	a := &app{stdout: stdout, stderr: stderr}
+	a.quitCode.Store(-1)
 	cfg, err := config.Load(args, os.Getenv)
 	switch {
 	case errors.Is(err, config.ErrHelp):
@@ -207,7 +215,14 @@ func (a *app) playHeadless(ctx context.Context) int {
 	}
 	defer p.Close()
 	opts := playback.Options{Clip: a.cfg.Clip, Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout}
-	return a.finish(a.exitCode(playback.New(a.engine, p, opts).Run(ctx)), printed)
+	session := playback.New(a.engine, p, opts)
+	closeControl, err := a.listenControl(session, p)
+	if err != nil {
+		a.say(err)
+		return a.finish(exitUsage, printed)
+	}
+	defer closeControl()
+	return a.finish(a.exitCode(session.Run(ctx)), printed)
 }
 
 func (a *app) exitCode(o playback.Outcome) int {
@@ -218,6 +233,9 @@ func (a *app) exitCode(o playback.Outcome) int {
 		return exitPlayback
 	case playback.Interrupted:
 		return a.stop.exit()
+	}
+	if code := a.quitCode.Load(); code >= 0 {
+		return int(code) // quit CODE from the control socket
 	}
 	return exitOK
 }

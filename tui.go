@@ -33,14 +33,27 @@ func (a *app) playInTUI(ctx context.Context) int {
 	opts := playback.Options{Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout, StayOpen: true}
 	session := playback.New(a.engine, p, opts)
 	events := a.bus.SubscribeAll()
+	closeControl, err := a.listenControl(session, p)
+	if err != nil {
+		a.say(err)
+		return a.finish(exitUsage, nil)
+	}
+	defer closeControl()
 	sessionCtx, cancelSession := context.WithCancel(ctx)
 	defer cancelSession()
+	// A session that ends on its own (quit from the control socket) takes
+	// the TUI down with it.
+	uiCtx, cancelUI := context.WithCancel(ctx)
+	defer cancelUI()
 	outcome := make(chan playback.Outcome, 1)
-	go func() { outcome <- session.Run(sessionCtx) }()
+	go func() {
+		outcome <- session.Run(sessionCtx)
+		cancelUI()
+	}()
 
 	interrupted := make(chan struct{})
 	var once sync.Once
-	err = ui.Run(ctx, ui.Options{
+	err = ui.Run(uiCtx, ui.Options{
 		ClusterName:   a.cfg.ClusterName,
 		Hosts:         hostURLs(a.cfg.Hosts),
 		Clip:          a.cfg.Clip,

@@ -31,6 +31,7 @@ type Config struct {
 	PrintURL         bool
 	JSON             bool
 	NoTUI            bool
+	ControlSocket    string // "" = none
 	Demo             string // "" | "failover" | "balance"
 	Player           PlayerConfig
 	StallTimeout     time.Duration

@@ -165,6 +165,12 @@ var table = []entry{
 		codec: asSwitch,
 		field: func(c *Config) *bool { return &c.NoTUI },
 	},
+	&setting[string]{
+		flag: "control-socket", key: "controlSocket", group: outputGroup,
+		help:  "listen for commands and send events on the Unix socket `PATH` (mpv's JSON IPC; see clusterplay ctl)",
+		codec: asPath,
+		field: func(c *Config) *string { return &c.ControlSocket },
+	},
 	bind(&settings.demo, &setting[string]{
 		flag: "demo", group: outputGroup,
 		help:  "run a built-in demo against local hosts: failover, or balance with --demo=balance",

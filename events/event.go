@@ -8,6 +8,7 @@ type Event struct {
 	Time  time.Time
 	Kind  Kind
 	Host  string // host base URL as configured
+	Clip  string // state: the clip playing or being resolved
 	Index int    // position of the host in the configured list, from 0; -1 when no host applies
 	URL   string // clip URL on that host
 

@@ -116,6 +116,7 @@ func RedactText(s string) string {
 func Redact(e Event) Event {
 	e.Host = RedactURL(e.Host)
 	e.URL = RedactURL(e.URL)
+	e.Clip = RedactURL(e.Clip)
 	e.ToHost = RedactURL(e.ToHost)
 	e.Err = RedactText(e.Err)
 	e.Message = RedactText(e.Message)

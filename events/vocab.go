@@ -17,6 +17,9 @@ const (
 	Redirect         Kind = "redirect"
 	Resolved         Kind = "resolved"
 	Failed           Kind = "failed"
+	// HostFailed says a host was marked failed by the user or a script
+	// while another one served: remembered until ExpiresAt.
+	HostFailed Kind = "host_failed"
 	// LocalError says once per resolution that attempts failed for want
 	// of something on this machine (file descriptors, ports, buffers):
 	// not the hosts' fault, and not remembered against them.

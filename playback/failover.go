@@ -1,6 +1,8 @@
 package playback
 
 import (
+	"fmt"
+
 	"clusterplay/events"
 )
 
@@ -62,6 +64,18 @@ func (r *run) request(req request) (Outcome, bool) {
 			return r.failover(events.ClassSwitch, "switched by the user", false, true)
 		}
 	case reqFail:
+		hosts := r.engine.Hosts()
+		if req.index >= len(hosts) {
+			r.notice(fmt.Sprintf("no host %d: the cluster has %d", req.index, len(hosts)))
+			return 0, false
+		}
+		if req.index >= 0 && (r.host == nil || hosts[req.index] != r.host || r.ended) {
+			// Not the serving host: remembered as failed, playback goes on.
+			h := hosts[req.index]
+			r.publish(events.Event{Kind: events.HostFailed, Host: h.URL, Index: h.Index, Class: events.ClassManual,
+				Err: "marked failed by the user", ExpiresAt: r.engine.MarkFailed(h)})
+			return 0, false
+		}
 		if r.op != nil {
 			r.notice("already switching hosts")
 			return 0, false

@@ -84,8 +84,9 @@ const (
 )
 
 type request struct {
-	kind requestKind
-	clip string
+	kind  requestKind
+	clip  string
+	index int // reqFail: the host to blame; -1 the serving one
 }
 
 // New returns a session that resolves with engine, plays through p and
@@ -111,11 +112,16 @@ func New(engine *cluster.Engine, p Player, opts Options) *Session {
 // is first recorded as failed, as if it had died.
 func (s *Session) FailoverNow(blame bool) {
 	if blame {
-		s.send(request{kind: reqFail})
+		s.send(request{kind: reqFail, index: -1})
 	} else {
 		s.send(request{kind: reqFailover})
 	}
 }
+
+// FailHost records the host at index as failed, as the x key does for the
+// serving host; when it is the serving host (or index is -1), playback
+// fails over.
+func (s *Session) FailHost(index int) { s.send(request{kind: reqFail, index: index}) }
 
 // Reresolve resolves the clip again from scratch, the failure memory of
 // the cluster's hosts forgotten, and resumes where it was.

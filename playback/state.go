@@ -15,7 +15,7 @@ func (r *run) setState(st events.State) {
 		return
 	}
 	r.state = st
-	r.publish(events.Event{Kind: events.StateChanged, Index: r.hostIndex(), Host: r.hostURL(), State: st,
+	r.publish(events.Event{Kind: events.StateChanged, Index: r.hostIndex(), Host: r.hostURL(), State: st, Clip: r.clip,
 		Position: r.position, Duration: r.duration, Cache: r.cache})
 }
 

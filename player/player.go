@@ -216,6 +216,11 @@ func (p *Player) Seek(rel time.Duration) error {
 	return p.command("seek", seconds(rel), "relative")
 }
 
+// SeekTo moves to pos from the start of the file.
+func (p *Player) SeekTo(pos time.Duration) error {
+	return p.command("seek", seconds(pos), "absolute")
+}
+
 // SetVolume sets the volume in percent (100 = unchanged; mpv caps it at
 // its volume-max, 130 by default).
 func (p *Player) SetVolume(v float64) error {

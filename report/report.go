@@ -17,6 +17,7 @@ type jsonEvent struct {
 	TS           string   `json:"ts"`
 	Event        string   `json:"event"`
 	Host         string   `json:"host,omitempty"`
+	Clip         string   `json:"clip,omitempty"`
 	Index        *int     `json:"index,omitempty"`
 	URL          string   `json:"url,omitempty"`
 	Error        string   `json:"error,omitempty"`
@@ -96,6 +97,7 @@ func JSON(w io.Writer, e events.Event) error {
 		}
 	case events.StateChanged:
 		j.State = string(e.State)
+		j.Clip = e.Clip
 		j.Position = seconds(e.Position)
 		if e.Duration > 0 {
 			j.Duration = seconds(e.Duration)
@@ -143,6 +145,8 @@ func Line(e events.Event) string {
 		return fmt.Sprintf("clip ended: %s at %s", e.Reason, clock(e.Position))
 	case events.LocalError:
 		return "local error: " + e.Err
+	case events.HostFailed:
+		return fmt.Sprintf("marked failed: %s (%s)", e.Host, e.Err)
 	case events.Dropped:
 		return fmt.Sprintf("%d events dropped: the output was not read fast enough", e.Count)
 	case events.StateChanged:

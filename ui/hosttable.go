@@ -102,6 +102,12 @@ func (t *hostTable) apply(ev events.Event) {
 		if r != nil {
 			r.state, r.connectAt = hostConnecting, ev.Time
 		}
+	case events.HostFailed:
+		if r != nil && r.state != hostServing {
+			r.state = hostFailed
+			r.failures++
+			r.expiresAt = ev.ExpiresAt
+		}
 	case events.ConnectFailed:
 		if r != nil {
 			r.state = hostFailed

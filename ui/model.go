@@ -260,6 +260,9 @@ func (m *Model) applyEvent(ev events.Event) {
 		return
 	case events.StateChanged:
 		st.State = string(ev.State)
+		if ev.Clip != "" && ev.Clip != m.clip {
+			m.clip = ev.Clip // a script's load, or the prompt's
+		}
 		st.Position, st.Duration, st.Cache = ev.Position, ev.Duration, ev.Cache
 		if ev.Host != "" {
 			st.Host = ev.Host

@@ -1,0 +1,358 @@
+package control
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"clusterplay/events"
+	"clusterplay/report"
+)
+
+// Controller carries out what scripts ask. Its methods return quickly:
+// what they lead to comes back as events.
+type Controller interface {
+	SetLoadBalancing(on bool)
+	FailHost(index int) // -1: the serving host, as the x key
+	NextHost()          // the n key
+	Reresolve()         // the r key
+	Load(clip string) error
+	SetPause(on bool) error
+	Seek(seconds float64, absolute bool) error
+	Quit(code int)
+}
+
+// Options say where to listen and what is known before the first event.
+type Options struct {
+	Path          string
+	Hosts         []string // host base URLs in list order
+	Clip          string
+	LoadBalancing bool
+	MaxClients    int // 0: DefaultMaxClients
+}
+
+// DefaultMaxClients is how many clients may be connected at once; more are
+// told so and disconnected.
+const DefaultMaxClients = 64
+
+// Limits of one client: lines waiting to be written (past it, events are
+// dropped for that client, and a reply closes it), and how long one write
+// may block before the client is taken for gone.
+const (
+	clientQueue  = 256
+	writeTimeout = 5 * time.Second
+)
+
+// Server is a listening control socket.
+type Server struct {
+	opts    Options
+	ctl     Controller
+	ln      net.Listener
+	mu      sync.Mutex
+	clients map[*client]struct{}
+	fold    *fold
+	closed  bool
+	wg      sync.WaitGroup
+}
+
+// Listen opens the socket at opts.Path (mode 0600) and starts serving. It
+// refuses a path that exists and is not a socket, or a socket another
+// program answers on; a stale socket is replaced. It subscribes to bus at
+// once, so nothing published after Listen returns is missed.
+func Listen(opts Options, bus *events.Bus, ctl Controller) (*Server, error) {
+	if opts.MaxClients <= 0 {
+		opts.MaxClients = DefaultMaxClients
+	}
+	ln, err := listen(opts.Path)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, ctl: ctl, ln: ln, clients: map[*client]struct{}{},
+		fold: newFold(opts.Hosts, opts.Clip, opts.LoadBalancing)}
+	go s.follow(bus.SubscribeAll())
+	s.wg.Add(1)
+	go s.accept()
+	return s, nil
+}
+
+// listen makes the socket in a private directory beside path and renames
+// it into place, so it is never reachable with a looser mode than 0600.
+func listen(path string) (net.Listener, error) {
+	if st, err := os.Lstat(path); err == nil {
+		if st.Mode()&os.ModeSocket == 0 {
+			return nil, fmt.Errorf("control socket %s: exists and is not a socket; not replaced", path)
+		}
+		if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
+			c.Close()
+			return nil, fmt.Errorf("control socket %s: another program is listening on it", path)
+		}
+		if err := os.Remove(path); err != nil {
+			return nil, fmt.Errorf("control socket %s: %v", path, err)
+		}
+	}
+	if tmp, err := os.MkdirTemp(filepath.Dir(path), ".clusterplay-ctl-"); err == nil {
+		defer os.RemoveAll(tmp)
+		inner := filepath.Join(tmp, "s")
+		if ln, err := net.Listen("unix", inner); err == nil {
+			ln.(*net.UnixListener).SetUnlinkOnClose(false)
+			if os.Chmod(inner, 0o600) == nil && os.Rename(inner, path) == nil {
+				return ln, nil
+			}
+			ln.Close()
+		}
+	}
+	// A path too long to nest, or a system that cannot rename a socket:
+	// listen in place and narrow the mode at once.
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("control socket %s: %v", path, unwrapOp(err))
+	}
+	ln.(*net.UnixListener).SetUnlinkOnClose(false)
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		os.Remove(path)
+		return nil, fmt.Errorf("control socket %s: %v", path, err)
+	}
+	return ln, nil
+}
+
+func unwrapOp(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return op.Err
+	}
+	return err
+}
+
+// Close stops listening, disconnects every client and removes the socket.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	clients := make([]*client, 0, len(s.clients))
+	for c := range s.clients {
+		clients = append(clients, c)
+	}
+	s.mu.Unlock()
+	err := s.ln.Close()
+	for _, c := range clients {
+		c.close()
+	}
+	s.wg.Wait()
+	if rerr := os.Remove(s.opts.Path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) && err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// follow folds every event into the status and sends the public ones, as
+// --json prints them, to every client.
+func (s *Server) follow(ch <-chan events.Event) {
+	var buf bytes.Buffer
+	for ev := range ch {
+		s.mu.Lock()
+		s.fold.apply(ev)
+		clients := make([]*client, 0, len(s.clients))
+		for c := range s.clients {
+			clients = append(clients, c)
+		}
+		s.mu.Unlock()
+		if ev.Kind.Internal() || len(clients) == 0 {
+			continue
+		}
+		buf.Reset()
+		if report.JSON(&buf, ev) != nil {
+			continue
+		}
+		line := bytes.Clone(buf.Bytes())
+		for _, c := range clients {
+			c.send(line, false)
+		}
+	}
+}
+
+func (s *Server) accept() {
+	defer s.wg.Done()
+	for {
+		conn, err := s.ln.Accept()
+		if err != nil {
+			return // closed
+		}
+		c := newClient(conn)
+		s.mu.Lock()
+		full := len(s.clients) >= s.opts.MaxClients
+		if !full && !s.closed {
+			s.clients[c] = struct{}{}
+		}
+		s.mu.Unlock()
+		if full || s.closed {
+			_ = conn.SetWriteDeadline(time.Now().Add(time.Second))
+			fmt.Fprintf(conn, "{\"error\":\"too many clients (%d)\"}\n", s.opts.MaxClients)
+			conn.Close()
+			continue
+		}
+		s.wg.Add(2)
+		go func() { defer s.wg.Done(); c.write() }()
+		go func() {
+			defer s.wg.Done()
+			s.serve(c)
+			s.mu.Lock()
+			delete(s.clients, c)
+			s.mu.Unlock()
+			c.flushAndClose() // the last reply still goes out
+		}()
+	}
+}
+
+// serve reads a client's requests until it goes or misbehaves.
+func (s *Server) serve(c *client) {
+	sc := bufio.NewScanner(c.conn)
+	sc.Buffer(make([]byte, 4096), MaxLine)
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		id, name, raw, err := parse(line)
+		var data any
+		if err == nil {
+			data, err = s.do(name, args{name: name, raw: raw})
+		}
+		r := reply{RequestID: id, Error: success, Data: data}
+		if err != nil {
+			r.Error, r.Data = err.Error(), nil
+		}
+		out, _ := json.Marshal(r)
+		if !c.send(append(out, '\n'), true) {
+			return
+		}
+	}
+	if errors.Is(sc.Err(), bufio.ErrTooLong) {
+		out, _ := json.Marshal(reply{RequestID: json.RawMessage("0"), Error: fmt.Sprintf("line longer than %d KiB: disconnected", MaxLine>>10)})
+		c.send(append(out, '\n'), true)
+	}
+}
+
+// do carries out one command.
+func (s *Server) do(name string, a args) (any, error) {
+	ctl := s.ctl
+	switch name {
+	case "get_status":
+		if err := a.count(0, 0); err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.fold.status(time.Now()), nil
+	case "set_load_balancing":
+		if err := a.count(1, 1); err != nil {
+			return nil, err
+		}
+		on, err := a.bool(0)
+		if err != nil {
+			return nil, err
+		}
+		ctl.SetLoadBalancing(on)
+	case "fail_host":
+		if err := a.count(0, 1); err != nil {
+			return nil, err
+		}
+		index := -1
+		if len(a.raw) == 1 {
+			i, err := a.integer(0)
+			if err != nil {
+				return nil, err
+			}
+			if i < 0 || i >= len(s.opts.Hosts) {
+				return nil, fmt.Errorf("fail_host: no host %d (the cluster has %d, from 0)", i, len(s.opts.Hosts))
+			}
+			index = i
+		}
+		ctl.FailHost(index)
+	case "next_host", "resolve":
+		if err := a.count(0, 0); err != nil {
+			return nil, err
+		}
+		if name == "next_host" {
+			ctl.NextHost()
+		} else {
+			ctl.Reresolve()
+		}
+	case "load":
+		if err := a.count(1, 1); err != nil {
+			return nil, err
+		}
+		clip, err := a.str(0)
+		if err != nil {
+			return nil, err
+		}
+		return nil, ctl.Load(clip)
+	case "set_pause":
+		if err := a.count(1, 1); err != nil {
+			return nil, err
+		}
+		on, err := a.bool(0)
+		if err != nil {
+			return nil, err
+		}
+		return nil, ctl.SetPause(on)
+	case "seek":
+		return nil, s.seek(a)
+	case "quit":
+		if err := a.count(0, 1); err != nil {
+			return nil, err
+		}
+		code := 0
+		if len(a.raw) == 1 {
+			var err error
+			if code, err = a.integer(0); err != nil {
+				return nil, err
+			}
+			if code < 0 || code > 255 {
+				return nil, fmt.Errorf("quit: exit code %d is not within 0 to 255", code)
+			}
+		}
+		ctl.Quit(code)
+	default:
+		return nil, fmt.Errorf("unknown command %q (get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, quit)", name)
+	}
+	return nil, nil
+}
+
+func (s *Server) seek(a args) error {
+	if err := a.count(1, 2); err != nil {
+		return err
+	}
+	secs, err := a.number(0)
+	if err != nil {
+		return err
+	}
+	absolute := false
+	if len(a.raw) == 2 {
+		mode, err := a.str(1)
+		if err != nil {
+			return err
+		}
+		switch mode {
+		case "relative":
+		case "absolute":
+			absolute = true
+		default:
+			return fmt.Errorf("seek: argument 2 must be \"relative\" or \"absolute\", got %q", mode)
+		}
+	}
+	if absolute && secs < 0 {
+		return fmt.Errorf("seek: an absolute position must not be negative, got %v", secs)
+	}
+	return s.ctl.Seek(secs, absolute)
+}
