@@ -19,6 +19,7 @@ func TestImportsFlowOneWay(t *testing.T) {
 		"cluster":  {"config", "playback", "player", "report", "ui"},
 		"report":   {"cluster", "config", "playback", "player", "ui"},
 		"ui":       {"cluster", "config", "playback", "player"},
+		"control":  {"cluster", "config", "playback", "player", "ui"},
 		"player":   {"cluster", "config", "events", "playback", "report", "ui"},
 		"playback": {"config", "report", "ui"},
 		"config":   {"player", "report", "ui"}, // it reads the engine's and the session's defaults
