@@ -92,3 +92,10 @@ func clipURLFor(h *Host, clip string) (string, error) {
 	}
 	return ClipURL(h.base, clip)
 }
+
+// ClipURL is the clip's URL on this host.
+func (h *Host) ClipURL(clip string) (string, error) { return clipURLFor(h, clip) }
+
+// IsHTTP reports whether the host speaks HTTP or HTTPS (and so can be
+// relayed), not RTMP.
+func (h *Host) IsHTTP() bool { return !isRTMPScheme(h.Scheme()) }

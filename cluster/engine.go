@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -111,6 +112,11 @@ func (e *Engine) SetLoadBalancing(on bool) {
 // LoadBalancing reports whether load balancing is on.
 func (e *Engine) LoadBalancing() bool { return e.balance.Load() }
 
+// Remembered reports whether the failure memory skips host now.
+func (e *Engine) Remembered(h *Host) bool {
+	return e.mem.ExpiryLeft(h.Key(), e.opts.FailureExpiry, e.now()) > 0
+}
+
 // MarkFailed records host as failed now, as a failed attempt would, and
 // returns until when the memory skips it (zero when memory is off).
 func (e *Engine) MarkFailed(h *Host) time.Time {
@@ -142,15 +148,22 @@ func (e *Engine) Flush() error { return e.mem.Flush() }
 // Resolve finds a host that serves clip: at most ConnectCount passes over
 // the hosts, skipping those that failed within FailureExpiry.
 func (e *Engine) Resolve(ctx context.Context, clip string) (Result, error) {
-	return e.ResolveExcept(ctx, clip, nil)
+	return e.ResolveExcept(ctx, clip)
 }
 
 // ResolveExcept resolves as Resolve does among the hosts other than
 // except: a manual fail-over to "any other host", which must not land on
-// the host just left even though it is not remembered as failed.
-func (e *Engine) ResolveExcept(ctx context.Context, clip string, except *Host) (Result, error) {
+// the host just left even though it is not remembered as failed; or the
+// relay's splice, which must not land on a host that failed its checks.
+func (e *Engine) ResolveExcept(ctx context.Context, clip string, except ...*Host) (Result, error) {
 	start := e.now()
-	if except != nil && len(e.hosts) == 1 {
+	left := 0
+	for _, h := range e.hosts {
+		if !slices.Contains(except, h) {
+			left++
+		}
+	}
+	if left == 0 {
 		e.emit(events.Event{Kind: events.Failed, Index: -1, Err: "no other host in the cluster"})
 		return Result{}, ErrAllFailed
 	}
@@ -224,16 +237,16 @@ func (e *Engine) targets(clip string) (map[*Host]string, error) {
 // host is remembered as failed, all of them by oldest failure first, so
 // that the memory alone never makes a dead end. tryAll says the pass is of
 // that second kind and skips no host.
-func (e *Engine) passOrder(except *Host) (order []*Host, tryAll bool) {
+func (e *Engine) passOrder(except []*Host) (order []*Host, tryAll bool) {
 	if e.balance.Load() {
 		order = Random{}.Order(e.hosts, e.mem)
 	} else {
 		order = e.policy.Order(e.hosts, e.mem)
 	}
-	if except != nil {
+	if len(except) > 0 {
 		kept := order[:0]
 		for _, h := range order {
-			if h != except {
+			if !slices.Contains(except, h) {
 				kept = append(kept, h)
 			}
 		}

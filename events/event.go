@@ -40,6 +40,15 @@ type Event struct {
 	State    State
 	Count    int // dropped: how many events were lost
 
+	// Relay fields. A seamless failover moved a response to another host
+	// mid-body, at Offset bytes, without the player noticing.
+	Seamless   bool
+	Offset     int64
+	Path       string  // fetch: the path asked of the host
+	Status     int     // fetch: the host's HTTP status
+	Bytes      int64   // fetch: bytes relayed from the host
+	Throughput float64 // fetch: bytes per second
+
 	// Internal fields (Tick, LoadBalancing, Notice).
 	Volume  float64
 	Muted   bool

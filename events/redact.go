@@ -117,6 +117,7 @@ func Redact(e Event) Event {
 	e.Host = RedactURL(e.Host)
 	e.URL = RedactURL(e.URL)
 	e.Clip = RedactURL(e.Clip)
+	e.Path = RedactURL(e.Path)
 	e.ToHost = RedactURL(e.ToHost)
 	e.Err = RedactText(e.Err)
 	e.Message = RedactText(e.Message)

@@ -34,6 +34,11 @@ const (
 	// StateChanged is published on every change of playback State, never
 	// on a timer.
 	StateChanged Kind = "state"
+	// Fetch is one response (or one host's part of a spliced response)
+	// the relay fetched: path, status, bytes, elapsed, throughput.
+	Fetch Kind = "fetch"
+	// Listening says where a relay run alone serves (URL).
+	Listening Kind = "listening"
 	// Dropped tells a reader that did not keep up how many events it
 	// lost (Count); the bus makes it, nobody publishes it.
 	Dropped Kind = "dropped"
@@ -94,6 +99,8 @@ const (
 	ClassEarlyEOF  Class = "early_eof" // the stream ended well before its duration
 	ClassManual    Class = "manual"    // the user marked the serving host failed (x)
 	ClassSwitch    Class = "switch"    // the user moved to another host without blaming this one (n)
+	ClassSlow      Class = "slow"      // the relay left a host slower than the stream
+	ClassMismatch  Class = "mismatch"  // a host serves another file under the same name: never spliced onto
 )
 
 func (c Class) String() string { return string(c) }

@@ -36,6 +36,12 @@ type jsonEvent struct {
 	Cache        *float64 `json:"cache,omitempty"`
 	ExpiresAt    string   `json:"expires_at,omitempty"` // RFC 3339: until when the host is skipped
 	Count        int      `json:"count,omitempty"`      // dropped: events lost by a slow reader
+	Seamless     bool     `json:"seamless,omitempty"`   // failover: moved mid-body by the relay
+	Offset       *int64   `json:"offset,omitempty"`     // failover (seamless): bytes into the response
+	Path         string   `json:"path,omitempty"`       // fetch
+	Status       int      `json:"status,omitempty"`     // fetch
+	Bytes        *int64   `json:"bytes,omitempty"`      // fetch
+	Throughput   *float64 `json:"throughput,omitempty"` // fetch: bytes/s
 }
 
 func ms(d time.Duration) *float64 {
@@ -77,7 +83,17 @@ func JSON(w io.Writer, e events.Event) error {
 		j.ElapsedMS = ms(e.Elapsed)
 	case events.Skip:
 		j.ExpiryLeftMS = ms(e.ExpiryLeft)
+	case events.Fetch:
+		j.ElapsedMS = ms(e.Elapsed)
+		j.Path, j.Status = e.Path, e.Status
+		b, tp := e.Bytes, e.Throughput
+		j.Bytes, j.Throughput = &b, &tp
 	case events.Failover:
+		if e.Seamless {
+			j.Seamless = true
+			off := e.Offset
+			j.Offset = &off
+		}
 		j.From, j.To, j.ToHost = e.Host, e.ToHost, e.ToHost
 		if e.ToHost != "" {
 			to := e.ToIndex
@@ -137,6 +153,9 @@ func Line(e events.Event) string {
 		if to == "" {
 			to = "no host"
 		}
+		if e.Seamless {
+			return fmt.Sprintf("seamless failover at byte %d: %s -> %s (%s)", e.Offset, e.Host, to, reason(e))
+		}
 		return fmt.Sprintf("failing over at %s: %s -> %s (%s)", clock(e.Position), e.Host, to, reason(e))
 	case events.End:
 		if e.Err != "" {
@@ -145,6 +164,10 @@ func Line(e events.Event) string {
 		return fmt.Sprintf("clip ended: %s at %s", e.Reason, clock(e.Position))
 	case events.LocalError:
 		return "local error: " + e.Err
+	case events.Fetch:
+		return fmt.Sprintf("fetched %s from %s: %d, %d bytes in %s (%s/s)", e.Path, e.Host, e.Status, e.Bytes, round(e.Elapsed), byteSize(e.Throughput))
+	case events.Listening:
+		return "relay listening: " + e.URL
 	case events.HostFailed:
 		return fmt.Sprintf("marked failed: %s (%s)", e.Host, e.Err)
 	case events.Dropped:
@@ -186,4 +209,17 @@ func round(d time.Duration) time.Duration {
 func clock(d time.Duration) string {
 	d = d.Round(time.Second)
 	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// byteSize shows a byte count or rate the way a person reads it.
+func byteSize(n float64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", n/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", n/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", n/(1<<10))
+	}
+	return fmt.Sprintf("%.0f B", n)
 }

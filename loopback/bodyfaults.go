@@ -1,0 +1,118 @@
+package loopback
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strconv"
+)
+
+// Hosts whose bodies misbehave in ways a relay must see through: they
+// answer like Good, then stop, stall, or ignore what was asked.
+
+// NoRange serves files whole, with 200, whatever Range asks, as
+// `python3 -m http.server` does: such a host can serve a file from its
+// start but never continue one mid-body.
+func NoRange(files map[string][]byte) (*Host, error) {
+	open, err := mapOpener(files)
+	if err != nil {
+		return nil, err
+	}
+	return startHTTP(func(*Host) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			clip, ok := clipPath(r.URL.Path)
+			content, release, found := open(clip)
+			if !ok || !found {
+				http.NotFound(w, r)
+				return
+			}
+			defer release()
+			if ct := contentType(clip); ct != "" {
+				w.Header().Set("Content-Type", ct)
+			}
+			size, _ := content.Seek(0, io.SeekEnd)
+			_, _ = content.Seek(0, io.SeekStart)
+			w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+			w.WriteHeader(http.StatusOK)
+			if r.Method != http.MethodHead {
+				_, _ = io.Copy(w, content)
+			}
+		})
+	}, false)
+}
+
+// EarlyEOF is Good, but every body ends cleanly (a FIN, no reset) after n
+// bytes, short of the Content-Length it announced: a proxy that gave up.
+func EarlyEOF(files map[string][]byte, n int64) (*Host, error) {
+	return bodyAfter(files, n, false)
+}
+
+// SilentAfter is Good, but every body stops after n bytes and the
+// connection stays open and silent until the host is closed.
+func SilentAfter(files map[string][]byte, n int64) (*Host, error) {
+	return bodyAfter(files, n, true)
+}
+
+func bodyAfter(files map[string][]byte, n int64, silent bool) (*Host, error) {
+	open, err := mapOpener(files)
+	if err != nil {
+		return nil, err
+	}
+	return startHTTP(func(h *Host) http.Handler {
+		next := serveClips(open)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			sw := &stopWriter{ResponseWriter: w, left: n}
+			next.ServeHTTP(sw, r)
+			if !sw.stopped {
+				return
+			}
+			rc := http.NewResponseController(w)
+			_ = rc.Flush()
+			if silent {
+				<-h.done
+			}
+			if c, _, err := rc.Hijack(); err == nil {
+				c.Close() // a FIN: the body is short, not reset
+			}
+		})
+	}, false)
+}
+
+// stopWriter passes n body bytes, then swallows the rest.
+type stopWriter struct {
+	http.ResponseWriter
+	left    int64
+	stopped bool
+}
+
+func (w *stopWriter) Write(p []byte) (int, error) {
+	if w.stopped {
+		return 0, io.ErrClosedPipe
+	}
+	if int64(len(p)) <= w.left {
+		w.left -= int64(len(p))
+		return w.ResponseWriter.Write(p)
+	}
+	k, err := w.ResponseWriter.Write(p[:w.left])
+	w.left -= int64(k)
+	w.stopped = true
+	if err != nil {
+		return k, err
+	}
+	return k, io.ErrClosedPipe
+}
+
+// Flip serves files like Good, but with every byte of the body inverted:
+// another file of the same name and the same length, as a CDN edge with a
+// stale or wrong object would serve.
+func Flip(files map[string][]byte) (*Host, error) {
+	flipped := make(map[string][]byte, len(files))
+	for k, v := range files {
+		f := bytes.Clone(v)
+		for i := range f {
+			f[i] ^= 0xff
+		}
+		flipped[k] = f
+	}
+	return Good(flipped)
+}

@@ -1,0 +1,183 @@
+// Package relay puts the cluster between the player and the hosts: an HTTP
+// server on loopback that answers every request the player makes (the
+// first GET, each Range request after a seek, each playlist and segment of
+// HLS or DASH) by fetching the same path from a host the engine picks, and
+// that continues a response from another host when the one serving it dies
+// mid-body (a splice), so that playback never notices.
+package relay
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"clusterplay/cluster"
+	"clusterplay/events"
+)
+
+// Defaults of the relay's timeouts.
+const (
+	// DefaultReadTimeout: an upstream that delivers no byte for this long,
+	// while the player is still reading, is left for another host.
+	DefaultReadTimeout = time.Second
+	// DefaultSlowTimeout: a player starved for this long by a host slower
+	// than the stream moves to another host.
+	DefaultSlowTimeout = 2 * time.Second
+)
+
+// Options configure a relay.
+type Options struct {
+	Engine *cluster.Engine
+	Bus    *events.Bus
+	// Listen is the address to bind; "" is 127.0.0.1 on a free port.
+	Listen string
+	// Token, when set, is the first path segment every request must carry,
+	// so that other local users cannot use the relay to reach the hosts.
+	// NewToken makes one.
+	Token string
+	// ConnectTimeout bounds a connection and its response headers, as for
+	// an attempt; 0 is the engine's default.
+	ConnectTimeout time.Duration
+	ReadTimeout    time.Duration
+	SlowTimeout time.Duration
+	Insecure    bool
+	Log         *slog.Logger
+}
+
+// Relay is a running relay.
+type Relay struct {
+	opts   Options
+	ln     net.Listener
+	srv    *http.Server
+	client *http.Client
+	log    *slog.Logger
+
+	mu       sync.Mutex
+	current  *cluster.Host            // the host that served last
+	noRange  map[*cluster.Host]bool   // answered 200 to a ranged request
+	mismatch map[string][]*cluster.Host // per clip: hosts that serve another file
+	starved  starvation
+	rates    map[*cluster.Host]float64 // last measured throughput, bytes/s
+}
+
+// NewToken returns a random token for a relay's path.
+func NewToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Start listens and serves until Close.
+func Start(opts Options) (*Relay, error) {
+	if opts.Engine == nil || opts.Bus == nil {
+		return nil, errors.New("relay: an engine and a bus are needed")
+	}
+	if opts.Listen == "" {
+		opts.Listen = "127.0.0.1:0"
+	}
+	if opts.ConnectTimeout <= 0 {
+		opts.ConnectTimeout = cluster.DefaultConnectTimeout
+	}
+	if opts.ReadTimeout <= 0 {
+		opts.ReadTimeout = DefaultReadTimeout
+	}
+	if opts.SlowTimeout <= 0 {
+		opts.SlowTimeout = DefaultSlowTimeout
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	ln, err := net.Listen("tcp", opts.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("relay: %v", err)
+	}
+	r := &Relay{
+		opts:     opts,
+		ln:       ln,
+		log:      opts.Log,
+		noRange:  map[*cluster.Host]bool{},
+		mismatch: map[string][]*cluster.Host{},
+		rates:    map[*cluster.Host]float64{},
+		client:   newClient(opts.ConnectTimeout, opts.Insecure),
+	}
+	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = r.srv.Serve(ln) }()
+	return r, nil
+}
+
+// newClient is the relay's upstream client: it follows no redirect on its
+// own account beyond what a player would, sends no Referer, and gives up
+// on a host that does not answer within the connect timeout.
+func newClient(connectTimeout time.Duration, insecure bool) *http.Client {
+	dialer := &net.Dialer{Timeout: connectTimeout}
+	return &http.Client{
+		Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           dialer.DialContext,
+			TLSClientConfig:       &tls.Config{InsecureSkipVerify: insecure}, //nolint:gosec // only with --insecure
+			TLSHandshakeTimeout:   connectTimeout,
+			ResponseHeaderTimeout: connectTimeout,
+			MaxIdleConnsPerHost:   4,
+			IdleConnTimeout:       30 * time.Second,
+			// Bodies are relayed as they come: a gzip layer would hide
+			// the byte offsets a splice resumes at.
+			DisableCompression: true,
+		},
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) > cluster.MaxRedirects {
+				return fmt.Errorf("more than %d redirects", cluster.MaxRedirects)
+			}
+			req.Header.Del("Referer")
+			return nil
+		},
+	}
+}
+
+// URL is where a player asks for clip (a path, with its query).
+func (r *Relay) URL(clip string) string {
+	base := "http://" + r.ln.Addr().String()
+	if r.opts.Token != "" {
+		base += "/" + r.opts.Token
+	}
+	return base + "/" + strings.TrimLeft(clip, "/")
+}
+
+// Addr is the address the relay listens on.
+func (r *Relay) Addr() net.Addr { return r.ln.Addr() }
+
+// SetCurrent tells the relay which host the engine chose, so that the
+// first request goes there without another resolution.
+func (r *Relay) SetCurrent(h *cluster.Host) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.current = h
+}
+
+// Current is the host that served last.
+func (r *Relay) Current() *cluster.Host {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.current
+}
+
+// Close stops serving at once; Shutdown drains first.
+func (r *Relay) Close() error { return r.srv.Close() }
+
+// Shutdown stops accepting and waits for the responses under way until ctx
+// ends, then closes what is left.
+func (r *Relay) Shutdown(ctx context.Context) error {
+	err := r.srv.Shutdown(ctx)
+	if err != nil {
+		r.srv.Close()
+	}
+	return err
+}

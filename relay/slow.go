@@ -1,0 +1,99 @@
+package relay
+
+import (
+	"time"
+
+	"clusterplay/cluster"
+)
+
+// starvation is what the player said of its buffer: starved since when
+// (zero when it is not).
+type starvation struct {
+	since time.Time
+}
+
+// SetStarved tells the relay whether the player is starved (buffering, or
+// less than a second cached while playing). A host slower than the stream
+// is only ever judged while the player starves: a trickle that keeps the
+// player fed is no reason to move.
+func (r *Relay) SetStarved(starved bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case !starved:
+		r.starved.since = time.Time{}
+	case r.starved.since.IsZero():
+		r.starved.since = time.Now()
+	}
+}
+
+// tooSlow reports whether the player has starved for the slow timeout
+// while up serves it, and another host may be faster. The starvation
+// clock starts again after a move, so one slow moment moves once.
+func (r *Relay) tooSlow(up *upstream) bool {
+	r.mu.Lock()
+	since := r.starved.since
+	r.mu.Unlock()
+	if since.IsZero() || time.Since(since) < r.opts.SlowTimeout || time.Since(up.began) < r.opts.SlowTimeout {
+		return false
+	}
+	if len(r.fasterHosts(up)) == 0 {
+		return false
+	}
+	r.mu.Lock()
+	r.starved.since = time.Now()
+	r.mu.Unlock()
+	return true
+}
+
+// rememberRate keeps what a host delivered, so that a move for slowness
+// does not go to a host seen to be slower still.
+func (r *Relay) rememberRate(up *upstream) {
+	if rate := up.rate(); rate > 0 {
+		r.mu.Lock()
+		r.rates[up.host] = rate
+		r.mu.Unlock()
+	}
+}
+
+// fasterHosts are the other HTTP hosts not known to be slower than up.
+func (r *Relay) fasterHosts(up *upstream) []*cluster.Host {
+	slower := r.slowerThan(up)
+	var out []*cluster.Host
+	for _, h := range r.opts.Engine.Hosts() {
+		if h == up.host || !h.IsHTTP() || r.opts.Engine.Remembered(h) {
+			continue
+		}
+		isSlower := false
+		for _, s := range slower {
+			isSlower = isSlower || s == h
+		}
+		if !isSlower {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// slowerThan are the hosts last measured at or below up's rate now.
+func (r *Relay) slowerThan(up *upstream) []*cluster.Host {
+	rate := up.rate()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []*cluster.Host
+	for h, hr := range r.rates {
+		if h != up.host && hr <= rate {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// rate is the bytes per second up has delivered since it answered.
+func (u *upstream) rate() float64 {
+	el := time.Since(u.began).Seconds()
+	if el <= 0 {
+		return 0
+	}
+	return float64(u.delivered.Load()) / el
+}

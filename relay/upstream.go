@@ -1,0 +1,155 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"clusterplay/cluster"
+	"clusterplay/events"
+)
+
+// byteRange is what a player asked for: bytes start..end inclusive; end
+// -1 is "to the end". A request without Range is start 0, end -1, and
+// asked false.
+type byteRange struct {
+	start, end int64
+	asked      bool
+}
+
+// parseRange reads a single "bytes=START-[END]" range, the only form
+// players send for media; anything else is served whole.
+func parseRange(h string) byteRange {
+	spec, ok := strings.CutPrefix(strings.TrimSpace(h), "bytes=")
+	if !ok || strings.Contains(spec, ",") {
+		return byteRange{end: -1}
+	}
+	a, b, ok := strings.Cut(spec, "-")
+	start, err := strconv.ParseInt(strings.TrimSpace(a), 10, 64)
+	if !ok || err != nil || start < 0 {
+		return byteRange{end: -1}
+	}
+	end := int64(-1)
+	if b = strings.TrimSpace(b); b != "" {
+		if end, err = strconv.ParseInt(b, 10, 64); err != nil || end < start {
+			return byteRange{end: -1}
+		}
+	}
+	return byteRange{start: start, end: end, asked: true}
+}
+
+func (br byteRange) header(from int64) string {
+	if br.end >= 0 {
+		return fmt.Sprintf("bytes=%d-%d", from, br.end)
+	}
+	return fmt.Sprintf("bytes=%d-", from)
+}
+
+// upstream is one host's response, placed in the file.
+type upstream struct {
+	host   *cluster.Host
+	resp   *http.Response
+	cancel context.CancelFunc
+	status int   // what the host answered
+	start  int64 // offset in the file of the body's first byte
+	end    int64 // offset one past the body's last byte; -1 unknown
+	total  int64 // the file's length; -1 unknown
+	etag   string
+	began  time.Time
+	path   string
+	// delivered counts the body bytes read from the host, for its rate.
+	delivered atomic.Int64
+}
+
+func (u *upstream) close() {
+	u.resp.Body.Close()
+	u.cancel()
+}
+
+// get asks host h for clip, with the range header (if any) and the
+// player's forwarded headers.
+func (r *Relay) get(ctx context.Context, h *cluster.Host, clip, rangeHeader string, from http.Header) (*upstream, error) {
+	target, err := h.ClipURL(clip)
+	if err != nil {
+		return nil, err
+	}
+	uctx, cancel := context.WithCancel(ctx)
+	req, err := http.NewRequestWithContext(uctx, http.MethodGet, target, nil)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	copyHeaders(req.Header, from, forwardRequest)
+	req.Header.Del("Range")
+	if rangeHeader != "" {
+		req.Header.Set("Range", rangeHeader)
+	}
+	req.Header.Set("User-Agent", "clusterplay")
+	began := time.Now()
+	resp, err := r.client.Do(req)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	u := &upstream{host: h, resp: resp, cancel: cancel, status: resp.StatusCode, end: -1, total: -1,
+		etag: resp.Header.Get("ETag"), began: began, path: clip}
+	switch resp.StatusCode {
+	case http.StatusPartialContent:
+		start, end, total, ok := parseContentRange(resp.Header.Get("Content-Range"))
+		if !ok {
+			u.close()
+			return nil, &cluster.ProbeError{Class: events.ClassProtocol, Err: errors.New("206 without a usable Content-Range")}
+		}
+		u.start, u.end, u.total = start, end+1, total
+	case http.StatusOK:
+		if resp.ContentLength >= 0 {
+			u.end, u.total = resp.ContentLength, resp.ContentLength
+		}
+	default:
+		u.close()
+		return nil, &cluster.ProbeError{Class: events.ClassStatus, Err: errors.New("HTTP " + resp.Status)}
+	}
+	return u, nil
+}
+
+// parseContentRange reads "bytes START-END/TOTAL" (TOTAL may be *).
+func parseContentRange(h string) (start, end, total int64, ok bool) {
+	spec, found := strings.CutPrefix(strings.TrimSpace(h), "bytes ")
+	if !found {
+		return 0, 0, 0, false
+	}
+	rng, tot, found := strings.Cut(spec, "/")
+	a, b, found2 := strings.Cut(rng, "-")
+	if !found || !found2 {
+		return 0, 0, 0, false
+	}
+	var err1, err2 error
+	start, err1 = strconv.ParseInt(a, 10, 64)
+	end, err2 = strconv.ParseInt(b, 10, 64)
+	if err1 != nil || err2 != nil || start < 0 || end < start {
+		return 0, 0, 0, false
+	}
+	total = -1
+	if tot != "*" {
+		t, err := strconv.ParseInt(tot, 10, 64)
+		if err != nil || t <= end {
+			return 0, 0, 0, false
+		}
+		total = t
+	}
+	return start, end, total, true
+}
+
+// strongETag is the tag when it is a strong one: a weak tag promises the
+// same meaning, not the same bytes.
+func strongETag(tag string) string {
+	if tag == "" || strings.HasPrefix(tag, "W/") {
+		return ""
+	}
+	return tag
+}
