@@ -48,9 +48,9 @@ type Options struct {
 	// an attempt; 0 is the engine's default.
 	ConnectTimeout time.Duration
 	ReadTimeout    time.Duration
-	SlowTimeout time.Duration
-	Insecure    bool
-	Log         *slog.Logger
+	SlowTimeout    time.Duration
+	Insecure       bool
+	Log            *slog.Logger
 }
 
 // Relay is a running relay.
@@ -62,8 +62,8 @@ type Relay struct {
 	log    *slog.Logger
 
 	mu       sync.Mutex
-	current  *cluster.Host            // the host that served last
-	noRange  map[*cluster.Host]bool   // answered 200 to a ranged request
+	current  *cluster.Host              // the host that served last
+	noRange  map[*cluster.Host]bool     // answered 200 to a ranged request
 	mismatch map[string][]*cluster.Host // per clip: hosts that serve another file
 	starved  starvation
 	rates    map[*cluster.Host]float64 // last measured throughput, bytes/s
