@@ -64,23 +64,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "ctl" {
 		return runCtl(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "relay" {
+		return runRelay(args[1:], stdout, stderr)
+	}
 	a := &app{stdout: stdout, stderr: stderr}
 	a.quitCode.Store(-1)
 	cfg, err := config.Load(args, os.Getenv)
-	switch {
-	case errors.Is(err, config.ErrHelp):
-		fmt.Fprint(stdout, config.Usage())
-		return exitOK
-	case errors.Is(err, config.ErrVersion):
-		fmt.Fprintln(stdout, "clusterplay", version)
-		return exitOK
-	case err != nil:
-		a.say(err)
-		return exitUsage
-	}
-	a.cfg = cfg
-	for _, n := range cfg.Notices {
-		a.say(n)
+	if code, done := a.loaded(cfg, err); done {
+		return code
 	}
 
 	mem, closeDemo, err := a.setUp()
@@ -122,6 +113,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return a.playInTUI(ctx)
 	}
 	return a.playHeadless(ctx)
+}
+
+// loaded takes the result of config.Load: help, version and mistakes end
+// the run (done) with their code; notices are said.
+func (a *app) loaded(cfg *config.Config, err error) (code int, done bool) {
+	switch {
+	case errors.Is(err, config.ErrHelp):
+		fmt.Fprint(a.stdout, config.Usage())
+		return exitOK, true
+	case errors.Is(err, config.ErrVersion):
+		fmt.Fprintln(a.stdout, "clusterplay", version)
+		return exitOK, true
+	case err != nil:
+		a.say(err)
+		return exitUsage, true
+	}
+	a.cfg = cfg
+	for _, n := range cfg.Notices {
+		a.say(n)
+	}
+	return 0, false
 }
 
 // memoryFlushInterval bounds how often the failure memory file is written.
@@ -214,7 +226,13 @@ func (a *app) playHeadless(ctx context.Context) int {
 		return a.finish(exitUsage, printed)
 	}
 	defer p.Close()
-	opts := playback.Options{Clip: a.cfg.Clip, Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout}
+	rel, closeRelay, err := a.startRelay()
+	if err != nil {
+		a.say(err)
+		return a.finish(exitUsage, printed)
+	}
+	defer closeRelay()
+	opts := playback.Options{Clip: a.cfg.Clip, Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout, Relay: rel}
 	session := playback.New(a.engine, p, opts)
 	closeControl, err := a.listenControl(session, p)
 	if err != nil {

@@ -25,7 +25,8 @@ type stopper struct {
 	cancel context.CancelFunc
 	sigs   chan os.Signal
 	mu     sync.Mutex
-	code   int // 0 until stopped
+	code   int       // 0 until stopped
+	signal os.Signal // the signal that stopped the run, if one did
 }
 
 func newStopper() *stopper {
@@ -39,10 +40,12 @@ func newStopper() *stopper {
 		for sig := range s.sigs {
 			switch sig {
 			case syscall.SIGHUP:
+				s.noteSignal(sig)
 				s.stop(exitHangup)
 			case syscall.SIGPIPE:
 				// Seen as the printer's write error, which stops the run.
 			default:
+				s.noteSignal(sig)
 				s.stop(exitInterrupted)
 			}
 		}
@@ -58,6 +61,23 @@ func (s *stopper) stop(code int) {
 	}
 	s.mu.Unlock()
 	s.cancel()
+}
+
+func (s *stopper) noteSignal(sig os.Signal) {
+	s.mu.Lock()
+	if s.signal == nil {
+		s.signal = sig
+	}
+	s.mu.Unlock()
+}
+
+// waitSignal waits until the run is stopped and returns the signal that
+// stopped it (nil for a broken output).
+func (s *stopper) waitSignal() os.Signal {
+	<-s.ctx.Done()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.signal
 }
 
 // brokenOutput is the printer's word that its reader went away.

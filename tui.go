@@ -30,7 +30,13 @@ func (a *app) playInTUI(ctx context.Context) int {
 	}
 	defer p.Close()
 
-	opts := playback.Options{Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout, StayOpen: true}
+	rel, closeRelay, err := a.startRelay()
+	if err != nil {
+		a.say(err)
+		return a.finish(exitUsage, nil)
+	}
+	defer closeRelay()
+	opts := playback.Options{Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout, StayOpen: true, Relay: rel}
 	session := playback.New(a.engine, p, opts)
 	events := a.bus.SubscribeAll()
 	closeControl, err := a.listenControl(session, p)

@@ -155,6 +155,12 @@ func optional[T any](c *codec[T]) *codec[*T] {
 }
 
 func parseBool(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "on", "yes":
+		return true, nil
+	case "off", "no":
+		return false, nil
+	}
 	b, err := strconv.ParseBool(strings.TrimSpace(s))
 	if err != nil {
 		return false, fmt.Errorf("want true or false, got %q", s)

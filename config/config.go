@@ -35,6 +35,11 @@ type Config struct {
 	Demo             string // "" | "failover" | "balance"
 	Player           PlayerConfig
 	StallTimeout     time.Duration
+	Relay            bool          // play HTTP hosts through the relay
+	ReadTimeout      time.Duration // relay: no byte this long leaves a host
+	SlowTimeout      time.Duration // relay: starved this long by a slow host leaves it
+	Listen           string        // clusterplay relay: the address to serve on
+	ListenPublic     bool          // clusterplay relay: a non-loopback Listen is allowed
 }
 
 // PlayerConfig is what the mpv backend is started with.

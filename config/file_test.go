@@ -131,6 +131,9 @@ select: fastest
 raceDelay: 100
 maxInflight: 2
 stallTimeout: 8s
+relay: false
+readTimeout: 1500
+slowTimeout: 3s
 noVideo: true
 vo: tct
 ao: "null"
@@ -152,6 +155,9 @@ mpv: ["hwdec=auto", "--cache=no"]
 		ConfigFile:   path,
 		StateDir:     filepath.Join(dir, "state"),
 		StallTimeout: 8 * time.Second,
+		Relay:        false,
+		ReadTimeout:  1500 * time.Millisecond,
+		SlowTimeout:  3 * time.Second,
 		Player: PlayerConfig{NoVideo: true, VO: "tct", AO: "null", Volume: &v, Start: 90 * time.Second, Fullscreen: true,
 			MpvConfig: false, Extra: [][2]string{{"hwdec", "auto"}, {"cache", "no"}}},
 		Notices: []string{"config: loadBalance (" + path + ":5: loadBalance) ignored: select is fastest (" + path + ":8: select)"},

@@ -131,7 +131,7 @@ func TestMergeLayers(t *testing.T) {
 func TestOneEntry(t *testing.T) {
 	var got time.Duration
 	e := &setting[time.Duration]{
-		flag: "read-timeout", key: "readTimeout", group: clusterGroup,
+		flag: "probe-timeout", key: "probeTimeout", group: clusterGroup,
 		help:  "time a read may stall",
 		codec: asDuration, def: 7 * time.Second, check: positive,
 		field: func(*Config) *time.Duration { return &got }, // a Config field in real life
@@ -139,7 +139,7 @@ func TestOneEntry(t *testing.T) {
 	defer func(old []entry) { table = old }(table)
 	table = append(table[:len(table):len(table)], e)
 
-	path := writeFile(t, "c.yaml", "hosts: ["+h1+"]\nreadTimeout: 3000\nclusters:\n  eu:\n    readTimeout: 4s\n")
+	path := writeFile(t, "c.yaml", "hosts: ["+h1+"]\nprobeTimeout: 3000\nclusters:\n  eu:\n    probeTimeout: 4s\n")
 	tests := []struct {
 		args []string
 		want time.Duration
@@ -147,7 +147,7 @@ func TestOneEntry(t *testing.T) {
 		{[]string{"--host", h1}, 7 * time.Second},
 		{[]string{"--config", path}, 3 * time.Second},
 		{[]string{"--config", path, "--cluster", "eu"}, 4 * time.Second},
-		{[]string{"--config", path, "--cluster", "eu", "--read-timeout", "1500"}, 1500 * time.Millisecond},
+		{[]string{"--config", path, "--cluster", "eu", "--probe-timeout", "1500"}, 1500 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		got = 0
@@ -156,12 +156,12 @@ func TestOneEntry(t *testing.T) {
 			t.Errorf("%q: got %v, want %v", tt.args, got, tt.want)
 		}
 	}
-	_, err := Load([]string{"--host", h1, "--read-timeout", "0"}, testEnv(t))
-	wantUsage(t, err, "--read-timeout: must be positive, got 0s")
-	bad := writeFile(t, "c.yaml", "hosts: ["+h1+"]\nreadTimout: 2s\n")
+	_, err := Load([]string{"--host", h1, "--probe-timeout", "0"}, testEnv(t))
+	wantUsage(t, err, "--probe-timeout: must be positive, got 0s")
+	bad := writeFile(t, "c.yaml", "hosts: ["+h1+"]\nprobeTimout: 2s\n")
 	_, err = Load([]string{"--config", bad}, testEnv(t))
-	wantUsage(t, err, bad+":2", `unknown key "readTimout"`, `did you mean "readTimeout"`)
-	if u := Usage(); !strings.Contains(u, "--read-timeout duration") || !strings.Contains(u, "(default 7s)") {
-		t.Errorf("Usage lacks --read-timeout:\n%s", u)
+	wantUsage(t, err, bad+":2", `unknown key "probeTimout"`, `did you mean "probeTimeout"`)
+	if u := Usage(); !strings.Contains(u, "--probe-timeout duration") || !strings.Contains(u, "(default 7s)") {
+		t.Errorf("Usage lacks --probe-timeout:\n%s", u)
 	}
 }

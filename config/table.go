@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/relay"
 )
 
 // table describes every setting, once, in the order --help lists them.
@@ -78,6 +79,24 @@ var table = []entry{
 		help:  "playback stall after which the next host is tried",
 		codec: asDuration, def: DefaultStallTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.StallTimeout },
+	},
+	&setting[bool]{
+		flag: "relay", key: "relay", group: clusterGroup,
+		help:  "play HTTP(S) hosts through the local relay, which moves a response to another host mid-stream; --relay=off plays directly",
+		codec: asSwitch, def: true,
+		field: func(c *Config) *bool { return &c.Relay },
+	},
+	&setting[time.Duration]{
+		flag: "read-timeout", key: "readTimeout", group: clusterGroup,
+		help:  "relay: a host that sends no byte this long while the player reads is left for another, mid-response",
+		codec: asDuration, def: relay.DefaultReadTimeout, check: positive,
+		field: func(c *Config) *time.Duration { return &c.ReadTimeout },
+	},
+	&setting[time.Duration]{
+		flag: "slow-timeout", key: "slowTimeout", group: clusterGroup,
+		help:  "relay: a player starved this long by a host slower than the stream moves to another host",
+		codec: asDuration, def: relay.DefaultSlowTimeout, check: positive,
+		field: func(c *Config) *time.Duration { return &c.SlowTimeout },
 	},
 	&setting[bool]{
 		flag: "insecure", key: "insecure", group: clusterGroup,
@@ -164,6 +183,19 @@ var table = []entry{
 		help:  "no terminal UI; plain log lines",
 		codec: asSwitch,
 		field: func(c *Config) *bool { return &c.NoTUI },
+	},
+	&setting[string]{
+		flag: "listen", group: outputGroup,
+		help:  "clusterplay relay: the `ADDR` to serve on (default 127.0.0.1 on a free port)",
+		doc:   "127.0.0.1:0",
+		codec: asString,
+		field: func(c *Config) *string { return &c.Listen },
+	},
+	&setting[bool]{
+		flag: "listen-public", group: outputGroup,
+		help:  "clusterplay relay: allow --listen on an address other than loopback",
+		codec: asSwitch,
+		field: func(c *Config) *bool { return &c.ListenPublic },
 	},
 	&setting[string]{
 		flag: "control-socket", key: "controlSocket", group: outputGroup,

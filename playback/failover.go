@@ -16,7 +16,7 @@ const maxFailoversPerHost = 3
 // resolution without being blamed (a manual switch). The resolution runs
 // aside; its result loads the new host (resolved).
 func (r *run) failover(class events.Class, msg string, blame, except bool) (Outcome, bool) {
-	from := r.host
+	from := r.serving()
 	if from == nil || r.ended {
 		return 0, false // nothing plays: nothing to fail over from
 	}
@@ -69,7 +69,7 @@ func (r *run) request(req request) (Outcome, bool) {
 			r.notice(fmt.Sprintf("no host %d: the cluster has %d", req.index, len(hosts)))
 			return 0, false
 		}
-		if req.index >= 0 && (r.host == nil || hosts[req.index] != r.host || r.ended) {
+		if req.index >= 0 && (r.serving() == nil || hosts[req.index] != r.serving() || r.ended) {
 			// Not the serving host: remembered as failed, playback goes on.
 			h := hosts[req.index]
 			r.publish(events.Event{Kind: events.HostFailed, Host: h.URL, Index: h.Index, Class: events.ClassManual,

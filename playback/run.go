@@ -21,7 +21,9 @@ type run struct {
 	ctx      context.Context // Run's: cancelling it cancels every resolution
 	clip     string
 	host     *cluster.Host
-	url      string
+	url      string // what the player loaded: the relay's URL, or the host's
+	clipURL  string // the clip on the host, as events name it
+	relayed  bool   // the load goes through the relay
 	duration time.Duration
 	position time.Duration
 	cache    time.Duration
@@ -100,7 +102,7 @@ func (s *Session) Run(ctx context.Context) Outcome {
 // its result loads the clip. failed is the outcome when no host serves it.
 func (r *run) begin(clip string, start time.Duration, failed Outcome) {
 	r.clip, r.failovers = clip, 0
-	r.host, r.url, r.duration, r.position, r.cache = nil, "", 0, start, 0
+	r.host, r.url, r.clipURL, r.duration, r.position, r.cache = nil, "", "", 0, start, 0
 	r.playing, r.started, r.shown, r.ended = true, false, false, false
 	r.setState(events.StateConnecting)
 	r.resolve(&resolution{purpose: forBegin, clip: clip, start: start, failed: failed})
@@ -110,7 +112,7 @@ func (r *run) begin(clip string, start time.Duration, failed Outcome) {
 // with (the engine has published failed), or leaves it waiting for the
 // user when it stays open. No frame was shown, so no end follows.
 func (r *run) unresolved(failed Outcome) (Outcome, bool) {
-	r.host, r.url, r.ended, r.playing = nil, "", true, false
+	r.host, r.url, r.clipURL, r.ended, r.playing = nil, "", "", true, false
 	if r.opts.StayOpen {
 		return 0, false
 	}
@@ -120,10 +122,15 @@ func (r *run) unresolved(failed Outcome) (Outcome, bool) {
 func (r *run) load(res cluster.Result, start time.Duration) (Outcome, bool) {
 	// Every load sets the stream options, so an RTMP host's application
 	// never leaks into the load of an HTTP host after it (see stream.go).
-	r.host, r.url, r.position = res.Host, res.URL, start
+	r.host, r.url, r.clipURL, r.position = res.Host, res.URL, res.URL, start
+	r.relayed = r.opts.Relay != nil && res.Host.IsHTTP() && res.RTMP == nil
+	if r.relayed {
+		r.opts.Relay.SetCurrent(res.Host)
+		r.url = r.opts.Relay.URL(r.clip)
+	}
 	err := r.player.SetStreamOptions(streamOptions(res))
 	if err == nil {
-		err = r.player.Load(res.URL, start)
+		err = r.player.Load(r.url, start)
 	}
 	if err != nil {
 		return r.giveUp(events.ClassPlayback, err.Error())
@@ -157,7 +164,8 @@ func (r *run) handle(ev player.Event) (Outcome, bool) {
 		// starts again near 0, below any position of the load before.
 		r.progressSince = ev.Position
 		r.lastAdvance = time.Now()
-		r.publish(events.Event{Kind: events.Start, Host: r.host.URL, Index: r.host.Index, URL: r.url,
+		h := r.serving()
+		r.publish(events.Event{Kind: events.Start, Host: h.URL, Index: h.Index, URL: r.servingURL(),
 			Position: ev.Position, Duration: r.duration})
 		r.progress(ev)
 	case player.EventProgress, player.EventLoaded:
@@ -181,6 +189,10 @@ func (r *run) progress(ev player.Event) {
 		}
 	}
 	r.cache = ev.Cache
+	if r.relayed {
+		// The relay judges a slow host only while the player starves.
+		r.opts.Relay.SetStarved(r.started && !ev.Paused && (ev.Buffering || ev.Cache < time.Second))
+	}
 	switch {
 	case !r.started:
 		r.setState(events.StateConnecting)
@@ -244,10 +256,10 @@ func (r *run) end(reason events.Reason, class events.Class, msg string) {
 	}
 	r.playing, r.ended = false, true
 	r.setState(events.StateEnded)
-	ev := events.Event{Kind: events.End, Index: -1, URL: r.url, Reason: reason, Position: r.position,
+	ev := events.Event{Kind: events.End, Index: -1, URL: r.servingURL(), Reason: reason, Position: r.position,
 		Duration: r.duration, Class: class, Err: msg}
-	if r.host != nil {
-		ev.Host, ev.Index = r.host.URL, r.host.Index
+	if h := r.serving(); h != nil {
+		ev.Host, ev.Index = h.URL, h.Index
 	}
 	r.publish(ev)
 }
@@ -269,3 +281,24 @@ func (r *run) stalled() bool {
 }
 
 func (r *run) publish(ev events.Event) { r.bus.Publish(ev) }
+
+// servingURL is the clip's URL on the serving host.
+func (r *run) servingURL() string {
+	if h := r.serving(); h != nil && h != r.host {
+		if u, err := h.ClipURL(r.clip); err == nil {
+			return u
+		}
+	}
+	return r.clipURL
+}
+
+// serving is the host the clip comes from: the relay's, when it moved the
+// stream since the load, else the one loaded.
+func (r *run) serving() *cluster.Host {
+	if r.relayed {
+		if h := r.opts.Relay.Current(); h != nil {
+			return h
+		}
+	}
+	return r.host
+}

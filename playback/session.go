@@ -28,6 +28,17 @@ type Player interface {
 	Stop() error
 }
 
+// Relay is what a session needs of the relay (*relay.Relay has it): the
+// player loads the relay's URL for an HTTP host, and the relay moves the
+// bytes between hosts itself; the session tells it when the player
+// starves, and asks it which host serves.
+type Relay interface {
+	URL(clip string) string
+	SetCurrent(h *cluster.Host)
+	Current() *cluster.Host
+	SetStarved(starved bool)
+}
+
 // Outcome is how a session ended.
 type Outcome int
 
@@ -52,6 +63,9 @@ type Options struct {
 	// of the clip, waiting for the user (the TUI); without it the session
 	// ends there, as a script expects.
 	StayOpen bool
+	// Relay, when set, carries every HTTP(S) load; RTMP hosts play
+	// directly.
+	Relay Relay
 }
 
 // DefaultEarlyEOF leaves room for the last frames' timestamps, which mpv

@@ -49,15 +49,15 @@ func (r *run) tick(ev player.Event) {
 }
 
 func (r *run) hostIndex() int {
-	if r.host == nil {
-		return -1
+	if h := r.serving(); h != nil {
+		return h.Index
 	}
-	return r.host.Index
+	return -1
 }
 
 func (r *run) hostURL() string {
-	if r.host == nil {
-		return ""
+	if h := r.serving(); h != nil {
+		return h.URL
 	}
-	return r.host.URL
+	return ""
 }
