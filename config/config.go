@@ -32,6 +32,8 @@ type Config struct {
 	JSON             bool
 	NoTUI            bool
 	Demo             string // "" | "failover" | "balance"
+	Report           string // --report FILE: "" = none, "-" = stdout
+	ReportFormat     string // one of reportFormats
 	Player           PlayerConfig
 	StallTimeout     time.Duration
 }

@@ -199,14 +199,36 @@ var asStateDir = &codec[string]{
 		if n.kind != stringKind || n.str == "" {
 			return "", typeError(src, "a directory name", n)
 		}
-		dir := n.str
-		if home := d.env("HOME"); home != "" && (dir == "~" || strings.HasPrefix(dir, "~/")) {
-			dir = filepath.Join(home, dir[1:])
-		}
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(filepath.Dir(d.path), dir)
-		}
-		return dir, nil
+		return d.filePath(n.str), nil
 	},
 	show: asString.show,
+}
+
+// asOutputFile is a file to write, or "-" for stdout; in the file it is
+// resolved as asStateDir's directory is.
+var asOutputFile = &codec[string]{
+	typ:   asString.typ,
+	parse: asString.parse,
+	read: func(d *decoder, n *node, src at) (string, error) {
+		if n.kind != stringKind || n.str == "" {
+			return "", typeError(src, `a file name or "-"`, n)
+		}
+		if n.str == "-" {
+			return n.str, nil
+		}
+		return d.filePath(n.str), nil
+	},
+	show: asString.show,
+}
+
+// filePath is a path written in the config file, "~/" expanded and a
+// relative path taken from the file's directory.
+func (d *decoder) filePath(p string) string {
+	if home := d.env("HOME"); home != "" && (p == "~" || strings.HasPrefix(p, "~/")) {
+		p = filepath.Join(home, p[1:])
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(filepath.Dir(d.path), p)
+	}
+	return p
 }
