@@ -50,6 +50,7 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	stop   *stopper
+	report *runReport // the report at exit; see exitreport.go
 }
 
 func (a *app) say(args ...any) {
@@ -57,6 +58,7 @@ func (a *app) say(args ...any) {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	began := time.Now()
 	a := &app{stdout: stdout, stderr: stderr}
 	cfg, err := config.Load(args, os.Getenv)
 	switch {
@@ -74,7 +76,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, n := range cfg.Notices {
 		a.say(n)
 	}
+	// The stopper outlives the report, so that a report written to a
+	// stdout whose reader has gone fails with EPIPE rather than kill the
+	// process by SIGPIPE.
+	a.stop = newStopper()
+	defer a.stop.close()
+	a.report = newRunReport(began, cfg)
+	code := a.start()
+	// The TUI diverted a.stderr for its run; stderr is the terminal's.
+	return a.report.write(code, a.bus, stdout, stderr)
+}
 
+// start runs the mode the configuration asks for and returns its exit code.
+func (a *app) start() int {
+	cfg := a.cfg
 	mem, closeDemo, err := a.setUp()
 	if err != nil {
 		a.say(err)
@@ -82,12 +97,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer closeDemo()
 
-	useTUI := !cfg.PrintURL && !cfg.JSON && !cfg.NoTUI && isTerminal(stdout)
+	useTUI := !cfg.PrintURL && !cfg.JSON && !cfg.NoTUI && isTerminal(a.stdout)
 	if cfg.Clip == "" && !useTUI {
 		a.say("no CLIP given (see --help)")
 		return exitUsage
 	}
 	a.bus = events.NewBus()
+	a.report.collect(a.bus, hostURLs(cfg.Hosts))
 	if a.engine, err = cluster.New(cfg.Hosts, cfg.Cluster, mem, a.bus); err != nil {
 		a.say(err)
 		return exitUsage
@@ -100,8 +116,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	a.stop = newStopper()
-	defer a.stop.close()
 	ctx := a.stop.ctx
 	// The memory is written as it changes, not only at exit, so that even
 	// a SIGKILL loses at most half a second of what the session learnt.
