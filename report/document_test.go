@@ -88,7 +88,7 @@ func TestDocumentMarkdown(t *testing.T) {
 // that lost events says so.
 func TestDocumentMarkdownShowsWhatOnlySomeRunsHave(t *testing.T) {
 	doc := exampleRun()
-	doc.Totals.TimeToFirstFrame = nil
+	doc.Totals.TimeToFirstFrame, doc.Totals.End = nil, ""
 	doc.Totals.Failovers, doc.Totals.FailoversByClass = 3, map[string]int{"stall": 1, "early_eof": 2}
 	doc.Totals.DroppedEvents = 4
 	doc.Hosts[1].RelayBytes, doc.Hosts[1].RelaySeconds = 123456, 4.25
@@ -99,6 +99,7 @@ func TestDocumentMarkdownShowsWhatOnlySomeRunsHave(t *testing.T) {
 	for _, want := range []string{
 		"| failovers | 3 (early_eof 2, stall 1) |",
 		"| time to first frame | no frame shown |",
+		"| end | no playback ended |",
 		"| events the report lost | 4 |",
 		"| failed over from | to | relay bytes | relay seconds |",
 		"| 0 | 0 | 123456 | 4.2 |",

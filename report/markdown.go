@@ -46,9 +46,12 @@ func (d Document) WriteMarkdown(w io.Writer) error {
 	b.WriteString("\n")
 	row(&b, "total", "value")
 	row(&b, "---", "---:")
-	ttff := "no frame shown"
+	ttff, end := "no frame shown", t.End
 	if t.TimeToFirstFrame != nil {
 		ttff = duration(*t.TimeToFirstFrame)
+	}
+	if end == "" {
+		end = "no playback ended"
 	}
 	for _, r := range [][2]string{
 		{"exit code", strconv.Itoa(t.ExitCode)},
@@ -60,7 +63,7 @@ func (d Document) WriteMarkdown(w io.Writer) error {
 		{"time to first frame", ttff},
 		{"time stalled", duration(t.TimeStalled)},
 		{"time reconnecting", duration(t.TimeReconnecting)},
-		{"end", t.End},
+		{"end", end},
 	} {
 		row(&b, r[0], r[1])
 	}
