@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -206,6 +207,30 @@ func TestReportAgreesWithTheEvents(t *testing.T) {
 	}
 	tt := doc.Totals
 	if tt.Resolutions != 2 || tt.Failovers != 1 || tt.FailoversByClass["early_eof"] != 1 || tt.End != "eof" || tt.TimeToFirstFrame == nil {
+		t.Errorf("totals %+v", tt)
+	}
+}
+
+// TestReportOfASignalledRun: SIGTERM mid-clip; the report carries the
+// run's 130 and the quit that ended the playback.
+func TestReportOfASignalledRun(t *testing.T) {
+	slow := hosttest.Keep(t)(loopback.Throttled(media, int64(len(assets.Clip)/4)))
+	file := filepath.Join(t.TempDir(), "report.json")
+	code, lines := playJSON(t, func(ev map[string]any, p *os.Process) {
+		if ev["event"] == "start" {
+			_ = p.Signal(syscall.SIGTERM)
+		}
+	}, "--report", file, "--host", slow.URL, assets.ClipName)
+	if code != 130 {
+		t.Fatalf("exit %d, want 130; events %v", code, lines)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := readReport(t, data)
+	checkAgrees(t, doc, lines, 130)
+	if tt := doc.Totals; tt.End != "quit" || tt.TimeToFirstFrame == nil || tt.Resolved != 1 {
 		t.Errorf("totals %+v", tt)
 	}
 }
