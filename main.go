@@ -51,6 +51,7 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	stop   *stopper
+	report *runReport // the report at exit; see exitreport.go
 	// quitCode is the exit code a script asked for with quit CODE; -1
 	// when none did.
 	quitCode atomic.Int32
@@ -67,13 +68,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "relay" {
 		return runRelay(args[1:], stdout, stderr)
 	}
+	began := time.Now()
 	a := &app{stdout: stdout, stderr: stderr}
 	a.quitCode.Store(-1)
 	cfg, err := config.Load(args, os.Getenv)
 	if code, done := a.loaded(cfg, err); done {
 		return code
 	}
+	// The stopper outlives the report, so that a report written to a
+	// stdout whose reader has gone fails with EPIPE rather than kill the
+	// process by SIGPIPE.
+	a.stop = newStopper()
+	defer a.stop.close()
+	a.report = newRunReport(began, cfg)
+	code := a.start()
+	// The TUI diverted a.stderr for its run; stderr is the terminal's.
+	return a.report.write(code, a.bus, stdout, stderr)
+}
 
+// start runs the mode the configuration asks for and returns its exit code.
+func (a *app) start() int {
+	cfg := a.cfg
 	mem, closeDemo, err := a.setUp()
 	if err != nil {
 		a.say(err)
@@ -81,12 +96,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer closeDemo()
 
-	useTUI := !cfg.PrintURL && !cfg.JSON && !cfg.NoTUI && isTerminal(stdout)
+	useTUI := !cfg.PrintURL && !cfg.JSON && !cfg.NoTUI && isTerminal(a.stdout)
 	if cfg.Clip == "" && !useTUI {
 		a.say("no CLIP given (see --help)")
 		return exitUsage
 	}
 	a.bus = events.NewBus()
+	a.report.collect(a.bus, hostURLs(cfg.Hosts))
 	if a.engine, err = cluster.New(cfg.Hosts, cfg.Cluster, mem, a.bus); err != nil {
 		a.say(err)
 		return exitUsage
@@ -99,8 +115,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	a.stop = newStopper()
-	defer a.stop.close()
 	ctx := a.stop.ctx
 	// The memory is written as it changes, not only at exit, so that even
 	// a SIGKILL loses at most half a second of what the session learnt.

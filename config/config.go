@@ -33,6 +33,8 @@ type Config struct {
 	NoTUI            bool
 	ControlSocket    string // "" = none
 	Demo             string // "" | "failover" | "balance"
+	Report           string // --report FILE: "" = none, "-" = stdout
+	ReportFormat     string // one of reportFormats
 	Player           PlayerConfig
 	StallTimeout     time.Duration
 	Relay            bool          // play HTTP hosts through the relay

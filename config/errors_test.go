@@ -66,6 +66,9 @@ func TestFileErrors(t *testing.T) {
 		{"c.yaml", "hosts: [" + h1 + "]\nvolume: 131\n", []string{"@:2", "volume", "131", "volume-max"}},
 		{"c.yaml", "hosts: [" + h1 + "]\nstart: -5s\n", []string{"@:2", "start", "negative"}},
 		{"c.yaml", "hosts: [" + h1 + "]\nstallTimeout: 0\n", []string{"@:2", "stallTimeout", "positive"}},
+		{"c.yaml", "hosts: [" + h1 + "]\nreportFormat: pdf\n", []string{"@:2", "reportFormat", `"pdf"`, "json, markdown"}},
+		{"c.yaml", "hosts: [" + h1 + "]\nreport: true\n", []string{"@:2", "report", `a file name or "-"`}},
+		{"c.yaml", "hosts: [" + h1 + "]\nreport: ''\n", []string{"@:2", "report", `a file name or "-"`}},
 		// the same setting in two shapes of a pasted block
 		{"c.yaml", "hosts: [" + h1 + "]\ncluster:\n  hosts: [" + h2 + "]\n", []string{"@:3", "cluster.hosts", "already set at line 1 as hosts"}},
 		{"c.yaml", "cluster: eu\n", []string{"@:1", "cluster", "mapping of cluster settings"}},

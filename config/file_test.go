@@ -142,6 +142,8 @@ start: 90000
 fullscreen: true
 mpvConfig: false
 mpv: ["hwdec=auto", "--cache=no"]
+report: out/run.md
+reportFormat: markdown
 `
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -158,12 +160,41 @@ mpv: ["hwdec=auto", "--cache=no"]
 		Relay:        false,
 		ReadTimeout:  1500 * time.Millisecond,
 		SlowTimeout:  3 * time.Second,
+		Report:       filepath.Join(dir, "out", "run.md"),
+		ReportFormat: "markdown",
 		Player: PlayerConfig{NoVideo: true, VO: "tct", AO: "null", Volume: &v, Start: 90 * time.Second, Fullscreen: true,
 			MpvConfig: false, Extra: [][2]string{{"hwdec", "auto"}, {"cache", "no"}}},
 		Notices: []string{"config: loadBalance (" + path + ":5: loadBalance) ignored: select is fastest (" + path + ":8: select)"},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", cfg, want)
+	}
+}
+
+// TestReportPath: the file's report is read as stateDir is, but "-"
+// stays stdout; the flag is taken as given.
+func TestReportPath(t *testing.T) {
+	env := testEnv(t)
+	tests := []struct{ key, flag, want string }{
+		{key: "-", want: "-"},
+		{key: "~/r.json", want: filepath.Join(env("HOME"), "r.json")},
+		{key: "/abs/r.md", want: "/abs/r.md"},
+		{key: "r.json", flag: "-", want: "-"},
+		{key: "r.json", flag: "rel.json", want: "rel.json"},
+	}
+	for _, tt := range tests {
+		path := writeFile(t, "c.yaml", "hosts: ["+h1+"]\nreport: \""+tt.key+"\"\n")
+		args := []string{"--config", path}
+		if tt.flag != "" {
+			args = append(args, "--report", tt.flag)
+		}
+		if got := mustLoad(t, args, env).Report; got != tt.want {
+			t.Errorf("report: %s, --report %q: got %q, want %q", tt.key, tt.flag, got, tt.want)
+		}
+	}
+	path := writeFile(t, "c.yaml", "hosts: ["+h1+"]\nreport: r.json\n")
+	if got, want := mustLoad(t, []string{"--config", path}, env).Report, filepath.Join(filepath.Dir(path), "r.json"); got != want {
+		t.Errorf("a relative report: got %q, want %q beside the file", got, want)
 	}
 }
 

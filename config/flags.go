@@ -69,9 +69,10 @@ Settings are taken from flags, then the config file, then the defaults.
 The config file is --config FILE, else $XDG_CONFIG_HOME/clusterplay/config.yaml
 (~/.config/clusterplay/config.yaml) when it exists. It is YAML, or JSON when
 named *.json, and may be a pasted Flowplayer Cluster plugin block. Each
-Cluster and Player flag but --cluster has a config key, its name in
-camelCase (--connect-timeout is connectTimeout; --no-mpv-config is
-mpvConfig: false); named clusters in the file are picked with --cluster.
+Cluster and Player flag but --cluster, and --report and --report-format,
+has a config key, its name in camelCase (--connect-timeout is
+connectTimeout; --no-mpv-config is mpvConfig: false); named clusters in
+the file are picked with --cluster.
 
 Exit codes: 0 resolved (--print-url) or played to the end or quit by the
 user (q); 1 every host failed; 2 usage or configuration error; 3 playback

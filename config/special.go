@@ -192,28 +192,55 @@ func mergeMpv(base, top [][2]string) [][2]string {
 // file "~/" is expanded and a relative path is resolved against the file's
 // directory, so that the file means the same from any working directory;
 // the flag is taken as given, as the shell has done the expanding.
-var (
-	asStateDir = pathCodec("a directory name")
-	asPath     = pathCodec("a file name")
-)
+var asStateDir = &codec[string]{
+	typ:   asString.typ,
+	parse: asString.parse,
+	read: func(d *decoder, n *node, src at) (string, error) {
+		if n.kind != stringKind || n.str == "" {
+			return "", typeError(src, "a directory name", n)
+		}
+		return d.filePath(n.str), nil
+	},
+	show: asString.show,
+}
 
-func pathCodec(what string) *codec[string] {
-	return &codec[string]{
-		typ:   asString.typ,
-		parse: asString.parse,
-		read: func(d *decoder, n *node, src at) (string, error) {
-			if n.kind != stringKind || n.str == "" {
-				return "", typeError(src, what, n)
-			}
-			p := n.str
-			if home := d.env("HOME"); home != "" && (p == "~" || strings.HasPrefix(p, "~/")) {
-				p = filepath.Join(home, p[1:])
-			}
-			if !filepath.IsAbs(p) {
-				p = filepath.Join(filepath.Dir(d.path), p)
-			}
-			return p, nil
-		},
-		show: asString.show,
+var asPath = &codec[string]{
+	typ:   asString.typ,
+	parse: asString.parse,
+	read: func(d *decoder, n *node, src at) (string, error) {
+		if n.kind != stringKind || n.str == "" {
+			return "", typeError(src, "a file name", n)
+		}
+		return d.filePath(n.str), nil
+	},
+	show: asString.show,
+}
+
+// asOutputFile is a file to write, or "-" for stdout; in the file it is
+// resolved as asStateDir's directory is.
+var asOutputFile = &codec[string]{
+	typ:   asString.typ,
+	parse: asString.parse,
+	read: func(d *decoder, n *node, src at) (string, error) {
+		if n.kind != stringKind || n.str == "" {
+			return "", typeError(src, `a file name or "-"`, n)
+		}
+		if n.str == "-" {
+			return n.str, nil
+		}
+		return d.filePath(n.str), nil
+	},
+	show: asString.show,
+}
+
+// filePath is a path written in the config file, "~/" expanded and a
+// relative path taken from the file's directory.
+func (d *decoder) filePath(p string) string {
+	if home := d.env("HOME"); home != "" && (p == "~" || strings.HasPrefix(p, "~/")) {
+		p = filepath.Join(home, p[1:])
 	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(filepath.Dir(d.path), p)
+	}
+	return p
 }

@@ -165,7 +165,8 @@ var table = []entry{
 		field: func(c *Config) *[][2]string { return &c.Player.Extra },
 	},
 
-	// Output: the run's mode, not configuration, so no file keys.
+	// Output: the run's mode, not configuration, so no file keys; but
+	// for the report, which a tester sets once for every run.
 	&setting[bool]{
 		flag: "print-url", group: outputGroup,
 		help:  "print the URL of the host that answers, then exit",
@@ -202,6 +203,18 @@ var table = []entry{
 		help:  "listen for commands and send events on the Unix socket `PATH` (mpv's JSON IPC; see clusterplay ctl)",
 		codec: asPath,
 		field: func(c *Config) *string { return &c.ControlSocket },
+	},
+	&setting[string]{
+		flag: "report", key: "report", group: outputGroup,
+		help:  "at exit, write a report of the run (per host and in total) to `FILE`; - = stdout, after the events",
+		codec: asOutputFile,
+		field: func(c *Config) *string { return &c.Report },
+	},
+	&setting[string]{
+		flag: "report-format", key: "reportFormat", group: outputGroup,
+		help:  "the report's `format`: " + orList(reportFormats),
+		codec: oneOfCodec("format", reportFormats), def: reportFormats[0],
+		field: func(c *Config) *string { return &c.ReportFormat },
 	},
 	bind(&settings.demo, &setting[string]{
 		flag: "demo", group: outputGroup,

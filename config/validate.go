@@ -60,6 +60,10 @@ func volumeRange(p *float64) error {
 // is accepted by --select and the select key, and listed in --help.
 var selectPolicies = cluster.Policies()
 
+// reportFormats are the report's formats, the default first; package
+// report writes each.
+var reportFormats = []string{"json", "markdown"}
+
 // orList joins words for prose: "a, b or c".
 func orList(words []string) string {
 	if len(words) < 2 {

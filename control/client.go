@@ -8,6 +8,9 @@ import (
 	"net"
 )
 
+// replyRoom is the part of a client's queue that only replies may take.
+const replyRoom = 16
+
 // client is one connection. Its lines wait in a bounded queue, written by
 // its own goroutine, so a client that never reads holds up nobody.
 type client struct {
@@ -30,6 +33,12 @@ func (c *client) send(line []byte, must bool) bool {
 	case <-c.done:
 		return false
 	default:
+	}
+	if !must && len(c.out) >= clientQueue-replyRoom {
+		// Events leave room for replies: a client busy elsewhere loses
+		// events, never the answer to what it asks.
+		c.dropped.Add(1)
+		return false
 	}
 	select {
 	case c.out <- line:

@@ -1,5 +1,6 @@
 // Package report turns the engine's events into output for scripts and
-// people: JSON lines on stdout, or the original demo's plain sentences.
+// people: JSON lines on stdout, or the original demo's plain sentences;
+// and, folded over a whole run, the report at exit (summary.go).
 package report
 
 import (

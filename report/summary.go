@@ -1,0 +1,153 @@
+package report
+
+import (
+	"time"
+
+	"clusterplay/events"
+)
+
+// Summary folds the public events of one run into the numbers of its
+// report at exit. It reads the very events --json prints, from its own
+// subscription to the bus, so the report and the event stream of a run
+// cannot disagree: every number is defined in the README in terms of
+// those events. A Summary is not safe for concurrent use: Collect owns it
+// until its channel is closed.
+type Summary struct {
+	began time.Time // the run's start, which no event marks
+	hosts []*hostTally
+
+	resolved, failed int
+	failovers        map[events.Class]int
+	stalls           int
+	firstFrame       time.Time // the first start event; zero when none
+	state            events.State
+	stateSince       time.Time
+	stalled          time.Duration
+	reconnecting     time.Duration
+	last             time.Time // the latest event's time stamp
+	end              events.Reason
+	dropped          int
+}
+
+// hostTally is what the events say about one configured host.
+type hostTally struct {
+	host                       string
+	attempts, successes        int
+	cancelled, skips           int
+	failures                   map[events.Class]int
+	latencies                  []time.Duration
+	lastConnect                time.Time // the attempt under way; zero when none
+	failoversFrom, failoversTo int
+}
+
+// NewSummary returns an empty summary of a run that began at began, with
+// the configured hosts as the events name them (secrets hidden), so that a
+// host no event mentions is still listed.
+func NewSummary(began time.Time, hosts []string) *Summary {
+	s := &Summary{began: began, failovers: map[events.Class]int{}}
+	for i, h := range hosts {
+		s.host(i, h)
+	}
+	return s
+}
+
+// Collect folds every event of ch into s until ch is closed, then closes
+// done; only then may Document be called.
+func (s *Summary) Collect(ch <-chan events.Event, done chan<- struct{}) {
+	defer close(done)
+	for e := range ch {
+		s.Add(e)
+	}
+}
+
+// host returns the tally of the host at index, growing the list for an
+// index the configuration did not announce.
+func (s *Summary) host(index int, name string) *hostTally {
+	for len(s.hosts) <= index {
+		s.hosts = append(s.hosts, &hostTally{failures: map[events.Class]int{}})
+	}
+	h := s.hosts[index]
+	if h.host == "" {
+		h.host = name
+	}
+	return h
+}
+
+// Add folds one event in.
+func (s *Summary) Add(e events.Event) {
+	if e.Time.After(s.last) {
+		s.last = e.Time
+	}
+	var h *hostTally
+	if e.HasIndex() && e.Host != "" {
+		h = s.host(e.Index, e.Host)
+	} else if e.Kind != events.Failover {
+		// Engine events always name their host; one that does not is
+		// counted in the totals alone rather than crash the report.
+		h = &hostTally{failures: map[events.Class]int{}}
+	}
+	switch e.Kind {
+	case events.Connect:
+		h.attempts++
+		h.lastConnect = e.Time
+	case events.ConnectFailed:
+		h.failures[e.Class]++
+		h.latencies = append(h.latencies, e.Elapsed)
+		h.lastConnect = time.Time{}
+	case events.ConnectCancelled:
+		// Cut short by another host's answer (or tried again after a
+		// local shortage): how long it ran says nothing of the host.
+		h.cancelled++
+		h.lastConnect = time.Time{}
+	case events.Skip:
+		h.skips++
+	case events.Resolved:
+		s.resolved++
+		h.successes++
+		// resolved's elapsed_ms counts from the resolution's start, which
+		// includes the head starts of the hosts tried before this one: the
+		// attempt's own latency runs from its connect event.
+		if !h.lastConnect.IsZero() {
+			h.latencies = append(h.latencies, e.Time.Sub(h.lastConnect))
+		}
+		h.lastConnect = time.Time{}
+	case events.Failed:
+		s.failed++
+	case events.Failover:
+		s.failovers[e.Class]++
+		if h != nil {
+			h.failoversFrom++
+		}
+		if e.ToHost != "" && e.ToIndex >= 0 {
+			s.host(e.ToIndex, e.ToHost).failoversTo++
+		}
+	case events.Start:
+		if s.firstFrame.IsZero() {
+			s.firstFrame = e.Time
+		}
+	case events.StateChanged:
+		s.leaveState(e.Time)
+		if e.State == events.StateBuffering && !s.firstFrame.IsZero() {
+			s.stalls++
+		}
+		s.state, s.stateSince = e.State, e.Time
+	case events.End:
+		s.end = e.Reason
+	case events.Dropped:
+		s.dropped += e.Count
+	}
+}
+
+// leaveState adds the time spent in the state being left at t, when it
+// counts: buffering or connecting once a frame has been shown.
+func (s *Summary) leaveState(t time.Time) {
+	if s.firstFrame.IsZero() || s.stateSince.Before(s.firstFrame) {
+		return
+	}
+	switch s.state {
+	case events.StateBuffering:
+		s.stalled += t.Sub(s.stateSince)
+	case events.StateConnecting:
+		s.reconnecting += t.Sub(s.stateSince)
+	}
+}
