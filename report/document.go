@@ -89,6 +89,7 @@ func (s *Summary) Document(code int, ended time.Time) Document {
 			Host: h.host, Index: i, Attempts: h.attempts, Successes: h.successes,
 			FailuresByClass: classes(h.failures), Cancelled: h.cancelled, Skips: h.skips,
 			Latency: latency(h.latencies), FailoversFrom: h.failoversFrom, FailoversTo: h.failoversTo,
+			RelayBytes: h.relayBytes, RelaySeconds: math.Round(h.relaySeconds*1000) / 1000,
 		}
 		for _, n := range h.failures {
 			r.Failures += n

@@ -38,6 +38,8 @@ type hostTally struct {
 	latencies                  []time.Duration
 	lastConnect                time.Time // the attempt under way; zero when none
 	failoversFrom, failoversTo int
+	relayBytes                 int64
+	relaySeconds               float64
 }
 
 // NewSummary returns an empty summary of a run that began at began, with
@@ -92,8 +94,15 @@ func (s *Summary) Add(e events.Event) {
 		h.lastConnect = e.Time
 	case events.ConnectFailed:
 		h.failures[e.Class]++
-		h.latencies = append(h.latencies, e.Elapsed)
+		if e.Elapsed > 0 {
+			// The relay's own failures (a request, not an attempt) and
+			// mismatches carry no attempt time.
+			h.latencies = append(h.latencies, e.Elapsed)
+		}
 		h.lastConnect = time.Time{}
+	case events.Fetch:
+		h.relayBytes += e.Bytes
+		h.relaySeconds += e.Elapsed.Seconds()
 	case events.ConnectCancelled:
 		// Cut short by another host's answer (or tried again after a
 		// local shortage): how long it ran says nothing of the host.
