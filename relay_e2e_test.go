@@ -219,3 +219,27 @@ func TestRelayedHLSFollowsTheCluster(t *testing.T) {
 	}
 	endsAtClipEnd(t, evs)
 }
+
+// TestRelayLeavesAHostSlowerThanTheStream: a host at a third of the clip's
+// bitrate starves the player; after the slow timeout the relay moves the
+// rest of the response to another host (class slow), and the clip plays
+// to its end far sooner than the slow host could have served it.
+func TestRelayLeavesAHostSlowerThanTheStream(t *testing.T) {
+	third := int64(float64(len(assets.Clip)) / assets.ClipDuration.Seconds() / 3)
+	slow := hosttest.Keep(t)(loopback.Throttled(media, third))
+	fast := hosttest.Keep(t)(loopback.Good(media))
+	began := time.Now()
+	code, evs := playJSON(t, nil, "--slow-timeout", "1s", "--stall-timeout", "30s", "--host", slow.URL, "--host", fast.URL, assets.ClipName)
+	took := time.Since(began)
+	if code != 0 {
+		t.Fatalf("exit %d: %v", code, evs)
+	}
+	f := named(evs, "failover")
+	if len(f) == 0 || f[0]["class"] != "slow" || f[0]["seamless"] != true || f[0]["to_host"] != fast.URL {
+		t.Errorf("failovers %v, want a seamless one of class slow to the fast host", f)
+	}
+	endsAtClipEnd(t, evs)
+	if limit := 3 * assets.ClipDuration; took > limit {
+		t.Errorf("took %v: the slow host was kept (it alone needs %v)", took, 3*assets.ClipDuration)
+	}
+}
