@@ -41,7 +41,7 @@ type harness struct {
 	bus   *events.Bus
 }
 
-func startRelay(t *testing.T, token string, hosts ...string) *harness {
+func startRelay(t testing.TB, token string, hosts ...string) *harness {
 	t.Helper()
 	specs := make([]cluster.HostSpec, len(hosts))
 	for i, h := range hosts {
