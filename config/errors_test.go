@@ -55,6 +55,8 @@ func TestFileErrors(t *testing.T) {
 		// bad values
 		{"c.yaml", "hosts:\n  - " + h1 + "\n  - ftp://f.example.com/\n", []string{"@:3", "hosts[1]", `"ftp://f.example.com/"`, "unsupported scheme"}},
 		{"c.json", "{\"hosts\": [\n {\"host\": \"noscheme.example.com\"}]}", []string{"@:2", "hosts[0]", `"noscheme.example.com"`}},
+		{"c.yaml", "hosts:\n  - " + h1 + "\n  - http://p.example.com:99999/v\n", []string{"@:3", "hosts[1]", "(p.example.com) has port 99999", "1 to 65535"}},
+		{"c.json", "{\"netConnectionUrl\": \"rtmp://p.example.com:0/app\"}", []string{"@:1", "netConnectionUrl", "(p.example.com) has port 0"}},
 		{"c.yaml", "hosts: [" + h1 + "]\nconnectTimeout: 0\n", []string{"@:2", "connectTimeout", "positive"}},
 		{"c.yaml", "hosts: [" + h1 + "]\nconnectTimeout: -2000\n", []string{"@:2", "connectTimeout", "-2s"}},
 		{"c.yaml", "hosts: [" + h1 + "]\nconnectTimeout: 2x\n", []string{"@:2", "connectTimeout", `"2x"`}},
