@@ -1,0 +1,81 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// loadQuickly loads args and fails unless Load answers within limit. A
+// Load still running then is stuck or exploding: the panic stops the whole
+// test binary with every goroutine's stack, as go test -timeout would, but
+// before a runaway file eats the machine's memory.
+func loadQuickly(t *testing.T, limit time.Duration, args ...string) (*Config, time.Duration, error) {
+	t.Helper()
+	type result struct {
+		cfg *Config
+		err error
+	}
+	done := make(chan result, 1)
+	env := testEnv(t)
+	began := time.Now()
+	go func() {
+		cfg, err := Load(args, env)
+		done <- result{cfg, err}
+	}()
+	select {
+	case r := <-done:
+		return r.cfg, time.Since(began), r.err
+	case <-time.After(limit):
+		panic(fmt.Sprintf("Load(%q) still running after %v", args, limit))
+	}
+}
+
+// TestHostileFiles: a config file that is huge, explodes through aliases
+// or holds very many keys is answered at once, and with one line.
+func TestHostileFiles(t *testing.T) {
+	// Each takes well under a second; the slack is for the race detector
+	// and a busy machine.
+	const slow, stuck = 5 * time.Second, 10 * time.Second
+	pad := func(size int, ext string) string {
+		body := "hosts: [" + h1 + "]\n"
+		if ext == ".json" {
+			body = "{\"hosts\": [\"" + h1 + "\"]}\n"
+		}
+		return strings.Repeat(" ", size-len(body)) + body
+	}
+	tests := []struct {
+		name, text string
+		want       []string // parts of the error; none = the file loads
+		keys       int      // mpv options the loaded config must have
+	}{
+		{"big.yaml", pad(2<<20, ".yaml"), []string{"cannot read config file @", "larger than 1 MiB"}, 0},
+		{"big.json", pad(2<<20, ".json"), []string{"cannot read config file @", "larger than 1 MiB"}, 0},
+		{"just-over.yaml", pad(1<<20+1, ".yaml"), []string{"larger than 1 MiB"}, 0},
+		{"at-bound.yaml", pad(1<<20, ".yaml"), nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, tt.name, tt.text)
+			cfg, took, err := loadQuickly(t, stuck, "--config", path)
+			if took > slow {
+				t.Errorf("took %v, want well under a second", took)
+			}
+			if tt.want == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(cfg.Player.Extra) != tt.keys {
+					t.Errorf("%d mpv options, want %d", len(cfg.Player.Extra), tt.keys)
+				}
+				return
+			}
+			parts := make([]string, len(tt.want))
+			for i, p := range tt.want {
+				parts[i] = strings.ReplaceAll(p, "@", path)
+			}
+			wantUsage(t, err, parts...)
+		})
+	}
+}
