@@ -33,6 +33,33 @@ func loadQuickly(t *testing.T, limit time.Duration, args ...string) (*Config, ti
 	}
 }
 
+// aliasBomb is the "billion laughs" in YAML: nine aliases of nine aliases,
+// nine levels deep, a few hundred bytes that stand for 9^9 values.
+func aliasBomb() string {
+	var b strings.Builder
+	b.WriteString(`mpv: {a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]`)
+	for c, prev := 'b', 'a'; c <= 'i'; c, prev = c+1, c {
+		fmt.Fprintf(&b, ", %c: &%c [%s]", c, c, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*%c, ", prev), 9), ", "))
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// sharedHosts is what aliases are for: one list of hosts shared by many
+// named clusters, well within the bound on what they may expand to.
+func sharedHosts(clusters, hosts int) string {
+	var b strings.Builder
+	b.WriteString("hosts: &all\n")
+	for i := range hosts {
+		fmt.Fprintf(&b, "  - https://edge%d.example.com/v/\n", i)
+	}
+	b.WriteString("clusters:\n")
+	for i := range clusters {
+		fmt.Fprintf(&b, "  c%d:\n    hosts: *all\n", i)
+	}
+	return b.String()
+}
+
 // manyKeys is n mpv options, one per line, in YAML or JSON, each line a
 // few bytes so that 100,000 fit under the size bound; then extra.
 func manyKeys(n int, json bool, extra string) string {
@@ -69,7 +96,8 @@ func mergedKeys(n int) string {
 // or holds very many keys is answered at once, and with one line.
 func TestHostileFiles(t *testing.T) {
 	// Each takes well under a second; the slack is for the race detector
-	// and a busy machine. The old code took 11 s for 100,000 keys.
+	// and a busy machine. The old code took 11 s for 100,000 keys and
+	// never finished the bomb.
 	const slow, stuck = 5 * time.Second, 10 * time.Second
 	pad := func(size int, ext string) string {
 		body := "hosts: [" + h1 + "]\n"
@@ -83,6 +111,8 @@ func TestHostileFiles(t *testing.T) {
 		want       []string // parts of the error; none = the file loads
 		keys       int      // mpv options the loaded config must have
 	}{
+		{"bomb.yaml", aliasBomb(), []string{"@:1", "expands too much through aliases", "more than 10000"}, 0},
+		{"shared.yaml", sharedHosts(20, 50), nil, 0},
 		{"big.yaml", pad(2<<20, ".yaml"), []string{"cannot read config file @", "larger than 1 MiB"}, 0},
 		{"big.json", pad(2<<20, ".json"), []string{"cannot read config file @", "larger than 1 MiB"}, 0},
 		{"just-over.yaml", pad(1<<20+1, ".yaml"), []string{"larger than 1 MiB"}, 0},

@@ -221,6 +221,12 @@ func (p *jsonParser) value(depth int) (*node, error) {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// maxAliasNodes bounds what aliases may expand to. yaml.v3 keeps an alias
+// as a pointer to its anchor, so a few hundred bytes of aliases of aliases
+// stand for billions of values (a 306-byte file grew past 2.9 GB); a config
+// that shares a host list between clusters expands to a few hundred.
+const maxAliasNodes = 10000
+
 // decodeYAML parses with yaml.v3's node API, which keeps lines and lets
 // us see keys the typed decoder would drop. An empty file is nil.
 func decodeYAML(data []byte) (n *node, err error) {
@@ -241,12 +247,25 @@ func decodeYAML(data []byte) (n *node, err error) {
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil
 	}
-	return fromYAML(doc.Content[0], 0)
+	return new(yamlConverter).convert(doc.Content[0], 0)
 }
 
-func fromYAML(y *yaml.Node, depth int) (*node, error) {
+// yamlConverter turns yaml.v3's nodes into ours, copying an alias's value
+// at each use and counting the copies against maxAliasNodes.
+type yamlConverter struct {
+	aliases  int // how many aliases deep the conversion is
+	expanded int // values converted through an alias so far
+	useLine  int // the outermost alias being expanded, cited when over
+}
+
+func (c *yamlConverter) convert(y *yaml.Node, depth int) (*node, error) {
 	if depth > maxDepth {
 		return nil, &posError{y.Line, "nested too deeply"}
+	}
+	if c.aliases > 0 {
+		if c.expanded++; c.expanded > maxAliasNodes {
+			return nil, &posError{c.useLine, fmt.Sprintf("the file expands too much through aliases (more than %d values)", maxAliasNodes)}
+		}
 	}
 	n := &node{line: y.Line}
 	switch y.Kind {
@@ -254,30 +273,35 @@ func fromYAML(y *yaml.Node, depth int) (*node, error) {
 		if len(y.Content) == 0 {
 			return &node{line: y.Line}, nil
 		}
-		return fromYAML(y.Content[0], depth+1)
+		return c.convert(y.Content[0], depth+1)
 	case yaml.AliasNode:
-		a, err := fromYAML(y.Alias, depth+1)
+		if c.aliases == 0 {
+			c.useLine = y.Line
+		}
+		c.aliases++
+		a, err := c.convert(y.Alias, depth+1)
+		c.aliases--
 		if err != nil {
 			return nil, err
 		}
-		c := *a
-		c.line = y.Line // cite the use, not the anchor
-		return &c, nil
+		cp := *a
+		cp.line = y.Line // cite the use, not the anchor
+		return &cp, nil
 	case yaml.SequenceNode:
 		n.kind = listKind
-		for _, c := range y.Content {
-			item, err := fromYAML(c, depth+1)
+		for _, item := range y.Content {
+			conv, err := c.convert(item, depth+1)
 			if err != nil {
 				return nil, err
 			}
-			n.items = append(n.items, item)
+			n.items = append(n.items, conv)
 		}
 	case yaml.MappingNode:
 		m := newMapping(y.Line)
 		var merges []*node
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k, v := y.Content[i], y.Content[i+1]
-			val, err := fromYAML(v, depth+1)
+			val, err := c.convert(v, depth+1)
 			if err != nil {
 				return nil, err
 			}
