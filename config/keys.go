@@ -69,7 +69,7 @@ func unknownKey(src at, key string, known []string) error {
 	if best != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	return &UsageError{Msg: msg}
+	return usagef("%s", msg)
 }
 
 func knownClusterKeys() []string {
