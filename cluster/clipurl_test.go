@@ -39,6 +39,8 @@ func TestClipURL(t *testing.T) {
 		{"http://h/v", "HTTPS://origin/x/clip.mp4", "http://h/v/x/clip.mp4"},
 		{"http://h/v", "rtmp://origin/vod/clip.mp4", "http://h/v/vod/clip.mp4"},
 		{"http://h/v", "dir/clip.mp4?t=a b", "http://h/v/dir/clip.mp4?t=a%20b"},
+		{"http://h/v", "clip.mp4?t=1#2", "http://h/v/clip.mp4?t=1%232"},
+		{"http://h/v?key=k", "clip.mp4?t=1#2", "http://h/v/clip.mp4?key=k&t=1%232"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.base+"+"+tt.clip, func(t *testing.T) {
