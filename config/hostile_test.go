@@ -120,6 +120,7 @@ func TestHostileFiles(t *testing.T) {
 		{"keys.yaml", manyKeys(100000, false, ""), nil, 100000},
 		{"keys.json", manyKeys(100000, true, ""), nil, 100001},
 		{"merged.yaml", mergedKeys(40000), nil, 80000},
+		{"long-key.json", "{\"" + strings.Repeat("b", 1<<20-10) + "\": 1}", []string{"@:1", `unknown key "bbb`}, 0},
 		{"dup.yaml", manyKeys(100000, false, " 0: 2\n"), []string{"@:100003", `duplicate key "0" (first at line 3)`}, 0},
 		{"dup.json", manyKeys(100000, true, "\"0\":2,\n"), []string{"@:100002", `duplicate key "0" (first at line 2)`}, 0},
 	}
