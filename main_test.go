@@ -234,7 +234,8 @@ func TestConfigFile(t *testing.T) {
 	}
 }
 
-// TestBadInput: every mistake is one clear line on stderr and exit 2.
+// TestBadInput: every mistake is one clear line on stderr and exit 2, at
+// once: a config file that never ends or explodes included.
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, content string) string {
@@ -246,6 +247,21 @@ func TestBadInput(t *testing.T) {
 	}
 	syntax := write("broken.yaml", "hosts:\n  - http://a/v\nconnectTimeout: [\n")
 	unknown := write("unknown.yaml", "hosts: [http://a/v]\nconnectTimeot: 2000\n")
+	badPort := write("port.yaml", "hosts: [http://a/v, 'http://b:99999/v']\n")
+	bomb := write("bomb.yaml", `a: &a [x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+`)
+	fifo := filepath.Join(dir, "fifo.yaml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -261,6 +277,11 @@ func TestBadInput(t *testing.T) {
 		{"syntax error names file and line", []string{"--config", syntax, "clip.mp4"}, "broken.yaml:"},
 		{"unknown key is named", []string{"--config", unknown, "clip.mp4"}, "connectTimeot"},
 		{"missing config file", []string{"--config", filepath.Join(dir, "nope.yaml"), "clip.mp4"}, "nope.yaml"},
+		{"port out of range", []string{"--host", "http://h:99999/v", "clip.mp4"}, "(h) has port 99999"},
+		{"port out of range in the file", []string{"--config", badPort, "clip.mp4"}, "port.yaml:1: hosts[1]"},
+		{"endless config file", []string{"--config", "/dev/zero", "x.mp4"}, "/dev/zero: a device, not a regular file"},
+		{"FIFO as config file", []string{"--config", fifo, "x.mp4"}, "fifo.yaml: a named pipe"},
+		{"alias bomb", []string{"--config", bomb, "x.mp4"}, "bomb.yaml:5: the file expands too much through aliases"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -277,6 +298,9 @@ func TestBadInput(t *testing.T) {
 			}
 			if r.stdout != "" {
 				t.Errorf("stdout %q, want nothing", r.stdout)
+			}
+			if r.took > 5*time.Second { // each takes a few ms; the slack is for a busy machine
+				t.Errorf("took %v", r.took)
 			}
 		})
 	}

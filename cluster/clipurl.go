@@ -51,8 +51,13 @@ func splitClip(clip string) (escPath, rawQuery string, err error) {
 		}
 		segs[i] = url.PathEscape(raw)
 	}
-	return strings.Join(segs, "/"), strings.ReplaceAll(q, " ", "%20"), nil
+	return strings.Join(segs, "/"), queryEscaper.Replace(q), nil
 }
+
+// queryEscaper escapes what a clip's query cannot hold as written: a space,
+// and a '#', which would end the query and start a fragment that no
+// server sees ("a.mp4?t=1#2" asks for t=1#2, as "a#b.mp4" asks for a#b.mp4).
+var queryEscaper = strings.NewReplacer(" ", "%20", "#", "%23")
 
 // ClipURL joins a host base URL and a clip. Every directory of the clip path
 // and its query string are kept (Flowplayer kept only the last path segment),

@@ -39,6 +39,8 @@ func TestClipURL(t *testing.T) {
 		{"http://h/v", "HTTPS://origin/x/clip.mp4", "http://h/v/x/clip.mp4"},
 		{"http://h/v", "rtmp://origin/vod/clip.mp4", "http://h/v/vod/clip.mp4"},
 		{"http://h/v", "dir/clip.mp4?t=a b", "http://h/v/dir/clip.mp4?t=a%20b"},
+		{"http://h/v", "clip.mp4?t=1#2", "http://h/v/clip.mp4?t=1%232"},
+		{"http://h/v?key=k", "clip.mp4?t=1#2", "http://h/v/clip.mp4?key=k&t=1%232"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.base+"+"+tt.clip, func(t *testing.T) {
@@ -81,6 +83,16 @@ func TestParseHostURL(t *testing.T) {
 		{"http:///v", "no host name"},
 		{"http://[::1", "unparsable"},
 		{"http://user:pw@h/v", "credentials"},
+		{"http://h:1/v", ""},
+		{"rtmp://h:65535/app", ""},
+		{"http://h:/v", ""}, // an empty port is the scheme's default
+		{"http://[::1]:8080/v", ""},
+		{"http://h:99999/v", "(h) has port 99999, want 1 to 65535"},
+		{"http://h:65536/v", "port 65536"},
+		{"https://h:0/v", "(h) has port 0"},
+		{"rtmp://h:00000/app", "port 00000"},
+		{"http://[::1]:0/v", "(::1) has port 0"},
+		{"http://h:99999999999999999999/v", "port 99999999999999999999"},
 	}
 	for _, tt := range tests {
 		_, err := ParseHostURL(tt.raw)

@@ -3,6 +3,7 @@ package cluster
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"clusterplay/events"
@@ -40,7 +41,8 @@ func (h *Host) Scheme() string { return h.base.Scheme }
 var SupportedSchemes = []string{"http", "https", "rtmp", "rtmps"}
 
 // ParseHostURL validates a host base URL: it must be absolute, carry a
-// supported scheme and a host name. The error says which of these is wrong.
+// supported scheme, a host name and, if any, a port from 1 to 65535. The
+// error says which of these is wrong.
 func ParseHostURL(raw string) (*url.URL, error) {
 	if strings.TrimSpace(raw) == "" {
 		return nil, fmt.Errorf("empty host URL")
@@ -65,6 +67,13 @@ func ParseHostURL(raw string) (*url.URL, error) {
 	}
 	if u.Host == "" || u.Hostname() == "" {
 		return nil, fmt.Errorf("host URL %q has no host name", raw)
+	}
+	// url.Parse checks only that a port is digits; an impossible one would
+	// otherwise fail every attempt at run time as if the host were down.
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("host URL %q (%s) has port %s, want 1 to 65535", raw, u.Hostname(), p)
+		}
 	}
 	if u.User != nil && u.Scheme != "rtmp" && u.Scheme != "rtmps" {
 		// Credentials in an HTTP URL would leak into every event line.

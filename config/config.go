@@ -11,7 +11,10 @@ package config
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"clusterplay/playback"
 
@@ -68,7 +71,27 @@ type UsageError struct {
 func (e *UsageError) Error() string { return e.Msg }
 
 func usagef(format string, args ...any) *UsageError {
-	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+	return &UsageError{Msg: oneLine(fmt.Sprintf(format, args...))}
+}
+
+// oneLine escapes control characters as Go does in a quoted string. Most
+// values are quoted already, but a key path, a cluster name or a file name
+// is not, and a newline or an escape sequence in one would forge a line or
+// drive the terminal.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 var (

@@ -27,6 +27,8 @@ func TestFileErrors(t *testing.T) {
 		{"c.json", "{\"hosts\": [], \"hosts\": []}", []string{"@:1", `duplicate key "hosts"`}},
 		{"c.yaml", "hosts: []\nhosts: []\n", []string{"@:2", `duplicate key "hosts" (first at line 1)`}},
 		{"c.yaml", "hosts: *x\n", []string{"@: ", "unknown anchor"}},
+		// a key holding a control character is escaped, not printed
+		{"c.yaml", "clusters:\n  \"eu\\n\\e[2J\":\n    connectCount: 0\n", []string{"@:3", `clusters.eu\n\x1b[2J.connectCount`}},
 		// unknown keys, with a suggestion for near misses
 		{"c.yaml", "hosts: [" + h1 + "]\nconectTimeout: 2000\n", []string{"@:2", `unknown key "conectTimeout"`, `did you mean "connectTimeout"`}},
 		{"c.json", "{\n\"plugins\": {\"cluster\": {\n\"hosts\": [\"" + h1 + "\"],\n\"onConnect\": null}}}", []string{"@:4", `unknown key "plugins.cluster.onConnect"`}},
@@ -55,6 +57,8 @@ func TestFileErrors(t *testing.T) {
 		// bad values
 		{"c.yaml", "hosts:\n  - " + h1 + "\n  - ftp://f.example.com/\n", []string{"@:3", "hosts[1]", `"ftp://f.example.com/"`, "unsupported scheme"}},
 		{"c.json", "{\"hosts\": [\n {\"host\": \"noscheme.example.com\"}]}", []string{"@:2", "hosts[0]", `"noscheme.example.com"`}},
+		{"c.yaml", "hosts:\n  - " + h1 + "\n  - http://p.example.com:99999/v\n", []string{"@:3", "hosts[1]", "(p.example.com) has port 99999", "1 to 65535"}},
+		{"c.json", "{\"netConnectionUrl\": \"rtmp://p.example.com:0/app\"}", []string{"@:1", "netConnectionUrl", "(p.example.com) has port 0"}},
 		{"c.yaml", "hosts: [" + h1 + "]\nconnectTimeout: 0\n", []string{"@:2", "connectTimeout", "positive"}},
 		{"c.yaml", "hosts: [" + h1 + "]\nconnectTimeout: -2000\n", []string{"@:2", "connectTimeout", "-2s"}},
 		{"c.yaml", "hosts: [" + h1 + "]\nconnectTimeout: 2x\n", []string{"@:2", "connectTimeout", `"2x"`}},
@@ -102,6 +106,10 @@ func TestUnreadableFile(t *testing.T) {
 		_, err = Load([]string{"--config", path}, testEnv(t))
 		wantUsage(t, err, "cannot read config file", path, "permission denied")
 	}
+
+	// A file name is printed as it is, but for control characters.
+	_, err = Load([]string{"--config", "/nonexistent/a\nb.yaml"}, testEnv(t))
+	wantUsage(t, err, `cannot read config file /nonexistent/a\nb.yaml`)
 
 	// The default file exists but cannot be read: that is an error too.
 	xdg := t.TempDir()

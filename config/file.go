@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -47,7 +46,7 @@ func defaultConfigPath(env func(string) string) string {
 // loadFile reads and decodes the config file. A missing default file is
 // no file (nil, nil); a missing --config file is an error.
 func loadFile(path string, explicit bool, env func(string) string) (*fileConfig, error) {
-	data, err := os.ReadFile(path)
+	data, err := readConfigFile(path)
 	if err != nil {
 		if !explicit && errors.Is(err, fs.ErrNotExist) {
 			return nil, nil

@@ -160,6 +160,8 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"--host", "ftp://x.example.com/"}, []string{"--host", `"ftp://x.example.com/"`, "unsupported scheme"}},
 		{[]string{"--host", "example.com/video"}, []string{"--host", `"example.com/video"`, "no scheme"}},
 		{[]string{"--host", "http://[::1"}, []string{"--host", `"http://[::1"`}},
+		{[]string{"--host", "http://h.example.com:99999/"}, []string{"--host", "host 0", "(h.example.com) has port 99999", "1 to 65535"}},
+		{[]string{"--host", h1, "--host", "rtmp://r.example.com:0/app"}, []string{"--host", "host 1", "(r.example.com) has port 0"}},
 		{[]string{"--connect-timeout", "0"}, []string{"--connect-timeout", "positive"}},
 		{[]string{"--connect-count", "0"}, []string{"--connect-count", "at least 1", "0"}},
 		{[]string{"--connect-count", "-2"}, []string{"--connect-count", "-2"}},

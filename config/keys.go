@@ -59,8 +59,15 @@ var flowplayerIgnored = map[string]bool{"url": true, "connectionArgs": true, "se
 // the closest known one for typos and wrong case ("conectTimeout").
 func unknownKey(src at, key string, known []string) error {
 	best, bestDist := "", 3
+	lower := strings.ToLower(key)
 	for _, k := range known {
-		dist := editDistance(strings.ToLower(key), strings.ToLower(k))
+		// The distance is at least the difference in length: skipping
+		// what cannot be near keeps a megabyte-long key from costing a
+		// second.
+		if abs(len(lower)-len(k)) >= bestDist {
+			continue
+		}
+		dist := editDistance(lower, strings.ToLower(k))
 		if dist < bestDist {
 			best, bestDist = k, dist
 		}
@@ -69,7 +76,7 @@ func unknownKey(src at, key string, known []string) error {
 	if best != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	return &UsageError{Msg: msg}
+	return usagef("%s", msg)
 }
 
 func knownClusterKeys() []string {
@@ -79,6 +86,13 @@ func knownClusterKeys() []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // editDistance is Levenshtein's, on bytes; keys are ASCII.

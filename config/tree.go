@@ -74,16 +74,36 @@ func (e *posError) Error() string { return fmt.Sprintf("%d: %s", e.line, e.msg) 
 // file from exhausting the stack.
 const maxDepth = 100
 
-// addPair appends a key to a mapping, refusing duplicates: JSON decoders
-// keep the last silently and yaml.v3's node API does not check at all.
-func addPair(m *node, p pair) error {
-	for _, q := range m.pairs {
-		if q.key == p.key {
-			return &posError{p.line, fmt.Sprintf("duplicate key %q (first at line %d)", p.key, q.line)}
-		}
+// mapping builds a mapKind node. Its index makes a duplicate check or a
+// merge key one lookup: scanning the pairs instead made 100,000 keys take
+// 24 s.
+type mapping struct {
+	n     *node
+	lines map[string]int // key -> line of its first use
+}
+
+func newMapping(line int) *mapping {
+	return &mapping{n: &node{kind: mapKind, line: line}, lines: map[string]int{}}
+}
+
+// add appends a key, refusing duplicates: JSON decoders keep the last
+// silently and yaml.v3's node API does not check at all.
+func (m *mapping) add(p pair) error {
+	if first, dup := m.lines[p.key]; dup {
+		return &posError{p.line, fmt.Sprintf("duplicate key %q (first at line %d)", p.key, first)}
 	}
-	m.pairs = append(m.pairs, p)
+	m.lines[p.key] = p.line
+	m.n.pairs = append(m.n.pairs, p)
 	return nil
+}
+
+// addMissing appends a merged key unless the mapping has it already: its
+// own keys and earlier merges win.
+func (m *mapping) addMissing(p pair) {
+	if _, ok := m.lines[p.key]; !ok {
+		m.lines[p.key] = p.line
+		m.n.pairs = append(m.n.pairs, p)
+	}
 }
 
 // ---- JSON ----
@@ -161,7 +181,7 @@ func (p *jsonParser) value(depth int) (*node, error) {
 				n.items = append(n.items, item)
 			}
 		} else { // '{'; Token never returns a closing delimiter here
-			n.kind = mapKind
+			m := newMapping(n.line)
 			for p.dec.More() {
 				tok, err := p.dec.Token()
 				if err != nil {
@@ -172,10 +192,11 @@ func (p *jsonParser) value(depth int) (*node, error) {
 				if err != nil {
 					return nil, err
 				}
-				if err := addPair(n, pair{key, line, val}); err != nil {
+				if err := m.add(pair{key, line, val}); err != nil {
 					return nil, err
 				}
 			}
+			n = m.n
 		}
 		if _, err := p.dec.Token(); err != nil { // the closing delimiter
 			return nil, p.fail(err)
@@ -200,6 +221,12 @@ func (p *jsonParser) value(depth int) (*node, error) {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// maxAliasNodes bounds what aliases may expand to. yaml.v3 keeps an alias
+// as a pointer to its anchor, so a few hundred bytes of aliases of aliases
+// stand for billions of values (a 306-byte file grew past 2.9 GB); a config
+// that shares a host list between clusters expands to a few hundred.
+const maxAliasNodes = 10000
+
 // decodeYAML parses with yaml.v3's node API, which keeps lines and lets
 // us see keys the typed decoder would drop. An empty file is nil.
 func decodeYAML(data []byte) (n *node, err error) {
@@ -220,12 +247,25 @@ func decodeYAML(data []byte) (n *node, err error) {
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil
 	}
-	return fromYAML(doc.Content[0], 0)
+	return new(yamlConverter).convert(doc.Content[0], 0)
 }
 
-func fromYAML(y *yaml.Node, depth int) (*node, error) {
+// yamlConverter turns yaml.v3's nodes into ours, copying an alias's value
+// at each use and counting the copies against maxAliasNodes.
+type yamlConverter struct {
+	aliases  int // how many aliases deep the conversion is
+	expanded int // values converted through an alias so far
+	useLine  int // the outermost alias being expanded, cited when over
+}
+
+func (c *yamlConverter) convert(y *yaml.Node, depth int) (*node, error) {
 	if depth > maxDepth {
 		return nil, &posError{y.Line, "nested too deeply"}
+	}
+	if c.aliases > 0 {
+		if c.expanded++; c.expanded > maxAliasNodes {
+			return nil, &posError{c.useLine, fmt.Sprintf("the file expands too much through aliases (more than %d values)", maxAliasNodes)}
+		}
 	}
 	n := &node{line: y.Line}
 	switch y.Kind {
@@ -233,30 +273,35 @@ func fromYAML(y *yaml.Node, depth int) (*node, error) {
 		if len(y.Content) == 0 {
 			return &node{line: y.Line}, nil
 		}
-		return fromYAML(y.Content[0], depth+1)
+		return c.convert(y.Content[0], depth+1)
 	case yaml.AliasNode:
-		a, err := fromYAML(y.Alias, depth+1)
+		if c.aliases == 0 {
+			c.useLine = y.Line
+		}
+		c.aliases++
+		a, err := c.convert(y.Alias, depth+1)
+		c.aliases--
 		if err != nil {
 			return nil, err
 		}
-		c := *a
-		c.line = y.Line // cite the use, not the anchor
-		return &c, nil
+		cp := *a
+		cp.line = y.Line // cite the use, not the anchor
+		return &cp, nil
 	case yaml.SequenceNode:
 		n.kind = listKind
-		for _, c := range y.Content {
-			item, err := fromYAML(c, depth+1)
+		for _, item := range y.Content {
+			conv, err := c.convert(item, depth+1)
 			if err != nil {
 				return nil, err
 			}
-			n.items = append(n.items, item)
+			n.items = append(n.items, conv)
 		}
 	case yaml.MappingNode:
-		n.kind = mapKind
+		m := newMapping(y.Line)
 		var merges []*node
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k, v := y.Content[i], y.Content[i+1]
-			val, err := fromYAML(v, depth+1)
+			val, err := c.convert(v, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -264,13 +309,14 @@ func fromYAML(y *yaml.Node, depth int) (*node, error) {
 				merges = append(merges, val)
 				continue
 			}
-			if err := addPair(n, pair{k.Value, k.Line, val}); err != nil {
+			if err := m.add(pair{k.Value, k.Line, val}); err != nil {
 				return nil, err
 			}
 		}
-		if err := mergeKeys(n, merges); err != nil {
+		if err := mergeKeys(m, merges); err != nil {
 			return nil, err
 		}
+		return m.n, nil
 	case yaml.ScalarNode:
 		switch y.ShortTag() {
 		case "!!null":
@@ -294,13 +340,13 @@ func fromYAML(y *yaml.Node, depth int) (*node, error) {
 
 // mergeKeys applies YAML merge keys: the mapping's own keys win, then the
 // merged mappings in order.
-func mergeKeys(n *node, merges []*node) error {
+func mergeKeys(m *mapping, merges []*node) error {
 	var sources []*node
-	for _, m := range merges {
-		if m.kind == listKind {
-			sources = append(sources, m.items...)
+	for _, src := range merges {
+		if src.kind == listKind {
+			sources = append(sources, src.items...)
 		} else {
-			sources = append(sources, m)
+			sources = append(sources, src)
 		}
 	}
 	for _, src := range sources {
@@ -308,19 +354,8 @@ func mergeKeys(n *node, merges []*node) error {
 			return &posError{src.line, "a merge key (<<) needs a mapping"}
 		}
 		for _, p := range src.pairs {
-			if !hasKey(n, p.key) {
-				n.pairs = append(n.pairs, p)
-			}
+			m.addMissing(p)
 		}
 	}
 	return nil
-}
-
-func hasKey(n *node, key string) bool {
-	for _, p := range n.pairs {
-		if p.key == key {
-			return true
-		}
-	}
-	return false
 }

@@ -136,7 +136,9 @@ func finish(cfg *Config, m *layer, fc *fileConfig, env func(string) string) erro
 	if err := finishPlayer(cfg, m); err != nil {
 		return err
 	}
-	cfg.Notices = m.notices
+	for _, n := range m.notices { // they name the file, whose name may hold anything
+		cfg.Notices = append(cfg.Notices, oneLine(n))
+	}
 	return nil
 }
 
