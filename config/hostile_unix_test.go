@@ -33,7 +33,6 @@ func TestNotRegularFiles(t *testing.T) {
 
 	tests := []struct{ name, path, want string }{
 		{"endless device", "/dev/zero", "a device, not a regular file"},
-		{"empty device", "/dev/null", "a device, not a regular file"}, // --config "" is how to read none
 		{"FIFO without writer", fifo, "a named pipe, not a regular file"},
 		{"symlink to a FIFO", linked, "a named pipe, not a regular file"},
 		{"socket", sock, "a socket, not a regular file"},
@@ -47,5 +46,14 @@ func TestNotRegularFiles(t *testing.T) {
 				t.Errorf("took %v", took)
 			}
 		})
+	}
+}
+
+// TestConfigDevNullIsNoConfig: --config /dev/null reads as an empty file,
+// the habit of every Unix tool, not as a device refused.
+func TestConfigDevNullIsNoConfig(t *testing.T) {
+	cfg, err := Load([]string{"--config", os.DevNull, "--host", h1}, testEnv(t))
+	if err != nil || len(cfg.Hosts) != 1 {
+		t.Errorf("--config /dev/null: %v, %v", cfg, err)
 	}
 }

@@ -18,6 +18,11 @@ const maxFileSize = 1 << 20
 // maxFileSize bytes. A pipe, a device or a socket could block or never
 // end, so they are refused before a byte is read.
 func readConfigFile(path string) ([]byte, error) {
+	if path == os.DevNull {
+		// The habit of every Unix tool for "no config": an empty file,
+		// and one device that can neither block nor run on.
+		return nil, nil
+	}
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
