@@ -1,6 +1,7 @@
 package playback
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -57,12 +58,11 @@ func TestRTMPServingNginxKilled(t *testing.T) {
 	serving := nginxRTMP(t)
 	backup := nginxRTMP(t)
 	h := start(t, []string{serving.URL, backup.URL}, Options{StallTimeout: 2 * time.Second})
-	go func() {
-		h.waitFor(t, events.Start, 20*time.Second)
-		time.Sleep(100 * time.Millisecond)
-		serving.Kill()
-	}()
+	wait := h.beside(func() error { return killOncePlaying(h, serving) })
 	out, evs := h.run(t, 60*time.Second)
+	if err := wait(); err != nil {
+		t.Fatalf("%v; evs:\n%s", err, describe(evs))
+	}
 	if out != Played {
 		t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 	}
@@ -71,6 +71,20 @@ func TestRTMPServingNginxKilled(t *testing.T) {
 		t.Fatalf("failovers %+v; evs:\n%s", f, describe(evs))
 	}
 	endsAtTheEnd(t, evs)
+}
+
+// killOncePlaying kills the serving nginx as soon as its clip is seen to
+// play: past the first frame, with mpv holding only what nginx sent ahead.
+func killOncePlaying(h *harness, serving *loopback.NginxHost) error {
+	first, ok := h.next(20*time.Second, kind(events.Start))
+	if !ok {
+		return errors.New("no start from the serving nginx")
+	}
+	if _, ok := h.next(20*time.Second, playedFrom(first.Host, first.Position, 100*time.Millisecond)); !ok {
+		return errors.New("the serving nginx's clip never moved")
+	}
+	serving.Kill()
+	return nil
 }
 
 // TestRTMPClipInDirectory: the clip lies in a directory under the
@@ -122,12 +136,11 @@ func TestRTMPFailsOverToHTTP(t *testing.T) {
 	serving := nginxRTMP(t)
 	backup := hosttest.Keep(t)(loopback.Good(map[string][]byte{inDir: assets.Clip}))
 	h := start(t, []string{serving.URL, backup.URL}, Options{Clip: inDir, StallTimeout: 2 * time.Second})
-	go func() {
-		h.waitFor(t, events.Start, 20*time.Second)
-		time.Sleep(100 * time.Millisecond)
-		serving.Kill()
-	}()
+	wait := h.beside(func() error { return killOncePlaying(h, serving) })
 	out, evs := h.run(t, 60*time.Second)
+	if err := wait(); err != nil {
+		t.Fatalf("%v; evs:\n%s", err, describe(evs))
+	}
 	if out != Played {
 		t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 	}
