@@ -364,12 +364,31 @@ func TestCancellationStopsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := record(e)
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(400*time.Millisecond, cancel)
+	// Cancel once both attempts are under way, whenever that is; the
+	// deadline only ends a test that never gets there.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	connects := e.Events().Subscribe()
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		n := 0
+		for ev := range connects {
+			if ev.Kind == events.Connect {
+				if n++; n == 2 {
+					cancel()
+				}
+			}
+		}
+	}()
 	began := time.Now()
 	_, err = e.Resolve(ctx, "clip.mp4")
 	took := time.Since(began)
 	evs := rec.stop(e)
+	<-watched
+	if n := len(ofKind(evs, events.Connect)); n != 2 {
+		t.Fatalf("%d attempts began, want both hosts tried: %s", n, kinds(evs))
+	}
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
