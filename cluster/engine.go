@@ -93,9 +93,6 @@ func (e *Engine) emit(ev events.Event) { e.bus.Publish(ev) }
 // Hosts returns the configured hosts in list order.
 func (e *Engine) Hosts() []*Host { return append([]*Host(nil), e.hosts...) }
 
-// Memory returns the failure memory.
-func (e *Engine) Memory() *Memory { return e.mem }
-
 // setProber replaces the prober for a URL scheme; for tests, before the
 // engine is used.
 func (e *Engine) setProber(scheme string, p Prober) { e.probers[scheme] = p }

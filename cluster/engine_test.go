@@ -246,7 +246,7 @@ func TestFailureMemorySkipsWithinExpiry(t *testing.T) {
 	if left := evs[0].ExpiryLeft; left <= 50*time.Second || left > time.Minute {
 		t.Errorf("skip expiry left %v, want just under a minute", left)
 	}
-	if r, _ := e.Memory().Record(good.URL); !r.FailedAt.IsZero() {
+	if r, _ := e.mem.Record(good.URL); !r.FailedAt.IsZero() {
 		t.Errorf("the good host is remembered as failed: %+v", r)
 	}
 }
@@ -398,7 +398,7 @@ func TestCancellationStopsAtOnce(t *testing.T) {
 	if n := len(ofKind(evs, events.Failed)) + len(ofKind(evs, events.ConnectFailed)); n != 0 {
 		t.Errorf("cancellation reported as failure: %s", kinds(evs))
 	}
-	if r, ok := e.Memory().Record(hang.URL); ok && !r.FailedAt.IsZero() {
+	if r, ok := e.mem.Record(hang.URL); ok && !r.FailedAt.IsZero() {
 		t.Error("a cancelled attempt was remembered as a failure")
 	}
 }

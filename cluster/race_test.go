@@ -61,7 +61,7 @@ func TestRaceSilentHostThenGood(t *testing.T) {
 	if res.Elapsed > 5*time.Second {
 		t.Errorf("resolved after %v: the silent host's 10s timeout must not be waited for", res.Elapsed)
 	}
-	if r, ok := e.Memory().Record(silent.URL); ok && !r.FailedAt.IsZero() {
+	if r, ok := e.mem.Record(silent.URL); ok && !r.FailedAt.IsZero() {
 		t.Error("the cancelled attempt was remembered as a failure")
 	}
 	waitNoConns(t, silent, "the cancelled attempt's socket on the silent host")
@@ -157,7 +157,7 @@ func TestRaceRemembersAHostThatLetItsHeadStartPass(t *testing.T) {
 	if _, err := e.Resolve(context.Background(), "clip.mp4"); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := e.Memory().Record(silent.URL); !r.FailedAt.IsZero() || r.SlowAt.IsZero() {
+	if r, _ := e.mem.Record(silent.URL); !r.FailedAt.IsZero() || r.SlowAt.IsZero() {
 		t.Fatalf("after losing unanswered the silent host's record is %+v; want slow, not failed", r)
 	}
 	rec := record(e)

@@ -314,8 +314,9 @@ func TestRTMPS(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tt.trust {
+				// Trust only the proxy's CA, as a system with it installed would.
 				p := NewRTMPProber(false)
-				p.SetRootCAs(proxy.CertPool())
+				p.roots = proxy.CertPool()
 				e.setProber("rtmps", p)
 			}
 			res, err, evs := resolveWith(e, assets.ClipName)

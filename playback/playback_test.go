@@ -28,6 +28,7 @@ var clipRate = int64(float64(len(assets.Clip)) / assets.ClipDuration.Seconds() *
 // real headless libmpv.
 type harness struct {
 	engine *cluster.Engine
+	mem    *cluster.Memory // the engine's failure memory
 	player *recorder
 	sess   *Session
 	mu     sync.Mutex
@@ -49,7 +50,8 @@ func start(t *testing.T, hosts []string, opts Options) *harness {
 	for i, u := range hosts {
 		specs[i] = cluster.HostSpec{URL: u}
 	}
-	engine, err := cluster.New(specs, copts, nil, nil)
+	mem := cluster.NewMemory()
+	engine, err := cluster.New(specs, copts, mem, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +63,7 @@ func start(t *testing.T, hosts []string, opts Options) *harness {
 	if opts.Clip == "" {
 		opts.Clip = assets.ClipName
 	}
-	h := &harness{engine: engine, player: &recorder{Player: p}, seen: make(chan events.Event, seenBuffer), done: make(chan struct{})}
+	h := &harness{engine: engine, mem: mem, player: &recorder{Player: p}, seen: make(chan events.Event, seenBuffer), done: make(chan struct{})}
 	h.sess = New(engine, h.player, opts)
 	// Internal ticks too: they carry the position, which scripts wait on.
 	ch := engine.Events().SubscribeAll()
@@ -390,7 +392,7 @@ func TestManualFailoverAndQuit(t *testing.T) {
 	if len(f) != 1 || f[0].ToHost != b.URL || f[0].Class != events.ClassSwitch {
 		t.Fatalf("failovers %+v; evs:\n%s", f, describe(evs))
 	}
-	if r, _ := h.engine.Memory().Record(a.URL); !r.FailedAt.IsZero() {
+	if r, _ := h.mem.Record(a.URL); !r.FailedAt.IsZero() {
 		t.Error("a manual switch blamed the host it left")
 	}
 	last := evs[len(evs)-1]
