@@ -47,8 +47,8 @@ func TestLiveStreamHasNoDuration(t *testing.T) {
 		t.Fatalf("start %+v, want Live with Duration 0", start)
 	}
 	time.Sleep(1500 * time.Millisecond)
-	if d := p.Duration(); d != 0 {
-		t.Errorf("Duration() = %v while playing live, want 0", d)
+	if d := p.duration(); d != 0 {
+		t.Errorf("duration() = %v while playing live, want 0", d)
 	}
 	n.Kill()
 	end, _ := waitKind(t, p, EventEnd)

@@ -26,9 +26,9 @@ func TestCloseIdempotentNoLeak(t *testing.T) {
 	}
 	for name, err := range map[string]error{
 		"Load":   p.Load(cs.url(assets.ClipName), 0),
-		"Pause":  p.Pause(true),
+		"Pause":  p.pause(true),
 		"Seek":   p.Seek(time.Second),
-		"Volume": p.SetVolume(10),
+		"Volume": p.setVolume(10),
 		"Stop":   p.Stop(),
 	} {
 		if !errors.Is(err, ErrClosed) {
