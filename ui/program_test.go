@@ -18,17 +18,21 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 )
 
-// waitCalls polls the fake controller until cond holds.
+// waitCalls waits until the fake controller's calls satisfy cond.
 func waitCalls(t *testing.T, f *fakeCtrl, cond func([]string) bool) {
 	t.Helper()
-	deadline := time.Now().Add(3 * time.Second)
-	for time.Now().Before(deadline) {
-		if cond(f.Calls()) {
+	deadline := time.After(10 * time.Second)
+	for {
+		calls, changed := f.watch()
+		if cond(calls) {
 			return
 		}
-		time.Sleep(10 * time.Millisecond)
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("controller calls never matched: %q", calls)
+		}
 	}
-	t.Fatalf("controller calls never matched: %q", f.Calls())
 }
 
 func contains(want ...string) func([]string) bool {
@@ -157,11 +161,12 @@ func TestRunStopsOnCancel(t *testing.T) {
 
 	evs <- script()[0] // the program is running and reading evs
 	close(evs)         // a closed stream does not end the TUI
-	time.Sleep(100 * time.Millisecond)
+	// An end that does not come has no event to wait for: the TUI must
+	// still be up after this window.
 	select {
 	case err := <-done:
 		t.Fatalf("Run returned when evs closed: %v", err)
-	default:
+	case <-time.After(300 * time.Millisecond):
 	}
 	cancel()
 	select {
