@@ -43,6 +43,12 @@ const seenBuffer = 4096
 
 func start(t *testing.T, hosts []string, opts Options) *harness {
 	t.Helper()
+	return startWith(t, hosts, opts, NoReconnect)
+}
+
+// startWith is start with the player's base stream-lavf-o given.
+func startWith(t *testing.T, hosts []string, opts Options, streamLavfO string) *harness {
+	t.Helper()
 	copts := cluster.DefaultOptions()
 	copts.ConnectTimeout = time.Second
 	copts.FailureExpiry = 30 * time.Second
@@ -55,7 +61,7 @@ func start(t *testing.T, hosts []string, opts Options) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := player.New(player.Options{NoVideo: true, StreamLavfO: NoReconnect, NetworkTimeout: 10 * time.Second})
+	p, err := player.New(player.Options{NoVideo: true, StreamLavfO: streamLavfO, NetworkTimeout: 10 * time.Second})
 	if err != nil {
 		t.Fatalf("libmpv: %v (is libmpv-dev installed? scripts/setup.sh installs it)", err)
 	}
