@@ -118,7 +118,7 @@ func (a *app) start() int {
 	ctx := a.stop.ctx
 	// The memory is written as it changes, not only at exit, so that even
 	// a SIGKILL loses at most half a second of what the session learnt.
-	defer a.engine.Memory().FlushEvery(memoryFlushInterval, func(err error) { a.say("warning:", err) })()
+	defer a.engine.FlushEvery(memoryFlushInterval, func(err error) { a.say("warning:", err) })()
 
 	switch {
 	case cfg.PrintURL:

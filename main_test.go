@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -312,31 +315,79 @@ func TestInterruptExits130(t *testing.T) {
 	hang := hosttest.Keep(t)(loopback.Hang())
 	cmd := exec.Command(binary, "--print-url", "--connect-timeout", "60s", "--host", hang.URL, "clip.mp4")
 	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond)
+	defer cmd.Process.Kill() // a no-op once it has exited; ends it on a failure
+	lines := watchLines(stderr, "attempting to connect:")
+	select {
+	case <-lines.seen:
+	case <-lines.eof:
+		t.Fatalf("clusterplay ended before its first attempt; stderr:\n%s", lines)
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no attempt within 20s; stderr:\n%s", lines)
+	}
 	began := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	go func() {
+		<-lines.eof // Wait closes the pipe: read it to the end first
+		done <- cmd.Wait()
+	}()
 	select {
 	case err := <-done:
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) || exit.ExitCode() != 130 {
-			t.Errorf("exit %v, want 130; stderr:\n%s", err, stderr.String())
+			t.Errorf("exit %v, want 130; stderr:\n%s", err, lines)
 		}
 	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("clusterplay did not stop within 10s of SIGINT")
+		t.Fatalf("clusterplay did not stop within 10s of SIGINT; stderr:\n%s", lines)
 	}
 	if took := time.Since(began); took > 5*time.Second {
 		t.Errorf("took %v to stop after SIGINT", took)
 	}
+}
+
+// lineWatch collects what a process writes, line by line, and says when a
+// line it waits for has come, so a test acts on the process's own word
+// rather than after a guessed delay.
+type lineWatch struct {
+	mu   sync.Mutex
+	text strings.Builder
+	seen chan struct{} // closed at the first line starting with the prefix
+	eof  chan struct{} // closed once r is read to its end
+}
+
+func watchLines(r io.Reader, prefix string) *lineWatch {
+	w := &lineWatch{seen: make(chan struct{}), eof: make(chan struct{})}
+	go func() {
+		defer close(w.eof)
+		found := false
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			w.mu.Lock()
+			w.text.WriteString(sc.Text() + "\n")
+			w.mu.Unlock()
+			if !found && strings.HasPrefix(sc.Text(), prefix) {
+				found = true
+				close(w.seen)
+			}
+		}
+		_, _ = io.Copy(io.Discard, r) // a line too long for the scanner: drain the rest
+	}()
+	return w
+}
+
+func (w *lineWatch) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.text.String()
 }
 
 func TestHelp(t *testing.T) {

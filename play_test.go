@@ -93,6 +93,8 @@ func TestKillingServingHostFailsOver(t *testing.T) {
 	backup := hosttest.Keep(t)(loopback.Good(media))
 	code, events := playJSON(t, func(ev map[string]any, _ *os.Process) {
 		if ev["event"] == "start" && ev["host"] == serving.URL {
+			// Let it play 1.5 s first, so the kill lands mid-clip: --json
+			// carries no progress to wait on, as ticks stay internal.
 			time.AfterFunc(1500*time.Millisecond, serving.Kill)
 		}
 	}, "--host", serving.URL, "--host", backup.URL, assets.ClipName)

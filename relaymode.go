@@ -94,7 +94,7 @@ func runRelay(args []string, stdout, stderr io.Writer) int {
 	}
 	a.stop = newStopper()
 	defer a.stop.close()
-	defer a.engine.Memory().FlushEvery(memoryFlushInterval, func(err error) { a.say("warning:", err) })()
+	defer a.engine.FlushEvery(memoryFlushInterval, func(err error) { a.say("warning:", err) })()
 	printed := a.printEvents()
 	r, err := relay.Start(a.relayOptions("", listen))
 	if err != nil {

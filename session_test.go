@@ -140,8 +140,8 @@ func TestQuitInTUIDuringFailover(t *testing.T) {
 		t.Run(tc.key, func(t *testing.T) {
 			exitFile := filepath.Join(t.TempDir(), "exit")
 			home := t.TempDir()
-			cmd := "env HOME=" + home + " XDG_CONFIG_HOME=" + home + " XDG_STATE_HOME=" + home + " " +
-				binary + " --no-video " + strings.Join(failoverIntoSilence(t), " ") + "; echo $? > " + exitFile
+			cmd := exitsTo("env HOME="+home+" XDG_CONFIG_HOME="+home+" XDG_STATE_HOME="+home+" "+
+				binary+" --no-video "+strings.Join(failoverIntoSilence(t), " "), exitFile)
 			tm := newTmux(t, 100, 30, cmd)
 			tm.waitFor("the failover's first attempt", 30*time.Second, func(s string) bool {
 				return strings.Contains(s, "clip started:") && strings.Count(s, "attempting to connect:") >= 2

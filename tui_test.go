@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,6 +43,8 @@ func (tm *tmux) run(args ...string) string {
 func (tm *tmux) screen() string { return tm.run("capture-pane", "-p", "-t", tm.session) }
 
 // waitFor polls the screen until match holds, and returns that screen.
+// tmux tells when output arrives, not when the screen shows what a test
+// wants, so this captures the pane every 100 ms up to the deadline.
 func (tm *tmux) waitFor(what string, within time.Duration, match func(string) bool) string {
 	tm.t.Helper()
 	deadline := time.Now().Add(within)
@@ -74,8 +77,8 @@ func position(screen string) int {
 func TestDemoInTerminal(t *testing.T) {
 	exitFile := filepath.Join(t.TempDir(), "exit")
 	home := t.TempDir()
-	cmd := "env HOME=" + home + " XDG_CONFIG_HOME=" + home + " XDG_STATE_HOME=" + home + " " +
-		binary + " --demo --no-video; echo $? > " + exitFile
+	cmd := exitsTo("env HOME="+home+" XDG_CONFIG_HOME="+home+" XDG_STATE_HOME="+home+" "+
+		binary+" --demo --no-video", exitFile)
 	tm := newTmux(t, 80, 24, cmd)
 
 	screen := tm.waitFor("clip started", 30*time.Second, func(s string) bool { return strings.Contains(s, "clip started:") })
@@ -106,17 +109,29 @@ func TestDemoInTerminal(t *testing.T) {
 	}
 }
 
-// waitExitFile waits for the shell around the binary to write its exit
-// status, and returns it.
+// exited is the tmux channel the shell around the binary signals once it
+// has written the exit status.
+const exited = "clusterplay-exited"
+
+// exitsTo wraps a shell command so that the shell writes its exit status
+// to file, then signals exited.
+func exitsTo(command, file string) string {
+	return command + "; echo $? > " + file + "; tmux wait-for -S " + exited
+}
+
+// waitExitFile waits for the shell around the binary (see exitsTo) to
+// write its exit status, and returns it.
 func waitExitFile(t *testing.T, tm *tmux, path string, within time.Duration) string {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
-			return strings.TrimSpace(string(b))
-		}
-		time.Sleep(20 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	// tmux remembers a signal that came before the wait.
+	if out, err := exec.CommandContext(ctx, "tmux", "-S", tm.socket, "wait-for", exited).CombinedOutput(); err != nil {
+		t.Fatalf("no exit within %v (%v %s); screen:\n%s", within, err, out, tm.screen())
 	}
-	t.Fatalf("no exit within %v; screen:\n%s", within, tm.screen())
-	return ""
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
 }

@@ -94,9 +94,6 @@ func (e *Engine) emit(ev events.Event) { e.bus.Publish(ev) }
 // Hosts returns the configured hosts in list order.
 func (e *Engine) Hosts() []*Host { return append([]*Host(nil), e.hosts...) }
 
-// Memory returns the failure memory.
-func (e *Engine) Memory() *Memory { return e.mem }
-
 // setProber replaces the prober for a URL scheme; for tests, before the
 // engine is used.
 func (e *Engine) setProber(scheme string, p Prober) { e.probers[scheme] = p }
@@ -140,6 +137,12 @@ func (e *Engine) Forget() {
 	for _, h := range e.hosts {
 		e.mem.Forgive(h.Key(), now)
 	}
+}
+
+// FlushEvery writes the failure memory as it changes, at most once per
+// interval, until the returned stop is called (see Memory.FlushEvery).
+func (e *Engine) FlushEvery(interval time.Duration, warn func(error)) (stop func()) {
+	return e.mem.FlushEvery(interval, warn)
 }
 
 // Flush persists the failure memory, when it has a store.

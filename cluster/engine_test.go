@@ -97,9 +97,11 @@ func sequential(timeout time.Duration) Options {
 }
 
 // TestFaultClasses tries one host of each kind of fault and checks the
-// attempt's outcome and error class.
+// attempt's outcome and error class. Faults that end in a timeout get a
+// short one to keep the test quick; the others get a long one, so that
+// "fast" means far from it even on a busy machine.
 func TestFaultClasses(t *testing.T) {
-	const timeout = 700 * time.Millisecond
+	const shortTimeout, longTimeout = 700 * time.Millisecond, 10 * time.Second
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	tlsHost := hosttest.Keep(t)(loopback.GoodTLS(testFiles))
 	tests := []struct {
@@ -125,6 +127,10 @@ func TestFaultClasses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			timeout := longTimeout
+			if !tt.fast {
+				timeout = shortTimeout
+			}
 			opts := sequential(timeout)
 			opts.ConnectCount = 1
 			opts.Insecure = tt.insecure
@@ -240,7 +246,7 @@ func TestFailureMemorySkipsWithinExpiry(t *testing.T) {
 	if left := evs[0].ExpiryLeft; left <= 50*time.Second || left > time.Minute {
 		t.Errorf("skip expiry left %v, want just under a minute", left)
 	}
-	if r, _ := e.Memory().Record(good.URL); !r.FailedAt.IsZero() {
+	if r, _ := e.mem.Record(good.URL); !r.FailedAt.IsZero() {
 		t.Errorf("the good host is remembered as failed: %+v", r)
 	}
 }
@@ -358,12 +364,31 @@ func TestCancellationStopsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := record(e)
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(400*time.Millisecond, cancel)
+	// Cancel once both attempts are under way, whenever that is; the
+	// deadline only ends a test that never gets there.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	connects := e.Events().Subscribe()
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		n := 0
+		for ev := range connects {
+			if ev.Kind == events.Connect {
+				if n++; n == 2 {
+					cancel()
+				}
+			}
+		}
+	}()
 	began := time.Now()
 	_, err = e.Resolve(ctx, "clip.mp4")
 	took := time.Since(began)
 	evs := rec.stop(e)
+	<-watched
+	if n := len(ofKind(evs, events.Connect)); n != 2 {
+		t.Fatalf("%d attempts began, want both hosts tried: %s", n, kinds(evs))
+	}
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -373,7 +398,7 @@ func TestCancellationStopsAtOnce(t *testing.T) {
 	if n := len(ofKind(evs, events.Failed)) + len(ofKind(evs, events.ConnectFailed)); n != 0 {
 		t.Errorf("cancellation reported as failure: %s", kinds(evs))
 	}
-	if r, ok := e.Memory().Record(hang.URL); ok && !r.FailedAt.IsZero() {
+	if r, ok := e.mem.Record(hang.URL); ok && !r.FailedAt.IsZero() {
 		t.Error("a cancelled attempt was remembered as a failure")
 	}
 }

@@ -29,7 +29,7 @@ import (
 // rawmessage, message, amf0) itself; see rtmpsession.go.
 type RTMPProber struct {
 	insecure bool
-	roots    *x509.CertPool
+	roots    *x509.CertPool // nil: the system's; tests set their own CA
 	dialer   net.Dialer
 }
 
@@ -39,10 +39,6 @@ func NewRTMPProber(insecure bool) *RTMPProber {
 	// Keep-alives are pointless on a connection that lives a second.
 	return &RTMPProber{insecure: insecure, dialer: net.Dialer{KeepAlive: -1}}
 }
-
-// SetRootCAs makes the prober trust only the given pool for rtmps, as a
-// system with that CA installed would.
-func (p *RTMPProber) SetRootCAs(pool *x509.CertPool) { p.roots = pool }
 
 // Probe implements Prober.
 func (p *RTMPProber) Probe(ctx context.Context, a *Attempt) error {

@@ -98,9 +98,12 @@ func readUntilStuck(c net.Conn, body io.Reader) (int, error) {
 	}
 }
 
+// waitFor polls cond to a deadline. The hosts count requests and
+// connections as their goroutines accept them, but announce no change, so
+// there is nothing to wait on but the counts themselves.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}

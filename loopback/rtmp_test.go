@@ -144,6 +144,8 @@ func TestLiveFeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer feed.Stop()
+	// StartLiveFeed returns before nginx has the stream, and nothing says
+	// when it does: poll by playing, as a player would, to a deadline.
 	for began := time.Now(); ; time.Sleep(50 * time.Millisecond) {
 		c, err := play(t, n.LiveURL+"#feed", nil, 3*time.Second)
 		if err == nil {

@@ -2,6 +2,8 @@ package playback
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,7 +36,8 @@ func liveFeed(t *testing.T, n *loopback.NginxHost) *loopback.LiveFeed {
 	}
 	t.Cleanup(f.Stop)
 	// Until ffmpeg has published, nginx answers StreamNotFound (its live
-	// app runs with idle_streams off).
+	// app runs with idle_streams off). Neither tells when the stream turns
+	// playable, so this polls with a probe, as a player would, to a deadline.
 	prober := cluster.NewRTMPProber(false)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -75,26 +78,32 @@ func TestRTMPLiveFailover(t *testing.T) {
 			liveFeed(t, b)
 			h := start(t, []string{a.LiveURL, b.LiveURL}, Options{Clip: liveStream})
 			var faultAt, rejoinAt time.Time
-			go func() {
-				// Errors only: a Fatal here would not stop the session.
-				first, ok := h.next(events.Start, 20*time.Second)
+			wait := h.beside(func() error {
+				first, ok := h.next(20*time.Second, kind(events.Start))
 				if !ok || first.Host != a.LiveURL {
-					t.Errorf("first start %+v, want one from %s", first, a.LiveURL)
-					h.sess.Quit()
-					return
+					return fmt.Errorf("first start %+v, want one from %s", first, a.LiveURL)
 				}
-				time.Sleep(1500 * time.Millisecond)
+				if _, ok := h.next(20*time.Second, playedFrom(a.LiveURL, first.Position, 1500*time.Millisecond)); !ok {
+					return errors.New("the first nginx's stream never played 1.5 s")
+				}
 				faultAt = time.Now()
 				tt.fault(a, feedA)
-				if _, ok := h.next(events.Start, 20*time.Second); !ok {
-					t.Error("no start after the fault")
+				rejoin, ok := h.next(20*time.Second, kind(events.Start))
+				if !ok {
+					return errors.New("no start after the fault")
 				}
 				rejoinAt = time.Now()
-				time.Sleep(500 * time.Millisecond)
+				if _, ok := h.next(20*time.Second, playedFrom(rejoin.Host, rejoin.Position, 500*time.Millisecond)); !ok {
+					return errors.New("the rejoined stream never played 0.5 s")
+				}
 				h.sess.Quit()
-			}()
+				return nil
+			})
 			out, evs := h.run(t, 60*time.Second)
-			if out != Played || t.Failed() {
+			if err := wait(); err != nil {
+				t.Fatalf("%v; evs:\n%s", err, describe(evs))
+			}
+			if out != Played {
 				t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 			}
 			t.Logf("fault -> start on the backup: %v", rejoinAt.Sub(faultAt).Round(time.Millisecond))

@@ -2,6 +2,7 @@ package playback
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -27,15 +28,26 @@ var clipRate = int64(float64(len(assets.Clip)) / assets.ClipDuration.Seconds() *
 // real headless libmpv.
 type harness struct {
 	engine *cluster.Engine
+	mem    *cluster.Memory // the engine's failure memory
 	player *recorder
 	sess   *Session
 	mu     sync.Mutex
-	evs    []events.Event
+	evs    []events.Event // the public events, as --json would print them
 	seen   chan events.Event
 	done   chan struct{}
 }
 
+// seenBuffer holds the events no script has read yet. A script reads them
+// as they come; only events nobody waits for pile up here.
+const seenBuffer = 4096
+
 func start(t *testing.T, hosts []string, opts Options) *harness {
+	t.Helper()
+	return startWith(t, hosts, opts, NoReconnect)
+}
+
+// startWith is start with the player's base stream-lavf-o given.
+func startWith(t *testing.T, hosts []string, opts Options, streamLavfO string) *harness {
 	t.Helper()
 	copts := cluster.DefaultOptions()
 	copts.ConnectTimeout = time.Second
@@ -44,11 +56,12 @@ func start(t *testing.T, hosts []string, opts Options) *harness {
 	for i, u := range hosts {
 		specs[i] = cluster.HostSpec{URL: u}
 	}
-	engine, err := cluster.New(specs, copts, nil, nil)
+	mem := cluster.NewMemory()
+	engine, err := cluster.New(specs, copts, mem, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := player.New(player.Options{NoVideo: true, StreamLavfO: NoReconnect, NetworkTimeout: 10 * time.Second})
+	p, err := player.New(player.Options{NoVideo: true, StreamLavfO: streamLavfO, NetworkTimeout: 10 * time.Second})
 	if err != nil {
 		t.Fatalf("libmpv: %v (is libmpv-dev installed? scripts/setup.sh installs it)", err)
 	}
@@ -56,16 +69,24 @@ func start(t *testing.T, hosts []string, opts Options) *harness {
 	if opts.Clip == "" {
 		opts.Clip = assets.ClipName
 	}
-	h := &harness{engine: engine, player: &recorder{Player: p}, seen: make(chan events.Event, 1000), done: make(chan struct{})}
+	h := &harness{engine: engine, mem: mem, player: &recorder{Player: p}, seen: make(chan events.Event, seenBuffer), done: make(chan struct{})}
 	h.sess = New(engine, h.player, opts)
-	ch := engine.Events().Subscribe()
+	// Internal ticks too: they carry the position, which scripts wait on.
+	ch := engine.Events().SubscribeAll()
 	go func() {
 		defer close(h.done)
 		for ev := range ch {
-			h.mu.Lock()
-			h.evs = append(h.evs, ev)
-			h.mu.Unlock()
-			h.seen <- ev
+			if !ev.Kind.Internal() {
+				h.mu.Lock()
+				h.evs = append(h.evs, ev)
+				h.mu.Unlock()
+			}
+			// Never block the stream on a script that stopped reading:
+			// run must be able to drain it to the end.
+			select {
+			case h.seen <- ev:
+			default:
+			}
 		}
 	}()
 	return h
@@ -119,20 +140,62 @@ func (h *harness) run(t *testing.T, limit time.Duration) (Outcome, []events.Even
 	return out, h.evs
 }
 
-// waitFor blocks until an event of kind k arrives.
-func (h *harness) waitFor(t *testing.T, k events.Kind, within time.Duration) events.Event {
-	t.Helper()
+// next returns the first event that match accepts, or false when none
+// comes within the time given or the stream has ended without one. Scripts
+// call it from their own goroutine, so it reports rather than fails.
+func (h *harness) next(within time.Duration, match func(events.Event) bool) (events.Event, bool) {
 	deadline := time.After(within)
 	for {
 		select {
 		case ev := <-h.seen:
-			if ev.Kind == k {
-				return ev
+			if match(ev) {
+				return ev, true
+			}
+		case <-h.done:
+			// Everything the stream carried is in seen by now.
+			for {
+				select {
+				case ev := <-h.seen:
+					if match(ev) {
+						return ev, true
+					}
+				default:
+					return events.Event{}, false
+				}
 			}
 		case <-deadline:
-			t.Fatalf("no %s event within %v", k, within)
+			return events.Event{}, false
 		}
 	}
+}
+
+func kind(k events.Kind) func(events.Event) bool {
+	return func(ev events.Event) bool { return ev.Kind == k }
+}
+
+// playedFrom matches the first tick that shows host playing at least d
+// past from: "let it play for a while", measured in media time, so a
+// slow machine does not make the wait too short.
+func playedFrom(host string, from, d time.Duration) func(events.Event) bool {
+	return func(ev events.Event) bool {
+		return ev.Kind == events.Tick && ev.Host == host && ev.Position >= from+d
+	}
+}
+
+// beside runs script on its own goroutine while the test goroutine runs
+// the session. A script that fails quits the session, so the test does not
+// wait for its limit; the test calls the returned function once the
+// session has ended and fails with the script's error there.
+func (h *harness) beside(script func() error) (wait func() error) {
+	errc := make(chan error, 1)
+	go func() {
+		err := script()
+		if err != nil {
+			h.sess.Quit()
+		}
+		errc <- err
+	}()
+	return func() error { return <-errc }
 }
 
 func describe(evs []events.Event) string {
@@ -212,14 +275,24 @@ func TestFailoverWhenHostDies(t *testing.T) {
 			serving := tt.serving(t)
 			backup := hosttest.Keep(t)(loopback.Good(clip))
 			h := start(t, []string{serving.URL, backup.URL}, Options{StallTimeout: 1500 * time.Millisecond})
+			wait := func() error { return nil }
 			if tt.fault != nil {
-				go func() {
-					h.waitFor(t, events.Start, 20*time.Second)
-					time.Sleep(1500 * time.Millisecond)
+				wait = h.beside(func() error {
+					first, ok := h.next(20*time.Second, kind(events.Start))
+					if !ok {
+						return errors.New("no start from the serving host")
+					}
+					if _, ok := h.next(20*time.Second, playedFrom(serving.URL, first.Position, 1500*time.Millisecond)); !ok {
+						return errors.New("the serving host never played 1.5 s")
+					}
 					tt.fault(serving)
-				}()
+					return nil
+				})
 			}
 			out, evs := h.run(t, 60*time.Second)
+			if err := wait(); err != nil {
+				t.Fatalf("%v; evs:\n%s", err, describe(evs))
+			}
 			if out != Played {
 				t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 			}
@@ -295,15 +368,29 @@ func TestManualFailoverAndQuit(t *testing.T) {
 	a := hosttest.Keep(t)(loopback.Throttled(clip, clipRate))
 	b := hosttest.Keep(t)(loopback.Throttled(clip, clipRate))
 	h := start(t, []string{a.URL, b.URL}, Options{})
-	go func() {
-		h.waitFor(t, events.Start, 20*time.Second)
-		time.Sleep(time.Second)
+	wait := h.beside(func() error {
+		first, ok := h.next(20*time.Second, kind(events.Start))
+		if !ok {
+			return errors.New("no start")
+		}
+		if _, ok := h.next(20*time.Second, playedFrom(a.URL, first.Position, time.Second)); !ok {
+			return errors.New("the first host never played 1 s")
+		}
 		h.sess.FailoverNow(false)
-		h.waitFor(t, events.Start, 20*time.Second)
-		time.Sleep(500 * time.Millisecond)
+		resumed, ok := h.next(20*time.Second, kind(events.Start))
+		if !ok {
+			return errors.New("no start after the switch")
+		}
+		if _, ok := h.next(20*time.Second, playedFrom(b.URL, resumed.Position, 500*time.Millisecond)); !ok {
+			return errors.New("the second host never played 0.5 s")
+		}
 		h.sess.Quit()
-	}()
+		return nil
+	})
 	out, evs := h.run(t, 60*time.Second)
+	if err := wait(); err != nil {
+		t.Fatalf("%v; evs:\n%s", err, describe(evs))
+	}
 	if out != Played {
 		t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 	}
@@ -311,7 +398,7 @@ func TestManualFailoverAndQuit(t *testing.T) {
 	if len(f) != 1 || f[0].ToHost != b.URL || f[0].Class != events.ClassSwitch {
 		t.Fatalf("failovers %+v; evs:\n%s", f, describe(evs))
 	}
-	if r, _ := h.engine.Memory().Record(a.URL); !r.FailedAt.IsZero() {
+	if r, _ := h.mem.Record(a.URL); !r.FailedAt.IsZero() {
 		t.Error("a manual switch blamed the host it left")
 	}
 	last := evs[len(evs)-1]
@@ -329,22 +416,6 @@ func contains[T comparable](list []T, s T) bool {
 	return false
 }
 
-// next is waitFor for goroutines other than the test's: it reports a
-// timeout instead of calling Fatal.
-func (h *harness) next(k events.Kind, within time.Duration) (events.Event, bool) {
-	deadline := time.After(within)
-	for {
-		select {
-		case ev := <-h.seen:
-			if ev.Kind == k {
-				return ev, true
-			}
-		case <-deadline:
-			return events.Event{}, false
-		}
-	}
-}
-
 // TestInterruptEndsWithQuit: Ctrl-C (the context cancelled) while playing
 // ends the session as interrupted, and the event stream still closes with
 // an end of reason quit for scripts that read it.
@@ -352,14 +423,24 @@ func TestInterruptEndsWithQuit(t *testing.T) {
 	good := hosttest.Keep(t)(loopback.Good(clip))
 	h := start(t, []string{good.URL}, Options{})
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		h.waitFor(t, events.Start, 20*time.Second)
-		time.Sleep(500 * time.Millisecond)
+	defer cancel()
+	wait := h.beside(func() error {
+		first, ok := h.next(20*time.Second, kind(events.Start))
+		if !ok {
+			return errors.New("no start")
+		}
+		if _, ok := h.next(20*time.Second, playedFrom(good.URL, first.Position, 500*time.Millisecond)); !ok {
+			return errors.New("the clip never played 0.5 s")
+		}
 		cancel()
-	}()
+		return nil
+	})
 	out := h.sess.Run(ctx)
 	h.engine.Events().Close()
 	<-h.done
+	if err := wait(); err != nil {
+		t.Fatalf("%v; evs:\n%s", err, describe(h.evs))
+	}
 	if out != Interrupted {
 		t.Fatalf("outcome %v, want Interrupted", out)
 	}

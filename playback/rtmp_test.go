@@ -1,6 +1,7 @@
 package playback
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -31,6 +32,15 @@ func nginxRTMP(t *testing.T) *loopback.NginxHost {
 	return hosttest.Nginx(t, dir)
 }
 
+// shortRTMPBuffer keeps nginx-rtmp 1.5 s ahead of the time since play
+// began when it sends a VOD clip, where by default it runs the client's
+// buffer (ffmpeg's default, 3 s) plus 1 s ahead. At 4 s ahead, a player
+// that took 0.7 s to show the first frame of the 6 s clip already holds
+// all but its last 1.3 s, and a kill then ends the stream within EarlyEOF
+// of the end: a clean end, not a failover. Tests that kill the serving
+// nginx play with this.
+const shortRTMPBuffer = NoReconnect + ",rtmp_buffer=500"
+
 // inDir is the clip in a subdirectory of nginx's play directory: ffmpeg
 // alone would ask for the application "vod/dir".
 const inDir = "dir/" + assets.ClipName
@@ -56,13 +66,12 @@ func TestRTMPPlaysToTheEnd(t *testing.T) {
 func TestRTMPServingNginxKilled(t *testing.T) {
 	serving := nginxRTMP(t)
 	backup := nginxRTMP(t)
-	h := start(t, []string{serving.URL, backup.URL}, Options{StallTimeout: 2 * time.Second})
-	go func() {
-		h.waitFor(t, events.Start, 20*time.Second)
-		time.Sleep(100 * time.Millisecond)
-		serving.Kill()
-	}()
+	h := startWith(t, []string{serving.URL, backup.URL}, Options{StallTimeout: 2 * time.Second}, shortRTMPBuffer)
+	wait := h.beside(func() error { return killOncePlaying(h, serving) })
 	out, evs := h.run(t, 60*time.Second)
+	if err := wait(); err != nil {
+		t.Fatalf("%v; evs:\n%s", err, describe(evs))
+	}
 	if out != Played {
 		t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 	}
@@ -71,6 +80,20 @@ func TestRTMPServingNginxKilled(t *testing.T) {
 		t.Fatalf("failovers %+v; evs:\n%s", f, describe(evs))
 	}
 	endsAtTheEnd(t, evs)
+}
+
+// killOncePlaying kills the serving nginx as soon as its clip is seen to
+// play: past the first frame, with mpv holding only what nginx sent ahead.
+func killOncePlaying(h *harness, serving *loopback.NginxHost) error {
+	first, ok := h.next(20*time.Second, kind(events.Start))
+	if !ok {
+		return errors.New("no start from the serving nginx")
+	}
+	if _, ok := h.next(20*time.Second, playedFrom(first.Host, first.Position, 100*time.Millisecond)); !ok {
+		return errors.New("the serving nginx's clip never moved")
+	}
+	serving.Kill()
+	return nil
 }
 
 // TestRTMPClipInDirectory: the clip lies in a directory under the
@@ -121,13 +144,12 @@ func TestRTMPRedirectedClipInDirectory(t *testing.T) {
 func TestRTMPFailsOverToHTTP(t *testing.T) {
 	serving := nginxRTMP(t)
 	backup := hosttest.Keep(t)(loopback.Good(map[string][]byte{inDir: assets.Clip}))
-	h := start(t, []string{serving.URL, backup.URL}, Options{Clip: inDir, StallTimeout: 2 * time.Second})
-	go func() {
-		h.waitFor(t, events.Start, 20*time.Second)
-		time.Sleep(100 * time.Millisecond)
-		serving.Kill()
-	}()
+	h := startWith(t, []string{serving.URL, backup.URL}, Options{Clip: inDir, StallTimeout: 2 * time.Second}, shortRTMPBuffer)
+	wait := h.beside(func() error { return killOncePlaying(h, serving) })
 	out, evs := h.run(t, 60*time.Second)
+	if err := wait(); err != nil {
+		t.Fatalf("%v; evs:\n%s", err, describe(evs))
+	}
 	if out != Played {
 		t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 	}

@@ -163,8 +163,8 @@ func TestLibmpvLoadedLazily(t *testing.T) {
 	}
 
 	p := newHeadless(t, Options{})
-	if err := p.SetVolume(50); err != nil {
-		t.Fatalf("SetVolume on a new Player: %v", err)
+	if err := p.setVolume(50); err != nil {
+		t.Fatalf("setVolume on a new Player: %v", err)
 	}
 	libs, err := mappedLibs()
 	if err != nil {

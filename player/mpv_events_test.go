@@ -170,7 +170,15 @@ func TestWaitEventTimeoutAndWakeup(t *testing.T) {
 	}
 	got := make(chan mpvEventID)
 	go func() { got <- m.WaitEvent(-1).ID }()
-	time.Sleep(50 * time.Millisecond)
+	// Nothing tells when the goroutine is inside mpv's wait, so this
+	// window both checks that WaitEvent(-1) stays blocked and gives it time
+	// to get there. Were it not there yet, the sticky Wakeup would end its
+	// wait all the same.
+	select {
+	case id := <-got:
+		t.Fatalf("WaitEvent(-1) returned %v before Wakeup", id)
+	case <-time.After(100 * time.Millisecond):
+	}
 	m.Wakeup()
 	select {
 	case id := <-got:
@@ -193,6 +201,9 @@ func TestTerminateDestroyWhileWaiting(t *testing.T) {
 		for m.WaitEvent(-1).ID != eventShutdown {
 		}
 	}()
+	// Nothing tells when the goroutine has taken the startup events and
+	// blocks in mpv's wait; this gives it the time. TerminateDestroy must
+	// be safe whether it is there yet or not.
 	time.Sleep(50 * time.Millisecond)
 	m.TerminateDestroy()
 	m.TerminateDestroy()

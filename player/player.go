@@ -202,6 +202,8 @@ func (s *state) newLoad(url string, start time.Duration, entry int64) {
 // playback; Close does not need a reader.
 func (p *Player) Events() <-chan Event { return p.events }
 
+// Pause sets mpv's pause property: the control socket says which way; the
+// TUI toggles.
 func (p *Player) Pause(pause bool) error {
 	if p.closed() {
 		return ErrClosed
@@ -221,9 +223,9 @@ func (p *Player) SeekTo(pos time.Duration) error {
 	return p.command("seek", seconds(pos), "absolute")
 }
 
-// SetVolume sets the volume in percent (100 = unchanged; mpv caps it at
-// its volume-max, 130 by default).
-func (p *Player) SetVolume(v float64) error {
+// setVolume sets the volume in percent (100 = unchanged; mpv caps it at
+// its volume-max, 130 by default). The TUI steps it with AddVolume.
+func (p *Player) setVolume(v float64) error {
 	if p.closed() {
 		return ErrClosed
 	}
@@ -247,8 +249,9 @@ func (p *Player) Position() time.Duration {
 	return p.s.pos
 }
 
-// Duration is the current file's duration; 0 when unknown or live.
-func (p *Player) Duration() time.Duration {
+// duration is the current file's duration; 0 when unknown or live. Readers
+// learn it from the events; tests check the two agree.
+func (p *Player) duration() time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.s.dur
@@ -261,8 +264,8 @@ func (p *Player) Volume() float64 {
 	return p.s.volume
 }
 
-// Muted is the last observed mute state.
-func (p *Player) Muted() bool {
+// muted is the last observed mute state, as the events carry it.
+func (p *Player) muted() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.s.muted

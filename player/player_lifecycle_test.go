@@ -28,7 +28,7 @@ func TestCloseIdempotentNoLeak(t *testing.T) {
 		"Load":   p.Load(cs.url(assets.ClipName), 0),
 		"Pause":  p.Pause(true),
 		"Seek":   p.Seek(time.Second),
-		"Volume": p.SetVolume(10),
+		"Volume": p.setVolume(10),
 		"Stop":   p.Stop(),
 	} {
 		if !errors.Is(err, ErrClosed) {
@@ -44,7 +44,14 @@ func TestCloseWithoutReader(t *testing.T) {
 	p, err := New(Options{NoVideo: true})
 	must(t, err)
 	must(t, p.Load(cs.url(assets.ClipName), 0))
-	time.Sleep(1500 * time.Millisecond) // ~40 progress events, Start and Loaded pile up
+	// Let Loaded, Start and progress pile up unread for 1.5 s of playback.
+	// Reading the events would defeat the test, so this polls the position
+	// the event goroutine keeps, to a deadline.
+	for deadline := time.Now().Add(waitLong); p.Position() < 1500*time.Millisecond; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("playback never reached 1.5 s in %v; position %v", waitLong, p.Position())
+		}
+	}
 	assertCloses(t, p, 3*time.Second)
 }
 

@@ -96,8 +96,8 @@ func TestPlayClipHeadless(t *testing.T) {
 		}
 		last = e.Position
 	}
-	if p.Position() != end.Position || p.Duration() != end.Duration || p.HasVideoOutput() {
-		t.Errorf("getters: pos %v dur %v video %v", p.Position(), p.Duration(), p.HasVideoOutput())
+	if p.Position() != end.Position || p.duration() != end.Duration || p.HasVideoOutput() {
+		t.Errorf("getters: pos %v dur %v video %v", p.Position(), p.duration(), p.HasVideoOutput())
 	}
 }
 
@@ -185,11 +185,11 @@ func TestControls(t *testing.T) {
 	if p.Volume() != 80 {
 		t.Errorf("initial volume %v", p.Volume())
 	}
-	must(t, p.SetVolume(50))
+	must(t, p.setVolume(50))
 	must(t, p.AddVolume(-10))
 	waitFor(t, p, "volume 40", func(Event) bool { return p.Volume() == 40 })
 	must(t, p.ToggleMute())
-	waitFor(t, p, "muted", func(Event) bool { return p.Muted() })
+	waitFor(t, p, "muted", func(Event) bool { return p.muted() })
 	must(t, p.ToggleFullscreen()) // accepted even without a window
 	must(t, p.Stop())
 	end, _ := waitKind(t, p, EventEnd)

@@ -62,9 +62,10 @@ func (p *Player) SetStreamOptions(pairs [][2]string) error {
 	return nil
 }
 
-// StreamOptions is mpv's current stream-lavf-o as it prints it
-// ("k1=v1,k2=v2", values unquoted), for logs and tests.
-func (p *Player) StreamOptions() (string, error) {
+// streamOptions is mpv's current stream-lavf-o as it prints it
+// ("k1=v1,k2=v2", values unquoted): what tests compare SetStreamOptions
+// against.
+func (p *Player) streamOptions() (string, error) {
 	if p.closed() {
 		return "", ErrClosed
 	}

@@ -18,7 +18,7 @@ func TestStreamOptionsKeepTheBase(t *testing.T) {
 	p := newHeadless(t, Options{StreamLavfO: base})
 	check := func(want string) {
 		t.Helper()
-		got, err := p.StreamOptions()
+		got, err := p.streamOptions()
 		if err != nil || got != want {
 			t.Fatalf("stream-lavf-o = %q (%v), want %q", got, err, want)
 		}
@@ -54,7 +54,7 @@ func TestStreamOptionsBaseFromExtra(t *testing.T) {
 	p := newHeadless(t, Options{StreamLavfO: "reconnect=0", Extra: [][2]string{{"stream-lavf-o", "reconnect=1"}}})
 	must(t, p.SetStreamOptions([][2]string{{"rtmp_app", "vod"}}))
 	must(t, p.SetStreamOptions(nil))
-	if got, _ := p.StreamOptions(); got != "reconnect=1" {
+	if got, _ := p.streamOptions(); got != "reconnect=1" {
 		t.Errorf("stream-lavf-o = %q after clearing, want the --mpv value", got)
 	}
 }

@@ -17,15 +17,31 @@ import (
 // fakeCtrl is a recording Controller. No network or player is involved:
 // the TUI's only contract with the session is this interface.
 type fakeCtrl struct {
-	mu    sync.Mutex
-	calls []string
-	err   error // returned by the methods that can fail
+	mu      sync.Mutex
+	calls   []string
+	err     error         // returned by the methods that can fail
+	changed chan struct{} // closed on the next call; nil until watched
 }
 
 func (f *fakeCtrl) record(format string, args ...any) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, fmt.Sprintf(format, args...))
+	if f.changed != nil {
+		close(f.changed)
+		f.changed = nil
+	}
+}
+
+// watch returns the calls so far and a channel closed on the next one, so
+// a test can wait for a call instead of polling for it.
+func (f *fakeCtrl) watch() ([]string, <-chan struct{}) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.changed == nil {
+		f.changed = make(chan struct{})
+	}
+	return append([]string(nil), f.calls...), f.changed
 }
 
 func (f *fakeCtrl) Calls() []string {

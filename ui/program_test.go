@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -15,20 +16,23 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/teatest/v2"
 )
 
-// waitCalls polls the fake controller until cond holds.
+// waitCalls waits until the fake controller's calls satisfy cond.
 func waitCalls(t *testing.T, f *fakeCtrl, cond func([]string) bool) {
 	t.Helper()
-	deadline := time.Now().Add(3 * time.Second)
-	for time.Now().Before(deadline) {
-		if cond(f.Calls()) {
+	deadline := time.After(10 * time.Second)
+	for {
+		calls, changed := f.watch()
+		if cond(calls) {
 			return
 		}
-		time.Sleep(10 * time.Millisecond)
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("controller calls never matched: %q", calls)
+		}
 	}
-	t.Fatalf("controller calls never matched: %q", f.Calls())
 }
 
 func contains(want ...string) func([]string) bool {
@@ -42,18 +46,47 @@ func contains(want ...string) func([]string) bool {
 	}
 }
 
-// TestProgram runs the model in a real tea.Program (teatest): events come
-// through the channel, keys through the program.
+// program runs m in a real tea.Program, as Run does, with keys typed into
+// the returned writer. The test calls the returned wait to learn how the
+// program ended; the program's goroutine reports, it never fails the test.
+func program(t *testing.T, m *Model, width, height int) (keys io.Writer, wait func() error) {
+	t.Helper()
+	inR, inW := io.Pipe()
+	t.Cleanup(func() { inW.Close() })
+	done := make(chan error, 1)
+	go func() {
+		done <- run(context.Background(), m, inR, &syncBuffer{},
+			tea.WithWindowSize(width, height), tea.WithColorProfile(colorprofile.NoTTY))
+	}()
+	return inW, func() error {
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(10 * time.Second):
+			return errors.New("the program did not end within 10s")
+		}
+	}
+}
+
+// typeKeys writes each key as a terminal sends it, one write per key.
+func typeKeys(t *testing.T, w io.Writer, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		if _, err := io.WriteString(w, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestProgram runs the model in a real tea.Program: events come through
+// the channel, keys through the program's input.
 func TestProgram(t *testing.T) {
 	f := &fakeCtrl{}
 	evs := make(chan events.Event, 16)
 	defer close(evs)
 	m := New(testOptions(), f, evs)
+	keys, wait := program(t, m, 80, 24)
 
-	tm := teatest.NewTestModel(t, m,
-		teatest.WithInitialTermSize(80, 24),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.NoTTY)),
-	)
 	for _, ev := range script() {
 		evs <- ev
 	}
@@ -62,25 +95,26 @@ func TestProgram(t *testing.T) {
 	// The clip from Options is played at start.
 	waitCalls(t, f, contains("play vod/clip.mp4"))
 
-	for _, k := range []string{"space", "right", "l", "n", "x", "r"} {
-		tm.Send(keyOf(k))
-	}
+	typeKeys(t, keys, " ", "\x1b[C", "l", "n", "x", "r")
 	waitCalls(t, f, contains("pause", "seek 5s", "lb true", "failover markFailed=false", "failover markFailed=true", "reresolve"))
 
-	tm.Send(keyOf("q"))
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(*Model)
+	typeKeys(t, keys, "q")
+	if err := wait(); err != nil {
+		t.Fatalf("program: %v", err)
+	}
 	if got := f.Calls(); got[len(got)-1] != "quit" || strings.Count(strings.Join(got, ","), "quit") != 1 {
 		t.Errorf("quit not called exactly once last: %q", got)
 	}
-	view := ansi.Strip(fm.View().Content)
+	// The program has ended: the model is the test's to read.
+	view := ansi.Strip(m.View().Content)
 	for _, want := range []string{"load balancing: on", "serving", "clip started: http://127.0.0.1:8003/vod/clip.mp4", "host: http://127.0.0.1:8003"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("final view lacks %q:\n%s", want, view)
 		}
 	}
 	// The tick reached the model.
-	if fm.status.Position != 3*time.Second || fm.now.IsZero() {
-		t.Errorf("tick never folded: %+v now=%v", fm.status, fm.now)
+	if m.status.Position != 3*time.Second || m.now.IsZero() {
+		t.Errorf("tick never folded: %+v now=%v", m.status, m.now)
 	}
 }
 
@@ -89,12 +123,14 @@ func TestProgramPrompt(t *testing.T) {
 	f := &fakeCtrl{}
 	opts := testOptions()
 	opts.Clip = ""
-	tm := teatest.NewTestModel(t, New(opts, f, nil), teatest.WithInitialTermSize(60, 15))
-	tm.Type("vod/clip.mp4")
-	tm.Send(keyOf("enter"))
+	keys, wait := program(t, New(opts, f, nil), 60, 15)
+	typeKeys(t, keys, strings.Split("vod/clip.mp4", "")...)
+	typeKeys(t, keys, "\r")
 	waitCalls(t, f, contains("play vod/clip.mp4"))
-	tm.Send(keyOf("ctrl+c"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(3*time.Second))
+	typeKeys(t, keys, "\x03") // ctrl+c
+	if err := wait(); err != nil {
+		t.Fatalf("program: %v", err)
+	}
 	if got := f.Calls(); !slices.Equal(got, []string{"play vod/clip.mp4", "quit"}) {
 		t.Errorf("calls %q", got)
 	}
@@ -157,11 +193,12 @@ func TestRunStopsOnCancel(t *testing.T) {
 
 	evs <- script()[0] // the program is running and reading evs
 	close(evs)         // a closed stream does not end the TUI
-	time.Sleep(100 * time.Millisecond)
+	// An end that does not come has no event to wait for: the TUI must
+	// still be up after this window.
 	select {
 	case err := <-done:
 		t.Fatalf("Run returned when evs closed: %v", err)
-	default:
+	case <-time.After(300 * time.Millisecond):
 	}
 	cancel()
 	select {
