@@ -24,9 +24,11 @@ import (
 //
 // gortmplib's Client cannot be used as is: it reports a rejected connect or
 // a failed play only as the text of its error, so the info object (code,
-// description, a redirect) is lost, and it trusts the server's chunk size.
-// The prober therefore drives gortmplib's lower layers (handshake,
-// rawmessage, message, amf0) itself; see rtmpsession.go.
+// description, a redirect) is lost, and its chunk reassembly holds memory
+// in proportion to the number of chunks a server sends. The prober
+// therefore drives gortmplib's lower layers (handshake, message writer,
+// amf0) itself, with its own chunk reader; see rtmpsession.go and
+// rtmpchunk.go.
 type RTMPProber struct {
 	insecure bool
 	roots    *x509.CertPool // nil: the system's; tests set their own CA

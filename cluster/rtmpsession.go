@@ -14,7 +14,6 @@ import (
 	"github.com/bluenviron/gortmplib/pkg/amf0"
 	"github.com/bluenviron/gortmplib/pkg/bytecounter"
 	"github.com/bluenviron/gortmplib/pkg/message"
-	"github.com/bluenviron/gortmplib/pkg/rawmessage"
 )
 
 // Memory limits of one RTMP attempt. A probe needs a few kilobytes: the
@@ -22,10 +21,9 @@ import (
 // messages. Limits far above that keep any real server working and any
 // hostile one from making the attempt buffer what it claims to send.
 const (
-	// rtmpReadBudget caps the bytes read from one connection. Message
-	// assembly keeps at most what was read, so this bounds the memory of
-	// every chunk stream together; gortmplib bounds only each message, at
-	// 10 MB, and a server can interleave 62 chunk streams.
+	// rtmpReadBudget caps the bytes read from one connection, and so the
+	// time a server that talks without end can hold an attempt. Memory is
+	// bounded apart from it, by the chunk reader's limits (rtmpchunk.go).
 	rtmpReadBudget = 2 << 20
 	// rtmpMaxCommand caps a command message that is decoded. gortmplib's
 	// AMF0 decoder recurses once per nesting level, about 128 bytes of stack
@@ -53,13 +51,12 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// rtmpSession is one connection's message layer: gortmplib's raw message
-// reader (chunk reassembly), its message writer, and the few control
-// messages a player must obey, handled here so that the chunk size can be
-// clamped before the reader allocates by it.
+// rtmpSession is one connection's message layer: our chunk reader, which
+// bounds what reassembly holds, gortmplib's message writer, and the few
+// control messages a player must obey.
 type rtmpSession struct {
 	bc *bytecounter.ReadWriter
-	r  *rawmessage.Reader
+	r  *rtmpChunkReader
 	w  *message.Writer
 }
 
@@ -69,10 +66,9 @@ func newRTMPSession(conn net.Conn) *rtmpSession {
 		io.Reader
 		io.Writer
 	}{in, conn})
-	// No acknowledgements: the window (2.5 MB from every server seen) is
-	// larger than the read budget.
-	noAck := func(uint32) error { return nil }
-	return &rtmpSession{bc: bc, r: rawmessage.NewReader(bc, bc.Reader, noAck), w: message.NewWriter(bc, bc.Writer, false)}
+	// The reader sends no acknowledgements: the window (2.5 MB from every
+	// server seen) is larger than the read budget.
+	return &rtmpSession{bc: bc, r: newRTMPChunkReader(bc), w: message.NewWriter(bc, bc.Writer, false)}
 }
 
 // rtmpCommand is a decoded AMF command message.
@@ -83,31 +79,28 @@ type rtmpCommand struct {
 }
 
 // next returns the next command or media message, applying control
-// messages on the way. Exactly one of cmd and media is set.
+// messages on the way. Exactly one of cmd and media is set. The reader
+// passes on no other types: acknowledgements, window and bandwidth
+// settings, user control events and metadata do not matter to a probe.
 func (s *rtmpSession) next() (cmd *rtmpCommand, media bool, err error) {
 	for {
 		m, err := s.r.Read()
 		if err != nil {
 			return nil, false, err
 		}
-		switch message.Type(m.Type) {
+		switch m.typ {
 		case message.TypeSetChunkSize:
-			if len(m.Body) != 4 {
+			if len(m.body) != 4 {
 				return nil, false, errors.New("malformed SetChunkSize")
 			}
-			size := binary.BigEndian.Uint32(m.Body) & 0x7fffffff // the top bit is reserved
+			size := binary.BigEndian.Uint32(m.body) & 0x7fffffff // the top bit is reserved
 			if size == 0 {
 				return nil, false, errors.New("server set chunk size 0")
 			}
-			// A chunk is allocated at its full size before it arrives; a
-			// chunk beyond the read budget could never be read anyway, so
-			// clamping here changes no outcome and bounds the allocation.
-			if err := s.r.SetChunkSize(min(size, rtmpReadBudget)); err != nil {
-				return nil, false, err
-			}
+			s.r.SetChunkSize(size)
 		case message.TypeAbortMessage:
-			if len(m.Body) == 4 {
-				s.r.AbortChunkStream(binary.BigEndian.Uint32(m.Body))
+			if len(m.body) == 4 {
+				s.r.Abort(binary.BigEndian.Uint32(m.body))
 			}
 		case message.TypeAudio, message.TypeVideo:
 			return nil, true, nil
@@ -115,14 +108,12 @@ func (s *rtmpSession) next() (cmd *rtmpCommand, media bool, err error) {
 			c, err := decodeCommand(m)
 			return c, false, err
 		}
-		// Acknowledgements, window and bandwidth settings, user control
-		// events and metadata do not matter to a probe.
 	}
 }
 
-func decodeCommand(m *rawmessage.Message) (*rtmpCommand, error) {
-	body := m.Body
-	if message.Type(m.Type) == message.TypeCommandAMF3 && len(body) > 0 && body[0] == 0 {
+func decodeCommand(m *rtmpMessage) (*rtmpCommand, error) {
+	body := m.body
+	if m.typ == message.TypeCommandAMF3 && len(body) > 0 && body[0] == 0 {
 		body = body[1:] // an AMF3 command starts with a format byte, then AMF0
 	}
 	if len(body) > rtmpMaxCommand {

@@ -23,6 +23,20 @@ const (
 
 func isRTMPScheme(s string) bool { return s == "rtmp" || s == "rtmps" }
 
+// isRTMPServer says whether u names a server the probe can dial: an rtmp or
+// rtmps URL with a host name that makes a host:port address, with a colon
+// only inside the brackets of an IPv6 address. url.Parse is lenient with
+// schemes it does not know: it takes "rtmp://::0/" as host ":" and port 0,
+// and "rtmp://]/" as host "]", which no dialer understands.
+func isRTMPServer(u *url.URL) bool {
+	h := u.Hostname()
+	if !isRTMPScheme(u.Scheme) || h == "" || (strings.Contains(h, ":") && !strings.HasPrefix(u.Host, "[")) {
+		return false
+	}
+	host, _, err := net.SplitHostPort(net.JoinHostPort(h, rtmpDefaultPort))
+	return err == nil && host == h
+}
+
 // rtmpClipURL is the clip's URL on an RTMP host: the application URL, one
 // slash, the clip path with its directories and any query (the host's
 // query, then the clip's, as for HTTP: ffmpeg passes it on with the stream
@@ -64,7 +78,7 @@ func rtmpLibURL(base *url.URL, clipURL string) (*url.URL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("unparsable clip URL %q: %v", clipURL, unwrapURLError(err))
 	}
-	if !isRTMPScheme(u.Scheme) || u.Hostname() == "" {
+	if !isRTMPServer(u) {
 		return nil, fmt.Errorf("clip URL %q is not an rtmp:// or rtmps:// URL with a host", clipURL)
 	}
 	rest := strings.TrimPrefix(collapseSlashes(u.Path), "/")
@@ -82,6 +96,12 @@ func rtmpLibURL(base *url.URL, clipURL string) (*url.URL, error) {
 	}
 	if rest == "" {
 		return nil, fmt.Errorf("clip URL %q names no stream", clipURL)
+	}
+	// A server splits the play command's stream name at its first '?' and
+	// takes the rest as a query, so a name holding one (escaped in the
+	// URL as %3F) would ask for another stream.
+	if strings.Contains(rest, "?") {
+		return nil, fmt.Errorf("clip URL %q names a stream with a '?', which RTMP cannot ask for", clipURL)
 	}
 	if u.RawQuery != "" {
 		rest += "?" + u.RawQuery
@@ -104,10 +124,10 @@ func splitLibURL(u *url.URL) rtmpRequest {
 	if u.Scheme == "rtmps" {
 		port = rtmpsDefaultPort
 	}
-	addr := u.Host
-	if u.Port() == "" {
-		addr = net.JoinHostPort(u.Hostname(), port)
+	if u.Port() != "" {
+		port = u.Port()
 	}
+	addr := net.JoinHostPort(u.Hostname(), port)
 	tc := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawQuery: u.RawQuery}
 	app := strings.TrimPrefix(u.Path, "/")
 	if u.RawQuery != "" {
@@ -158,7 +178,7 @@ func redirectedLibURL(from *url.URL, redirect string) (*url.URL, error) {
 	}
 	cur := url.URL{Scheme: from.Scheme, Host: from.Host, Path: from.Path, RawQuery: from.RawQuery}
 	to := cur.ResolveReference(ref)
-	if !isRTMPScheme(to.Scheme) || to.Hostname() == "" {
+	if !isRTMPServer(to) {
 		return nil, errors.New("redirect to " + redirect + " is not an rtmp:// or rtmps:// URL")
 	}
 	return &url.URL{

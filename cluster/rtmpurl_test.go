@@ -55,7 +55,9 @@ func TestRTMPLibURL(t *testing.T) {
 			"h:1935", "app/instance", "rtmp://h/app/instance", "stream"},
 		{"rtmp://h/vod", "rtmp://h/other/clip.mp4", "error: not under the application", "", "", "", ""},
 		{"rtmp://h/vod", "rtmp://h/vod/", "error: names no stream", "", "", "", ""},
+		{"rtmp://h/vod", "rtmp://h/vod/a%3Fb.mp4?t=1", "error: a stream with a '?'", "", "", "", ""},
 		{"rtmp://h/vod", "http://h/vod/clip.mp4", "error: not an rtmp", "", "", "", ""},
+		{"rtmp://]", "rtmp://]/clip.mp4", "error: not an rtmp", "", "", "", ""},
 	}
 	for _, tt := range tests {
 		var base *url.URL
@@ -107,6 +109,9 @@ func TestRTMPRedirectedLibURL(t *testing.T) {
 		{"/vod2", "rtmp://lb/vod2#dir/clip.mp4"},
 		{"http://edge/vod", ""},
 		{"rtmp:///vod", ""},
+		{"rtmp://::0/vod", ""}, // host ":", port 0 to url.Parse
+		{"rtmp://]/vod", ""},
+		{"rtmp://[::1]:1936/vod", "rtmp://[::1]:1936/vod#dir/clip.mp4"},
 	}
 	for _, tt := range tests {
 		u, err := redirectedLibURL(from, tt.redirect)

@@ -1,9 +1,11 @@
 package loopback
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -251,6 +253,67 @@ func TestDeepAMFRTMP(t *testing.T) {
 				t.Fatalf("reply of %d bytes, want about 1 MiB", len(m.Body))
 			}
 			return
+		}
+	}
+}
+
+// TestTinyChunkRTMP reads the tiny-chunk host raw: chunk size 1, then
+// complete, decodable command messages of the size asked for, one after
+// the other, each chunk two bytes on the wire.
+func TestTinyChunkRTMP(t *testing.T) {
+	if _, err := TinyChunkRTMP(10); err == nil {
+		t.Error("TinyChunkRTMP(10) started; a message that small cannot hold the command")
+	}
+	const size = 100
+	h := start(t)(TinyChunkRTMP(size))
+	c, err := net.DialTimeout("tcp", h.Addr, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	bc := bytecounter.NewReadWriter(c)
+	if _, _, err := handshake.DoClient(bc, false, false); err != nil {
+		t.Fatal(err)
+	}
+	w := message.NewWriter(bc, bc.Writer, false)
+	if err := w.Write(&message.CommandAMF0{ChunkStreamID: 3, Name: "connect", CommandID: 1, Arguments: []any{
+		amf0.Object{{Key: "app", Value: "app"}, {Key: "tcUrl", Value: "rtmp://" + h.Addr + "/app"}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	// The server's bytes are read raw, to check the framing itself: a
+	// SetChunkSize message as gortmplib frames it, then per message a type 0
+	// chunk with one body byte and type 3 chunks of one byte each.
+	read := func(n int) []byte {
+		t.Helper()
+		b := make([]byte, n)
+		if _, err := io.ReadFull(bc, b); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	setChunkSize := []byte{2, 0, 0, 0, 0, 0, 4, byte(message.TypeSetChunkSize), 0, 0, 0, 0, 0, 0, 0, 1}
+	if b := read(len(setChunkSize)); !bytes.Equal(b, setChunkSize) {
+		t.Fatalf("server sent % x, want SetChunkSize 1: % x", b, setChunkSize)
+	}
+	for i := range 2 {
+		b := read(12 + 1 + 2*(size-1))
+		header := []byte{3, 0, 0, 0, 0, 0, size, byte(message.TypeCommandAMF0), 0, 0, 0, 0}
+		if !bytes.Equal(b[:12], header) {
+			t.Fatalf("message %d starts with % x, want the type 0 header % x", i, b[:12], header)
+		}
+		body := []byte{b[12]}
+		for j := 13; j < len(b); j += 2 {
+			if b[j] != 3<<6|3 {
+				t.Fatalf("message %d: chunk header %#x at %d, want a type 3 chunk on stream 3", i, b[j], j)
+			}
+			body = append(body, b[j+1])
+		}
+		// "onBWDone" and 0 take 20 bytes; every other byte is a null.
+		data, err := amf0.Unmarshal(body)
+		if err != nil || len(data) != 2+size-20 || data[0] != "onBWDone" || data[1] != float64(0) || data[2] != nil {
+			t.Fatalf("message %d does not decode as onBWDone, 0 and nulls: %v %v", i, data, err)
 		}
 	}
 }

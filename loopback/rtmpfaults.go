@@ -230,3 +230,60 @@ func DeepAMFRTMP() (*Host, error) {
 		drain(c, linger)
 	})
 }
+
+// TinyChunkRTMP completes the handshake, reads connect, sets the chunk size
+// to 1 (the protocol's minimum) and then sends command messages announced
+// as size bytes each, one body byte per chunk, without end. Every chunk
+// costs two bytes on the wire, so a client that keeps a buffer, a slice
+// header or a small allocation per chunk multiplies what a read budget
+// lets through. The bodies are valid AMF0 ("onBWDone", 0, and nulls up to
+// the announced size), so a client that reassembles them within its limits
+// reads on, message after message, until its own budget or deadline ends
+// the attempt.
+func TinyChunkRTMP(size int) (*Host, error) {
+	if size < 64 || size >= 1<<24 {
+		return nil, fmt.Errorf("loopback: a tiny-chunk message needs 64 to 2^24-1 bytes, not %d", size)
+	}
+	return startRTMP(func(c net.Conn) {
+		sc := &gortmplib.ServerConn{RW: c}
+		if err := sc.Initialize(); err != nil {
+			return
+		}
+		if err := sc.Write(&message.SetChunkSize{Value: 1}); err != nil {
+			return
+		}
+		head, err := amf0.Data{"onBWDone", float64(0), nil}.Marshal()
+		if err != nil {
+			return
+		}
+		start, err := chunk.Chunk0{
+			ChunkStreamID: 3,
+			Type:          uint8(message.TypeCommandAMF0),
+			BodyLen:       uint32(size),
+		}.Marshal(false)
+		if err != nil {
+			return
+		}
+		// The body is produced as it is sent: a 10 MiB message costs the
+		// server 32 KiB.
+		buf := make([]byte, 0, 32<<10)
+		for i := 0; ; i = (i + 1) % size {
+			b := byte(0x05) // AMF0 null
+			if i < len(head) {
+				b = head[i]
+			}
+			if i == 0 {
+				buf = append(buf, start...)
+				buf = append(buf, b)
+			} else {
+				buf = append(buf, 3<<6|3, b) // a type 3 chunk on chunk stream 3
+			}
+			if len(buf) >= cap(buf)-len(start)-1 {
+				if _, err := c.Write(buf); err != nil {
+					return
+				}
+				buf = buf[:0]
+			}
+		}
+	})
+}
