@@ -93,6 +93,9 @@ func TestParseHostURL(t *testing.T) {
 		{"rtmp://h:00000/app", "port 00000"},
 		{"http://[::1]:0/v", "(::1) has port 0"},
 		{"http://h:99999999999999999999/v", "port 99999999999999999999"},
+		{"rtmp://]/app", "no usable host name"},
+		{"rtmp://::0/app", "no usable host name"},
+		{"rtmp://[::1]/app", ""},
 	}
 	for _, tt := range tests {
 		_, err := ParseHostURL(tt.raw)

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -67,6 +68,13 @@ func ParseHostURL(raw string) (*url.URL, error) {
 	}
 	if u.Host == "" || u.Hostname() == "" {
 		return nil, fmt.Errorf("host URL %q has no host name", raw)
+	}
+	// url.Parse lets through names no dialer takes ("rtmp://]/", a bare
+	// IPv6 address without brackets): an IPv6 address must be bracketed,
+	// and a name holds no bracket or colon.
+	if name := u.Hostname(); strings.ContainsAny(name, "[]") ||
+		(strings.Contains(name, ":") && (net.ParseIP(name) == nil || !strings.HasPrefix(u.Host, "["))) {
+		return nil, fmt.Errorf("host URL %q has no usable host name (an IPv6 address goes in brackets)", raw)
 	}
 	// url.Parse checks only that a port is digits; an impossible one would
 	// otherwise fail every attempt at run time as if the host were down.
