@@ -28,6 +28,9 @@ type Event struct {
 	ExpiresAt time.Time
 	// Pass is the 1-based pass over the host list.
 	Pass int
+	// Phases time the steps of the attempt, on connect_failed,
+	// connect_cancelled and resolved.
+	Phases Phases
 
 	// Failover and playback fields.
 	ToHost   string
