@@ -33,6 +33,9 @@ type Attempt struct {
 	// RTMP is set by the RTMP prober on success: how to ask a player for
 	// the very stream the server accepted.
 	RTMP *RTMPPlay
+	// Phases is set by the prober as it returns: where the attempt's time
+	// went, whatever its outcome.
+	Phases events.Phases
 }
 
 // MaxRedirects bounds the redirects an attempt follows.
@@ -51,8 +54,14 @@ func NewHTTPProber(insecure bool) *HTTPProber {
 	return &HTTPProber{tls: &tls.Config{InsecureSkipVerify: insecure}} //nolint:gosec // only with --insecure
 }
 
-// Probe implements Prober.
+// Probe implements Prober. Each probe has a transport of its own with
+// keep-alives off, so every attempt opens a fresh connection and reaches
+// the DNS (for a name) and connect phases: a reused connection would show
+// neither, and would hide a host that has just died.
 func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
+	sw := newStopwatch()
+	defer func() { a.Phases = sw.phases() }()
+	ctx = sw.traced(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.URL, nil)
 	if err != nil {
 		return &ProbeError{Class: events.ClassProtocol, Err: err}

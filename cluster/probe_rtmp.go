@@ -54,8 +54,10 @@ func (p *RTMPProber) Probe(ctx context.Context, a *Attempt) error {
 	if err != nil {
 		return &ProbeError{Class: events.ClassProtocol, Err: err}
 	}
+	sw := newStopwatch()
+	defer func() { a.Phases = sw.phases() }()
 	for redirects := 0; ; redirects++ {
-		redirect, err := p.playOnce(ctx, target)
+		redirect, err := p.playOnce(ctx, target, sw)
 		if err != nil {
 			return err
 		}
@@ -83,10 +85,12 @@ func (p *RTMPProber) Probe(ctx context.Context, a *Attempt) error {
 }
 
 // playOnce makes one connection and returns the redirect URL when the
-// server sent one. Everything it opens is closed when it returns.
-func (p *RTMPProber) playOnce(ctx context.Context, target *url.URL) (string, error) {
+// server sent one. Everything it opens is closed when it returns. sw times
+// its steps; a step the connection fails in runs until the attempt ends.
+func (p *RTMPProber) playOnce(ctx context.Context, target *url.URL, sw *stopwatch) (string, error) {
 	req := splitLibURL(target)
-	raw, err := p.dialer.DialContext(ctx, "tcp", req.addr)
+	// net.Dialer reports its name lookup and connects to the trace.
+	raw, err := p.dialer.DialContext(sw.traced(ctx), "tcp", req.addr)
 	if err != nil {
 		return "", err
 	}
@@ -107,17 +111,26 @@ func (p *RTMPProber) playOnce(ctx context.Context, target *url.URL) (string, err
 			RootCAs:            p.roots,
 			InsecureSkipVerify: p.insecure, //nolint:gosec // only with --insecure
 		})
+		sw.begin(stepTLS)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			return "", phaseError(ctx, phaseTLS, err)
 		}
+		sw.end(stepTLS, true)
 		conn = tc
 	}
 
 	s := newRTMPSession(conn)
+	sw.begin(stepHandshake)
 	if _, _, err := handshake.DoClient(s.bc, false, false); err != nil {
 		return "", phaseError(ctx, phaseHandshake, err)
 	}
-	return s.play(ctx, req)
+	sw.end(stepHandshake, true)
+	sw.begin(stepPlay)
+	redirect, err := s.play(ctx, req)
+	if err == nil {
+		sw.end(stepPlay, true)
+	}
+	return redirect, err
 }
 
 // Phases of an attempt, for error messages and for what a dropped

@@ -75,7 +75,7 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 			}
 			if report {
 				e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-					Class: events.ClassCancelled, Err: "another host answered first", Elapsed: o.elapsed, Pass: pass})
+					Class: events.ClassCancelled, Err: "another host answered first", Elapsed: o.elapsed, Pass: pass, Phases: o.probed.Phases})
 			}
 		}
 	}
@@ -93,7 +93,8 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 				if o.probed.FinalURL != "" {
 					res.URL = o.probed.FinalURL
 				}
-				e.emit(events.Event{Kind: events.Resolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Pass: pass})
+				e.emit(events.Event{Kind: events.Resolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Pass: pass,
+					Phases: o.probed.Phases})
 				return res, nil
 			}
 			if ctx.Err() != nil {
@@ -112,10 +113,10 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 				if localTries[o.host] < maxLocalTries {
 					order = slices.Insert(order, next, o.host)
 					e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-						Class: class, Err: describe(o.err) + ": tried again", Elapsed: o.elapsed, Pass: pass})
+						Class: class, Err: describe(o.err) + ": tried again", Elapsed: o.elapsed, Pass: pass, Phases: o.probed.Phases})
 				} else {
 					e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-						Class: class, Err: describe(o.err), Elapsed: o.elapsed, Pass: pass})
+						Class: class, Err: describe(o.err), Elapsed: o.elapsed, Pass: pass, Phases: o.probed.Phases})
 				}
 				if inflight < limit {
 					launch()
@@ -125,7 +126,8 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 			failedAt := e.now()
 			e.mem.Failed(o.host.Key(), failedAt)
 			e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-				Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: e.expiresAt(failedAt), Pass: pass})
+				Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: e.expiresAt(failedAt), Pass: pass,
+				Phases: o.probed.Phases})
 			// A failure frees a slot and hands its turn to the next host at
 			// once, whether it came fast or at the timeout.
 			if inflight < limit {
