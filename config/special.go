@@ -188,25 +188,32 @@ func mergeMpv(base, top [][2]string) [][2]string {
 	return append(out, top...)
 }
 
-// asStateDir is a directory. In the file "~/" is expanded and a relative
-// path is resolved against the file's directory, so that the file means
-// the same from any working directory; the flag is taken as given, as the
-// shell has done the expanding.
-var asStateDir = &codec[string]{
-	typ:   asString.typ,
-	parse: asString.parse,
-	read: func(d *decoder, n *node, src at) (string, error) {
-		if n.kind != stringKind || n.str == "" {
-			return "", typeError(src, "a directory name", n)
-		}
-		dir := n.str
-		if home := d.env("HOME"); home != "" && (dir == "~" || strings.HasPrefix(dir, "~/")) {
-			dir = filepath.Join(home, dir[1:])
-		}
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(filepath.Dir(d.path), dir)
-		}
-		return dir, nil
-	},
-	show: asString.show,
+// paths are file and directory names. In the file "~/" is expanded and a
+// relative path is resolved against the file's directory, so that the
+// file means the same from any working directory; the flag is taken as
+// given, as the shell has done the expanding.
+func paths(want string) *codec[string] {
+	return &codec[string]{
+		typ:   asString.typ,
+		parse: asString.parse,
+		read: func(d *decoder, n *node, src at) (string, error) {
+			if n.kind != stringKind || n.str == "" {
+				return "", typeError(src, want, n)
+			}
+			p := n.str
+			if home := d.env("HOME"); home != "" && (p == "~" || strings.HasPrefix(p, "~/")) {
+				p = filepath.Join(home, p[1:])
+			}
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(filepath.Dir(d.path), p)
+			}
+			return p, nil
+		},
+		show: asString.show,
+	}
 }
+
+var (
+	asStateDir = paths("a directory name")
+	asFileName = paths("a file name")
+)
