@@ -46,6 +46,7 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 			h := order[next]
 			next++
 			if left := e.skipFor(h, tryAll); left > 0 {
+				e.logSkip(h, left)
 				e.emit(events.Event{Kind: events.Skip, Host: h.URL, Index: h.Index, URL: targets[h], ExpiryLeft: left,
 					ExpiresAt: e.now().Add(left), Pass: pass})
 				continue
@@ -70,8 +71,9 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 		cancel()
 		for ; inflight > 0; inflight-- {
 			o := <-done
+			logOutcome(e.attemptLog(o.host, pass), targets[o.host], events.ClassCancelled, nil, o.elapsed, o.probed.Phases)
 			if report && o.elapsed >= e.opts.RaceDelay {
-				e.mem.Slow(o.host.Key(), e.now())
+				e.recordSlow(o.host, e.now(), o.elapsed)
 			}
 			if report {
 				e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
@@ -85,9 +87,14 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 		select {
 		case o := <-done:
 			inflight--
+			class := Classify(o.err)
+			if o.err != nil && ctx.Err() != nil {
+				class = events.ClassCancelled // the caller gave up: not the host's doing
+			}
+			logOutcome(e.attemptLog(o.host, pass), targets[o.host], class, o.err, o.elapsed, o.probed.Phases)
 			if o.err == nil {
 				won := e.now()
-				e.mem.Succeeded(o.host.Key(), o.elapsed)
+				e.recordSuccess(o.host, o.elapsed)
 				waitAll(true)
 				res := &Result{Host: o.host, URL: targets[o.host], Elapsed: won.Sub(rs.start), RTMP: o.probed.RTMP}
 				if o.probed.FinalURL != "" {
@@ -101,7 +108,6 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 				waitAll(false)
 				return nil, ctx.Err()
 			}
-			class := Classify(o.err)
 			if class == events.ClassLocal {
 				// Not the host's fault: not remembered. Fewer attempts at
 				// once from now on, and the host tried again later in
@@ -124,7 +130,7 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 				continue
 			}
 			failedAt := e.now()
-			e.mem.Failed(o.host.Key(), failedAt)
+			e.recordFailed(o.host, failedAt, string(class))
 			e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
 				Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: e.expiresAt(failedAt), Pass: pass,
 				Phases: o.probed.Phases})
@@ -175,7 +181,8 @@ func (e *Engine) headStart(h *Host) time.Duration {
 // attempt runs one probe under the connect timeout. It returns the attempt
 // with what the prober learnt about how to play the clip.
 func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) (*Attempt, error) {
-	a := &Attempt{Host: h, URL: target}
+	a := &Attempt{Host: h, URL: target, Log: e.attemptLog(h, pass)}
+	a.Log.Debug("attempt", "url", target, "timeout", e.opts.ConnectTimeout)
 	prober := e.probers[h.Scheme()]
 	if prober == nil {
 		return a, &ProbeError{Class: events.ClassProtocol, Err: errors.New("no prober for scheme " + h.Scheme())}

@@ -97,6 +97,10 @@ func redactAttr(a slog.Attr) slog.Attr {
 			red[i] = redactAttr(g)
 		}
 		return slog.Attr{Key: a.Key, Value: slog.GroupValue(red...)}
+	case slog.KindDuration:
+		// As people write them ("1m0s"), in JSON too, where slog would
+		// give nanoseconds; measured times are logged as _ms numbers.
+		return slog.String(a.Key, v.Duration().String())
 	case slog.KindAny:
 		var text string
 		switch x := v.Any().(type) {
