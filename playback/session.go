@@ -9,11 +9,13 @@
 package playback
 
 import (
+	"log/slog"
 	"sync"
 	"time"
 
 	"clusterplay/cluster"
 	"clusterplay/events"
+	"clusterplay/logging"
 	"clusterplay/player"
 )
 
@@ -52,6 +54,10 @@ type Options struct {
 	// of the clip, waiting for the user (the TUI); without it the session
 	// ends there, as a script expects.
 	StayOpen bool
+	// Log hears the session's decisions (a stall, an end of file judged,
+	// a failover) with the numbers they were judged on; the caller names
+	// it (component playback). nil discards.
+	Log *slog.Logger
 }
 
 // DefaultEarlyEOF leaves room for the last frames' timestamps, which mpv
@@ -68,6 +74,7 @@ type Session struct {
 	bus    *events.Bus
 	player Player
 	opts   Options
+	log    *slog.Logger
 
 	requests chan request
 	quit     chan struct{} // closed by Quit: never lost, unlike a request
@@ -102,6 +109,7 @@ func New(engine *cluster.Engine, p Player, opts Options) *Session {
 		bus:      engine.Events(),
 		player:   p,
 		opts:     opts,
+		log:      logging.Or(opts.Log),
 		requests: make(chan request, 8),
 		quit:     make(chan struct{}),
 	}
