@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"clusterplay/config"
 	"clusterplay/demo"
 	"clusterplay/events"
+	"clusterplay/logging"
 	"clusterplay/playback"
 	"clusterplay/player"
 	"clusterplay/report"
@@ -50,6 +52,7 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	stop   *stopper
+	log    *slog.Logger // the diagnostic log (logs.go); components are named from it
 }
 
 func (a *app) say(args ...any) {
@@ -74,6 +77,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, n := range cfg.Notices {
 		a.say(n)
 	}
+	useTUI := !cfg.PrintURL && !cfg.JSON && !cfg.NoTUI && isTerminal(stdout)
+	log, closeLog, err := a.openLog(useTUI)
+	if err != nil {
+		a.say(err)
+		return exitUsage
+	}
+	defer closeLog()
+	a.log = log
+	cfg.Cluster.Log = logging.For(log, logging.Cluster)
 
 	mem, closeDemo, err := a.setUp()
 	if err != nil {
@@ -82,7 +94,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer closeDemo()
 
-	useTUI := !cfg.PrintURL && !cfg.JSON && !cfg.NoTUI && isTerminal(stdout)
 	if cfg.Clip == "" && !useTUI {
 		a.say("no CLIP given (see --help)")
 		return exitUsage
@@ -200,13 +211,14 @@ func (a *app) resolveOnly(ctx context.Context) int {
 // host fails, or a signal comes.
 func (a *app) playHeadless(ctx context.Context) int {
 	printed := a.printEvents()
-	p, err := player.New(playerOptions(a.cfg))
+	p, err := player.New(a.playerOptions())
 	if err != nil {
 		a.say("player:", err)
 		return a.finish(exitUsage, printed)
 	}
 	defer p.Close()
-	opts := playback.Options{Clip: a.cfg.Clip, Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout}
+	opts := playback.Options{Clip: a.cfg.Clip, Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout,
+		Log: logging.For(a.log, logging.Playback)}
 	return a.finish(a.exitCode(playback.New(a.engine, p, opts).Run(ctx)), printed)
 }
 
@@ -240,7 +252,8 @@ func hostURLs(specs []cluster.HostSpec) []string {
 // playerOptions maps the player settings, and lets the engine rather than
 // ffmpeg decide about a failing host: no reconnect attempts of ffmpeg's own,
 // and a network timeout past which the stall watchdog has long acted.
-func playerOptions(cfg *config.Config) player.Options {
+func (a *app) playerOptions() player.Options {
+	cfg := a.cfg
 	pc := cfg.Player
 	return player.Options{
 		NoVideo:        pc.NoVideo,
@@ -252,5 +265,6 @@ func playerOptions(cfg *config.Config) player.Options {
 		Extra:          pc.Extra,
 		NetworkTimeout: cfg.StallTimeout + cfg.Cluster.ConnectTimeout,
 		StreamLavfO:    playback.NoReconnect,
+		Log:            logging.For(a.log, logging.Player),
 	}
 }
