@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -29,11 +30,16 @@ func newEngineLogs(l *slog.Logger) engineLogs {
 	}
 }
 
-// attemptLog is the logger of the attempts on h, by its protocol.
+// attemptLog is the logger of the attempts on h, by its protocol. Attempts
+// are told at debug only; below that the logger is handed on bare, so a
+// thousand hosts cost no formatting of attributes nobody reads.
 func (e *Engine) attemptLog(h *Host, pass int) *slog.Logger {
 	l := e.logs.http
 	if s := h.Scheme(); s == "rtmp" || s == "rtmps" {
 		l = e.logs.rtmp
+	}
+	if !l.Enabled(context.Background(), slog.LevelDebug) {
+		return l
 	}
 	return l.With("host", h.URL, "index", h.Index, "pass", pass)
 }
