@@ -15,12 +15,13 @@ import (
 // it.
 func TestImportsFlowOneWay(t *testing.T) {
 	forbidden := map[string][]string{
-		"events":   {"cluster", "config", "playback", "player", "report", "ui"},
+		"events":   {"cluster", "config", "logging", "playback", "player", "report", "ui"},
+		"logging":  {"cluster", "config", "playback", "player", "report", "ui"}, // beside events: anyone may log
 		"cluster":  {"config", "playback", "player", "report", "ui"},
 		"report":   {"cluster", "config", "playback", "player", "ui"},
 		"ui":       {"cluster", "config", "playback", "player"},
 		"control":  {"cluster", "config", "playback", "player", "ui"},
-		"player":   {"cluster", "config", "events", "playback", "report", "ui"},
+		"player":   {"cluster", "config", "events", "logging", "playback", "report", "ui"},
 		"playback": {"config", "report", "ui"},
 		"config":   {"player", "report", "ui"}, // it reads the engine's and the session's defaults
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sync/atomic"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"clusterplay/config"
 	"clusterplay/demo"
 	"clusterplay/events"
+	"clusterplay/logging"
 	"clusterplay/playback"
 	"clusterplay/player"
 	"clusterplay/report"
@@ -55,6 +57,7 @@ type app struct {
 	// quitCode is the exit code a script asked for with quit CODE; -1
 	// when none did.
 	quitCode atomic.Int32
+	log      *slog.Logger // the diagnostic log (logs.go); components are named from it
 }
 
 func (a *app) say(args ...any) {
@@ -75,6 +78,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if code, done := a.loaded(cfg, err); done {
 		return code
 	}
+	useTUI := !cfg.PrintURL && !cfg.JSON && !cfg.NoTUI && isTerminal(stdout)
+	log, closeLog, err := a.openLog(useTUI)
+	if err != nil {
+		a.say(err)
+		return exitUsage
+	}
+	defer closeLog()
+	a.log = log
+	cfg.Cluster.Log = logging.For(log, logging.Cluster)
 	// The stopper outlives the report, so that a report written to a
 	// stdout whose reader has gone fails with EPIPE rather than kill the
 	// process by SIGPIPE.
@@ -234,7 +246,7 @@ func (a *app) resolveOnly(ctx context.Context) int {
 // host fails, or a signal comes.
 func (a *app) playHeadless(ctx context.Context) int {
 	printed := a.printEvents()
-	p, err := player.New(playerOptions(a.cfg))
+	p, err := player.New(a.playerOptions())
 	if err != nil {
 		a.say("player:", err)
 		return a.finish(exitUsage, printed)
@@ -246,7 +258,8 @@ func (a *app) playHeadless(ctx context.Context) int {
 		return a.finish(exitUsage, printed)
 	}
 	defer closeRelay()
-	opts := playback.Options{Clip: a.cfg.Clip, Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout, Relay: rel}
+	opts := playback.Options{Clip: a.cfg.Clip, Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout, Relay: rel,
+		Log: logging.For(a.log, logging.Playback)}
 	session := playback.New(a.engine, p, opts)
 	closeControl, err := a.listenControl(session, p)
 	if err != nil {
@@ -290,7 +303,8 @@ func hostURLs(specs []cluster.HostSpec) []string {
 // playerOptions maps the player settings, and lets the engine rather than
 // ffmpeg decide about a failing host: no reconnect attempts of ffmpeg's own,
 // and a network timeout past which the stall watchdog has long acted.
-func playerOptions(cfg *config.Config) player.Options {
+func (a *app) playerOptions() player.Options {
+	cfg := a.cfg
 	pc := cfg.Player
 	return player.Options{
 		NoVideo:        pc.NoVideo,
@@ -302,5 +316,6 @@ func playerOptions(cfg *config.Config) player.Options {
 		Extra:          pc.Extra,
 		NetworkTimeout: cfg.StallTimeout + cfg.Cluster.ConnectTimeout,
 		StreamLavfO:    playback.NoReconnect,
+		Log:            logging.For(a.log, logging.Player),
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"clusterplay/cluster"
 	"clusterplay/config"
 	"clusterplay/events"
+	"clusterplay/logging"
 	"clusterplay/playback"
 	"clusterplay/relay"
 )
@@ -40,6 +41,7 @@ func (a *app) relayOptions(token, listen string) relay.Options {
 		ReadTimeout:    a.cfg.ReadTimeout,
 		SlowTimeout:    a.cfg.SlowTimeout,
 		Insecure:       a.cfg.Cluster.Insecure,
+		Log:            logging.For(a.log, logging.Relay),
 	}
 }
 
@@ -77,6 +79,14 @@ func runRelay(args []string, stdout, stderr io.Writer) int {
 		a.say(err)
 		return exitUsage
 	}
+	log, closeLog, err := a.openLog(false)
+	if err != nil {
+		a.say(err)
+		return exitUsage
+	}
+	defer closeLog()
+	a.log = log
+	cfg.Cluster.Log = logging.For(log, logging.Cluster)
 	mem, closeDemo, err := a.setUp()
 	if err != nil {
 		a.say(err)

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/logging"
 	"clusterplay/playback"
 	"clusterplay/player"
 	"clusterplay/ui"
@@ -23,7 +25,7 @@ func (a *app) playInTUI(ctx context.Context) int {
 	stderr, restore := divertStderr(a.cfg.StateDir)
 	defer restore()
 	a.stderr = stderr
-	p, err := player.New(playerOptions(a.cfg))
+	p, err := player.New(a.playerOptions())
 	if err != nil {
 		a.say("player:", err)
 		return a.finish(exitUsage, nil)
@@ -36,7 +38,8 @@ func (a *app) playInTUI(ctx context.Context) int {
 		return a.finish(exitUsage, nil)
 	}
 	defer closeRelay()
-	opts := playback.Options{Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout, StayOpen: true, Relay: rel}
+	opts := playback.Options{Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout, StayOpen: true, Relay: rel,
+		Log: logging.For(a.log, logging.Playback)}
 	session := playback.New(a.engine, p, opts)
 	events := a.bus.SubscribeAll()
 	closeControl, err := a.listenControl(session, p)
@@ -69,7 +72,7 @@ func (a *app) playInTUI(ctx context.Context) int {
 		Volume:        p.Volume(),
 		Interrupted:   func() { once.Do(func() { close(interrupted) }) },
 		CheckClip:     a.engine.CheckClip,
-	}, tuiController{session, p, a.engine}, events, nil, nil)
+	}, tuiController{session, p, a.engine, logging.For(a.log, logging.UI)}, events, nil, nil)
 	if err != nil {
 		a.say("terminal:", err)
 	}
@@ -93,16 +96,49 @@ func (a *app) playInTUI(ctx context.Context) int {
 
 // tuiController gives the TUI the session's controls, the player's keys
 // and the engine's load-balancing switch. What they lead to comes back as
-// events; the TUI never asks.
+// events; the TUI never asks. What the user asked for is logged (component
+// ui) here, so that the TUI itself stays a fold over the events.
 type tuiController struct {
 	*playback.Session
-	p *player.Player
-	e *cluster.Engine
+	p   *player.Player
+	e   *cluster.Engine
+	log *slog.Logger
 }
 
-func (c tuiController) TogglePause() error            { return c.p.TogglePause() }
-func (c tuiController) Seek(d time.Duration) error    { return c.p.Seek(d) }
-func (c tuiController) AddVolume(delta float64) error { return c.p.AddVolume(delta) }
-func (c tuiController) ToggleMute() error             { return c.p.ToggleMute() }
-func (c tuiController) ToggleFullscreen() error       { return c.p.ToggleFullscreen() }
-func (c tuiController) SetLoadBalancing(on bool)      { c.e.SetLoadBalancing(on) }
+func (c tuiController) did(what string, err error, args ...any) error {
+	if err != nil {
+		args = append(args, "err", err)
+	}
+	c.log.Debug("user: "+what, args...)
+	return err
+}
+
+func (c tuiController) TogglePause() error { return c.did("pause", c.p.TogglePause()) }
+func (c tuiController) Seek(d time.Duration) error {
+	return c.did("seek", c.p.Seek(d), "by", d)
+}
+func (c tuiController) AddVolume(delta float64) error {
+	return c.did("volume", c.p.AddVolume(delta), "by", delta)
+}
+func (c tuiController) ToggleMute() error       { return c.did("mute", c.p.ToggleMute()) }
+func (c tuiController) ToggleFullscreen() error { return c.did("fullscreen", c.p.ToggleFullscreen()) }
+func (c tuiController) SetLoadBalancing(on bool) {
+	c.did("load balancing", nil, "on", on)
+	c.e.SetLoadBalancing(on)
+}
+func (c tuiController) FailoverNow(blame bool) {
+	c.did("fail over now", nil, "blame", blame)
+	c.Session.FailoverNow(blame)
+}
+func (c tuiController) Reresolve() {
+	c.did("resolve again from scratch", nil)
+	c.Session.Reresolve()
+}
+func (c tuiController) Play(clip string) {
+	c.did("play", nil, "clip", clip)
+	c.Session.Play(clip)
+}
+func (c tuiController) Quit() {
+	c.did("quit", nil)
+	c.Session.Quit()
+}

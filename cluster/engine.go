@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"clusterplay/events"
+	"clusterplay/logging"
 )
 
 // ErrAllFailed is returned when every pass over the hosts failed.
@@ -27,6 +28,7 @@ type Engine struct {
 	balance atomic.Bool
 	now     func() time.Time
 	sleep   func(ctx context.Context, d time.Duration) error
+	logs    engineLogs
 }
 
 // Result is a resolved clip.
@@ -81,7 +83,9 @@ func New(specs []HostSpec, opts Options, mem *Memory, bus *events.Bus) (*Engine,
 		policy:  policy,
 		now:     time.Now,
 		sleep:   sleepCtx,
+		logs:    newEngineLogs(opts.Log),
 	}
+	mem.setLog(e.logs.memory)
 	e.balance.Store(opts.LoadBalance)
 	return e, nil
 }
@@ -118,7 +122,7 @@ func (e *Engine) Remembered(h *Host) bool {
 // returns until when the memory skips it (zero when memory is off).
 func (e *Engine) MarkFailed(h *Host) time.Time {
 	now := e.now()
-	e.mem.Failed(h.Key(), now)
+	e.recordFailed(h, now, "blamed by the session")
 	return e.expiresAt(now)
 }
 
@@ -137,6 +141,7 @@ func (e *Engine) Forget() {
 	for _, h := range e.hosts {
 		e.mem.Forgive(h.Key(), now)
 	}
+	e.logs.memory.Debug("the cluster's failures and slowness forgotten: resolving from scratch", "hosts", len(e.hosts))
 }
 
 // FlushEvery writes the failure memory as it changes, at most once per
@@ -175,6 +180,9 @@ func (e *Engine) ResolveExcept(ctx context.Context, clip string, except ...*Host
 		return Result{}, err
 	}
 	rs := &resolveState{start: start}
+	log := e.logs.cluster
+	log.Debug("resolution begins", "clip", clip, "hosts", len(e.hosts), "passes", e.opts.ConnectCount,
+		"load_balancing", e.balance.Load(), "except", exceptURL(except))
 	backoff := minPassBackoff
 	var passBegan time.Time
 	for pass := 1; pass <= e.opts.ConnectCount; pass++ {
@@ -183,7 +191,10 @@ func (e *Engine) ResolveExcept(ctx context.Context, clip string, except ...*Host
 			// failure memory to wait on) is not repeated at once: passes
 			// start at least a back-off apart, 100 ms doubling up to
 			// the connect timeout.
-			wait := max(e.waitBeforePass(), backoff-e.now().Sub(passBegan))
+			expiry, since := e.waitBeforePass(), e.now().Sub(passBegan)
+			wait := max(expiry, backoff-since)
+			log.Debug("waiting before the next pass", "pass", pass, "wait_ms", logging.MS(wait),
+				"earliest_expiry_ms", logging.MS(expiry), "backoff_ms", logging.MS(backoff), "last_pass_ms", logging.MS(since))
 			backoff = min(2*backoff, e.opts.ConnectTimeout)
 			if err := e.sleep(ctx, wait); err != nil {
 				return Result{}, err
@@ -191,16 +202,25 @@ func (e *Engine) ResolveExcept(ctx context.Context, clip string, except ...*Host
 		}
 		passBegan = e.now()
 		order, tryAll := e.passOrder(except)
+		log.Debug("pass begins", "pass", pass, "order", hostIndexes(order))
+		if tryAll {
+			e.logs.memory.Debug("every host is remembered as failed: trying them all, the oldest failure first",
+				"pass", pass, "order", hostIndexes(order))
+		}
 		res, err := e.runPass(ctx, rs, pass, order, tryAll, targets)
 		if err != nil {
+			log.Debug("resolution given up", "err", err, "elapsed_ms", logging.MS(e.now().Sub(start)))
 			return Result{}, err
 		}
 		if res != nil {
+			log.Info("resolved", "host", res.Host.URL, "index", res.Host.Index, "url", res.URL,
+				"elapsed_ms", logging.MS(res.Elapsed), "pass", pass)
 			return *res, nil
 		}
 	}
-	e.emit(events.Event{Kind: events.Failed, Index: -1, Elapsed: e.now().Sub(start), Pass: e.opts.ConnectCount,
-		Err: fmt.Sprintf("%s, %s", plural(len(e.hosts), "host"), plural(e.opts.ConnectCount, "pass"))})
+	msg := fmt.Sprintf("%s, %s", plural(len(e.hosts), "host"), plural(e.opts.ConnectCount, "pass"))
+	log.Info("every host failed", "hosts", len(e.hosts), "passes", e.opts.ConnectCount, "elapsed_ms", logging.MS(e.now().Sub(start)))
+	e.emit(events.Event{Kind: events.Failed, Index: -1, Elapsed: e.now().Sub(start), Pass: e.opts.ConnectCount, Err: msg})
 	return Result{}, ErrAllFailed
 }
 
@@ -271,7 +291,12 @@ func (e *Engine) skipFor(h *Host, tryAll bool) time.Duration {
 	if tryAll {
 		return 0
 	}
-	return e.mem.ExpiryLeft(h.Key(), e.opts.FailureExpiry, e.now())
+	now := e.now()
+	left := e.mem.ExpiryLeft(h.Key(), e.opts.FailureExpiry, now)
+	if left == 0 {
+		e.logExpired(h, now)
+	}
+	return left
 }
 
 // waitBeforePass is how long to wait before another pass: until the
@@ -300,6 +325,26 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// hostIndexes are the hosts' indexes, for a log line.
+func hostIndexes(hosts []*Host) []int {
+	out := make([]int, len(hosts))
+	for i, h := range hosts {
+		out[i] = h.Index
+	}
+	return out
+}
+
+// exceptURL names the hosts left out of a resolution, for the log.
+func exceptURL(hs []*Host) string {
+	var names []string
+	for _, h := range hs {
+		if h != nil {
+			names = append(names, h.URL)
+		}
+	}
+	return strings.Join(names, " ")
 }
 
 func plural(n int, noun string) string {

@@ -1,9 +1,12 @@
 package cluster
 
 import (
+	"log/slog"
 	"sort"
 	"sync"
 	"time"
+
+	"clusterplay/logging"
 )
 
 // Memory is the failure memory: when each host last failed, and how fast it
@@ -17,6 +20,7 @@ type Memory struct {
 	store   *Store
 	now     func() time.Time
 	changed chan struct{} // capacity 1: "something is dirty", for FlushEvery
+	log     *slog.Logger  // the engine's cluster.memory logger; never nil
 }
 
 // HostRecord is what is remembered of one host.
@@ -38,7 +42,16 @@ const latencyAlpha = 0.3
 
 // NewMemory returns an empty memory that is not persisted.
 func NewMemory() *Memory {
-	return &Memory{entries: map[string]HostRecord{}, dirty: map[string]bool{}, now: time.Now, changed: make(chan struct{}, 1)}
+	return &Memory{entries: map[string]HostRecord{}, dirty: map[string]bool{}, now: time.Now, changed: make(chan struct{}, 1),
+		log: logging.Discard()}
+}
+
+// setLog gives the memory the engine's logger, for what it decides on its
+// own: merges with what other processes wrote.
+func (m *Memory) setLog(l *slog.Logger) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.log = logging.Or(l)
 }
 
 // Failed records a failed attempt on host at the given time.
@@ -221,17 +234,28 @@ func (m *Memory) Flush() error {
 	if err != nil {
 		return err
 	}
-	m.absorb(merged)
+	m.absorb(merged, true)
 	return nil
 }
 
-// absorb takes in records that are newer than ours.
-func (m *Memory) absorb(records map[string]HostRecord) {
+// absorb takes in records that are newer than ours. merging says they
+// come from a merge with the file as other processes left it, and each
+// one taken is logged; what the file held at start is not news.
+func (m *Memory) absorb(records map[string]HostRecord, merging bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for k, r := range records {
-		if mine, ok := m.entries[k]; !ok || r.Updated.After(mine.Updated) {
-			m.entries[k] = r
+		mine, ok := m.entries[k]
+		if ok && !r.Updated.After(mine.Updated) {
+			continue
+		}
+		m.entries[k] = r
+		if merging {
+			// Another process learnt of this host after we did: say what
+			// its record had that ours lacked.
+			m.log.Debug("merge: another process's record is newer", "host", k, "file_updated", r.Updated,
+				"our_updated", mine.Updated, "file_failed_at", r.FailedAt, "our_failed_at", mine.FailedAt,
+				"file_failures", r.Failures, "our_failures", mine.Failures, "file_slow_at", r.SlowAt)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -23,6 +24,11 @@ type Options struct {
 	RaceDelay time.Duration
 	// MaxInflight caps the attempts connecting at the same time.
 	MaxInflight int
+
+	// Log is the engine's logger, named for the cluster component; the
+	// engine names its parts from it (cluster.http, cluster.rtmp,
+	// cluster.memory). nil discards.
+	Log *slog.Logger
 }
 
 // Defaults as in Flowplayer's Cluster plugin 3.2, plus the racing defaults.

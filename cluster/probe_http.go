@@ -5,11 +5,13 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync"
 
 	"clusterplay/events"
+	"clusterplay/logging"
 )
 
 // Prober makes one connection attempt to a host for a clip. It returns nil
@@ -33,6 +35,12 @@ type Attempt struct {
 	// RTMP is set by the RTMP prober on success: how to ask a player for
 	// the very stream the server accepted.
 	RTMP *RTMPPlay
+	// Phases is set by the prober as it returns: where the attempt's time
+	// went, whatever its outcome.
+	Phases events.Phases
+	// Log is where the prober tells its steps (request and status lines,
+	// RTMP commands and replies) at debug; nil discards.
+	Log *slog.Logger
 }
 
 // MaxRedirects bounds the redirects an attempt follows.
@@ -51,23 +59,35 @@ func NewHTTPProber(insecure bool) *HTTPProber {
 	return &HTTPProber{tls: &tls.Config{InsecureSkipVerify: insecure}} //nolint:gosec // only with --insecure
 }
 
-// Probe implements Prober.
+// Probe implements Prober. Each probe has a transport of its own with
+// keep-alives off, so every attempt opens a fresh connection and reaches
+// the DNS (for a name) and connect phases: a reused connection would show
+// neither, and would hide a host that has just died.
 func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
+	sw := newStopwatch()
+	defer func() { a.Phases = sw.phases() }()
+	ctx = sw.traced(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.URL, nil)
 	if err != nil {
 		return &ProbeError{Class: events.ClassProtocol, Err: err}
 	}
 	req.Header.Set("Range", "bytes=0-0")
 	req.Header.Set("User-Agent", "clusterplay")
+	log := logging.Or(a.Log)
+	last := req // the request under way: the first, or the latest redirect's
 
 	conns := &connSet{}
 	defer conns.closeAll()
 	client := &http.Client{
 		Transport: p.transport(ctx, conns),
 		CheckRedirect: func(r *http.Request, via []*http.Request) error {
+			if r.Response != nil {
+				logExchange(log, via[len(via)-1], r.Response)
+			}
 			if len(via) > MaxRedirects {
 				return &ProbeError{Class: events.ClassRedirects, Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
 			}
+			last = r
 			// net/http sends the URL redirected from as Referer, tokens
 			// and all; curl and ffmpeg send none, and neither do we.
 			r.Header.Del("Referer")
@@ -79,8 +99,13 @@ func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
+		var pe *ProbeError
+		if !errors.As(err, &pe) || pe.Class != events.ClassRedirects { // a redirect too many was answered
+			log.Debug("HTTP request got no answer", "url", last.URL.String(), "request", requestLine(last, ""), "err", err)
+		}
 		return err
 	}
+	logExchange(log, resp.Request, resp)
 	// Headers are the criterion: closing without reading the byte keeps a
 	// host that answers and then stalls from holding the attempt.
 	resp.Body.Close()

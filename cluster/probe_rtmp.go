@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/url"
 	"syscall"
 
 	"clusterplay/events"
+	"clusterplay/logging"
 
 	"github.com/bluenviron/gortmplib/pkg/handshake"
 )
@@ -52,8 +54,11 @@ func (p *RTMPProber) Probe(ctx context.Context, a *Attempt) error {
 	if err != nil {
 		return &ProbeError{Class: events.ClassProtocol, Err: err}
 	}
+	sw := newStopwatch()
+	defer func() { a.Phases = sw.phases() }()
+	log := logging.Or(a.Log)
 	for redirects := 0; ; redirects++ {
-		redirect, err := p.playOnce(ctx, target)
+		redirect, err := p.playOnce(ctx, target, sw, log)
 		if err != nil {
 			return err
 		}
@@ -81,13 +86,17 @@ func (p *RTMPProber) Probe(ctx context.Context, a *Attempt) error {
 }
 
 // playOnce makes one connection and returns the redirect URL when the
-// server sent one. Everything it opens is closed when it returns.
-func (p *RTMPProber) playOnce(ctx context.Context, target *url.URL) (string, error) {
+// server sent one. Everything it opens is closed when it returns. sw times
+// its steps; a step the connection fails in runs until the attempt ends.
+func (p *RTMPProber) playOnce(ctx context.Context, target *url.URL, sw *stopwatch, log *slog.Logger) (string, error) {
 	req := splitLibURL(target)
-	raw, err := p.dialer.DialContext(ctx, "tcp", req.addr)
+	// net.Dialer reports its name lookup and connects to the trace.
+	raw, err := p.dialer.DialContext(sw.traced(ctx), "tcp", req.addr)
 	if err != nil {
+		log.Debug("RTMP dial failed", "addr", req.addr, "err", err)
 		return "", err
 	}
+	log.Debug("RTMP connected", "addr", req.addr, "local", raw.LocalAddr().String())
 	defer raw.Close()
 	// The deadline bounds every read and write, so a server that stalls
 	// mid-handshake or mid-message cannot hold the attempt; closing on
@@ -105,17 +114,34 @@ func (p *RTMPProber) playOnce(ctx context.Context, target *url.URL) (string, err
 			RootCAs:            p.roots,
 			InsecureSkipVerify: p.insecure, //nolint:gosec // only with --insecure
 		})
+		sw.begin(stepTLS)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			return "", phaseError(ctx, phaseTLS, err)
 		}
+		sw.end(stepTLS, true)
 		conn = tc
 	}
 
 	s := newRTMPSession(conn)
+	sw.begin(stepHandshake)
 	if _, _, err := handshake.DoClient(s.bc, false, false); err != nil {
 		return "", phaseError(ctx, phaseHandshake, err)
 	}
-	return s.play(ctx, req)
+	sw.end(stepHandshake, true)
+	log.Debug("RTMP handshake done; connect, createStream, play", "app", req.app, "tc_url", req.tcURL, "stream", req.stream)
+	sw.begin(stepPlay)
+	redirect, err := s.play(ctx, req)
+	switch {
+	case err != nil:
+		log.Debug("RTMP play failed", "stream", req.stream, "err", err)
+	case redirect != "":
+		sw.end(stepPlay, true)
+		log.Debug("RTMP redirected", "to", redirect)
+	default:
+		sw.end(stepPlay, true)
+		log.Debug("RTMP stream started", "stream", req.stream)
+	}
+	return redirect, err
 }
 
 // Phases of an attempt, for error messages and for what a dropped

@@ -46,6 +46,7 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 			h := order[next]
 			next++
 			if left := e.skipFor(h, tryAll); left > 0 {
+				e.logSkip(h, left)
 				e.emit(events.Event{Kind: events.Skip, Host: h.URL, Index: h.Index, URL: targets[h], ExpiryLeft: left,
 					ExpiresAt: e.now().Add(left), Pass: pass})
 				continue
@@ -70,12 +71,13 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 		cancel()
 		for ; inflight > 0; inflight-- {
 			o := <-done
+			logOutcome(e.attemptLog(o.host, pass), targets[o.host], events.ClassCancelled, nil, o.elapsed, o.probed.Phases)
 			if report && o.elapsed >= e.opts.RaceDelay {
-				e.mem.Slow(o.host.Key(), e.now())
+				e.recordSlow(o.host, e.now(), o.elapsed)
 			}
 			if report {
 				e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-					Class: events.ClassCancelled, Err: "another host answered first", Elapsed: o.elapsed, Pass: pass})
+					Class: events.ClassCancelled, Err: "another host answered first", Elapsed: o.elapsed, Pass: pass, Phases: o.probed.Phases})
 			}
 		}
 	}
@@ -85,22 +87,27 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 		select {
 		case o := <-done:
 			inflight--
+			class := Classify(o.err)
+			if o.err != nil && ctx.Err() != nil {
+				class = events.ClassCancelled // the caller gave up: not the host's doing
+			}
+			logOutcome(e.attemptLog(o.host, pass), targets[o.host], class, o.err, o.elapsed, o.probed.Phases)
 			if o.err == nil {
 				won := e.now()
-				e.mem.Succeeded(o.host.Key(), o.elapsed)
+				e.recordSuccess(o.host, o.elapsed)
 				waitAll(true)
 				res := &Result{Host: o.host, URL: targets[o.host], Elapsed: won.Sub(rs.start), RTMP: o.probed.RTMP}
 				if o.probed.FinalURL != "" {
 					res.URL = o.probed.FinalURL
 				}
-				e.emit(events.Event{Kind: events.Resolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Pass: pass})
+				e.emit(events.Event{Kind: events.Resolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Pass: pass,
+					Phases: o.probed.Phases})
 				return res, nil
 			}
 			if ctx.Err() != nil {
 				waitAll(false)
 				return nil, ctx.Err()
 			}
-			class := Classify(o.err)
 			if class == events.ClassLocal {
 				// Not the host's fault: not remembered. Fewer attempts at
 				// once from now on, and the host tried again later in
@@ -112,10 +119,10 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 				if localTries[o.host] < maxLocalTries {
 					order = slices.Insert(order, next, o.host)
 					e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-						Class: class, Err: describe(o.err) + ": tried again", Elapsed: o.elapsed, Pass: pass})
+						Class: class, Err: describe(o.err) + ": tried again", Elapsed: o.elapsed, Pass: pass, Phases: o.probed.Phases})
 				} else {
 					e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-						Class: class, Err: describe(o.err), Elapsed: o.elapsed, Pass: pass})
+						Class: class, Err: describe(o.err), Elapsed: o.elapsed, Pass: pass, Phases: o.probed.Phases})
 				}
 				if inflight < limit {
 					launch()
@@ -123,9 +130,10 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 				continue
 			}
 			failedAt := e.now()
-			e.mem.Failed(o.host.Key(), failedAt)
+			e.recordFailed(o.host, failedAt, string(class))
 			e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-				Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: e.expiresAt(failedAt), Pass: pass})
+				Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: e.expiresAt(failedAt), Pass: pass,
+				Phases: o.probed.Phases})
 			// A failure frees a slot and hands its turn to the next host at
 			// once, whether it came fast or at the timeout.
 			if inflight < limit {
@@ -173,7 +181,8 @@ func (e *Engine) headStart(h *Host) time.Duration {
 // attempt runs one probe under the connect timeout. It returns the attempt
 // with what the prober learnt about how to play the clip.
 func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) (*Attempt, error) {
-	a := &Attempt{Host: h, URL: target}
+	a := &Attempt{Host: h, URL: target, Log: e.attemptLog(h, pass)}
+	a.Log.Debug("attempt", "url", target, "timeout", e.opts.ConnectTimeout)
 	prober := e.probers[h.Scheme()]
 	if prober == nil {
 		return a, &ProbeError{Class: events.ClassProtocol, Err: errors.New("no prober for scheme " + h.Scheme())}

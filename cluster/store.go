@@ -78,7 +78,7 @@ func OpenMemory(dir string) (*Memory, error) {
 	s.tidy()
 	records, err := s.load()
 	if records != nil {
-		m.absorb(records)
+		m.absorb(records, false)
 	}
 	if s.readOnly {
 		err = errors.Join(err, fmt.Errorf("failure memory read-only: %s cannot be written; what this run learns is not kept", dir))

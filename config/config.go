@@ -45,6 +45,16 @@ type Config struct {
 	SlowTimeout      time.Duration // relay: starved this long by a slow host leaves it
 	Listen           string        // clusterplay relay: the address to serve on
 	ListenPublic     bool          // clusterplay relay: a non-loopback Listen is allowed
+	Log              LogConfig
+}
+
+// LogConfig is the diagnostic log (package logging), as given: the words
+// are checked here, and turned into a logger by the program.
+type LogConfig struct {
+	Level  string // debug, info, warn or error
+	File   string // "" = the default: stderr, or the state dir's clusterplay.log under the TUI
+	Filter string // glob patterns on component names, comma separated; "" or "*" = all
+	Format string // text or json
 }
 
 // PlayerConfig is what the mpv backend is started with.

@@ -144,6 +144,10 @@ mpvConfig: false
 mpv: ["hwdec=auto", "--cache=no"]
 report: out/run.md
 reportFormat: markdown
+logLevel: info
+logFile: logs/cp.log
+logFilter: "cluster.*"
+logFormat: json
 `
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -164,6 +168,7 @@ reportFormat: markdown
 		ReportFormat: "markdown",
 		Player: PlayerConfig{NoVideo: true, VO: "tct", AO: "null", Volume: &v, Start: 90 * time.Second, Fullscreen: true,
 			MpvConfig: false, Extra: [][2]string{{"hwdec", "auto"}, {"cache", "no"}}},
+		Log:     LogConfig{Level: "info", File: filepath.Join(dir, "logs/cp.log"), Filter: "cluster.*", Format: "json"},
 		Notices: []string{"config: loadBalance (" + path + ":5: loadBalance) ignored: select is fastest (" + path + ":8: select)"},
 	}
 	if !reflect.DeepEqual(cfg, want) {

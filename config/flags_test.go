@@ -87,6 +87,11 @@ func TestEveryFlag(t *testing.T) {
 		{[]string{"--cluster", "eu", "--config", "@named"}, func(c *Config) bool { return c.ClusterName == "eu" && hostURLs(c)[0] == h2 }},
 		{[]string{"--config", "@named"}, func(c *Config) bool { return strings.HasSuffix(c.ConfigFile, "named.yaml") }},
 		{[]string{"--", "--odd-clip-name"}, func(c *Config) bool { return c.Clip == "--odd-clip-name" }},
+		{[]string{"--log-level", "DEBUG"}, func(c *Config) bool { return c.Log.Level == "debug" }},
+		{[]string{"--log-file", "rel.log"}, func(c *Config) bool { return c.Log.File == "rel.log" }},
+		{[]string{"--log-filter", "cluster.*,player"}, func(c *Config) bool { return c.Log.Filter == "cluster.*,player" }},
+		{[]string{"--log-format=json"}, func(c *Config) bool { return c.Log.Format == "json" }},
+		{nil, func(c *Config) bool { return c.Log == LogConfig{Level: "warn", Filter: "*", Format: "text"} }},
 	}
 	named := writeFile(t, "named.yaml", "hosts: ["+h1+"]\nclusters:\n  eu:\n    hosts: ["+h2+"]\n")
 	for _, tt := range tests {
@@ -185,6 +190,10 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"a.mp4", "b.mp4"}, []string{"at most one CLIP", "a.mp4", "b.mp4"}},
 		{[]string{"--config", "/nonexistent/c.yaml"}, []string{"/nonexistent/c.yaml", "no such file"}},
 		{[]string{"--cluster", "eu"}, []string{"--cluster eu", "no config file"}},
+		{[]string{"--log-level", "verbose"}, []string{"--log-level", `"verbose"`, "debug, info, warn, error"}},
+		{[]string{"--log-format", "xml"}, []string{"--log-format", `"xml"`, "text, json"}},
+		{[]string{"--log-filter", "clustr.*"}, []string{"--log-filter", `"clustr.*"`, "matches no component"}},
+		{[]string{"--log-filter", "cluster,[p"}, []string{"--log-filter", `"[p"`, "bad pattern"}},
 	}
 	for _, tt := range tests {
 		args := tt.args

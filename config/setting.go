@@ -42,11 +42,12 @@ const (
 	clusterGroup group = iota
 	playerGroup
 	outputGroup
+	logGroup
 	generalGroup
 )
 
 // groupTitles are the section titles, in the order Usage shows them.
-var groupTitles = [...]string{clusterGroup: "Cluster", playerGroup: "Player (mpv)", outputGroup: "Output", generalGroup: "General"}
+var groupTitles = [...]string{clusterGroup: "Cluster", playerGroup: "Player (mpv)", outputGroup: "Output", logGroup: "Logs", generalGroup: "General"}
 
 // entry is a setting of any type, as the table holds it.
 type entry interface {

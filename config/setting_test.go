@@ -36,7 +36,7 @@ func TestTableNames(t *testing.T) {
 }
 
 // TestKeysFollowFlags holds the table to what --help promises: each
-// Cluster and Player flag but --cluster has a config key, its name in
+// Cluster, Player and Logs flag but --cluster has a config key, its name in
 // camelCase. The exceptions are the ones the help and README name.
 func TestKeysFollowFlags(t *testing.T) {
 	except := map[string]string{
@@ -46,7 +46,7 @@ func TestKeysFollowFlags(t *testing.T) {
 	}
 	for _, e := range table {
 		flag, key := e.names()
-		if flag == "" || e.section() != clusterGroup && e.section() != playerGroup {
+		if flag == "" || e.section() != clusterGroup && e.section() != playerGroup && e.section() != logGroup {
 			continue
 		}
 		want, ok := except[flag]

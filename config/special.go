@@ -244,3 +244,7 @@ func (d *decoder) filePath(p string) string {
 	}
 	return p
 }
+
+// asFileName is a file named in the config file (the log file), resolved
+// as asPath is.
+var asFileName = asPath

@@ -1,9 +1,11 @@
 package config
 
 import (
+	"strings"
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/logging"
 	"clusterplay/relay"
 )
 
@@ -222,6 +224,34 @@ var table = []entry{
 		codec: oneOfCodec("", []string{"failover", "balance"}), noOpt: "failover",
 		field: func(c *Config) *string { return &c.Demo },
 	}),
+
+	// Logs: the original plugin's log: { level, filter }.
+	&setting[string]{
+		flag: "log-level", key: "logLevel", group: logGroup,
+		help:  "log lines of this `level` and above: " + orList(logging.Levels),
+		codec: oneOfCodec("level", logging.Levels), def: "warn",
+		field: func(c *Config) *string { return &c.Log.Level },
+	},
+	&setting[string]{
+		flag: "log-file", key: "logFile", group: logGroup,
+		help:  "write the log to `FILE`, replaced each run (default stderr; under the terminal UI the state dir's " + logging.FileName + ")",
+		doc:   "stderr, or $XDG_STATE_HOME/clusterplay/" + logging.FileName + " in the TUI",
+		codec: asFileName,
+		field: func(c *Config) *string { return &c.Log.File },
+	},
+	&setting[string]{
+		flag: "log-filter", key: "logFilter", group: logGroup,
+		help: "log only these components: comma-separated glob `patterns` on " + strings.Join(logging.Components, ", ") +
+			"; name.* also matches name",
+		codec: asString, def: "*", check: checkLogFilter,
+		field: func(c *Config) *string { return &c.Log.Filter },
+	},
+	&setting[string]{
+		flag: "log-format", key: "logFormat", group: logGroup,
+		help:  "log line `format`: " + orList(logging.Formats),
+		codec: oneOfCodec("format", logging.Formats), def: "text",
+		field: func(c *Config) *string { return &c.Log.Format },
+	},
 
 	// General: acted on by Load itself.
 	bind(&settings.configFile, &setting[string]{

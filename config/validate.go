@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/logging"
 )
 
 // Range checks shared by the flags (run in pflag's Set) and the config
@@ -54,6 +55,13 @@ func volumeRange(p *float64) error {
 		return fmt.Errorf("must be between 0 and %d (or mpv's volume-max), got %v", defaultVolumeMax, v)
 	}
 	return nil
+}
+
+// checkLogFilter refuses a --log-filter that would silence the log by a
+// typo: a malformed pattern, or one that matches no component.
+func checkLogFilter(s string) error {
+	_, err := logging.ParseFilter(s)
+	return err
 }
 
 // selectPolicies come from the engine's registry, so a policy added there

@@ -102,13 +102,51 @@ var userinfoPassword = regexp.MustCompile(`(//[^/@:\s]*:)[^/@\s]*@`)
 // urlInText finds URLs inside free text such as an error message.
 var urlInText = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>]+`)
 
-// RedactText hides the secrets of every URL in a message.
+// RedactText hides the secrets of a message: those of every URL in it,
+// and those that text outside a URL can carry too: a query without a
+// scheme (an HTTP request line "GET /v/c.mp4?token=x HTTP/1.1", an RTMP
+// application "vod?token=x") and the values of headers that carry
+// credentials ("Authorization: Bearer x").
 func RedactText(s string) string {
-	if !strings.Contains(s, "://") {
-		return s
+	if strings.Contains(s, "://") {
+		s = urlInText.ReplaceAllStringFunc(s, RedactURL)
 	}
-	return urlInText.ReplaceAllStringFunc(s, RedactURL)
+	if strings.Contains(s, "=") {
+		s = paramInText.ReplaceAllStringFunc(s, redactParam)
+	}
+	if strings.Contains(s, ":") {
+		s = secretHeader.ReplaceAllString(s, "${1}${2}"+Redacted)
+	}
+	return s
 }
+
+// paramInText is a name=value pair that starts a query or follows another
+// pair, or stands alone as a word. Its value runs to the next separator.
+var paramInText = regexp.MustCompile(`(?:^|[?&;\s])[A-Za-z0-9_.~%-]+=[^&;\s"'<>#]*`)
+
+// redactParam hides the value of one pair of paramInText when its name is
+// a secret's, keeping the separator before it.
+func redactParam(m string) string {
+	lead := ""
+	if c := m[0]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("_.~%-", c) >= 0) {
+		lead, m = m[:1], m[1:]
+	}
+	name, value, _ := strings.Cut(m, "=")
+	unescaped, err := url.QueryUnescape(name)
+	if err != nil {
+		unescaped = name
+	}
+	if value == "" || value == Redacted || !secretParam(unescaped) {
+		return lead + m
+	}
+	return lead + name + "=" + Redacted
+}
+
+// secretHeader is a header line that carries credentials; its value, up
+// to the end of the line, is what must not be repeated. Only at the start
+// of a line, so that prose such as "cannot verify signature: ..." keeps
+// its words.
+var secretHeader = regexp.MustCompile(`(?im)^([ \t]*(?:(?:proxy-)?authorization|(?:set-)?cookie|x-api-key|[a-z0-9-]*(?:token|secret|password|signature)[a-z0-9-]*))([ \t]*:[ \t]*)[^\r\n]+`)
 
 // Redact returns the event with the secrets of its URLs and messages
 // hidden. The bus applies it to everything it carries, so no reader (the

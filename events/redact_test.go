@@ -48,3 +48,30 @@ func TestRedactTextAndEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactTextOutsideURLs: what a log line can carry besides URLs: a
+// request line, an RTMP application with a query, header lines.
+func TestRedactTextOutsideURLs(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"GET /v/c.mp4?token=abc&t=1 HTTP/1.1", "GET /v/c.mp4?token=REDACTED&t=1 HTTP/1.1"},
+		{"GET /v/c.mp4?t=1&Signature=s HTTP/1.1", "GET /v/c.mp4?t=1&Signature=REDACTED HTTP/1.1"},
+		{"connect to application \"vod?auth=k1\" rejected", "connect to application \"vod?auth=REDACTED\" rejected"},
+		{"token=abc", "token=REDACTED"},
+		{"play c.mp4;hdnts=exp=1~hmac=ab done", "play c.mp4;hdnts=REDACTED done"},
+		{"a%5Ftoken=x&b=2", "a%5Ftoken=REDACTED&b=2"},
+		{"Authorization: Bearer abc.def", "Authorization: REDACTED"},
+		{"range: bytes=0-0\ncookie: sid=1; t=2\nx-api-key:k", "range: bytes=0-0\ncookie: REDACTED\nx-api-key:REDACTED"},
+		{"X-Auth-Token: t1", "X-Auth-Token: REDACTED"},
+		// Prose and harmless pairs keep their words.
+		{"x509: cannot verify signature: insecure algorithm", "x509: cannot verify signature: insecure algorithm"},
+		{"expiry_left=2s start=10 bytes=0-0", "expiry_left=2s start=10 bytes=0-0"},
+		{"token=REDACTED", "token=REDACTED"},
+		{"token= empty", "token= empty"},
+		{"http://h/v?token=abc GET /v?key=k", "http://h/v?token=REDACTED GET /v?key=REDACTED"},
+	}
+	for _, tt := range tests {
+		if got := RedactText(tt.in); got != tt.want {
+			t.Errorf("RedactText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

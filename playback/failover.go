@@ -28,7 +28,13 @@ func (r *run) failover(class events.Class, msg string, blame, except bool) (Outc
 		op.except = from
 	}
 	r.failovers++
-	if r.failovers > maxFailoversPerHost*len(r.engine.Hosts()) {
+	limit := maxFailoversPerHost * len(r.engine.Hosts())
+	r.log.Info("failover started", "from", from.URL, "index", from.Index, "class", string(class), "err", msg,
+		"position_s", r.position.Seconds(), "blame", blame, "expires_at", op.expiresAt, "except", except,
+		"failovers_without_progress", r.failovers, "limit", limit)
+	if r.failovers > limit {
+		r.log.Info("too many failovers without progress: giving up", "failovers", r.failovers, "limit", limit,
+			"progress_since_s", r.progressSince.Seconds(), "position_s", r.position.Seconds())
 		r.publish(events.Event{Kind: events.Failed, Index: -1, Err: "too many failovers without progress"})
 		return r.giveUp(class, msg)
 	}

@@ -91,6 +91,7 @@ func (r *run) resolved(op *resolution) (Outcome, bool) {
 	r.op = nil
 	op.cancel()
 	if op.err != nil {
+		r.log.Debug("no host answered", "for_failover", op.purpose == forFailover, "err", op.err)
 		switch {
 		case op.purpose == forFailover:
 			return r.giveUp(op.class, op.msg)

@@ -88,6 +88,9 @@ func (s *Session) Run(ctx context.Context) Outcome {
 			out, done = r.request(req)
 		case <-watchdog.C:
 			if r.stalled() {
+				r.log.Debug("stall judged", "no_progress_s", time.Since(r.lastAdvance).Seconds(),
+					"stall_timeout", r.opts.StallTimeout, "position_s", r.position.Seconds(),
+					"first_frame_shown", r.started, "cache_s", r.cache.Seconds())
 				out, done = r.failover(events.ClassStall,
 					fmt.Sprintf("no progress for %s", r.opts.StallTimeout), true, false)
 			}
@@ -101,6 +104,7 @@ func (s *Session) Run(ctx context.Context) Outcome {
 // begin starts a playback of clip at start: the resolution runs aside and
 // its result loads the clip. failed is the outcome when no host serves it.
 func (r *run) begin(clip string, start time.Duration, failed Outcome) {
+	r.log.Debug("playback begins", "clip", clip, "start", start)
 	r.clip, r.failovers = clip, 0
 	r.host, r.url, r.clipURL, r.duration, r.position, r.cache = nil, "", "", 0, start, 0
 	r.playing, r.started, r.shown, r.ended = true, false, false, false
@@ -128,6 +132,7 @@ func (r *run) load(res cluster.Result, start time.Duration) (Outcome, bool) {
 		r.opts.Relay.SetCurrent(res.Host)
 		r.url = r.opts.Relay.URL(r.clip)
 	}
+	r.log.Debug("loading", "host", res.Host.URL, "index", res.Host.Index, "url", res.URL, "relayed", r.relayed, "start", start)
 	err := r.player.SetStreamOptions(streamOptions(res))
 	if err == nil {
 		err = r.player.Load(r.url, start)
@@ -223,10 +228,16 @@ func (r *run) fileEnded(ev player.Event) (Outcome, bool) {
 		if ev.Err != nil {
 			msg = ev.Err.Error()
 		}
+		r.log.Debug("the player ended the file with an error", "err", msg, "position_s", r.position.Seconds())
 		return r.failover(events.ClassPlayback, msg, true, false)
+	}
+	judged := func(verdict string) {
+		r.log.Debug("end of file judged: "+verdict, "position_s", r.position.Seconds(), "duration_s", r.duration.Seconds(),
+			"margin_s", r.opts.EarlyEOF.Seconds(), "short_by_s", (r.duration - r.position).Seconds(), "first_frame_shown", r.started)
 	}
 	switch {
 	case r.duration > 0 && r.position < r.duration-r.opts.EarlyEOF:
+		judged("early, a cut connection")
 		return r.failover(events.ClassEarlyEOF,
 			fmt.Sprintf("stream ended at %s of %s", r.position.Round(100*time.Millisecond), r.duration.Round(100*time.Millisecond)), true, false)
 	case r.duration == 0:
@@ -236,8 +247,10 @@ func (r *run) fileEnded(ev player.Event) (Outcome, bool) {
 		if !r.started {
 			msg = "stream ended before its first frame"
 		}
+		judged("no duration: " + msg)
 		return r.failover(events.ClassEarlyEOF, msg, true, false)
 	}
+	judged("the clip's end")
 	// The last frame's time is a frame or two short of the duration; a
 	// clip that played to its end ends at its end.
 	r.position = max(r.position, r.duration)
@@ -255,6 +268,8 @@ func (r *run) end(reason events.Reason, class events.Class, msg string) {
 		return
 	}
 	r.playing, r.ended = false, true
+	r.log.Info("playback ended", "reason", string(reason), "class", string(class), "err", msg,
+		"position_s", r.position.Seconds(), "duration_s", r.duration.Seconds())
 	r.setState(events.StateEnded)
 	ev := events.Event{Kind: events.End, Index: -1, URL: r.servingURL(), Reason: reason, Position: r.position,
 		Duration: r.duration, Class: class, Err: msg}

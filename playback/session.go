@@ -9,11 +9,13 @@
 package playback
 
 import (
+	"log/slog"
 	"sync"
 	"time"
 
 	"clusterplay/cluster"
 	"clusterplay/events"
+	"clusterplay/logging"
 	"clusterplay/player"
 )
 
@@ -66,6 +68,10 @@ type Options struct {
 	// Relay, when set, carries every HTTP(S) load; RTMP hosts play
 	// directly.
 	Relay Relay
+	// Log hears the session's decisions (a stall, an end of file judged,
+	// a failover) with the numbers they were judged on; the caller names
+	// it (component playback). nil discards.
+	Log *slog.Logger
 }
 
 // DefaultEarlyEOF leaves room for the last frames' timestamps, which mpv
@@ -82,6 +88,7 @@ type Session struct {
 	bus    *events.Bus
 	player Player
 	opts   Options
+	log    *slog.Logger
 
 	requests chan request
 	quit     chan struct{} // closed by Quit: never lost, unlike a request
@@ -117,6 +124,7 @@ func New(engine *cluster.Engine, p Player, opts Options) *Session {
 		bus:      engine.Events(),
 		player:   p,
 		opts:     opts,
+		log:      logging.Or(opts.Log),
 		requests: make(chan request, 8),
 		quit:     make(chan struct{}),
 	}

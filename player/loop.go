@@ -21,6 +21,9 @@ func (p *Player) loop() {
 			if ev.ID == eventShutdown {
 				return
 			}
+			if ev.ID == eventLogMessage {
+				p.logMPV(ev)
+			}
 			for _, e := range p.handle(ev) {
 				if e.Kind == EventProgress {
 					pending = &e
@@ -210,6 +213,7 @@ func (p *Player) fileEnded(ev mpvEvent) []Event {
 		return nil // a playlist: its entries follow with higher ids
 	}
 	if ev.Reason == endError && s.voFailed && !s.voRetried && p.retryWithoutVideo() {
+		p.log.Info("the video output failed to open: playing on without video", "url", s.url)
 		return nil
 	}
 	s.active = false
@@ -268,6 +272,7 @@ func (p *Player) judgeLive() {
 	s := &p.s
 	if !s.live && p.durationMadeUp() {
 		s.live = true
+		p.log.Debug("duration made up by mpv: a live stream", "url", s.url)
 	}
 	if s.live {
 		s.dur = 0

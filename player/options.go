@@ -1,6 +1,7 @@
 package player
 
 import (
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,11 @@ type Options struct {
 	// engine turns that off with e.g.
 	// "reconnect=0,reconnect_streamed=0,reconnect_on_network_error=0".
 	StreamLavfO string
+
+	// Log receives mpv's own log messages, at the slog level matching
+	// mpv's, and the Player's decisions at debug; the caller names it
+	// (component player). nil discards.
+	Log *slog.Logger
 }
 
 // mpvOption is one option set before mpv_initialize. Optional ones may be

@@ -7,6 +7,7 @@ package player
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -28,6 +29,8 @@ type Player struct {
 
 	streamBase  string // stream-lavf-o as New set it (see SetStreamOptions)
 	streamExtra bool   // SetStreamOptions added options on top of streamBase
+
+	log *slog.Logger // never nil
 }
 
 // state is what the Player knows, fed by the event goroutine and Load.
@@ -104,7 +107,8 @@ func New(opts Options) (*Player, error) {
 		return nil, err
 	}
 	list, wantVideo := opts.mpvOptions()
-	if err := setup(m, list); err != nil {
+	log := orDiscard(opts.Log)
+	if err := setup(m, list, mpvLogLevel(log)); err != nil {
 		m.TerminateDestroy()
 		return nil, err
 	}
@@ -115,6 +119,7 @@ func New(opts Options) (*Player, error) {
 		done:    make(chan struct{}),
 
 		streamBase: baseStreamOptions(list),
+		log:        log,
 	}
 	p.s.hasVideo = wantVideo
 	p.s.volume = 100
@@ -125,7 +130,7 @@ func New(opts Options) (*Player, error) {
 	return p, nil
 }
 
-func setup(m *mpvHandle, list []mpvOption) error {
+func setup(m *mpvHandle, list []mpvOption, logLevel string) error {
 	for _, o := range list {
 		if err := m.SetOptionString(o.name, o.value); err != nil {
 			if o.optional && errors.Is(err, ErrOptionNotFound) {
@@ -143,8 +148,9 @@ func setup(m *mpvHandle, list []mpvOption) error {
 		}
 	}
 	// A video output that cannot open ends the file with a generic error;
-	// only this fatal log line tells that apart from a failing host.
-	if err := m.RequestLogMessages("fatal"); err != nil {
+	// only a fatal log line tells that apart from a failing host, so mpv's
+	// messages are asked for down to fatal at least.
+	if err := m.RequestLogMessages(logLevel); err != nil {
 		return err
 	}
 	// With default bindings off, closing the video window would do
@@ -171,9 +177,11 @@ func (p *Player) Load(url string, start time.Duration) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err := p.m.Command("loadfile", url, "replace"); err != nil {
+		p.log.Debug("load refused", "url", url, "err", err)
 		return err
 	}
 	p.s.newLoad(url, start, p.queuedEntry())
+	p.log.Debug("load", "url", url, "start", start, "entry", p.s.loadEntry)
 	return nil
 }
 

@@ -257,7 +257,10 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 			avoid = append(avoid, h)
 			continue
 		}
+		r.log.Debug("splicing", "path", clip, "from", from.host.URL, "to", h.URL, "class", class, "cause", cause,
+			"offset", pos, "overlap", overlap)
 		if why := r.sameFile(from, next, pos-overlap, overlap, tail); why != "" {
+			r.log.Info("not the same file", "path", clip, "host", h.URL, "why", why)
 			next.close()
 			r.mu.Lock()
 			r.mismatch[clip] = append(r.mismatch[clip], h)

@@ -43,11 +43,27 @@ type jsonEvent struct {
 	Status       int      `json:"status,omitempty"`     // fetch
 	Bytes        *int64   `json:"bytes,omitempty"`      // fetch
 	Throughput   *float64 `json:"throughput,omitempty"` // fetch: bytes/s
+	// The attempt's phases (events.Phases), each only when it was begun.
+	DNSMS       *float64 `json:"dns_ms,omitempty"`
+	ConnectMS   *float64 `json:"connect_ms,omitempty"`
+	TLSMS       *float64 `json:"tls_ms,omitempty"`
+	TTFBMS      *float64 `json:"ttfb_ms,omitempty"`
+	HandshakeMS *float64 `json:"handshake_ms,omitempty"`
+	PlayMS      *float64 `json:"play_ms,omitempty"`
 }
 
 func ms(d time.Duration) *float64 {
 	v := float64(d.Microseconds()) / 1000
 	return &v
+}
+
+// phaseMS is a phase in milliseconds, nil when it was not begun. A phase
+// that was begun is never shown as absent, however short.
+func phaseMS(d time.Duration) *float64 {
+	if d <= 0 {
+		return nil
+	}
+	return ms(d)
 }
 
 func seconds(d time.Duration) *float64 {
@@ -75,6 +91,9 @@ func JSON(w io.Writer, e events.Event) error {
 	case e.Err != "":
 		j.Error = e.Err
 	}
+	p := e.Phases
+	j.DNSMS, j.ConnectMS, j.TLSMS = phaseMS(p.DNS), phaseMS(p.Connect), phaseMS(p.TLS)
+	j.TTFBMS, j.HandshakeMS, j.PlayMS = phaseMS(p.TTFB), phaseMS(p.Handshake), phaseMS(p.Play)
 	if e.HasIndex() && e.Host != "" {
 		idx := e.Index
 		j.Index = &idx

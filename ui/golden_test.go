@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"clusterplay/events"
+
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 )
@@ -65,6 +67,7 @@ func TestViewFits(t *testing.T) {
 	scenarios := map[string]func(w, h int) *Model{
 		"playing": func(w, h int) *Model { m, _ := playingModel(w, h); return m },
 		"prompt":  promptModel,
+		"phases":  phasesModel,
 		"full help": func(w, h int) *Model {
 			m, _ := playingModel(w, h)
 			press(m, keyOf("?"))
@@ -111,6 +114,24 @@ func TestViewFits(t *testing.T) {
 			})
 		}
 	}
+}
+
+// phasesModel is the scripted session with the attempts' phases: the
+// refused host reached only its connect, the serving host every phase.
+func phasesModel(w, h int) *Model {
+	m, _ := newTestModel(testOptions(), w, h)
+	evs := script()
+	evs[1].Phases = events.Phases{Connect: 250 * time.Microsecond}
+	evs[4].Phases = events.Phases{DNS: 1200 * time.Microsecond, Connect: 310 * time.Microsecond,
+		TLS: 4100 * time.Microsecond, TTFB: 38 * time.Millisecond}
+	feed(m, evs...)
+	status(m, 2000, Status{State: "playing", Position: 12 * time.Second, Duration: 60 * time.Second,
+		Cache: 5 * time.Second, Host: testHosts[2], Volume: 100}, true, false)
+	return m
+}
+
+func TestGoldenPhases80x24(t *testing.T) {
+	golden.RequireEqual(t, plain(t, phasesModel(80, 24)))
 }
 
 func TestGoldenFullHelp80x24(t *testing.T) {

@@ -32,6 +32,7 @@ type hostRow struct {
 	lastMS    time.Duration // duration of the last finished attempt; <0 none
 	failures  int           // failures this session
 	expiresAt time.Time     // end of the remembered failure; zero none
+	phases    events.Phases // of the last attempt that reported any
 }
 
 // hostTable is the host list with each host's state, driven by events.
@@ -110,6 +111,7 @@ func (t *hostTable) apply(ev events.Event) {
 		}
 	case events.ConnectFailed:
 		if r != nil {
+			r.keepPhases(ev)
 			r.state = hostFailed
 			r.failures++
 			r.lastMS = ev.Elapsed
@@ -117,6 +119,7 @@ func (t *hostTable) apply(ev events.Event) {
 		}
 	case events.ConnectCancelled:
 		if r != nil {
+			r.keepPhases(ev)
 			r.state, r.note = hostIdle, "cancelled"
 			if !r.connectAt.IsZero() && ev.Time.After(r.connectAt) {
 				r.lastMS = ev.Time.Sub(r.connectAt)
@@ -132,6 +135,7 @@ func (t *hostTable) apply(ev events.Event) {
 		}
 	case events.Resolved:
 		if r != nil {
+			r.keepPhases(ev)
 			switch {
 			case !r.connectAt.IsZero() && !ev.Time.Before(r.connectAt):
 				r.lastMS = ev.Time.Sub(r.connectAt)
@@ -212,11 +216,21 @@ const (
 
 // view renders the header and up to maxRows-1 host rows in width cells. When
 // the hosts do not fit, a window around the focused row is shown and the
-// last line says how many are hidden.
+// last line says how many are hidden. The focused host's phases, when
+// known, take the last line, as long as a row is left beside them.
 func (t hostTable) view(s styles, now time.Time, width, maxRows int) string {
 	if maxRows <= 0 || width <= 0 {
 		return ""
 	}
+	detail := t.phasesLine()
+	if detail == "" || maxRows < 3 || len(t.rows) == 0 {
+		return t.rowsView(s, now, width, maxRows)
+	}
+	return t.rowsView(s, now, width, maxRows-1) + "\n" + s.muted.Render(ansi.Truncate("   "+detail, width, "…"))
+}
+
+// rowsView is the header and the rows, in maxRows lines.
+func (t hostTable) rowsView(s styles, now time.Time, width, maxRows int) string {
 	hostW := max(4, width-colIdx-colState-colLast-colFail-4)
 	cell := func(str string, w int, right bool) string {
 		str = ansi.Truncate(str, w, "…")
@@ -283,8 +297,15 @@ func (t hostTable) window(n int) (first, last, hidden int) {
 	return first, first + shown, total - shown
 }
 
-// height is how many lines the table wants: header plus every host.
-func (t hostTable) height() int { return 1 + max(1, len(t.rows)) }
+// height is how many lines the table wants: header plus every host, and
+// the focused host's phases when there are any.
+func (t hostTable) height() int {
+	h := 1 + max(1, len(t.rows))
+	if t.phasesLine() != "" {
+		h++
+	}
+	return h
+}
 
 func failLevel(n int) level {
 	if n > 0 {

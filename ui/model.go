@@ -244,7 +244,11 @@ func lbText(on bool) string {
 // the playback line. The events are the only source of what the TUI shows.
 func (m *Model) applyEvent(ev events.Event) {
 	m.advance(ev.Time)
+	tableHeight := m.hosts.height()
 	m.hosts.apply(ev)
+	if m.hosts.height() != tableHeight {
+		m.layout() // the phases line came or went
+	}
 	st := &m.status
 	switch ev.Kind {
 	case events.Tick:

@@ -1,0 +1,109 @@
+package playback
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"clusterplay/assets"
+	"clusterplay/logging"
+	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
+)
+
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// find returns the lines whose msg starts with prefix.
+func (l *logBuffer) find(t *testing.T, prefix string) []map[string]any {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(l.b.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("not a JSON line: %q", line)
+		}
+		if msg, _ := m["msg"].(string); strings.HasPrefix(msg, prefix) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TestDecisionsAreLogged: each way a session leaves a host is logged with
+// the numbers it was judged on, and so is the clip's real end.
+func TestDecisionsAreLogged(t *testing.T) {
+	const stallTimeout = time.Second
+	tests := []struct {
+		name    string
+		serving func(t *testing.T) *loopback.Host
+		judged  string // the decision that leaves the host
+		check   func(m map[string]any) bool
+		class   []string
+	}{
+		{"stalled before the first frame",
+			func(t *testing.T) *loopback.Host {
+				h := hosttest.Keep(t)(loopback.Good(clip))
+				h.Stall() // headers answer the probe; the body never comes
+				return h
+			},
+			"stall judged",
+			func(m map[string]any) bool {
+				return m["no_progress_s"].(float64) >= stallTimeout.Seconds() && m["stall_timeout"] == "1s" && m["first_frame_shown"] == false
+			},
+			[]string{"stall"}},
+		{"cut mid-clip",
+			func(t *testing.T) *loopback.Host {
+				return hosttest.Keep(t)(loopback.CutAfter(clip, int64(len(assets.Clip)/3)))
+			},
+			"", // mpv tells a cut as an early end or as an error: either is logged
+			nil,
+			[]string{"early_eof", "playback"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			serving := tt.serving(t)
+			backup := hosttest.Keep(t)(loopback.Good(clip))
+			logs := &logBuffer{}
+			log := logging.For(logging.New(logs, logging.Options{Level: slog.LevelDebug, JSON: true}), logging.Playback)
+			h := start(t, []string{serving.URL, backup.URL}, Options{StallTimeout: stallTimeout, Log: log})
+			if out, evs := h.run(t, 60*time.Second); out != Played {
+				t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
+			}
+			if tt.judged != "" {
+				j := logs.find(t, tt.judged)
+				if len(j) != 1 || !tt.check(j[0]) {
+					t.Errorf("%q logged as %v", tt.judged, j)
+				}
+			}
+			f := logs.find(t, "failover started")
+			if len(f) != 1 || f[0]["component"] != logging.Playback || f[0]["from"] != serving.URL || f[0]["index"] != 0.0 || !contains(tt.class, f[0]["class"].(string)) ||
+				f[0]["position_s"] == nil || f[0]["blame"] != true {
+				t.Errorf("failover logged as %v", f)
+			}
+			ends := logs.find(t, "end of file judged: the clip's end")
+			if len(ends) != 1 {
+				t.Fatalf("the clip's end logged as %v", ends)
+			}
+			e := ends[0]
+			if e["margin_s"] != DefaultEarlyEOF.Seconds() || e["duration_s"].(float64) < assets.ClipDuration.Seconds()-0.5 ||
+				e["duration_s"].(float64)-e["position_s"].(float64) > DefaultEarlyEOF.Seconds() {
+				t.Errorf("the end judged on %v", e)
+			}
+		})
+	}
+}
