@@ -121,8 +121,8 @@ func (a *app) start() int {
 	}
 	// A clip no host can be asked for is the user's mistake, said before
 	// any host is tried, in every mode.
-	if cfg.Clip != "" {
-		if err := a.engine.CheckClip(cfg.Clip); err != nil {
+	for _, clip := range cfg.Clips {
+		if err := a.engine.CheckClip(clip); err != nil {
 			a.say(err)
 			return exitUsage
 		}
@@ -218,25 +218,39 @@ func (a *app) finish(code int, printed <-chan struct{}) int {
 
 // resolveOnly is --print-url: resolve, print the URL (or only the events
 // with --json), exit.
+//
+// Several CLIPs are resolved in turn, a URL a line in their order; a clip
+// no host serves leaves an empty line, so that line n is still CLIP n, and
+// makes the exit code 1.
 func (a *app) resolveOnly(ctx context.Context) int {
 	printed := a.printEvents()
-	res, err := a.engine.Resolve(ctx, a.cfg.Clip)
-	switch {
-	case ctx.Err() != nil:
-		return a.finish(a.stop.exit(), printed)
-	case errors.Is(err, cluster.ErrAllFailed):
-		return a.finish(exitAllFailed, printed)
-	case err != nil:
-		a.say(err)
-		return a.finish(exitUsage, printed)
+	code := exitOK
+	urls := make([]string, 0, len(a.cfg.Clips))
+	for _, clip := range a.cfg.Clips {
+		res, err := a.engine.Resolve(ctx, clip)
+		switch {
+		case ctx.Err() != nil:
+			return a.finish(a.stop.exit(), printed)
+		case errors.Is(err, cluster.ErrAllFailed):
+			code = exitAllFailed
+		case err != nil:
+			a.say(err)
+			return a.finish(exitUsage, printed)
+		}
+		urls = append(urls, res.URL)
 	}
-	code := a.finish(exitOK, printed)
+	code = a.finish(code, printed)
 	if a.stop.ctx.Err() != nil { // the JSON reader went away
 		return a.stop.exit()
 	}
 	if !a.cfg.JSON {
-		if _, err := fmt.Fprintln(a.stdout, res.URL); err != nil {
-			return exitBrokenPipe
+		for _, u := range urls {
+			if len(urls) == 1 && u == "" {
+				break // one clip that no host serves: nothing to print
+			}
+			if _, err := fmt.Fprintln(a.stdout, u); err != nil {
+				return exitBrokenPipe
+			}
 		}
 	}
 	return code
@@ -258,7 +272,8 @@ func (a *app) playHeadless(ctx context.Context) int {
 		return a.finish(exitUsage, printed)
 	}
 	defer closeRelay()
-	opts := playback.Options{Clip: a.cfg.Clip, Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout, Relay: rel,
+	opts := playback.Options{Clip: a.cfg.Clip, Clips: a.cfg.Clips, Loop: a.cfg.Loop, Start: a.cfg.Player.Start,
+		StallTimeout: a.cfg.StallTimeout, Relay: rel,
 		Log: logging.For(a.log, logging.Playback)}
 	session := playback.New(a.engine, p, opts)
 	closeControl, err := a.listenControl(session, p)

@@ -38,7 +38,8 @@ func (a *app) playInTUI(ctx context.Context) int {
 		return a.finish(exitUsage, nil)
 	}
 	defer closeRelay()
-	opts := playback.Options{Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout, StayOpen: true, Relay: rel,
+	opts := playback.Options{Clip: a.cfg.Clip, Clips: a.cfg.Clips, Loop: a.cfg.Loop, Start: a.cfg.Player.Start,
+		StallTimeout: a.cfg.StallTimeout, StayOpen: true, Relay: rel,
 		Log: logging.For(a.log, logging.Playback)}
 	session := playback.New(a.engine, p, opts)
 	events := a.bus.SubscribeAll()
@@ -72,6 +73,7 @@ func (a *app) playInTUI(ctx context.Context) int {
 		Volume:        p.Volume(),
 		Interrupted:   func() { once.Do(func() { close(interrupted) }) },
 		CheckClip:     a.engine.CheckClip,
+		SessionPlays:  true,
 	}, tuiController{session, p, a.engine, logging.For(a.log, logging.UI)}, events, nil, nil)
 	if err != nil {
 		a.say("terminal:", err)

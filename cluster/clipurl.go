@@ -104,3 +104,32 @@ func (h *Host) ClipURL(clip string) (string, error) { return clipURLFor(h, clip)
 // IsHTTP reports whether the host speaks HTTP or HTTPS (and so can be
 // relayed), not RTMP.
 func (h *Host) IsHTTP() bool { return !isRTMPScheme(h.Scheme()) }
+
+// SplitClipURL splits an absolute clip URL of a scheme the cluster speaks
+// into its directory (a host base URL, ending in "/") and the rest (the
+// file name and query): "https://edge/media/clip.mp4?t=1" is
+// "https://edge/media/" and "clip.mp4?t=1". ok is false for anything else.
+func SplitClipURL(raw string) (dir, rest string, ok bool) {
+	scheme, _, found := strings.Cut(raw, "://")
+	if !found || !slices.Contains(SupportedSchemes, strings.ToLower(scheme)) {
+		return "", "", false
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "", "", false
+	}
+	p := u.EscapedPath()
+	i := strings.LastIndexByte(p, '/')
+	if i < 0 || i == len(p)-1 {
+		return "", "", false // no file name: a directory, not a clip
+	}
+	rest = p[i+1:]
+	if u.RawQuery != "" {
+		rest += "?" + u.RawQuery
+	}
+	d := *u
+	d.RawQuery, d.Fragment, d.RawFragment = "", "", ""
+	d.Path, _ = url.PathUnescape(p[:i+1])
+	d.RawPath = p[:i+1]
+	return d.String(), rest, true
+}

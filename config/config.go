@@ -23,7 +23,10 @@ import (
 
 // Config is everything the program needs to start.
 type Config struct {
-	Clip             string // positional CLIP; "" = none given, the caller decides
+	Clip             string             // the first CLIP; "" = none given, the caller decides
+	Clips            []string           // every CLIP, in order: a playlist when more than one
+	Mirrors          []cluster.HostSpec // --mirror: hosts added to the others
+	Loop             bool               // --loop: the playlist again from its start
 	Hosts            []cluster.HostSpec
 	Cluster          cluster.Options
 	ClusterName      string   // --cluster NAME
@@ -175,11 +178,8 @@ func Load(args []string, env func(string) string) (*Config, error) {
 
 // positional takes the optional CLIP argument.
 func positional(cfg *Config, args []string, demo string) error {
-	switch {
-	case len(args) > 1:
-		return usagef("expected at most one CLIP, got %d arguments: %q", len(args), args)
-	case len(args) == 1:
-		cfg.Clip = args[0]
+	if len(args) > 0 {
+		cfg.Clip, cfg.Clips = args[0], append([]string(nil), args...)
 	}
 	// --demo has an optional value, so "--demo balance" parses as the
 	// default demo plus a clip named "balance": say how to write it.

@@ -43,11 +43,16 @@ func firstLine(s string) string {
 func Usage() string {
 	fs := newFlagSet(&layer{})
 	var b strings.Builder
-	b.WriteString(`Usage: clusterplay [flags] [CLIP]
+	b.WriteString(`Usage: clusterplay [flags] [CLIP...]
+       clusterplay relay --listen ADDR [flags]
+       clusterplay ctl SOCKET COMMAND [ARGS...]
 
 Plays CLIP (a path or URL, resolved against each host) from the first host
 of the cluster that answers, failing over to the next one the way
-Flowplayer's Cluster plugin did.
+Flowplayer's Cluster plugin did. Several CLIPs play one after the other. A
+CLIP that is a URL, with no host given, is played from its directory.
+"relay" serves the cluster to any player over HTTP; "ctl" sends a command
+to a player's --control-socket.
 `)
 	for g, title := range groupTitles {
 		section := pflag.NewFlagSet(title, pflag.ContinueOnError)

@@ -187,7 +187,6 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"--mpv", "hwdec"}, []string{"--mpv", "NAME=VALUE", `"hwdec"`}},
 		{[]string{"--mpv", "=x"}, []string{"--mpv", "NAME=VALUE"}},
 		{[]string{"--insecure=maybe"}, []string{"--insecure", `"maybe"`, "true or false"}},
-		{[]string{"a.mp4", "b.mp4"}, []string{"at most one CLIP", "a.mp4", "b.mp4"}},
 		{[]string{"--config", "/nonexistent/c.yaml"}, []string{"/nonexistent/c.yaml", "no such file"}},
 		{[]string{"--cluster", "eu"}, []string{"--cluster eu", "no config file"}},
 		{[]string{"--log-level", "verbose"}, []string{"--log-level", `"verbose"`, "debug, info, warn, error"}},

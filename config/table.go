@@ -21,6 +21,12 @@ var table = []entry{
 		codec: asHosts, checkParsed: checkHostURLs,
 		field: func(c *Config) *[]cluster.HostSpec { return &c.Hosts },
 	},
+	&setting[[]cluster.HostSpec]{
+		flag: "mirror", key: "mirror", group: clusterGroup,
+		help:  "another host `URL` serving the same clips, added to the others (a whole clip URL counts as its directory); repeatable",
+		codec: asHosts, checkParsed: checkHostURLs,
+		field: func(c *Config) *[]cluster.HostSpec { return &c.Mirrors },
+	},
 	bind(&settings.netConnectionURL, &setting[string]{
 		key:   "netConnectionUrl", // the only host when hosts is empty: see finishHosts
 		codec: asString,
@@ -147,6 +153,12 @@ var table = []entry{
 		help:  "start `position`, e.g. 1m30s (a bare number is milliseconds)",
 		codec: asDuration, check: nonNegative,
 		field: func(c *Config) *time.Duration { return &c.Player.Start },
+	},
+	&setting[bool]{
+		flag: "loop", key: "loop", group: playerGroup,
+		help:  "play the CLIPs again from the first when the last has ended",
+		codec: asSwitch,
+		field: func(c *Config) *bool { return &c.Loop },
 	},
 	&setting[bool]{
 		flag: "fullscreen", key: "fullscreen", group: playerGroup,

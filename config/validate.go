@@ -159,10 +159,19 @@ func finishHosts(cfg *Config, m *layer, fc *fileConfig) error {
 		}
 		cfg.Hosts = []cluster.HostSpec{{URL: cfg.NetConnectionURL}}
 	}
+	if len(cfg.Hosts) == 0 && cfg.Demo == "" {
+		if err := oneURL(cfg); err != nil {
+			return err
+		}
+	}
+	for _, m := range cfg.Mirrors {
+		m.URL = mirrorBase(m.URL, cfg.Clip)
+		cfg.Hosts = append(cfg.Hosts, m)
+	}
 	if len(cfg.Hosts) > 0 || cfg.Demo != "" {
 		return nil
 	}
-	msg := "no hosts: give --host URL (repeatable) or hosts in the config file"
+	msg := "no hosts: give --host URL (repeatable) or hosts in the config file, or a CLIP that is a URL"
 	if fc != nil && len(fc.names) > 0 && cfg.ClusterName == "" {
 		msg += fmt.Sprintf(", or pick a cluster with --cluster NAME (%s defines %s)",
 			fc.path, strings.Join(fc.names, ", "))
@@ -190,4 +199,42 @@ func finishPlayer(cfg *Config, m *layer) error {
 		return usagef("%s: %v is above %s (raise it with --mpv volume-max=%v)", settings.volume.in(m).src, v, limitSrc, v)
 	}
 	return nil
+}
+
+// oneURL makes a cluster of one host out of a CLIP that is a URL, when no
+// host is configured: the clip's directory is the host, its file name (and
+// query) the clip, so that clusterplay stands in for mpv. Further CLIPs
+// must be URLs under the same directory, or paths.
+func oneURL(cfg *Config) error {
+	if len(cfg.Clips) == 0 {
+		return nil
+	}
+	dir, _, ok := cluster.SplitClipURL(cfg.Clips[0])
+	if !ok {
+		return nil
+	}
+	for i, c := range cfg.Clips {
+		d, rest, isURL := cluster.SplitClipURL(c)
+		switch {
+		case !isURL:
+		case d != dir:
+			return usagef("CLIP %d (%s) is not under %s, the directory of the first: give the hosts with --host", i+1, c, dir)
+		default:
+			cfg.Clips[i] = rest
+		}
+	}
+	cfg.Clip = cfg.Clips[0]
+	cfg.Hosts = []cluster.HostSpec{{URL: dir}}
+	return nil
+}
+
+// mirrorBase is a --mirror's host base URL: the URL itself, or its
+// directory when it names the clip's file too (a whole clip URL pasted
+// from another edge).
+func mirrorBase(mirror, clip string) string {
+	dir, rest, ok := cluster.SplitClipURL(mirror)
+	if ok && clip != "" && rest == clip {
+		return dir
+	}
+	return mirror
 }

@@ -9,6 +9,8 @@ type Event struct {
 	Kind  Kind
 	Host  string // host base URL as configured
 	Clip  string // state: the clip playing or being resolved
+	Item  int    // state, in a playlist: the clip's place, from 1
+	Items int    // state, in a playlist: how many clips it has
 	Index int    // position of the host in the configured list, from 0; -1 when no host applies
 	URL   string // clip URL on that host
 

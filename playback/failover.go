@@ -50,10 +50,7 @@ func (r *run) failover(class events.Class, msg string, blame, except bool) (Outc
 func (r *run) giveUp(class events.Class, msg string) (Outcome, bool) {
 	_ = r.player.Stop()
 	r.end(events.ReasonError, class, msg)
-	if r.opts.StayOpen {
-		return 0, false
-	}
-	return PlaybackFailed, true
+	return r.finished(PlaybackFailed)
 }
 
 // request carries out what the user asked for. Each is served at once,
@@ -107,13 +104,35 @@ func (r *run) request(req request) (Outcome, bool) {
 		}
 		r.begin(r.clip, at, PlaybackFailed)
 	case reqPlay:
-		// Another clip closes the playback of this one.
-		r.abandon(true)
-		_ = r.player.Stop()
-		r.end(events.ReasonQuit, "", "")
-		r.begin(req.clip, 0, PlaybackFailed)
+		// Another clip closes the playback of this one, and is the
+		// playlist from now on.
+		r.list, r.item = []string{req.clip}, 0
+		r.skipTo(0)
+	case reqNextClip, reqPrevClip:
+		to := r.item + 1
+		if req.kind == reqPrevClip {
+			to = r.item - 1
+		}
+		if r.opts.Loop && len(r.list) > 0 {
+			to = (to + len(r.list)) % len(r.list)
+		}
+		if to < 0 || to >= len(r.list) {
+			r.notice(fmt.Sprintf("no clip %d: the list has %d", to+1, len(r.list)))
+			return 0, false
+		}
+		r.item = to
+		r.skipTo(to)
 	}
 	return 0, false
+}
+
+// skipTo closes the playback under way (a quit of that clip) and begins
+// the list's clip i.
+func (r *run) skipTo(i int) {
+	r.abandon(true)
+	_ = r.player.Stop()
+	r.end(events.ReasonQuit, "", "")
+	r.begin(r.list[i], 0, AllFailed)
 }
 
 // notice tells the person at the screen why a request did nothing.

@@ -45,6 +45,11 @@ type run struct {
 	results chan *resolution // finished resolutions
 	stopped chan struct{}    // closed when Run returns
 
+	list   []string // the playlist
+	item   int      // the clip of list playing, from 0
+	worst  Outcome  // the worst outcome of the list's clips so far
+	played bool     // a clip of the list played to its end in this round
+
 	state    events.State // last published state
 	lastTick tick
 }
@@ -58,8 +63,9 @@ func (s *Session) Run(ctx context.Context) Outcome {
 	defer close(r.stopped)
 	defer r.player.Stop()
 	defer r.abandon(false)
-	if s.opts.Clip != "" {
-		r.begin(s.opts.Clip, s.opts.Start, AllFailed)
+	r.list = append([]string(nil), s.opts.Clips...)
+	if len(r.list) > 0 {
+		r.begin(r.list[0], s.opts.Start, AllFailed)
 	}
 	watchdog := time.NewTicker(watchInterval)
 	defer watchdog.Stop()
@@ -117,10 +123,41 @@ func (r *run) begin(clip string, start time.Duration, failed Outcome) {
 // user when it stays open. No frame was shown, so no end follows.
 func (r *run) unresolved(failed Outcome) (Outcome, bool) {
 	r.host, r.url, r.clipURL, r.ended, r.playing = nil, "", "", true, false
+	return r.finished(failed)
+}
+
+// finished takes the outcome of one clip: the next clip of the playlist
+// begins (from the first again with Loop, unless a whole round played
+// nothing), else the session waits for the user when it stays open, or
+// ends with the worst outcome of the list.
+func (r *run) finished(out Outcome) (Outcome, bool) {
+	r.worst = worse(r.worst, out)
+	if out == Played {
+		r.played = true
+	}
+	next := r.item + 1
+	if next >= len(r.list) && r.opts.Loop && r.played {
+		next, r.played = 0, false
+	}
+	if next < len(r.list) {
+		r.item = next
+		r.begin(r.list[next], 0, AllFailed)
+		return 0, false
+	}
 	if r.opts.StayOpen {
 		return 0, false
 	}
-	return failed, true
+	return r.worst, true
+}
+
+// worse is the outcome a script should hear of two: a playback that
+// failed over a host that never answered, over a clip that played.
+func worse(a, b Outcome) Outcome {
+	rank := map[Outcome]int{Played: 0, AllFailed: 1, PlaybackFailed: 2, Interrupted: 3}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
 }
 
 func (r *run) load(res cluster.Result, start time.Duration) (Outcome, bool) {
@@ -255,10 +292,7 @@ func (r *run) fileEnded(ev player.Event) (Outcome, bool) {
 	// clip that played to its end ends at its end.
 	r.position = max(r.position, r.duration)
 	r.end(events.ReasonEOF, "", "")
-	if r.opts.StayOpen {
-		return 0, false
-	}
-	return Played, true
+	return r.finished(Played)
 }
 
 // end closes the playback under way with its one end event, after the

@@ -53,7 +53,11 @@ const (
 
 // Options tune a session.
 type Options struct {
-	Clip  string        // "" = wait for Play
+	Clip string // "" = wait for Play
+	// Clips is a playlist, played in order (Clip is its first); Loop plays
+	// it again from the first once the last has ended.
+	Clips []string
+	Loop  bool
 	Start time.Duration // where the first load begins
 	// StallTimeout: playback that makes no progress (buffering, or a load
 	// that never starts) for this long fails the host over.
@@ -102,6 +106,8 @@ const (
 	reqFail                         // x: blame the current host, then fail over
 	reqReresolve                    // r: resolve again from scratch
 	reqPlay                         // c: a new clip
+	reqNextClip                     // >: the next clip of the playlist
+	reqPrevClip                     // <: the one before
 )
 
 type request struct {
@@ -118,6 +124,9 @@ func New(engine *cluster.Engine, p Player, opts Options) *Session {
 	}
 	if opts.EarlyEOF <= 0 {
 		opts.EarlyEOF = DefaultEarlyEOF
+	}
+	if len(opts.Clips) == 0 && opts.Clip != "" {
+		opts.Clips = []string{opts.Clip}
 	}
 	return &Session{
 		engine:   engine,
@@ -151,6 +160,10 @@ func (s *Session) Reresolve() { s.send(request{kind: reqReresolve}) }
 
 // Play resolves and plays another clip.
 func (s *Session) Play(clip string) { s.send(request{kind: reqPlay, clip: clip}) }
+
+// NextClip and PrevClip move along the playlist.
+func (s *Session) NextClip() { s.send(request{kind: reqNextClip}) }
+func (s *Session) PrevClip() { s.send(request{kind: reqPrevClip}) }
 
 // Quit ends the session, whatever it is doing: a resolution under way is
 // cancelled.

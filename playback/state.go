@@ -15,7 +15,12 @@ func (r *run) setState(st events.State) {
 		return
 	}
 	r.state = st
+	item, items := 0, 0
+	if len(r.list) > 1 {
+		item, items = r.item+1, len(r.list)
+	}
 	r.publish(events.Event{Kind: events.StateChanged, Index: r.hostIndex(), Host: r.hostURL(), State: st, Clip: r.clip,
+		Item: item, Items: items,
 		Position: r.position, Duration: r.duration, Cache: r.cache})
 }
 

@@ -19,6 +19,8 @@ type jsonEvent struct {
 	Event        string   `json:"event"`
 	Host         string   `json:"host,omitempty"`
 	Clip         string   `json:"clip,omitempty"`
+	Item         int      `json:"item,omitempty"`  // state, in a playlist: the clip's place from 1
+	Items        int      `json:"items,omitempty"` // state, in a playlist: its length
 	Index        *int     `json:"index,omitempty"`
 	URL          string   `json:"url,omitempty"`
 	Error        string   `json:"error,omitempty"`
@@ -133,7 +135,7 @@ func JSON(w io.Writer, e events.Event) error {
 		}
 	case events.StateChanged:
 		j.State = string(e.State)
-		j.Clip = e.Clip
+		j.Clip, j.Item, j.Items = e.Clip, e.Item, e.Items
 		j.Position = seconds(e.Position)
 		if e.Duration > 0 {
 			j.Duration = seconds(e.Duration)

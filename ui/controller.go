@@ -17,6 +17,8 @@ type Controller interface {
 	FailoverNow(markFailed bool) // n: false, x: true
 	Reresolve()                  // r
 	Play(clip string)            // Enter on the prompt, and the clip from Options at start
+	NextClip()                   // >: the playlist's next clip
+	PrevClip()                   // <
 	Quit()                       // q, ctrl+c
 }
 
@@ -44,6 +46,9 @@ type Options struct {
 	// the TUI with ctrl+c rather than q: an interrupt, whose exit code
 	// differs from a quit's.
 	Interrupted func()
+	// SessionPlays says the session begins Clip (or its playlist) itself:
+	// the TUI does not ask it to.
+	SessionPlays bool
 	// CheckClip, when set, says why a clip typed at the prompt cannot be
 	// played; the prompt shows it and asks again.
 	CheckClip func(clip string) error

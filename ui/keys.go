@@ -19,6 +19,8 @@ type keyMap struct {
 	MarkFailed   key.Binding
 	Reresolve    key.Binding
 	NewClip      key.Binding
+	NextClip     key.Binding
+	PrevClip     key.Binding
 	ScrollUp     key.Binding
 	ScrollDown   key.Binding
 	Oldest       key.Binding
@@ -48,6 +50,8 @@ func newKeyMap() keyMap {
 		MarkFailed:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "fail host")),
 		Reresolve:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resolve again")),
 		NewClip:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "new clip")),
+		NextClip:     key.NewBinding(key.WithKeys(">"), key.WithHelp(">/<", "next/previous clip")),
+		PrevClip:     key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "previous clip")),
 		ScrollUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "scroll log")),
 		ScrollDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
 		Oldest:       key.NewBinding(key.WithKeys("home"), key.WithHelp("home/end", "oldest/newest")),
@@ -78,7 +82,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		playback,
-		{k.Next, k.MarkFailed, k.Reresolve, lb, k.NewClip},
+		{k.Next, k.MarkFailed, k.Reresolve, lb, k.NewClip, k.NextClip},
 		{k.ScrollUp, k.Oldest, help, k.Quit},
 	}
 }

@@ -38,6 +38,8 @@ type Model struct {
 	hasWindow  bool
 	lb         bool
 	clip       string
+	item       int // the clip's place in the playlist, from 1; 0 none
+	items      int
 	closed     bool         // the events channel is closed
 	quitCalled *atomic.Bool // ctrl.Quit has been called (shared with commands)
 
@@ -95,7 +97,7 @@ func (m *Model) Init() tea.Cmd {
 		tickClock(),
 		waitForEvent(m.events, m.stop),
 	}
-	if m.opts.Clip != "" {
+	if m.opts.Clip != "" && !m.opts.SessionPlays {
 		cmds = append(cmds, m.playCmd(m.opts.Clip))
 	} else {
 		cmds = append(cmds, m.prompt.input.Focus())
@@ -194,6 +196,10 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return do("marking the serving host failed and failing over", levelWarn, func() { c.FailoverNow(true) })
 	case key.Matches(k, m.keys.Reresolve):
 		return do("resolving again from scratch", levelInfo, c.Reresolve)
+	case key.Matches(k, m.keys.NextClip):
+		return do("", levelInfo, c.NextClip)
+	case key.Matches(k, m.keys.PrevClip):
+		return do("", levelInfo, c.PrevClip)
 	case key.Matches(k, m.keys.NewClip):
 		cmd := m.prompt.open()
 		m.layout()
@@ -265,8 +271,9 @@ func (m *Model) applyEvent(ev events.Event) {
 	case events.StateChanged:
 		st.State = string(ev.State)
 		if ev.Clip != "" && ev.Clip != m.clip {
-			m.clip = ev.Clip // a script's load, or the prompt's
+			m.clip = ev.Clip // a script's load, the prompt's, the playlist's next
 		}
+		m.item, m.items = ev.Item, ev.Items
 		st.Position, st.Duration, st.Cache = ev.Position, ev.Duration, ev.Cache
 		if ev.Host != "" {
 			st.Host = ev.Host
@@ -412,7 +419,10 @@ func (m *Model) headerView(w int) string {
 	}
 	left := m.styles.title.Render("clusterplay") + " " + m.styles.accent.Render(m.opts.ClusterName) + m.styles.muted.Render(hosts)
 	right := "no clip"
-	if m.clip != "" {
+	switch {
+	case m.clip != "" && m.items > 1:
+		right = fmt.Sprintf("clip %d/%d: %s", m.item, m.items, events.RedactURL(m.clip))
+	case m.clip != "":
 		right = "clip: " + events.RedactURL(m.clip)
 	}
 	room := w - ansi.StringWidth(left) - 2

@@ -139,6 +139,8 @@ func TestEveryKeyCallsController(t *testing.T) {
 		{"n", "failover markFailed=false"},
 		{"x", "failover markFailed=true"},
 		{"r", "reresolve"},
+		{">", "next clip"},
+		{"<", "prev clip"},
 		{"q", "quit"},
 		{"ctrl+c", "quit"},
 	}
@@ -462,3 +464,13 @@ func TestBackgroundColourSwitch(t *testing.T) {
 type whiteish struct{}
 
 func (whiteish) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }
+
+// TestPlaylistInHeader: a state event of a playlist's clip shows n/m.
+func TestPlaylistInHeader(t *testing.T) {
+	m, _ := newTestModel(testOptions(), 100, 24)
+	feed(m, events.Event{Time: at(0), Kind: events.StateChanged, Index: -1, State: events.StateConnecting,
+		Clip: "b.mp4", Item: 2, Items: 3})
+	if v := plain(t, m); !strings.Contains(v, "clip 2/3: b.mp4") {
+		t.Errorf("header lacks the playlist place:\n%s", v)
+	}
+}
