@@ -147,7 +147,7 @@ func TestUsage(t *testing.T) {
 	if count != n {
 		t.Errorf("Usage lists %d flags, the flag set has %d", n, count)
 	}
-	for _, want := range []string{"(default 2s)", "(default 3)", "(default 250ms)", "(default 5s)", "[CLIP]", "milliseconds", "--demo[=failover]", "--select policy", "--host URL"} {
+	for _, want := range []string{"(default 2s)", "(default 3)", "(default 250ms)", "(default 5s)", "[CLIP...]", "milliseconds", "--demo[=failover]", "--select policy", "--host URL"} {
 		if !strings.Contains(u, want) {
 			t.Errorf("Usage lacks %q:\n%s", want, u)
 		}
