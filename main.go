@@ -237,7 +237,7 @@ func (a *app) resolveOnly(ctx context.Context) int {
 			a.say(err)
 			return a.finish(exitUsage, printed)
 		}
-		urls = append(urls, res.URL)
+		urls = append(urls, res.PlayURL())
 	}
 	code = a.finish(code, printed)
 	if a.stop.ctx.Err() != nil { // the JSON reader went away

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -139,4 +140,37 @@ func lines(events []map[string]any) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// TestPrintURLPlayableForRTMP: the URL --print-url prints for a clip in a
+// subdirectory of an RTMP application plays as printed (ffprobe splits it
+// as mpv does), and resolved names the application and play path.
+func TestPrintURLPlayableForRTMP(t *testing.T) {
+	probe := needTool(t, "ffprobe")
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sub", assets.ClipName), assets.Clip, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ng := hosttest.Nginx(t, dir)
+	r := clusterplay(t, nil, "--print-url", "--host", ng.URL, "sub/"+assets.ClipName)
+	url := strings.TrimSpace(r.stdout)
+	if r.code != 0 || url == "" {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if out, err := exec.Command(probe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", url).CombinedOutput(); err != nil {
+		t.Errorf("ffprobe %s: %v\n%s", url, err, out)
+	}
+	j := clusterplay(t, nil, "--print-url", "--json", "--host", ng.URL, "sub/"+assets.ClipName)
+	var resolved map[string]any
+	for _, ev := range decodeLines(t, j.stdout) {
+		if ev["event"] == "resolved" {
+			resolved = ev
+		}
+	}
+	if resolved["app"] != "vod" || resolved["playpath"] != "mp4:sub/"+assets.ClipName || resolved["tcurl"] == nil {
+		t.Errorf("resolved %v, want app vod and playpath mp4:sub/%s", resolved, assets.ClipName)
+	}
 }

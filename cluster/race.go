@@ -100,8 +100,13 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 				if o.probed.FinalURL != "" {
 					res.URL = o.probed.FinalURL
 				}
-				e.emit(events.Event{Kind: events.Resolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Pass: pass,
-					Phases: o.probed.Phases})
+				ev := events.Event{Kind: events.Resolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Pass: pass,
+					Phases: o.probed.Phases}
+				if res.RTMP != nil {
+					// How to ask another player for the very stream.
+					ev.App, ev.PlayPath, ev.TCURL = res.RTMP.App, res.RTMP.PlayPath, res.RTMP.TCURL
+				}
+				e.emit(ev)
 				return res, nil
 			}
 			if ctx.Err() != nil {

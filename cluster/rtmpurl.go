@@ -201,3 +201,70 @@ func rtmpPlayFor(u *url.URL) RTMPPlay {
 	r := splitLibURL(u)
 	return RTMPPlay{URL: pathFormURL(u), TCURL: r.tcURL, App: r.app, PlayPath: r.stream}
 }
+
+// PlayableURL is a URL that ffmpeg (so mpv, ffplay, VLC's ffmpeg input)
+// splits into this very application and play path by itself, for
+// --print-url: rtmp://server/app/dir/clip.mp4 would be split as
+// application "app/dir". ffmpeg takes a ':' in the play path ("mp4:...")
+// as the end of the application, and a "slist=" query as the play path;
+// the path form, the "mp4:" form and the slist form are tried in turn.
+func (p RTMPPlay) PlayableURL() string {
+	tc, err := url.Parse(p.TCURL)
+	if err != nil || tc.RawQuery != "" {
+		return p.URL // an application with a query: ffmpeg's own split
+	}
+	base := strings.TrimRight(p.TCURL, "/")
+	for _, candidate := range []string{p.URL, base + "/" + p.PlayPath, base + "?slist=" + p.PlayPath} {
+		if app, play, ok := ffmpegSplit(candidate); ok && app == p.App && play == p.PlayPath {
+			return candidate
+		}
+	}
+	return p.URL
+}
+
+// ffmpegSplit is how ffmpeg's RTMP protocol splits a URL into application
+// and play path (rtmpproto.c's rtmp_open): the slist query, /ondemand/,
+// else the first path segment, or the first two when a third follows
+// unless a ':' comes before that third. The play path gets ffmpeg's type
+// prefix as playPath gives it.
+func ffmpegSplit(raw string) (app, play string, ok bool) {
+	u, err := url.Parse(raw)
+	if err != nil || !isRTMPScheme(u.Scheme) {
+		return "", "", false
+	}
+	path := u.EscapedPath()
+	if unesc, err := url.PathUnescape(path); err == nil {
+		path = unesc
+	}
+	if i := strings.Index(u.RawQuery, "slist="); i >= 0 {
+		fname, _, _ := strings.Cut(u.RawQuery[i+len("slist="):], "&")
+		return strings.TrimPrefix(path, "/"), playPath(fname), true
+	}
+	if rest, found := strings.CutPrefix(path, "/ondemand/"); found {
+		return "ondemand", playPath(rest), true
+	}
+	next := strings.TrimPrefix(path, "/")
+	first, after, found := strings.Cut(next, "/")
+	if !found {
+		return next, "", true
+	}
+	colon, slash := strings.IndexByte(after, ':'), strings.IndexByte(after, '/')
+	if slash < 0 || (colon >= 0 && colon < slash) {
+		app, play = first, after
+	} else {
+		app, play = first+"/"+after[:slash], after[slash+1:]
+	}
+	if u.RawQuery != "" {
+		play += "?" + u.RawQuery
+	}
+	return app, playPath(play), true
+}
+
+// PlayURL is the URL to hand a player outside clusterplay: for RTMP one
+// that ffmpeg splits as the probe asked (PlayableURL), else the clip's URL.
+func (r Result) PlayURL() string {
+	if r.RTMP != nil {
+		return r.RTMP.PlayableURL()
+	}
+	return r.URL
+}

@@ -169,3 +169,41 @@ func TestRTMPPlayFor(t *testing.T) {
 		})
 	}
 }
+
+// TestPlayableURL: the URL --print-url prints for RTMP is split by ffmpeg
+// into the application and play path the probe used.
+func TestPlayableURL(t *testing.T) {
+	tests := []struct {
+		base, clip, want string
+	}{
+		{"rtmp://h/vod", "clip.mp4", "rtmp://h/vod/clip.mp4"},
+		{"rtmp://h/vod", "sub/clip.mp4", "rtmp://h/vod/mp4:sub/clip.mp4"},
+		{"rtmp://h/vod", "sub/clip.flv", "rtmp://h/vod?slist=sub/clip"},
+		{"rtmp://h/app/inst", "clip.mp4", "rtmp://h/app/inst/clip.mp4"},
+		{"rtmp://h/app/inst", "sub/clip.mp4", "rtmp://h/app/inst/sub/clip.mp4"},
+		{"rtmp://h:1936/live", "stream", "rtmp://h:1936/live/stream"},
+	}
+	for _, tt := range tests {
+		base, err := ParseHostURL(tt.base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := rtmpClipURL(base, tt.clip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lib, err := rtmpLibURL(base, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		play := rtmpPlayFor(lib)
+		got := play.PlayableURL()
+		if got != tt.want {
+			t.Errorf("%s + %s: %q, want %q", tt.base, tt.clip, got, tt.want)
+		}
+		app, pp, ok := ffmpegSplit(got)
+		if !ok || app != play.App || pp != play.PlayPath {
+			t.Errorf("%q splits as %q %q, the probe asked %q %q", got, app, pp, play.App, play.PlayPath)
+		}
+	}
+}

@@ -5,14 +5,19 @@ import "time"
 // Event is one step of a resolution or of playback. Fields that do not apply
 // to a kind stay at their zero value and are left out of JSON.
 type Event struct {
-	Time  time.Time
-	Kind  Kind
-	Host  string // host base URL as configured
-	Clip  string // state: the clip playing or being resolved
-	Item  int    // state, in a playlist: the clip's place, from 1
-	Items int    // state, in a playlist: how many clips it has
-	Index int    // position of the host in the configured list, from 0; -1 when no host applies
-	URL   string // clip URL on that host
+	Time time.Time
+	Kind Kind
+	Host string // host base URL as configured
+	Clip string // state: the clip playing or being resolved
+
+	// resolved, for an RTMP host: the application, play path and tcUrl the
+	// probe asked for and the server accepted, as ffmpeg's rtmp_app,
+	// rtmp_playpath and rtmp_tcurl name them.
+	App, PlayPath, TCURL string
+	Item                 int    // state, in a playlist: the clip's place, from 1
+	Items                int    // state, in a playlist: how many clips it has
+	Index                int    // position of the host in the configured list, from 0; -1 when no host applies
+	URL                  string // clip URL on that host
 
 	// Class is a short stable word (refused, timeout, ...); Err is the
 	// human message.

@@ -19,8 +19,11 @@ type jsonEvent struct {
 	Event        string   `json:"event"`
 	Host         string   `json:"host,omitempty"`
 	Clip         string   `json:"clip,omitempty"`
-	Item         int      `json:"item,omitempty"`  // state, in a playlist: the clip's place from 1
-	Items        int      `json:"items,omitempty"` // state, in a playlist: its length
+	App          string   `json:"app,omitempty"`      // resolved (RTMP): ffmpeg's rtmp_app
+	PlayPath     string   `json:"playpath,omitempty"` // resolved (RTMP): ffmpeg's rtmp_playpath
+	TCURL        string   `json:"tcurl,omitempty"`    // resolved (RTMP): ffmpeg's rtmp_tcurl
+	Item         int      `json:"item,omitempty"`     // state, in a playlist: the clip's place from 1
+	Items        int      `json:"items,omitempty"`    // state, in a playlist: its length
 	Index        *int     `json:"index,omitempty"`
 	URL          string   `json:"url,omitempty"`
 	Error        string   `json:"error,omitempty"`
@@ -83,6 +86,7 @@ func JSON(w io.Writer, e events.Event) error {
 		Class: string(e.Class),
 		Pass:  e.Pass,
 		Count: e.Count,
+		App:   e.App, PlayPath: e.PlayPath, TCURL: e.TCURL,
 	}
 	if !e.ExpiresAt.IsZero() {
 		j.ExpiresAt = e.ExpiresAt.UTC().Format(time.RFC3339Nano)
