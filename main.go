@@ -331,6 +331,17 @@ func (a *app) playerOptions() player.Options {
 		Extra:          pc.Extra,
 		NetworkTimeout: cfg.StallTimeout + cfg.Cluster.ConnectTimeout,
 		StreamLavfO:    playback.NoReconnect,
+		HTTPHeaders:    headerLines(cfg.HTTPHeaders),
+		UserAgent:      cfg.UserAgent,
+		Referer:        cfg.Referer,
 		Log:            logging.For(a.log, logging.Player),
 	}
+}
+
+func headerLines(kvs [][2]string) []string {
+	out := make([]string, len(kvs))
+	for i, kv := range kvs {
+		out[i] = kv[0] + ": " + kv[1]
+	}
+	return out
 }

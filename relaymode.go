@@ -41,6 +41,7 @@ func (a *app) relayOptions(token, listen string) relay.Options {
 		ReadTimeout:    a.cfg.ReadTimeout,
 		SlowTimeout:    a.cfg.SlowTimeout,
 		Insecure:       a.cfg.Cluster.Insecure,
+		Header:         a.cfg.Cluster.Header,
 		Log:            logging.For(a.log, logging.Relay),
 	}
 }

@@ -72,7 +72,7 @@ func New(specs []HostSpec, opts Options, mem *Memory, bus *events.Bus) (*Engine,
 	if opts.MaxInflight <= 0 {
 		opts.MaxInflight = 1
 	}
-	httpProber := NewHTTPProber(opts.Insecure)
+	httpProber := NewHTTPProber(opts.Insecure, opts.Header)
 	rtmpProber := NewRTMPProber(opts.Insecure)
 	e := &Engine{
 		hosts:   hosts,

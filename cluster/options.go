@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"net/http"
 	"fmt"
 	"log/slog"
 	"time"
@@ -24,6 +25,10 @@ type Options struct {
 	RaceDelay time.Duration
 	// MaxInflight caps the attempts connecting at the same time.
 	MaxInflight int
+	// Header is sent with every HTTP request to the hosts (a CDN's token
+	// header, User-Agent, Referer); nil sends only clusterplay's own
+	// User-Agent.
+	Header http.Header
 
 	// Log is the engine's logger, named for the cluster component; the
 	// engine names its parts from it (cluster.http, cluster.rtmp,

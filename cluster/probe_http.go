@@ -50,13 +50,25 @@ const MaxRedirects = 5
 // answered for this very clip, not just for "/", and no more than a byte of
 // the body is transferred.
 type HTTPProber struct {
-	tls *tls.Config
+	tls    *tls.Config
+	header http.Header
 }
 
 // NewHTTPProber returns a prober. With insecure, TLS certificates are not
 // verified; that must be asked for explicitly.
-func NewHTTPProber(insecure bool) *HTTPProber {
-	return &HTTPProber{tls: &tls.Config{InsecureSkipVerify: insecure}} //nolint:gosec // only with --insecure
+// header goes with every request (nil: none beyond clusterplay's own
+// User-Agent).
+func NewHTTPProber(insecure bool, header http.Header) *HTTPProber {
+	return &HTTPProber{tls: &tls.Config{InsecureSkipVerify: insecure}, header: header} //nolint:gosec // only with --insecure
+}
+
+// SetRequestHeader puts header (the user's headers, User-Agent, Referer)
+// on req, with clusterplay's own User-Agent when the user names none.
+func SetRequestHeader(req *http.Request, header http.Header) {
+	req.Header.Set("User-Agent", "clusterplay")
+	for k, v := range header {
+		req.Header[k] = append([]string(nil), v...)
+	}
 }
 
 // Probe implements Prober. Each probe has a transport of its own with
@@ -71,8 +83,8 @@ func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 	if err != nil {
 		return &ProbeError{Class: events.ClassProtocol, Err: err}
 	}
+	SetRequestHeader(req, p.header)
 	req.Header.Set("Range", "bytes=0-0")
-	req.Header.Set("User-Agent", "clusterplay")
 	log := logging.Or(a.Log)
 	last := req // the request under way: the first, or the latest redirect's
 
@@ -89,8 +101,12 @@ func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 			}
 			last = r
 			// net/http sends the URL redirected from as Referer, tokens
-			// and all; curl and ffmpeg send none, and neither do we.
+			// and all; curl and ffmpeg send none, and neither do we: only
+			// the Referer the user configured goes on.
 			r.Header.Del("Referer")
+			if ref := p.header.Get("Referer"); ref != "" {
+				r.Header.Set("Referer", ref)
+			}
 			if a.Redirected != nil {
 				a.Redirected(r.URL.String())
 			}

@@ -57,7 +57,7 @@ func TestRTMPLibURL(t *testing.T) {
 		{"rtmp://h/vod", "rtmp://h/vod/", "error: names no stream", "", "", "", ""},
 		{"rtmp://h/vod", "rtmp://h/vod/a%3Fb.mp4?t=1", "error: a stream with a '?'", "", "", "", ""},
 		{"rtmp://h/vod", "http://h/vod/clip.mp4", "error: not an rtmp", "", "", "", ""},
-		{"rtmp://]", "rtmp://]/clip.mp4", "error: not an rtmp", "", "", "", ""},
+		{"", "rtmp://]/clip.mp4", "error: not an rtmp", "", "", "", ""},
 	}
 	for _, tt := range tests {
 		var base *url.URL

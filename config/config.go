@@ -43,6 +43,9 @@ type Config struct {
 	ReportFormat     string // one of reportFormats
 	Player           PlayerConfig
 	StallTimeout     time.Duration
+	HTTPHeaders      [][2]string   // every request to the hosts carries these
+	UserAgent        string        // "" = clusterplay's own
+	Referer          string        // "" = none
 	Relay            bool          // play HTTP hosts through the relay
 	ReadTimeout      time.Duration // relay: no byte this long leaves a host
 	SlowTimeout      time.Duration // relay: starved this long by a slow host leaves it

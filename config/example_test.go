@@ -42,7 +42,7 @@ func TestExample(t *testing.T) {
 	}
 	want := cluster.DefaultOptions()
 	want.Select = "ordered"
-	if cfg.Cluster != want || len(cfg.Notices) != 0 {
+	if !reflect.DeepEqual(cfg.Cluster, want) || len(cfg.Notices) != 0 {
 		t.Errorf("options %+v, notices %q", cfg.Cluster, cfg.Notices)
 	}
 	if !reflect.DeepEqual(cfg.Player.Extra, [][2]string{{"hwdec", "auto"}, {"cache", "yes"}}) {

@@ -16,7 +16,7 @@ func TestDefaults(t *testing.T) {
 	cfg := mustLoad(t, []string{"--host", h1, "clip.mp4"}, env)
 	want := cluster.DefaultOptions()
 	want.Select = "ordered"
-	if cfg.Cluster != want {
+	if !reflect.DeepEqual(cfg.Cluster, want) {
 		t.Errorf("Cluster = %+v, want %+v", cfg.Cluster, want)
 	}
 	if cfg.Clip != "clip.mp4" || cfg.StallTimeout != 5*time.Second || cfg.StateDir != "/state/clusterplay" {

@@ -40,9 +40,10 @@ func TestTableNames(t *testing.T) {
 // camelCase. The exceptions are the ones the help and README name.
 func TestKeysFollowFlags(t *testing.T) {
 	except := map[string]string{
-		"host":          "hosts",     // Flowplayer's key; one URL per --host
-		"no-mpv-config": "mpvConfig", // --no-mpv-config is mpvConfig: false
-		"cluster":       "",          // picks a cluster; is no setting of one
+		"host":          "hosts",       // Flowplayer's key; one URL per --host
+		"no-mpv-config": "mpvConfig",   // --no-mpv-config is mpvConfig: false
+		"http-header":   "httpHeaders", // one header per flag, a list of them in the file
+		"cluster":       "",            // picks a cluster; is no setting of one
 	}
 	for _, e := range table {
 		flag, key := e.names()
@@ -75,7 +76,7 @@ func TestEngineDefaults(t *testing.T) {
 	for _, e := range table {
 		e.apply(&cfg, empty)
 	}
-	if want := cluster.DefaultOptions(); cfg.Cluster != want {
+	if want := cluster.DefaultOptions(); !reflect.DeepEqual(cfg.Cluster, want) {
 		t.Errorf("table defaults %+v, cluster.DefaultOptions %+v", cfg.Cluster, want)
 	}
 	if cfg.StallTimeout != DefaultStallTimeout || !cfg.Player.MpvConfig {

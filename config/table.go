@@ -88,6 +88,25 @@ var table = []entry{
 		codec: asDuration, def: DefaultStallTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.StallTimeout },
 	},
+	&setting[[][2]string]{
+		flag: "http-header", key: "httpHeaders", group: clusterGroup,
+		help:  "send the HTTP header `'Name: value'` with every request to the hosts (probes, mpv, the relay); repeatable; values are shown redacted",
+		codec: asHeaders, merge: mergeHeaders,
+		field: func(c *Config) *[][2]string { return &c.HTTPHeaders },
+	},
+	&setting[string]{
+		flag: "user-agent", key: "userAgent", group: clusterGroup,
+		help:  "the User-Agent of every request to the hosts (probes, mpv, the relay)",
+		doc:   "clusterplay",
+		codec: asString,
+		field: func(c *Config) *string { return &c.UserAgent },
+	},
+	&setting[string]{
+		flag: "referer", key: "referer", group: clusterGroup,
+		help:  "the Referer of every request to the hosts (probes, mpv, the relay)",
+		codec: asString,
+		field: func(c *Config) *string { return &c.Referer },
+	},
 	&setting[bool]{
 		flag: "relay", key: "relay", group: clusterGroup,
 		help:  "play HTTP(S) hosts through the local relay, which moves a response to another host mid-stream; --relay=off plays directly",

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"net/http"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -98,6 +99,7 @@ func finish(cfg *Config, m *layer, fc *fileConfig, env func(string) string) erro
 		e.apply(cfg, m)
 	}
 	o := &cfg.Cluster
+	o.Header = requestHeader(cfg)
 
 	// loadBalance is the plugin's switch for random order; an explicit
 	// select wins, and the user hears that loadBalance did nothing.
@@ -237,4 +239,23 @@ func mirrorBase(mirror, clip string) string {
 		return dir
 	}
 	return mirror
+}
+
+// requestHeader is what every request to the hosts carries: the user's
+// headers, User-Agent and Referer.
+func requestHeader(cfg *Config) http.Header {
+	if len(cfg.HTTPHeaders) == 0 && cfg.UserAgent == "" && cfg.Referer == "" {
+		return nil
+	}
+	h := http.Header{}
+	for _, kv := range cfg.HTTPHeaders {
+		h.Add(kv[0], kv[1])
+	}
+	if cfg.UserAgent != "" {
+		h.Set("User-Agent", cfg.UserAgent)
+	}
+	if cfg.Referer != "" {
+		h.Set("Referer", cfg.Referer)
+	}
+	return h
 }

@@ -29,6 +29,13 @@ type Options struct {
 	// "reconnect=0,reconnect_streamed=0,reconnect_on_network_error=0".
 	StreamLavfO string
 
+	// HTTPHeaders ("Name: value"), UserAgent and Referer go with mpv's
+	// every HTTP request (its http-header-fields, user-agent, referrer):
+	// a CDN that wants a token header must get it from the player too.
+	HTTPHeaders []string
+	UserAgent   string
+	Referer     string
+
 	// Log receives mpv's own log messages, at the slog level matching
 	// mpv's, and the Player's decisions at debug; the caller names it
 	// (component player). nil discards.
@@ -97,6 +104,12 @@ func (o Options) mpvOptions() (opts []mpvOption, wantVideo bool) {
 	}
 	if o.StreamLavfO != "" {
 		set("stream-lavf-o", o.StreamLavfO)
+	}
+	if o.UserAgent != "" {
+		set("user-agent", o.UserAgent)
+	}
+	if o.Referer != "" {
+		set("referrer", o.Referer)
 	}
 	for _, kv := range o.Extra {
 		set(kv[0], kv[1])

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -108,7 +109,7 @@ func New(opts Options) (*Player, error) {
 	}
 	list, wantVideo := opts.mpvOptions()
 	log := orDiscard(opts.Log)
-	if err := setup(m, list, mpvLogLevel(log)); err != nil {
+	if err := setup(m, list, opts.HTTPHeaders, mpvLogLevel(log)); err != nil {
 		m.TerminateDestroy()
 		return nil, err
 	}
@@ -130,7 +131,7 @@ func New(opts Options) (*Player, error) {
 	return p, nil
 }
 
-func setup(m *mpvHandle, list []mpvOption, logLevel string) error {
+func setup(m *mpvHandle, list []mpvOption, headers []string, logLevel string) error {
 	for _, o := range list {
 		if err := m.SetOptionString(o.name, o.value); err != nil {
 			if o.optional && errors.Is(err, ErrOptionNotFound) {
@@ -141,6 +142,13 @@ func setup(m *mpvHandle, list []mpvOption, logLevel string) error {
 	}
 	if err := m.Initialize(); err != nil {
 		return err
+	}
+	// One change-list append per header: set as one option string, mpv's
+	// list syntax would split a value at its commas.
+	for _, h := range headers {
+		if err := m.Command("change-list", "http-header-fields", "append", h); err != nil {
+			return fmt.Errorf("player: header %q: %w", strings.SplitN(h, ":", 2)[0], err)
+		}
 	}
 	for _, o := range observed {
 		if err := m.ObserveProperty(o.id, o.name, o.format); err != nil {

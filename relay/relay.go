@@ -50,7 +50,10 @@ type Options struct {
 	ReadTimeout    time.Duration
 	SlowTimeout    time.Duration
 	Insecure       bool
-	Log            *slog.Logger
+	// Header goes with every request to the hosts: the user's headers,
+	// User-Agent and Referer (cluster.Options.Header).
+	Header http.Header
+	Log    *slog.Logger
 }
 
 // Relay is a running relay.
@@ -107,7 +110,7 @@ func Start(opts Options) (*Relay, error) {
 		noRange:  map[*cluster.Host]bool{},
 		mismatch: map[string][]*cluster.Host{},
 		rates:    map[*cluster.Host]float64{},
-		client:   newClient(opts.ConnectTimeout, opts.Insecure),
+		client:   newClient(opts.ConnectTimeout, opts.Insecure, opts.Header.Get("Referer")),
 	}
 	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = r.srv.Serve(ln) }()
@@ -117,7 +120,7 @@ func Start(opts Options) (*Relay, error) {
 // newClient is the relay's upstream client: it follows no redirect on its
 // own account beyond what a player would, sends no Referer, and gives up
 // on a host that does not answer within the connect timeout.
-func newClient(connectTimeout time.Duration, insecure bool) *http.Client {
+func newClient(connectTimeout time.Duration, insecure bool, referer string) *http.Client {
 	dialer := &net.Dialer{Timeout: connectTimeout}
 	return &http.Client{
 		Transport: &http.Transport{
@@ -137,6 +140,9 @@ func newClient(connectTimeout time.Duration, insecure bool) *http.Client {
 				return fmt.Errorf("more than %d redirects", cluster.MaxRedirects)
 			}
 			req.Header.Del("Referer")
+			if referer != "" {
+				req.Header.Set("Referer", referer)
+			}
 			return nil
 		},
 	}

@@ -84,12 +84,12 @@ func (r *Relay) get(ctx context.Context, h *cluster.Host, clip, rangeHeader stri
 		cancel()
 		return nil, err
 	}
+	cluster.SetRequestHeader(req, r.opts.Header)
 	copyHeaders(req.Header, from, forwardRequest)
 	req.Header.Del("Range")
 	if rangeHeader != "" {
 		req.Header.Set("Range", rangeHeader)
 	}
-	req.Header.Set("User-Agent", "clusterplay")
 	began := time.Now()
 	resp, err := r.client.Do(req)
 	if err != nil {
