@@ -1,9 +1,9 @@
 package cluster
 
 import (
-	"net/http"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 )
 
