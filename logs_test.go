@@ -149,8 +149,8 @@ func TestLogFileCannotBeOpened(t *testing.T) {
 func TestTUILogsToStateDir(t *testing.T) {
 	exitFile := filepath.Join(t.TempDir(), "exit")
 	home := t.TempDir()
-	cmd := "env HOME=" + home + " XDG_CONFIG_HOME=" + home + " XDG_STATE_HOME=" + home + " " +
-		binary + " --demo --no-video --log-level debug; echo $? > " + exitFile
+	cmd := exitsTo("env HOME="+home+" XDG_CONFIG_HOME="+home+" XDG_STATE_HOME="+home+" "+
+		binary+" --demo --no-video --log-level debug", exitFile)
 	tm := newTmux(t, 100, 30, cmd)
 	screen := tm.waitFor("clip started", 30*time.Second, func(s string) bool { return strings.Contains(s, "clip started:") })
 	tm.run("send-keys", "-t", tm.session, "q")
