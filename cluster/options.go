@@ -25,6 +25,9 @@ type Options struct {
 	RaceDelay time.Duration
 	// MaxInflight caps the attempts connecting at the same time.
 	MaxInflight int
+	// Probe is how much an attempt checks: ProbeFull ("" too),
+	// ProbeConnect or ProbeNone.
+	Probe string
 	// Header is sent with every HTTP request to the hosts (a CDN's token
 	// header, User-Agent, Referer); nil sends only clusterplay's own
 	// User-Agent.
@@ -54,6 +57,7 @@ func DefaultOptions() Options {
 		FailureExpiry:  DefaultFailureExpiry,
 		RaceDelay:      DefaultRaceDelay,
 		MaxInflight:    DefaultMaxInflight,
+		Probe:          ProbeFull,
 	}
 }
 

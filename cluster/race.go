@@ -189,6 +189,15 @@ func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) 
 	a := &Attempt{Host: h, URL: target, Log: e.attemptLog(h, pass)}
 	a.Log.Debug("attempt", "url", target, "timeout", e.opts.ConnectTimeout)
 	prober := e.probers[h.Scheme()]
+	switch e.opts.Probe {
+	case ProbeNone:
+		return a, unprobed(a)
+	case ProbeConnect:
+		prober = connectProber{insecure: e.opts.Insecure}
+		if err := unprobed(a); err != nil {
+			return a, err
+		}
+	}
 	if prober == nil {
 		return a, &ProbeError{Class: events.ClassProtocol, Err: errors.New("no prober for scheme " + h.Scheme())}
 	}

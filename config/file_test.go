@@ -132,6 +132,7 @@ raceDelay: 100
 maxInflight: 2
 stallTimeout: 8s
 relay: false
+probe: connect
 readTimeout: 1500
 slowTimeout: 3s
 noVideo: true
@@ -157,7 +158,7 @@ logFormat: json
 	want := &Config{
 		Hosts: []cluster.HostSpec{{URL: h1}},
 		Cluster: cluster.Options{ConnectTimeout: 3 * time.Second, ConnectCount: 5, FailureExpiry: 0, LoadBalance: true,
-			Insecure: true, Select: "fastest", RaceDelay: 100 * time.Millisecond, MaxInflight: 2},
+			Insecure: true, Select: "fastest", RaceDelay: 100 * time.Millisecond, MaxInflight: 2, Probe: "connect"},
 		ConfigFile:   path,
 		StateDir:     filepath.Join(dir, "state"),
 		StallTimeout: 8 * time.Second,

@@ -88,6 +88,12 @@ var table = []entry{
 		codec: asDuration, def: DefaultStallTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.StallTimeout },
 	},
+	&setting[string]{
+		flag: "probe", key: "probe", group: clusterGroup,
+		help:  "what an attempt checks: full (the clip itself), connect (the TCP and TLS connect alone) or none (the player's load is the attempt)",
+		codec: oneOfCodec("mode", cluster.ProbeModes), def: cluster.ProbeFull,
+		field: func(c *Config) *string { return &c.Cluster.Probe },
+	},
 	&setting[[][2]string]{
 		flag: "http-header", key: "httpHeaders", group: clusterGroup,
 		help:  "send the HTTP header `'Name: value'` with every request to the hosts (probes, mpv, the relay); repeatable; values are shown redacted",

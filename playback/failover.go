@@ -38,10 +38,15 @@ func (r *run) failover(class events.Class, msg string, blame, except bool) (Outc
 		r.publish(events.Event{Kind: events.Failed, Index: -1, Err: "too many failovers without progress"})
 		return r.giveUp(class, msg)
 	}
-	// Stop the dead stream now: mpv would otherwise keep retrying it while
-	// the engine resolves.
-	_ = r.player.Stop()
-	r.setState(events.StateConnecting)
+	// Make before break: what plays goes on playing while the engine finds
+	// the next host (a dead stream has stopped anyway: ffmpeg's reconnects
+	// are off), and the load of the new host replaces it. A switch the user
+	// asked for (n, x) leaves a stream that still plays, so that no host
+	// answering is no reason to stop it.
+	op.keepPlaying = class == events.ClassSwitch || class == events.ClassManual
+	if !op.keepPlaying {
+		r.setState(events.StateConnecting)
+	}
 	r.resolve(op)
 	return 0, false
 }
@@ -92,14 +97,13 @@ func (r *run) request(req request) (Outcome, bool) {
 		if r.ended || r.duration == 0 {
 			at = 0
 		}
-		_ = r.player.Stop()
 		r.engine.Forget()
 		if r.playing {
-			// The same playback goes on from another resolution.
+			// The same playback goes on from another resolution, and
+			// keeps playing until it is found (make before break).
 			r.abandon(false)
 			r.failovers = 0
-			r.setState(events.StateConnecting)
-			r.resolve(&resolution{purpose: forBegin, clip: r.clip, start: at, failed: PlaybackFailed})
+			r.resolve(&resolution{purpose: forBegin, clip: r.clip, start: at, failed: PlaybackFailed, keepPlaying: r.started})
 			return 0, false
 		}
 		r.begin(r.clip, at, PlaybackFailed)

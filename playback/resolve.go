@@ -34,6 +34,10 @@ type resolution struct {
 	class     events.Class
 	msg       string
 	expiresAt time.Time
+	// keepPlaying: the stream still plays while this resolves (a switch
+	// the user asked for, a re-resolve); it resumes where it has got to,
+	// and plays on if no host answers.
+	keepPlaying bool
 
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the engine has returned
@@ -92,6 +96,10 @@ func (r *run) resolved(op *resolution) (Outcome, bool) {
 	op.cancel()
 	if op.err != nil {
 		r.log.Debug("no host answered", "for_failover", op.purpose == forFailover, "err", op.err)
+		if op.keepPlaying && r.started && !r.ended {
+			r.notice("no other host answered: playing on from " + r.serving().URL)
+			return 0, false
+		}
 		switch {
 		case op.purpose == forFailover:
 			return r.giveUp(op.class, op.msg)
@@ -101,13 +109,23 @@ func (r *run) resolved(op *resolution) (Outcome, bool) {
 		return r.unresolved(op.failed)
 	}
 	if op.purpose == forFailover {
+		at := op.start
+		if op.keepPlaying {
+			at = r.position
+		}
 		r.publish(events.Event{Kind: events.Failover, Host: op.from.URL, Index: op.from.Index,
-			ToHost: op.res.Host.URL, ToIndex: op.res.Host.Index, URL: op.res.URL, Position: op.start,
+			ToHost: op.res.Host.URL, ToIndex: op.res.Host.Index, URL: op.res.URL, Position: at,
 			Class: op.class, Err: op.msg, ExpiresAt: op.expiresAt})
 	}
 	start := op.start
-	if op.purpose == forFailover && r.duration == 0 {
+	if op.keepPlaying {
+		start = r.position // it played on meanwhile
+	}
+	if (op.purpose == forFailover || op.keepPlaying) && r.duration == 0 {
 		start = 0 // live: rejoin at the live edge
+	}
+	if op.keepPlaying {
+		r.setState(events.StateConnecting)
 	}
 	return r.load(op.res, start)
 }

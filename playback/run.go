@@ -186,7 +186,16 @@ func (r *run) load(res cluster.Result, start time.Duration) (Outcome, bool) {
 // arrive while a resolution is under way (the stopped stream's last
 // words), are ignored.
 func (r *run) handle(ev player.Event) (Outcome, bool) {
-	if ev.URL != r.url || r.url == "" || r.op != nil {
+	if ev.URL != r.url || r.url == "" {
+		return 0, false
+	}
+	if r.op != nil {
+		// The stream plays on while the next host is found: follow its
+		// position (the resume point), judge nothing of it.
+		if ev.Kind == player.EventProgress && r.started && !ev.Buffering && ev.Position > r.position {
+			r.position = ev.Position
+			r.tick(ev)
+		}
 		return 0, false
 	}
 	switch {

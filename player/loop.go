@@ -113,22 +113,11 @@ func (p *Player) handle(ev mpvEvent) []Event {
 			s.dur = fromSeconds(d)
 		}
 		p.judgeLive()
-		if s.seek == seekWanted {
-			s.seek = seekNone
-			seekable, _ := p.m.GetPropertyFlag("seekable")
-			if seekable && p.m.Command("seek", seconds(s.start), "absolute") == nil {
-				s.seek = seekIssued
-			}
-		}
 		return []Event{p.snapshot(EventLoaded)}
-	case eventSeek:
-		if current && s.seek == seekIssued {
-			s.seek = seekDone
-		}
 	case eventPlaybackRestart:
-		// With a resume seek, the file's own first restart may still come
-		// first if mpv got there before the seek; Start waits for the seek.
-		if !current || s.started || s.seek == seekIssued {
+		// loadfile's start option opens the file at the resume position,
+		// so its first restart is the first frame there.
+		if !current || s.started {
 			return nil
 		}
 		s.started = true
@@ -242,7 +231,7 @@ func (p *Player) retryWithoutVideo() bool {
 		return false
 	}
 	s.hasVideo = false
-	if p.m.Command("loadfile", s.url, "replace") != nil {
+	if p.m.Command(loadfileArgs(s.url, s.start, mpvClientAPIVersion())...) != nil {
 		return false
 	}
 	s.newLoad(s.url, s.start, p.queuedEntry())

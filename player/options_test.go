@@ -1,6 +1,7 @@
 package player
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -55,5 +56,23 @@ func TestMpvOptions(t *testing.T) {
 				t.Errorf("wantVideo = %v", wantVideo)
 			}
 		})
+	}
+}
+
+func TestLoadfileArgs(t *testing.T) {
+	tests := []struct {
+		start time.Duration
+		api   uint32
+		want  string
+	}{
+		{0, 2 << 16, "loadfile u replace"},
+		{3500 * time.Millisecond, 2 << 16, "loadfile u replace start=3.500"},
+		{3500 * time.Millisecond, 2<<16 | 2, "loadfile u replace start=3.500"},
+		{3500 * time.Millisecond, 2<<16 | 3, "loadfile u replace -1 start=3.500"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(loadfileArgs("u", tt.start, tt.api), " "); got != tt.want {
+			t.Errorf("loadfileArgs(%v, %x) = %q, want %q", tt.start, tt.api, got, tt.want)
+		}
 	}
 }

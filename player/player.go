@@ -52,22 +52,9 @@ type state struct {
 	curEntry  int64 // entry of the latest start-file
 	active    bool  // End not yet sent for this Load
 	started   bool  // Start sent for this Load
-	seek      seekState
 	voFailed  bool // mpv logged that the video output could not open
 	voRetried bool // the one automatic reload with vo=null has happened
 }
-
-// seekState tracks the resume seek that replaces loadfile's start option:
-// the loadfile argument list of mpv 0.35 differs from newer releases, so
-// Load seeks once the file is loaded instead.
-type seekState int
-
-const (
-	seekNone   seekState = iota
-	seekWanted           // seek at file-loaded
-	seekIssued           // seek sent; a playback-restart before its seek event is the initial one
-	seekDone             // mpv reported the seek; the next playback-restart is Start
-)
 
 // Observed properties, identified by their reply_userdata.
 const (
@@ -169,9 +156,11 @@ func setup(m *mpvHandle, list []mpvOption, headers []string, logLevel string) er
 	return m.Command("enable-section", "clusterplay")
 }
 
-// Load replaces whatever plays with url. If start > 0, playback resumes
-// there (seeking once the file is loaded, when the stream is seekable).
-// Load returns once mpv has queued the file; the outcome arrives as events.
+// Load replaces whatever plays with url. If start > 0, playback begins
+// there: the load itself says so (loadfile's start option), since a seek
+// after the load made HLS fetch its segments from 0 and landed RTMP VOD a
+// second or two off. Load returns once mpv has queued the file; the
+// outcome arrives as events.
 func (p *Player) Load(url string, start time.Duration) error {
 	if url == "" {
 		return fmt.Errorf("player: empty URL: %w", ErrInvalidParameter)
@@ -184,13 +173,27 @@ func (p *Player) Load(url string, start time.Duration) error {
 	// the new file's events before this Load is recorded.
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if err := p.m.Command("loadfile", url, "replace"); err != nil {
+	if err := p.m.Command(loadfileArgs(url, start, mpvClientAPIVersion())...); err != nil {
 		p.log.Debug("load refused", "url", url, "err", err)
 		return err
 	}
 	p.s.newLoad(url, start, p.queuedEntry())
 	p.log.Debug("load", "url", url, "start", start, "entry", p.s.loadEntry)
 	return nil
+}
+
+// loadfileArgs is the loadfile command for libmpv's client API version
+// api: mpv 0.38 (API 2.3) put a playlist index before the per-file
+// options, which 0.35 (API 2.0) takes as the third argument.
+func loadfileArgs(url string, start time.Duration, api uint32) []string {
+	args := []string{"loadfile", url, "replace"}
+	if start <= 0 {
+		return args
+	}
+	if api >= 2<<16|3 {
+		args = append(args, "-1")
+	}
+	return append(args, "start="+seconds(start))
 }
 
 // queuedEntry is the playlist id of the file loadfile replace just queued.
@@ -204,10 +207,6 @@ func (p *Player) queuedEntry() int64 {
 func (s *state) newLoad(url string, start time.Duration, entry int64) {
 	s.url, s.start, s.loadEntry = url, start, entry
 	s.active, s.started, s.voFailed, s.live = true, false, false, false
-	s.seek = seekNone
-	if start > 0 {
-		s.seek = seekWanted
-	}
 	s.pos, s.dur, s.cache, s.buffering = start, 0, 0, false
 }
 
