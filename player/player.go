@@ -52,8 +52,8 @@ type state struct {
 	curEntry  int64 // entry of the latest start-file
 	active    bool  // End not yet sent for this Load
 	started   bool  // Start sent for this Load
-	voFailed  bool // mpv logged that the video output could not open
-	voRetried bool // the one automatic reload with vo=null has happened
+	voFailed  bool  // mpv logged that the video output could not open
+	voRetried bool  // the one automatic reload with vo=null has happened
 }
 
 // Observed properties, identified by their reply_userdata.
