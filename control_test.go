@@ -165,3 +165,51 @@ func TestControlSocketPathThatIsNoSocket(t *testing.T) {
 		t.Errorf("the file was replaced")
 	}
 }
+
+// TestSwitchMakesBeforeBreak: n (next_host) finds the next host while the
+// current stream plays on, and the new one resumes where it had got to.
+func TestSwitchMakesBeforeBreak(t *testing.T) {
+	slow := int64(len(assets.Clip) / 3)
+	a := hosttest.Keep(t)(loopback.Throttled(media, slow))
+	b := hosttest.Keep(t)(loopback.Throttled(media, slow))
+	sock := filepath.Join(t.TempDir(), "ctl.sock")
+	_, lines, _ := startJSON(t, "--control-socket", sock, "--host", a.URL, "--host", b.URL, assets.ClipName)
+	var evs []map[string]any
+	next := func() map[string]any {
+		t.Helper()
+		if !lines.Scan() {
+			t.Fatalf("stream ended; events %v", evs)
+		}
+		var ev map[string]any
+		json.Unmarshal(lines.Bytes(), &ev)
+		evs = append(evs, ev)
+		return ev
+	}
+	for next()["event"] != "start" {
+	}
+	time.Sleep(time.Second) // let it play a while: no event says "a second in"
+	if code, out, errOut := ctlRun(t, sock, "next_host"); code != 0 {
+		t.Fatalf("next_host: %d %s %s", code, out, errOut)
+	}
+	var failover, start map[string]any
+	for start == nil {
+		ev := next()
+		switch ev["event"] {
+		case "state":
+			if failover == nil && ev["state"] != "playing" {
+				t.Errorf("playback left playing (%v) before the next host was found", ev["state"])
+			}
+		case "failover":
+			failover = ev
+		case "start":
+			start = ev
+		}
+	}
+	at, resumed := failover["position"].(float64), start["position"].(float64)
+	if failover["class"] != "switch" || failover["to_host"] != b.URL || at < 0.5 {
+		t.Errorf("failover %v", failover)
+	}
+	if d := resumed - at; d < -0.2 || d > 0.5 {
+		t.Errorf("resumed at %.2f s, the switch was at %.2f s", resumed, at)
+	}
+}
