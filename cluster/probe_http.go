@@ -126,7 +126,7 @@ func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 	// host that answers and then stalls from holding the attempt.
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
-		return &ProbeError{Class: events.ClassStatus, Err: errors.New("HTTP " + resp.Status)}
+		return &ProbeError{Class: events.ClassStatus, Err: fmt.Errorf("HTTP %d for %s", resp.StatusCode, resp.Request.URL.RequestURI())}
 	}
 	return nil
 }

@@ -100,7 +100,7 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 				if o.probed.FinalURL != "" {
 					res.URL = o.probed.FinalURL
 				}
-				ev := events.Event{Kind: events.Resolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Pass: pass,
+				ev := events.Event{Kind: events.Resolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Took: o.elapsed, Pass: pass,
 					Phases: o.probed.Phases}
 				if res.RTMP != nil {
 					// How to ask another player for the very stream.

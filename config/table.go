@@ -148,7 +148,7 @@ var table = []entry{
 	// Player (mpv)
 	&setting[bool]{
 		flag: "no-video", key: "noVideo", group: playerGroup,
-		help:  "play the audio only",
+		help:  "no window and no sound (mpv's vo and ao null): a headless player for CDN testing and CI; events still flow",
 		codec: asSwitch,
 		field: func(c *Config) *bool { return &c.Player.NoVideo },
 	},

@@ -27,6 +27,9 @@ type Event struct {
 	// Elapsed is the attempt's duration on connect_failed and the time since
 	// the resolution began on resolved and failed.
 	Elapsed time.Duration
+	// Took is how long the winning attempt itself took, on resolved (Elapsed
+	// counts from the resolution's start, the other hosts' turns included).
+	Took time.Duration
 	// ExpiryLeft is how long a skipped host stays remembered as failed.
 	ExpiryLeft time.Duration
 	// ExpiresAt is until when the failure memory skips the host, on

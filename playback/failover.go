@@ -23,6 +23,10 @@ func (r *run) failover(class events.Class, msg string, blame, except bool) (Outc
 	op := &resolution{purpose: forFailover, clip: r.clip, start: r.position, from: from, class: class, msg: msg}
 	if blame {
 		op.expiresAt = r.engine.MarkFailed(from)
+		// Said now, before the resolution's "skipping" line that it
+		// explains; the failover follows once a host is found.
+		r.publish(events.Event{Kind: events.HostFailed, Host: from.URL, Index: from.Index, Class: class, Err: msg,
+			ExpiresAt: op.expiresAt})
 	}
 	if except {
 		op.except = from

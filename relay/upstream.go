@@ -112,7 +112,7 @@ func (r *Relay) get(ctx context.Context, h *cluster.Host, clip, rangeHeader stri
 		}
 	default:
 		u.close()
-		return nil, &cluster.ProbeError{Class: events.ClassStatus, Err: errors.New("HTTP " + resp.Status)}
+		return nil, &cluster.ProbeError{Class: events.ClassStatus, Err: fmt.Errorf("HTTP %d for %s", resp.StatusCode, resp.Request.URL.RequestURI())}
 	}
 	return u, nil
 }

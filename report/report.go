@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"clusterplay/events"
@@ -42,6 +43,7 @@ type jsonEvent struct {
 	Cache        *float64 `json:"cache,omitempty"`
 	ExpiresAt    string   `json:"expires_at,omitempty"` // RFC 3339: until when the host is skipped
 	Count        int      `json:"count,omitempty"`      // dropped: events lost by a slow reader
+	AttemptMS    *float64 `json:"attempt_ms,omitempty"` // resolved: the winning attempt's own time
 	Seamless     bool     `json:"seamless,omitempty"`   // failover: moved mid-body by the relay
 	Offset       *int64   `json:"offset,omitempty"`     // failover (seamless): bytes into the response
 	Path         string   `json:"path,omitempty"`       // fetch
@@ -93,7 +95,7 @@ func JSON(w io.Writer, e events.Event) error {
 	}
 	switch {
 	case e.Err != "" && e.Class != "":
-		j.Error = string(e.Class) + ": " + e.Err
+		j.Error = classed(e.Class, e.Err)
 	case e.Err != "":
 		j.Error = e.Err
 	}
@@ -107,6 +109,9 @@ func JSON(w io.Writer, e events.Event) error {
 	switch e.Kind {
 	case events.ConnectFailed, events.ConnectCancelled, events.Resolved, events.Failed:
 		j.ElapsedMS = ms(e.Elapsed)
+		if e.Kind == events.Resolved && e.Took > 0 {
+			j.AttemptMS = ms(e.Took)
+		}
 	case events.Skip:
 		j.ExpiryLeftMS = ms(e.ExpiryLeft)
 	case events.Fetch:
@@ -169,7 +174,11 @@ func Line(e events.Event) string {
 	case events.Redirect:
 		return fmt.Sprintf("redirected: %s -> %s", e.Host, e.URL)
 	case events.Resolved:
-		return fmt.Sprintf("connected to: %s (%s in %s)", e.Host, e.URL, round(e.Elapsed))
+		took := e.Elapsed
+		if e.Took > 0 {
+			took = e.Took // this host's attempt, not the whole resolution
+		}
+		return fmt.Sprintf("connected to: %s (%s in %s)", e.Host, e.URL, round(took))
 	case events.Failed:
 		return fmt.Sprintf("all hosts failed (%s)", e.Err)
 	case events.Start:
@@ -219,7 +228,16 @@ func reason(e events.Event) string {
 	case e.Err == "" || e.Err == class:
 		return class
 	}
-	return class + ": " + e.Err
+	return classed(e.Class, e.Err)
+}
+
+// classed puts the class before a message, once: Go's TLS errors already
+// begin with "tls: ", which read "tls: tls: ..." behind the class.
+func classed(class events.Class, msg string) string {
+	if strings.HasPrefix(msg, string(class)+": ") {
+		return msg
+	}
+	return string(class) + ": " + msg
 }
 
 // round shows a duration to the millisecond below a second and to the
