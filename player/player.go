@@ -28,6 +28,10 @@ type Player struct {
 
 	streamBase  string // stream-lavf-o as New set it (see SetStreamOptions)
 	streamExtra bool   // SetStreamOptions added options on top of streamBase
+
+	pane     *Pane  // nil with VideoNone
+	video    Video  // where the picture goes now (guarded by mu)
+	windowVO string // the vo a switch to VideoWindow sets
 }
 
 // state is what the Player knows, fed by the event goroutine and Load.
@@ -108,6 +112,11 @@ func New(opts Options) (*Player, error) {
 		m.TerminateDestroy()
 		return nil, err
 	}
+	pane, err := startPane(m, opts)
+	if err != nil {
+		m.TerminateDestroy()
+		return nil, err
+	}
 	p := &Player{
 		m:       m,
 		events:  make(chan Event, 64),
@@ -115,6 +124,9 @@ func New(opts Options) (*Player, error) {
 		done:    make(chan struct{}),
 
 		streamBase: baseStreamOptions(list),
+		pane:       pane,
+		video:      opts.video(),
+		windowVO:   opts.windowVO(),
 	}
 	p.s.hasVideo = wantVideo
 	p.s.volume = 100
@@ -288,6 +300,10 @@ func (p *Player) Close() error {
 		select {
 		case <-p.done:
 		case <-time.After(closeGrace):
+		}
+		// mpv requires the render context gone before the core.
+		if p.pane != nil {
+			p.pane.close()
 		}
 		p.m.TerminateDestroy()
 		<-p.done
