@@ -100,3 +100,4 @@ func (c tuiController) AddVolume(delta float64) error { return c.p.AddVolume(del
 func (c tuiController) ToggleMute() error             { return c.p.ToggleMute() }
 func (c tuiController) ToggleFullscreen() error       { return c.p.ToggleFullscreen() }
 func (c tuiController) SetLoadBalancing(on bool)      { c.e.SetLoadBalancing(on) }
+func (c tuiController) SetVideo(where string) error   { return c.p.SetVideo(player.Video(where)) }
