@@ -208,7 +208,7 @@ func (a *app) resolveOnly(ctx context.Context) int {
 // host fails, or a signal comes.
 func (a *app) playHeadless(ctx context.Context) int {
 	printed := a.printEvents()
-	p, err := player.New(playerOptions(a.cfg))
+	p, err := player.New(playerOptions(a.cfg, false))
 	if err != nil {
 		a.say("player:", err)
 		return a.finish(exitUsage, printed)
@@ -258,10 +258,18 @@ func hostURLs(specs []cluster.HostSpec) []string {
 // playerOptions maps the player settings, and lets the engine rather than
 // ffmpeg decide about a failing host: no reconnect attempts of ffmpeg's own,
 // and a network timeout past which the stall watchdog has long acted.
-func playerOptions(cfg *config.Config) player.Options {
+// Without the TUI there is no pane to draw into: the picture goes to the
+// window (none, where no display answers), as before the pane existed.
+func playerOptions(cfg *config.Config, tui bool) player.Options {
 	pc := cfg.Player
+	video := player.Video(pc.Video)
+	if !tui && (video == player.VideoAuto || video == player.VideoTerminal) {
+		video = player.VideoWindow
+	}
 	return player.Options{
 		NoVideo:        pc.NoVideo,
+		Video:          video,
+		PaneFPS:        pc.PaneFPS,
 		VO:             pc.VO,
 		AO:             pc.AO,
 		Volume:         pc.Volume,

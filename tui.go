@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"sync"
 	"time"
 
@@ -23,12 +24,22 @@ func (a *app) playInTUI(ctx context.Context) int {
 	stderr, restore := divertStderr(a.cfg.StateDir)
 	defer restore()
 	a.stderr = stderr
-	p, err := player.New(playerOptions(a.cfg))
+	p, err := player.New(playerOptions(a.cfg, true))
 	if err != nil {
 		a.say("player:", err)
 		return a.finish(exitUsage, nil)
 	}
 	defer p.Close()
+	var frames ui.FrameSource
+	if pn := p.Pane(); pn != nil {
+		pf, closeLog, err := newPaneFrames(pn, os.Getenv)
+		if err != nil {
+			a.say(err)
+			return a.finish(exitUsage, nil)
+		}
+		defer closeLog()
+		frames = pf
+	}
 
 	opts := playback.Options{Start: a.cfg.Player.Start, StallTimeout: a.cfg.StallTimeout, StayOpen: true}
 	session := playback.New(a.engine, p, opts)
@@ -63,6 +74,10 @@ func (a *app) playInTUI(ctx context.Context) int {
 		Volume:        p.Volume(),
 		Interrupted:   func() { once.Do(func() { close(interrupted) }) },
 		CheckClip:     a.engine.CheckClip,
+		Video:         string(p.Video()),
+		Frames:        frames,
+		Display:       player.DisplayAvailable(),
+		TrueColor:     trueColor(os.Getenv),
 	}, tuiController{session, p, a.engine}, events, nil, nil)
 	if err != nil {
 		a.say("terminal:", err)
