@@ -97,7 +97,7 @@ var table = []entry{
 	bind(&settings.video, &setting[string]{
 		flag: "video", key: "video", group: playerGroup,
 		help: "where the picture goes: auto (window when a display answers, else terminal), window (mpv's own), " +
-			"terminal (a pane in the terminal UI) or none",
+			"terminal (a pane in the terminal UI; without the UI, window) or none",
 		codec: oneOfCodec("mode", videoModes), def: VideoAuto,
 		field: func(c *Config) *string { return &c.Player.Video },
 	}),
@@ -109,7 +109,7 @@ var table = []entry{
 	}),
 	&setting[int]{
 		flag: "pane-fps", key: "paneFps", group: playerGroup,
-		help:  "most pictures a second the terminal pane draws (1 to 60)",
+		help:  "draw at most `N` pictures a second in the terminal pane (1 to 60)",
 		codec: asInt, def: DefaultPaneFPS, check: paneFPSRange,
 		field: func(c *Config) *int { return &c.Player.PaneFPS },
 	},

@@ -281,7 +281,8 @@ func (p *Player) Muted() bool {
 }
 
 // HasVideoOutput is false with vo=null: NoVideo, no display to open a
-// window on, or a video output that failed and was replaced by null.
+// window on, or a video output that failed and was replaced by null; and
+// with vo=libmpv, where the picture goes to the Pane, not to a window.
 func (p *Player) HasVideoOutput() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()

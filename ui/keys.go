@@ -65,6 +65,9 @@ func newKeyMap() keyMap {
 // "more keys" come early so they survive a 60-column terminal; the help
 // bubble cuts the rest with an ellipsis.
 func (k keyMap) ShortHelp() []key.Binding {
+	if k.hasPicture {
+		return []key.Binding{k.Pause, k.Next, k.MarkFailed, k.Quit, k.Help, k.Video, k.SeekBack, k.LoadBalance, k.NewClip}
+	}
 	return []key.Binding{k.Pause, k.Next, k.MarkFailed, k.Quit, k.Help, k.SeekBack, k.LoadBalance, k.NewClip}
 }
 
