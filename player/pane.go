@@ -34,13 +34,19 @@ type Frame struct {
 // video output never stalls, but draws at most one every interval, and
 // hands the newest drawn frame over a slot that holds one and overwrites:
 // a slow reader gets the latest picture, never a backlog.
+//
+// The render context is made only when the picture first goes to the pane:
+// while one exists, mpv's own choice of video output picks libmpv before
+// any window, so a Player that starts with a window has none until asked.
 type Pane struct {
-	r        *mpvRender
+	m        *mpvHandle
 	interval time.Duration
 	slot     chan Frame
-	done     chan struct{}
+	gone     chan struct{} // closed by close: Next waits no more
+	done     chan struct{} // closed once the render goroutine freed the context
 
 	mu       sync.Mutex // guards the fields below, set by the UI and the event loop
+	r        *mpvRender // nil until start
 	box      image.Point
 	show     bool
 	aspect   float64
@@ -49,19 +55,34 @@ type Pane struct {
 	stopping bool
 }
 
-// newPane creates the render context and starts the goroutine that owns
-// it, drawing or not as show says. fps <= 0 means DefaultPaneFPS.
-func newPane(m *mpvHandle, fps int, show bool) (*Pane, error) {
-	r, err := m.newSWRender()
-	if err != nil {
-		return nil, err
-	}
+// newPane makes a Pane that draws or not as show says, with no render
+// context yet (see start). fps <= 0 means DefaultPaneFPS.
+func newPane(m *mpvHandle, fps int, show bool) *Pane {
 	if fps <= 0 {
 		fps = DefaultPaneFPS
 	}
-	pn := &Pane{r: r, interval: time.Second / time.Duration(fps), slot: make(chan Frame, 1), done: make(chan struct{}), show: show}
-	go pn.run()
-	return pn, nil
+	return &Pane{m: m, interval: time.Second / time.Duration(fps), slot: make(chan Frame, 1),
+		gone: make(chan struct{}), done: make(chan struct{}), show: show}
+}
+
+// start creates the render context, once, and the goroutine that owns it.
+// mpv's video output must be (re)opened after it, to use it.
+func (pn *Pane) start() error {
+	pn.mu.Lock()
+	defer pn.mu.Unlock()
+	switch {
+	case pn.stopping:
+		return ErrClosed
+	case pn.r != nil:
+		return nil
+	}
+	r, err := pn.m.newSWRender()
+	if err != nil {
+		return err
+	}
+	pn.r = r
+	go pn.run(r)
+	return nil
 }
 
 // Resize asks for frames that fit w x h pixels (a cell is one pixel wide
@@ -117,9 +138,10 @@ func (pn *Pane) set(change func() bool) {
 	pn.mu.Lock()
 	again := change()
 	pn.redraw = pn.redraw || again
+	r := pn.r
 	pn.mu.Unlock()
-	if again {
-		pn.r.poke()
+	if again && r != nil {
+		r.poke()
 	}
 }
 
@@ -130,19 +152,24 @@ func (pn *Pane) Next(stop <-chan struct{}) (Frame, bool) {
 	case f := <-pn.slot:
 		return f, true
 	case <-stop:
-	case <-pn.done:
+	case <-pn.gone:
 	}
 	return Frame{}, false
 }
 
 // close stops the render goroutine, which frees the render context; it
 // returns once that is done, so the mpv handle may be destroyed next.
+// Called once, by Player.Close (or New when it fails).
 func (pn *Pane) close() {
 	pn.mu.Lock()
 	pn.stopping = true
+	r := pn.r
 	pn.mu.Unlock()
-	pn.r.poke()
-	<-pn.done
+	close(pn.gone)
+	if r != nil {
+		r.poke()
+		<-pn.done
+	}
 }
 
 // propVideoAspect is the pane's observed property, numbered apart from
@@ -150,17 +177,24 @@ func (pn *Pane) close() {
 const propVideoAspect uint64 = 1 << 16
 
 // startPane makes the Pane of a Player whose picture can go to the
-// terminal: always, but for VideoNone, so the v key of a window can move
-// the picture into the pane. It follows the video's shape from mpv.
-func startPane(m *mpvHandle, o Options) (*Pane, error) {
+// terminal: always but for VideoNone, so the v key of a window can move
+// the picture into the pane. When the picture starts in the pane, the
+// render context is made at once (it must exist before the first file
+// loads) and vo is set to libmpv again if the user's mpv config, read
+// after the options were set, named another output.
+func startPane(m *mpvHandle, o Options, configuredVO string) (*Pane, error) {
 	if o.video() == VideoNone {
 		return nil, nil
 	}
-	pn, err := newPane(m, o.PaneFPS, o.video() == VideoTerminal)
-	if err != nil {
-		return nil, err
+	pn := newPane(m, o.PaneFPS, o.video() == VideoTerminal)
+	err := m.ObserveProperty(propVideoAspect, "video-out-params/aspect", formatDouble)
+	if err == nil && o.video() == VideoTerminal {
+		err = pn.start()
+		if err == nil && configuredVO != "libmpv" {
+			err = m.SetPropertyString("vo", "libmpv")
+		}
 	}
-	if err := m.ObserveProperty(propVideoAspect, "video-out-params/aspect", formatDouble); err != nil {
+	if err != nil {
 		pn.close()
 		return nil, err
 	}

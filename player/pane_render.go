@@ -29,20 +29,20 @@ func (pn *Pane) snapshot() paneSnapshot {
 // other libmpv call from this goroutine, nothing it waits for may wait on
 // mpv, and every queued frame is taken soon (mpv's video output waits up
 // to 200 ms for each one otherwise, and playback stutters).
-func (pn *Pane) run() {
+func (pn *Pane) run(r *mpvRender) {
 	defer close(pn.done)
-	defer pn.r.free()
+	defer r.free()
 	var (
 		last    time.Time // when the last frame was drawn
 		pending bool      // mpv's newest frame was taken, not drawn yet
 		seen    bool      // mpv has given a frame: there is something to draw
 		spare   *image.RGBA
 	)
-	timer := time.AfterFunc(time.Hour, pn.r.poke)
+	timer := time.AfterFunc(time.Hour, r.poke)
 	timer.Stop()
 	defer timer.Stop()
 	for {
-		bits := pn.r.wait()
+		bits := r.wait()
 		s := pn.snapshot()
 		if s.stopping {
 			return
@@ -55,14 +55,14 @@ func (pn *Pane) run() {
 			// mpv also wakes the renderer when its video output comes or
 			// goes (and once when the callback is set); then there may be
 			// no picture left to redraw, only black.
-			fresh = pn.r.hasFrame()
+			fresh = r.hasFrame()
 			seen, pending = seen && fresh, pending && fresh
 		}
 		seen = seen || fresh
 		size := fitBox(s.box, s.aspect)
 		if !s.show || size.X == 0 || size.Y == 0 {
 			if fresh {
-				pn.r.skip()
+				r.skip()
 			}
 			// Once hidden, what mpv holds may go (a switch to the window
 			// drops it): wait for a new frame rather than draw black.
@@ -77,7 +77,7 @@ func (pn *Pane) run() {
 			// Too soon after the last one: take it off mpv's queue now and
 			// draw the newest when the interval is up (mpv then redraws
 			// the frame it holds).
-			pn.r.skip()
+			r.skip()
 			pending = true
 		}
 		if !draw {
@@ -88,7 +88,7 @@ func (pn *Pane) run() {
 		}
 		img := reuse(spare, size)
 		spare = nil
-		if pn.r.render(img.Pix, size.X, size.Y, img.Stride) != nil {
+		if r.render(img.Pix, size.X, size.Y, img.Stride) != nil {
 			spare = img
 			continue
 		}

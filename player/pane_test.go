@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -214,6 +216,83 @@ func TestFitBox(t *testing.T) {
 	} {
 		if got := fitBox(tc.box, tc.aspect); got != tc.want {
 			t.Errorf("fitBox(%v, %.3f) = %v, want %v", tc.box, tc.aspect, got, tc.want)
+		}
+	}
+}
+
+// TestPaneFromAWindow: a Player that starts with its picture in the window
+// makes no render context (mpv would prefer it to any window) until the
+// picture goes to the pane, and then draws there.
+func TestPaneFromAWindow(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	clip := twoColourClip(t)
+	p, err := New(Options{Video: VideoWindow, AO: "null"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	go func() {
+		for range p.Events() {
+		}
+	}()
+	pn := p.Pane()
+	pn.mu.Lock()
+	early := pn.r
+	pn.mu.Unlock()
+	if early != nil || p.Video() != VideoWindow {
+		t.Fatalf("window at start: render context %v, video %s", early, p.Video())
+	}
+	pn.Resize(32, 18)
+	must(t, p.Load(clip, 0))
+	waitFor(t, p, "playback", func(e Event) bool { return e.Position > 200*time.Millisecond })
+	must(t, p.SetVideo(VideoTerminal))
+	nextFrame(t, pn, "the clip in the pane", func(f Frame) bool { return redBlue(f.Image) == nil })
+}
+
+// TestPaneDespiteMpvConfig: a user's mpv.conf that names a video output
+// (read after the options are set) does not take the pane's away.
+func TestPaneDespiteMpvConfig(t *testing.T) {
+	home := t.TempDir()
+	conf := filepath.Join(home, "mpv")
+	must(t, os.MkdirAll(conf, 0o755))
+	must(t, os.WriteFile(filepath.Join(conf, "mpv.conf"), []byte("vo=gpu\n"), 0o644))
+	t.Setenv("XDG_CONFIG_HOME", home)
+	clip := twoColourClip(t)
+	p := newPanePlayer(t, Options{MpvConfig: true})
+	if vo, _ := p.m.GetPropertyString("vo"); vo != "libmpv" || p.windowVO != "gpu,null" {
+		t.Fatalf("vo %q, window vo %q", vo, p.windowVO)
+	}
+	p.Pane().Resize(32, 18)
+	must(t, p.Load(clip, 0))
+	nextFrame(t, p.Pane(), "the clip", func(f Frame) bool { return redBlue(f.Image) == nil })
+}
+
+func TestWindowVO(t *testing.T) {
+	t.Setenv("WAYLAND_DISPLAY", "")
+	display := filepath.Join(t.TempDir(), "X0")
+	ln, err := net.Listen("unix", display)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	for _, tc := range []struct {
+		display    string
+		opts       Options
+		configured string
+		want       string
+	}{
+		{"", Options{}, "null", "null"},
+		{"", Options{Video: VideoTerminal}, "libmpv", "null"},
+		{"", Options{VO: "gpu"}, "gpu,null", "gpu,null"},
+		{display, Options{}, "", windowOutputs},
+		{display, Options{Video: VideoTerminal}, "libmpv", windowOutputs},
+		{display, Options{}, "gpu-next", "gpu-next,null"},
+		{display, Options{}, "xv,", "xv," + windowOutputs},
+	} {
+		t.Setenv("DISPLAY", tc.display)
+		if got := tc.opts.windowVO(tc.configured); got != tc.want {
+			t.Errorf("display %q, %+v, configured %q: %q, want %q", tc.display, tc.opts, tc.configured, got, tc.want)
 		}
 	}
 }

@@ -112,7 +112,9 @@ func New(opts Options) (*Player, error) {
 		m.TerminateDestroy()
 		return nil, err
 	}
-	pane, err := startPane(m, opts)
+	// The user's mpv config is read by initialize and may have set vo.
+	configuredVO, _ := m.GetPropertyString("vo")
+	pane, err := startPane(m, opts, configuredVO)
 	if err != nil {
 		m.TerminateDestroy()
 		return nil, err
@@ -126,7 +128,7 @@ func New(opts Options) (*Player, error) {
 		streamBase: baseStreamOptions(list),
 		pane:       pane,
 		video:      opts.video(),
-		windowVO:   opts.windowVO(),
+		windowVO:   opts.windowVO(configuredVO),
 	}
 	p.s.hasVideo = wantVideo
 	p.s.volume = 100

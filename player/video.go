@@ -1,6 +1,9 @@
 package player
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Video says where the picture goes.
 type Video string
@@ -65,6 +68,10 @@ func (p *Player) SetVideo(v Video) error {
 	var vo string
 	switch v {
 	case VideoTerminal, VideoOff:
+		// The render context before the output that draws through it.
+		if err := p.pane.start(); err != nil {
+			return err
+		}
 		vo = "libmpv"
 	case VideoWindow:
 		vo = p.windowVO
@@ -82,17 +89,35 @@ func (p *Player) SetVideo(v Video) error {
 	return nil
 }
 
-// windowVO is the vo of VideoWindow for these options: the one named, or
-// mpv's own choice ("" probes), or null where no display answers.
-func (o Options) windowVO() string {
-	w := o
-	w.NoVideo, w.Video = false, VideoWindow
-	vo := ""
-	list, _ := w.mpvOptions()
-	for _, opt := range list {
-		if opt.name == "vo" {
-			vo = opt.value
+// windowOutputs are mpv's own video outputs in the order it tries them
+// (mpv 0.35), without libmpv: once a render context exists mpv would try
+// libmpv first and open no window, so a switch to the window names them.
+// Names this build lacks are skipped; null last, so that playback goes on
+// without a window rather than failing.
+const windowOutputs = "gpu,gpu-next,vdpau,direct3d,wlshm,xv,sdl,dmabuf-wayland,vaapi,x11,null"
+
+// windowVO is the vo of a switch to VideoWindow. configured is mpv's vo
+// after initialize, the user's mpv config applied: the output it names is
+// kept; else the one the options name, null where no display answers, or
+// mpv's own choice spelt out as windowOutputs.
+func (o Options) windowVO(configured string) string {
+	vo := configured
+	if vo == "" || vo == "libmpv" {
+		w := o
+		w.NoVideo, w.Video = false, VideoWindow
+		list, _ := w.mpvOptions()
+		vo = ""
+		for _, opt := range list {
+			if opt.name == "vo" {
+				vo = opt.value
+			}
 		}
+	}
+	switch {
+	case vo == "" || strings.HasSuffix(vo, ","):
+		return vo + windowOutputs
+	case !hasListEntry(vo, "null"):
+		return vo + ",null"
 	}
 	return vo
 }
