@@ -84,13 +84,16 @@ func clipColours(t *testing.T, lines []string) int {
 	return len(seen)
 }
 
-// demoCommand runs the demo in a shell that writes its exit status, with
-// no display and the given environment.
-func demoCommand(t *testing.T, env string) (cmd, exitFile string) {
+// demoCommand runs a demo (--demo and args) in a shell that writes its
+// exit status, with no display and the given environment.
+func demoCommand(t *testing.T, env string, args ...string) (cmd, exitFile string) {
 	exitFile = filepath.Join(t.TempDir(), "exit")
 	home := t.TempDir()
+	if len(args) == 0 {
+		args = []string{"--demo"}
+	}
 	cmd = "env -u DISPLAY -u WAYLAND_DISPLAY -u COLORTERM HOME=" + home + " XDG_CONFIG_HOME=" + home +
-		" XDG_STATE_HOME=" + home + " " + env + " " + binary + " --demo; echo $? > " + exitFile
+		" XDG_STATE_HOME=" + home + " " + env + " " + binary + " " + strings.Join(args, " ") + "; echo $? > " + exitFile
 	return cmd, exitFile
 }
 
@@ -171,6 +174,31 @@ func TestDemoPicture256(t *testing.T) {
 	if indexed < 50 {
 		t.Fatalf("%d palette colours in %d picture rows", indexed, len(lines))
 	}
+	tm.run("send-keys", "-t", tm.session, "q")
+	if code := waitExitFile(t, tm, exitFile, 15*time.Second); code != "0" {
+		t.Fatalf("exit status %q after q, want 0", code)
+	}
+}
+
+// TestPaneOutlivesFailover: n moves playback to the other host of the
+// balance demo; the same pane goes on showing the clip.
+func TestPaneOutlivesFailover(t *testing.T) {
+	needLibmpv(t)
+	cmd, exitFile := demoCommand(t, "COLORTERM=truecolor", "--demo=balance")
+	tm := newTmux(t, 100, 30, cmd)
+	tm.waitFor("the picture", 30*time.Second, func(s string) bool {
+		return strings.Contains(s, "clip started:") && strings.Count(s, "▀") > 300
+	})
+	tm.run("send-keys", "-t", tm.session, "n")
+	tm.waitFor("the clip from the other host", 15*time.Second, func(s string) bool {
+		at := strings.Index(s, "failing over at")
+		return at >= 0 && strings.Contains(s[at:], "clip started:")
+	})
+	before := strings.Join(pictureLines(tm.colourScreen()), "\n")
+	clipColours(t, pictureLines(tm.colourScreen()))
+	tm.waitFor("the picture to move after the failover", 5*time.Second, func(string) bool {
+		return strings.Join(pictureLines(tm.colourScreen()), "\n") != before
+	})
 	tm.run("send-keys", "-t", tm.session, "q")
 	if code := waitExitFile(t, tm, exitFile, 15*time.Second); code != "0" {
 		t.Fatalf("exit status %q after q, want 0", code)
