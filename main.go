@@ -260,7 +260,7 @@ func (a *app) resolveOnly(ctx context.Context) int {
 // host fails, or a signal comes.
 func (a *app) playHeadless(ctx context.Context) int {
 	printed := a.printEvents()
-	p, err := player.New(a.playerOptions())
+	p, err := player.New(a.playerOptions(false))
 	if err != nil {
 		a.say("player:", err)
 		return a.finish(exitUsage, printed)
@@ -318,11 +318,20 @@ func hostURLs(specs []cluster.HostSpec) []string {
 // playerOptions maps the player settings, and lets the engine rather than
 // ffmpeg decide about a failing host: no reconnect attempts of ffmpeg's own,
 // and a network timeout past which the stall watchdog has long acted.
-func (a *app) playerOptions() player.Options {
+// playerOptions maps the player settings. Without the TUI there is no
+// pane to draw into: the picture goes to the window (none, where no
+// display answers), as before the pane existed.
+func (a *app) playerOptions(tui bool) player.Options {
 	cfg := a.cfg
 	pc := cfg.Player
+	video := player.Video(pc.Video)
+	if !tui && (video == player.VideoAuto || video == player.VideoTerminal) {
+		video = player.VideoWindow
+	}
 	return player.Options{
 		NoVideo:        pc.NoVideo,
+		Video:          video,
+		PaneFPS:        pc.PaneFPS,
 		VO:             pc.VO,
 		AO:             pc.AO,
 		Volume:         pc.Volume,

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -25,12 +26,22 @@ func (a *app) playInTUI(ctx context.Context) int {
 	stderr, restore := divertStderr(a.cfg.StateDir)
 	defer restore()
 	a.stderr = stderr
-	p, err := player.New(a.playerOptions())
+	p, err := player.New(a.playerOptions(true))
 	if err != nil {
 		a.say("player:", err)
 		return a.finish(exitUsage, nil)
 	}
 	defer p.Close()
+	var frames ui.FrameSource
+	if pn := p.Pane(); pn != nil {
+		pf, closeLog, err := newPaneFrames(pn, os.Getenv)
+		if err != nil {
+			a.say(err)
+			return a.finish(exitUsage, nil)
+		}
+		defer closeLog()
+		frames = pf
+	}
 
 	rel, closeRelay, err := a.startRelay()
 	if err != nil {
@@ -74,6 +85,10 @@ func (a *app) playInTUI(ctx context.Context) int {
 		Interrupted:   func() { once.Do(func() { close(interrupted) }) },
 		CheckClip:     a.engine.CheckClip,
 		SessionPlays:  true,
+		Video:         string(p.Video()),
+		Frames:        frames,
+		Display:       player.DisplayAvailable(),
+		TrueColor:     trueColor(os.Getenv),
 	}, tuiController{session, p, a.engine, logging.For(a.log, logging.UI)}, events, nil, nil)
 	if err != nil {
 		a.say("terminal:", err)
@@ -143,4 +158,7 @@ func (c tuiController) Play(clip string) {
 func (c tuiController) Quit() {
 	c.did("quit", nil)
 	c.Session.Quit()
+}
+func (c tuiController) SetVideo(where string) error {
+	return c.did("video", c.p.SetVideo(player.Video(where)), "to", where)
 }

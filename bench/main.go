@@ -7,7 +7,8 @@
 //
 // It builds the clusterplay binary once, then times the real binary as a
 // user runs it: separate processes, real sockets on 127.0.0.1, real libmpv.
-// Sections: 1 resolve and first frame, 2 scale, 3 load spread, 4 failover.
+// Sections: 1 resolve and first frame, 2 scale, 3 load spread, 4 failover,
+// 5 the picture pane in a terminal.
 package main
 
 import (
@@ -56,7 +57,7 @@ func main() {
 	reps := flag.Int("reps", 0, "repetitions per measurement (default 7, or 3 with -quick)")
 	quick := flag.Bool("quick", false, "about a minute: 3 repetitions, 100-host scale run at --connect-timeout 500ms, no slow plain-mpv side runs")
 	out := flag.String("o", "", "also write the table to this `file`")
-	only := flag.String("only", "", "comma-separated sections to run: resolve, scale, spread, failover (default all)")
+	only := flag.String("only", "", "comma-separated sections to run: resolve, scale, spread, failover, pane (default all)")
 	flag.Parse()
 	if *reps <= 0 {
 		*reps = 7
@@ -81,7 +82,7 @@ func main() {
 }
 
 func sections(only string) map[string]bool {
-	all := map[string]bool{"resolve": true, "scale": true, "spread": true, "failover": true}
+	all := map[string]bool{"resolve": true, "scale": true, "spread": true, "failover": true, "pane": true}
 	if only == "" {
 		return all
 	}
@@ -163,6 +164,14 @@ func run(reps int, quick bool, want map[string]bool) (string, error) {
 			return "", err
 		}
 		rows = append(rows, fs.rows()...)
+	}
+	if want["pane"] {
+		b.logf("section 5: the picture pane at %dx%d, %d repetitions", paneCols, paneRows, reps)
+		ps, err := b.benchPane()
+		if err != nil {
+			return "", err
+		}
+		rows = append(rows, ps.rows()...)
 	}
 
 	var sb strings.Builder

@@ -65,6 +65,8 @@ type LogConfig struct {
 
 // PlayerConfig is what the mpv backend is started with.
 type PlayerConfig struct {
+	Video      string // VideoAuto, VideoWindow, VideoTerminal or VideoNone; NoVideo makes it none
+	PaneFPS    int    // most pictures a second in the terminal pane
 	NoVideo    bool
 	VO, AO     string
 	Volume     *float64 // nil = leave mpv's own default
@@ -73,6 +75,21 @@ type PlayerConfig struct {
 	MpvConfig  bool        // load the user's mpv.conf; default true
 	Extra      [][2]string // raw mpv options NAME=VALUE, in order
 }
+
+// Where the picture goes (--video): the player's words for it.
+const (
+	VideoAuto     = "auto"
+	VideoWindow   = "window"
+	VideoTerminal = "terminal"
+	VideoNone     = "none"
+)
+
+var videoModes = []string{VideoAuto, VideoWindow, VideoTerminal, VideoNone}
+
+// DefaultPaneFPS is the terminal pane's picture rate cap: the player's
+// default (a test holds them together), about the frame rate of most
+// clips.
+const DefaultPaneFPS = 24
 
 // DefaultStallTimeout is how long playback may stall before the next host
 // takes over: the session's own default, named once there.

@@ -136,6 +136,8 @@ probe: connect
 readTimeout: 1500
 slowTimeout: 3s
 noVideo: true
+video: none
+paneFps: 12
 vo: tct
 ao: "null"
 volume: 42
@@ -167,7 +169,7 @@ logFormat: json
 		SlowTimeout:  3 * time.Second,
 		Report:       filepath.Join(dir, "out", "run.md"),
 		ReportFormat: "markdown",
-		Player: PlayerConfig{NoVideo: true, VO: "tct", AO: "null", Volume: &v, Start: 90 * time.Second, Fullscreen: true,
+		Player: PlayerConfig{Video: VideoNone, PaneFPS: 12, NoVideo: true, VO: "tct", AO: "null", Volume: &v, Start: 90 * time.Second, Fullscreen: true,
 			MpvConfig: false, Extra: [][2]string{{"hwdec", "auto"}, {"cache", "no"}}},
 		Log:     LogConfig{Level: "info", File: filepath.Join(dir, "logs/cp.log"), Filter: "cluster.*", Format: "json"},
 		Notices: []string{"config: loadBalance (" + path + ":5: loadBalance) ignored: select is fastest (" + path + ":8: select)"},
@@ -373,5 +375,28 @@ clusters:
 	cfg := mustLoad(t, []string{"--config", path, "--cluster", "b"}, nil)
 	if cfg.Cluster.ConnectCount != 2 || !reflect.DeepEqual(hostURLs(cfg), []string{h1}) {
 		t.Errorf("merge: %+v %q", cfg.Cluster, hostURLs(cfg))
+	}
+}
+
+// TestNoVideoAlias: noVideo is video none; with another mode, the command
+// line beats the file.
+func TestNoVideoAlias(t *testing.T) {
+	for _, tc := range []struct {
+		file  string
+		args  []string
+		video string
+	}{
+		{"noVideo: true\n", []string{"--video", "terminal"}, VideoTerminal},
+		{"video: terminal\n", []string{"--no-video"}, VideoNone},
+		{"noVideo: true\n", nil, VideoNone},
+		{"noVideo: true\nvideo: none\n", nil, VideoNone},
+		{"video: window\n", nil, VideoWindow},
+	} {
+		path := writeFile(t, "c.yaml", "hosts: ["+h1+"]\n"+tc.file)
+		cfg := mustLoad(t, append([]string{"--config", path}, tc.args...), nil)
+		// NoVideo would make the player headless whatever Video says.
+		if cfg.Player.Video != tc.video || cfg.Player.NoVideo && tc.video != VideoNone {
+			t.Errorf("%q %q: video %q noVideo %v, want %q", tc.file, tc.args, cfg.Player.Video, cfg.Player.NoVideo, tc.video)
+		}
 	}
 }

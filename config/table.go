@@ -146,11 +146,24 @@ var table = []entry{
 	},
 
 	// Player (mpv)
-	&setting[bool]{
+	bind(&settings.video, &setting[string]{
+		flag: "video", key: "video", group: playerGroup,
+		help: "where the picture goes: auto (window when a display answers, else terminal), window (mpv's own), " +
+			"terminal (a pane in the terminal UI; without the UI, window) or none",
+		codec: oneOfCodec("mode", videoModes), def: VideoAuto,
+		field: func(c *Config) *string { return &c.Player.Video },
+	}),
+	bind(&settings.noVideo, &setting[bool]{
 		flag: "no-video", key: "noVideo", group: playerGroup,
-		help:  "no window and no sound (mpv's vo and ao null): a headless player for CDN testing and CI; events still flow",
+		help:  "no window, no picture and no sound (mpv's vo and ao null; the same as --video none): a headless player for CDN testing and CI; events still flow",
 		codec: asSwitch,
 		field: func(c *Config) *bool { return &c.Player.NoVideo },
+	}),
+	&setting[int]{
+		flag: "pane-fps", key: "paneFps", group: playerGroup,
+		help:  "draw at most `N` pictures a second in the terminal pane (1 to 60)",
+		codec: asInt, def: DefaultPaneFPS, check: paneFPSRange,
+		field: func(c *Config) *int { return &c.Player.PaneFPS },
 	},
 	&setting[string]{
 		flag: "vo", key: "vo", group: playerGroup,
@@ -312,6 +325,8 @@ var settings struct {
 	selectPolicy     *setting[string]
 	raceDelay        *setting[time.Duration]
 	volume           *setting[*float64]
+	video            *setting[string]
+	noVideo          *setting[bool]
 	demo             *setting[string]
 	configFile       *setting[string]
 	help, version    *setting[bool]

@@ -44,6 +44,16 @@ func nonNegativeInt(n int) error {
 	return nil
 }
 
+// maxPaneFPS is as often as the terminal UI redraws at all.
+const maxPaneFPS = 60
+
+func paneFPSRange(n int) error {
+	if n < 1 || n > maxPaneFPS {
+		return fmt.Errorf("must be between 1 and %d, got %d", maxPaneFPS, n)
+	}
+	return nil
+}
+
 // maxVolume is mpv's own ceiling for volume-max; the default ceiling (130)
 // is checked after merging, when --mpv volume-max is known.
 const (
@@ -181,10 +191,14 @@ func finishHosts(cfg *Config, m *layer, fc *fileConfig) error {
 	return usagef("%s", msg)
 }
 
-// finishPlayer checks the volume against volume-max, which mpv would
-// otherwise lower it to silently.
+// finishPlayer makes --no-video the alias of --video none and checks the
+// volume against volume-max, which mpv would otherwise lower it to
+// silently.
 func finishPlayer(cfg *Config, m *layer) error {
 	p := &cfg.Player
+	if err := noVideoAlias(p, m); err != nil {
+		return err
+	}
 	if p.Volume == nil {
 		return nil
 	}
@@ -258,4 +272,24 @@ func requestHeader(cfg *Config) http.Header {
 		h.Set("Referer", cfg.Referer)
 	}
 	return h
+}
+
+// noVideoAlias turns noVideo into video: none. Given with another video
+// mode, the command line beats the file; both on the command line (or
+// both in files) they disagree, and that is said rather than guessed.
+func noVideoAlias(p *PlayerConfig, m *layer) error {
+	if !p.NoVideo {
+		return nil
+	}
+	nv, v := settings.noVideo.in(m), settings.video.in(m)
+	fromFlag := func(src string) bool { return strings.HasPrefix(src, "--") }
+	switch {
+	case !v.set || v.v == VideoNone || fromFlag(nv.src) && !fromFlag(v.src):
+		p.Video = VideoNone
+	case fromFlag(v.src) && !fromFlag(nv.src):
+		p.NoVideo = false
+	default:
+		return usagef("%s is --video none, but %s says video %s", nv.src, v.src, v.v)
+	}
+	return nil
 }

@@ -178,7 +178,16 @@ func (p *Player) propertyChanged(ev mpvEvent, current bool) []Event {
 		s.muted = b
 	case propCurrentVO:
 		if v, ok := ev.Value.(string); ok {
-			s.hasVideo = v != "null"
+			s.hasVideo = v != "null" && v != "libmpv" // libmpv draws into the pane, not a window
+		}
+		return nil
+	case propVideoAspect:
+		switch {
+		case p.pane == nil:
+		case isFloat:
+			p.pane.setAspect(f)
+		default: // the video output is gone (end of file, a switch)
+			p.pane.forget()
 		}
 		return nil
 	case propEOFReached:

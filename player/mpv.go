@@ -21,7 +21,9 @@ package player
 #include <stdlib.h>
 #include <string.h>
 #include <locale.h>
+#include <pthread.h>
 #include <mpv/client.h>
+#include <mpv/render.h>
 
 // errors.go and mpv_types.go spell these as Go literals; keep them honest.
 _Static_assert(MPV_ERROR_EVENT_QUEUE_FULL == -1, "mpv_error renumbered");
@@ -70,7 +72,12 @@ _Static_assert(MPV_END_FILE_REASON_EOF == 0 && MPV_END_FILE_REASON_STOP == 2 &&
 	X(observe_property) \
 	X(request_log_messages) \
 	X(wait_event) \
-	X(wakeup)
+	X(wakeup) \
+	X(render_context_create) \
+	X(render_context_set_update_callback) \
+	X(render_context_get_info) \
+	X(render_context_render) \
+	X(render_context_free)
 
 // The pointers take their types from the header's prototypes, so a wrapper
 // below that calls one wrongly fails to compile, as a direct call would.
@@ -153,6 +160,90 @@ static int cp_request_log_messages(mpv_handle *h, const char *min_level) {
 }
 static mpv_event *cp_wait_event(mpv_handle *h, double timeout) { return cp_mpv.wait_event(h, timeout); }
 static void cp_wakeup(mpv_handle *h) { cp_mpv.wakeup(h); }
+
+// cp_wake hands mpv's render-update callback to the goroutine that renders.
+// mpv forbids calling any of its functions from that callback, so it only
+// sets a bit and signals; Go sets its own bit (a resize, a stop) the same
+// way, so one blocking wait serves both. It lives in C memory because mpv
+// keeps the pointer.
+enum { CP_WAKE_MPV = 1, CP_WAKE_GO = 2 };
+typedef struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	int bits;
+} cp_wake;
+
+static cp_wake *cp_wake_new(void) {
+	cp_wake *w = calloc(1, sizeof *w);
+	if (w != NULL) {
+		pthread_mutex_init(&w->mu, NULL);
+		pthread_cond_init(&w->cond, NULL);
+	}
+	return w;
+}
+static void cp_wake_free(cp_wake *w) {
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+}
+static void cp_wake_set(cp_wake *w, int bit) {
+	pthread_mutex_lock(&w->mu);
+	w->bits |= bit;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->mu);
+}
+static int cp_wake_wait(cp_wake *w) {
+	pthread_mutex_lock(&w->mu);
+	while (w->bits == 0) {
+		pthread_cond_wait(&w->cond, &w->mu);
+	}
+	int bits = w->bits;
+	w->bits = 0;
+	pthread_mutex_unlock(&w->mu);
+	return bits;
+}
+static void cp_on_render_update(void *ctx) { cp_wake_set(ctx, CP_WAKE_MPV); }
+
+static int cp_render_create(mpv_handle *h, mpv_render_context **ctx, cp_wake *w) {
+	mpv_render_param params[] = {
+		{MPV_RENDER_PARAM_API_TYPE, (void *)MPV_RENDER_API_TYPE_SW},
+		{MPV_RENDER_PARAM_INVALID, NULL},
+	};
+	int err = cp_mpv.render_context_create(ctx, h, params);
+	if (err >= 0) {
+		cp_mpv.render_context_set_update_callback(*ctx, cp_on_render_update, w);
+	}
+	return err;
+}
+
+// cp_render_sw renders the current frame into pixels (rgb0, w x h, stride
+// bytes a row), or with skip set takes the frame off mpv's queue without
+// drawing it. The parameters are built here so Go passes no pointers to Go
+// pointers. It never blocks for the frame's display time: the caller paces.
+static int cp_render_sw(mpv_render_context *ctx, int w, int h, size_t stride, void *pixels, int skip) {
+	int size[2] = {w, h};
+	int block = 0;
+	mpv_render_param params[] = {
+		{MPV_RENDER_PARAM_SW_SIZE, size},
+		{MPV_RENDER_PARAM_SW_FORMAT, (void *)"rgb0"},
+		{MPV_RENDER_PARAM_SW_STRIDE, &stride},
+		{MPV_RENDER_PARAM_SW_POINTER, pixels},
+		{MPV_RENDER_PARAM_BLOCK_FOR_TARGET_TIME, &block},
+		{MPV_RENDER_PARAM_SKIP_RENDERING, &skip},
+		{MPV_RENDER_PARAM_INVALID, NULL},
+	};
+	return cp_mpv.render_context_render(ctx, params);
+}
+// cp_render_has_frame says whether mpv queued a frame to draw (or to
+// redraw), rather than waking the renderer for a change of its video
+// output, after which it may hold no picture at all.
+static int cp_render_has_frame(mpv_render_context *ctx) {
+	mpv_render_frame_info info = {0};
+	mpv_render_param param = {MPV_RENDER_PARAM_NEXT_FRAME_INFO, &info};
+	return cp_mpv.render_context_get_info(ctx, param) >= 0 &&
+		(info.flags & MPV_RENDER_FRAME_INFO_PRESENT) != 0;
+}
+static void cp_render_free(mpv_render_context *ctx) { cp_mpv.render_context_free(ctx); }
 
 // Property payloads are read in C so Go never dereferences a void* itself.
 static char *cp_prop_string(mpv_event_property *p) { return *(char **)p->data; }
@@ -537,4 +628,80 @@ func mpvClientAPIVersion() uint32 {
 		return 0
 	}
 	return uint32(C.cp_client_api_version())
+}
+
+// mpvRender is the core's software render context (mpv/render.h). One
+// goroutine waits and renders; poke may come from any. free must come
+// before the handle's TerminateDestroy: mpv requires it.
+type mpvRender struct {
+	mu   sync.Mutex // orders poke against free
+	ctx  *C.mpv_render_context
+	wake *C.cp_wake
+}
+
+// newSWRender creates the render context that vo=libmpv draws through. It
+// must exist before the first file is loaded, or the video output fails.
+func (m *mpvHandle) newSWRender() (*mpvRender, error) {
+	w := C.cp_wake_new()
+	if w == nil {
+		return nil, fmt.Errorf("mpv_render_context_create: %w", ErrNoMem)
+	}
+	var ctx *C.mpv_render_context
+	err := m.use(func(h *C.mpv_handle) error {
+		return codeError(int(C.cp_render_create(h, &ctx, w)))
+	})
+	if err != nil {
+		C.cp_wake_free(w)
+		return nil, fmt.Errorf("mpv_render_context_create: %w", err)
+	}
+	return &mpvRender{ctx: ctx, wake: w}, nil
+}
+
+// wait blocks until mpv has a frame (or a redraw) or poke was called, and
+// says which. Only the rendering goroutine calls it, and never after free.
+func (r *mpvRender) wait() wakeBits { return wakeBits(C.cp_wake_wait(r.wake)) }
+
+// poke ends the current or next wait with wakeGo; after free it does nothing.
+func (r *mpvRender) poke() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.wake != nil {
+		C.cp_wake_set(r.wake, C.CP_WAKE_GO)
+	}
+}
+
+// render draws the newest frame, letterboxed by mpv, into pix: rgb0 rows
+// of stride bytes, w x h pixels. pix is Go memory that C only borrows for
+// the call.
+func (r *mpvRender) render(pix []byte, w, h, stride int) error {
+	if w <= 0 || h <= 0 || len(pix) < stride*h || stride < 4*w {
+		return fmt.Errorf("render %dx%d, stride %d, into %d bytes: %w", w, h, stride, len(pix), ErrInvalidParameter)
+	}
+	err := codeError(int(C.cp_render_sw(r.ctx, C.int(w), C.int(h), C.size_t(stride), unsafe.Pointer(&pix[0]), 0)))
+	if err != nil {
+		return fmt.Errorf("mpv_render_context_render: %w", err)
+	}
+	return nil
+}
+
+// hasFrame says whether mpv has queued a frame since the last render.
+func (r *mpvRender) hasFrame() bool { return C.cp_render_has_frame(r.ctx) != 0 }
+
+// skip takes the newest frame without drawing it, so mpv's video output
+// never waits for a frame the pane has no use for.
+func (r *mpvRender) skip() {
+	C.cp_render_sw(r.ctx, 0, 0, 0, nil, 1)
+}
+
+// free releases the context (mpv stops the video output it fed) and then
+// the wake-up, which mpv's callback may touch until the context is gone.
+func (r *mpvRender) free() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ctx == nil {
+		return
+	}
+	C.cp_render_free(r.ctx)
+	C.cp_wake_free(r.wake)
+	r.ctx, r.wake = nil, nil
 }

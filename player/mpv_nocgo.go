@@ -41,3 +41,14 @@ func mpvErrorString(code int) string { return staticErrorString(code) }
 
 // mpvClientAPIVersion is 0: no libmpv linked.
 func mpvClientAPIVersion() uint32 { return 0 }
+
+// mpvRender is never made: newSWRender fails, so New has no Pane.
+type mpvRender struct{}
+
+func (m *mpvHandle) newSWRender() (*mpvRender, error)          { return nil, errNoCgo }
+func (r *mpvRender) wait() wakeBits                            { return wakeGo }
+func (r *mpvRender) poke()                                     {}
+func (r *mpvRender) render(pix []byte, w, h, stride int) error { return errNoCgo }
+func (r *mpvRender) skip()                                     {}
+func (r *mpvRender) hasFrame() bool                            { return false }
+func (r *mpvRender) free()                                     {}

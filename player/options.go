@@ -11,6 +11,8 @@ import (
 // and audio outputs and ignores the user's mpv configuration.
 type Options struct {
 	NoVideo    bool     // vo=null, ao=null (headless; for CDN testing and CI); overrides VO and AO
+	Video      Video    // where the picture goes; "" is VideoWindow (see video.go)
+	PaneFPS    int      // most pictures a second the terminal pane takes; 0 = DefaultPaneFPS
 	VO, AO     string   // --vo / --ao passthrough ("" = mpv default)
 	Volume     *float64 // nil = default
 	Fullscreen bool
@@ -50,7 +52,7 @@ type mpvOption struct {
 }
 
 // mpvOptions turns o into the ordered option list for New and reports
-// whether a video output is expected at all.
+// whether a video window is expected.
 func (o Options) mpvOptions() (opts []mpvOption, wantVideo bool) {
 	set := func(name, value string) { opts = append(opts, mpvOption{name: name, value: value}) }
 
@@ -73,9 +75,16 @@ func (o Options) mpvOptions() (opts []mpvOption, wantVideo bool) {
 	set("audio-fallback-to-null", "yes")
 
 	vo, ao := o.VO, o.AO
-	switch {
-	case o.NoVideo:
+	switch o.video() {
+	case VideoNone:
 		vo, ao = "null", "null"
+	case VideoTerminal:
+		// mpv draws through the render context the Player creates;
+		// nothing is probed, no window opens.
+		vo = "libmpv"
+	}
+	switch {
+	case vo == "null" || vo == "libmpv":
 	case vo == "" && !displayAvailable():
 		// Probing gpu, gpu-next and sdl without a display costs ~0.5 s per
 		// file, prints to stderr behind our back, can close our file
@@ -117,7 +126,7 @@ func (o Options) mpvOptions() (opts []mpvOption, wantVideo bool) {
 			vo = kv[1]
 		}
 	}
-	return opts, vo != "null"
+	return opts, vo != "null" && vo != "libmpv"
 }
 
 func hasListEntry(list, want string) bool {

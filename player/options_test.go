@@ -32,6 +32,14 @@ func TestMpvOptions(t *testing.T) {
 				"network-timeout": "2.5", "stream-lavf-o": "reconnect=0"}, false},
 		{"extra wins", Options{NoVideo: true, Extra: [][2]string{{"vo", "gpu"}, {"ytdl", "yes"}}},
 			map[string]string{"vo": "gpu", "ytdl": "yes"}, true},
+		{"terminal draws through libmpv", Options{Video: VideoTerminal, VO: "gpu"},
+			map[string]string{"vo": "libmpv", "ao": ""}, false},
+		{"auto without a display is the terminal", Options{Video: VideoAuto},
+			map[string]string{"vo": "libmpv"}, false},
+		{"auto with a named output is the window", Options{Video: VideoAuto, VO: "gpu"},
+			map[string]string{"vo": "gpu,null"}, true},
+		{"none is headless", Options{Video: VideoNone, VO: "gpu", AO: "alsa"},
+			map[string]string{"vo": "null", "ao": "null"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			list, wantVideo := tc.opts.mpvOptions()

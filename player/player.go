@@ -31,7 +31,10 @@ type Player struct {
 	streamBase  string // stream-lavf-o as New set it (see SetStreamOptions)
 	streamExtra bool   // SetStreamOptions added options on top of streamBase
 
-	log *slog.Logger // never nil
+	log      *slog.Logger // never nil
+	pane     *Pane        // nil with VideoNone
+	video    Video        // where the picture goes now (guarded by mu)
+	windowVO string       // the vo a switch to VideoWindow sets
 }
 
 // state is what the Player knows, fed by the event goroutine and Load.
@@ -100,6 +103,13 @@ func New(opts Options) (*Player, error) {
 		m.TerminateDestroy()
 		return nil, err
 	}
+	// The user's mpv config is read by initialize and may have set vo.
+	configuredVO, _ := m.GetPropertyString("vo")
+	pane, err := startPane(m, opts, configuredVO)
+	if err != nil {
+		m.TerminateDestroy()
+		return nil, err
+	}
 	p := &Player{
 		m:       m,
 		events:  make(chan Event, 64),
@@ -108,6 +118,9 @@ func New(opts Options) (*Player, error) {
 
 		streamBase: baseStreamOptions(list),
 		log:        log,
+		pane:       pane,
+		video:      opts.video(),
+		windowVO:   opts.windowVO(configuredVO),
 	}
 	p.s.hasVideo = wantVideo
 	p.s.volume = 100
@@ -287,7 +300,8 @@ func (p *Player) muted() bool {
 }
 
 // HasVideoOutput is false with vo=null: NoVideo, no display to open a
-// window on, or a video output that failed and was replaced by null.
+// window on, or a video output that failed and was replaced by null; and
+// with vo=libmpv, where the picture goes to the Pane, not to a window.
 func (p *Player) HasVideoOutput() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -306,6 +320,10 @@ func (p *Player) Close() error {
 		select {
 		case <-p.done:
 		case <-time.After(closeGrace):
+		}
+		// mpv requires the render context gone before the core.
+		if p.pane != nil {
+			p.pane.close()
 		}
 		p.m.TerminateDestroy()
 		<-p.done

@@ -20,6 +20,8 @@ type Controller interface {
 	NextClip()                   // >: the playlist's next clip
 	PrevClip()                   // <
 	Quit()                       // q, ctrl+c
+	// SetVideo moves the picture (v): VideoTerminal, VideoOff or VideoWindow.
+	SetVideo(where string) error
 }
 
 // Status is what the playback bar shows, folded from state and tick events.
@@ -52,6 +54,18 @@ type Options struct {
 	// CheckClip, when set, says why a clip typed at the prompt cannot be
 	// played; the prompt shows it and asks again.
 	CheckClip func(clip string) error
+
+	// Video is where the picture is at start: VideoTerminal (the pane,
+	// fed by Frames), VideoWindow ("" too) or VideoNone.
+	Video string
+	// Frames feeds the pane; nil when there is no picture to show here.
+	Frames FrameSource
+	// Display: a window can open, so v moves the picture between the pane
+	// and a window instead of turning the pane off and on.
+	Display bool
+	// TrueColor: the terminal takes 24-bit colour (COLORTERM says so);
+	// else the pane uses the 256-colour palette.
+	TrueColor bool
 }
 
 // Keyboard steps, in mpv's habits.

@@ -73,6 +73,15 @@ func TestViewFits(t *testing.T) {
 			press(m, keyOf("?"))
 			return m
 		},
+		"picture pane": func(w, h int) *Model {
+			m, _, _ := paneModel(t, w, h, false)
+			return m
+		},
+		"picture pane, full help": func(w, h int) *Model {
+			m, _, _ := paneModel(t, w, h, true)
+			press(m, keyOf("?"))
+			return m
+		},
 		"many hosts and lines": func(w, h int) *Model {
 			opts := testOptions()
 			opts.Hosts = manyHosts

@@ -74,6 +74,10 @@ func (f *fakeCtrl) Play(clip string)            { f.record("play %s", clip) }
 func (f *fakeCtrl) Quit()                       { f.record("quit") }
 func (f *fakeCtrl) NextClip()                   { f.record("next clip") }
 func (f *fakeCtrl) PrevClip()                   { f.record("prev clip") }
+func (f *fakeCtrl) SetVideo(where string) error {
+	f.record("video %s", where)
+	return f.failing()
+}
 
 // t0 is the fixed start of every scripted session.
 var t0 = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)

@@ -14,6 +14,7 @@ type keyMap struct {
 	VolumeUp     key.Binding
 	Mute         key.Binding
 	Fullscreen   key.Binding
+	Video        key.Binding
 	LoadBalance  key.Binding
 	Next         key.Binding
 	MarkFailed   key.Binding
@@ -32,6 +33,8 @@ type keyMap struct {
 	// video window. The key itself stays bound so it can say why it does
 	// nothing.
 	hasWindow bool
+	// hasPicture shows the v entry when there is a picture to move.
+	hasPicture bool
 }
 
 func newKeyMap() keyMap {
@@ -45,6 +48,7 @@ func newKeyMap() keyMap {
 		VolumeUp:     key.NewBinding(key.WithKeys("0"), key.WithHelp("0", "volume up")),
 		Mute:         key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mute")),
 		Fullscreen:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fullscreen")),
+		Video:        key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "picture")),
 		LoadBalance:  key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "balance")),
 		Next:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next host")),
 		MarkFailed:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "fail host")),
@@ -65,6 +69,9 @@ func newKeyMap() keyMap {
 // "more keys" come early so they survive a 60-column terminal; the help
 // bubble cuts the rest with an ellipsis.
 func (k keyMap) ShortHelp() []key.Binding {
+	if k.hasPicture {
+		return []key.Binding{k.Pause, k.Next, k.MarkFailed, k.Quit, k.Help, k.Video, k.SeekBack, k.LoadBalance, k.NewClip}
+	}
 	return []key.Binding{k.Pause, k.Next, k.MarkFailed, k.Quit, k.Help, k.SeekBack, k.LoadBalance, k.NewClip}
 }
 
@@ -79,6 +86,9 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	playback := []key.Binding{pause, k.SeekBack, k.SeekBackLong, k.VolumeDown, k.Mute}
 	if k.hasWindow {
 		playback = append(playback, k.Fullscreen)
+	}
+	if k.hasPicture {
+		playback = append(playback, k.Video)
 	}
 	return [][]key.Binding{
 		playback,

@@ -73,3 +73,20 @@ func do(note string, l level, fn func()) tea.Cmd {
 		return actionMsg{note: note, level: l}
 	}
 }
+
+// frameMsg carries the pane's next picture from the FrameSource.
+type frameMsg struct{ f Frame }
+
+// waitForFrame waits for the next frame; nothing when there is no source
+// or once stop is closed or the source is gone.
+func waitForFrame(src FrameSource, stop <-chan struct{}) tea.Cmd {
+	if src == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		if f, ok := src.NextFrame(stop); ok {
+			return frameMsg{f: f}
+		}
+		return nil
+	}
+}

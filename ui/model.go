@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"image"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -31,7 +32,8 @@ type Model struct {
 	isDark bool
 
 	width, height int
-	tableRows     int // lines given to the host table, header included
+	tableRows     int        // lines given to the host table, header included
+	plan          screenPlan // where the pane and the column go
 
 	now        time.Time // latest clock tick or event time; View never reads the clock
 	status     Status
@@ -48,6 +50,10 @@ type Model struct {
 	bar    playBar
 	prompt prompt
 	help   help.Model
+
+	video     string      // where the picture is: VideoTerminal, VideoWindow, VideoOff or VideoNone
+	pane      pane        // the picture, when video is VideoTerminal
+	paneAsked image.Point // the pixel box last asked of opts.Frames
 }
 
 // New builds the root model. Nothing is started until the program calls
@@ -72,7 +78,16 @@ func New(opts Options, ctrl Controller, events <-chan events.Event) *Model {
 		log:        newEventLog(),
 		bar:        newPlayBar(),
 		help:       help.New(),
+		video:      opts.Video,
+		pane:       newPane(opts.TrueColor),
 	}
+	switch {
+	case m.video == "":
+		m.video = VideoWindow
+	case m.video == VideoTerminal && opts.Frames == nil:
+		m.video = VideoNone // nothing would ever fill the pane
+	}
+	m.keys.hasPicture = opts.Frames != nil
 	m.styles = newStyles(m.isDark)
 	m.help.Styles = m.styles.help
 	m.prompt = newPrompt(m.styles)
@@ -102,11 +117,21 @@ func (m *Model) Init() tea.Cmd {
 	} else {
 		cmds = append(cmds, m.prompt.input.Focus())
 	}
+	cmds = append(cmds, waitForFrame(m.opts.Frames, m.stop), m.askPaneSize())
 	return tea.Batch(cmds...)
 }
 
-// Update folds a message into the model and returns the follow-up command.
+// Update folds a message into the model and returns the follow-up command,
+// with the pane's new size for the player when the fold changed it.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	if ask := m.askPaneSize(); ask != nil {
+		cmd = tea.Batch(cmd, ask)
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -124,6 +149,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case clockMsg:
 		m.advance(msg.now)
 		return m, tickClock()
+	case frameMsg:
+		shape := m.pane.aspect()
+		m.pane.setFrame(msg.f)
+		if m.pane.aspect() != shape {
+			m.layout()
+		}
+		return m, waitForFrame(m.opts.Frames, m.stop)
 	case actionMsg:
 		switch {
 		case msg.err != nil:
@@ -185,6 +217,8 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return call("fullscreen", c.ToggleFullscreen)
+	case key.Matches(k, m.keys.Video):
+		return m.moveVideo()
 	case key.Matches(k, m.keys.LoadBalance):
 		// Shown at once; the engine's LoadBalancing event confirms it.
 		m.lb = !m.lb
@@ -344,13 +378,19 @@ func (m *Model) logf(l level, format string, args ...any) {
 }
 
 // setWindow follows whether the player has a window; losing it (or not
-// having one at start) is said once in the log.
+// having one at start) is said once in the log, unless the picture is
+// in the pane and no window was expected.
 func (m *Model) setWindow(has, first bool) {
 	if !first && m.hasWindow == has {
 		return
 	}
 	m.hasWindow, m.keys.hasWindow = has, has
-	if !has {
+	switch {
+	case first && m.video == VideoTerminal:
+		m.logf(levelInfo, "%s", videoNote(VideoTerminal, m.opts.Display))
+	case !has && m.video == VideoWindow && m.opts.Frames != nil:
+		m.logf(levelWarn, "no display: playing without a window (v shows the picture here)")
+	case !has && m.video == VideoWindow:
 		m.logf(levelWarn, "no display: playing without a window")
 	}
 	m.layout()
@@ -364,18 +404,17 @@ func (m *Model) setDark(dark bool) {
 	m.log.restyle(m.styles)
 }
 
-// layout shares the height out: header 1, playback or prompt 2, events
-// title 1, help 1 or more; the host table takes what it needs while leaving
-// the log at least two lines; the log takes the rest.
+// layout shares the screen out (see planScreen): header 1, the pane when
+// the picture is in it, the host table, playback or prompt 2, events title
+// 1, the log, help 1 or more.
 func (m *Model) layout() {
 	w, h := max(1, m.width), max(1, m.height)
 	m.help.SetWidth(w)
-	m.prompt.setWidth(w)
-	fixed := 1 + 2 + 1 + lipgloss.Height(m.helpView())
-	rest := max(0, h-fixed)
-	const minLog = 3
-	m.tableRows = min(m.hosts.height(), max(min(2, rest), rest-minLog))
-	m.log.setSize(m.styles, w, rest-m.tableRows)
+	p := planScreen(w, h, lipgloss.Height(m.helpView()), m.hosts.height(), m.video == VideoTerminal, m.pane.aspect())
+	m.plan, m.tableRows = p, p.tableRows
+	m.prompt.setWidth(p.colW)
+	m.log.setSize(m.styles, p.colW, p.logRows)
+	m.pane.setSize(p.paneCols, p.paneRows)
 }
 
 func (m *Model) helpView() string {
@@ -389,8 +428,31 @@ func (m *Model) helpView() string {
 // the controller; every line fits the window.
 func (m *Model) View() tea.View {
 	w, h := max(1, m.width), max(1, m.height)
+	p := m.plan
 	var parts []string
 	parts = append(parts, m.headerView(w))
+	col := m.columnView(p.colW)
+	switch {
+	case p.paneRows > 0 && p.side:
+		parts = append(parts, beside(m.pane.view(m.styles), p.paneCols, col, h-1-lipgloss.Height(m.helpView())))
+	case p.paneRows > 0:
+		parts = append(parts, m.pane.view(m.styles)...)
+		parts = append(parts, col...)
+	default:
+		parts = append(parts, col...)
+	}
+	parts = append(parts, m.helpView())
+
+	v := tea.NewView(fit(strings.Join(parts, "\n"), w, h))
+	v.AltScreen = true
+	v.WindowTitle = "clusterplay: " + m.opts.ClusterName
+	return v
+}
+
+// columnView is the host table, the playback bar or prompt, the events
+// title and the log, w cells wide, as lists of lines.
+func (m *Model) columnView(w int) []string {
+	var parts []string
 	if t := m.hosts.view(m.styles, m.now, w, m.tableRows); t != "" {
 		parts = append(parts, t)
 	}
@@ -403,12 +465,7 @@ func (m *Model) View() tea.View {
 	if lv := m.log.view(); lv != "" {
 		parts = append(parts, lv)
 	}
-	parts = append(parts, m.helpView())
-
-	v := tea.NewView(fit(strings.Join(parts, "\n"), w, h))
-	v.AltScreen = true
-	v.WindowTitle = "clusterplay: " + m.opts.ClusterName
-	return v
+	return parts
 }
 
 func (m *Model) headerView(w int) string {

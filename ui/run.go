@@ -8,6 +8,7 @@ import (
 	"clusterplay/events"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 )
 
 // Run shows the TUI on out, reading keys from in, until the user quits (q or
@@ -37,6 +38,11 @@ func run(ctx context.Context, m *Model, in io.Reader, out io.Writer, extra ...te
 	m.stop = stop
 
 	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if m.opts.TrueColor {
+		// COLORTERM said so; inside tmux Bubble Tea would otherwise
+		// detect 256 colours and flatten the picture.
+		popts = append(popts, tea.WithColorProfile(colorprofile.TrueColor))
+	}
 	if in != nil {
 		popts = append(popts, tea.WithInput(in))
 	}
