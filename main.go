@@ -61,6 +61,9 @@ type app struct {
 }
 
 func (a *app) say(args ...any) {
+	if a.cfg != nil && a.cfg.Quiet && len(args) > 0 && args[0] == "warning:" {
+		return // --quiet: errors only
+	}
 	fmt.Fprintln(a.stderr, append([]any{"clusterplay:"}, args...)...)
 }
 
@@ -79,6 +82,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	useTUI := !cfg.PrintURL && !cfg.JSON && !cfg.NoTUI && isTerminal(stdout)
+	if !cfg.PrintURL && !useTUI {
+		// libmpv and the sound system write to file descriptor 2 behind
+		// our back (some twenty ALSA lines where there is no sound
+		// device): they go to player.log, and clusterplay's own lines to
+		// the real stderr. The TUI does the same for its screen.
+		real, restore := divertStderr(cfg.StateDir)
+		defer restore()
+		a.stderr = real
+	}
 	log, closeLog, err := a.openLog(useTUI)
 	if err != nil {
 		a.say(err)
@@ -94,8 +106,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer a.stop.close()
 	a.report = newRunReport(began, cfg)
 	code := a.start()
-	// The TUI diverted a.stderr for its run; stderr is the terminal's.
-	return a.report.write(code, a.bus, stdout, stderr)
+	// a.stderr is the real stderr, whatever file descriptor 2 is now.
+	return a.report.write(code, a.bus, stdout, a.stderr)
 }
 
 // start runs the mode the configuration asks for and returns its exit code.
@@ -196,9 +208,13 @@ func (a *app) setUp() (*cluster.Memory, func(), error) {
 func (a *app) printEvents() <-chan struct{} {
 	printed := make(chan struct{})
 	if a.cfg.JSON {
-		go report.Print(a.bus.Subscribe(), a.stdout, report.JSONLines, printed, a.stop.brokenOutput)
+		go report.Print(a.bus.Subscribe(), a.stdout, report.JSONLines, printed, a.stop.brokenOutput, nil)
 	} else {
-		go report.Print(a.bus.Subscribe(), a.stderr, report.Plain, printed, a.stop.brokenOutput)
+		var keep func(events.Event) bool
+		if a.cfg.Quiet {
+			keep = report.IsError
+		}
+		go report.Print(a.bus.Subscribe(), a.stderr, report.Plain, printed, a.stop.brokenOutput, keep)
 	}
 	return printed
 }
@@ -343,7 +359,10 @@ func (a *app) playerOptions(tui bool) player.Options {
 		HTTPHeaders:    headerLines(cfg.HTTPHeaders),
 		UserAgent:      cfg.UserAgent,
 		Referer:        cfg.Referer,
-		Log:            logging.For(a.log, logging.Player),
+		// On a terminal at the default level, mpv's own complaints (no
+		// sound device) would stand between the event lines.
+		QuietMPV: !tui && cfg.Log.File == "" && cfg.Log.Level == "warn",
+		Log:      logging.For(a.log, logging.Player),
 	}
 }
 

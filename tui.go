@@ -25,6 +25,8 @@ const quitGrace = 700 * time.Millisecond
 func (a *app) playInTUI(ctx context.Context) int {
 	stderr, restore := divertStderr(a.cfg.StateDir)
 	defer restore()
+	orig := a.stderr
+	defer func() { a.stderr = orig }() // the diverted one is closed at return
 	a.stderr = stderr
 	p, err := player.New(a.playerOptions(true))
 	if err != nil {

@@ -37,6 +37,7 @@ type Config struct {
 	PrintURL         bool
 	JSON             bool
 	NoTUI            bool
+	Quiet            bool   // plain lines: errors only
 	ControlSocket    string // "" = none
 	Demo             string // "" | "failover" | "balance"
 	Report           string // --report FILE: "" = none, "-" = stdout

@@ -232,6 +232,12 @@ var table = []entry{
 		field: func(c *Config) *bool { return &c.JSON },
 	},
 	&setting[bool]{
+		flag: "quiet", short: "q", group: outputGroup,
+		help:  "plain lines: errors only (no host answered, playback failed), no warnings",
+		codec: asSwitch,
+		field: func(c *Config) *bool { return &c.Quiet },
+	},
+	&setting[bool]{
 		flag: "no-tui", group: outputGroup,
 		help:  "no terminal UI; plain log lines",
 		codec: asSwitch,

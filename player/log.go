@@ -55,7 +55,7 @@ func slogLevel(mpvLevel string) slog.Level {
 // blank lines mpv prints to space out its terminal output are left out.
 func (p *Player) logMPV(ev mpvEvent) {
 	level := slogLevel(ev.Level)
-	if strings.TrimSpace(ev.Text) == "" || !p.log.Enabled(context.Background(), level) {
+	if p.quietMPV || strings.TrimSpace(ev.Text) == "" || !p.log.Enabled(context.Background(), level) {
 		return
 	}
 	p.log.Log(context.Background(), level, ev.Text, "mpv", ev.Prefix, "mpv_level", ev.Level)

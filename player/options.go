@@ -38,6 +38,12 @@ type Options struct {
 	UserAgent   string
 	Referer     string
 
+	// QuietMPV leaves mpv's own log messages out of Log (its fatal line
+	// about a video output is still read): for a log that is the terminal
+	// at its default level, where mpv's complaints about the sound system
+	// would stand between the events.
+	QuietMPV bool
+
 	// Log receives mpv's own log messages, at the slog level matching
 	// mpv's, and the Player's decisions at debug; the caller names it
 	// (component player). nil discards.

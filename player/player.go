@@ -32,6 +32,7 @@ type Player struct {
 	streamExtra bool   // SetStreamOptions added options on top of streamBase
 
 	log      *slog.Logger // never nil
+	quietMPV bool         // mpv's own messages are not logged (Options.QuietMPV)
 	pane     *Pane        // nil with VideoNone
 	video    Video        // where the picture goes now (guarded by mu)
 	windowVO string       // the vo a switch to VideoWindow sets
@@ -118,6 +119,7 @@ func New(opts Options) (*Player, error) {
 
 		streamBase: baseStreamOptions(list),
 		log:        log,
+		quietMPV:   opts.QuietMPV,
 		pane:       pane,
 		video:      opts.video(),
 		windowVO:   opts.windowVO(configuredVO),

@@ -20,19 +20,21 @@ const (
 // Print writes every event from ch to w until ch is closed, then closes
 // done. A write error (a closed pipe) stops the writing but not the
 // draining, so the engine never waits on a reader that has gone; broken,
-// when set, hears of the first such error.
-func Print(ch <-chan events.Event, w io.Writer, f Format, done chan<- struct{}, broken func(error)) {
+// when set, hears of the first such error. Plain lines carry the event's
+// time, as the TUI's log does; keep, when set, chooses the events written
+// (--quiet's errors).
+func Print(ch <-chan events.Event, w io.Writer, f Format, done chan<- struct{}, broken func(error), keep func(events.Event) bool) {
 	defer close(done)
 	var failed bool
 	for e := range ch {
-		if failed {
+		if failed || (keep != nil && !keep(e)) {
 			continue
 		}
 		var err error
 		if f == JSONLines {
 			err = JSON(w, e)
 		} else {
-			_, err = fmt.Fprintln(w, Line(e))
+			_, err = fmt.Fprintln(w, e.Time.Local().Format(TimeFormat)+" "+Line(e))
 		}
 		if err != nil {
 			failed = true
@@ -41,4 +43,21 @@ func Print(ch <-chan events.Event, w io.Writer, f Format, done chan<- struct{}, 
 			}
 		}
 	}
+}
+
+// TimeFormat is how a plain line says when its event happened: to the
+// millisecond, as attempts take milliseconds.
+const TimeFormat = "15:04:05.000"
+
+// IsError reports whether an event says something failed for good: no
+// host answered, a playback ended in error, the machine ran short, events
+// were lost. It is what --quiet prints.
+func IsError(e events.Event) bool {
+	switch e.Kind {
+	case events.Failed, events.LocalError, events.Dropped:
+		return true
+	case events.End:
+		return e.Reason == events.ReasonError
+	}
+	return false
 }

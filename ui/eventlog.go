@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	"clusterplay/report"
+
 	"charm.land/bubbles/v2/viewport"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -13,7 +15,7 @@ const maxLogEntries = 2000
 
 // timeFormat stamps each log line, to the millisecond like the engine's
 // timings.
-const timeFormat = "15:04:05.000"
+const timeFormat = report.TimeFormat
 
 // logEntry is one line of the event panel before wrapping.
 type logEntry struct {
