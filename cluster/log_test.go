@@ -1,15 +1,14 @@
 package cluster
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"clusterplay/logging/logtest"
 
 	"clusterplay/assets"
 	"clusterplay/logging"
@@ -17,44 +16,7 @@ import (
 	"clusterplay/loopback/hosttest"
 )
 
-// logBuffer collects JSON log lines, written from any goroutine.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// lines returns the lines whose msg starts with prefix.
-func (b *logBuffer) lines(t *testing.T, prefix string) []map[string]any {
-	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(b.buf.String()), "\n") {
-		if l == "" {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatalf("not a JSON line: %q", l)
-		}
-		if msg, _ := m["msg"].(string); strings.HasPrefix(msg, prefix) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type logBuffer = logtest.Buffer
 
 // debugLog is a debug logger for the cluster component, as the program
 // makes it, writing JSON lines to the returned buffer.
@@ -75,7 +37,7 @@ func TestAttemptsAreLogged(t *testing.T) {
 	if _, err, evs := resolveHosts(t, opts, "clip.mp4", refused, hop.URL); err != nil {
 		t.Fatalf("Resolve: %v; %s", err, kinds(evs))
 	}
-	attempts := logs.lines(t, "attempt")
+	attempts := logs.Lines(t, "attempt")
 	// attempt + outcome for each of the two hosts.
 	if len(attempts) != 4 {
 		t.Fatalf("%d attempt lines, want 4:\n%s", len(attempts), logs)
@@ -85,16 +47,16 @@ func TestAttemptsAreLogged(t *testing.T) {
 			t.Errorf("attempt line %v: want component %s and a url", a, logging.ClusterHTTP)
 		}
 	}
-	failed := logs.lines(t, "attempt failed")
+	failed := logs.Lines(t, "attempt failed")
 	if len(failed) != 1 || failed[0]["class"] != "refused" || failed[0]["connect_ms"] == nil || failed[0]["ttfb_ms"] != nil {
 		t.Errorf("refused attempt logged as %v", failed)
 	}
-	won := logs.lines(t, "attempt succeeded")
+	won := logs.Lines(t, "attempt succeeded")
 	if len(won) != 1 || won[0]["ttfb_ms"] == nil || won[0]["index"] != 1.0 {
 		t.Errorf("success logged as %v", won)
 	}
 	var exchanges []string
-	for _, x := range logs.lines(t, "HTTP exchange") {
+	for _, x := range logs.Lines(t, "HTTP exchange") {
 		exchanges = append(exchanges, x["request"].(string)+" -> "+x["status"].(string))
 	}
 	want := []string{
@@ -105,7 +67,7 @@ func TestAttemptsAreLogged(t *testing.T) {
 	if strings.Join(exchanges, "\n") != strings.Join(want, "\n") {
 		t.Errorf("exchanges %q, want the redirect then the clip:\n%s", exchanges, logs)
 	}
-	if r := logs.lines(t, "resolved"); len(r) != 1 || r[0]["component"] != logging.Cluster || r[0]["level"] != "INFO" {
+	if r := logs.Lines(t, "resolved"); len(r) != 1 || r[0]["component"] != logging.Cluster || r[0]["level"] != "INFO" {
 		t.Errorf("resolution logged as %v", r)
 	}
 }
@@ -132,20 +94,20 @@ func TestMemoryDecisionsAreLogged(t *testing.T) {
 		}
 	}
 	resolveTwice()
-	remembered := logs.lines(t, "remembered as failed")
+	remembered := logs.Lines(t, "remembered as failed")
 	if len(remembered) != 1 || remembered[0]["component"] != logging.ClusterMemory || remembered[0]["until"] == nil ||
 		remembered[0]["failure_expiry"] != "1m0s" {
 		t.Fatalf("failure remembered as %v", remembered)
 	}
 	clock = clock.Add(20 * time.Second)
 	resolveTwice()
-	skip := logs.lines(t, "skip: failed recently")
+	skip := logs.Lines(t, "skip: failed recently")
 	if len(skip) != 1 || skip[0]["expiry_left_ms"] != 40000.0 || skip[0]["index"] != 0.0 {
 		t.Fatalf("skip logged as %v", skip)
 	}
 	clock = clock.Add(45 * time.Second)
 	resolveTwice()
-	expired := logs.lines(t, "failure expired")
+	expired := logs.Lines(t, "failure expired")
 	if len(expired) != 1 || expired[0]["expired_ms_ago"] != 5000.0 {
 		t.Fatalf("expiry logged as %v", expired)
 	}
@@ -176,7 +138,7 @@ func TestMergeIsLogged(t *testing.T) {
 	if err := ours.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	merged := logs.lines(t, "merge:")
+	merged := logs.Lines(t, "merge:")
 	if len(merged) != 1 || merged[0]["host"] != "http://a/v" || merged[0]["file_failures"] != 1.0 || merged[0]["our_failures"] != 0.0 {
 		t.Fatalf("merge logged as %v\n%s", merged, logs)
 	}
@@ -194,7 +156,7 @@ func TestRTMPAttemptIsLoggedWithoutSecrets(t *testing.T) {
 	opts := rtmpOpts(3 * time.Second)
 	opts.Log = l
 	_, _, evs := resolveHosts(t, opts, assets.ClipName, host)
-	steps := logs.lines(t, "RTMP")
+	steps := logs.Lines(t, "RTMP")
 	if len(steps) < 2 || steps[0]["component"] != logging.ClusterRTMP {
 		t.Errorf("RTMP steps %v:%s\n%s", steps, rtmpDump(evs), logs)
 	}

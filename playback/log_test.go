@@ -1,13 +1,11 @@
 package playback
 
 import (
-	"bytes"
-	"encoding/json"
 	"log/slog"
-	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"clusterplay/logging/logtest"
 
 	"clusterplay/assets"
 	"clusterplay/logging"
@@ -15,34 +13,7 @@ import (
 	"clusterplay/loopback/hosttest"
 )
 
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// find returns the lines whose msg starts with prefix.
-func (l *logBuffer) find(t *testing.T, prefix string) []map[string]any {
-	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(l.b.String()), "\n") {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatalf("not a JSON line: %q", line)
-		}
-		if msg, _ := m["msg"].(string); strings.HasPrefix(msg, prefix) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
+type logBuffer = logtest.Buffer
 
 // TestDecisionsAreLogged: each way a session leaves a host is logged with
 // the numbers it was judged on, and so is the clip's real end.
@@ -85,17 +56,17 @@ func TestDecisionsAreLogged(t *testing.T) {
 				t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 			}
 			if tt.judged != "" {
-				j := logs.find(t, tt.judged)
+				j := logs.Lines(t, tt.judged)
 				if len(j) != 1 || !tt.check(j[0]) {
 					t.Errorf("%q logged as %v", tt.judged, j)
 				}
 			}
-			f := logs.find(t, "failover started")
+			f := logs.Lines(t, "failover started")
 			if len(f) != 1 || f[0]["component"] != logging.Playback || f[0]["from"] != serving.URL || f[0]["index"] != 0.0 || !contains(tt.class, f[0]["class"].(string)) ||
 				f[0]["position_s"] == nil || f[0]["blame"] != true {
 				t.Errorf("failover logged as %v", f)
 			}
-			ends := logs.find(t, "end of file judged: the clip's end")
+			ends := logs.Lines(t, "end of file judged: the clip's end")
 			if len(ends) != 1 {
 				t.Fatalf("the clip's end logged as %v", ends)
 			}

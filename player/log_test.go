@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
+
+	"clusterplay/logging/logtest"
 
 	"clusterplay/assets"
 )
@@ -39,23 +40,12 @@ func TestMPVLogLevel(t *testing.T) {
 	}
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
 // TestMPVMessagesJoinTheLog plays the clip with a logger at each level:
 // mpv's messages arrive at the matching level, none below it.
 func TestMPVMessagesJoinTheLog(t *testing.T) {
 	cs := serveClip(t)
 	for _, level := range []slog.Level{slog.LevelDebug, slog.LevelInfo} {
-		var buf lockedBuffer
+		var buf logtest.Buffer
 		log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: level})).With("component", "player")
 		p := newHeadless(t, Options{Log: log})
 		url := cs.url(assets.ClipName)
@@ -63,9 +53,7 @@ func TestMPVMessagesJoinTheLog(t *testing.T) {
 		waitKind(t, p, EventEnd)
 		must(t, p.Close())
 
-		buf.mu.Lock()
-		out := buf.b.String()
-		buf.mu.Unlock()
+		out := buf.String()
 		levels := map[string]int{}
 		modules := map[string]bool{}
 		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
