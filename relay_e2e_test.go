@@ -92,8 +92,16 @@ func TestRelayModeKeepsFFmpegDecoding(t *testing.T) {
 	serving := hosttest.Keep(t)(loopback.Throttled(media, int64(len(assets.Clip))/2)) // 2 s for the clip
 	backup := hosttest.Keep(t)(loopback.Good(media))
 	_, url, evs := startRelayMode(t, "--host", serving.URL, "--host", backup.URL)
-	kill := time.AfterFunc(700*time.Millisecond, serving.Kill)
-	defer kill.Stop()
+	// Kill the serving host a little into the transfer: once it has seen
+	// the probe and the relay's GET. The host announces no request, so
+	// its count is polled.
+	go func() {
+		for deadline := time.Now().Add(20 * time.Second); serving.Requests() < 2 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(300 * time.Millisecond)
+		serving.Kill()
+	}()
 	out, err := exec.Command(ffmpeg, "-v", "error", "-i", url+assets.ClipName, "-map", "0:v", "-f", "framemd5", "-").Output()
 	if err != nil {
 		t.Fatalf("ffmpeg: %v", err)
