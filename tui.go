@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"sync"
@@ -161,4 +162,42 @@ func (c tuiController) Quit() {
 }
 func (c tuiController) SetVideo(where string) error {
 	return c.did("video", c.p.SetVideo(player.Video(where)), "to", where)
+}
+func (c tuiController) Replay() {
+	c.did("play again", nil)
+	c.Session.Replay()
+}
+func (c tuiController) MultiplySpeed(factor float64) error {
+	return c.did("speed", c.p.MultiplySpeed(factor), "by", factor)
+}
+func (c tuiController) ResetSpeed() error { return c.did("normal speed", c.p.ResetSpeed()) }
+func (c tuiController) FrameStep(back bool) error {
+	return c.did("frame step", c.p.FrameStep(back), "back", back)
+}
+func (c tuiController) SeekLiveEdge() error { return c.did("live edge", c.p.SeekLiveEdge()) }
+
+// Screenshot writes to the current directory, as mpv does by default.
+func (c tuiController) Screenshot() (string, error) {
+	path, err := c.p.Screenshot(".")
+	return path, c.did("screenshot", err, "path", path)
+}
+func (c tuiController) CycleAudio() (string, error) {
+	t, err := c.p.CycleAudio()
+	return trackWords("audio", t), c.did("audio track", err, "id", t.ID)
+}
+func (c tuiController) CycleSubtitles() (string, error) {
+	t, err := c.p.CycleSubtitles()
+	return trackWords("subtitles", t), c.did("subtitle track", err, "id", t.ID)
+}
+
+// trackWords says which track of a kind plays after a cycle, as mpv's OSD
+// would.
+func trackWords(kind string, t player.Track) string {
+	switch {
+	case t.Count == 0:
+		return kind + ": none in this clip"
+	case t.ID == 0:
+		return kind + ": off"
+	}
+	return fmt.Sprintf("%s: track %d of %d", kind, t.ID, t.Count)
 }

@@ -109,3 +109,19 @@ func TestPositionStopsAtTheEnd(t *testing.T) {
 		t.Errorf("frame step after the end: %v, want ErrNothingPlays", err)
 	}
 }
+
+// With the picture in the terminal's pane, mpv renders for us alone: the
+// screenshot still comes from the decoded frame.
+func TestScreenshotFromThePane(t *testing.T) {
+	cs := serveClip(t)
+	p := newPanePlayer(t, Options{})
+	pn := p.Pane()
+	pn.Resize(80, 24)
+	must(t, p.Load(cs.url(assets.ClipName), 0))
+	nextFrame(t, pn, "a picture", func(f Frame) bool { return f.Aspect > 0 })
+	path, err := p.Screenshot(t.TempDir())
+	must(t, err)
+	if fi, err := os.Stat(path); err != nil || fi.Size() < 1000 {
+		t.Errorf("screenshot %s: %v", path, err)
+	}
+}
