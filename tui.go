@@ -21,8 +21,9 @@ import (
 const quitGrace = 700 * time.Millisecond
 
 // playInTUI plays in the terminal UI, which starts the clip itself (or asks
-// for one) and stays open after the end, until the user quits. q exits 0,
-// Ctrl-C and SIGTERM 130.
+// for one) and stays open after the end, until the user quits. q exits as
+// a headless run of the last playback would (0 played or quit, 1 no host
+// answered, 3 playback failed); Ctrl-C and SIGTERM 130.
 func (a *app) playInTUI(ctx context.Context) int {
 	stderr, restore := divertStderr(a.cfg.StateDir)
 	defer restore()
@@ -55,6 +56,7 @@ func (a *app) playInTUI(ctx context.Context) int {
 		Log: logging.For(a.log, logging.Playback)}
 	session := playback.New(a.engine, p, opts)
 	events := a.bus.SubscribeAll()
+	last := followPlaybacks(a.bus.Subscribe())
 	closeControl, err := a.listenControl(session, p)
 	if err != nil {
 		a.say(err)
@@ -109,7 +111,11 @@ func (a *app) playInTUI(ctx context.Context) int {
 	if ctx.Err() != nil {
 		o = playback.Interrupted
 	}
-	return a.finish(a.exitCode(o), nil)
+	// The session has published its last event: the fold has it once the
+	// bus hands over what it holds.
+	a.bus.Close()
+	<-last.done
+	return a.finish(a.exitCode(tuiOutcome(o, last.outcome, a.quitCode.Load())), nil)
 }
 
 // tuiController gives the TUI the session's controls, the player's keys

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"clusterplay/loopback/hosttest"
 )
 
 // tuiCommand is clusterplay with args in a shell that starts in dir (a
@@ -18,6 +20,29 @@ func tuiCommand(t *testing.T, dir string, args ...string) (cmd, exitFile string)
 	exitFile = filepath.Join(t.TempDir(), "exit")
 	return exitsTo("cd "+dir+" && env HOME="+home+" XDG_CONFIG_HOME="+home+" XDG_STATE_HOME="+home+" "+
 		binary+" "+strings.Join(args, " "), exitFile), exitFile
+}
+
+// TestTUIAllHostsRefusedExitsOne: no host answers; the TUI stays open and
+// says so, and q then exits 1, as a headless run would have.
+func TestTUIAllHostsRefusedExitsOne(t *testing.T) {
+	cmd, exitFile := tuiCommand(t, t.TempDir(), "--no-video", "--connect-count", "1",
+		"--host", hosttest.Refused(t), "--host", hosttest.Refused(t), "clip.mp4")
+	tm := newTmux(t, 100, 30, cmd)
+	tm.waitFor("every host failed", 30*time.Second, func(s string) bool { return strings.Contains(s, "all hosts failed") })
+
+	// Nothing plays: a seek says what to do instead of mpv's error.
+	tm.run("send-keys", "-t", tm.session, "Right")
+	screen := tm.waitFor("the seek refused", 5*time.Second, func(s string) bool {
+		return strings.Contains(s, "nothing plays: r tries the hosts again")
+	})
+	if strings.Contains(screen, "error running command") {
+		t.Errorf("mpv's own error on screen:\n%s", screen)
+	}
+
+	tm.run("send-keys", "-t", tm.session, "q")
+	if code := waitExitFile(t, tm, exitFile, 15*time.Second); code != "1" {
+		t.Fatalf("exit status %q after q with every host refused, want 1; screen:\n%s", code, tm.screen())
+	}
 }
 
 // TestTUIEndOfClipWaits: the demo's clip plays to its end and the TUI
