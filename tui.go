@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"sync"
@@ -20,8 +21,9 @@ import (
 const quitGrace = 700 * time.Millisecond
 
 // playInTUI plays in the terminal UI, which starts the clip itself (or asks
-// for one) and stays open after the end, until the user quits. q exits 0,
-// Ctrl-C and SIGTERM 130.
+// for one) and stays open after the end, until the user quits. q exits as
+// a headless run of the last playback would (0 played or quit, 1 no host
+// answered, 3 playback failed); Ctrl-C and SIGTERM 130.
 func (a *app) playInTUI(ctx context.Context) int {
 	stderr, restore := divertStderr(a.cfg.StateDir)
 	defer restore()
@@ -56,6 +58,7 @@ func (a *app) playInTUI(ctx context.Context) int {
 		Log: logging.For(a.log, logging.Playback)}
 	session := playback.New(a.engine, p, opts)
 	events := a.bus.SubscribeAll()
+	last := followPlaybacks(a.bus.Subscribe())
 	closeControl, err := a.listenControl(session, p)
 	if err != nil {
 		a.say(err)
@@ -110,7 +113,11 @@ func (a *app) playInTUI(ctx context.Context) int {
 	if ctx.Err() != nil {
 		o = playback.Interrupted
 	}
-	return a.finish(a.exitCode(o), nil)
+	// The session has published its last event: the fold has it once the
+	// bus hands over what it holds.
+	a.bus.Close()
+	<-last.done
+	return a.finish(a.exitCode(tuiOutcome(o, last.outcome, a.quitCode.Load())), nil)
 }
 
 // tuiController gives the TUI the session's controls, the player's keys
@@ -163,4 +170,42 @@ func (c tuiController) Quit() {
 }
 func (c tuiController) SetVideo(where string) error {
 	return c.did("video", c.p.SetVideo(player.Video(where)), "to", where)
+}
+func (c tuiController) Replay() {
+	c.did("play again", nil)
+	c.Session.Replay()
+}
+func (c tuiController) MultiplySpeed(factor float64) error {
+	return c.did("speed", c.p.MultiplySpeed(factor), "by", factor)
+}
+func (c tuiController) ResetSpeed() error { return c.did("normal speed", c.p.ResetSpeed()) }
+func (c tuiController) FrameStep(back bool) error {
+	return c.did("frame step", c.p.FrameStep(back), "back", back)
+}
+func (c tuiController) SeekLiveEdge() error { return c.did("live edge", c.p.SeekLiveEdge()) }
+
+// Screenshot writes to the current directory, as mpv does by default.
+func (c tuiController) Screenshot() (string, error) {
+	path, err := c.p.Screenshot(".")
+	return path, c.did("screenshot", err, "path", path)
+}
+func (c tuiController) CycleAudio() (string, error) {
+	t, err := c.p.CycleAudio()
+	return trackWords("audio", t), c.did("audio track", err, "id", t.ID)
+}
+func (c tuiController) CycleSubtitles() (string, error) {
+	t, err := c.p.CycleSubtitles()
+	return trackWords("subtitles", t), c.did("subtitle track", err, "id", t.ID)
+}
+
+// trackWords says which track of a kind plays after a cycle, as mpv's OSD
+// would.
+func trackWords(kind string, t player.Track) string {
+	switch {
+	case t.Count == 0:
+		return kind + ": none in this clip"
+	case t.ID == 0:
+		return kind + ": off"
+	}
+	return fmt.Sprintf("%s: track %d of %d", kind, t.ID, t.Count)
 }

@@ -63,9 +63,14 @@ type Event struct {
 	Throughput float64 // fetch: bytes per second
 
 	// Internal fields (Tick, LoadBalancing, Notice).
-	Volume  float64
-	Muted   bool
-	Window  bool // the player shows a video window
+	Volume float64
+	Muted  bool
+	Window bool    // the player shows a video window
+	Speed  float64 // tick: mpv's playback speed, 1 normal
+	Live   bool    // tick: a live stream, whose Duration is 0 for good
+	// Behind is, on a tick of a live stream, how far playback is behind
+	// the newest data received; 0 when the player cannot tell.
+	Behind  time.Duration
 	On      bool
 	Message string
 }

@@ -111,6 +111,10 @@ func (r *run) request(req request) (Outcome, bool) {
 			return 0, false
 		}
 		r.begin(r.clip, at, PlaybackFailed)
+	case reqReplay:
+		if r.clip != "" && !r.playing {
+			r.begin(r.clip, 0, AllFailed)
+		}
 	case reqPlay:
 		// Another clip closes the playback of this one, and is the
 		// playlist from now on.

@@ -34,6 +34,7 @@ type run struct {
 	ended       bool
 	userPaused  bool
 	lastAdvance time.Time // position last moved, or a load began, or pause was lifted
+	lastWatch   time.Time // the watchdog's last look
 
 	// failovers counts failovers since playback last made real progress;
 	// a clip that no host can play for long must end, not go round forever.
@@ -93,6 +94,7 @@ func (s *Session) Run(ctx context.Context) Outcome {
 		case req := <-s.requests:
 			out, done = r.request(req)
 		case <-watchdog.C:
+			r.sinceStopped()
 			if r.stalled() {
 				r.log.Debug("stall judged", "no_progress_s", time.Since(r.lastAdvance).Seconds(),
 					"stall_timeout", r.opts.StallTimeout, "position_s", r.position.Seconds(),
@@ -331,6 +333,22 @@ func (r *run) quitPlayback() {
 		r.position = max(r.position, r.player.Position())
 	}
 	r.end(events.ReasonQuit, "", "")
+}
+
+// stoppedGap is a silence of the watchdog that only a stopped process
+// explains (ctrl+z in the TUI, a laptop asleep).
+const stoppedGap = 10 * watchInterval
+
+// sinceStopped starts the stall timeout afresh after the process was
+// stopped: playback made no progress meanwhile, through no fault of the
+// host's.
+func (r *run) sinceStopped() {
+	now := time.Now()
+	if !r.lastWatch.IsZero() && now.Sub(r.lastWatch) > stoppedGap {
+		r.log.Debug("the process was stopped: the stall timeout starts again", "stopped_s", now.Sub(r.lastWatch).Seconds())
+		r.lastAdvance = now
+	}
+	r.lastWatch = now
 }
 
 // stalled: no progress for the stall timeout while playing or loading.

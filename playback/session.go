@@ -108,6 +108,7 @@ const (
 	reqPlay                         // c: a new clip
 	reqNextClip                     // >: the next clip of the playlist
 	reqPrevClip                     // <: the one before
+	reqReplay                       // space after the end: the clip again
 )
 
 type request struct {
@@ -157,6 +158,10 @@ func (s *Session) FailHost(index int) { s.send(request{kind: reqFail, index: ind
 // Reresolve resolves the clip again from scratch, the failure memory of
 // the cluster's hosts forgotten, and resumes where it was.
 func (s *Session) Reresolve() { s.send(request{kind: reqReresolve}) }
+
+// Replay plays the clip again from its start once its playback is over;
+// unlike Reresolve, the failure memory stays as it is.
+func (s *Session) Replay() { s.send(request{kind: reqReplay}) }
 
 // Play resolves and plays another clip.
 func (s *Session) Play(clip string) { s.send(request{kind: reqPlay, clip: clip}) }

@@ -31,6 +31,7 @@ type tick struct {
 	position      time.Duration
 	cache         time.Duration
 	volume        float64
+	speed         float64
 	muted, window bool
 }
 
@@ -42,15 +43,16 @@ const tickInterval = 100 * time.Millisecond
 // --json and the plain lines never show.
 func (r *run) tick(ev player.Event) {
 	now := time.Now()
-	t := tick{at: now, position: r.position, cache: ev.Cache, volume: ev.Volume, muted: ev.Muted, window: ev.Window}
+	t := tick{at: now, position: r.position, cache: ev.Cache, volume: ev.Volume, speed: ev.Speed, muted: ev.Muted, window: ev.Window}
 	last := r.lastTick
-	same := last.volume == t.volume && last.muted == t.muted && last.window == t.window
+	same := last.volume == t.volume && last.speed == t.speed && last.muted == t.muted && last.window == t.window
 	if same && (now.Sub(last.at) < tickInterval || (last.position == t.position && last.cache == t.cache)) {
 		return
 	}
 	r.lastTick = t
 	r.publish(events.Event{Kind: events.Tick, Index: r.hostIndex(), Host: r.hostURL(), State: r.state,
-		Position: r.position, Duration: r.duration, Cache: ev.Cache, Volume: ev.Volume, Muted: ev.Muted, Window: ev.Window})
+		Position: r.position, Duration: r.duration, Cache: ev.Cache, Volume: ev.Volume, Muted: ev.Muted, Window: ev.Window,
+		Speed: ev.Speed, Live: ev.Live, Behind: ev.Behind})
 }
 
 func (r *run) hostIndex() int {

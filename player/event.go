@@ -62,12 +62,18 @@ type Event struct {
 	// is never the end of a clip. Known from EventLoaded or EventStart on;
 	// Duration is 0 from then on.
 	Live bool
+	// Behind is how far a live stream plays behind the newest data mpv
+	// has received; 0 when unknown (mpv has no demuxer-cache-time) or
+	// not live.
+	Behind time.Duration
 
 	// Volume (percent) and Muted as last observed; Window: a video window
 	// is open (false with vo=null).
 	Volume float64
 	Muted  bool
 	Window bool
+	// Speed is mpv's playback speed (1 = normal).
+	Speed float64
 
 	// Reason and Err are set on EventEnd only. Err is non-nil for
 	// ReasonError and then wraps an Error (e.g. ErrLoadingFailed for a

@@ -1,6 +1,7 @@
 package player
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,35 +17,7 @@ import (
 // has read; Live says so from the first frame, and the end that comes when
 // the server dies carries Live too, so nobody takes it for a clip's end.
 func TestLiveStreamHasNoDuration(t *testing.T) {
-	n := nginxWithDir(t)
-	clipPath := filepath.Join(t.TempDir(), assets.ClipName)
-	must(t, os.WriteFile(clipPath, assets.Clip, 0o644))
-	feed, err := loopback.StartLiveFeed(n.LiveURL+"/feed", clipPath)
-	hosttest.Missing(t, err)
-	must(t, err)
-	t.Cleanup(feed.Stop)
-	p := newHeadless(t, Options{StreamLavfO: "reconnect=0"})
-
-	// The first frame, once ffmpeg has published (until then nginx answers
-	// StreamNotFound and the load ends with an error).
-	url := n.LiveURL + "/feed"
-	var start Event
-	for deadline := time.Now().Add(15 * time.Second); ; {
-		t0 := time.Now()
-		must(t, p.Load(url, 0))
-		ev := waitStartOrEnd(t, p)
-		if ev.Kind == EventStart {
-			t.Logf("Load -> Start of a live stream: %v", time.Since(t0).Round(time.Millisecond))
-			start = ev
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("live stream never started: %+v\nffmpeg: %s", ev, feed.Output())
-		}
-		// Nothing tells when nginx has the stream: retry the load, as a
-		// viewer would, until the deadline.
-		time.Sleep(100 * time.Millisecond)
-	}
+	p, n, start := playLive(t)
 	if !start.Live || start.Duration != 0 {
 		t.Fatalf("start %+v, want Live with Duration 0", start)
 	}
@@ -68,14 +41,68 @@ func TestRTMPClipIsNotLive(t *testing.T) {
 	loaded, _ := waitKind(t, p, EventLoaded)
 	start, _ := waitKind(t, p, EventStart)
 	for _, ev := range []Event{loaded, start} {
-		if ev.Live || !within(ev.Duration, assets.ClipDuration, 200*time.Millisecond) {
+		if ev.Live || ev.Behind != 0 || !within(ev.Duration, assets.ClipDuration, 200*time.Millisecond) {
 			t.Errorf("%s %+v, want a %v clip, not live", ev.Kind, ev, assets.ClipDuration)
 		}
+	}
+	if err := p.SeekLiveEdge(); !errors.Is(err, ErrNotLive) {
+		t.Errorf("live edge of a clip: %v, want ErrNotLive", err)
 	}
 	end, _ := waitKind(t, p, EventEnd)
 	if end.Live || end.Reason != ReasonEOF {
 		t.Errorf("end %+v", end)
 	}
+}
+
+// playLive plays the live app's stream of an ffmpeg feed of the clip, and
+// returns at its first frame.
+func playLive(t *testing.T) (*Player, *loopback.NginxHost, Event) {
+	t.Helper()
+	n := nginxWithDir(t)
+	clipPath := filepath.Join(t.TempDir(), assets.ClipName)
+	must(t, os.WriteFile(clipPath, assets.Clip, 0o644))
+	feed, err := loopback.StartLiveFeed(n.LiveURL+"/feed", clipPath)
+	hosttest.Missing(t, err)
+	must(t, err)
+	t.Cleanup(feed.Stop)
+	p := newHeadless(t, Options{StreamLavfO: "reconnect=0"})
+
+	// The first frame, once ffmpeg has published (until then nginx answers
+	// StreamNotFound and the load ends with an error).
+	url := n.LiveURL + "/feed"
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		t0 := time.Now()
+		must(t, p.Load(url, 0))
+		ev := waitStartOrEnd(t, p)
+		if ev.Kind == EventStart {
+			t.Logf("Load -> Start of a live stream: %v", time.Since(t0).Round(time.Millisecond))
+			return p, n, ev
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("live stream never started: %+v\nffmpeg: %s", ev, feed.Output())
+		}
+		// Nothing tells when nginx has the stream: retry the load, as a
+		// viewer would, until the deadline.
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestLiveEdge: a pause leaves a live stream behind the data that keeps
+// coming; Behind says by how much, and SeekLiveEdge catches up.
+func TestLiveEdge(t *testing.T) {
+	p, _, _ := playLive(t)
+	ev := waitFor(t, p, "a known delay", func(e Event) bool { return e.Behind > 0 })
+	if ev.Behind > 3*time.Second {
+		t.Errorf("%v behind live just after the start", ev.Behind)
+	}
+	must(t, p.Pause(true))
+	behind := waitFor(t, p, "2.5 s behind while paused", func(e Event) bool { return e.Behind >= 2500*time.Millisecond })
+	must(t, p.Pause(false))
+	must(t, p.SeekLiveEdge())
+	caught := waitFor(t, p, "caught up", func(e Event) bool {
+		return e.Position > behind.Position+time.Second && e.Behind < 1500*time.Millisecond
+	})
+	t.Logf("%v behind while paused; after the jump %v behind at %v", behind.Behind, caught.Behind, caught.Position)
 }
 
 func waitStartOrEnd(t *testing.T, p *Player) Event {

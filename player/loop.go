@@ -1,6 +1,9 @@
 package player
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // progressRetry is how often (seconds) a coalesced progress event is offered
 // again to a reader that fell behind while mpv itself is quiet.
@@ -122,7 +125,7 @@ func (p *Player) handle(ev mpvEvent) []Event {
 		}
 		s.started = true
 		if t, err := p.m.GetPropertyDouble("time-pos"); err == nil {
-			s.pos = fromSeconds(t)
+			s.setPos(fromSeconds(t))
 		}
 		// At file-loaded a live demuxer may already hold packets, or none
 		// (a made-up duration either way); look again at the first frame.
@@ -151,7 +154,7 @@ func (p *Player) propertyChanged(ev mpvEvent, current bool) []Event {
 		if !current || !s.started || !isFloat {
 			return nil
 		}
-		s.pos = fromSeconds(f)
+		s.setPos(fromSeconds(f))
 	case propDuration:
 		if !current || !isFloat || s.live {
 			return nil // a live stream's duration is only its cache end
@@ -162,6 +165,16 @@ func (p *Player) propertyChanged(ev mpvEvent, current bool) []Event {
 			return nil
 		}
 		s.cache = fromSeconds(f)
+	case propCacheTime:
+		if !current {
+			return nil
+		}
+		s.cacheTime, s.cacheTimeKnown = fromSeconds(f), isFloat
+	case propSpeed:
+		if !isFloat {
+			return nil
+		}
+		s.speed = f
 	case propPausedForCache:
 		if !current {
 			return nil
@@ -258,10 +271,21 @@ func (p *Player) snapshot(kind EventKind) Event {
 		Buffering: s.buffering,
 		Paused:    s.paused,
 		Live:      s.live,
+		Behind:    s.behind(),
 		Volume:    s.volume,
 		Muted:     s.muted,
 		Window:    s.hasVideo,
+		Speed:     s.speed,
 	}
+}
+
+// setPos takes mpv's time-pos, which after a seek past the end names the
+// seek's target until the file ends: a clip's position stops at its end.
+func (s *state) setPos(pos time.Duration) {
+	if s.dur > 0 && !s.live {
+		pos = min(pos, s.dur)
+	}
+	s.pos = pos
 }
 
 // judgeLive marks the current load live once mpv's duration turns out to

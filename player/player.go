@@ -47,6 +47,11 @@ type state struct {
 	hasVideo         bool
 	eofReached, idle bool
 	live             bool // the current load's duration is made up (live.go)
+	speed            float64
+	// cacheTime is the timestamp of the newest data demuxed: a live
+	// stream's edge as far as mpv knows it (see behind).
+	cacheTime      time.Duration
+	cacheTimeKnown bool
 
 	// The latest Load. mpv numbers playlist entries with growing ids, so
 	// events of a file it replaced (entry < loadEntry) are dropped.
@@ -72,6 +77,8 @@ const (
 	propVolume
 	propMute
 	propCurrentVO
+	propSpeed
+	propCacheTime
 )
 
 var observed = []struct {
@@ -89,6 +96,8 @@ var observed = []struct {
 	{propVolume, "volume", formatDouble},
 	{propMute, "mute", formatFlag},
 	{propCurrentVO, "current-vo", formatString},
+	{propSpeed, "speed", formatDouble},
+	{propCacheTime, "demuxer-cache-time", formatDouble},
 }
 
 // New creates and initializes an mpv core configured by opts and starts the
@@ -125,7 +134,7 @@ func New(opts Options) (*Player, error) {
 		windowVO:   opts.windowVO(configuredVO),
 	}
 	p.s.hasVideo = wantVideo
-	p.s.volume = 100
+	p.s.volume, p.s.speed = 100, 1
 	if opts.Volume != nil {
 		p.s.volume = *opts.Volume
 	}
@@ -223,6 +232,7 @@ func (s *state) newLoad(url string, start time.Duration, entry int64) {
 	s.url, s.start, s.loadEntry = url, start, entry
 	s.active, s.started, s.voFailed, s.live = true, false, false, false
 	s.pos, s.dur, s.cache, s.buffering = start, 0, 0, false
+	s.cacheTimeKnown = false
 }
 
 // Events delivers what happens, in order. It is closed once the core has
@@ -245,12 +255,12 @@ func (p *Player) TogglePause() error { return p.command("cycle", "pause") }
 
 // Seek moves by rel (negative: backwards) from the current position.
 func (p *Player) Seek(rel time.Duration) error {
-	return p.command("seek", seconds(rel), "relative")
+	return p.whilePlaying("seek", seconds(rel), "relative")
 }
 
 // SeekTo moves to pos from the start of the file.
 func (p *Player) SeekTo(pos time.Duration) error {
-	return p.command("seek", seconds(pos), "absolute")
+	return p.whilePlaying("seek", seconds(pos), "absolute")
 }
 
 // setVolume sets the volume in percent (100 = unchanged; mpv caps it at

@@ -22,6 +22,16 @@ type Controller interface {
 	Quit()                       // q, ctrl+c
 	// SetVideo moves the picture (v): VideoTerminal, VideoOff or VideoWindow.
 	SetVideo(where string) error
+
+	// mpv's own keys, where they do not clash with the cluster's.
+	Replay()                            // space after the end: the clip again from its start
+	MultiplySpeed(factor float64) error // [ and ]
+	ResetSpeed() error                  // backspace
+	FrameStep(back bool) error          // . and ,
+	Screenshot() (string, error)        // s: the file written
+	CycleAudio() (string, error)        // #: the track now playing, in words
+	CycleSubtitles() (string, error)    // j
+	SeekLiveEdge() error                // end, on a live stream
 }
 
 // Status is what the playback bar shows, folded from state and tick events.
@@ -30,6 +40,9 @@ type Status struct {
 	Position time.Duration // current position
 	Duration time.Duration // 0 = unknown or live
 	Cache    time.Duration // seconds of media buffered ahead
+	Live     bool          // a live stream: no duration, an edge to catch up with
+	Behind   time.Duration // live: how far behind the newest data received; 0 unknown
+	Speed    float64       // playback speed; 0 not known yet, 1 normal
 	Host     string        // serving host base URL ("" none)
 	Volume   float64       // 0-100 (mpv may allow more)
 	Muted    bool
@@ -73,4 +86,5 @@ const (
 	seekShort  = 5 * time.Second
 	seekLong   = 60 * time.Second
 	volumeStep = 2.0
+	speedStep  = 1.1
 )

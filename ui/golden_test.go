@@ -67,7 +67,14 @@ func TestViewFits(t *testing.T) {
 	scenarios := map[string]func(w, h int) *Model{
 		"playing": func(w, h int) *Model { m, _ := playingModel(w, h); return m },
 		"prompt":  promptModel,
-		"phases":  phasesModel,
+		"ended":   func(w, h int) *Model { m, _ := endedModel(w, h); return m },
+		"live at a speed": func(w, h int) *Model {
+			m, _ := playingModel(w, h)
+			feed(m, events.Event{Time: at(3000), Kind: events.Tick, Index: 2, Host: testHosts[2], State: events.StatePlaying,
+				Position: 3 * time.Hour, Live: true, Behind: 12500 * time.Millisecond, Volume: 100, Speed: 0.83})
+			return m
+		},
+		"phases": phasesModel,
 		"full help": func(w, h int) *Model {
 			m, _ := playingModel(w, h)
 			press(m, keyOf("?"))

@@ -78,6 +78,29 @@ func (f *fakeCtrl) SetVideo(where string) error {
 	f.record("video %s", where)
 	return f.failing()
 }
+func (f *fakeCtrl) Replay() { f.record("replay") }
+func (f *fakeCtrl) MultiplySpeed(factor float64) error {
+	f.record("speed x%.4f", factor)
+	return f.failing()
+}
+func (f *fakeCtrl) ResetSpeed() error { f.record("speed 1"); return f.failing() }
+func (f *fakeCtrl) FrameStep(back bool) error {
+	f.record("frame step back=%v", back)
+	return f.failing()
+}
+func (f *fakeCtrl) Screenshot() (string, error) {
+	f.record("screenshot")
+	return "clusterplay-shot0001.jpg", f.failing()
+}
+func (f *fakeCtrl) CycleAudio() (string, error) {
+	f.record("audio")
+	return "audio: track 1 of 1", f.failing()
+}
+func (f *fakeCtrl) CycleSubtitles() (string, error) {
+	f.record("subtitles")
+	return "subtitles: none in this clip", f.failing()
+}
+func (f *fakeCtrl) SeekLiveEdge() error { f.record("live edge"); return f.failing() }
 
 // t0 is the fixed start of every scripted session.
 var t0 = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -167,18 +190,20 @@ func press(m *Model, k tea.KeyPressMsg) (quit bool) {
 
 // namedKeys are the KeyPressMsgs a terminal delivers for named keys.
 var namedKeys = map[string]tea.KeyPressMsg{
-	"space":  {Code: tea.KeySpace, Text: " "},
-	"left":   {Code: tea.KeyLeft},
-	"right":  {Code: tea.KeyRight},
-	"up":     {Code: tea.KeyUp},
-	"down":   {Code: tea.KeyDown},
-	"enter":  {Code: tea.KeyEnter},
-	"esc":    {Code: tea.KeyEscape},
-	"pgup":   {Code: tea.KeyPgUp},
-	"pgdown": {Code: tea.KeyPgDown},
-	"home":   {Code: tea.KeyHome},
-	"end":    {Code: tea.KeyEnd},
-	"ctrl+c": {Code: 'c', Mod: tea.ModCtrl},
+	"space":     {Code: tea.KeySpace, Text: " "},
+	"left":      {Code: tea.KeyLeft},
+	"right":     {Code: tea.KeyRight},
+	"up":        {Code: tea.KeyUp},
+	"down":      {Code: tea.KeyDown},
+	"enter":     {Code: tea.KeyEnter},
+	"esc":       {Code: tea.KeyEscape},
+	"pgup":      {Code: tea.KeyPgUp},
+	"pgdown":    {Code: tea.KeyPgDown},
+	"home":      {Code: tea.KeyHome},
+	"end":       {Code: tea.KeyEnd},
+	"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
+	"ctrl+z":    {Code: 'z', Mod: tea.ModCtrl},
+	"backspace": {Code: tea.KeyBackspace},
 }
 
 // keyOf builds the KeyPressMsg a terminal would deliver for a key name.

@@ -206,12 +206,14 @@ func countdown(d time.Duration) string {
 	return fmt.Sprintf("%dm%02ds", s/60, s%60)
 }
 
-// Column widths; the HOST column takes what is left.
+// Column widths; the HOST column takes what is left. TOOK is how long the
+// host's last attempt took, FAILS its failures this session: headers that
+// stand apart, where "LAST FAIL" read as one column.
 const (
 	colIdx   = 2
 	colState = 16
 	colLast  = 7
-	colFail  = 4
+	colFail  = 6
 )
 
 // view renders the header and up to maxRows-1 host rows in width cells. When
@@ -245,7 +247,7 @@ func (t hostTable) rowsView(s styles, now time.Time, width, maxRows int) string 
 
 	out := []string{s.header.Render(line(
 		cell("#", colIdx, true), cell("HOST", hostW, false), cell("STATE", colState, false),
-		cell("LAST", colLast, true), cell("FAIL", colFail, true)))}
+		cell("TOOK", colLast, true), cell("FAILS", colFail, true)))}
 	if len(t.rows) == 0 {
 		out = append(out, s.muted.Render(line("", "no hosts configured")))
 		return strings.Join(out[:min(len(out), maxRows)], "\n")

@@ -29,12 +29,26 @@ type keyMap struct {
 	Help         key.Binding
 	Quit         key.Binding
 
+	// mpv's habits that do not clash with the cluster's keys.
+	SpeedDown  key.Binding
+	SpeedUp    key.Binding
+	SpeedReset key.Binding
+	FrameStep  key.Binding
+	FrameBack  key.Binding
+	Screenshot key.Binding
+	Audio      key.Binding
+	Subtitles  key.Binding
+	Progress   key.Binding
+	Suspend    key.Binding
+
 	// hasWindow hides the fullscreen entry from the help when there is no
 	// video window. The key itself stays bound so it can say why it does
 	// nothing.
 	hasWindow bool
 	// hasPicture shows the v entry when there is a picture to move.
 	hasPicture bool
+	// ended: the clip has ended and space plays it again.
+	ended bool
 }
 
 func newKeyMap() keyMap {
@@ -54,7 +68,7 @@ func newKeyMap() keyMap {
 		MarkFailed:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "fail host")),
 		Reresolve:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resolve again")),
 		NewClip:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "new clip")),
-		NextClip:     key.NewBinding(key.WithKeys(">"), key.WithHelp(">/<", "next/previous clip")),
+		NextClip:     key.NewBinding(key.WithKeys(">"), key.WithHelp(">/<", "next/prev clip")),
 		PrevClip:     key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "previous clip")),
 		ScrollUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "scroll log")),
 		ScrollDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
@@ -62,13 +76,34 @@ func newKeyMap() keyMap {
 		Newest:       key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "newest")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more")),
 		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		SpeedDown:  key.NewBinding(key.WithKeys("["), key.WithHelp("[/]", "speed")),
+		SpeedUp:    key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "faster")),
+		SpeedReset: key.NewBinding(key.WithKeys("backspace"), key.WithHelp("bs", "speed 1×")),
+		FrameStep:  key.NewBinding(key.WithKeys("."), key.WithHelp("./,", "frame step")),
+		FrameBack:  key.NewBinding(key.WithKeys(","), key.WithHelp(",", "frame back")),
+		Screenshot: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "screenshot")),
+		Audio:      key.NewBinding(key.WithKeys("#"), key.WithHelp("#/j", "audio/subs")),
+		Subtitles:  key.NewBinding(key.WithKeys("j"), key.WithHelp("j", "subtitles")),
+		Progress:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "progress")),
+		Suspend:    key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
 	}
+}
+
+// note is a line of the full help that binds nothing: a key's other
+// meaning, said under it. It needs a key to be shown at all, and none of
+// its keys is ever matched.
+func note(desc string) key.Binding {
+	return key.NewBinding(key.WithKeys("\x00"), key.WithHelp("", desc))
 }
 
 // ShortHelp is the one-line footer: the keys a viewer needs first. Quit and
 // "more keys" come early so they survive a 60-column terminal; the help
 // bubble cuts the rest with an ellipsis.
 func (k keyMap) ShortHelp() []key.Binding {
+	if k.ended {
+		k.Pause.SetHelp("space", "play again")
+	}
 	if k.hasPicture {
 		return []key.Binding{k.Pause, k.Next, k.MarkFailed, k.Quit, k.Help, k.Video, k.SeekBack, k.LoadBalance, k.NewClip}
 	}
@@ -83,17 +118,24 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	lb.SetHelp("l", "load balancing")
 	help := k.Help
 	help.SetHelp("?", "fewer keys")
-	playback := []key.Binding{pause, k.SeekBack, k.SeekBackLong, k.VolumeDown, k.Mute}
+	oldest := k.Oldest
+	oldest.SetHelp("home/end", "first/last")
+	// end is the log's last line, but a live stream's edge while one plays.
+	liveEdge := note("live: edge")
+	liveEdge.SetHelp("end", "live: edge")
+	playback := []key.Binding{pause, note("ended: replay"), k.SeekBack, k.SeekBackLong, k.SpeedDown, k.SpeedReset, k.FrameStep}
+	media := []key.Binding{k.VolumeDown, k.Mute, k.Audio, k.Screenshot, k.Progress}
 	if k.hasWindow {
-		playback = append(playback, k.Fullscreen)
+		media = append(media, k.Fullscreen)
 	}
 	if k.hasPicture {
-		playback = append(playback, k.Video)
+		media = append(media, k.Video)
 	}
 	return [][]key.Binding{
 		playback,
-		{k.Next, k.MarkFailed, k.Reresolve, lb, k.NewClip, k.NextClip},
-		{k.ScrollUp, k.Oldest, help, k.Quit},
+		{k.Next, k.MarkFailed, k.Reresolve, lb, note("(not A-B loop)"), k.NewClip, k.NextClip},
+		media,
+		{k.ScrollUp, oldest, liveEdge, k.Suspend, help, k.Quit},
 	}
 }
 

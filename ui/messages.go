@@ -74,6 +74,14 @@ func do(note string, l level, fn func()) tea.Cmd {
 	}
 }
 
+// tell runs a Controller method that answers in words, and logs them.
+func tell(what string, fn func() (string, error)) tea.Cmd {
+	return func() tea.Msg {
+		note, err := fn()
+		return actionMsg{what: what, note: note, level: levelInfo, err: err}
+	}
+}
+
 // frameMsg carries the pane's next picture from the FrameSource.
 type frameMsg struct{ f Frame }
 

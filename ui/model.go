@@ -10,7 +10,6 @@ import (
 	"clusterplay/events"
 
 	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -90,6 +89,9 @@ func New(opts Options, ctrl Controller, events <-chan events.Event) *Model {
 	m.keys.hasPicture = opts.Frames != nil
 	m.styles = newStyles(m.isDark)
 	m.help.Styles = m.styles.help
+	// Two spaces between the full help's columns let four of them fit
+	// 80 columns.
+	m.help.FullSeparator = "  "
 	m.prompt = newPrompt(m.styles)
 	m.prompt.check = opts.CheckClip
 	if opts.Notice != "" {
@@ -142,6 +144,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.handleKey(msg)
 	case eventMsg:
 		m.applyEvent(msg.ev)
+		m.keys.ended = m.status.State == "ended"
 		return m, waitForEvent(m.events, m.stop)
 	case eventsClosedMsg:
 		m.closed = true
@@ -173,106 +176,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// handleKey maps a key to a command. The Controller is only ever called
-// inside the returned command.
-func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
-	if k.String() == "ctrl+c" {
-		return m.quit(true)
-	}
-	if m.prompt.active {
-		res, clip, cmd := m.prompt.update(k)
-		switch res {
-		case promptSubmit:
-			m.clip = clip
-			m.layout()
-			return m.playCmd(clip)
-		case promptCancel:
-			m.layout()
-		}
-		return cmd
-	}
-	c := m.ctrl
-	switch {
-	case key.Matches(k, m.keys.Quit):
-		return m.quit(false)
-	case key.Matches(k, m.keys.Pause):
-		return call("pause", c.TogglePause)
-	case key.Matches(k, m.keys.SeekBack):
-		return call("seek", func() error { return c.Seek(-seekShort) })
-	case key.Matches(k, m.keys.SeekFwd):
-		return call("seek", func() error { return c.Seek(seekShort) })
-	case key.Matches(k, m.keys.SeekBackLong):
-		return call("seek", func() error { return c.Seek(-seekLong) })
-	case key.Matches(k, m.keys.SeekFwdLong):
-		return call("seek", func() error { return c.Seek(seekLong) })
-	case key.Matches(k, m.keys.VolumeDown):
-		return call("volume", func() error { return c.AddVolume(-volumeStep) })
-	case key.Matches(k, m.keys.VolumeUp):
-		return call("volume", func() error { return c.AddVolume(volumeStep) })
-	case key.Matches(k, m.keys.Mute):
-		return call("mute", c.ToggleMute)
-	case key.Matches(k, m.keys.Fullscreen):
-		if !m.hasWindow {
-			m.logf(levelWarn, "no window: fullscreen needs a video window")
-			return nil
-		}
-		return call("fullscreen", c.ToggleFullscreen)
-	case key.Matches(k, m.keys.Video):
-		return m.moveVideo()
-	case key.Matches(k, m.keys.LoadBalance):
-		// Shown at once; the engine's LoadBalancing event confirms it.
-		m.lb = !m.lb
-		on := m.lb
-		return do("", levelInfo, func() { c.SetLoadBalancing(on) })
-	case key.Matches(k, m.keys.Next):
-		return do("failing over to the next host", levelWarn, func() { c.FailoverNow(false) })
-	case key.Matches(k, m.keys.MarkFailed):
-		return do("marking the serving host failed and failing over", levelWarn, func() { c.FailoverNow(true) })
-	case key.Matches(k, m.keys.Reresolve):
-		return do("resolving again from scratch", levelInfo, c.Reresolve)
-	case key.Matches(k, m.keys.NextClip):
-		return do("", levelInfo, c.NextClip)
-	case key.Matches(k, m.keys.PrevClip):
-		return do("", levelInfo, c.PrevClip)
-	case key.Matches(k, m.keys.NewClip):
-		cmd := m.prompt.open()
-		m.layout()
-		return cmd
-	case key.Matches(k, m.keys.ScrollUp):
-		m.log.pageUp()
-	case key.Matches(k, m.keys.ScrollDown):
-		m.log.pageDown()
-	case key.Matches(k, m.keys.Oldest):
-		m.log.top()
-	case key.Matches(k, m.keys.Newest):
-		m.log.bottom()
-	case key.Matches(k, m.keys.Help):
-		m.help.ShowAll = !m.help.ShowAll
-		m.layout()
-	}
-	return nil
-}
-
-// quit asks the controller to stop and ends the program; interrupt says
-// it was ctrl+c.
-func (m *Model) quit(interrupt bool) tea.Cmd {
-	c, called, interrupted := m.ctrl, m.quitCalled, m.opts.Interrupted
-	return func() tea.Msg {
-		if interrupt && interrupted != nil {
-			interrupted()
-		}
-		if called.CompareAndSwap(false, true) {
-			c.Quit()
-		}
-		return tea.QuitMsg{}
-	}
-}
-
-func (m *Model) playCmd(clip string) tea.Cmd {
-	c := m.ctrl
-	return do("playing clip: "+events.RedactURL(clip), levelInfo, func() { c.Play(clip) })
-}
-
 func lbText(on bool) string {
 	if on {
 		return "load balancing: on"
@@ -294,12 +197,20 @@ func (m *Model) applyEvent(ev events.Event) {
 	case events.Tick:
 		st.Position, st.Duration, st.Cache = ev.Position, ev.Duration, ev.Cache
 		st.Volume, st.Muted = ev.Volume, ev.Muted
+		st.Live, st.Behind = ev.Live, ev.Behind
+		if ev.Speed > 0 && st.Speed > 0 && ev.Speed != st.Speed {
+			m.logf(levelInfo, "speed %s", speedText(ev.Speed))
+		}
+		if ev.Speed > 0 {
+			st.Speed = ev.Speed
+		}
 		if ev.Host != "" {
 			st.Host = ev.Host
 		}
 		if ev.State != "" {
 			st.State = string(ev.State)
 		}
+		st.capPosition()
 		m.setWindow(ev.Window, false)
 		return
 	case events.StateChanged:
@@ -312,6 +223,7 @@ func (m *Model) applyEvent(ev events.Event) {
 		if ev.Host != "" {
 			st.Host = ev.Host
 		}
+		st.capPosition()
 		return // the bar shows it; the log tells what caused it
 	case events.LoadBalancing:
 		m.lb = ev.On
@@ -333,17 +245,29 @@ func (m *Model) applyEvent(ev events.Event) {
 	case events.Start:
 		st.State, st.Host = "playing", ev.Host
 		st.Position, st.Duration = ev.Position, ev.Duration
+		st.Live, st.Behind = false, 0 // the ticks say whether this one is
 	case events.Failover:
 		st.State, st.Host = "connecting", ev.ToHost
 		st.Position = ev.Position
 	case events.Failed:
 		st.State, st.Host = "failed", ""
+		st.Live, st.Behind = false, 0
 	case events.End:
 		st.State, st.Host = "ended", ""
 		st.Position = ev.Position
+		st.Live, st.Behind = false, 0
 		if ev.Duration > 0 {
 			st.Duration = ev.Duration
 		}
+	}
+	st.capPosition()
+}
+
+// capPosition keeps the position within a known duration: the bar must
+// never show a clip that ended past its end.
+func (st *Status) capPosition() {
+	if st.Duration > 0 && st.Position > st.Duration {
+		st.Position = st.Duration
 	}
 }
 

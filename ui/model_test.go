@@ -143,10 +143,19 @@ func TestEveryKeyCallsController(t *testing.T) {
 		{"<", "prev clip"},
 		{"q", "quit"},
 		{"ctrl+c", "quit"},
+		{"[", "speed x0.9091"},
+		{"]", "speed x1.1000"},
+		{"backspace", "speed 1"},
+		{".", "frame step back=false"},
+		{",", "frame step back=true"},
+		{"s", "screenshot"},
+		{"#", "audio"},
+		{"j", "subtitles"},
 	}
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {
 			m, f := newTestModel(testOptions(), 80, 24)
+			status(m, 1000, Status{State: "playing", Position: 12 * time.Second, Duration: time.Minute, Volume: 100}, true, false)
 			quit := press(m, keyOf(c.key))
 			if got := f.Calls(); !slices.Equal(got, []string{c.want}) {
 				t.Errorf("key %q called %q, want %q", c.key, got, c.want)
@@ -332,7 +341,7 @@ func TestInitPlaysGivenClip(t *testing.T) {
 }
 
 func TestControllerErrorIsLogged(t *testing.T) {
-	m, f := newTestModel(testOptions(), 80, 24)
+	m, f := playingModel(80, 24)
 	f.err = errors.New("mpv is gone")
 	press(m, keyOf("space"))
 	if !strings.Contains(plain(t, m), "pause failed: mpv is gone") {

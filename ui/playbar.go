@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -30,11 +31,18 @@ func (p playBar) progress(fill, track lipgloss.Style, frac float64, width int) s
 }
 
 // view renders the bar for st in width cells. lb is the load balancing
-// setting; state overrides st.State when non-empty (e.g. "all failed").
+// setting.
 func (p playBar) view(s styles, st Status, lb bool, width int) string {
 	if width <= 0 {
 		return "\n"
 	}
+	return ansi.Truncate(p.line1(s, st, width), width, "") + "\n" + ansi.Truncate(line2(s, st, lb, width), width, "")
+}
+
+// line1 is the state, the position and how far it is: the progress bar
+// of a clip, or a live stream's badge and delay, which has no end to
+// measure against.
+func (p playBar) line1(s styles, st Status, width int) string {
 	state := st.State
 	if state == "" {
 		state = "idle"
@@ -42,18 +50,28 @@ func (p playBar) view(s styles, st Status, lb bool, width int) string {
 	stateCell := stateStyle(s, state).Bold(true).Render(fmt.Sprintf("%-10s", state))
 
 	clockText := clock(st.Position) + " / "
-	if st.Duration > 0 {
+	switch {
+	case st.Live:
+		clockText = clock(st.Position) + "  " + s.bad.Bold(true).Render("LIVE")
+	case st.Duration > 0:
 		clockText += clock(st.Duration)
-	} else {
+	default:
 		clockText += "--:--"
 	}
-	cache := fmt.Sprintf("cache %.1fs", st.Cache.Seconds())
+	cache := s.muted.Render(fmt.Sprintf("cache %.1fs", st.Cache.Seconds()))
+	head := stateCell + " " + clockText + "  "
 
-	// The bar takes what is left between the clock and the cache.
-	fixed := ansi.StringWidth(stateCell) + 1 + len(clockText) + 2 + 2 + len(cache)
-	barW := width - fixed
-	var line1 string
-	if barW >= 5 {
+	// The bar (or the delay) takes what is left between the clock and the
+	// cache.
+	midW := width - ansi.StringWidth(head) - 2 - ansi.StringWidth(cache)
+	switch {
+	case st.Live:
+		behind := ""
+		if st.Behind > 0 {
+			behind = fmt.Sprintf("%.1fs behind live", st.Behind.Seconds())
+		}
+		return head + s.muted.Render(lipgloss.PlaceHorizontal(max(0, midW), lipgloss.Left, ansi.Truncate(behind, max(0, midW), ""))) + "  " + cache
+	case midW >= 5:
 		fill := stateStyle(s, state)
 		if state == "paused" || state == "idle" || state == "ended" {
 			fill = s.muted
@@ -63,11 +81,14 @@ func (p playBar) view(s styles, st Status, lb bool, width int) string {
 		if st.Duration > 0 {
 			frac = min(1, max(0, float64(st.Position)/float64(st.Duration)))
 		}
-		line1 = stateCell + " " + clockText + "  " + p.progress(fill, track, frac, barW) + "  " + s.muted.Render(cache)
-	} else {
-		line1 = stateCell + " " + clockText + "  " + s.muted.Render(cache)
+		return head + p.progress(fill, track, frac, midW) + "  " + cache
 	}
+	return head + cache
+}
 
+// line2 is the serving host, or after the end what the keys do now, then
+// the settings: speed (when not normal), load balancing, volume.
+func line2(s styles, st Status, lb bool, width int) string {
 	lbText := "load balancing: off"
 	lbStyle := s.muted
 	if lb {
@@ -78,21 +99,30 @@ func (p playBar) view(s styles, st Status, lb bool, width int) string {
 		vol = "muted"
 	}
 	right := lbStyle.Render(lbText) + "  " + s.muted.Render(vol)
-	host := st.Host
-	if host == "" {
-		host = "none"
+	if st.Speed > 0 && math.Abs(st.Speed-1) >= 0.005 {
+		right = s.accent.Render("speed "+speedText(st.Speed)) + "  " + right
 	}
-	hostW := width - ansi.StringWidth(right) - 2 - len("host: ")
-	var line2 string
-	if hostW >= 4 {
-		line2 = s.muted.Render("host: ") + s.accent.Render(ansi.Truncate(host, hostW, "…"))
-		pad := width - ansi.StringWidth(line2) - ansi.StringWidth(right)
-		line2 += strings.Repeat(" ", max(2, pad)) + right
-	} else {
-		line2 = right
+	var left string
+	switch room := width - ansi.StringWidth(right) - 2; {
+	case st.State == "ended" && room >= 8:
+		left = s.warn.Render(ansi.Truncate("space/r: play again · c: new clip", room, "…"))
+	case st.State == "failed" && room >= 8:
+		left = s.warn.Render(ansi.Truncate("r: try the hosts again · c: new clip", room, "…"))
+	case room-len("host: ") >= 4:
+		host := st.Host
+		if host == "" {
+			host = "none"
+		}
+		left = s.muted.Render("host: ") + s.accent.Render(ansi.Truncate(host, room-len("host: "), "…"))
+	default:
+		return right
 	}
-	return ansi.Truncate(line1, width, "") + "\n" + ansi.Truncate(line2, width, "")
+	pad := width - ansi.StringWidth(left) - ansi.StringWidth(right)
+	return left + strings.Repeat(" ", max(2, pad)) + right
 }
+
+// speedText shows a speed as mpv's OSD does, to the hundredth.
+func speedText(speed float64) string { return fmt.Sprintf("%.2f×", speed) }
 
 // stateStyle colours a playback state.
 func stateStyle(s styles, state string) lipgloss.Style {

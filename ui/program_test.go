@@ -82,7 +82,10 @@ func typeKeys(t *testing.T, w io.Writer, keys ...string) {
 // the channel, keys through the program's input.
 func TestProgram(t *testing.T) {
 	f := &fakeCtrl{}
-	evs := make(chan events.Event, 16)
+	// Unbuffered: the model asks for the next event only once it has
+	// folded the one before, so a send that returns says the events
+	// before it are folded.
+	evs := make(chan events.Event)
 	defer close(evs)
 	m := New(testOptions(), f, evs)
 	keys, wait := program(t, m, 80, 24)
@@ -90,8 +93,12 @@ func TestProgram(t *testing.T) {
 	for _, ev := range script() {
 		evs <- ev
 	}
-	evs <- events.Event{Time: at(3000), Kind: events.Tick, Index: 2, Host: testHosts[2], State: events.StatePlaying,
+	tick := events.Event{Time: at(3000), Kind: events.Tick, Index: 2, Host: testHosts[2], State: events.StatePlaying,
 		Position: 3 * time.Second, Duration: time.Minute, Volume: 100, Window: true}
+	evs <- tick
+	// The keys below act on what plays: the first tick must be folded.
+	tick.Time = at(3001)
+	evs <- tick
 	// The clip from Options is played at start.
 	waitCalls(t, f, contains("play vod/clip.mp4"))
 
