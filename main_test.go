@@ -374,7 +374,7 @@ func watchLines(r io.Reader, prefix string) *lineWatch {
 			w.mu.Lock()
 			w.text.WriteString(sc.Text() + "\n")
 			w.mu.Unlock()
-			if !found && strings.HasPrefix(sc.Text(), prefix) {
+			if !found && strings.Contains(sc.Text(), prefix) { // after the line's time
 				found = true
 				close(w.seen)
 			}
