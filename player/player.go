@@ -25,11 +25,12 @@ type Player struct {
 	done      chan struct{} // closed when the event goroutine has exited
 	closeOnce sync.Once
 
-	mu sync.Mutex // guards s and the stream options; the event goroutine holds it per mpv event
+	mu sync.Mutex // guards s and the per-load options; the event goroutine holds it per mpv event
 	s  state
 
-	streamBase  string // stream-lavf-o as New set it (see SetStreamOptions)
-	streamExtra bool   // SetStreamOptions added options on top of streamBase
+	stream      listOption // stream-lavf-o (SetStreamOptions)
+	demux       listOption // demuxer-lavf-o (SetDemuxerProbe)
+	analyzeBase string     // demuxer-lavf-analyzeduration as New left it
 
 	log *slog.Logger // never nil
 }
@@ -113,14 +114,23 @@ func New(opts Options) (*Player, error) {
 		m.TerminateDestroy()
 		return nil, err
 	}
+	// Read back rather than assumed: --mpv may have set it, and mpv
+	// prints its default its own way.
+	analyzeBase, err := m.GetPropertyString(analyzeDuration)
+	if err != nil {
+		m.TerminateDestroy()
+		return nil, err
+	}
 	p := &Player{
 		m:       m,
 		events:  make(chan Event, 64),
 		closing: make(chan struct{}),
 		done:    make(chan struct{}),
 
-		streamBase: baseStreamOptions(list),
-		log:        log,
+		stream:      listOption{name: streamLavfO, base: baseOption(list, streamLavfO)},
+		demux:       listOption{name: demuxerLavfO, base: baseOption(list, demuxerLavfO)},
+		analyzeBase: analyzeBase,
+		log:         log,
 	}
 	p.s.hasVideo = wantVideo
 	p.s.volume = 100
