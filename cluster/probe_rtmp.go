@@ -108,9 +108,9 @@ func (p *RTMPProber) playOnce(ctx context.Context, target *url.URL, sw *stopwatc
 	stop := context.AfterFunc(ctx, func() { raw.Close() })
 	defer stop()
 
-	conn := raw
+	conn := quickAck(raw)
 	if target.Scheme == "rtmps" {
-		tc := tls.Client(raw, &tls.Config{
+		tc := tls.Client(conn, &tls.Config{
 			ServerName:         target.Hostname(),
 			RootCAs:            p.roots,
 			InsecureSkipVerify: p.insecure, //nolint:gosec // only with --insecure
