@@ -44,6 +44,7 @@ type state struct {
 	hasVideo         bool
 	eofReached, idle bool
 	live             bool // the current load's duration is made up (live.go)
+	livePolled       time.Time
 
 	// The latest Load. mpv numbers playlist entries with growing ids, so
 	// events of a file it replaced (entry < loadEntry) are dropped.
