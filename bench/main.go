@@ -7,7 +7,10 @@
 //
 // It builds the clusterplay binary once, then times the real binary as a
 // user runs it: separate processes, real sockets on 127.0.0.1, real libmpv.
-// Sections: 1 resolve and first frame, 2 scale, 3 load spread, 4 failover.
+// Sections: 1 resolve and first frame, 2 scale, 3 load spread, 4 failover
+// (--relay=off), 5 the serving host killed or silent with and without the
+// relay, 6 the same for HLS over three hosts, 7 the relay's overhead, 8
+// live RTMP.
 package main
 
 import (
@@ -56,7 +59,8 @@ func main() {
 	reps := flag.Int("reps", 0, "repetitions per measurement (default 7, or 3 with -quick)")
 	quick := flag.Bool("quick", false, "about a minute: 3 repetitions, 100-host scale run at --connect-timeout 500ms, no slow plain-mpv side runs")
 	out := flag.String("o", "", "also write the table to this `file`")
-	only := flag.String("only", "", "comma-separated sections to run: resolve, scale, spread, failover (default all)")
+	only := flag.String("only", "", "comma-separated sections to run: resolve, scale, spread, failover, relayfail, hls, overhead, live (default all)")
+	bin := flag.String("bin", "", "measure this clusterplay `binary` instead of building one, e.g. an older commit's for a before/after (relayfail and hls run in process and measure this tree regardless)")
 	flag.Parse()
 	if *reps <= 0 {
 		*reps = 7
@@ -65,7 +69,7 @@ func main() {
 		}
 	}
 	began := time.Now()
-	table, err := run(*reps, *quick, sections(*only))
+	table, err := run(*reps, *quick, sections(*only), *bin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -81,7 +85,8 @@ func main() {
 }
 
 func sections(only string) map[string]bool {
-	all := map[string]bool{"resolve": true, "scale": true, "spread": true, "failover": true}
+	all := map[string]bool{"resolve": true, "scale": true, "spread": true, "failover": true,
+		"relayfail": true, "hls": true, "overhead": true, "live": true}
 	if only == "" {
 		return all
 	}
@@ -94,7 +99,7 @@ func sections(only string) map[string]bool {
 	return picked
 }
 
-func run(reps int, quick bool, want map[string]bool) (string, error) {
+func run(reps int, quick bool, want map[string]bool, bin string) (string, error) {
 	mpv, err := exec.LookPath("mpv")
 	if err != nil {
 		return "", fmt.Errorf("mpv not found (apt-get install mpv): %w", err)
@@ -113,9 +118,13 @@ func run(reps int, quick bool, want map[string]bool) (string, error) {
 	// clusterplay config nor their failure memory can leak into a run.
 	b.env = append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(tmp, "xdg-config"), "XDG_STATE_HOME="+filepath.Join(tmp, "xdg-state"))
 
-	b.logf("building clusterplay")
-	if err := build(b.bin); err != nil {
-		return "", err
+	if bin != "" {
+		b.bin = bin
+	} else {
+		b.logf("building clusterplay")
+		if err := build(b.bin); err != nil {
+			return "", err
+		}
 	}
 
 	var rows []row
@@ -163,6 +172,38 @@ func run(reps int, quick bool, want map[string]bool) (string, error) {
 			return "", err
 		}
 		rows = append(rows, fs.rows()...)
+	}
+	if want["relayfail"] {
+		b.logf("section 5: the serving host killed or silent, relay on and off, %d repetitions", reps)
+		rr, err := b.benchRelayFailover()
+		if err != nil {
+			return "", err
+		}
+		rows = append(rows, rr...)
+	}
+	if want["hls"] {
+		b.logf("section 6: HLS over 3 hosts, the serving one killed, %d repetitions", reps)
+		hr, err := b.benchHLS()
+		if err != nil {
+			return "", err
+		}
+		rows = append(rows, hr...)
+	}
+	if want["overhead"] {
+		b.logf("section 7: the relay's overhead, %d repetitions", reps)
+		or, err := b.benchOverhead()
+		if err != nil {
+			return "", err
+		}
+		rows = append(rows, or...)
+	}
+	if want["live"] {
+		b.logf("section 8: live RTMP, first frame and rejoin, %d repetitions", reps)
+		lr, err := b.benchLive()
+		if err != nil {
+			return "", err
+		}
+		rows = append(rows, lr...)
 	}
 
 	var sb strings.Builder
