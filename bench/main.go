@@ -116,6 +116,7 @@ func run(reps int, quick bool, want map[string]bool, bin string) (string, error)
 	}
 	// The children get their own XDG directories, so neither a user's
 	// clusterplay config nor their failure memory can leak into a run.
+	loadBefore := loadAverage()
 	b.env = append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(tmp, "xdg-config"), "XDG_STATE_HOME="+filepath.Join(tmp, "xdg-state"))
 
 	if bin != "" {
@@ -207,7 +208,7 @@ func run(reps int, quick bool, want map[string]bool, bin string) (string, error)
 	}
 
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s\n\n", machine(mpv))
+	fmt.Fprintf(&sb, "%s; load average (1, 5, 15 min) %s at the start, %s at the end\n\n", machine(mpv), loadBefore, loadAverage())
 	mode := "full run"
 	if quick {
 		mode = "-quick run"
@@ -258,6 +259,20 @@ func machine(mpv string) string {
 	return fmt.Sprintf("Machine: %s; CPU %s; nproc %s; %s; %s; %s",
 		first("uname", "-srm"), cpu, first("nproc"), runtime.Version(), mpvVersion,
 		time.Now().Format("2006-01-02 15:04:05 MST"))
+}
+
+// loadAverage is /proc/loadavg's first three fields: how busy the shared
+// machine was, which the numbers depend on.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], ", ")
 }
 
 // row is one line of the table. ok is nil when the measurement has no
