@@ -1,12 +1,14 @@
 // Command bench measures clusterplay against real loopback hosts and plain
 // mpv, and prints one markdown table:
 //
-//	go run ./bench            # full run, about 3-4 minutes on 2 cores
-//	go run ./bench -quick     # about a minute: 3 repetitions, 0.5 s timeouts at scale
+//	go run ./bench            # full run, about 10 minutes on 2 cores
+//	go run ./bench -quick     # 3 repetitions, 0.5 s timeouts at scale
 //	go run ./bench -o bench.md
 //
 // It builds the clusterplay binary once, then times the real binary as a
 // user runs it: separate processes, real sockets on 127.0.0.1, real libmpv.
+// Sections 5 and 6 run the same engine, relay and session in process, to
+// read the player's position every 2 ms.
 // Sections: 1 resolve and first frame, 2 scale, 3 load spread, 4 failover
 // (--relay=off), 5 the serving host killed or silent with and without the
 // relay, 6 the same for HLS over three hosts, 7 the relay's overhead, 8
