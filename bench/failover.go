@@ -69,7 +69,9 @@ func (b *bench) failoverOnce(files map[string][]byte, rate int64, backup string)
 		return failoverRun{}, err
 	}
 	defer serving.Close()
-	args := []string{"--json", "--no-video", "--no-mpv-config", "--state-dir", b.stateDir(),
+	// The playback-level failover, the one without the relay (section 5
+	// has both): through the relay there is no second `start` to wait for.
+	args := []string{"--json", "--no-video", "--no-mpv-config", "--state-dir", b.stateDir(), "--relay=off",
 		"--host", serving.URL, "--host", backup, assets.ClipName}
 	c, err := startChild(b.bin, args, b.env, false)
 	if err != nil {
@@ -138,7 +140,7 @@ func (fs *failoverSamples) rows() []row {
 	}
 	sort.Strings(cl)
 	resume := fs.col(func(r failoverRun) float64 { return r.resumeMS })
-	setup := fmt.Sprintf("throttled host at %d B/s (1.3× the clip's bitrate) killed %s after `start`; backup: good host", fs.rate, killAfterStart)
+	setup := fmt.Sprintf("--relay=off; throttled host at %d B/s (1.3× the clip's bitrate) killed %s after `start`; backup: good host", fs.rate, killAfterStart)
 	return []row{
 		msRow("4", "failover: kill → `failover` event (detection)", fs.col(func(r failoverRun) float64 { return r.detectMS }), "", nil,
 			"failover class: "+strings.Join(cl, ", ")+"; "+setup),

@@ -1,14 +1,18 @@
 // Command bench measures clusterplay against real loopback hosts and plain
 // mpv, and prints one markdown table:
 //
-//	go run ./bench            # full run, about 3-4 minutes on 2 cores
-//	go run ./bench -quick     # about a minute: 3 repetitions, 0.5 s timeouts at scale
+//	go run ./bench            # full run, about 10 minutes on 2 cores
+//	go run ./bench -quick     # 3 repetitions, 0.5 s timeouts at scale
 //	go run ./bench -o bench.md
 //
 // It builds the clusterplay binary once, then times the real binary as a
 // user runs it: separate processes, real sockets on 127.0.0.1, real libmpv.
-// Sections: 1 resolve and first frame, 2 scale, 3 load spread, 4 failover,
-// 5 the picture pane in a terminal.
+// Sections 5 and 6 run the same engine, relay and session in process, to
+// read the player's position every 2 ms.
+// Sections: 1 resolve and first frame, 2 scale, 3 load spread, 4 failover
+// (--relay=off), 5 the serving host killed or silent with and without the
+// relay, 6 the same for HLS over three hosts, 7 the relay's overhead, 8
+// live RTMP, 9 the picture pane in a terminal.
 package main
 
 import (
@@ -57,7 +61,8 @@ func main() {
 	reps := flag.Int("reps", 0, "repetitions per measurement (default 7, or 3 with -quick)")
 	quick := flag.Bool("quick", false, "about a minute: 3 repetitions, 100-host scale run at --connect-timeout 500ms, no slow plain-mpv side runs")
 	out := flag.String("o", "", "also write the table to this `file`")
-	only := flag.String("only", "", "comma-separated sections to run: resolve, scale, spread, failover, pane (default all)")
+	only := flag.String("only", "", "comma-separated sections to run: resolve, scale, spread, failover, relayfail, hls, overhead, live, pane (default all)")
+	bin := flag.String("bin", "", "measure this clusterplay `binary` instead of building one, e.g. an older commit's for a before/after (relayfail and hls run in process and measure this tree regardless)")
 	flag.Parse()
 	if *reps <= 0 {
 		*reps = 7
@@ -66,7 +71,7 @@ func main() {
 		}
 	}
 	began := time.Now()
-	table, err := run(*reps, *quick, sections(*only))
+	table, err := run(*reps, *quick, sections(*only), *bin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -82,7 +87,8 @@ func main() {
 }
 
 func sections(only string) map[string]bool {
-	all := map[string]bool{"resolve": true, "scale": true, "spread": true, "failover": true, "pane": true}
+	all := map[string]bool{"resolve": true, "scale": true, "spread": true, "failover": true,
+		"relayfail": true, "hls": true, "overhead": true, "live": true, "pane": true}
 	if only == "" {
 		return all
 	}
@@ -95,7 +101,7 @@ func sections(only string) map[string]bool {
 	return picked
 }
 
-func run(reps int, quick bool, want map[string]bool) (string, error) {
+func run(reps int, quick bool, want map[string]bool, bin string) (string, error) {
 	mpv, err := exec.LookPath("mpv")
 	if err != nil {
 		return "", fmt.Errorf("mpv not found (apt-get install mpv): %w", err)
@@ -112,11 +118,16 @@ func run(reps int, quick bool, want map[string]bool) (string, error) {
 	}
 	// The children get their own XDG directories, so neither a user's
 	// clusterplay config nor their failure memory can leak into a run.
+	loadBefore := loadAverage()
 	b.env = append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(tmp, "xdg-config"), "XDG_STATE_HOME="+filepath.Join(tmp, "xdg-state"))
 
-	b.logf("building clusterplay")
-	if err := build(b.bin); err != nil {
-		return "", err
+	if bin != "" {
+		b.bin = bin
+	} else {
+		b.logf("building clusterplay")
+		if err := build(b.bin); err != nil {
+			return "", err
+		}
 	}
 
 	var rows []row
@@ -165,8 +176,41 @@ func run(reps int, quick bool, want map[string]bool) (string, error) {
 		}
 		rows = append(rows, fs.rows()...)
 	}
+	if want["relayfail"] {
+		b.logf("section 5: the serving host killed or silent, relay on and off, %d repetitions", reps)
+		rr, err := b.benchRelayFailover()
+		if err != nil {
+			return "", err
+		}
+		rows = append(rows, rr...)
+	}
+	if want["hls"] {
+		b.logf("section 6: HLS over 3 hosts, the serving one killed, %d repetitions", reps)
+		hr, err := b.benchHLS()
+		if err != nil {
+			return "", err
+		}
+		rows = append(rows, hr...)
+	}
+	if want["overhead"] {
+		b.logf("section 7: the relay's overhead, %d repetitions", reps)
+		or, err := b.benchOverhead()
+		if err != nil {
+			return "", err
+		}
+		rows = append(rows, or...)
+	}
+	if want["live"] {
+		b.logf("section 8: live RTMP, first frame and rejoin, %d repetitions", reps)
+		lr, err := b.benchLive()
+		if err != nil {
+			return "", err
+		}
+		rows = append(rows, lr...)
+
+	}
 	if want["pane"] {
-		b.logf("section 5: the picture pane at %dx%d, %d repetitions", paneCols, paneRows, reps)
+		b.logf("section 9: the picture pane at %dx%d, %d repetitions", paneCols, paneRows, reps)
 		ps, err := b.benchPane()
 		if err != nil {
 			return "", err
@@ -175,7 +219,7 @@ func run(reps int, quick bool, want map[string]bool) (string, error) {
 	}
 
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s\n\n", machine(mpv))
+	fmt.Fprintf(&sb, "%s; load average (1, 5, 15 min) %s at the start, %s at the end\n\n", machine(mpv), loadBefore, loadAverage())
 	mode := "full run"
 	if quick {
 		mode = "-quick run"
@@ -226,6 +270,20 @@ func machine(mpv string) string {
 	return fmt.Sprintf("Machine: %s; CPU %s; nproc %s; %s; %s; %s",
 		first("uname", "-srm"), cpu, first("nproc"), runtime.Version(), mpvVersion,
 		time.Now().Format("2006-01-02 15:04:05 MST"))
+}
+
+// loadAverage is /proc/loadavg's first three fields: how busy the shared
+// machine was, which the numbers depend on.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], ", ")
 }
 
 // row is one line of the table. ok is nil when the measurement has no

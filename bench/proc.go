@@ -44,8 +44,17 @@ const lineBuffer = 1 << 15
 
 // startChild starts name with args in its own process group, so that stop
 // also reaches what it spawns (mpv's ytdl hook runs yt-dlp), and, when
-// sample is set, samples its sockets and memory every ~2 ms.
+// sample is set, samples its sockets and memory every sampleEvery.
 func startChild(name string, args, env []string, sample bool) (*child, error) {
+	every := time.Duration(0)
+	if sample {
+		every = sampleEvery
+	}
+	return startSampled(name, args, env, every)
+}
+
+// startSampled is startChild sampling every period (0: not at all).
+func startSampled(name string, args, env []string, every time.Duration) (*child, error) {
 	cmd := exec.Command(name, args...)
 	cmd.Env = env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -59,9 +68,9 @@ func startChild(name string, args, env []string, sample bool) (*child, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	if sample {
+	if every > 0 {
 		c.peak = &peaks{}
-		go c.peak.run(cmd.Process.Pid, c.exited)
+		go c.peak.run(cmd.Process.Pid, c.exited, every)
 	}
 	// Lines must be read until EOF before Wait may be called (StdoutPipe's
 	// rule), hence the ordering inside one goroutine.
@@ -174,10 +183,10 @@ type peaks struct {
 // a connect timeout, so concurrent sockets live far longer than 2 ms.
 const sampleEvery = 2 * time.Millisecond
 
-func (p *peaks) run(pid int, exited <-chan struct{}) {
+func (p *peaks) run(pid int, exited <-chan struct{}, every time.Duration) {
 	fdDir := fmt.Sprintf("/proc/%d/fd", pid)
 	status := fmt.Sprintf("/proc/%d/status", pid)
-	tick := time.NewTicker(sampleEvery)
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		socks, err1 := countSockets(fdDir)

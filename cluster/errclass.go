@@ -18,6 +18,10 @@ import (
 type ProbeError struct {
 	Class events.Class
 	Err   error
+	// atDeadline: the prober's verdict was waiting for the connect
+	// timeout, so its class stands when the deadline strikes, where any
+	// other error then is put down to the timeout.
+	atDeadline bool
 }
 
 func (e *ProbeError) Error() string { return e.Err.Error() }

@@ -20,9 +20,10 @@ import (
 
 // RTMPProber checks an RTMP(S) host the way a player starts: TCP connect,
 // RTMP handshake, connect to the application, createStream, and play of the
-// clip, until the server says NetStream.Play.Start or sends the first audio
-// or video message. It then closes the connection: the player connects on
-// its own.
+// clip, until the server sends the first media message (audio, video, or
+// the stream's metadata), before or after NetStream.Play.Start: a live
+// application may answer Play.Start for a stream nobody publishes. It then
+// closes the connection: the player connects on its own.
 //
 // gortmplib's Client cannot be used as is: it reports a rejected connect or
 // a failed play only as the text of its error, so the info object (code,
@@ -107,9 +108,9 @@ func (p *RTMPProber) playOnce(ctx context.Context, target *url.URL, sw *stopwatc
 	stop := context.AfterFunc(ctx, func() { raw.Close() })
 	defer stop()
 
-	conn := raw
+	conn := quickAck(raw)
 	if target.Scheme == "rtmps" {
-		tc := tls.Client(raw, &tls.Config{
+		tc := tls.Client(conn, &tls.Config{
 			ServerName:         target.Hostname(),
 			RootCAs:            p.roots,
 			InsecureSkipVerify: p.insecure, //nolint:gosec // only with --insecure
@@ -139,7 +140,7 @@ func (p *RTMPProber) playOnce(ctx context.Context, target *url.URL, sw *stopwatc
 		log.Debug("RTMP redirected", "to", redirect)
 	default:
 		sw.end(stepPlay, true)
-		log.Debug("RTMP stream started", "stream", req.stream)
+		log.Debug("RTMP stream started", "stream", req.stream, "media_after_play_start", s.mediaWait)
 	}
 	return redirect, err
 }

@@ -207,7 +207,8 @@ func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) 
 		e.emit(events.Event{Kind: events.Redirect, Host: h.URL, Index: h.Index, URL: to, Pass: pass})
 	}
 	err := prober.Probe(actx, a)
-	if err != nil && ctx.Err() == nil && actx.Err() == context.DeadlineExceeded {
+	var pe *ProbeError
+	if err != nil && ctx.Err() == nil && actx.Err() == context.DeadlineExceeded && !(errors.As(err, &pe) && pe.atDeadline) {
 		// Whatever the prober said while the deadline struck, the cause is
 		// the connect timeout.
 		return a, &ProbeError{Class: events.ClassTimeout, Err: context.DeadlineExceeded}

@@ -1,9 +1,14 @@
 package cluster
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -287,6 +292,96 @@ func TestRTMPLiveNeedsAFeed(t *testing.T) {
 		if time.Since(began) > 10*time.Second {
 			t.Fatal("live stream still playable 10s after the feed died")
 		}
+	}
+}
+
+// TestRTMPIdleLiveStream: nginx's live app with its default idle_streams
+// on answers NetStream.Play.Start for a stream nobody publishes and then
+// sends nothing. The attempt fails when the connect timeout passes without
+// a media message, as not_found (the stream is not there, as nginx with
+// idle_streams off would say at once); once an encoder publishes, the same
+// stream succeeds.
+func TestRTMPIdleLiveStream(t *testing.T) {
+	const timeout = 1500 * time.Millisecond
+	dir := hosttest.ClipDir(t)
+	n := hosttest.Nginx(t, dir)
+	began := time.Now()
+	_, err, evs := resolveHosts(t, rtmpOpts(timeout), "feed", n.IdleURL)
+	took := time.Since(began)
+	if !errors.Is(err, ErrAllFailed) {
+		t.Fatalf("idle stream: %v, want ErrAllFailed%s", err, rtmpDump(evs))
+	}
+	f := ofKind(evs, events.ConnectFailed)
+	if len(f) != 1 || f[0].Class != events.ClassNotFound || !strings.Contains(f[0].Err, "no media") {
+		t.Fatalf("want one not_found attempt that names the missing media:%s", rtmpDump(evs))
+	}
+	if took > timeout+500*time.Millisecond {
+		t.Errorf("the idle stream took %v to fail, the connect timeout is %v", took, timeout)
+	}
+	t.Logf("idle stream failed in %v: %s", took.Round(time.Millisecond), f[0].Err)
+
+	feed, err := loopback.StartLiveFeed(n.IdleURL+"/feed", filepath.Join(dir, assets.ClipName))
+	hosttest.Missing(t, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer feed.Stop()
+	// Nothing says when nginx has the stream: probe until it plays.
+	for began = time.Now(); ; {
+		res, err, evs := resolveHosts(t, rtmpOpts(timeout), "feed", n.IdleURL)
+		if err == nil {
+			if res.URL != n.IdleURL+"/feed" {
+				t.Errorf("resolved %q", res.URL)
+			}
+			break
+		}
+		select {
+		case <-feed.Exited():
+			t.Fatalf("ffmpeg exited: %s", feed.Output())
+		default:
+		}
+		if time.Since(began) > 10*time.Second {
+			t.Fatalf("published stream still failing 10s after the feed started:%s", rtmpDump(evs))
+		}
+	}
+}
+
+// TestRTMPVODMediaComesAtOnce: waiting for the first media message costs a
+// VOD host next to nothing, as nginx sends the clip right after
+// NetStream.Play.Start. The wait is logged by the probe; this reads it
+// there and bounds it loosely (a loaded machine), reporting the medians.
+func TestRTMPVODMediaComesAtOnce(t *testing.T) {
+	n := hosttest.Nginx(t, hosttest.ClipDir(t))
+	p := NewRTMPProber(false)
+	var waits []time.Duration
+	for range 5 {
+		var buf bytes.Buffer
+		log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		err := p.Probe(ctx, &Attempt{URL: n.URL + "/" + assets.ClipName, Log: log})
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec struct {
+			Msg  string        `json:"msg"`
+			Wait time.Duration `json:"media_after_play_start"`
+		}
+		found := false
+		for _, line := range strings.Split(buf.String(), "\n") {
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "RTMP stream started" {
+				found = true
+				waits = append(waits, rec.Wait)
+			}
+		}
+		if !found {
+			t.Fatalf("no stream-started line in the probe's log:\n%s", buf.String())
+		}
+	}
+	slices.Sort(waits)
+	t.Logf("NetStream.Play.Start -> first media message on nginx VOD: %v (5 probes, sorted)", waits)
+	if waits[len(waits)/2] > 100*time.Millisecond {
+		t.Errorf("median wait for media %v: a VOD host should send it at once", waits[len(waits)/2])
 	}
 }
 

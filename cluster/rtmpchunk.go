@@ -45,10 +45,13 @@ type rtmpChunkStream struct {
 	recv uint32 // bytes of the current message read; 0 between messages
 	keep bool   // the current message's body is assembled in body
 	body []byte
+	head []byte // a data message's first bytes: its name, and no more
 }
 
 // rtmpMessage is a message as the probe sees it. The body of an audio or
-// video message is not read: its arrival is all the probe needs.
+// video message is not read: its arrival is all the probe needs. Of a data
+// message only the head is kept (rtmpDataHead bytes at most), which names
+// it: onMetaData says a stream is there, |RtmpSampleAccess does not.
 type rtmpMessage struct {
 	typ  message.Type
 	body []byte
@@ -84,6 +87,19 @@ const (
 // rtmpTypeAggregate is a batch of audio and video messages (FMS, Wowza).
 const rtmpTypeAggregate = 22
 
+// rtmpDataHead is how much of a data message the reader keeps: enough for
+// its AMF0 name, after an "@setDataFrame" and an AMF3 format byte.
+const rtmpDataHead = 64
+
+// rtmpMediaType: the message is media, reported at its header.
+func rtmpMediaType(typ message.Type) bool {
+	return typ == message.TypeAudio || typ == message.TypeVideo || typ == rtmpTypeAggregate
+}
+
+func rtmpDataType(typ message.Type) bool {
+	return typ == message.TypeDataAMF0 || typ == message.TypeDataAMF3
+}
+
 func newRTMPChunkReader(r io.Reader) *rtmpChunkReader {
 	return &rtmpChunkReader{
 		br:        bufio.NewReader(r),
@@ -100,7 +116,7 @@ func (r *rtmpChunkReader) SetChunkSize(size uint32) { r.chunkSize = size }
 // Abort Message asks.
 func (r *rtmpChunkReader) Abort(csid uint32) {
 	if cs := r.streams[csid]; cs != nil {
-		cs.recv, cs.body = 0, nil
+		cs.recv, cs.body, cs.head = 0, nil, nil
 	}
 }
 
@@ -132,8 +148,9 @@ func rtmpTypeName(typ message.Type) string {
 	return fmt.Sprintf("type %d", typ)
 }
 
-// Read returns the next complete message the probe keeps, or the header
-// of the next audio or video message. Other messages are read past.
+// Read returns the next complete message the probe keeps, the head of the
+// next data message once it is complete, or the header of the next audio,
+// video or aggregate message. Other messages are read past.
 func (r *rtmpChunkReader) Read() (*rtmpMessage, error) {
 	if r.skip > 0 {
 		if _, err := r.br.Discard(r.skip); err != nil {
@@ -173,13 +190,32 @@ func (r *rtmpChunkReader) Read() (*rtmpMessage, error) {
 		if done {
 			cs.recv = 0
 		}
-		if first && (typ == message.TypeAudio || typ == message.TypeVideo) {
+		if first && rtmpMediaType(typ) {
 			r.skip = int(n)
 			return &rtmpMessage{typ: typ}, nil
 		}
 		if !cs.keep {
-			if _, err := r.br.Discard(int(n)); err != nil {
+			discard := int(n)
+			if rtmpDataType(typ) {
+				if take := min(discard, rtmpDataHead-len(cs.head)); take > 0 {
+					if cs.head == nil {
+						cs.head = make([]byte, 0, min(rtmpDataHead, int(cs.length)))
+					}
+					at := len(cs.head)
+					cs.head = cs.head[:at+take]
+					if _, err := io.ReadFull(r.br, cs.head[at:]); err != nil {
+						return nil, err
+					}
+					discard -= take
+				}
+			}
+			if _, err := r.br.Discard(discard); err != nil {
 				return nil, err
+			}
+			if done && rtmpDataType(typ) {
+				m := &rtmpMessage{typ: typ, body: cs.head}
+				cs.head = nil
+				return m, nil
 			}
 			continue
 		}
@@ -272,7 +308,7 @@ func growBody(b []byte, n, total uint32) []byte {
 func (r *rtmpChunkReader) held() int {
 	n := 0
 	for _, cs := range r.streams {
-		n += cap(cs.body)
+		n += cap(cs.body) + cap(cs.head)
 	}
 	return n
 }

@@ -56,8 +56,8 @@ func readAll(t testing.TB, r *rtmpChunkReader) []*rtmpMessage {
 
 // TestRTMPChunkReaderReassembles: what gortmplib's writer frames, at chunk
 // sizes from 1 up, comes back whole: commands and control messages with
-// their bodies, audio and video as their header alone, other messages
-// not at all.
+// their bodies, data messages with their head, audio, video and
+// aggregates as their header alone, other messages not at all.
 func TestRTMPChunkReaderReassembles(t *testing.T) {
 	ms := time.Millisecond
 	msgs := []*rawmessage.Message{
@@ -67,6 +67,7 @@ func TestRTMPChunkReaderReassembles(t *testing.T) {
 		{ChunkStreamID: 3, Type: uint8(message.TypeCommandAMF0), Timestamp: 20 * ms, Body: body(127, 3)}, // type 3 header
 		{ChunkStreamID: 3, Type: uint8(message.TypeCommandAMF3), Timestamp: 25 * ms, Body: body(rtmpMaxKept, 4)},
 		{ChunkStreamID: 5, Type: uint8(message.TypeDataAMF0), Body: body(3000, 5)},
+		{ChunkStreamID: 5, Type: uint8(message.TypeDataAMF3), Body: body(20, 15)},
 		{ChunkStreamID: 6, Type: uint8(message.TypeVideo), Body: body(70000, 6)},
 		{ChunkStreamID: 6, Type: uint8(message.TypeVideo), Timestamp: 0x1000000 * ms, Body: body(300, 7)}, // extended timestamp
 		{ChunkStreamID: 6, Type: uint8(message.TypeVideo), Timestamp: 0x1000010 * ms, Body: body(300, 8)},
@@ -81,8 +82,10 @@ func TestRTMPChunkReaderReassembles(t *testing.T) {
 		switch keep, _ := rtmpLimit(message.Type(m.Type)); {
 		case keep:
 			want = append(want, fmt.Sprintf("type %d: %x", m.Type, m.Body))
-		case m.Type == uint8(message.TypeAudio) || m.Type == uint8(message.TypeVideo):
+		case rtmpMediaType(message.Type(m.Type)):
 			want = append(want, fmt.Sprintf("type %d: ", m.Type))
+		case rtmpDataType(message.Type(m.Type)):
+			want = append(want, fmt.Sprintf("type %d: %x", m.Type, m.Body[:min(len(m.Body), rtmpDataHead)]))
 		}
 	}
 	for _, size := range []uint32{1, 2, 127, 128, 4096, 1 << 20, 1<<31 - 1} {
@@ -169,7 +172,7 @@ func TestRTMPChunkReaderRefuses(t *testing.T) {
 	var streams []byte
 	for i := range rtmpMaxChunkStreams + 1 {
 		streams = append(streams, 0, byte(i)) // two-byte IDs
-		streams = append(streams, header(0, byte(message.TypeDataAMF0), 1)[1:]...)
+		streams = append(streams, header(0, byte(message.TypeUserControl), 1)[1:]...)
 		streams = append(streams, 'd')
 	}
 	tests := []struct {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/bits"
 	"net"
+	"time"
 
 	"clusterplay/events"
 
@@ -58,6 +59,9 @@ type rtmpSession struct {
 	bc *bytecounter.ReadWriter
 	r  *rtmpChunkReader
 	w  *message.Writer
+	// mediaWait is how long the first media message came after
+	// Play.Start: what proving a stream cost on top of the reply.
+	mediaWait time.Duration
 }
 
 func newRTMPSession(conn net.Conn) *rtmpSession {
@@ -79,9 +83,13 @@ type rtmpCommand struct {
 }
 
 // next returns the next command or media message, applying control
-// messages on the way. Exactly one of cmd and media is set. The reader
-// passes on no other types: acknowledgements, window and bandwidth
-// settings, user control events and metadata do not matter to a probe.
+// messages on the way. Exactly one of cmd and media is set. Media is
+// audio, video, an aggregate of them, or data that belongs to the stream
+// (its metadata, text, cue points); a server sends those only for a stream
+// that is there. The reader passes on no other types: acknowledgements,
+// window and bandwidth settings and user control events do not matter to a
+// probe, nor does data about the connection (|RtmpSampleAccess, which
+// nginx sends on every play, onStatus).
 func (s *rtmpSession) next() (cmd *rtmpCommand, media bool, err error) {
 	for {
 		m, err := s.r.Read()
@@ -102,13 +110,48 @@ func (s *rtmpSession) next() (cmd *rtmpCommand, media bool, err error) {
 			if len(m.body) == 4 {
 				s.r.Abort(binary.BigEndian.Uint32(m.body))
 			}
-		case message.TypeAudio, message.TypeVideo:
+		case message.TypeAudio, message.TypeVideo, rtmpTypeAggregate:
 			return nil, true, nil
+		case message.TypeDataAMF0, message.TypeDataAMF3:
+			if rtmpStreamData[dataName(m)] {
+				return nil, true, nil
+			}
 		case message.TypeCommandAMF0, message.TypeCommandAMF3:
 			c, err := decodeCommand(m)
 			return c, false, err
 		}
 	}
+}
+
+// rtmpStreamData names the data messages that carry a stream's content.
+var rtmpStreamData = map[string]bool{"onMetaData": true, "onTextData": true, "onCuePoint": true}
+
+// dataName is the name of a data message from its head: its first AMF0
+// string, or the second after "@setDataFrame" (metadata as an encoder
+// sends it, which some servers pass on). "" when the head holds none.
+func dataName(m *rtmpMessage) string {
+	b := m.body
+	if m.typ == message.TypeDataAMF3 && len(b) > 0 && b[0] == 0 {
+		b = b[1:]
+	}
+	name, rest := amfString(b)
+	if name == "@setDataFrame" {
+		name, _ = amfString(rest)
+	}
+	return name
+}
+
+// amfString reads an AMF0 string (marker 2, a 16-bit length, the bytes)
+// and what follows it; "" when b does not start with a whole one.
+func amfString(b []byte) (string, []byte) {
+	if len(b) < 3 || b[0] != 0x02 {
+		return "", nil
+	}
+	n := int(binary.BigEndian.Uint16(b[1:3]))
+	if len(b) < 3+n {
+		return "", nil
+	}
+	return string(b[3 : 3+n]), b[3+n:]
 }
 
 func decodeCommand(m *rtmpMessage) (*rtmpCommand, error) {
@@ -280,15 +323,30 @@ func (s *rtmpSession) play(ctx context.Context, req rtmpRequest) (string, error)
 			return "", phaseError(ctx, phasePlay, err)
 		}
 	}
+	// Play.Start alone proves nothing: a live application answers it for a
+	// stream nobody publishes (nginx-rtmp's idle_streams, on by default),
+	// and the player would then wait for media that never comes. The
+	// first media message proves the stream; a VOD server sends it right
+	// after Play.Start, so waiting costs a VOD host next to nothing.
+	var started time.Time
 	for {
 		c, media, err := s.next()
 		switch {
+		case err != nil && !started.IsZero() && noMediaInTime(ctx, err):
+			return "", &ProbeError{Class: events.ClassNotFound, atDeadline: true, Err: fmt.Errorf(
+				"stream %q: NetStream.Play.Start, but no media within the connect timeout (%s after it): nobody publishes it",
+				req.stream, time.Since(started).Round(time.Millisecond))}
 		case err != nil:
 			return "", phaseError(ctx, phasePlay, err)
 		case media:
+			if !started.IsZero() {
+				s.mediaWait = time.Since(started)
+			}
 			return "", nil // some servers send media before, or instead of, Play.Start
 		case c.code() == "NetStream.Play.Start":
-			return "", nil
+			if started.IsZero() {
+				started = time.Now()
+			}
 		case c.code() == "NetStream.Play.StreamNotFound":
 			return "", &ProbeError{Class: events.ClassNotFound, Err: fmt.Errorf("stream %q not found: %s", req.stream, c.status())}
 		case c.isError():
@@ -296,4 +354,16 @@ func (s *rtmpSession) play(ctx context.Context, req rtmpRequest) (string, error)
 			return "", &ProbeError{Class: events.ClassRejected, Err: fmt.Errorf("play of %q rejected: %s", req.stream, c.status())}
 		}
 	}
+}
+
+// noMediaInTime tells a stream that started but sent nothing from an
+// attempt cut short: the attempt's own deadline passed (the socket's
+// deadline is the attempt's, so the read may fail a moment before the
+// context says so). A cancelled attempt, another host having won, is not
+// the stream's fault.
+func noMediaInTime(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return errors.Is(ctx.Err(), context.DeadlineExceeded)
+	}
+	return Classify(err) == events.ClassTimeout
 }

@@ -128,8 +128,23 @@ func rtmpReplays(t testing.TB) []rtmpReplay {
 	plays := func(msgs ...message.Message) []byte {
 		return serverSays(t, append(append([]message.Message{}, connected...), msgs...)...)
 	}
+	started := []message.Message{status("onStatus", 0, "NetStream.Play.Reset"), status("onStatus", 0, "NetStream.Play.Start"),
+		&message.DataAMF0{ChunkStreamID: 5, MessageStreamID: 0x1000000, Payload: []any{"|RtmpSampleAccess", true, true}}}
+	data := func(payload ...any) message.Message {
+		return &message.DataAMF0{ChunkStreamID: 5, MessageStreamID: 0x1000000, Payload: payload}
+	}
+	meta := amf0.ECMAArray{{Key: "width", Value: float64(320)}}
 	return []rtmpReplay{
-		{"play starts", plays(status("onStatus", 0, "NetStream.Play.Reset"), status("onStatus", 0, "NetStream.Play.Start")), "start"},
+		{"play starts", append(plays(started...),
+			chunked(t, 4096, &rawmessage.Message{ChunkStreamID: 6, MessageStreamID: 0x1000000, Type: uint8(message.TypeAudio), Body: []byte{0xaf, 0}})...), "start"},
+		// An idle live stream: Play.Start and the sample access nginx
+		// sends on every play, then nothing; here the server hangs up.
+		{"play starts, no media", plays(started...), "in reply to play"},
+		{"play starts, metadata", plays(append(started, data("onMetaData", meta))...), "start"},
+		{"play starts, encoder's metadata", plays(append(started, data("@setDataFrame", "onMetaData", meta))...), "start"},
+		{"play starts, other data", plays(append(started, data("onStatus", amf0.Object{{Key: "code", Value: "NetStream.Data.Start"}}))...), "in reply to play"},
+		{"play starts, aggregate", append(plays(started...),
+			chunked(t, 4096, &rawmessage.Message{ChunkStreamID: 6, MessageStreamID: 0x1000000, Type: rtmpTypeAggregate, Body: body(600000, 1)})...), "start"},
 		{"not found", plays(status("onStatus", 0, "NetStream.Play.StreamNotFound")), "not found: NetStream.Play.StreamNotFound"},
 		{"media before Play.Start", append(plays(&message.DataAMF0{ChunkStreamID: 5, MessageStreamID: 0x1000000, Payload: []any{"onMetaData", amf0.ECMAArray{{Key: "duration", Value: float64(10)}}}}),
 			chunked(t, 4096, &rawmessage.Message{ChunkStreamID: 6, MessageStreamID: 0x1000000, Type: uint8(message.TypeVideo), Body: bytes.Repeat([]byte{0x17}, 5000)})...), "start"},

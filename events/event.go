@@ -95,7 +95,7 @@ type Phases struct {
 	// Handshake is the RTMP handshake (C0-C2/S0-S2).
 	Handshake time.Duration
 	// Play is RTMP's connect, createStream and play, up to the stream's
-	// start (NetStream.Play.Start or its first media message).
+	// first media message (audio, video or its metadata).
 	Play time.Duration
 }
 

@@ -39,6 +39,10 @@ const (
 type NginxHost struct {
 	URL     string // rtmp://127.0.0.1:PORT/vod: play DIR, clip names are file names
 	LiveURL string // rtmp://127.0.0.1:PORT/live: publish and play live streams
+	// IdleURL is rtmp://127.0.0.1:PORT/idle, a live app with nginx's
+	// default idle_streams on: it answers NetStream.Play.Start for any
+	// stream, published or not, and sends media only for a published one.
+	IdleURL string
 	Addr    string // 127.0.0.1:PORT
 	Dir     string // the temp dir with the config and the logs
 
@@ -99,7 +103,9 @@ func findNginx() (string, error) {
 // nginxConf is the smallest config that runs unprivileged: no daemon, no
 // master, pid and logs in the temp dir. idle_streams off makes the live app
 // answer StreamNotFound until a feed publishes, as a real live origin
-// without its encoder would, instead of a Play.Start for a silent stream.
+// without its encoder would, instead of a Play.Start for a silent stream;
+// the idle app keeps nginx's default, the Play.Start that a player must
+// not take for a stream.
 const nginxConf = `load_module %s;
 daemon off;
 master_process off;
@@ -113,6 +119,7 @@ rtmp {
         chunk_size 4096;
         application vod { play %s; }
         application live { live on; idle_streams off; }
+        application idle { live on; idle_streams on; }
     }
 }
 `
@@ -144,7 +151,7 @@ func startNginx(bin, media string) (*NginxHost, error) {
 		return nil, fmt.Errorf("loopback: starting nginx: %w", err)
 	}
 	h := &NginxHost{
-		URL: "rtmp://" + addr + "/vod", LiveURL: "rtmp://" + addr + "/live",
+		URL: "rtmp://" + addr + "/vod", LiveURL: "rtmp://" + addr + "/live", IdleURL: "rtmp://" + addr + "/idle",
 		Addr: addr, Dir: dir, cmd: cmd, exited: make(chan struct{}),
 	}
 	go func() {

@@ -82,8 +82,9 @@ func play(t *testing.T, rawURL string, tlsConfig *tls.Config, timeout time.Durat
 
 func TestNginxRTMPPlaysAndDies(t *testing.T) {
 	n := nginxOrSkip(t, mediaDir(t))
-	if !strings.HasPrefix(n.URL, "rtmp://127.0.0.1:") || !strings.HasSuffix(n.URL, "/vod") || n.LiveURL != strings.TrimSuffix(n.URL, "vod")+"live" {
-		t.Fatalf("URL %q, LiveURL %q", n.URL, n.LiveURL)
+	if !strings.HasPrefix(n.URL, "rtmp://127.0.0.1:") || !strings.HasSuffix(n.URL, "/vod") || n.LiveURL != strings.TrimSuffix(n.URL, "vod")+"live" ||
+		n.IdleURL != strings.TrimSuffix(n.URL, "vod")+"idle" {
+		t.Fatalf("URL %q, LiveURL %q, IdleURL %q", n.URL, n.LiveURL, n.IdleURL)
 	}
 	c, err := play(t, n.URL+"#"+assets.ClipName, nil, 5*time.Second)
 	if err != nil {

@@ -59,11 +59,17 @@ func liveFeed(t *testing.T, n *loopback.NginxHost) *loopback.LiveFeed {
 	}
 }
 
+// rejoinLimit bounds a live rejoin, from the fault to the backup's first
+// frame: the target is 1.5 s (the benchmark keeps the number); the slack
+// is for a loaded machine. The wait for the backup's next keyframe (up to
+// 1 s in the test clip) is most of it.
+const rejoinLimit = 3 * time.Second
+
 // TestRTMPLiveFailover: a live stream plays from the first nginx; when
 // that host goes away (nginx killed, or its encoder feed stopped, which
 // makes nginx drop its players) the session fails over to the second
-// nginx's feed and rejoins at the live edge. Live never ends, so the test
-// quits once the rejoin shows a frame.
+// nginx's feed and rejoins at the live edge, within rejoinLimit. Live
+// never ends, so the test quits once the rejoin shows a frame.
 func TestRTMPLiveFailover(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
@@ -106,7 +112,11 @@ func TestRTMPLiveFailover(t *testing.T) {
 			if out != Played {
 				t.Fatalf("outcome %v; evs:\n%s", out, describe(evs))
 			}
-			t.Logf("fault -> start on the backup: %v", rejoinAt.Sub(faultAt).Round(time.Millisecond))
+			rejoin := rejoinAt.Sub(faultAt)
+			t.Logf("fault -> start on the backup: %v", rejoin.Round(time.Millisecond))
+			if rejoin > rejoinLimit {
+				t.Errorf("the rejoin took %v, over %v", rejoin.Round(time.Millisecond), rejoinLimit)
+			}
 
 			starts := only(evs, events.Start)
 			if len(starts) != 2 || starts[1].Host != b.LiveURL {
@@ -121,10 +131,12 @@ func TestRTMPLiveFailover(t *testing.T) {
 			if len(f) != 1 || f[0].Host != a.LiveURL || f[0].ToHost != b.LiveURL {
 				t.Fatalf("failovers %+v; evs:\n%s", f, describe(evs))
 			}
-			// The player first plays out its cache (about 1.2 s of a live
-			// stream), then sees the end; failover -> start is the rejoin.
-			t.Logf("failover class %s (%s) at %v; failover -> start on the backup: %v",
-				f[0].Class, f[0].Err, f[0].Position, starts[1].Time.Sub(f[0].Time).Round(time.Millisecond))
+			// The player ends a live load as soon as its demuxer reads the
+			// end; failover -> start is the resolution, the load and the
+			// wait for the backup's next keyframe (its position at start).
+			t.Logf("failover class %s (%s) at %v, %v after the fault; failover -> start on the backup: %v, first frame at %v of its stream",
+				f[0].Class, f[0].Err, f[0].Position, f[0].Time.Sub(faultAt).Round(time.Millisecond),
+				starts[1].Time.Sub(f[0].Time).Round(time.Millisecond), starts[1].Position)
 			loads := h.player.Loads()
 			if len(loads) != 2 || loads[1].url != b.LiveURL+"/"+liveStream || loads[1].start != 0 {
 				t.Errorf("loads %+v, want the backup's stream at the live edge (start 0)", loads)

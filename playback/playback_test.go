@@ -97,6 +97,7 @@ type recorder struct {
 	*player.Player
 	mu    sync.Mutex
 	opts  [][2]string // the stream options in force
+	probe player.DemuxerProbe
 	loads []loaded
 }
 
@@ -104,6 +105,14 @@ type loaded struct {
 	url   string
 	start time.Duration
 	opts  [][2]string
+	probe player.DemuxerProbe
+}
+
+func (r *recorder) SetDemuxerProbe(p player.DemuxerProbe) error {
+	r.mu.Lock()
+	r.probe = p
+	r.mu.Unlock()
+	return r.Player.SetDemuxerProbe(p)
 }
 
 func (r *recorder) SetStreamOptions(pairs [][2]string) error {
@@ -115,7 +124,7 @@ func (r *recorder) SetStreamOptions(pairs [][2]string) error {
 
 func (r *recorder) Load(url string, start time.Duration) error {
 	r.mu.Lock()
-	r.loads = append(r.loads, loaded{url, start, r.opts})
+	r.loads = append(r.loads, loaded{url, start, r.opts, r.probe})
 	r.mu.Unlock()
 	return r.Player.Load(url, start)
 }

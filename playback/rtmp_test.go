@@ -13,6 +13,7 @@ import (
 	"clusterplay/assets"
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
+	"clusterplay/player"
 )
 
 // nginxRTMP starts a real nginx-rtmp serving the test clip, as clip.mp4
@@ -157,5 +158,10 @@ func TestRTMPFailsOverToHTTP(t *testing.T) {
 	loads := h.player.Loads()
 	if len(loads) != 2 || loads[0].opts == nil || loads[1].opts != nil || loads[1].url != backup.URL+"/"+inDir {
 		t.Errorf("loads %+v, want the RTMP one with options, then the HTTP one without", loads)
+	}
+	// ffmpeg's shorter probe is for RTMP; an HTTP load goes back to the
+	// player's own.
+	if len(loads) == 2 && (loads[0].probe != rtmpProbe || loads[1].probe != (player.DemuxerProbe{})) {
+		t.Errorf("demuxer probes %+v then %+v, want %+v then none", loads[0].probe, loads[1].probe, rtmpProbe)
 	}
 }

@@ -174,6 +174,9 @@ func (r *run) load(res cluster.Result, start time.Duration) (Outcome, bool) {
 	r.log.Debug("loading", "host", res.Host.URL, "index", res.Host.Index, "url", res.URL, "relayed", r.relayed, "start", start)
 	err := r.player.SetStreamOptions(streamOptions(res))
 	if err == nil {
+		err = r.player.SetDemuxerProbe(demuxerProbe(res))
+	}
+	if err == nil {
 		err = r.player.Load(r.url, start)
 	}
 	if err != nil {

@@ -25,6 +25,9 @@ type Player interface {
 	// SetStreamOptions sets ffmpeg options for the following Loads (nil:
 	// none beyond the player's own).
 	SetStreamOptions(pairs [][2]string) error
+	// SetDemuxerProbe sets how much of a stream ffmpeg reads to learn its
+	// tracks, for the following Loads (the zero value: the player's own).
+	SetDemuxerProbe(p player.DemuxerProbe) error
 	Events() <-chan player.Event
 	Position() time.Duration
 	Stop() error

@@ -22,7 +22,9 @@ const (
 	EventProgress EventKind = "progress"
 	// EventEnd: the file of the latest Load ended; see Event.Reason. Sent at
 	// most once per Load. A Load that replaces a file still playing does not
-	// produce an End for the replaced file.
+	// produce an End for the replaced file. A live load ends (eof) as soon
+	// as its demuxer has read the end of the stream, leaving what mpv still
+	// holds unplayed (see live.go).
 	EventEnd EventKind = "end"
 )
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"time"
 )
 
 // Telling a live stream from a clip.
@@ -40,12 +41,62 @@ type cacheState struct {
 }
 
 func (p *Player) cacheState() cacheState {
-	var cs cacheState
 	s, err := p.m.GetPropertyString("demuxer-cache-state")
-	if err == nil && json.Unmarshal([]byte(s), &cs) == nil {
+	if err != nil {
+		return cacheState{}
+	}
+	return parseCacheState(s)
+}
+
+func parseCacheState(s string) cacheState {
+	var cs cacheState
+	if json.Unmarshal([]byte(s), &cs) == nil {
 		cs.ok = true
 	}
 	return cs
+}
+
+// A live stream has no end of its own: its end is its host's (killed, or
+// its encoder gone). mpv says so once it has played out what it holds,
+// about 0.2 s of a live stream after its demuxer read the end; its cache
+// state, published at most every 0.25 s, is no quicker. The Player
+// therefore looks at the demuxer itself, every progressRetry while a live
+// load plays, and ends the load as soon as the demuxer has read the end of
+// the stream: End (eof, Live) is sent and mpv stopped, and the viewer's
+// next frame comes from the next host sooner.
+
+// watchingLiveEnd: the current load is live and playing, so its end is
+// looked for.
+func (p *Player) watchingLiveEnd() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.s.watchLive()
+}
+
+func (s *state) watchLive() bool {
+	return s.live && s.started && s.active && s.loadEntry > 0 && s.curEntry >= s.loadEntry
+}
+
+// pollLiveEnd ends a live load whose demuxer has reached the end, at most
+// once every progressRetry however many events come between.
+func (p *Player) pollLiveEnd() []Event {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := &p.s
+	if !s.watchLive() || time.Since(s.livePolled) < time.Duration(progressRetry*float64(time.Second)) {
+		return nil
+	}
+	s.livePolled = time.Now()
+	if cs := p.cacheState(); !cs.ok || !cs.EOF {
+		return nil
+	}
+	s.active = false // the end-file of the stop below is not passed on
+	p.log.Debug("the live stream's demuxer reached its end: ending the load now", "url", s.url,
+		"position_s", s.pos.Seconds(), "cache_s", s.cache.Seconds())
+	_ = p.m.Command("stop")
+	e := p.snapshot(EventEnd)
+	e.Reason = ReasonEOF
+	return []Event{e}
 }
 
 // durationMadeUp reports whether the current file's duration is mpv's

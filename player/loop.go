@@ -6,7 +6,8 @@ import (
 )
 
 // progressRetry is how often (seconds) a coalesced progress event is offered
-// again to a reader that fell behind while mpv itself is quiet.
+// again to a reader that fell behind while mpv itself is quiet, and how
+// often a live load's end is looked for (live.go).
 const progressRetry = 0.05
 
 // loop is the only caller of mpv_wait_event. It turns mpv events into
@@ -15,9 +16,22 @@ func (p *Player) loop() {
 	defer close(p.done)
 	defer close(p.events)
 	var pending *Event // latest progress the reader has not taken yet
+	pass := func(evs []Event) {
+		for _, e := range evs {
+			if e.Kind == EventProgress {
+				pending = &e
+				continue
+			}
+			if pending != nil {
+				p.send(*pending)
+				pending = nil
+			}
+			p.send(e)
+		}
+	}
 	for {
 		timeout := -1.0
-		if pending != nil {
+		if pending != nil || p.watchingLiveEnd() {
 			timeout = progressRetry
 		}
 		for _, ev := range p.next(timeout) {
@@ -27,18 +41,9 @@ func (p *Player) loop() {
 			if ev.ID == eventLogMessage {
 				p.logMPV(ev)
 			}
-			for _, e := range p.handle(ev) {
-				if e.Kind == EventProgress {
-					pending = &e
-					continue
-				}
-				if pending != nil {
-					p.send(*pending)
-					pending = nil
-				}
-				p.send(e)
-			}
+			pass(p.handle(ev))
 		}
+		pass(p.pollLiveEnd())
 		if pending != nil {
 			select {
 			case p.events <- *pending:

@@ -25,11 +25,12 @@ type Player struct {
 	done      chan struct{} // closed when the event goroutine has exited
 	closeOnce sync.Once
 
-	mu sync.Mutex // guards s and the stream options; the event goroutine holds it per mpv event
+	mu sync.Mutex // guards s and the per-load options; the event goroutine holds it per mpv event
 	s  state
 
-	streamBase  string // stream-lavf-o as New set it (see SetStreamOptions)
-	streamExtra bool   // SetStreamOptions added options on top of streamBase
+	stream      listOption // stream-lavf-o (SetStreamOptions)
+	demux       listOption // demuxer-lavf-o (SetDemuxerProbe)
+	analyzeBase string     // demuxer-lavf-analyzeduration as New left it
 
 	log      *slog.Logger // never nil
 	quietMPV bool         // mpv's own messages are not logged (Options.QuietMPV)
@@ -52,6 +53,7 @@ type state struct {
 	// stream's edge as far as mpv knows it (see behind).
 	cacheTime      time.Duration
 	cacheTimeKnown bool
+	livePolled     time.Time
 
 	// The latest Load. mpv numbers playlist entries with growing ids, so
 	// events of a file it replaced (entry < loadEntry) are dropped.
@@ -116,6 +118,9 @@ func New(opts Options) (*Player, error) {
 	// The user's mpv config is read by initialize and may have set vo.
 	configuredVO, _ := m.GetPropertyString("vo")
 	pane, err := startPane(m, opts, configuredVO)
+	// Read back rather than assumed: --mpv may have set it, and mpv
+	// prints its default its own way.
+	analyzeBase, err := m.GetPropertyString(analyzeDuration)
 	if err != nil {
 		m.TerminateDestroy()
 		return nil, err
@@ -126,12 +131,14 @@ func New(opts Options) (*Player, error) {
 		closing: make(chan struct{}),
 		done:    make(chan struct{}),
 
-		streamBase: baseStreamOptions(list),
-		log:        log,
-		quietMPV:   opts.QuietMPV,
-		pane:       pane,
-		video:      opts.video(),
-		windowVO:   opts.windowVO(configuredVO),
+		stream:      listOption{name: streamLavfO, base: baseOption(list, streamLavfO)},
+		demux:       listOption{name: demuxerLavfO, base: baseOption(list, demuxerLavfO)},
+		analyzeBase: analyzeBase,
+		log:         log,
+		quietMPV:    opts.QuietMPV,
+		pane:        pane,
+		video:       opts.video(),
+		windowVO:    opts.windowVO(configuredVO),
 	}
 	p.s.hasVideo = wantVideo
 	p.s.volume, p.s.speed = 100, 1

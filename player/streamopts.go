@@ -39,25 +39,39 @@ func (p *Player) SetStreamOptions(pairs [][2]string) error {
 	// loadfile, and two callers must not interleave their appends.
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(pairs) == 0 && !p.streamExtra {
+	return p.stream.set(p.m, pairs)
+}
+
+// listOption is one of mpv's key-value list options that it reads each
+// time it opens a file (stream-lavf-o, demuxer-lavf-o): the value New set
+// stays the base, and the pairs of the latest call go on top of it.
+type listOption struct {
+	name  string
+	base  string // the value New set
+	extra bool   // pairs were added on top of base
+}
+
+// set replaces the pairs on top of the base. The caller holds p.mu.
+func (o *listOption) set(m *mpvHandle, pairs [][2]string) error {
+	if len(pairs) == 0 && !o.extra {
 		return nil // nothing was added: the base is in place already
 	}
 	// change-list "set" parses the base in mpv's list syntax, exactly as
 	// New's option did; "append" takes everything after the first '=' as
 	// the value, verbatim, and replaces an existing key. Neither needs
 	// quoting, unlike a property string "k1=v1,k2=v2".
-	if err := p.m.Command("change-list", streamLavfO, "set", p.streamBase); err != nil {
+	if err := m.Command("change-list", o.name, "set", o.base); err != nil {
 		return err
 	}
-	p.streamExtra = false
+	o.extra = false
 	for _, kv := range pairs {
-		if err := p.m.Command("change-list", streamLavfO, "append", kv[0]+"="+kv[1]); err != nil {
+		if err := m.Command("change-list", o.name, "append", kv[0]+"="+kv[1]); err != nil {
 			// Half a set of options could ask a server for the wrong
 			// stream; fall back to the base, which is known to parse.
-			_ = p.m.Command("change-list", streamLavfO, "set", p.streamBase)
+			_ = m.Command("change-list", o.name, "set", o.base)
 			return err
 		}
-		p.streamExtra = true
+		o.extra = true
 	}
 	return nil
 }
@@ -72,14 +86,14 @@ func (p *Player) streamOptions() (string, error) {
 	return p.m.GetPropertyString(streamLavfO)
 }
 
-// baseStreamOptions is the stream-lavf-o value New sets: the last one in
+// baseOption is the value New sets for the option name: the last one in
 // the list, as a later option overrides an earlier one in mpv. mpv knows
-// no -append or -add form of it as an initial option, so a plain value is
-// all there can be. "" is mpv's default, an empty list.
-func baseStreamOptions(list []mpvOption) string {
+// no -append or -add form of a list option as an initial option, so a
+// plain value is all there can be. "" is mpv's default, an empty list.
+func baseOption(list []mpvOption, name string) string {
 	base := ""
 	for _, o := range list {
-		if o.name == streamLavfO {
+		if o.name == name {
 			base = o.value
 		}
 	}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"clusterplay/cluster"
+	"clusterplay/events"
+	"clusterplay/playback"
+	"clusterplay/player"
+	"clusterplay/relay"
+)
+
+// A watched run plays a clip in process, through the engine, relay and
+// session the binary wires together (relay.Start as `clusterplay` starts
+// it, the player with the binary's options), injects a fault into the
+// serving host, and reads what the viewer gets from three sources: the
+// events (when the `failover` came), the session's state changes (each
+// move from playing into buffering or connecting is a pause), and the
+// player's position, sampled every positionEvery, which moves with every
+// frame shown: the longest time it stood still after the fault, beyond
+// the clip's own frame interval, is how long the picture froze. Unlike
+// the estimate of section 4, that needs no assumption about when the data
+// ran out.
+
+// positionEvery is the position sampling period: well under a frame (40
+// ms at the clip's 25 fps), so a freeze is measured to a few ms.
+const positionEvery = 2 * time.Millisecond
+
+// watchSetup describes one watched run.
+type watchSetup struct {
+	hosts      []string
+	clip       string
+	mode       mode
+	faultAfter time.Duration // from the first `start`
+	// ready, when set, holds the fault back after faultAfter until it
+	// says the host is where the fault should strike (polled every
+	// positionEvery).
+	ready   func() bool
+	fault   func()
+	timeout time.Duration
+}
+
+// watchRun is what one watched run measured.
+type watchRun struct {
+	detectMS float64 // fault → `failover`; NaN when none came
+	stillMS  float64 // longest freeze after the fault, beyond one frame interval
+	gapMS    float64 // the longest interval between two positions, whole
+	frameMS  float64 // the usual interval between positions before the fault
+	skipMS   float64 // media time jumped over after the fault (a skipped segment)
+	pauses   int
+	class    string
+	seamless bool
+	end      string // the end event's reason and class
+}
+
+// positionLog is the player's position as sampled, one entry per change.
+type positionLog struct {
+	at  []time.Time
+	pos []time.Duration
+}
+
+func samplePositions(p *player.Player, stop <-chan struct{}) <-chan positionLog {
+	out := make(chan positionLog, 1)
+	go func() {
+		var log positionLog
+		t := time.NewTicker(positionEvery)
+		defer t.Stop()
+		last := time.Duration(-1)
+		for {
+			select {
+			case <-stop:
+				out <- log
+				return
+			case now := <-t.C:
+				if pos := p.Position(); pos != last {
+					last = pos
+					log.at, log.pos = append(log.at, now), append(log.pos, pos)
+				}
+			}
+		}
+	}()
+	return out
+}
+
+// watchOnce plays ws.clip from ws.hosts and reports what the viewer saw.
+func (b *bench) watchOnce(ws watchSetup) (watchRun, error) {
+	specs := make([]cluster.HostSpec, len(ws.hosts))
+	for i, h := range ws.hosts {
+		specs[i] = cluster.HostSpec{URL: h}
+	}
+	opts := cluster.DefaultOptions()
+	engine, err := cluster.New(specs, opts, nil, nil)
+	if err != nil {
+		return watchRun{}, err
+	}
+	bus := engine.Events()
+	sub := bus.Subscribe()
+	defer func() {
+		bus.Close()
+		for range sub { // a run that failed early leaves events unread
+		}
+	}()
+	var rel playback.Relay
+	if ws.mode.relay {
+		r, err := relay.Start(relay.Options{Engine: engine, Bus: bus, Token: relay.NewToken(), ConnectTimeout: opts.ConnectTimeout,
+			ReadTimeout: ws.mode.readTimeout})
+		if err != nil {
+			return watchRun{}, err
+		}
+		defer r.Close()
+		rel = r
+	}
+	p, err := player.New(player.Options{NoVideo: true, StreamLavfO: playback.NoReconnect,
+		NetworkTimeout: playback.DefaultStallTimeout + opts.ConnectTimeout})
+	if err != nil {
+		return watchRun{}, err
+	}
+	defer p.Close()
+	session := playback.New(engine, p, playback.Options{Clip: ws.clip, Relay: rel})
+	ctx, cancel := context.WithTimeout(context.Background(), ws.timeout)
+	defer cancel()
+	done := make(chan playback.Outcome, 1)
+	go func() { done <- session.Run(ctx) }()
+	stopSampling := make(chan struct{})
+	positions := samplePositions(p, stopSampling)
+
+	r := watchRun{detectMS: math.NaN()}
+	var firstStart, faultAt time.Time
+	var faultTimer <-chan time.Time
+	last := events.State("")
+	for evs := sub; evs != nil; {
+		select {
+		case <-done:
+			// Everything the session published is queued: read it to
+			// the end of the bus.
+			done = nil
+			bus.Close()
+		case <-faultTimer:
+			faultTimer = nil
+			if ws.ready != nil && !ws.ready() {
+				faultTimer = time.After(positionEvery)
+				continue
+			}
+			ws.fault()
+			faultAt = time.Now()
+		case ev, ok := <-evs:
+			if !ok {
+				evs = nil
+				continue
+			}
+			switch ev.Kind {
+			case events.Start:
+				if firstStart.IsZero() {
+					firstStart = ev.Time
+					faultTimer = time.After(ws.faultAfter)
+				}
+			case events.Failover:
+				if !faultAt.IsZero() && math.IsNaN(r.detectMS) {
+					r.detectMS = ms(ev.Time.Sub(faultAt))
+					r.class, r.seamless = string(ev.Class), ev.Seamless
+				}
+			case events.StateChanged:
+				if last == events.StatePlaying && (ev.State == events.StateBuffering || ev.State == events.StateConnecting) {
+					r.pauses++
+				}
+				last = ev.State
+			case events.End:
+				r.end = string(ev.Reason)
+				if ev.Class != "" {
+					r.end += " (" + string(ev.Class) + ")"
+				}
+			}
+		}
+	}
+	close(stopSampling)
+	log := <-positions
+	if ctx.Err() != nil {
+		return r, fmt.Errorf("still playing after %v", ws.timeout)
+	}
+	if faultAt.IsZero() {
+		return r, fmt.Errorf("the clip ended before the fault (%v after the first start)", ws.faultAfter)
+	}
+	r.frameMS, r.gapMS = freeze(log, firstStart.Add(300*time.Millisecond), faultAt)
+	r.stillMS = max(0, r.gapMS-r.frameMS)
+	r.skipMS = skipped(log, faultAt)
+	return r, nil
+}
+
+// skipped is the media time the position jumped over after the fault:
+// each step forward by more than the wall time it took, plus a frame of
+// rounding. A player that gives up a segment shows no freeze, but the
+// viewer misses what it held.
+func skipped(log positionLog, fault time.Time) float64 {
+	total := 0.0
+	for i := 1; i < len(log.at); i++ {
+		if log.at[i].Before(fault) {
+			continue
+		}
+		jump := ms(log.pos[i]-log.pos[i-1]) - ms(log.at[i].Sub(log.at[i-1]))
+		if jump > frameMS {
+			total += jump
+		}
+	}
+	return total
+}
+
+// freeze reads a position log: the usual interval between positions from
+// calm until the fault, and the longest interval that ends after the
+// fault (the one the fault fell into included).
+func freeze(log positionLog, calm, fault time.Time) (frameMS, gapMS float64) {
+	var before []float64
+	for i := 1; i < len(log.at); i++ {
+		gap := ms(log.at[i].Sub(log.at[i-1]))
+		switch {
+		case log.at[i].Before(fault):
+			if log.at[i-1].After(calm) {
+				before = append(before, gap)
+			}
+		default:
+			gapMS = max(gapMS, gap)
+		}
+	}
+	slices.Sort(before)
+	if len(before) > 0 {
+		frameMS = before[len(before)/2]
+	}
+	return frameMS, gapMS
+}
