@@ -119,7 +119,15 @@ func TestScreenshotFromThePane(t *testing.T) {
 	pn.Resize(80, 24)
 	must(t, p.Load(cs.url(assets.ClipName), 0))
 	nextFrame(t, pn, "a picture", func(f Frame) bool { return f.Aspect > 0 })
-	path, err := p.Screenshot(t.TempDir())
+	// The first picture reaches the pane a moment before mpv says the file
+	// plays (playback-restart), and this player's events are drained by
+	// its helper: try until the screenshot is taken, within a deadline.
+	dir := t.TempDir()
+	path, err := p.Screenshot(dir)
+	for deadline := time.Now().Add(waitLong); errors.Is(err, ErrNothingPlays) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		path, err = p.Screenshot(dir)
+	}
 	must(t, err)
 	if fi, err := os.Stat(path); err != nil || fi.Size() < 1000 {
 		t.Errorf("screenshot %s: %v", path, err)
