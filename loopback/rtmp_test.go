@@ -224,22 +224,7 @@ func TestRTMPFaults(t *testing.T) {
 // would recurse 200,000 times, which is the point of this host.
 func TestDeepAMFRTMP(t *testing.T) {
 	h := start(t)(DeepAMFRTMP())
-	c, err := net.DialTimeout("tcp", h.Addr, 2*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
-	bc := bytecounter.NewReadWriter(c)
-	if _, _, err := handshake.DoClient(bc, false, false); err != nil {
-		t.Fatal(err)
-	}
-	w := message.NewWriter(bc, bc.Writer, false)
-	if err := w.Write(&message.CommandAMF0{ChunkStreamID: 3, Name: "connect", CommandID: 1, Arguments: []any{
-		amf0.Object{{Key: "app", Value: "app"}, {Key: "tcUrl", Value: "rtmp://" + h.Addr + "/app"}},
-	}}); err != nil {
-		t.Fatal(err)
-	}
+	bc := connectRaw(t, h)
 	r := rawmessage.NewReader(bc, bc.Reader, func(uint32) error { return nil })
 	for {
 		m, err := r.Read()
@@ -267,22 +252,7 @@ func TestTinyChunkRTMP(t *testing.T) {
 	}
 	const size = 100
 	h := start(t)(TinyChunkRTMP(size))
-	c, err := net.DialTimeout("tcp", h.Addr, 2*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
-	bc := bytecounter.NewReadWriter(c)
-	if _, _, err := handshake.DoClient(bc, false, false); err != nil {
-		t.Fatal(err)
-	}
-	w := message.NewWriter(bc, bc.Writer, false)
-	if err := w.Write(&message.CommandAMF0{ChunkStreamID: 3, Name: "connect", CommandID: 1, Arguments: []any{
-		amf0.Object{{Key: "app", Value: "app"}, {Key: "tcUrl", Value: "rtmp://" + h.Addr + "/app"}},
-	}}); err != nil {
-		t.Fatal(err)
-	}
+	bc := connectRaw(t, h)
 	// The server's bytes are read raw, to check the framing itself: a
 	// SetChunkSize message as gortmplib frames it, then per message a type 0
 	// chunk with one body byte and type 3 chunks of one byte each.
@@ -317,4 +287,28 @@ func TestTinyChunkRTMP(t *testing.T) {
 			t.Fatalf("message %d does not decode as onBWDone, 0 and nulls: %v %v", i, data, err)
 		}
 	}
+}
+
+// connectRaw dials a fake RTMP host, shakes hands and sends connect, for
+// the tests that read the host's reply byte by byte. The connection lives
+// as long as the test.
+func connectRaw(t *testing.T, h *Host) *bytecounter.ReadWriter {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", h.Addr, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	bc := bytecounter.NewReadWriter(c)
+	if _, _, err := handshake.DoClient(bc, false, false); err != nil {
+		t.Fatal(err)
+	}
+	w := message.NewWriter(bc, bc.Writer, false)
+	if err := w.Write(&message.CommandAMF0{ChunkStreamID: 3, Name: "connect", CommandID: 1, Arguments: []any{
+		amf0.Object{{Key: "app", Value: "app"}, {Key: "tcUrl", Value: "rtmp://" + h.Addr + "/app"}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	return bc
 }
