@@ -190,12 +190,12 @@ func (s *Server) accept() {
 		}
 		c := newClient(conn)
 		s.mu.Lock()
-		full := len(s.clients) >= s.opts.MaxClients
-		if !full && !s.closed {
+		full, closed := len(s.clients) >= s.opts.MaxClients, s.closed
+		if !full && !closed {
 			s.clients[c] = struct{}{}
 		}
 		s.mu.Unlock()
-		if full || s.closed {
+		if full || closed {
 			_ = conn.SetWriteDeadline(time.Now().Add(time.Second))
 			fmt.Fprintf(conn, "{\"error\":\"too many clients (%d)\"}\n", s.opts.MaxClients)
 			conn.Close()
