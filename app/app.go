@@ -295,7 +295,7 @@ func (a *app) playHeadless(ctx context.Context) int {
 		StallTimeout: a.cfg.StallTimeout, Relay: rel,
 		Log: logging.For(a.log, logging.Playback)}
 	session := playback.New(a.engine, p, opts)
-	closeControl, err := a.listenControl(session, p)
+	closeControl, err := a.listenControl(a.controller(session, p))
 	if err != nil {
 		a.say(err)
 		return a.finish(exitUsage, printed)

@@ -37,36 +37,7 @@ func TestControlSocketSteersAPlayingSession(t *testing.T) {
 	sock := filepath.Join(t.TempDir(), "ctl.sock")
 	cmd, lines, _ := startJSON(t, "--control-socket", sock, "--failure-expiry", "1m",
 		"--host", refused, "--host", a.URL, "--host", b.URL, assets.ClipName)
-	evs := make(chan map[string]any, 1000)
-	go func() {
-		defer close(evs)
-		for lines.Scan() {
-			var ev map[string]any
-			if json.Unmarshal(lines.Bytes(), &ev) == nil {
-				evs <- ev
-			}
-		}
-	}()
-	waitEvent := func(what string, match func(map[string]any) bool) map[string]any {
-		t.Helper()
-		deadline := time.After(20 * time.Second)
-		for {
-			select {
-			case ev, ok := <-evs:
-				if !ok {
-					t.Fatalf("stream closed waiting for %s", what)
-				}
-				if match(ev) {
-					return ev
-				}
-			case <-deadline:
-				t.Fatalf("no %s within 20 s", what)
-			}
-		}
-	}
-	is := func(kind string) func(map[string]any) bool {
-		return func(ev map[string]any) bool { return ev["event"] == kind }
-	}
+	waitEvent := followEvents(t, lines)
 	waitEvent("start", is("start"))
 
 	// A client on the socket sees the same event lines.
@@ -85,10 +56,12 @@ func TestControlSocketSteersAPlayingSession(t *testing.T) {
 	if hosts := st["hosts"].([]any); hosts[0].(map[string]any)["state"] != "failed" {
 		t.Errorf("refused host not failed in status: %v", hosts)
 	}
+	// A command without data prints nothing: a script's output holds only
+	// what it asked for.
 	ctl := func(args ...string) {
 		t.Helper()
-		if code, out, errOut := ctlRun(t, append([]string{sock}, args...)...); code != 0 {
-			t.Fatalf("ctl %v: exit %d %q %s", args, code, out, errOut)
+		if code, out, errOut := ctlRun(t, append([]string{sock}, args...)...); code != 0 || out != "" {
+			t.Fatalf("ctl %v: exit %d, stdout %q, stderr %s", args, code, out, errOut)
 		}
 	}
 	ctl("set_load_balancing", "true")
@@ -116,16 +89,7 @@ func TestControlSocketSteersAPlayingSession(t *testing.T) {
 	waitEvent("the new clip's state", func(ev map[string]any) bool {
 		return ev["event"] == "state" && strings.Contains(ev["clip"].(string), "again=1")
 	})
-	// Errors: exit 1 with the reason; no socket: exit 2.
-	if code, _, msg := ctlRun(t, sock, "seek", "soon"); code != 1 || !strings.Contains(msg, "must be a number") {
-		t.Errorf("bad seek: exit %d %q", code, msg)
-	}
-	if code, _, _ := ctlRun(t, sock, "load", "a\tb"); code != 1 {
-		t.Errorf("load of an unusable clip: exit %d, want 1", code)
-	}
-	if code, _, _ := ctlRun(t, filepath.Join(t.TempDir(), "none"), "get_status"); code != 2 {
-		t.Errorf("no socket: exit %d, want 2", code)
-	}
+	ctlRefusals(t, sock)
 	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	sawEvent := false
 	for !sawEvent && sockLines.Scan() {
@@ -136,18 +100,100 @@ func TestControlSocketSteersAPlayingSession(t *testing.T) {
 	}
 
 	ctl("quit", "7")
+	waitExit(t, cmd, 7)
+	if _, err := os.Lstat(sock); !os.IsNotExist(err) {
+		t.Errorf("socket left behind: %v", err)
+	}
+}
+
+// is matches an event of kind.
+func is(kind string) func(map[string]any) bool {
+	return func(ev map[string]any) bool { return ev["event"] == kind }
+}
+
+// followEvents reads the --json lines as they come; the function it
+// returns waits (20 s at most) for the next event that matches, passing
+// those that do not.
+func followEvents(t *testing.T, lines *bufio.Scanner) func(what string, match func(map[string]any) bool) map[string]any {
+	evs := make(chan map[string]any, 1000)
+	go func() {
+		defer close(evs)
+		for lines.Scan() {
+			var ev map[string]any
+			if json.Unmarshal(lines.Bytes(), &ev) == nil {
+				evs <- ev
+			}
+		}
+	}()
+	return func(what string, match func(map[string]any) bool) map[string]any {
+		t.Helper()
+		deadline := time.After(20 * time.Second)
+		for {
+			select {
+			case ev, ok := <-evs:
+				if !ok {
+					t.Fatalf("stream closed waiting for %s", what)
+				}
+				if match(ev) {
+					return ev
+				}
+			case <-deadline:
+				t.Fatalf("no %s within 20 s", what)
+			}
+		}
+	}
+}
+
+// ctlRefusals: what the player refuses exits 1 with the reason, and
+// prints nothing on stdout; no socket exits 2.
+func ctlRefusals(t *testing.T, sock string) {
+	t.Helper()
+	if code, out, msg := ctlRun(t, sock, "seek", "soon"); code != 1 || out != "" || !strings.Contains(msg, `seek: argument 1 must be a number, got "soon"`) {
+		t.Errorf("bad seek: exit %d %q %q", code, out, msg)
+	}
+	if code, _, msg := ctlRun(t, sock, "get_property", "time-pos"); code != 1 || !strings.Contains(msg, `unknown command "get_property" (get_status, set_load_balancing,`) {
+		t.Errorf("unknown command: exit %d %q", code, msg)
+	}
+	if code, _, _ := ctlRun(t, sock, "load", "a\tb"); code != 1 {
+		t.Errorf("load of an unusable clip: exit %d, want 1", code)
+	}
+	if code, _, _ := ctlRun(t, filepath.Join(t.TempDir(), "none"), "get_status"); code != 2 {
+		t.Errorf("no socket: exit %d, want 2", code)
+	}
+}
+
+// waitExit waits (10 s at most) for cmd to exit with code.
+func waitExit(t *testing.T, cmd *exec.Cmd, want int) {
+	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
-		if code := exitCodeOf(err); code != 7 {
-			t.Errorf("exit %d after quit 7", code)
+		if code := exitCodeOf(err); code != want {
+			t.Errorf("exit %d, want %d", code, want)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("still running 10 s after quit")
 	}
-	if _, err := os.Lstat(sock); !os.IsNotExist(err) {
-		t.Errorf("socket left behind: %v", err)
+}
+
+// TestCtlHelpAndUsage: `clusterplay ctl --help` lists every command with
+// its arguments on stdout; no command to send is a usage error.
+func TestCtlHelpAndUsage(t *testing.T) {
+	code, out, errOut := ctlRun(t, "--help")
+	if code != 0 || errOut != "" {
+		t.Fatalf("ctl --help: exit %d, stderr %q", code, errOut)
+	}
+	for _, line := range []string{"Usage: clusterplay ctl PATH NAME [ARGS...]", "  get_status\n", "  set_load_balancing true|false\n",
+		"  fail_host [INDEX]\n", "  next_host\n", "  resolve\n", "  load CLIP\n", "  set_pause true|false\n",
+		"  seek SECONDS [relative|absolute]\n", "  quit [CODE]"} {
+		if !strings.Contains(out, line) {
+			t.Errorf("ctl --help lacks %q:\n%s", line, out)
+		}
+	}
+	code, out, errOut = ctlRun(t, "/nowhere.sock")
+	if code != 2 || out != "" || !strings.Contains(errOut, "usage: clusterplay ctl PATH NAME [ARGS...] (NAME: get_status, ") {
+		t.Errorf("ctl without a command: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
 
