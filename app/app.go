@@ -164,7 +164,7 @@ func (a *app) loaded(cfg *config.Config, err error) (code int, done bool) {
 		fmt.Fprint(a.stdout, config.Usage())
 		return exitOK, true
 	case errors.Is(err, config.ErrVersion):
-		fmt.Fprintln(a.stdout, "clusterplay", version)
+		fmt.Fprintln(a.stdout, config.Version(version))
 		return exitOK, true
 	case err != nil:
 		a.say(err)
