@@ -62,10 +62,14 @@ func NewHTTPProber(insecure bool, header http.Header) *HTTPProber {
 	return &HTTPProber{tls: &tls.Config{InsecureSkipVerify: insecure}, header: header} //nolint:gosec // only with --insecure
 }
 
+// DefaultUserAgent is the User-Agent of every request to the hosts when
+// the user names none: the probes', the relay's and the player's.
+const DefaultUserAgent = "clusterplay"
+
 // SetRequestHeader puts header (the user's headers, User-Agent, Referer)
 // on req, with clusterplay's own User-Agent when the user names none.
 func SetRequestHeader(req *http.Request, header http.Header) {
-	req.Header.Set("User-Agent", "clusterplay")
+	req.Header.Set("User-Agent", DefaultUserAgent)
 	for k, v := range header {
 		req.Header[k] = append([]string(nil), v...)
 	}
