@@ -1,6 +1,9 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 )
@@ -12,13 +15,24 @@ import (
 //
 //	clusterplay v0.0.0-20260425163000-b09f91e3c2d1+dirty (rev b09f91e3c2d1…, modified)
 //
-// and a build without VCS information (go build -buildvcs=false) says so.
+// The toolchain stamps nothing with -buildvcs=false (some machines set it
+// in GOFLAGS) or in a git worktree; the revision is then read from the
+// checkout the binary was compiled in, while it is still there, and the
+// line says so.
 func Version(stamped string) string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return versionLine(stamped, nil)
+	info, _ := debug.ReadBuildInfo()
+	v := versionLine(stamped, info)
+	if !strings.Contains(v, "(no revision recorded)") {
+		return v
 	}
-	return versionLine(stamped, info)
+	_, self, _, ok := runtime.Caller(0)
+	if !ok {
+		return v
+	}
+	if rev := checkoutHead(filepath.Dir(filepath.Dir(self))); rev != "" {
+		return strings.Replace(v, "(no revision recorded)", "(rev "+rev+" of the source checkout)", 1)
+	}
+	return v
 }
 
 // versionLine words the version of a build described by info (nil: none
@@ -46,15 +60,100 @@ func versionLine(stamped string, info *debug.BuildInfo) string {
 	if version == "" {
 		version = "(devel)"
 	}
-	var details []string
-	switch {
-	case rev != "":
-		details = append(details, "rev "+rev)
-	default:
-		details = append(details, "no revision recorded")
+	details := []string{"no revision recorded"}
+	if rev != "" {
+		details[0] = "rev " + rev
 	}
 	if modified {
 		details = append(details, "modified")
 	}
 	return "clusterplay " + version + " (" + strings.Join(details, ", ") + ")"
+}
+
+// checkoutHead is the commit checked out in the git work tree at dir or
+// above, read from the files as git keeps them (a worktree's .git file
+// included); "" when there is none or it cannot be read.
+func checkoutHead(dir string) string {
+	for ; ; dir = filepath.Dir(dir) {
+		if gitDir := gitDirAt(filepath.Join(dir, ".git")); gitDir != "" {
+			return resolveHead(gitDir)
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
+}
+
+// gitDirAt is the git directory that .git at path names: itself, or the
+// directory a worktree's .git file points to.
+func gitDirAt(path string) string {
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return ""
+	case fi.IsDir():
+		return path
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	target, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir: ")
+	if !ok {
+		return ""
+	}
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(filepath.Dir(path), target)
+	}
+	return target
+}
+
+// resolveHead follows HEAD to a commit: a branch's ref file, in the
+// worktree's own directory or the repository's, or its packed-refs line.
+func resolveHead(gitDir string) string {
+	head := readTrimmed(filepath.Join(gitDir, "HEAD"))
+	ref, symbolic := strings.CutPrefix(head, "ref: ")
+	if !symbolic {
+		return commitID(head)
+	}
+	common := gitDir
+	if c := readTrimmed(filepath.Join(gitDir, "commondir")); c != "" {
+		if !filepath.IsAbs(c) {
+			c = filepath.Join(gitDir, c)
+		}
+		common = c
+	}
+	for _, d := range []string{gitDir, common} {
+		if id := commitID(readTrimmed(filepath.Join(d, filepath.FromSlash(ref)))); id != "" {
+			return id
+		}
+	}
+	packed, _ := os.ReadFile(filepath.Join(common, "packed-refs"))
+	for _, line := range strings.Split(string(packed), "\n") {
+		if id, name, ok := strings.Cut(line, " "); ok && name == ref {
+			return commitID(id)
+		}
+	}
+	return ""
+}
+
+func readTrimmed(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(data))
+}
+
+// commitID is s when it is a full commit hash (SHA-1 or SHA-256), else "".
+func commitID(s string) string {
+	if len(s) != 40 && len(s) != 64 {
+		return ""
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789abcdef", c) {
+			return ""
+		}
+	}
+	return s
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"testing"
 )
@@ -33,5 +35,50 @@ func TestVersionLine(t *testing.T) {
 		if got := versionLine(tt.stamped, tt.info); got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestCheckoutHead reads HEAD as git keeps it: a branch's ref file, a
+// packed ref, a detached HEAD, and a worktree whose .git is a file.
+func TestCheckoutHead(t *testing.T) {
+	const a, b = "1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222"
+	write := func(path, text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	repo := t.TempDir()
+	git := filepath.Join(repo, ".git")
+	write(filepath.Join(git, "HEAD"), "ref: refs/heads/main\n")
+	write(filepath.Join(git, "refs", "heads", "main"), a+"\n")
+	write(filepath.Join(git, "packed-refs"), "# pack-refs with: peeled fully-peeled sorted\n"+b+" refs/heads/side\n")
+	if got := checkoutHead(filepath.Join(repo, "config")); got != a {
+		t.Errorf("branch: %q, want %q", got, a)
+	}
+	write(filepath.Join(git, "HEAD"), "ref: refs/heads/side\n")
+	if got := checkoutHead(repo); got != b {
+		t.Errorf("packed ref: %q, want %q", got, b)
+	}
+	write(filepath.Join(git, "HEAD"), b+"\n")
+	if got := checkoutHead(repo); got != b {
+		t.Errorf("detached: %q, want %q", got, b)
+	}
+	// A worktree: its .git file names its own git directory, whose
+	// commondir leads back to the repository's refs.
+	wt := t.TempDir()
+	wtGit := filepath.Join(git, "worktrees", "wt")
+	write(filepath.Join(wt, ".git"), "gitdir: "+wtGit+"\n")
+	write(filepath.Join(wtGit, "HEAD"), "ref: refs/heads/main\n")
+	write(filepath.Join(wtGit, "commondir"), "../..\n")
+	if got := checkoutHead(wt); got != a {
+		t.Errorf("worktree: %q, want %q", got, a)
+	}
+	write(filepath.Join(git, "HEAD"), "ref: refs/heads/nowhere\n")
+	if got := checkoutHead(repo); got != "" {
+		t.Errorf("a branch with no commit: %q, want none", got)
 	}
 }
