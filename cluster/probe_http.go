@@ -129,7 +129,11 @@ func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 	// Headers are the criterion: closing without reading the byte keeps a
 	// host that answers and then stalls from holding the attempt.
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
+	switch resp.StatusCode {
+	case http.StatusOK, http.StatusPartialContent:
+	case http.StatusNotFound, http.StatusGone:
+		return &ProbeError{Class: events.ClassStatus, Err: &notFoundError{resp.StatusCode, resp.Request.URL.RequestURI()}}
+	default:
 		return &ProbeError{Class: events.ClassStatus, Err: fmt.Errorf("HTTP %d for %s", resp.StatusCode, resp.Request.URL.RequestURI())}
 	}
 	return nil
