@@ -25,8 +25,10 @@ func Version(stamped string) string {
 	if !strings.Contains(v, "(no revision recorded)") {
 		return v
 	}
+	// This file's path as compiled; relative under -trimpath, where the
+	// checkout is not known.
 	_, self, _, ok := runtime.Caller(0)
-	if !ok {
+	if !ok || !filepath.IsAbs(self) {
 		return v
 	}
 	if rev := checkoutHead(filepath.Dir(filepath.Dir(self))); rev != "" {
