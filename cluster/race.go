@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"clusterplay/events"
+	"clusterplay/logging"
 )
 
 // runPass makes one pass over the hosts, racing them as Happy Eyeballs does
@@ -99,7 +100,8 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 			}
 			if skipped[o.host] && o.err != nil && ctx.Err() == nil {
 				delete(skipped, o.host)
-				logOutcome(e.attemptLog(o.host, pass), targets[o.host], events.ClassCancelled, nil, o.elapsed, o.probed.Phases)
+				e.attemptLog(o.host, pass).Debug("attempt ended: left for the next host by the user", "url", targets[o.host],
+					"elapsed_ms", logging.MS(o.elapsed))
 				e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
 					Class: events.ClassCancelled, Err: "left for the next host by the user", Elapsed: o.elapsed, Pass: pass,
 					Phases: o.probed.Phases})
@@ -175,7 +177,7 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 			for h, cancel := range cancels {
 				if !skipped[h] {
 					skipped[h] = true
-					e.attemptLog(h, pass).Debug("attempt left for the next host by the user")
+					e.attemptLog(h, pass).Debug("the user moves on: cancelling the attempt")
 					cancel()
 				}
 			}

@@ -168,7 +168,11 @@ func Line(e events.Event) string {
 	case events.ConnectFailed:
 		return fmt.Sprintf("connection failed to: %s (%s)", e.Host, reason(e))
 	case events.ConnectCancelled:
-		return fmt.Sprintf("connection cancelled: %s (another host answered first)", e.Host)
+		why := e.Err // another host answered first, the user moved on, ...
+		if why == "" {
+			why = "another host answered first"
+		}
+		return fmt.Sprintf("connection cancelled: %s (%s)", e.Host, why)
 	case events.Skip:
 		return fmt.Sprintf("skipping: %s (failed recently, retry in %s)", e.Host, round(e.ExpiryLeft))
 	case events.Redirect:
