@@ -53,19 +53,27 @@ func (p Playback) Ended() string {
 	case events.ReasonEOF:
 		return "end of clip"
 	case events.ReasonError:
-		msg := p.Err
-		if p.Class != "" && msg != "" && !strings.HasPrefix(msg, string(p.Class)+": ") {
-			msg = string(p.Class) + ": " + msg
+		if msg := p.Error(); msg != "" {
+			return "error: " + msg
 		}
-		if msg == "" {
-			msg = string(p.Class)
-		}
-		if msg == "" {
-			return "error"
-		}
-		return "error: " + msg
+		return "error"
 	}
 	return string(p.Reason)
+}
+
+// Error is the error the playback ended with, its class first as the
+// end event's JSON error field reads ("stall: no progress for 3s"); ""
+// when it did not end in error.
+func (p Playback) Error() string {
+	switch {
+	case p.State != events.StateEnded:
+		return ""
+	case p.Class != "" && p.Err != "" && !strings.HasPrefix(p.Err, string(p.Class)+": "):
+		return string(p.Class) + ": " + p.Err
+	case p.Err != "":
+		return p.Err
+	}
+	return string(p.Class)
 }
 
 // setState changes the state; leaving ended forgets how it ended.
