@@ -92,6 +92,8 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 			return call("jump to the live edge", c.SeekLiveEdge)
 		}
 		m.log.bottom()
+	case key.Matches(k, m.keys.Fetches):
+		m.log.toggleFetches(m.styles)
 	case key.Matches(k, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
