@@ -77,21 +77,10 @@ func (f *Fold) applyHost(i int, ev events.Event) int {
 	case events.Failover:
 		return f.failover(h, i, ev)
 	case events.Failed:
-		// The resolution is over; a host still in flight is no longer
-		// tried and got no verdict: it is what the events said of it
-		// before. Nobody is blamed unless an event names them.
-		for j := range f.hosts {
-			if r := &f.hosts[j]; r.State == Connecting {
-				r.State = r.before
-			}
-		}
+		f.resolutionOver()
 		return -1
 	case events.End:
-		for j := range f.hosts {
-			if r := &f.hosts[j]; r.State == Serving {
-				r.stopServing()
-			}
-		}
+		f.serve(-1)
 		return i
 	}
 	if h == nil {
@@ -167,24 +156,33 @@ func (f *Fold) failover(h *Host, i int, ev events.Event) int {
 		f.serve(to)
 		return to
 	case h != nil:
-		for j := range f.hosts {
-			if f.hosts[j].State == Serving {
-				f.hosts[j].stopServing()
-			}
-		}
+		f.serve(-1)
 	}
 	return i
 }
 
-// serve makes row i the one serving; another that served becomes idle.
+// resolutionOver: a resolution failed. A host still in flight is no
+// longer tried and got no verdict: it is what the events said of it
+// before that attempt. Nobody is blamed unless an event names them.
+func (f *Fold) resolutionOver() {
+	for j := range f.hosts {
+		if r := &f.hosts[j]; r.State == Connecting {
+			r.State = r.before
+		}
+	}
+}
+
+// serve makes row i the one serving (-1: none); another that served stops.
 func (f *Fold) serve(i int) {
 	for j := range f.hosts {
 		if j != i && f.hosts[j].State == Serving {
 			f.hosts[j].stopServing()
 		}
 	}
-	h := &f.hosts[i]
-	h.State, h.Left, h.blamed, h.ExpiresAt = Serving, false, false, time.Time{}
+	if i >= 0 {
+		h := &f.hosts[i]
+		h.State, h.Left, h.blamed, h.ExpiresAt = Serving, false, false, time.Time{}
+	}
 }
 
 // stopServing: the host served and now does not. Blamed meanwhile, it
