@@ -10,24 +10,27 @@ import (
 )
 
 // TestImportsFlowOneWay keeps the data flow visible in the imports:
-// config -> engine/relay -> events -> (ui | lines | JSON | socket |
-// report); player events -> session -> engine. A package may not import
-// what lies downstream of it, and nothing but main imports app, which
-// builds the running parts for every mode.
+// config -> engine/relay -> events -> watch -> (ui | lines | JSON |
+// socket | report); player events -> session -> engine. A package may not
+// import what lies downstream of it, and nothing but main imports app,
+// which builds the running parts for every mode. watch, the one fold of
+// the events that the TUI, get_status and the exit code read, stands
+// right after events and reads nothing else.
 func TestImportsFlowOneWay(t *testing.T) {
 	forbidden := map[string][]string{
-		"events":   {"cluster", "config", "logging", "playback", "player", "report", "ui"},
-		"logging":  {"cluster", "config", "playback", "player", "report", "ui"}, // beside events: anyone may log
-		"cluster":  {"config", "playback", "player", "report", "ui"},
+		"events":   {"cluster", "config", "logging", "playback", "player", "report", "ui", "watch"},
+		"logging":  {"cluster", "config", "playback", "player", "report", "ui", "watch"}, // beside events: anyone may log
+		"watch":    {"cluster", "config", "control", "playback", "player", "relay", "report", "ui"},
+		"cluster":  {"config", "playback", "player", "report", "ui", "watch"},
 		"report":   {"cluster", "config", "playback", "player", "ui"},
 		"ui":       {"cluster", "config", "playback", "player"},
 		"control":  {"cluster", "config", "playback", "player", "ui"},
-		"player":   {"cluster", "config", "events", "logging", "playback", "report", "ui"},
-		"playback": {"config", "report", "ui"},
-		"config":   {"app", "player", "report", "ui"}, // it reads the engine's and the session's defaults
-		"relay":    {"app", "config", "playback", "player", "report", "ui"},
+		"player":   {"cluster", "config", "events", "logging", "playback", "report", "ui", "watch"},
+		"playback": {"config", "report", "ui", "watch"},
+		"config":   {"app", "player", "report", "ui", "watch"}, // it reads the engine's and the session's defaults
+		"relay":    {"app", "config", "playback", "player", "report", "ui", "watch"},
 	}
-	for _, pkg := range []string{"events", "logging", "cluster", "report", "ui", "control", "player", "playback"} {
+	for _, pkg := range []string{"events", "logging", "watch", "cluster", "report", "ui", "control", "player", "playback"} {
 		forbidden[pkg] = append(forbidden[pkg], "app")
 	}
 	for pkg, banned := range forbidden {

@@ -5,6 +5,7 @@ import (
 
 	"clusterplay/events"
 	"clusterplay/playback"
+	"clusterplay/watch"
 )
 
 func TestTUIOutcomeOfTheLastPlayback(t *testing.T) {
@@ -25,8 +26,12 @@ func TestTUIOutcomeOfTheLastPlayback(t *testing.T) {
 		{"no host took over", []events.Event{start, failed, end(events.ReasonError)}, playback.PlaybackFailed},
 		// n or r that found no other host: the stream plays on.
 		{"a switch found nobody", []events.Event{start, failed}, playback.Played},
-		{"replayed after a failure", []events.Event{start, end(events.ReasonError), start, end(events.ReasonEOF)}, playback.Played},
 		{"another clip no host has", []events.Event{start, end(events.ReasonEOF), failed}, playback.AllFailed},
+		// After a playlist the TUI exits as a headless run does: with
+		// the worst of its clips, not the last one's.
+		{"a playlist: failed, then played", []events.Event{start, end(events.ReasonError), start, end(events.ReasonEOF)}, playback.PlaybackFailed},
+		{"a playlist: no host, then played", []events.Event{failed, start, end(events.ReasonEOF)}, playback.AllFailed},
+		{"a playlist: no host, failed, played", []events.Event{failed, start, failed, end(events.ReasonError), start, end(events.ReasonEOF)}, playback.PlaybackFailed},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ch := make(chan events.Event, len(c.evs))
@@ -40,6 +45,19 @@ func TestTUIOutcomeOfTheLastPlayback(t *testing.T) {
 				t.Errorf("outcome %v, want %v", l.outcome, c.want)
 			}
 		})
+	}
+}
+
+// The fold's exit code is the one the app exits with for the same
+// outcome: the TUI's q and a headless run cannot disagree.
+func TestFoldExitCodesAreTheApps(t *testing.T) {
+	a := &app{stop: newStopper()}
+	defer a.stop.close()
+	a.quitCode.Store(-1)
+	for _, o := range []watch.Outcome{watch.Played, watch.AllFailed, watch.PlaybackFailed} {
+		if got, want := a.exitCode(sessionOutcome(o)), o.ExitCode(); got != want {
+			t.Errorf("%v: the app exits %d, the fold says %d", o, got, want)
+		}
 	}
 }
 

@@ -31,7 +31,9 @@ func TestLine(t *testing.T) {
 			"skipping: http://a/v (failed recently, retry in 1.2s)"},
 		{events.Event{Kind: events.Failover, Host: "http://a/v", ToHost: "http://b/v", Position: 83 * time.Second, Class: events.ClassStall, Err: "no progress for 5s"},
 			"failing over at 1:23: http://a/v -> http://b/v (stall: no progress for 5s)"},
-		{events.Event{Kind: events.End, Reason: "eof", Position: 6 * time.Second}, "clip ended: eof at 0:06"},
+		{events.Event{Kind: events.End, Reason: "eof", Position: 6 * time.Second}, "clip ended: eof at 0:06 (end of clip)"},
+		{events.Event{Kind: events.End, Reason: "error", Class: events.ClassStall, Err: "no progress for 3s", Position: 5 * time.Second},
+			"clip ended: error at 0:05 (stall: no progress for 3s)"},
 	}
 	for _, tt := range tests {
 		if got := Line(tt.ev); got != tt.want {
