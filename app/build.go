@@ -131,7 +131,9 @@ func (a *app) startLog() error {
 }
 
 // startReport begins --report's run report; it is written at exit, after
-// the parts are closed (exitreport.go).
+// the parts are closed (exitreport.go). It comes after the log: a run
+// whose --log-file cannot be opened ends as a usage error with no report,
+// as it always has.
 func (a *app) startReport() error {
 	if a.mode.reports() {
 		a.report = newRunReport(a.began, a.cfg)

@@ -100,20 +100,21 @@ func TestBuildStopsAtTheFirstMistake(t *testing.T) {
 		args   []string
 		want   string
 		engine bool // the engine was built before the mistake
+		report bool // the report at exit was begun before it
 	}{
-		{"no clip", modeHeadless, []string{"--host", "http://127.0.0.1:9/"}, "no CLIP given (see --help)", false},
+		{"no clip", modeHeadless, []string{"--host", "http://127.0.0.1:9/"}, "no CLIP given (see --help)", false, true},
 		{"a relay with only RTMP hosts", modeRelay, []string{"--listen", "127.0.0.1:0", "--host", "rtmp://127.0.0.1:9/live"},
-			"clusterplay relay needs an http or https host: RTMP is played directly", true},
+			"clusterplay relay needs an http or https host: RTMP is played directly", true, false},
 		{"an unopenable log file", modeResolve, []string{"--print-url", "--log-file", "/nonexistent/dir/log", "--host", "http://127.0.0.1:9/", "a.mp4"},
-			"/nonexistent/dir/log", false},
+			"/nonexistent/dir/log", false, false},
 	} {
 		a := appForTest(t, loadForTest(t, tc.args...), tc.mode, io.Discard)
 		err := a.build()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: build says %v, want %q", tc.name, err, tc.want)
 		}
-		if (a.engine != nil) != tc.engine {
-			t.Errorf("%s: engine built %v, want %v", tc.name, a.engine != nil, tc.engine)
+		if (a.engine != nil) != tc.engine || (a.report != nil) != tc.report {
+			t.Errorf("%s: engine built %v, report begun %v; want %v, %v", tc.name, a.engine != nil, a.report != nil, tc.engine, tc.report)
 		}
 		a.finish(exitUsage)
 		a.close()
