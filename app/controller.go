@@ -62,6 +62,14 @@ func (a *app) controller(session *playback.Session, p playerControls) *controlle
 		log: logging.For(a.log, logging.UI), quitCode: &a.quitCode}
 }
 
+// controlsOf returns the session's one adapter, made on first use.
+func (a *app) controlsOf() *controller {
+	if a.controls == nil {
+		a.controls = a.controller(a.session, a.player)
+	}
+	return a.controls
+}
+
 // did logs one action and passes its error on.
 func (c *controller) did(what string, err error, args ...any) error {
 	if err != nil {

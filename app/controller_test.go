@@ -71,7 +71,7 @@ func testController(t *testing.T) (*controller, *fakePlayer, *logtest.Buffer, *e
 	}
 	logs, p := &logtest.Buffer{}, &fakePlayer{}
 	log := logging.New(logs, logging.Options{Level: slog.LevelDebug, JSON: true})
-	a := &app{engine: e, bus: bus, log: log}
+	a := &app{parts: &parts{engine: e, bus: bus, log: log}}
 	a.quitCode.Store(-1)
 	c := a.controller(playback.New(e, nil, playback.Options{}), p)
 	return c, p, logs, bus

@@ -31,7 +31,11 @@ func TestPlayerVideo(t *testing.T) {
 		{config.VideoWindow, true, player.VideoWindow},
 	} {
 		cfg := &config.Config{Player: config.PlayerConfig{Video: tc.video, PaneFPS: 7}}
-		if o := (&app{cfg: cfg}).playerOptions(tc.tui); o.Video != tc.want || o.PaneFPS != 7 {
+		m := modeHeadless
+		if tc.tui {
+			m = modeTUI
+		}
+		if o := (&app{parts: &parts{cfg: cfg, mode: m}}).playerOptions(); o.Video != tc.want || o.PaneFPS != 7 {
 			t.Errorf("video %s, TUI %v: player gets %s at %d fps, want %s", tc.video, tc.tui, o.Video, o.PaneFPS, tc.want)
 		}
 	}
