@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"clusterplay/cluster"
@@ -41,6 +42,9 @@ func (r *Relay) pick(ctx context.Context, clip string, want byteRange, avoid []*
 // the bytes before the offset.
 func (r *Relay) resolvePreferringRange(ctx context.Context, clip string, avoid []*cluster.Host) (cluster.Result, error) {
 	skip := append(slices.Clone(avoid), r.rtmpHosts()...)
+	if !r.anyLeft(skip) {
+		return cluster.Result{}, errNoHostLeft
+	}
 	r.mu.Lock()
 	noRange := r.noRangeHosts()
 	r.mu.Unlock()
@@ -52,6 +56,9 @@ func (r *Relay) resolvePreferringRange(ctx context.Context, clip string, avoid [
 	}
 	return r.opts.Engine.ResolveExcept(ctx, clip, skip...)
 }
+
+// errNoHostLeft: every host is avoided, so none can be asked.
+var errNoHostLeft = errors.New("no other host can serve it")
 
 // anyLeft reports whether a host of the cluster is not in except: asking
 // the engine to resolve among none would say "all hosts failed" aloud.
