@@ -152,3 +152,29 @@ func TestHostIgnoringRangeServesAnotherFile(t *testing.T) {
 		})
 	}
 }
+
+// TestHostIgnoringRangeWithoutLength: a host that ignores Range and sends
+// no length (a chunked body) cannot serve a range from the middle: the
+// relay answers 502 rather than the file from its start, and says why
+// once, however many times the player asks; from the start it serves it.
+func TestHostIgnoringRangeWithoutLength(t *testing.T) {
+	chunked := hosttest.Keep(t)(loopback.NewHTTP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "video/mp4")
+		w.(http.Flusher).Flush() // no Content-Length: chunked
+		w.Write(payload[:100000])
+	})))
+	h := startRelay(t, "", chunked.URL)
+	for range 3 {
+		if resp, _, _ := get(t, h.relay.URL("clip.mp4"), map[string]string{"Range": "bytes=5000-"}); resp.StatusCode != http.StatusBadGateway {
+			t.Errorf("a range from the middle: %d, want 502", resp.StatusCode)
+		}
+	}
+	if resp, body, err := get(t, h.relay.URL("clip.mp4"), map[string]string{"Range": "bytes=0-"}); err != nil || resp.StatusCode != 200 ||
+		!bytes.Equal(body, payload[:100000]) || resp.Header.Get("Accept-Ranges") != "" {
+		t.Errorf("from the start: %d, %d bytes, Accept-Ranges %q, %v", resp.StatusCode, len(body), resp.Header.Get("Accept-Ranges"), err)
+	}
+	said := of(h.events(), events.ConnectFailed)
+	if len(said) != 1 || !strings.Contains(said[0].Err, "ignores Range and sends no length") {
+		t.Errorf("said %+v, want it once", said)
+	}
+}
