@@ -78,7 +78,7 @@ func (r *Relay) serveManifest(w http.ResponseWriter, req *http.Request, up *upst
 		if err == nil {
 			r.finishPart(&part{bytes: int64(len(body)), began: up.began}, up)
 			up.close()
-			body = newRewriter(r.opts.Engine.Hosts(), r.URL("")).rewrite(body)
+			body = newRewriter(r.opts.Engine.Hosts(), r.baseFor(req)).rewrite(body)
 			copyHeaders(w.Header(), up.resp.Header, forwardManifest)
 			if w.Header().Get("Content-Type") == "" {
 				w.Header().Set("Content-Type", manifestExt(up.path))
@@ -99,6 +99,19 @@ func (r *Relay) serveManifest(w http.ResponseWriter, req *http.Request, up *upst
 		}
 		up = next
 	}
+}
+
+// baseFor is the relay's URL for clips as the player reached it: a relay
+// listening on all addresses (--listen-public) is not reached at 0.0.0.0.
+func (r *Relay) baseFor(req *http.Request) string {
+	if req.Host == "" {
+		return r.URL("")
+	}
+	base := "http://" + req.Host + "/"
+	if r.opts.Token != "" {
+		base += r.opts.Token + "/"
+	}
+	return base
 }
 
 func (r *Relay) readManifest(up *upstream) ([]byte, error) {
