@@ -178,3 +178,21 @@ func TestHostIgnoringRangeWithoutLength(t *testing.T) {
 		t.Errorf("said %+v, want it once", said)
 	}
 }
+
+// TestRangePastTheEnd: a host that honours Range answers a range past the
+// end with 416; the player hears the same, and the host is not blamed
+// for the player's question.
+func TestRangePastTheEnd(t *testing.T) {
+	good := hosttest.Keep(t)(loopback.Good(files))
+	h := startRelay(t, "", good.URL+"/v")
+	resp, _, _ := get(t, h.relay.URL("clip.mp4"), map[string]string{"Range": fmt.Sprintf("bytes=%d-", len(payload))})
+	if resp.StatusCode != http.StatusRequestedRangeNotSatisfiable || resp.Header.Get("Content-Range") != fmt.Sprintf("bytes */%d", len(payload)) {
+		t.Errorf("%d %q, want 416 bytes */%d", resp.StatusCode, resp.Header.Get("Content-Range"), len(payload))
+	}
+	if resp, body, err := get(t, h.relay.URL("clip.mp4"), map[string]string{"Range": "bytes=10-19"}); err != nil || resp.StatusCode != 206 || !bytes.Equal(body, payload[10:20]) {
+		t.Errorf("the next range: %d, %d bytes, %v", resp.StatusCode, len(body), err)
+	}
+	if failed := of(h.events(), events.ConnectFailed); len(failed) != 0 {
+		t.Errorf("the host was blamed: %+v", failed)
+	}
+}
