@@ -88,3 +88,16 @@ func Nginx(t testing.TB, dir string) *loopback.NginxHost {
 	t.Cleanup(func() { n.Close() })
 	return n
 }
+
+// NginxHTTP starts nginx serving dir over HTTP; a missing nginx is
+// handled by Missing.
+func NginxHTTP(t testing.TB, dir string, opts loopback.NginxHTTPOptions) *loopback.NginxHTTPHost {
+	t.Helper()
+	n, err := loopback.StartNginxHTTP(dir, opts)
+	Missing(t, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return n
+}
