@@ -46,19 +46,19 @@ func TestFlagTable(t *testing.T) {
 	}
 }
 
-// TestReadmeFlags holds the README's flag table to the settings table:
-// the same flags, with the same defaults. A switch that is off by default
-// may show "off" or nothing.
+// TestReadmeFlags holds the flag table of docs/flags.md to the settings
+// table: the same flags, with the same defaults. A switch that is off by
+// default may show "off" or nothing.
 func TestReadmeFlags(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+	doc, err := os.ReadFile("../docs/flags.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(readme), "\n### Flags\n")
+	_, section, ok := strings.Cut(string(doc), "# Flags\n")
 	section, _, _ = strings.Cut(section, "\n#")
 	rows := flagTable(section)
 	if !ok || len(rows) == 0 {
-		t.Fatal("README has no table under \"### Flags\"")
+		t.Fatal("docs/flags.md has no table under \"# Flags\"")
 	}
 	known := map[string]bool{}
 	for _, e := range table {
@@ -76,15 +76,15 @@ func TestReadmeFlags(t *testing.T) {
 			want := e.shownDefault()
 			switch {
 			case !ok:
-				t.Errorf("the README's flag table lacks --%s", flag)
+				t.Errorf("the flag table of docs/flags.md lacks --%s", flag)
 			case got != want && !(want == "off" && got == ""):
-				t.Errorf("--%s: the README shows the default %q, the settings table %q", flag, got, want)
+				t.Errorf("--%s: docs/flags.md shows the default %q, the settings table %q", flag, got, want)
 			}
 		}
 	}
 	for flag := range rows {
 		if !known[flag] {
-			t.Errorf("the README's flag table lists --%s, which is no flag", flag)
+			t.Errorf("the flag table of docs/flags.md lists --%s, which is no flag", flag)
 		}
 	}
 }
