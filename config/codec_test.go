@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// TestCodecShow: what --help and the README show as a default. pflag
+// TestCodecShow: what --help and docs/flags.md show as a default. pflag
 // hides "", "0" and "false", so those are what "nothing to show" must be.
 func TestCodecShow(t *testing.T) {
 	f := 55.5

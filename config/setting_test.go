@@ -37,7 +37,7 @@ func TestTableNames(t *testing.T) {
 
 // TestKeysFollowFlags holds the table to what --help promises: each
 // Cluster, Player and Logs flag but --cluster has a config key, its name in
-// camelCase. The exceptions are the ones the help and README name.
+// camelCase. The exceptions are the ones the help and docs/config.md name.
 func TestKeysFollowFlags(t *testing.T) {
 	except := map[string]string{
 		"host":          "hosts",       // Flowplayer's key; one URL per --host
