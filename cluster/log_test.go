@@ -11,6 +11,7 @@ import (
 	"clusterplay/logging/logtest"
 
 	"clusterplay/assets"
+	"clusterplay/clock"
 	"clusterplay/logging"
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
@@ -80,13 +81,13 @@ func TestMemoryDecisionsAreLogged(t *testing.T) {
 	l, logs := debugLog()
 	opts := sequential(time.Second)
 	opts.ConnectCount, opts.FailureExpiry, opts.Log = 1, time.Minute, l
+	clk := clock.NewFake(time.Now())
+	opts.Clock = clk
 	status := hosttest.Keep(t)(loopback.Status(503))
 	e, err := New([]HostSpec{{URL: status.URL}, {URL: good.URL}}, opts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := time.Now()
-	e.now = func() time.Time { return clock }
 	resolveTwice := func() {
 		t.Helper()
 		if _, err := e.Resolve(context.Background(), "clip.mp4"); err != nil {
@@ -99,13 +100,13 @@ func TestMemoryDecisionsAreLogged(t *testing.T) {
 		remembered[0]["failure_expiry"] != "1m0s" {
 		t.Fatalf("failure remembered as %v", remembered)
 	}
-	clock = clock.Add(20 * time.Second)
+	clk.Advance(20 * time.Second)
 	resolveTwice()
 	skip := logs.Lines(t, "skip: failed recently")
 	if len(skip) != 1 || skip[0]["expiry_left_ms"] != 40000.0 || skip[0]["index"] != 0.0 {
 		t.Fatalf("skip logged as %v", skip)
 	}
-	clock = clock.Add(45 * time.Second)
+	clk.Advance(45 * time.Second)
 	resolveTwice()
 	expired := logs.Lines(t, "failure expired")
 	if len(expired) != 1 || expired[0]["expired_ms_ago"] != 5000.0 {
