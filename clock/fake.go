@@ -147,8 +147,16 @@ func awaitTaken(sent []*fakeTimer) {
 	}
 }
 
-// arm puts t on the clock to fire d from now; f.mu is held.
+// arm puts t on the clock to fire d from now; f.mu is held. A timer due
+// already fires at once, as time's do: its moment needs no advance.
 func (f *Fake) arm(t *fakeTimer, d time.Duration) {
+	if d <= 0 && t.c != nil && t.period == 0 {
+		select {
+		case t.c <- f.now:
+		default:
+		}
+		return
+	}
 	t.at = f.now.Add(max(d, 0))
 	f.armed = append(f.armed, t)
 	f.notify()

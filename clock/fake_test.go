@@ -67,6 +67,23 @@ func TestFakeTimersFireAtTheirTimeInOrder(t *testing.T) {
 	}
 }
 
+// TestFakeTimerDueNowFiresAtOnce: a timer of zero or less needs no
+// advance, as a head start of nothing starts the next attempt at once.
+func TestFakeTimerDueNowFiresAtOnce(t *testing.T) {
+	t.Parallel()
+	f := NewFake(epoch)
+	for _, d := range []time.Duration{0, -time.Second} {
+		if got := <-f.NewTimer(d).C(); got != epoch {
+			t.Errorf("NewTimer(%v) fired at %v", d, got)
+		}
+	}
+	tm := f.NewTimer(time.Hour)
+	tm.Reset(0)
+	if got := <-tm.C(); got != epoch || f.Armed() != 0 {
+		t.Errorf("Reset(0) fired at %v, %d armed", got, f.Armed())
+	}
+}
+
 func TestFakeTickerTicksEveryPeriod(t *testing.T) {
 	t.Parallel()
 	f := NewFake(epoch)

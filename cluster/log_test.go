@@ -29,6 +29,7 @@ func debugLog() (*slog.Logger, *logBuffer) {
 // TestAttemptsAreLogged: each HTTP attempt with its URL, its request and
 // status lines and its phases, under cluster.http.
 func TestAttemptsAreLogged(t *testing.T) {
+	t.Parallel()
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	hop := hosttest.Keep(t)(loopback.Redirect(1, good.URL))
 	refused := hosttest.Refused(t)
@@ -77,6 +78,7 @@ func TestAttemptsAreLogged(t *testing.T) {
 // with the time it has left, trying it again once the failure expired,
 // and a success that clears it, each with its numbers.
 func TestMemoryDecisionsAreLogged(t *testing.T) {
+	t.Parallel()
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	l, logs := debugLog()
 	opts := sequential(time.Second)
@@ -118,6 +120,7 @@ func TestMemoryDecisionsAreLogged(t *testing.T) {
 // TestMergeIsLogged: what another process wrote that is newer than ours
 // is taken in, and the log says what it had.
 func TestMergeIsLogged(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "state")
 	ours, err := OpenMemory(dir)
 	if err != nil {
@@ -151,6 +154,7 @@ func TestMergeIsLogged(t *testing.T) {
 // TestRTMPAttemptIsLoggedWithoutSecrets: an RTMP attempt is told step by
 // step under cluster.rtmp, and its password and token never appear.
 func TestRTMPAttemptIsLoggedWithoutSecrets(t *testing.T) {
+	t.Parallel()
 	n := hosttest.Nginx(t, hosttest.ClipDir(t))
 	host := strings.Replace(n.URL, "rtmp://", "rtmp://viewer:hunter2@", 1) + "?token=sekrit"
 	l, logs := debugLog()
