@@ -279,48 +279,6 @@ func TestFailureMemorySkipsWithinExpiry(t *testing.T) {
 	}
 }
 
-// TestFailureExpiryCountsDown: a failed host's expires_at stands while
-// the time passes, its skips count the time it has left, and once the
-// expiry has run out it is tried again.
-func TestFailureExpiryCountsDown(t *testing.T) {
-	t.Parallel()
-	good := hosttest.Keep(t)(loopback.Good(testFiles))
-	clk := fakeClock()
-	failedAt := clk.Now()
-	opts := sequential(time.Second)
-	opts.FailureExpiry = time.Minute
-	opts.Clock = clk
-	e, err := New([]HostSpec{{URL: hosttest.Refused(t)}, {URL: good.URL}}, opts, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := record(e)
-	resolve := func() {
-		t.Helper()
-		if _, err := e.Resolve(context.Background(), "clip.mp4"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	resolve()
-	clk.Advance(20 * time.Second)
-	resolve()
-	clk.Advance(40 * time.Second) // the minute is over
-	resolve()
-	evs := rec.stop(e)
-	if got, want := kinds(evs), "connect connect_failed connect resolved skip connect resolved connect connect_failed connect resolved"; got != want {
-		t.Fatalf("events %q, want %q", got, want)
-	}
-	if f := evs[1]; !f.ExpiresAt.Equal(failedAt.Add(time.Minute)) {
-		t.Errorf("connect_failed expires at +%v, want +1m", f.ExpiresAt.Sub(failedAt))
-	}
-	if s := evs[4]; s.ExpiryLeft != 40*time.Second || !s.ExpiresAt.Equal(failedAt.Add(time.Minute)) {
-		t.Errorf("skip 20s on: %v left, expires at +%v; want 40s left, at +1m", s.ExpiryLeft, s.ExpiresAt.Sub(failedAt))
-	}
-	if f := evs[8]; !f.ExpiresAt.Equal(failedAt.Add(2 * time.Minute)) {
-		t.Errorf("the second failure expires at +%v, want +2m", f.ExpiresAt.Sub(failedAt))
-	}
-}
-
 func TestSuccessClearsMemory(t *testing.T) {
 	t.Parallel()
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
@@ -364,50 +322,6 @@ func TestAllRememberedTriesOldestFirst(t *testing.T) {
 	}
 	if got, want := kinds(evs), "connect resolved"; got != want || res.Host.URL != good.URL {
 		t.Errorf("events %q resolving to %s; want %q to the good host", got, res.Host.URL, want)
-	}
-}
-
-// TestWaitBeforeNextPass: before pass 2 the engine waits until the
-// earliest failure expires, but never longer than the connect timeout; with
-// nothing remembered, it still waits the first back-off.
-func TestWaitBeforeNextPass(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name            string
-		expiry, timeout time.Duration
-		gap             time.Duration
-	}{
-		{"expiry shorter than timeout", 400 * time.Millisecond, 3 * time.Second, 400 * time.Millisecond},
-		{"timeout caps a long expiry", time.Hour, 500 * time.Millisecond, 500 * time.Millisecond},
-		{"no memory: the back-off", 0, 3 * time.Second, minPassBackoff},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			clk := fakeClock()
-			opts := sequential(tt.timeout)
-			opts.ConnectCount = 2
-			opts.FailureExpiry = tt.expiry
-			opts.Clock = clk
-			e, err := New([]HostSpec{{URL: hosttest.Refused(t)}}, opts, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rec := record(e)
-			wait := resolveAside(t, e, "clip.mp4")
-			rec.waitFor(t, events.ConnectFailed, 1)
-			// The engine sleeps (one timer) until the test moves the clock
-			// by the gap; a wait any longer would leave it asleep.
-			drive(t, clk, rec, []clockStep{{armed: 1, advance: tt.gap}})
-			_, _ = wait()
-			evs := ofKind(rec.stop(e), events.Connect)
-			if len(evs) != 2 {
-				t.Fatalf("%d attempts, want 2 (the lone host must be retried, not skipped)", len(evs))
-			}
-			if gap := evs[1].Time.Sub(evs[0].Time); gap != tt.gap {
-				t.Errorf("gap between passes %v, want %v", gap, tt.gap)
-			}
-		})
 	}
 }
 
