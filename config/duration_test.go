@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseDuration(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in       string
 		allowOff bool
@@ -49,6 +50,7 @@ func TestParseDuration(t *testing.T) {
 // TestDurationFlags runs every duration flag through every form, so the
 // one-rule promise (bare number = ms) holds for all of them.
 func TestDurationFlags(t *testing.T) {
+	t.Parallel()
 	get := map[string]func(*Config) time.Duration{
 		"connect-timeout": func(c *Config) time.Duration { return c.Cluster.ConnectTimeout },
 		"failure-expiry":  func(c *Config) time.Duration { return c.Cluster.FailureExpiry },
@@ -83,6 +85,7 @@ func TestDurationFlags(t *testing.T) {
 }
 
 func TestZeroDurations(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		flag string
 		ok   bool

@@ -33,6 +33,7 @@ func flagTable(md string) map[string]string {
 }
 
 func TestFlagTable(t *testing.T) {
+	t.Parallel()
 	md := "| flag | default | meaning |\n| --- | --- | --- |\n" +
 		"| `--race-delay D\\|off` | `250ms` | a \\| b |\n" +
 		"| `--vo`, `--ao` | mpv's | |\n" +
@@ -50,6 +51,7 @@ func TestFlagTable(t *testing.T) {
 // the same flags, with the same defaults. A switch that is off by default
 // may show "off" or nothing.
 func TestReadmeFlags(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
