@@ -192,6 +192,9 @@ func (m *Memory) markDirty(host string) {
 // learnt. warn hears of a failed write. stop waits for a write under way.
 func (m *Memory) FlushEvery(interval time.Duration, warn func(error)) (stop func()) {
 	quit, done := make(chan struct{}), make(chan struct{})
+	m.mu.Lock()
+	clk := m.clock
+	m.mu.Unlock()
 	go func() {
 		defer close(done)
 		var said string // the same failure is said once, not every interval
@@ -205,9 +208,7 @@ func (m *Memory) FlushEvery(interval time.Duration, warn func(error)) (stop func
 				said = err.Error()
 				warn(err)
 			}
-			m.mu.Lock()
-			t := m.clock.NewTimer(interval)
-			m.mu.Unlock()
+			t := clk.NewTimer(interval)
 			select {
 			case <-quit:
 				t.Stop()
