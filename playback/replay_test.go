@@ -52,6 +52,7 @@ func TestReplayAfterTheEnd(t *testing.T) {
 // A process stopped (ctrl+z) for longer than the stall timeout made no
 // progress, but the host is not to blame: the watchdog starts over.
 func TestStoppedProcessIsNoStall(t *testing.T) {
+	t.Parallel()
 	r := &run{Session: &Session{log: logging.Or(nil), opts: Options{StallTimeout: time.Second}}, url: "http://h/clip.mp4"}
 	now := time.Now()
 	r.sinceStopped(now)
