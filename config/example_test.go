@@ -30,6 +30,7 @@ func readmeExample(t *testing.T) string {
 // TestExample loads the docs' example as is, and with each of its
 // named clusters.
 func TestExample(t *testing.T) {
+	t.Parallel()
 	path := writeFile(t, "config.yaml", readmeExample(t))
 	cfg := mustLoad(t, []string{"--config", path}, nil)
 	wantHosts := []cluster.HostSpec{
@@ -59,6 +60,7 @@ func TestExample(t *testing.T) {
 
 // TestExampleCoversEveryKey keeps the example in step with the key table.
 func TestExampleCoversEveryKey(t *testing.T) {
+	t.Parallel()
 	ex := readmeExample(t)
 	for _, key := range fileKeys() {
 		if !strings.Contains(ex, key+":") {
