@@ -101,7 +101,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return code // the run ended before its report began: the log could not be opened
 	}
 	// a.stderr is the real stderr, whatever file descriptor 2 is now.
-	return a.report.write(code, a.bus, stdout, a.stderr)
+	return a.report.write(code, a.bus, stdout, a.stderr, a.stop)
 }
 
 // runMode builds the parts the mode needs, runs the mode, closes the
