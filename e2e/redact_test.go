@@ -93,3 +93,28 @@ func TestControlSocketHidesTokens(t *testing.T) {
 		t.Errorf("the events show the token:\n%s", seen.String())
 	}
 }
+
+// TestSecretsFromTheEnvironment: hosts and a token header given in the
+// environment, where ps does not show them, are used as --host and
+// --http-header would be, and hidden in the events alike.
+func TestSecretsFromTheEnvironment(t *testing.T) {
+	h, _ := tokenHost(t) // serves only requests with X-Edge-Token: s3cret
+	refused := hosttest.Refused(t)
+	env := []string{"CLUSTERPLAY_HOSTS=" + refused + "/?token=" + secretWord + " " + h.URL,
+		"CLUSTERPLAY_HTTP_HEADERS=X-Edge-Token: s3cret\nX-Other: 1"}
+	r := clusterplay(t, env, "--print-url", "--json", assets.ClipName)
+	if r.code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, `"event":"resolved"`) || !strings.Contains(r.stdout, h.URL) {
+		t.Errorf("the environment's token host did not serve:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout+r.stderr, secretWord) || strings.Contains(r.stdout+r.stderr, "s3cret") {
+		t.Errorf("a secret shows:\n%s\n%s", r.stdout, r.stderr)
+	}
+	// A flag still wins over the environment.
+	r = clusterplay(t, env, "--print-url", "--host", refused, "--failure-expiry", "0", assets.ClipName)
+	if r.code != 1 {
+		t.Errorf("--host did not replace the environment's hosts: exit %d\n%s", r.code, r.stderr)
+	}
+}
