@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"clusterplay/loopback"
@@ -126,3 +128,46 @@ func TestHostileRedirectIsEscaped(t *testing.T) {
 	checkPlain(t, failingRun(t, "--no-tui", h.URL).stderr, shown...)
 	checkJSON(t, failingRun(t, "--json", h.URL).stdout, `\u202eevil\u0085\x9b31m\u2066`)
 }
+
+// TestHostileTextInATerminal: in a real terminal (tmux), a hostile RTMP
+// server's error neither retitles the pane, nor sets the clipboard (OSC
+// 52, which this tmux is told to accept), nor clears the screen, with
+// --no-tui and in the TUI.
+func TestHostileTextInATerminal(t *testing.T) {
+	h := hosttest.Keep(t)(loopback.HostileRTMP(loopback.HostileText))
+	for _, mode := range []string{"--no-tui", "--no-video"} { // --no-video alone: the TUI
+		t.Run(mode, func(t *testing.T) {
+			home, exitFile := t.TempDir(), filepath.Join(t.TempDir(), "exit")
+			cmd := "tmux wait-for " + goChannel + "; " + exitsTo("env HOME="+home+" XDG_CONFIG_HOME="+home+
+				" XDG_STATE_HOME="+home+" "+binary+" "+mode+" --no-video --connect-count 1 --failure-expiry 0 --host "+
+				h.URL+" clip.mp4", exitFile)
+			tm := newTmux(t, 200, 30, cmd)
+			tm.run("set-option", "-g", "set-clipboard", "on")
+			tm.run("set-option", "-g", "allow-rename", "on")
+			title := tm.run("display-message", "-p", "-t", tm.session, "#{pane_title}")
+			tm.run("wait-for", "-S", goChannel)
+			screen := tm.waitFor("the refusal", 30*time.Second, func(s string) bool {
+				return strings.Contains(s, "all hosts failed")
+			})
+			if mode != "--no-tui" {
+				tm.run("send-keys", "-t", tm.session, "q")
+			}
+			waitExitFile(t, tm, exitFile, 15*time.Second)
+			for _, want := range []string{"attempting to connect:", `\x1b]0;owned\x07`} {
+				if !strings.Contains(screen, want) {
+					t.Errorf("the screen lacks %q (cleared, or the escape acted):\n%s", want, screen)
+				}
+			}
+			if now := tm.run("display-message", "-p", "-t", tm.session, "#{pane_title}"); strings.Contains(now, "owned") {
+				t.Errorf("the pane was retitled %q (was %q)", now, title)
+			}
+			if buffers := tm.run("list-buffers"); strings.TrimSpace(buffers) != "" {
+				t.Errorf("the clipboard was set: %q", buffers)
+			}
+		})
+	}
+}
+
+// goChannel is the tmux channel that lets the pane's command start once
+// the server's options are set.
+const goChannel = "clusterplay-go"
