@@ -83,9 +83,8 @@ func unsafeRune(r rune) bool {
 // carries, so every reader (the plain lines, the JSON lines, the TUI, the
 // control socket, the report) shows the same safe text.
 func escapeEvent(e Event) Event {
-	for _, f := range []*string{&e.Host, &e.Clip, &e.App, &e.PlayPath, &e.TCURL, &e.URL,
-		&e.Err, &e.ToHost, &e.Path, &e.Message} {
-		*f = Escape(*f)
-	}
+	e.Host, e.Clip, e.URL, e.ToHost = Escape(e.Host), Escape(e.Clip), Escape(e.URL), Escape(e.ToHost)
+	e.App, e.PlayPath, e.TCURL = Escape(e.App), Escape(e.PlayPath), Escape(e.TCURL)
+	e.Err, e.Path, e.Message = Escape(e.Err), Escape(e.Path), Escape(e.Message)
 	return e
 }

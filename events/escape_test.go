@@ -94,3 +94,13 @@ func BenchmarkEscapeClean(b *testing.B) {
 		Escape(s)
 	}
 }
+
+func BenchmarkPublish(b *testing.B) {
+	bus := NewBus()
+	defer bus.Close()
+	e := Event{Kind: Fetch, Host: "http://127.0.0.1:40000/video", URL: "http://127.0.0.1:40000/video/clip.mp4",
+		Path: "/clip.mp4", Status: 206}
+	for b.Loop() {
+		bus.Publish(e)
+	}
+}
