@@ -157,9 +157,13 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 			}
 			failedAt := e.now()
 			rs.failedWith(o.host, o.err)
-			e.recordFailed(o.host, failedAt, string(class))
+			var expires time.Time
+			if !rs.keepNotFound || !isNotFound(o.err) {
+				e.recordFailed(o.host, failedAt, string(class))
+				expires = e.expiresAt(failedAt)
+			}
 			e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-				Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: e.expiresAt(failedAt), Pass: pass,
+				Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: expires, Pass: pass,
 				Phases: o.probed.Phases})
 			// A failure frees a slot and hands its turn to the next host at
 			// once, whether it came fast or at the timeout.

@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -71,6 +70,8 @@ type Relay struct {
 	starved  starvation
 	rates    map[*cluster.Host]float64 // last measured throughput, bytes/s
 	said     map[string]bool           // what sayOnce said
+
+	manifests manifestSlots // manifests rewritten at once (manifestlimit.go)
 }
 
 // NewToken returns a random token for a relay's path.
@@ -112,17 +113,18 @@ func Start(opts Options) (*Relay, error) {
 		mismatch: map[string][]*cluster.Host{},
 		rates:    map[*cluster.Host]float64{},
 		said:     map[string]bool{},
-		client:   newClient(opts.ConnectTimeout, opts.Insecure, opts.Header.Get("Referer")),
+		client:   newClient(opts.ConnectTimeout, opts.Insecure, redirectPolicy(ln.Addr(), opts.Header)),
 	}
-	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = r.srv.Serve(ln) }()
+	r.manifests = newManifestSlots()
+	r.srv = newServer(r)
+	go func() { _ = r.srv.Serve(limitConns(ln, maxConns)) }()
 	return r, nil
 }
 
-// newClient is the relay's upstream client: it follows no redirect on its
-// own account beyond what a player would, sends no Referer, and gives up
-// on a host that does not answer within the connect timeout.
-func newClient(connectTimeout time.Duration, insecure bool, referer string) *http.Client {
+// newClient is the relay's upstream client: it follows redirects as
+// redirect.go says, and gives up on a host that does not answer within the
+// connect timeout.
+func newClient(connectTimeout time.Duration, insecure bool, redirect func(*http.Request, []*http.Request) error) *http.Client {
 	dialer := &net.Dialer{Timeout: connectTimeout}
 	return &http.Client{
 		Transport: &http.Transport{
@@ -137,26 +139,13 @@ func newClient(connectTimeout time.Duration, insecure bool, referer string) *htt
 			// the byte offsets a splice resumes at.
 			DisableCompression: true,
 		},
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) > cluster.MaxRedirects {
-				return fmt.Errorf("more than %d redirects", cluster.MaxRedirects)
-			}
-			req.Header.Del("Referer")
-			if referer != "" {
-				req.Header.Set("Referer", referer)
-			}
-			return nil
-		},
+		CheckRedirect: redirect,
 	}
 }
 
 // URL is where a player asks for clip (a path, with its query).
 func (r *Relay) URL(clip string) string {
-	base := "http://" + r.ln.Addr().String()
-	if r.opts.Token != "" {
-		base += "/" + r.opts.Token
-	}
-	return base + "/" + strings.TrimLeft(clip, "/")
+	return clipURL(r.ln.Addr().String(), r.opts.Token, clip)
 }
 
 // Addr is the address the relay listens on.

@@ -43,6 +43,12 @@ type harness struct {
 
 func startRelay(t testing.TB, token string, hosts ...string) *harness {
 	t.Helper()
+	return startRelayWith(t, func(o *Options) { o.Token = token }, hosts...)
+}
+
+// startRelayWith is startRelay with the options as set changes them.
+func startRelayWith(t testing.TB, set func(*Options), hosts ...string) *harness {
+	t.Helper()
 	specs := make([]cluster.HostSpec, len(hosts))
 	for i, h := range hosts {
 		specs[i] = cluster.HostSpec{URL: h}
@@ -65,7 +71,9 @@ func startRelay(t testing.TB, token string, hosts ...string) *harness {
 			h.mu.Unlock()
 		}
 	}()
-	h.relay, err = Start(Options{Engine: e, Bus: bus, Token: token, ReadTimeout: 300 * time.Millisecond, ConnectTimeout: time.Second})
+	ro := Options{Engine: e, Bus: bus, ReadTimeout: 300 * time.Millisecond, ConnectTimeout: time.Second}
+	set(&ro)
+	h.relay, err = Start(ro)
 	if err != nil {
 		t.Fatal(err)
 	}
