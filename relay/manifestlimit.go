@@ -11,10 +11,9 @@ import (
 // At most maxRewrites are read and rewritten at once; the others wait
 // their turn for up to rewriteWait, then get 503 and Retry-After, which a
 // player's playlist reload survives.
-const (
-	maxRewrites = 4
-	rewriteWait = 10 * time.Second
-)
+const maxRewrites = 4
+
+var rewriteWait = 10 * time.Second // a variable for the tests
 
 // manifestSlots is the relay's bound on manifests rewritten at once.
 type manifestSlots chan struct{}
