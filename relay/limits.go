@@ -34,14 +34,28 @@ func newServer(r *Relay) *http.Server {
 // limitConns returns ln accepting at most limit connections open at once:
 // one past the limit is closed as soon as it is accepted, and the listener
 // goes on accepting (a refusal must not stop the server).
-func limitConns(ln net.Listener, limit int) net.Listener {
+func limitConns(ln net.Listener, limit int) *limitedListener {
 	return &limitedListener{Listener: ln, limit: int64(limit)}
 }
 
 type limitedListener struct {
 	net.Listener
-	limit int64
-	open  atomic.Int64
+	limit     int64
+	open      atomic.Int64
+	refusedAt atomic.Int64 // when one was last closed at accept, Unix ns
+}
+
+// crowdedFor is how long after turning a connection away the relay says it
+// is crowded.
+const crowdedFor = 30 * time.Second
+
+// Crowded reports whether the relay has turned a connection away at accept
+// lately: a player's failure then may be the relay's, held full by another
+// local client, and not the host's. The session does not blame the host
+// for it (playback/crowded.go).
+func (r *Relay) Crowded() bool {
+	at := r.conns.refusedAt.Load()
+	return at != 0 && time.Since(time.Unix(0, at)) < crowdedFor
 }
 
 func (l *limitedListener) Accept() (net.Conn, error) {
@@ -52,6 +66,7 @@ func (l *limitedListener) Accept() (net.Conn, error) {
 		}
 		if l.open.Add(1) > l.limit {
 			l.open.Add(-1)
+			l.refusedAt.Store(time.Now().UnixNano())
 			c.Close()
 			continue
 		}

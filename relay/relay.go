@@ -71,7 +71,8 @@ type Relay struct {
 	rates    map[*cluster.Host]float64 // last measured throughput, bytes/s
 	said     map[string]bool           // what sayOnce said
 
-	manifests manifestSlots // manifests rewritten at once (manifestlimit.go)
+	manifests manifestSlots    // manifests rewritten at once (manifestlimit.go)
+	conns     *limitedListener // the connections held (limits.go)
 }
 
 // NewToken returns a random token for a relay's path.
@@ -115,9 +116,9 @@ func Start(opts Options) (*Relay, error) {
 		said:     map[string]bool{},
 		client:   newClient(opts.ConnectTimeout, opts.Insecure, redirectPolicy(ln.Addr(), opts.Header)),
 	}
-	r.manifests = newManifestSlots()
+	r.manifests, r.conns = newManifestSlots(), limitConns(ln, maxConns)
 	r.srv = newServer(r)
-	go func() { _ = r.srv.Serve(limitConns(ln, maxConns)) }()
+	go func() { _ = r.srv.Serve(r.conns) }()
 	return r, nil
 }
 
