@@ -1,8 +1,12 @@
 package cluster
 
 import (
+	"context"
 	"net/http"
 	"testing"
+
+	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
 )
 
 func TestDropOnCrossOrigin(t *testing.T) {
@@ -48,5 +52,27 @@ func TestHasVia(t *testing.T) {
 		if got := HasVia(h); got != want {
 			t.Errorf("Via %q: %v", v, got)
 		}
+	}
+}
+
+// TestProbeKeepsTheUserHeadersAtHome: a probe redirected to another port
+// of the same host sends neither the user's header nor Authorization
+// there, and marks the redirected request with Via, which a clusterplay
+// relay refuses.
+func TestProbeKeepsTheUserHeadersAtHome(t *testing.T) {
+	seen := make(chan http.Header, 1)
+	other := hosttest.Keep(t)(loopback.NewHTTP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- r.Header.Clone()
+		w.WriteHeader(http.StatusOK)
+	})))
+	home := hosttest.Keep(t)(loopback.Redirect(0, other.URL))
+	user := http.Header{"X-Edge-Token": {"s3cret"}, "Authorization": {"Bearer s3cret"}, "User-Agent": {"ua/1"}}
+	a := &Attempt{URL: home.URL + "/clip.mp4"}
+	if err := NewHTTPProber(false, user).Probe(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	got := <-seen
+	if got.Get("X-Edge-Token") != "" || got.Get("Authorization") != "" || got.Get("User-Agent") != "ua/1" || !HasVia(got) {
+		t.Errorf("the redirect's target saw %v", got)
 	}
 }
