@@ -100,10 +100,11 @@ func TestConnectionLimit(t *testing.T) {
 	if _, err := http.ReadResponse(bufio.NewReader(held[maxConns-1]), nil); err != nil {
 		t.Fatal(err)
 	}
-	held[maxConns-1].Close() // closed by the relay after the wrong path anyway
-	time.Sleep(100 * time.Millisecond)
+	if !closedWithin(held[maxConns-1], 3*time.Second) { // a wrong path: closed by the relay
+		t.Fatal("the relay kept a refused connection")
+	}
+	time.Sleep(100 * time.Millisecond) // its place given back
 	held[maxConns-1] = dialRelay(t, h)
-	time.Sleep(100 * time.Millisecond)
 
 	extra := dialRelay(t, h)
 	if !closedWithin(extra, 3*time.Second) {
