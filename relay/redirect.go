@@ -26,6 +26,11 @@ func redirectPolicy(self net.Addr, user http.Header) func(*http.Request, []*http
 		if pointsAt(self, req.URL.Hostname(), req.URL.Port(), req.URL.Scheme) {
 			return &cluster.ProbeError{Class: events.ClassRedirects, Err: errors.New("redirected to the relay itself")}
 		}
+		if onLoopback(req.URL.Hostname()) && !onLoopback(via[0].URL.Hostname()) {
+			// A host elsewhere has no business on this machine: the
+			// relay would serve a local service's answers as the clip.
+			return &cluster.ProbeError{Class: events.ClassRedirects, Err: errors.New("a host elsewhere redirected to this machine")}
+		}
 		cluster.DropOnCrossOrigin(req, via, user)
 		req.Header.Del("Referer")
 		if referer != "" {
@@ -61,4 +66,14 @@ func pointsAt(self net.Addr, host, port, scheme string) bool {
 		return false
 	}
 	return ip.IsLoopback() || ip.IsUnspecified() || ip.Equal(tcp.IP) || tcp.IP.IsUnspecified()
+}
+
+// onLoopback reports whether host names this machine by itself: localhost,
+// a loopback address, or the unspecified address (which connects here).
+func onLoopback(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
 }

@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -130,6 +131,41 @@ func TestRedirectKeepsTheUserHeadersAtHome(t *testing.T) {
 	for _, hd := range seen["home"] {
 		if hd.Get("X-Token") != "s3cret" || hd.Get("Authorization") != "Bearer s3cret" || hd.Get("Cookie") != "c=s3cret" {
 			t.Errorf("the same origin lost the user's headers: %v", hd)
+		}
+	}
+}
+
+// TestRedirectPolicy: the relay's rules for a redirect, request by
+// request: its own address and, from a host elsewhere, this machine are
+// refused; the sixth redirect is one too many.
+func TestRedirectPolicy(t *testing.T) {
+	self := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}
+	policy := redirectPolicy(self, http.Header{"X-Token": {"s"}})
+	tests := []struct {
+		from, to string
+		hops     int
+		ok       bool
+	}{
+		{"http://127.0.0.1:9000/v/a.mp4", "http://127.0.0.1:9001/v/a.mp4", 1, true},
+		{"http://127.0.0.1:9000/v/a.mp4", "http://127.0.0.1:8080/a.mp4", 1, false},
+		{"http://127.0.0.1:9000/v/a.mp4", "http://localhost:8080/a.mp4", 1, false},
+		{"http://127.0.0.1:9000/v/a.mp4", "http://[::1]:8080/a.mp4", 1, false},
+		{"http://127.0.0.1:9000/v/a.mp4", "http://0.0.0.0:8080/a.mp4", 1, false},
+		{"http://cdn.example/v/a.mp4", "http://127.0.0.1:6379/", 1, false},
+		{"http://cdn.example/v/a.mp4", "http://localhost/", 1, false},
+		{"http://cdn.example/v/a.mp4", "http://edge.example/v/a.mp4", 1, true},
+		{"http://cdn.example/v/a.mp4", "http://edge.example/v/a.mp4", 5, true},
+		{"http://cdn.example/v/a.mp4", "http://edge.example/v/a.mp4", 6, false},
+	}
+	for _, tt := range tests {
+		first, _ := http.NewRequest(http.MethodGet, tt.from, nil)
+		via := make([]*http.Request, tt.hops)
+		for i := range via {
+			via[i] = first
+		}
+		next, _ := http.NewRequest(http.MethodGet, tt.to, nil)
+		if err := policy(next, via); (err == nil) != tt.ok {
+			t.Errorf("%s -> %s after %d: %v", tt.from, tt.to, tt.hops, err)
 		}
 	}
 }
