@@ -45,6 +45,8 @@ type HostReport struct {
 	// on the fields now.
 	RelayBytes   int64   `json:"relay_bytes"`
 	RelaySeconds float64 `json:"relay_seconds"`
+	// FaultsInjected counts the fault events that name the host.
+	FaultsInjected int `json:"faults_injected"`
 }
 
 // Latency summarises the durations of a host's attempts, in milliseconds.
@@ -72,6 +74,8 @@ type Totals struct {
 	ExitCode         int      `json:"exit_code"`
 	Duration         float64  `json:"duration_ms"`
 	DroppedEvents    int      `json:"dropped_events"`
+	// FaultsInjected counts the fault events: failures a fault plan made.
+	FaultsInjected int `json:"faults_injected"`
 }
 
 // Document returns the report of the events folded so far, for a run that
@@ -90,11 +94,13 @@ func (s *Summary) Document(code int, ended time.Time) Document {
 			FailuresByClass: classes(h.failures), Cancelled: h.cancelled, Skips: h.skips,
 			Latency: latency(h.latencies), FailoversFrom: h.failoversFrom, FailoversTo: h.failoversTo,
 			RelayBytes: h.relayBytes, RelaySeconds: math.Round(h.relaySeconds*1000) / 1000,
+			FaultsInjected: h.faults,
 		}
 		for _, n := range h.failures {
 			r.Failures += n
 		}
 		t.Attempts += h.attempts
+		t.FaultsInjected += h.faults
 		d.Hosts = append(d.Hosts, r)
 	}
 	t.Resolved, t.Failed = s.resolved, s.failed

@@ -50,6 +50,8 @@ type jsonEvent struct {
 	Status       int      `json:"status,omitempty"`     // fetch
 	Bytes        *int64   `json:"bytes,omitempty"`      // fetch
 	Throughput   *float64 `json:"throughput,omitempty"` // fetch: bytes/s
+	Rule         string   `json:"rule,omitempty"`       // fault
+	Action       string   `json:"action,omitempty"`     // fault
 	// The attempt's phases (events.Phases), each only when it was begun.
 	DNSMS       *float64 `json:"dns_ms,omitempty"`
 	ConnectMS   *float64 `json:"connect_ms,omitempty"`
@@ -119,6 +121,8 @@ func JSON(w io.Writer, e events.Event) error {
 		j.Path, j.Status = e.Path, e.Status
 		b, tp := e.Bytes, e.Throughput
 		j.Bytes, j.Throughput = &b, &tp
+	case events.Fault:
+		j.Path, j.Rule, j.Action = e.Path, e.Rule, e.Action
 	case events.Failover:
 		if e.Seamless {
 			j.Seamless = true
@@ -211,6 +215,8 @@ func Line(e events.Event) string {
 		return fmt.Sprintf("fetched %s from %s: %d, %d bytes in %s (%s/s)", e.Path, e.Host, e.Status, e.Bytes, round(e.Elapsed), ByteSize(e.Throughput))
 	case events.Listening:
 		return "relay listening: " + e.URL
+	case events.Fault:
+		return fmt.Sprintf("injecting %s into %s %s (%s)", e.Action, e.Host, e.Path, e.Rule)
 	case events.HostFailed:
 		return fmt.Sprintf("marked failed: %s (%s)", e.Host, e.Err)
 	case events.Dropped:

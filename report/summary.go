@@ -40,6 +40,7 @@ type hostTally struct {
 	failoversFrom, failoversTo int
 	relayBytes                 int64
 	relaySeconds               float64
+	faults                     int // fault events naming the host
 }
 
 // NewSummary returns an empty summary of a run that began at began, with
@@ -100,6 +101,8 @@ func (s *Summary) Add(e events.Event) {
 			h.latencies = append(h.latencies, e.Elapsed)
 		}
 		h.lastConnect = time.Time{}
+	case events.Fault:
+		h.faults++
 	case events.Fetch:
 		h.relayBytes += e.Bytes
 		h.relaySeconds += e.Elapsed.Seconds()
