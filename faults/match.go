@@ -149,6 +149,8 @@ func (r *Rule) selects(req Request, beforeFirst bool, since time.Duration) bool 
 		return false
 	case r.Kind != AnyKind && r.Kind != req.Kind:
 		return false
+	case req.Kind == Probe && r.Action.Body() && r.Action.Verb != Reset:
+		return false // a probe reads no body: only a reset reaches it
 	case !r.Segments.contains(req.Segment) || !r.Sequence.contains(req.Sequence):
 		return false
 	case !r.timed:

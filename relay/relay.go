@@ -22,6 +22,7 @@ import (
 
 	"clusterplay/cluster"
 	"clusterplay/events"
+	"clusterplay/faults"
 )
 
 // Defaults of the relay's timeouts.
@@ -54,6 +55,9 @@ type Options struct {
 	// User-Agent and Referer (cluster.Options.Header).
 	Header http.Header
 	Log    *slog.Logger
+	// Faults, when set, injects a fault plan's faults into what comes from
+	// the hosts (faults.go).
+	Faults *faults.Injector
 }
 
 // Relay is a running relay.
@@ -71,6 +75,7 @@ type Relay struct {
 	starved  starvation
 	rates    map[*cluster.Host]float64 // last measured throughput, bytes/s
 	said     map[string]bool           // what sayOnce said
+	segments map[string]segPos         // by path: the place of each segment a playlist named
 }
 
 // NewToken returns a random token for a relay's path.
@@ -112,6 +117,7 @@ func Start(opts Options) (*Relay, error) {
 		mismatch: map[string][]*cluster.Host{},
 		rates:    map[*cluster.Host]float64{},
 		said:     map[string]bool{},
+		segments: map[string]segPos{},
 		client:   newClient(opts.ConnectTimeout, opts.Insecure, opts.Header.Get("Referer")),
 	}
 	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
