@@ -112,6 +112,7 @@ func (a *app) relayOptions(token, listen string) relay.Options {
 		Insecure:       a.cfg.Cluster.Insecure,
 		Header:         a.cfg.Cluster.Header,
 		Log:            logging.For(a.log, logging.Relay),
+		Faults:         a.faults,
 	}
 }
 

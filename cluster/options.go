@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"clusterplay/faults"
 )
 
 // Options are the engine's knobs, named after Flowplayer's Cluster plugin
@@ -32,6 +34,9 @@ type Options struct {
 	// header, User-Agent, Referer); nil sends only clusterplay's own
 	// User-Agent.
 	Header http.Header
+	// Faults, when set, injects a fault plan's faults of kind probe into
+	// attempts (probe_faults.go).
+	Faults *faults.Injector
 
 	// Log is the engine's logger, named for the cluster component; the
 	// engine names its parts from it (cluster.http, cluster.rtmp,

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"clusterplay/events"
+	"clusterplay/faults"
 	"clusterplay/logging"
 )
 
@@ -155,6 +156,17 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 				}
 				continue
 			}
+			if faults.IsInjected(o.err) {
+				// A fault plan failed this attempt: said, and not
+				// remembered against the host.
+				rs.failedWith(o.host, o.err)
+				e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
+					Class: class, Err: describe(o.err), Elapsed: o.elapsed, Pass: pass, Phases: o.probed.Phases})
+				if inflight < limit {
+					launch()
+				}
+				continue
+			}
 			failedAt := e.now()
 			rs.failedWith(o.host, o.err)
 			e.recordFailed(o.host, failedAt, string(class))
@@ -237,6 +249,9 @@ func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) 
 	}
 	actx, cancel := context.WithTimeout(ctx, e.opts.ConnectTimeout)
 	defer cancel()
+	if err := e.probeFault(actx, h, target, pass); err != nil {
+		return a, err
+	}
 	a.Redirected = func(to string) {
 		e.emit(events.Event{Kind: events.Redirect, Host: h.URL, Index: h.Index, URL: to, Pass: pass})
 	}

@@ -19,6 +19,7 @@ import (
 	"clusterplay/playback"
 
 	"clusterplay/cluster"
+	"clusterplay/faults"
 )
 
 // Config is everything the program needs to start.
@@ -53,6 +54,8 @@ type Config struct {
 	Listen           string        // clusterplay relay: the address to serve on
 	ListenPublic     bool          // clusterplay relay: a non-loopback Listen is allowed
 	Log              LogConfig
+	Faults           string       // --faults FILE: "" = none
+	FaultPlan        *faults.Plan // the plan read from Faults; nil when none
 }
 
 // LogConfig is the diagnostic log (package logging), as given: the words

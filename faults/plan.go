@@ -8,7 +8,6 @@ package faults
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -114,15 +113,6 @@ func (e *Error) Error() string {
 		return e.Msg
 	}
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-}
-
-// Load reads and parses the plan in file.
-func Load(file string) (*Plan, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("faults: %v", err)
-	}
-	return Parse(file, data)
 }
 
 // Parse parses a plan; errors name file and the line of the offending

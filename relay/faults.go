@@ -53,7 +53,7 @@ func (r *Relay) getWithFaults(ctx context.Context, h *cluster.Host, clip, rangeH
 	if !ok {
 		return r.get(ctx, h, clip, rangeHeader, from)
 	}
-	r.publish(events.Event{Kind: events.Fault, Host: h.URL, Index: h.Index, Path: "/" + clip,
+	r.publish(events.Event{Kind: events.Fault, Host: h.URL, Index: h.Index, Path: clip,
 		Rule: hit.Rule, Action: hit.Action.String()})
 	a := hit.Action
 	injected := func(class events.Class, err error) error {

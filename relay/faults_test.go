@@ -81,7 +81,7 @@ func TestEveryRelayAction(t *testing.T) {
 			}
 			evs := h.events()
 			faultsSaid := of(evs, events.Fault)
-			if len(faultsSaid) != 1 || faultsSaid[0].Index != 0 || faultsSaid[0].Rule != "rule1" || faultsSaid[0].Path != "/clip.mp4" {
+			if len(faultsSaid) != 1 || faultsSaid[0].Index != 0 || faultsSaid[0].Rule != "rule1" || faultsSaid[0].Path != "clip.mp4" {
 				t.Fatalf("fault events: %+v", faultsSaid)
 			}
 			if a, _ := faults.ParseAction(tc.action); faultsSaid[0].Action != a.String() {
