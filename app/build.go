@@ -84,8 +84,8 @@ type parts struct {
 	// faults injects the --faults plan's faults, and those the socket's
 	// inject and the TUI's key add, into the relay's requests and the
 	// attempts (faults.go).
-	faults *faults.Injector
-	session   *playback.Session
+	faults  *faults.Injector
+	session *playback.Session
 	// controls is the one adapter the TUI's keys and the socket share, so
 	// that a user's action is logged the same way from either.
 	controls *controller
