@@ -8,6 +8,7 @@ import (
 
 	"clusterplay/cluster"
 	"clusterplay/control"
+	"clusterplay/faults"
 	"clusterplay/logging"
 	"clusterplay/playback"
 	"clusterplay/player"
@@ -29,6 +30,7 @@ type controller struct {
 	// quitCode is where a script's quit CODE is kept for the exit (the
 	// app's; -1 while none was asked for).
 	quitCode *atomic.Int32
+	faults   *faults.Injector // the run's fault plan, which inject adds to
 }
 
 var (
@@ -59,7 +61,7 @@ type playerControls interface {
 // controller gives the keys and the socket the controls of session and p.
 func (a *app) controller(session *playback.Session, p playerControls) *controller {
 	return &controller{session: session, p: p, engine: a.engine,
-		log: logging.For(a.log, logging.UI), quitCode: &a.quitCode}
+		log: logging.For(a.log, logging.UI), quitCode: &a.quitCode, faults: a.faults}
 }
 
 // controlsOf returns the session's one adapter, made on first use.
@@ -144,6 +146,23 @@ func (c *controller) Quit() {
 }
 
 // QuitWithCode is a script's quit CODE: the exit code is CODE.
+// InjectFault adds a rule to the run's fault plan (the socket's inject).
+func (c *controller) InjectFault(rule string) (string, error) {
+	r, err := faults.ParseRule(rule, "")
+	if err != nil {
+		return "", c.did("inject "+rule, err)
+	}
+	name := c.faults.Add(r)
+	c.did("inject "+rule, nil, "rule", name)
+	return name, nil
+}
+
+// ClearFaults removes every fault rule (the socket's clear_faults).
+func (c *controller) ClearFaults() {
+	c.faults.Clear()
+	c.did("clear faults", nil)
+}
+
 func (c *controller) QuitWithCode(code int) {
 	c.quitCode.CompareAndSwap(-1, int32(code))
 	c.did("quit", nil, "code", code)

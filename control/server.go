@@ -30,6 +30,10 @@ type Controller interface {
 	Seek(delta time.Duration) error
 	SeekTo(pos time.Duration) error
 	QuitWithCode(code int) // end the playback; the program exits with code
+	// InjectFault adds a fault rule (one line of YAML or JSON) and returns
+	// its name; ClearFaults removes every rule.
+	InjectFault(rule string) (string, error)
+	ClearFaults()
 }
 
 // Options say where to listen and what is known before the first event.

@@ -139,3 +139,41 @@ func TestBadFaultPlanExitsTwo(t *testing.T) {
 		t.Errorf("the host got %d requests: a bad plan must stop the run before any", n)
 	}
 }
+
+// TestInjectAndClearFaultsOnTheSocket: `clusterplay ctl PATH inject
+// RULE` adds a rule while the clip plays (host 0 sends each segment at
+// the clip's rate, so segments are still to come): the next segments of
+// host 0 are served by host 1, each after a fault event of the rule the
+// reply names; after clear_faults host 0 serves again.
+func TestInjectAndClearFaultsOnTheSocket(t *testing.T) {
+	dir := longHLS(t)
+	rate := int64(float64(len(assets.Clip)) / assets.ClipDuration.Seconds())
+	h0 := hosttest.NginxHTTP(t, dir, loopback.NginxHTTPOptions{LimitRate: rate})
+	h1 := hosttest.Keep(t)(loopback.GoodDir(dir))
+	sock := filepath.Join(t.TempDir(), "ctl.sock")
+	_, lines, _ := startJSON(t, "--control-socket", sock, "--host", h0.URL, "--host", h1.URL, "hls/index.m3u8")
+	waitEvent := followEvents(t, lines)
+	waitEvent("start", is("start"))
+	code, out, errOut := ctlRun(t, sock, "inject", "{host: 0, kind: segment, action: status 503}")
+	if code != 0 || out != `{"rule":"inject1"}` {
+		t.Fatalf("inject: exit %d, %q, %s", code, out, errOut)
+	}
+	f := waitEvent("a fault of inject1", is("fault"))
+	if f["rule"] != "inject1" || f["host"] != h0.URL || f["action"] != "status 503" {
+		t.Errorf("fault event %v", f)
+	}
+	waitEvent("a segment from host 1", func(ev map[string]any) bool {
+		return ev["event"] == "fetch" && ev["path"] == f["path"] && ev["host"] == h1.URL
+	})
+	if code, _, errOut := ctlRun(t, sock, "clear_faults"); code != 0 {
+		t.Fatalf("clear_faults: exit %d, %s", code, errOut)
+	}
+	waitEvent("a segment from host 0 again", func(ev map[string]any) bool {
+		path, _ := ev["path"].(string)
+		return ev["event"] == "fetch" && strings.HasSuffix(path, ".ts") && ev["host"] == h0.URL
+	})
+	if code, _, errOut := ctlRun(t, sock, "inject", "{host: 0, action: explode}"); code != 1 || !strings.Contains(errOut, `unknown action "explode"`) {
+		t.Errorf("a bad rule: exit %d, %s", code, errOut)
+	}
+	ctlRun(t, sock, "quit")
+}
