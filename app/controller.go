@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -155,6 +156,22 @@ func (c *controller) InjectFault(rule string) (string, error) {
 	name := c.faults.Add(r)
 	c.did("inject "+rule, nil, "rule", name)
 	return name, nil
+}
+
+// SetHostFault puts action on every request to the host at index, in
+// the place of the one the F key set before ("" removes it).
+func (c *controller) SetHostFault(index int, action string) error {
+	name := fmt.Sprintf("key%d", index)
+	if action == "" {
+		c.faults.Replace(name, nil)
+		return c.did("fault on host "+strconv.Itoa(index)+": none", nil)
+	}
+	a, err := faults.ParseAction(action)
+	if err != nil {
+		return c.did("fault on host "+strconv.Itoa(index), err)
+	}
+	c.faults.Replace(name, faults.HostRule(index, a))
+	return c.did("fault on host "+strconv.Itoa(index)+": "+action, nil)
 }
 
 // ClearFaults removes every fault rule (the socket's clear_faults).

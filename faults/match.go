@@ -82,6 +82,12 @@ func (in *Injector) Add(r *Rule) string {
 	return r.Name
 }
 
+// HostRule is a rule that does a on every request to the host at index,
+// attempts too: a host that is down fails them all.
+func HostRule(index int, a Action) *Rule {
+	return &Rule{HostIndex: index, Kind: AnyKind, Probability: 1, Action: a}
+}
+
 // Replace puts r in the place of the rule called name (nil: removes it),
 // or adds it. The TUI's key keeps one rule per host this way.
 func (in *Injector) Replace(name string, r *Rule) {

@@ -66,6 +66,8 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return do("failing over to the next host", levelWarn, func() { c.FailoverNow(false) })
 	case key.Matches(k, m.keys.MarkFailed):
 		return do("marking the serving host failed and failing over", levelWarn, func() { c.FailoverNow(true) })
+	case key.Matches(k, m.keys.Fault):
+		return m.cycleFault()
 	case key.Matches(k, m.keys.Reresolve):
 		if m.status.State == "ended" {
 			return do("playing the clip again from the start, the hosts resolved afresh", levelInfo, c.Reresolve)

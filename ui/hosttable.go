@@ -17,6 +17,9 @@ import (
 type hostTable struct {
 	rows  []watch.Host
 	focus int // the row most recently touched
+	// faults are the faults the F key set, by row: what the user asked,
+	// shown on the row while it is set.
+	faults map[int]string
 }
 
 func newHostTable(rows []watch.Host) hostTable { return hostTable{rows: rows} }
@@ -145,7 +148,7 @@ func (t hostTable) rowsView(s styles, now time.Time, width, maxRows int, relay b
 		}
 		cells := []string{
 			s.muted.Render(cell(fmt.Sprint(i), colIdx, true)),
-			hostStyle.Render(cell(shortURL(r.URL, hostW), hostW, false)),
+			hostStyle.Render(cell(t.hostCell(i, r.URL, hostW), hostW, false)),
 			s.forLevel(lv).Render(cell(label, colState, false)),
 			cell(ms, colLast, true),
 			s.forLevel(failLevel(r.Failures)).Render(cell(fmt.Sprint(r.Failures), colFail, true)),
@@ -160,6 +163,17 @@ func (t hostTable) rowsView(s styles, now time.Time, width, maxRows int, relay b
 		out = append(out, s.muted.Render(line(cell("", colIdx, false), fmt.Sprintf("… %d more hosts", hidden))))
 	}
 	return strings.Join(out, "\n")
+}
+
+// hostCell is the HOST cell of row i: its URL, shortened to leave room
+// for the fault the F key set on it.
+func (t hostTable) hostCell(i int, url string, w int) string {
+	f := t.faults[i]
+	if f == "" {
+		return shortURL(url, w)
+	}
+	tag := " [" + f + "]"
+	return shortURL(url, max(4, w-len(tag))) + tag
 }
 
 // relayCells are a row's RELAYED and RATE cells.
