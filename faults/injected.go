@@ -31,9 +31,11 @@ var ErrHang = errors.New("no answer (hang)")
 
 // Body wraps a host's response body with a body action: it resets,
 // stalls, throttles, truncates or corrupts the bytes as they pass. ctx
-// ends a stall or a throttle's wait (the reader gave up).
-func Body(ctx context.Context, body io.ReadCloser, hit Hit) io.ReadCloser {
-	return &faultBody{ctx: ctx, body: body, hit: hit, began: time.Now()}
+// ends a stall or a throttle's wait (the reader gave up). holds, when
+// set, says whether the fault is still in force: once it is not, the
+// bytes pass as the host sends them.
+func Body(ctx context.Context, body io.ReadCloser, hit Hit, holds func() bool) io.ReadCloser {
+	return &faultBody{ctx: ctx, body: body, hit: hit, began: time.Now(), holds: holds}
 }
 
 type faultBody struct {
@@ -43,9 +45,25 @@ type faultBody struct {
 	began   time.Time
 	n       int64 // bytes passed on
 	stalled bool
+	holds   func() bool
+	ended   bool  // the fault no longer holds: the bytes pass
+	checked int64 // the 64 KiB block of n at the last check
+}
+
+// lapsed reports whether the fault has ended, checking at most every
+// 64 KiB so that a fast body does not pay for it on every read.
+func (b *faultBody) lapsed() bool {
+	if !b.ended && b.holds != nil && (b.n == 0 || b.n/(64<<10) != b.checked) {
+		b.checked = b.n / (64 << 10)
+		b.ended = !b.holds()
+	}
+	return b.ended
 }
 
 func (b *faultBody) Read(p []byte) (int, error) {
+	if b.lapsed() {
+		return b.body.Read(p)
+	}
 	a := b.hit.Action
 	limit := int64(len(p))
 	switch a.Verb {

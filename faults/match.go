@@ -145,6 +145,28 @@ func (in *Injector) Match(req Request) (Hit, bool) {
 	return Hit{}, false
 }
 
+// Holds reports whether the rule called name is still in force and
+// still selects req: a fault on a long body (a progressive file is one
+// request) ends when its window does, or when the rule is removed.
+func (in *Injector) Holds(name string, req Request) bool {
+	if in == nil {
+		return false
+	}
+	in.mu.Lock()
+	rules, first := in.rules, in.first
+	in.mu.Unlock()
+	var since time.Duration
+	if !first.IsZero() {
+		since = in.now().Sub(first)
+	}
+	for _, r := range rules {
+		if r.Name == name {
+			return r.selects(req, first.IsZero(), since)
+		}
+	}
+	return false
+}
+
 // selects reports whether r selects req at since the first frame; a
 // timed rule selects nothing before the first frame.
 func (r *Rule) selects(req Request, beforeFirst bool, since time.Duration) bool {

@@ -49,7 +49,8 @@ func (r *Relay) faultRequest(h *cluster.Host, clip string, start int64, attempt 
 // request with a faults.Injected error, delays it, or wraps the host's
 // body. attempt counts the hosts already asked for this request.
 func (r *Relay) getWithFaults(ctx context.Context, h *cluster.Host, clip, rangeHeader string, from http.Header, start int64, attempt int) (*upstream, error) {
-	hit, ok := r.opts.Faults.Match(r.faultRequest(h, clip, start, attempt))
+	freq := r.faultRequest(h, clip, start, attempt)
+	hit, ok := r.opts.Faults.Match(freq)
 	if !ok {
 		return r.get(ctx, h, clip, rangeHeader, from)
 	}
@@ -86,7 +87,7 @@ func (r *Relay) getWithFaults(ctx context.Context, h *cluster.Host, clip, rangeH
 		return nil, err
 	}
 	up.injected = hit.Rule
-	up.resp.Body = faults.Body(up.ctx, up.resp.Body, hit)
+	up.resp.Body = faults.Body(up.ctx, up.resp.Body, hit, func() bool { return r.opts.Faults.Holds(hit.Rule, freq) })
 	return up, nil
 }
 

@@ -207,3 +207,25 @@ func (h *harness) waitFor(t *testing.T, k events.Kind, n int) events.Event {
 	t.Fatalf("no %d %s events within 5s", n, k)
 	return events.Event{}
 }
+
+// TestAFaultOnALongBodyEndsWithItsRule: a progressive file is one long
+// request; a throttle on it ends when its rule goes (clear_faults), and
+// the rest of the file comes at the host's pace, from the same host.
+func TestAFaultOnALongBodyEndsWithItsRule(t *testing.T) {
+	h0 := hosttest.Keep(t)(loopback.Good(files))
+	inj := injector(t, "rules:\n  - {host: 0, action: throttle 200KB/s}\n")
+	h := startRelayWith(t, "", inj, h0.URL+"/v")
+	time.AfterFunc(500*time.Millisecond, inj.Clear)
+	began := time.Now()
+	_, body, err := get(t, h.relay.URL("clip.mp4"), nil)
+	if err != nil || !bytes.Equal(body, payload) {
+		t.Fatalf("%d bytes, %v", len(body), err)
+	}
+	// 3 MiB at 200 KB/s would take 15 s.
+	if took := time.Since(began); took > 8*time.Second {
+		t.Errorf("took %s: the throttle outlived its rule", took)
+	}
+	if fos := of(h.events(), events.Failover); len(fos) != 0 {
+		t.Errorf("failovers %+v", fos)
+	}
+}
