@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// wakeBits say who ended a render wait; the values are cp_wake's in mpv.go.
+// wakeBits say who ended a render wait; the values are cp_wake's in mpvload.h.
 type wakeBits int
 
 const (
