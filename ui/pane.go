@@ -65,8 +65,9 @@ func (p pane) aspect() float64 {
 	return defaultAspect
 }
 
-// box is the size in pixels to ask the player's frames to fit.
-func (p pane) box() image.Point { return image.Pt(p.cols, 2*p.rows) }
+// box is the size in pixels to ask the player's frames to be: the
+// picture's in the pane's cells.
+func (p pane) box() image.Point { return fitPicture(p.cols, p.rows, p.aspect()) }
 
 // view is the pane's rows lines, each cols cells wide; until the first
 // frame, a word in the middle says what is awaited.
