@@ -4,6 +4,8 @@ import (
 	"image"
 	"sync"
 	"time"
+
+	"clusterplay/defaults"
 )
 
 // wakeBits say who ended a render wait; the values are cp_wake's in mpvload.h.
@@ -16,8 +18,8 @@ const (
 
 // DefaultPaneFPS caps how often the pane takes a new picture: about the
 // frame rate of most clips, and what a terminal redraws without falling
-// behind.
-const DefaultPaneFPS = 24
+// behind (--pane-fps's default, named in defaults).
+const DefaultPaneFPS = defaults.PaneFPS
 
 // Frame is one picture for a terminal pane. Image is opaque RGBA of the
 // size the pane last asked for (Resize), the video letterboxed in it by mpv
