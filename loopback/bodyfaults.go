@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+
+	"clusterplay/localhost"
 )
 
 // Hosts whose bodies misbehave in ways a relay must see through: they
@@ -14,20 +16,20 @@ import (
 // `python3 -m http.server` does: such a host can serve a file from its
 // start but never continue one mid-body.
 func NoRange(files map[string][]byte) (*Host, error) {
-	open, err := mapOpener(files)
+	open, err := localhost.Files(files)
 	if err != nil {
 		return nil, err
 	}
 	return startHTTP(func(*Host) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			clip, ok := clipPath(r.URL.Path)
+			clip, ok := localhost.ClipPath(r.URL.Path)
 			content, release, found := open(clip)
 			if !ok || !found {
 				http.NotFound(w, r)
 				return
 			}
 			defer release()
-			if ct := contentType(clip); ct != "" {
+			if ct := localhost.ContentType(clip); ct != "" {
 				w.Header().Set("Content-Type", ct)
 			}
 			size, _ := content.Seek(0, io.SeekEnd)
@@ -54,12 +56,12 @@ func SilentAfter(files map[string][]byte, n int64) (*Host, error) {
 }
 
 func bodyAfter(files map[string][]byte, n int64, silent bool) (*Host, error) {
-	open, err := mapOpener(files)
+	open, err := localhost.Files(files)
 	if err != nil {
 		return nil, err
 	}
 	return startHTTP(func(h *Host) http.Handler {
-		next := serveClips(open)
+		next := localhost.ClipHandler(open)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			sw := &stopWriter{ResponseWriter: w, left: n}
 			next.ServeHTTP(sw, r)
