@@ -163,13 +163,9 @@ func (r *chunkReader) Read() (*chunkMessage, error) {
 		if err != nil {
 			return nil, err
 		}
-		cs := r.streams[csid]
-		if cs == nil {
-			if len(r.streams) == maxChunkStreams {
-				return nil, fmt.Errorf("server used more than %d chunk streams", maxChunkStreams)
-			}
-			cs = &chunkStream{}
-			r.streams[csid] = cs
+		cs, err := r.stream(csid)
+		if err != nil {
+			return nil, err
 		}
 		if err := r.messageHeader(cs, csid, format); err != nil {
 			return nil, err
@@ -195,27 +191,8 @@ func (r *chunkReader) Read() (*chunkMessage, error) {
 			return &chunkMessage{typ: typ}, nil
 		}
 		if !cs.keep {
-			discard := int(n)
-			if isDataType(typ) {
-				if take := min(discard, dataHead-len(cs.head)); take > 0 {
-					if cs.head == nil {
-						cs.head = make([]byte, 0, min(dataHead, int(cs.length)))
-					}
-					at := len(cs.head)
-					cs.head = cs.head[:at+take]
-					if _, err := io.ReadFull(r.br, cs.head[at:]); err != nil {
-						return nil, err
-					}
-					discard -= take
-				}
-			}
-			if _, err := r.br.Discard(discard); err != nil {
-				return nil, err
-			}
-			if done && isDataType(typ) {
-				m := &chunkMessage{typ: typ, body: cs.head}
-				cs.head = nil
-				return m, nil
+			if m, err := r.readPast(cs, typ, n, done); m != nil || err != nil {
+				return m, err
 			}
 			continue
 		}
@@ -231,6 +208,48 @@ func (r *chunkReader) Read() (*chunkMessage, error) {
 			return m, nil
 		}
 	}
+}
+
+// stream is the chunk stream csid, new if need be, within the limit.
+func (r *chunkReader) stream(csid uint32) (*chunkStream, error) {
+	cs := r.streams[csid]
+	if cs == nil {
+		if len(r.streams) == maxChunkStreams {
+			return nil, fmt.Errorf("server used more than %d chunk streams", maxChunkStreams)
+		}
+		cs = &chunkStream{}
+		r.streams[csid] = cs
+	}
+	return cs, nil
+}
+
+// readPast reads the n body bytes of a chunk of a message that is not
+// kept, holding on to a data message's head, and returns that head once
+// the message is done (nil while it is not, or for other types).
+func (r *chunkReader) readPast(cs *chunkStream, typ message.Type, n uint32, done bool) (*chunkMessage, error) {
+	discard := int(n)
+	if isDataType(typ) {
+		if take := min(discard, dataHead-len(cs.head)); take > 0 {
+			if cs.head == nil {
+				cs.head = make([]byte, 0, min(dataHead, int(cs.length)))
+			}
+			at := len(cs.head)
+			cs.head = cs.head[:at+take]
+			if _, err := io.ReadFull(r.br, cs.head[at:]); err != nil {
+				return nil, err
+			}
+			discard -= take
+		}
+	}
+	if _, err := r.br.Discard(discard); err != nil {
+		return nil, err
+	}
+	if done && isDataType(typ) {
+		m := &chunkMessage{typ: typ, body: cs.head}
+		cs.head = nil
+		return m, nil
+	}
+	return nil, nil
 }
 
 // basicHeader reads a chunk's format and chunk stream ID, in any of the
