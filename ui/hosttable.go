@@ -145,19 +145,7 @@ func (t *hostTable) apply(ev events.Event) {
 			t.setServing(i)
 		}
 	case events.Failover:
-		switch {
-		case r != nil && ev.Class == events.ClassSwitch:
-			r.state, r.note = hostIdle, "left" // by the user's choice, not failed
-		case r != nil:
-			r.state = hostFailed
-			r.failures++
-			r.expiresAt = ev.ExpiresAt
-		}
-		if to := t.index(ev.ToIndex, ev.ToHost); ev.ToHost != "" && to >= 0 {
-			t.setServing(to)
-		} else if r != nil {
-			t.setServing(-1)
-		}
+		t.failover(r, ev)
 	case events.Start:
 		if r != nil && r.state != hostServing {
 			t.setServing(i)
@@ -169,6 +157,24 @@ func (t *hostTable) apply(ev events.Event) {
 			}
 		}
 	case events.End:
+		t.setServing(-1)
+	}
+}
+
+// failover folds a failover from row r (nil: a host not in the table) to
+// the event's ToHost.
+func (t *hostTable) failover(r *hostRow, ev events.Event) {
+	switch {
+	case r != nil && ev.Class == events.ClassSwitch:
+		r.state, r.note = hostIdle, "left" // by the user's choice, not failed
+	case r != nil:
+		r.state = hostFailed
+		r.failures++
+		r.expiresAt = ev.ExpiresAt
+	}
+	if to := t.index(ev.ToIndex, ev.ToHost); ev.ToHost != "" && to >= 0 {
+		t.setServing(to)
+	} else if r != nil {
 		t.setServing(-1)
 	}
 }
