@@ -88,12 +88,8 @@ func samplePositions(p *player.Player, stop <-chan struct{}) <-chan positionLog 
 
 // watchOnce plays ws.clip from ws.hosts and reports what the viewer saw.
 func (b *bench) watchOnce(ws watchSetup) (watchRun, error) {
-	specs := make([]cluster.HostSpec, len(ws.hosts))
-	for i, h := range ws.hosts {
-		specs[i] = cluster.HostSpec{URL: h}
-	}
 	opts := cluster.DefaultOptions()
-	engine, err := cluster.New(specs, opts, nil, nil)
+	engine, err := cluster.New(hostSpecs(ws.hosts), opts, nil, nil)
 	if err != nil {
 		return watchRun{}, err
 	}
@@ -128,10 +124,8 @@ func (b *bench) watchOnce(ws watchSetup) (watchRun, error) {
 	stopSampling := make(chan struct{})
 	positions := samplePositions(p, stopSampling)
 
-	r := watchRun{detectMS: math.NaN()}
-	var firstStart, faultAt time.Time
+	w := watchState{r: watchRun{detectMS: math.NaN()}}
 	var faultTimer <-chan time.Time
-	last := events.State("")
 	for evs := sub; evs != nil; {
 		select {
 		case <-done:
@@ -146,36 +140,18 @@ func (b *bench) watchOnce(ws watchSetup) (watchRun, error) {
 				continue
 			}
 			ws.fault()
-			faultAt = time.Now()
+			w.faultAt = time.Now()
 		case ev, ok := <-evs:
 			if !ok {
 				evs = nil
 				continue
 			}
-			switch ev.Kind {
-			case events.Start:
-				if firstStart.IsZero() {
-					firstStart = ev.Time
-					faultTimer = time.After(ws.faultAfter)
-				}
-			case events.Failover:
-				if !faultAt.IsZero() && math.IsNaN(r.detectMS) {
-					r.detectMS = ms(ev.Time.Sub(faultAt))
-					r.class, r.seamless = string(ev.Class), ev.Seamless
-				}
-			case events.StateChanged:
-				if last == events.StatePlaying && (ev.State == events.StateBuffering || ev.State == events.StateConnecting) {
-					r.pauses++
-				}
-				last = ev.State
-			case events.End:
-				r.end = string(ev.Reason)
-				if ev.Class != "" {
-					r.end += " (" + string(ev.Class) + ")"
-				}
+			if w.note(ev) {
+				faultTimer = time.After(ws.faultAfter)
 			}
 		}
 	}
+	r, firstStart, faultAt := w.r, w.firstStart, w.faultAt
 	close(stopSampling)
 	log := <-positions
 	if ctx.Err() != nil {
@@ -188,6 +164,51 @@ func (b *bench) watchOnce(ws watchSetup) (watchRun, error) {
 	r.stillMS = max(0, r.gapMS-r.frameMS)
 	r.skipMS = skipped(log, faultAt)
 	return r, nil
+}
+
+// hostSpecs are the hosts of urls, in order.
+func hostSpecs(urls []string) []cluster.HostSpec {
+	specs := make([]cluster.HostSpec, len(urls))
+	for i, u := range urls {
+		specs[i] = cluster.HostSpec{URL: u}
+	}
+	return specs
+}
+
+// watchState is what a watch run folds from the events.
+type watchState struct {
+	r          watchRun
+	firstStart time.Time // the first start event's
+	faultAt    time.Time // when the fault was made; zero before
+	last       events.State
+}
+
+// note folds one event, and says whether it was the first start, which
+// sets the fault's timer going.
+func (w *watchState) note(ev events.Event) (firstStart bool) {
+	switch ev.Kind {
+	case events.Start:
+		if w.firstStart.IsZero() {
+			w.firstStart = ev.Time
+			return true
+		}
+	case events.Failover:
+		if !w.faultAt.IsZero() && math.IsNaN(w.r.detectMS) {
+			w.r.detectMS = ms(ev.Time.Sub(w.faultAt))
+			w.r.class, w.r.seamless = string(ev.Class), ev.Seamless
+		}
+	case events.StateChanged:
+		if w.last == events.StatePlaying && (ev.State == events.StateBuffering || ev.State == events.StateConnecting) {
+			w.r.pauses++
+		}
+		w.last = ev.State
+	case events.End:
+		w.r.end = string(ev.Reason)
+		if ev.Class != "" {
+			w.r.end += " (" + string(ev.Class) + ")"
+		}
+	}
+	return false
 }
 
 // skipped is the media time the position jumped over after the fault:
