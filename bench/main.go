@@ -7,8 +7,9 @@
 //
 // It builds the clusterplay binary once, then times the real binary as a
 // user runs it: separate processes, real sockets on 127.0.0.1, real libmpv.
-// Sections 5 and 6 run the same engine, relay and session in process, to
-// read the player's position every 2 ms.
+// Sections 5 and 6 build the engine, relay, player and session in process
+// with the program's own builder (app.Build), to read the player's
+// position every 2 ms.
 // Sections: 1 resolve and first frame, 2 scale, 3 load spread, 4 failover
 // (--relay=off), 5 the serving host killed or silent with and without the
 // relay, 6 the same for HLS over three hosts, 7 the relay's overhead, 8

@@ -4,20 +4,21 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"time"
 
-	"clusterplay/cluster"
+	"clusterplay/app"
+	"clusterplay/config"
 	"clusterplay/events"
 	"clusterplay/playback"
 	"clusterplay/player"
-	"clusterplay/relay"
 )
 
-// A watched run plays a clip in process, through the engine, relay and
-// session the binary wires together (relay.Start as `clusterplay` starts
-// it, the player with the binary's options), injects a fault into the
-// serving host, and reads what the viewer gets from three sources: the
+// A watched run plays a clip in process, through the engine, relay,
+// player and session as `clusterplay` builds them (app.Build, from the
+// command line of a headless run: see watchSetup.args), injects a fault
+// into the serving host, and reads what the viewer gets from three sources: the
 // events (when the `failover` came), the session's state changes (each
 // move from playing into buffering or connecting is a pause), and the
 // player's position, sampled every positionEvery, which moves with every
@@ -86,37 +87,44 @@ func samplePositions(p *player.Player, stop <-chan struct{}) <-chan positionLog 
 	return out
 }
 
+// args is the command line of the headless clusterplay run that plays
+// ws: no picture, no mpv.conf, a failure memory of its own in stateDir
+// (fresh, so that no run learns from the one before), and the relay on or
+// off as the mode says.
+func (ws watchSetup) args(stateDir string) []string {
+	args := []string{"--no-video", "--no-mpv-config", "--state-dir", stateDir, "--relay=off"}
+	if ws.mode.relay {
+		args[len(args)-1] = "--relay=on"
+	}
+	if ws.mode.readTimeout > 0 {
+		args = append(args, "--read-timeout", ws.mode.readTimeout.String())
+	}
+	for _, h := range ws.hosts {
+		args = append(args, "--host", h)
+	}
+	return append(args, ws.clip)
+}
+
 // watchOnce plays ws.clip from ws.hosts and reports what the viewer saw.
 func (b *bench) watchOnce(ws watchSetup) (watchRun, error) {
-	opts := cluster.DefaultOptions()
-	engine, err := cluster.New(hostSpecs(ws.hosts), opts, nil, nil)
+	// No environment: neither the user's config file nor their state
+	// directory has a say.
+	cfg, err := config.Load(ws.args(b.stateDir()), nil)
 	if err != nil {
 		return watchRun{}, err
 	}
-	bus := engine.Events()
+	parts, err := app.Build(cfg, os.Stderr)
+	if err != nil {
+		return watchRun{}, err
+	}
+	bus := parts.Bus()
 	sub := bus.Subscribe()
 	defer func() {
-		bus.Close()
+		parts.Close()
 		for range sub { // a run that failed early leaves events unread
 		}
 	}()
-	var rel playback.Relay
-	if ws.mode.relay {
-		r, err := relay.Start(relay.Options{Engine: engine, Bus: bus, Token: relay.NewToken(), ConnectTimeout: opts.ConnectTimeout,
-			ReadTimeout: ws.mode.readTimeout})
-		if err != nil {
-			return watchRun{}, err
-		}
-		defer r.Close()
-		rel = r
-	}
-	p, err := player.New(player.Options{NoVideo: true, StreamLavfO: playback.NoReconnect,
-		NetworkTimeout: playback.DefaultStallTimeout + opts.ConnectTimeout})
-	if err != nil {
-		return watchRun{}, err
-	}
-	defer p.Close()
-	session := playback.New(engine, p, playback.Options{Clip: ws.clip, Relay: rel})
+	p, session := parts.Player(), parts.Session()
 	ctx, cancel := context.WithTimeout(context.Background(), ws.timeout)
 	defer cancel()
 	done := make(chan playback.Outcome, 1)
@@ -124,7 +132,7 @@ func (b *bench) watchOnce(ws watchSetup) (watchRun, error) {
 	stopSampling := make(chan struct{})
 	positions := samplePositions(p, stopSampling)
 
-	w := watchState{r: watchRun{detectMS: math.NaN()}}
+	w := watchLog{r: watchRun{detectMS: math.NaN()}}
 	var faultTimer <-chan time.Time
 	for evs := sub; evs != nil; {
 		select {
@@ -146,46 +154,37 @@ func (b *bench) watchOnce(ws watchSetup) (watchRun, error) {
 				evs = nil
 				continue
 			}
-			if w.note(ev) {
+			if w.take(ev) {
 				faultTimer = time.After(ws.faultAfter)
 			}
 		}
 	}
-	r, firstStart, faultAt := w.r, w.firstStart, w.faultAt
 	close(stopSampling)
 	log := <-positions
+	r := w.r
 	if ctx.Err() != nil {
 		return r, fmt.Errorf("still playing after %v", ws.timeout)
 	}
-	if faultAt.IsZero() {
+	if w.faultAt.IsZero() {
 		return r, fmt.Errorf("the clip ended before the fault (%v after the first start)", ws.faultAfter)
 	}
-	r.frameMS, r.gapMS = freeze(log, firstStart.Add(300*time.Millisecond), faultAt)
+	r.frameMS, r.gapMS = freeze(log, w.firstStart.Add(300*time.Millisecond), w.faultAt)
 	r.stillMS = max(0, r.gapMS-r.frameMS)
-	r.skipMS = skipped(log, faultAt)
+	r.skipMS = skipped(log, w.faultAt)
 	return r, nil
 }
 
-// hostSpecs are the hosts of urls, in order.
-func hostSpecs(urls []string) []cluster.HostSpec {
-	specs := make([]cluster.HostSpec, len(urls))
-	for i, u := range urls {
-		specs[i] = cluster.HostSpec{URL: u}
-	}
-	return specs
+// watchLog is what a watched run reads off the events as they come.
+type watchLog struct {
+	r                   watchRun
+	firstStart, faultAt time.Time
+	last                events.State // the session's state before ev
 }
 
-// watchState is what a watch run folds from the events.
-type watchState struct {
-	r          watchRun
-	firstStart time.Time // the first start event's
-	faultAt    time.Time // when the fault was made; zero before
-	last       events.State
-}
-
-// note folds one event, and says whether it was the first start, which
-// sets the fault's timer going.
-func (w *watchState) note(ev events.Event) (firstStart bool) {
+// take reads one event; it says true on the first start, from which the
+// fault is timed.
+func (w *watchLog) take(ev events.Event) (firstStart bool) {
+	r := &w.r
 	switch ev.Kind {
 	case events.Start:
 		if w.firstStart.IsZero() {
@@ -193,19 +192,19 @@ func (w *watchState) note(ev events.Event) (firstStart bool) {
 			return true
 		}
 	case events.Failover:
-		if !w.faultAt.IsZero() && math.IsNaN(w.r.detectMS) {
-			w.r.detectMS = ms(ev.Time.Sub(w.faultAt))
-			w.r.class, w.r.seamless = string(ev.Class), ev.Seamless
+		if !w.faultAt.IsZero() && math.IsNaN(r.detectMS) {
+			r.detectMS = ms(ev.Time.Sub(w.faultAt))
+			r.class, r.seamless = string(ev.Class), ev.Seamless
 		}
 	case events.StateChanged:
 		if w.last == events.StatePlaying && (ev.State == events.StateBuffering || ev.State == events.StateConnecting) {
-			w.r.pauses++
+			r.pauses++
 		}
 		w.last = ev.State
 	case events.End:
-		w.r.end = string(ev.Reason)
+		r.end = string(ev.Reason)
 		if ev.Class != "" {
-			w.r.end += " (" + string(ev.Class) + ")"
+			r.end += " (" + string(ev.Class) + ")"
 		}
 	}
 	return false

@@ -16,6 +16,13 @@ import (
 // ErrAllFailed is returned when every pass over the hosts failed.
 var ErrAllFailed = errors.New("every host failed")
 
+// ErrNotFound is returned when every host answered that it has no such
+// clip (HTTP 404 or 410) in one pass: another pass would hear the same.
+// It is an ErrAllFailed.
+var ErrNotFound = fmt.Errorf("%w: %s", ErrAllFailed, notFoundMsg)
+
+const notFoundMsg = "not found on any host"
+
 // Engine resolves a clip to the URL of a working host. It is safe for
 // concurrent use; each Resolve runs on its own.
 type Engine struct {
@@ -164,6 +171,29 @@ func (e *Engine) Resolve(ctx context.Context, clip string) (Result, error) {
 // the host just left even though it is not remembered as failed; or the
 // relay's splice, which must not land on a host that failed its checks.
 func (e *Engine) ResolveExcept(ctx context.Context, clip string, except ...*Host) (Result, error) {
+	return e.ResolveWith(ctx, clip, ResolveOptions{Except: except})
+}
+
+// ResolveOptions shape one resolution beyond Resolve's.
+type ResolveOptions struct {
+	// Except are left out of the resolution (see ResolveExcept).
+	Except []*Host
+	// Avoid is the host a failover has just marked failed. It is left out
+	// of every pass while another host has neither failed in this
+	// resolution nor is remembered as failed, so that a failover never
+	// comes back to it while there is somewhere else to go, even with the
+	// failure memory off or its failure expired meanwhile.
+	Avoid *Host
+	// Next moves the resolution on at once (the n key): each value
+	// received abandons the attempts in flight, which are cancelled and
+	// not blamed, and starts the next host, or ends the wait between
+	// passes.
+	Next <-chan struct{}
+}
+
+// ResolveWith resolves as Resolve does, shaped by o.
+func (e *Engine) ResolveWith(ctx context.Context, clip string, o ResolveOptions) (Result, error) {
+	except := o.Except
 	start := e.now()
 	left := 0
 	for _, h := range e.hosts {
@@ -179,7 +209,8 @@ func (e *Engine) ResolveExcept(ctx context.Context, clip string, except ...*Host
 	if err != nil {
 		return Result{}, err
 	}
-	rs := &resolveState{start: start}
+	rs := &resolveState{start: start, avoid: o.Avoid, next: o.Next, except: except,
+		failed: map[*Host]bool{}, notFound: map[*Host]bool{}}
 	log := e.logs.cluster
 	log.Debug("resolution begins", "clip", clip, "hosts", len(e.hosts), "passes", e.opts.ConnectCount,
 		"load_balancing", e.balance.Load(), "except", exceptURL(except))
@@ -196,12 +227,12 @@ func (e *Engine) ResolveExcept(ctx context.Context, clip string, except ...*Host
 			log.Debug("waiting before the next pass", "pass", pass, "wait_ms", logging.MS(wait),
 				"earliest_expiry_ms", logging.MS(expiry), "backoff_ms", logging.MS(backoff), "last_pass_ms", logging.MS(since))
 			backoff = min(2*backoff, e.opts.ConnectTimeout)
-			if err := e.sleep(ctx, wait); err != nil {
+			if err := e.sleepUnlessNext(ctx, wait, rs.next); err != nil {
 				return Result{}, err
 			}
 		}
 		passBegan = e.now()
-		order, tryAll := e.passOrder(except)
+		order, tryAll := e.passOrder(e.leftOut(except, rs))
 		log.Debug("pass begins", "pass", pass, "order", hostIndexes(order))
 		if tryAll {
 			e.logs.memory.Debug("every host is remembered as failed: trying them all, the oldest failure first",
@@ -217,6 +248,12 @@ func (e *Engine) ResolveExcept(ctx context.Context, clip string, except ...*Host
 				"elapsed_ms", logging.MS(res.Elapsed), "pass", pass)
 			return *res, nil
 		}
+		if rs.nowhere(e.hosts) {
+			log.Info("every host answered that it has no such clip: no more passes", "hosts", len(e.hosts), "pass", pass,
+				"elapsed_ms", logging.MS(e.now().Sub(start)))
+			e.emit(events.Event{Kind: events.Failed, Index: -1, Elapsed: e.now().Sub(start), Pass: pass, Err: notFoundMsg})
+			return Result{}, ErrNotFound
+		}
 	}
 	msg := fmt.Sprintf("%s, %s", plural(len(e.hosts), "host"), plural(e.opts.ConnectCount, "pass"))
 	log.Info("every host failed", "hosts", len(e.hosts), "passes", e.opts.ConnectCount, "elapsed_ms", logging.MS(e.now().Sub(start)))
@@ -228,6 +265,35 @@ func (e *Engine) ResolveExcept(ctx context.Context, clip string, except ...*Host
 type resolveState struct {
 	start         time.Time
 	localReported bool // the machine's shortage has been said
+	except        []*Host
+	avoid         *Host           // see ResolveOptions.Avoid
+	next          <-chan struct{} // see ResolveOptions.Next
+	failed        map[*Host]bool  // the hosts whose attempt failed in this resolution
+	// notFound holds each host's latest answer in this resolution: true
+	// when it said it has no such clip (404, 410).
+	notFound map[*Host]bool
+}
+
+// failedWith notes the failure of h's attempt.
+func (rs *resolveState) failedWith(h *Host, err error) {
+	rs.failed[h] = true
+	rs.notFound[h] = isNotFound(err)
+}
+
+// nowhere reports whether every host of the resolution has answered that
+// it has no such clip: no pass will find it.
+func (rs *resolveState) nowhere(hosts []*Host) bool {
+	asked := 0
+	for _, h := range hosts {
+		if slices.Contains(rs.except, h) {
+			continue
+		}
+		if !rs.notFound[h] {
+			return false
+		}
+		asked++
+	}
+	return asked > 0
 }
 
 // minPassBackoff is the first back-off between passes.
@@ -284,6 +350,25 @@ func (e *Engine) passOrder(except []*Host) (order []*Host, tryAll bool) {
 	return e.mem.byOldestFailure(order), true
 }
 
+// leftOut are the hosts a pass leaves out: except, and the host to avoid
+// while another may still answer, one that has not failed in this
+// resolution and is not remembered as failed.
+func (e *Engine) leftOut(except []*Host, rs *resolveState) []*Host {
+	if rs.avoid == nil {
+		return except
+	}
+	now := e.now()
+	for _, h := range e.hosts {
+		if h != rs.avoid && !slices.Contains(except, h) && !rs.failed[h] &&
+			e.mem.ExpiryLeft(h.Key(), e.opts.FailureExpiry, now) == 0 {
+			e.logs.cluster.Debug("the host just left sits this pass out: another may answer", "host", rs.avoid.URL, "index", rs.avoid.Index,
+				"untried", h.URL)
+			return append(slices.Clip(except), rs.avoid)
+		}
+	}
+	return except
+}
+
 // skipFor returns how long host stays skipped, 0 when it is to be tried.
 // It is asked when the host's turn comes rather than when the pass begins,
 // so a failure that expires during the pass no longer counts.
@@ -311,6 +396,28 @@ func (e *Engine) waitBeforePass() time.Duration {
 		}
 	}
 	return min(wait, e.opts.ConnectTimeout)
+}
+
+// sleepUnlessNext waits d between passes, or less when next says to move
+// on (the n key).
+func (e *Engine) sleepUnlessNext(ctx context.Context, d time.Duration, next <-chan struct{}) error {
+	if next == nil {
+		return e.sleep(ctx, d)
+	}
+	wait, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		select {
+		case <-next:
+			e.logs.cluster.Debug("the wait before the next pass cut short by the user")
+			stop()
+		case <-wait.Done():
+		}
+	}()
+	if err := e.sleep(wait, d); err != nil && ctx.Err() != nil {
+		return err
+	}
+	return nil
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

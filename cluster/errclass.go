@@ -24,6 +24,22 @@ type ProbeError struct {
 	atDeadline bool
 }
 
+// notFoundError is an HTTP answer that says the host has no such clip
+// (404, 410): asking again will not change it.
+type notFoundError struct {
+	status int
+	path   string
+}
+
+func (e *notFoundError) Error() string { return fmt.Sprintf("HTTP %d for %s", e.status, e.path) }
+
+// isNotFound reports whether an attempt's error is a host's word that it
+// has no such clip.
+func isNotFound(err error) bool {
+	var nf *notFoundError
+	return errors.As(err, &nf)
+}
+
 func (e *ProbeError) Error() string { return e.Err.Error() }
 func (e *ProbeError) Unwrap() error { return e.Err }
 
@@ -71,7 +87,8 @@ func Classify(err error) events.Class {
 }
 
 // describe turns an attempt's error into a short human message, without the
-// "Get URL:" prefix that net/http repeats on every error.
+// "Get URL:" prefix that net/http repeats on every error. A certificate
+// that does not verify names --insecure, the way past it.
 func describe(err error) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -83,9 +100,24 @@ func describe(err error) string {
 	case events.ClassRefused:
 		return "connection refused"
 	}
+	msg := err.Error()
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Err != nil {
-		return fmt.Sprintf("%s: %v", opErr.Op, opErr.Err)
+		msg = fmt.Sprintf("%s: %v", opErr.Op, opErr.Err)
 	}
-	return err.Error()
+	if unverified(err) {
+		msg += events.InsecureHint
+	}
+	return msg
+}
+
+// unverified reports whether err is a certificate that did not verify,
+// which --insecure would let pass (unlike a peer that speaks no TLS).
+func unverified(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostnameErr x509.HostnameError
+	var invalidCert x509.CertificateInvalidError
+	return errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostnameErr) ||
+		errors.As(err, &invalidCert)
 }

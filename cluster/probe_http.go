@@ -62,10 +62,14 @@ func NewHTTPProber(insecure bool, header http.Header) *HTTPProber {
 	return &HTTPProber{tls: &tls.Config{InsecureSkipVerify: insecure}, header: header} //nolint:gosec // only with --insecure
 }
 
+// DefaultUserAgent is the User-Agent of every request to the hosts when
+// the user names none: the probes', the relay's and the player's.
+const DefaultUserAgent = "clusterplay"
+
 // SetRequestHeader puts header (the user's headers, User-Agent, Referer)
 // on req, with clusterplay's own User-Agent when the user names none.
 func SetRequestHeader(req *http.Request, header http.Header) {
-	req.Header.Set("User-Agent", "clusterplay")
+	req.Header.Set("User-Agent", DefaultUserAgent)
 	for k, v := range header {
 		req.Header[k] = append([]string(nil), v...)
 	}
@@ -125,7 +129,11 @@ func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 	// Headers are the criterion: closing without reading the byte keeps a
 	// host that answers and then stalls from holding the attempt.
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
+	switch resp.StatusCode {
+	case http.StatusOK, http.StatusPartialContent:
+	case http.StatusNotFound, http.StatusGone:
+		return &ProbeError{Class: events.ClassStatus, Err: &notFoundError{resp.StatusCode, resp.Request.URL.RequestURI()}}
+	default:
 		return &ProbeError{Class: events.ClassStatus, Err: fmt.Errorf("HTTP %d for %s", resp.StatusCode, resp.Request.URL.RequestURI())}
 	}
 	return nil

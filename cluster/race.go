@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"clusterplay/events"
+	"clusterplay/logging"
 )
 
 // runPass makes one pass over the hosts, racing them as Happy Eyeballs does
@@ -30,6 +31,10 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 	}
 	done := make(chan outcome)
 	inflight, next := 0, 0
+	// Each attempt can be cancelled alone: the user's "next host" (n)
+	// abandons those in flight, which are then skipped, not failed.
+	cancels := map[*Host]context.CancelFunc{}
+	skipped := map[*Host]bool{}
 	// limit is MaxInflight until the machine runs out of something (file
 	// descriptors, ports, buffers): then it is what the machine gave.
 	limit := e.opts.MaxInflight
@@ -53,9 +58,11 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 			}
 			e.emit(events.Event{Kind: events.Connect, Host: h.URL, Index: h.Index, URL: targets[h], Pass: pass})
 			inflight++
+			actx, acancel := context.WithCancel(passCtx)
+			cancels[h] = acancel
 			go func() {
 				began := time.Now()
-				probed, err := e.attempt(passCtx, h, targets[h], pass)
+				probed, err := e.attempt(actx, h, targets[h], pass)
 				done <- outcome{host: h, probed: probed, err: err, elapsed: time.Since(began)}
 			}()
 			if race {
@@ -87,6 +94,20 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 		select {
 		case o := <-done:
 			inflight--
+			if cancel, ok := cancels[o.host]; ok {
+				cancel()
+				delete(cancels, o.host)
+			}
+			if skipped[o.host] && o.err != nil && ctx.Err() == nil {
+				delete(skipped, o.host)
+				e.attemptLog(o.host, pass).Debug("attempt ended: left for the next host by the user", "url", targets[o.host],
+					"elapsed_ms", logging.MS(o.elapsed))
+				e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
+					Class: events.ClassCancelled, Err: "left for the next host by the user", Elapsed: o.elapsed, Pass: pass,
+					Phases: o.probed.Phases})
+				continue
+			}
+			delete(skipped, o.host)
 			class := Classify(o.err)
 			if o.err != nil && ctx.Err() != nil {
 				class = events.ClassCancelled // the caller gave up: not the host's doing
@@ -135,6 +156,7 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 				continue
 			}
 			failedAt := e.now()
+			rs.failedWith(o.host, o.err)
 			e.recordFailed(o.host, failedAt, string(class))
 			e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
 				Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: e.expiresAt(failedAt), Pass: pass,
@@ -148,6 +170,18 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 			if inflight < limit {
 				launch()
 			}
+		case <-rs.next:
+			// The user moves on: what is in flight is left, and the
+			// next host starts now, whatever the limit, as the attempts
+			// left end at once.
+			for h, cancel := range cancels {
+				if !skipped[h] {
+					skipped[h] = true
+					e.attemptLog(h, pass).Debug("the user moves on: cancelling the attempt")
+					cancel()
+				}
+			}
+			launch()
 		case <-ctx.Done():
 			waitAll(false)
 			return nil, ctx.Err()

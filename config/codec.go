@@ -28,6 +28,9 @@ type codec[T any] struct {
 	read func(d *decoder, n *node, src at) (T, error)
 	// show renders a default for --help; pflag hides "", "0" and "false".
 	show func(T) string
+	// note is said after the help of every flag of the codec: what a
+	// bare number means, for durations.
+	note string
 }
 
 // single adapts a parser of one argument to codec.parse, for the flags
@@ -40,22 +43,23 @@ func typeError(src at, want string, n *node) error {
 	return usagef("%s: want %s, got %s", src, want, n.describe())
 }
 
-// durations are read under the one rule of duration.go. allowOff also
-// takes "off" as zero, for --race-delay.
-func durations(allowOff bool) *codec[time.Duration] {
+// durations are read under the one rule of duration.go, a bare number
+// counting unit. allowOff also takes "off" as zero, for --race-delay.
+func durations(allowOff bool, unit bareUnit) *codec[time.Duration] {
 	return &codec[time.Duration]{
 		typ:   "duration",
-		parse: single(func(s string) (time.Duration, error) { return parseDuration(s, allowOff) }),
+		note:  "a bare number is " + unit.name,
+		parse: single(func(s string) (time.Duration, error) { return parseDuration(s, allowOff, unit) }),
 		read: func(_ *decoder, n *node, src at) (time.Duration, error) {
 			var v time.Duration
 			var err error
 			switch n.kind {
-			case numberKind: // milliseconds, as in Flowplayer configs
-				v, err = millis(n.num)
+			case numberKind: // a bare number: milliseconds in Flowplayer configs
+				v, err = unit.of(n.num)
 			case stringKind:
-				v, err = parseDuration(n.str, allowOff)
+				v, err = parseDuration(n.str, allowOff, unit)
 			default:
-				return 0, typeError(src, "a duration (e.g. 2000 or \"2s\")", n)
+				return 0, typeError(src, fmt.Sprintf("a duration (e.g. %s or \"2s\")", unit.example()), n)
 			}
 			if err != nil {
 				return 0, usagef("%s: %v", src, err)
@@ -75,8 +79,10 @@ func durations(allowOff bool) *codec[time.Duration] {
 }
 
 var (
-	asDuration      = durations(false)
-	asDurationOrOff = durations(true)
+	asDuration      = durations(false, inMillis)
+	asDurationOrOff = durations(true, inMillis)
+	// asPlayerDuration is a setting mpv has too, read as mpv reads it.
+	asPlayerDuration = durations(false, inSeconds)
 )
 
 // asInt is a whole number. strconv's own wording ("parsing "x": invalid

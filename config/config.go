@@ -46,7 +46,7 @@ type Config struct {
 	Player           PlayerConfig
 	StallTimeout     time.Duration
 	HTTPHeaders      [][2]string   // every request to the hosts carries these
-	UserAgent        string        // "" = clusterplay's own
+	UserAgent        string        // DefaultUserAgent unless given; "" = the player's own
 	Referer          string        // "" = none
 	Relay            bool          // play HTTP hosts through the relay
 	ReadTimeout      time.Duration // relay: no byte this long leaves a host
@@ -93,6 +93,11 @@ const DefaultPaneFPS = defaults.PaneFPS
 // DefaultStallTimeout is how long playback may stall before the next host
 // takes over: the session's default too (package defaults).
 const DefaultStallTimeout = defaults.StallTimeout
+
+// DefaultUserAgent is the User-Agent every request to the hosts carries
+// unless --user-agent says otherwise: the player's requests too, which
+// would otherwise say libmpv.
+const DefaultUserAgent = cluster.DefaultUserAgent
 
 // UsageError is a mistake in the command line or the config file. Its
 // message is one line meant to follow "clusterplay: "; the program exits 2.

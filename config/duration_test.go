@@ -33,7 +33,7 @@ func TestParseDuration(t *testing.T) {
 		{"99999999999999999999", false, 0, "out of range"},
 	}
 	for _, tt := range tests {
-		got, err := parseDuration(tt.in, tt.allowOff)
+		got, err := parseDuration(tt.in, tt.allowOff, inMillis)
 		if tt.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("parseDuration(%q) error = %v, want containing %q", tt.in, err, tt.err)
@@ -46,25 +46,64 @@ func TestParseDuration(t *testing.T) {
 	}
 }
 
-// TestDurationFlags runs every duration flag through every form, so the
-// one-rule promise (bare number = ms) holds for all of them.
+func TestParseSeconds(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		err  string
+	}{
+		{"15", 15 * time.Second, ""},
+		{"1.5", 1500 * time.Millisecond, ""},
+		{" 90 ", 90 * time.Second, ""},
+		{"1500ms", 1500 * time.Millisecond, ""},
+		{"1m30s", 90 * time.Second, ""},
+		{"2x", 0, `or a number of seconds, got "2x"`},
+		{"9999999999999", 0, "seconds is out of range"},
+	}
+	for _, tt := range tests {
+		got, err := parseDuration(tt.in, false, inSeconds)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("parseDuration(%q) error = %v, want containing %q", tt.in, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("parseDuration(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+// TestDurationFlags runs every duration flag through every form: a bare
+// number is milliseconds for the cluster's settings, as Flowplayer read
+// them, and seconds for --start, as mpv reads it.
 func TestDurationFlags(t *testing.T) {
 	get := map[string]func(*Config) time.Duration{
 		"connect-timeout": func(c *Config) time.Duration { return c.Cluster.ConnectTimeout },
 		"failure-expiry":  func(c *Config) time.Duration { return c.Cluster.FailureExpiry },
 		"race-delay":      func(c *Config) time.Duration { return c.Cluster.RaceDelay },
 		"stall-timeout":   func(c *Config) time.Duration { return c.StallTimeout },
+		"read-timeout":    func(c *Config) time.Duration { return c.ReadTimeout },
+		"slow-timeout":    func(c *Config) time.Duration { return c.SlowTimeout },
 		"start":           func(c *Config) time.Duration { return c.Player.Start },
 	}
-	forms := []struct {
-		arg  string
-		want time.Duration
-	}{
-		{"1500ms", 1500 * time.Millisecond},
-		{"2s", 2 * time.Second},
-		{"2000", 2 * time.Second},
-	}
+	inSecondsFlags := map[string]bool{"start": true}
 	for flag, f := range get {
+		bare := struct {
+			arg  string
+			want time.Duration
+		}{"2000", 2 * time.Second}
+		if inSecondsFlags[flag] {
+			bare.arg = "2"
+		}
+		forms := []struct {
+			arg  string
+			want time.Duration
+		}{
+			{"1500ms", 1500 * time.Millisecond},
+			{"2s", 2 * time.Second},
+			bare,
+		}
 		for _, form := range forms {
 			args := []string{"--host", h1, "--" + flag + "=" + form.arg}
 			if flag == "race-delay" { // keep it below the clamp

@@ -190,10 +190,12 @@ func (d *decoder) key(s *layer, p pair, src at, seen map[string]at, known []stri
 	if p.val.kind == nullKind {
 		return nil
 	}
-	if first, dup := seen[p.key]; dup {
+	// An alias and its key name one setting: given both, it is set twice.
+	_, name := e.names()
+	if first, dup := seen[name]; dup {
 		return usagef("%s: already set at line %d as %s", src, first.line, first.key)
 	}
-	seen[p.key] = src
+	seen[name] = src
 	return e.readKey(d, s, p.val, src)
 }
 

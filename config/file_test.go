@@ -141,7 +141,8 @@ paneFps: 12
 vo: tct
 ao: "null"
 volume: 42
-start: 90000
+start: 90
+loopPlaylist: true
 fullscreen: true
 mpvConfig: false
 mpv: ["hwdec=auto", "--cache=no"]
@@ -162,6 +163,8 @@ logFormat: json
 		Cluster: cluster.Options{ConnectTimeout: 3 * time.Second, ConnectCount: 5, FailureExpiry: 0, LoadBalance: true,
 			Insecure: true, Select: "fastest", RaceDelay: 100 * time.Millisecond, MaxInflight: 2, Probe: "connect"},
 		ConfigFile:   path,
+		Loop:         true,
+		UserAgent:    DefaultUserAgent,
 		StateDir:     filepath.Join(dir, "state"),
 		StallTimeout: 8 * time.Second,
 		Relay:        false,

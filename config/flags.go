@@ -60,14 +60,18 @@ to a player's --control-socket.
 		for _, e := range table {
 			if flag, _ := e.names(); flag != "" && e.section() == group(g) {
 				section.AddFlag(fs.Lookup(flag))
+				if alias, _ := e.aliases(); alias != "" {
+					section.AddFlag(fs.Lookup(alias))
+				}
 			}
 		}
 		fmt.Fprintf(&b, "\n%s:\n%s", title, section.FlagUsagesWrapped(80))
 	}
 	b.WriteString(`
-Durations are Go durations (1500ms, 2s, 1m30s) or a bare number of
-milliseconds (2000), as in Flowplayer configs; this holds for every flag
-and config key.
+Durations are Go durations (1500ms, 2s, 1m30s) or a bare number, whose
+unit each duration's help says: milliseconds for the cluster's settings
+(2000 = 2s), as in Flowplayer configs, and seconds for --start (90 =
+1m30s), as mpv reads it; the same holds for their config keys.
 
 Settings are taken from flags, then the config file, then the defaults.
 --host replaces the file's hosts; --mpv options are added to the file's.

@@ -83,6 +83,16 @@ func TestEveryFlag(t *testing.T) {
 		{[]string{"--volume", "0"}, func(c *Config) bool { return reflect.DeepEqual(c.Player.Volume, vol(0)) }},
 		{[]string{"--volume", "200", "--mpv", "volume-max=200"}, func(c *Config) bool { return *c.Player.Volume == 200 }},
 		{[]string{"--start", "1m30s"}, func(c *Config) bool { return c.Player.Start == 90*time.Second }},
+		{[]string{"--start", "15"}, func(c *Config) bool { return c.Player.Start == 15*time.Second }}, // as mpv reads it
+		{[]string{"--start=2.5"}, func(c *Config) bool { return c.Player.Start == 2500*time.Millisecond }},
+		{[]string{"--connect-timeout", "1500"}, func(c *Config) bool { return c.Cluster.ConnectTimeout == 1500*time.Millisecond }},
+		{[]string{"--loop-playlist"}, func(c *Config) bool { return c.Loop }},
+		{[]string{"--loop"}, func(c *Config) bool { return c.Loop }},
+		{[]string{"--loop-playlist=false"}, func(c *Config) bool { return !c.Loop }},
+		{[]string{"--referrer", "https://r.example/"}, func(c *Config) bool { return c.Referer == "https://r.example/" }},
+		{[]string{"--referer", "https://r.example/"}, func(c *Config) bool { return c.Referer == "https://r.example/" }},
+		{nil, func(c *Config) bool { return c.UserAgent == "clusterplay" && c.Cluster.Header == nil }},
+		{[]string{"--user-agent", "UA/1"}, func(c *Config) bool { return c.UserAgent == "UA/1" && c.Cluster.Header.Get("User-Agent") == "UA/1" }},
 		{[]string{"--fullscreen"}, func(c *Config) bool { return c.Player.Fullscreen }},
 		{[]string{"--no-mpv-config"}, func(c *Config) bool { return !c.Player.MpvConfig }},
 		{[]string{"--mpv", "hwdec=auto", "--mpv=--cache=yes", "--mpv", "title=a=b"}, func(c *Config) bool {
@@ -152,7 +162,7 @@ func TestUsage(t *testing.T) {
 	if count != n {
 		t.Errorf("Usage lists %d flags, the flag set has %d", n, count)
 	}
-	for _, want := range []string{"(default 2s)", "(default 3)", "(default 250ms)", "(default 5s)", "[CLIP...]", "milliseconds", "--demo[=failover]", "--select policy", "--host URL"} {
+	for _, want := range []string{"(default 2s)", "(default 3)", "(default 250ms)", "(default 5s)", "[CLIP...]", "a bare number is milliseconds", "a bare number is seconds", "--loop-playlist", "--referrer", "--demo[=failover]", "--select policy", "--host URL"} {
 		if !strings.Contains(u, want) {
 			t.Errorf("Usage lacks %q:\n%s", want, u)
 		}

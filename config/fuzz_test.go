@@ -110,7 +110,7 @@ func FuzzParseDuration(f *testing.F) {
 		f.Add(s, true)
 	}
 	f.Fuzz(func(t *testing.T, s string, allowOff bool) {
-		d, err := parseDuration(s, allowOff)
+		d, err := parseDuration(s, allowOff, inMillis)
 		if err != nil {
 			if !printable(err.Error()) {
 				t.Fatalf("parseDuration(%q): message is not one printable line: %q", s, err)
@@ -135,7 +135,7 @@ func FuzzParseDuration(f *testing.F) {
 			}
 		}
 		// What is shown (in --help, in messages) reads back the same.
-		if back, err := parseDuration(d.String(), allowOff); err != nil || back != d {
+		if back, err := parseDuration(d.String(), allowOff, inMillis); err != nil || back != d {
 			t.Fatalf("parseDuration(%q) = %v, which reads back as %v, %v", s, d, back, err)
 		}
 	})

@@ -33,7 +33,9 @@ func (a at) index(line, i int) at { return at{a.file, line, fmt.Sprintf("%s[%d]"
 // top level, in a pasted plugin block and in a named cluster.
 func keyed(key string) (entry, bool) {
 	for _, e := range table {
-		if _, k := e.names(); k == key {
+		_, k := e.names()
+		_, alias := e.aliases()
+		if k == key || alias == key && alias != "" {
 			return e, true
 		}
 	}
@@ -81,6 +83,11 @@ func unknownKey(src at, key string, known []string) error {
 
 func knownClusterKeys() []string {
 	keys := fileKeys()
+	for _, e := range table {
+		if _, alias := e.aliases(); alias != "" {
+			keys = append(keys, alias)
+		}
+	}
 	for k := range flowplayerIgnored {
 		keys = append(keys, k)
 	}

@@ -66,14 +66,20 @@ func TestReadmeFlags(t *testing.T) {
 		if flag == "" {
 			continue
 		}
-		known[flag] = true
-		got, ok := rows[flag]
-		want := e.shownDefault()
-		switch {
-		case !ok:
-			t.Errorf("the README's flag table lacks --%s", flag)
-		case got != want && !(want == "off" && got == ""):
-			t.Errorf("--%s: the README shows the default %q, the settings table %q", flag, got, want)
+		names := []string{flag}
+		if alias, _ := e.aliases(); alias != "" {
+			names = append(names, alias)
+		}
+		for _, flag := range names {
+			known[flag] = true
+			got, ok := rows[flag]
+			want := e.shownDefault()
+			switch {
+			case !ok:
+				t.Errorf("the README's flag table lacks --%s", flag)
+			case got != want && !(want == "off" && got == ""):
+				t.Errorf("--%s: the README shows the default %q, the settings table %q", flag, got, want)
+			}
 		}
 	}
 	for flag := range rows {

@@ -10,8 +10,11 @@ import (
 type setting[T any] struct {
 	flag, short string // "--flag" and "-s"; "" = no flag
 	key         string // config-file key; "" = flag only
-	group       group  // its section of --help
-	help        string // --help's text; a `word` in backquotes is the placeholder
+	// alias and keyAlias are other names of the flag and the key, taken
+	// as the same setting: an older name, or mpv's.
+	alias, keyAlias string
+	group           group  // its section of --help
+	help            string // --help's text; a `word` in backquotes is the placeholder
 	// doc is the default as the README's flag table words it, for a
 	// setting whose def does not say it (an environment path, mpv's own).
 	doc string
@@ -52,6 +55,7 @@ var groupTitles = [...]string{clusterGroup: "Cluster", playerGroup: "Player (mpv
 // entry is a setting of any type, as the table holds it.
 type entry interface {
 	names() (flag, key string)
+	aliases() (flag, key string)
 	section() group
 	shownDefault() string
 	addFlag(fs *pflag.FlagSet, l *layer)
@@ -124,6 +128,8 @@ func merge(layers ...*layer) *layer {
 
 func (s *setting[T]) names() (flag, key string) { return s.flag, s.key }
 
+func (s *setting[T]) aliases() (flag, key string) { return s.alias, s.keyAlias }
+
 func (s *setting[T]) section() group { return s.group }
 
 // shownDefault is the default as the README's flag table shows it.
@@ -143,7 +149,18 @@ func (s *setting[T]) addFlag(fs *pflag.FlagSet, l *layer) {
 	if s.flag == "" {
 		return
 	}
-	f := fs.VarPF(flagValue[T]{s, l}, s.flag, s.short, s.help)
+	help := s.help
+	if s.codec.note != "" {
+		help += "; " + s.codec.note
+	}
+	s.defineFlag(fs, l, s.flag, s.short, help)
+	if s.alias != "" {
+		s.defineFlag(fs, l, s.alias, "", "the same as --"+s.flag)
+	}
+}
+
+func (s *setting[T]) defineFlag(fs *pflag.FlagSet, l *layer, name, short, help string) {
+	f := fs.VarPF(flagValue[T]{s, l, name}, name, short, help)
 	f.NoOptDefVal = s.codec.noOpt
 	if s.noOpt != "" {
 		f.NoOptDefVal = s.noOpt
@@ -194,8 +211,9 @@ func (s *setting[T]) apply(c *Config, l *layer) {
 // setting's codec and check and puts the result in the command line's
 // layer, which is how "given" is told from "default".
 type flagValue[T any] struct {
-	s *setting[T]
-	l *layer
+	s    *setting[T]
+	l    *layer
+	name string // as given: the flag's name or its alias
 }
 
 func (f flagValue[T]) Set(arg string) error {
@@ -208,7 +226,7 @@ func (f flagValue[T]) Set(arg string) error {
 			return err
 		}
 	}
-	f.s.put(f.l, v, "--"+f.s.flag)
+	f.s.put(f.l, v, "--"+f.name)
 	return nil
 }
 

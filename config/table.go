@@ -104,12 +104,12 @@ var table = []entry{
 	&setting[string]{
 		flag: "user-agent", key: "userAgent", group: clusterGroup,
 		help:  "the User-Agent of every request to the hosts (probes, mpv, the relay)",
-		doc:   "clusterplay",
-		codec: asString,
+		codec: asString, def: DefaultUserAgent,
 		field: func(c *Config) *string { return &c.UserAgent },
 	},
 	&setting[string]{
 		flag: "referer", key: "referer", group: clusterGroup,
+		alias: "referrer", keyAlias: "referrer", // mpv's spelling
 		help:  "the Referer of every request to the hosts (probes, mpv, the relay)",
 		codec: asString,
 		field: func(c *Config) *string { return &c.Referer },
@@ -189,13 +189,14 @@ var table = []entry{
 	}),
 	&setting[time.Duration]{
 		flag: "start", key: "start", group: playerGroup,
-		help:  "start `position`, e.g. 1m30s (a bare number is milliseconds)",
-		codec: asDuration, check: nonNegative,
+		help:  "start `position`, e.g. 1m30s or 90, as mpv's --start",
+		codec: asPlayerDuration, check: nonNegative,
 		field: func(c *Config) *time.Duration { return &c.Player.Start },
 	},
 	&setting[bool]{
-		flag: "loop", key: "loop", group: playerGroup,
-		help:  "play the CLIPs again from the first when the last has ended",
+		flag: "loop-playlist", key: "loopPlaylist", group: playerGroup,
+		alias: "loop", keyAlias: "loop", // clusterplay's first name for it
+		help:  "play the CLIPs again from the first when the last has ended (mpv's --loop-playlist)",
 		codec: asSwitch,
 		field: func(c *Config) *bool { return &c.Loop },
 	},

@@ -256,16 +256,18 @@ func mirrorBase(mirror, clip string) string {
 }
 
 // requestHeader is what every request to the hosts carries: the user's
-// headers, User-Agent and Referer.
+// headers, User-Agent and Referer. The default User-Agent is the engine's
+// own already, so it is left out.
 func requestHeader(cfg *Config) http.Header {
-	if len(cfg.HTTPHeaders) == 0 && cfg.UserAgent == "" && cfg.Referer == "" {
+	ownAgent := cfg.UserAgent != "" && cfg.UserAgent != DefaultUserAgent
+	if len(cfg.HTTPHeaders) == 0 && !ownAgent && cfg.Referer == "" {
 		return nil
 	}
 	h := http.Header{}
 	for _, kv := range cfg.HTTPHeaders {
 		h.Add(kv[0], kv[1])
 	}
-	if cfg.UserAgent != "" {
+	if ownAgent {
 		h.Set("User-Agent", cfg.UserAgent)
 	}
 	if cfg.Referer != "" {

@@ -15,9 +15,9 @@ type ErrorReply struct{ Msg string }
 func (e *ErrorReply) Error() string { return e.Msg }
 
 // Call sends one command to the socket at path and returns the reply's
-// data. Each argument is taken as JSON when it reads as a number, true,
-// false or null, else as a string, so a shell need not quote JSON
-// ("seek 10 absolute"); load's clip is always a string. The error is an
+// data (null when it has none). Each argument is typed as the command
+// takes it (see argument), so a shell need not quote JSON ("seek 10
+// absolute"). The error is an
 // *ErrorReply when the player answered with an error, and anything else
 // when it could not be reached or did not answer within timeout.
 func Call(path string, name string, argv []string, timeout time.Duration) (json.RawMessage, error) {
@@ -28,8 +28,9 @@ func Call(path string, name string, argv []string, timeout time.Duration) (json.
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(timeout))
 	cmd := []any{name}
-	for _, a := range argv {
-		cmd = append(cmd, argument(name, a))
+	c, _ := Lookup(name)
+	for i, a := range argv {
+		cmd = append(cmd, c.argument(i, a))
 	}
 	const id = 1
 	req, err := json.Marshal(map[string]any{"command": cmd, "request_id": id})
@@ -68,15 +69,21 @@ func Call(path string, name string, argv []string, timeout time.Duration) (json.
 	return nil, fmt.Errorf("no reply from %s: the connection closed", path)
 }
 
-func argument(name, a string) any {
-	if name == "load" {
-		return a
+// argument types a shell's word as argument i of c: a string where c
+// takes a string or a word (a clip named 123 stays a string); else JSON
+// when the word reads as a number, true, false or null, and a string
+// otherwise, which the socket then refuses in words that name the
+// argument. A command the table does not know (c is zero) has all its
+// arguments read that way.
+func (c Command) argument(i int, word string) any {
+	if i < len(c.Args) && (c.Args[i].Kind == String || c.Args[i].Kind == Word) {
+		return word
 	}
-	switch t := strings.TrimSpace(a); {
+	switch t := strings.TrimSpace(word); {
 	case t == "true", t == "false", t == "null":
 		return json.RawMessage(t)
 	case json.Valid([]byte(t)) && (t[0] == '-' || (t[0] >= '0' && t[0] <= '9')):
 		return json.RawMessage(t)
 	}
-	return a
+	return word
 }

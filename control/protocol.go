@@ -4,7 +4,9 @@
 // {"request_id": N, "error": "success", "data": ...} or an error that
 // names what was wrong; every event of the --json stream also goes to every
 // client, as its own line. People and tools that speak to
-// `mpv --input-ipc-server` feel at home.
+// `mpv --input-ipc-server` feel at home. The commands are described once,
+// in a table (commands.go) that the socket, `clusterplay ctl` and the
+// README's list all follow.
 package control
 
 import (
@@ -12,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 )
 
 // MaxLine is the longest request line read; a longer one is refused and
@@ -58,50 +62,85 @@ func parse(line []byte) (id json.RawMessage, name string, args []json.RawMessage
 	return id, name, req.Command[1:], nil
 }
 
-// args checks a command's arguments against what it takes.
-type args struct {
-	name string
-	raw  []json.RawMessage
+// values are a request's arguments once checked against its command's
+// Args: a bool, float64, int or string each, as the Arg's Kind says.
+type values []any
+
+func (v values) given(i int) bool     { return i < len(v) }
+func (v values) bool(i int) bool      { return v[i].(bool) }
+func (v values) number(i int) float64 { return v[i].(float64) }
+
+// int and str give def for an optional argument that was not given.
+func (v values) int(i, def int) int {
+	if !v.given(i) {
+		return def
+	}
+	return v[i].(int)
 }
 
-func (a args) count(min, max int) error {
-	if len(a.raw) < min || len(a.raw) > max {
+func (v values) str(i int, def string) string {
+	if !v.given(i) {
+		return def
+	}
+	return v[i].(string)
+}
+
+// check reads raw, a request's arguments, as c takes them: how many,
+// then each one's type in turn. Its errors name the command and the
+// argument, counted from 1.
+func (c Command) check(raw []json.RawMessage) (values, error) {
+	min, max := c.minArgs(), len(c.Args)
+	if len(raw) < min || len(raw) > max {
 		if min == max {
-			return fmt.Errorf("%s takes %d argument(s), got %d", a.name, min, len(a.raw))
+			return nil, fmt.Errorf("%s takes %d argument(s), got %d", c.Name, min, len(raw))
 		}
-		return fmt.Errorf("%s takes %d to %d arguments, got %d", a.name, min, max, len(a.raw))
+		return nil, fmt.Errorf("%s takes %d to %d arguments, got %d", c.Name, min, max, len(raw))
 	}
-	return nil
+	in := make(values, len(raw))
+	for i, r := range raw {
+		v, ok := c.Args[i].read(r)
+		if !ok {
+			return nil, fmt.Errorf("%s: argument %d must be %s, got %s", c.Name, i+1, c.Args[i].want(), r)
+		}
+		in[i] = v
+	}
+	return in, nil
 }
 
-func (a args) bool(i int) (bool, error) {
-	var v bool
-	if json.Unmarshal(a.raw[i], &v) != nil {
-		return false, fmt.Errorf("%s: argument %d must be true or false, got %s", a.name, i+1, a.raw[i])
+// read takes one argument as a's Kind wants it.
+func (a Arg) read(raw json.RawMessage) (any, bool) {
+	switch a.Kind {
+	case Bool:
+		var v bool
+		return v, json.Unmarshal(raw, &v) == nil
+	case Number, Integer:
+		var v float64
+		if json.Unmarshal(raw, &v) != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, false
+		}
+		if a.Kind == Number {
+			return v, true
+		}
+		return int(v), v == math.Trunc(v) && math.Abs(v) <= math.MaxInt32
 	}
-	return v, nil
-}
-
-func (a args) number(i int) (float64, error) {
-	var v float64
-	if json.Unmarshal(a.raw[i], &v) != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%s: argument %d must be a number, got %s", a.name, i+1, a.raw[i])
-	}
-	return v, nil
-}
-
-func (a args) integer(i int) (int, error) {
-	v, err := a.number(i)
-	if err != nil || v != math.Trunc(v) || math.Abs(v) > math.MaxInt32 {
-		return 0, fmt.Errorf("%s: argument %d must be a whole number, got %s", a.name, i+1, a.raw[i])
-	}
-	return int(v), nil
-}
-
-func (a args) str(i int) (string, error) {
 	var v string
-	if json.Unmarshal(a.raw[i], &v) != nil {
-		return "", fmt.Errorf("%s: argument %d must be a string, got %s", a.name, i+1, a.raw[i])
+	if json.Unmarshal(raw, &v) != nil {
+		return nil, false
 	}
-	return v, nil
+	return v, a.Kind == String || slices.Contains(a.Words, v)
+}
+
+// want says what a takes, for the error that says it was not given that.
+func (a Arg) want() string {
+	switch a.Kind {
+	case Bool:
+		return "true or false"
+	case Number:
+		return "a number"
+	case Integer:
+		return "a whole number"
+	case Word:
+		return `"` + strings.Join(a.Words, `" or "`) + `"`
+	}
+	return "a string"
 }

@@ -17,16 +17,19 @@ import (
 )
 
 // Controller carries out what scripts ask. Its methods return quickly:
-// what they lead to comes back as events.
+// what they lead to comes back as events. The names are the TUI's where a
+// key does the same, so that one adapter serves both and logs what the
+// user asked for the same way from either.
 type Controller interface {
 	SetLoadBalancing(on bool)
-	FailHost(index int) // -1: the serving host, as the x key
-	NextHost()          // the n key
-	Reresolve()         // the r key
-	Load(clip string) error
+	FailHost(index int)     // -1: the serving host, as the x key
+	FailoverNow(blame bool) // next_host: false, as the n key
+	Reresolve()             // the r key
+	Load(clip string) error // the c key, the clip checked first
 	SetPause(on bool) error
-	Seek(seconds float64, absolute bool) error
-	Quit(code int)
+	Seek(delta time.Duration) error
+	SeekTo(pos time.Duration) error
+	QuitWithCode(code int) // end the playback; the program exits with code
 }
 
 // Options say where to listen and what is known before the first event.
@@ -190,12 +193,12 @@ func (s *Server) accept() {
 		}
 		c := newClient(conn)
 		s.mu.Lock()
-		full := len(s.clients) >= s.opts.MaxClients
-		if !full && !s.closed {
+		full, closed := len(s.clients) >= s.opts.MaxClients, s.closed
+		if !full && !closed {
 			s.clients[c] = struct{}{}
 		}
 		s.mu.Unlock()
-		if full || s.closed {
+		if full || closed {
 			_ = conn.SetWriteDeadline(time.Now().Add(time.Second))
 			fmt.Fprintf(conn, "{\"error\":\"too many clients (%d)\"}\n", s.opts.MaxClients)
 			conn.Close()
@@ -226,7 +229,7 @@ func (s *Server) serve(c *client) {
 		id, name, raw, err := parse(line)
 		var data any
 		if err == nil {
-			data, err = s.do(name, args{name: name, raw: raw})
+			data, err = s.do(name, raw)
 		}
 		r := reply{RequestID: id, Error: success, Data: data}
 		if err != nil {
@@ -243,116 +246,30 @@ func (s *Server) serve(c *client) {
 	}
 }
 
-// do carries out one command.
-func (s *Server) do(name string, a args) (any, error) {
-	ctl := s.ctl
-	switch name {
-	case "get_status":
-		if err := a.count(0, 0); err != nil {
-			return nil, err
-		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.fold.status(time.Now()), nil
-	case "set_load_balancing":
-		if err := a.count(1, 1); err != nil {
-			return nil, err
-		}
-		on, err := a.bool(0)
-		if err != nil {
-			return nil, err
-		}
-		ctl.SetLoadBalancing(on)
-	case "fail_host":
-		if err := a.count(0, 1); err != nil {
-			return nil, err
-		}
-		index := -1
-		if len(a.raw) == 1 {
-			i, err := a.integer(0)
-			if err != nil {
-				return nil, err
-			}
-			if i < 0 || i >= len(s.opts.Hosts) {
-				return nil, fmt.Errorf("fail_host: no host %d (the cluster has %d, from 0)", i, len(s.opts.Hosts))
-			}
-			index = i
-		}
-		ctl.FailHost(index)
-	case "next_host", "resolve":
-		if err := a.count(0, 0); err != nil {
-			return nil, err
-		}
-		if name == "next_host" {
-			ctl.NextHost()
-		} else {
-			ctl.Reresolve()
-		}
-	case "load":
-		if err := a.count(1, 1); err != nil {
-			return nil, err
-		}
-		clip, err := a.str(0)
-		if err != nil {
-			return nil, err
-		}
-		return nil, ctl.Load(clip)
-	case "set_pause":
-		if err := a.count(1, 1); err != nil {
-			return nil, err
-		}
-		on, err := a.bool(0)
-		if err != nil {
-			return nil, err
-		}
-		return nil, ctl.SetPause(on)
-	case "seek":
-		return nil, s.seek(a)
-	case "quit":
-		if err := a.count(0, 1); err != nil {
-			return nil, err
-		}
-		code := 0
-		if len(a.raw) == 1 {
-			var err error
-			if code, err = a.integer(0); err != nil {
-				return nil, err
-			}
-			if code < 0 || code > 255 {
-				return nil, fmt.Errorf("quit: exit code %d is not within 0 to 255", code)
-			}
-		}
-		ctl.Quit(code)
-	default:
-		return nil, fmt.Errorf("unknown command %q (get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, quit)", name)
+// do carries out one command: one of the table's, its arguments checked
+// against what it takes, or else unknown.
+func (s *Server) do(name string, raw []json.RawMessage) (any, error) {
+	c, ok := Lookup(name)
+	if !ok {
+		return s.unknown(name, raw)
 	}
-	return nil, nil
+	in, err := c.check(raw)
+	if err != nil {
+		return nil, err
+	}
+	return c.run(s, in)
 }
 
-func (s *Server) seek(a args) error {
-	if err := a.count(1, 2); err != nil {
-		return err
-	}
-	secs, err := a.number(0)
-	if err != nil {
-		return err
-	}
-	absolute := false
-	if len(a.raw) == 2 {
-		mode, err := a.str(1)
-		if err != nil {
-			return err
-		}
-		switch mode {
-		case "relative":
-		case "absolute":
-			absolute = true
-		default:
-			return fmt.Errorf("seek: argument 2 must be \"relative\" or \"absolute\", got %q", mode)
-		}
-	}
-	if absolute && secs < 0 {
-		return fmt.Errorf("seek: an absolute position must not be negative, got %v", secs)
-	}
-	return s.ctl.Seek(secs, absolute)
+// unknown answers a command that is not in the table. It is the one
+// place where commands that are not clusterplay's own would be handed
+// on (to the player, say), the table's names still taking precedence.
+func (s *Server) unknown(name string, _ []json.RawMessage) (any, error) {
+	return nil, fmt.Errorf("unknown command %q (%s)", name, Names())
+}
+
+// status is get_status's answer now.
+func (s *Server) status() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fold.status(time.Now())
 }

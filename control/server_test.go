@@ -36,15 +36,19 @@ func (r *recorder) Calls() []string {
 
 func (r *recorder) SetLoadBalancing(on bool) { r.note("lb %v", on) }
 func (r *recorder) FailHost(i int)           { r.note("fail %d", i) }
-func (r *recorder) NextHost()                { r.note("next") }
+func (r *recorder) FailoverNow(blame bool)   { r.note("next %v", blame) }
 func (r *recorder) Reresolve()               { r.note("resolve") }
 func (r *recorder) Load(c string) error      { r.note("load %s", c); return nil }
 func (r *recorder) SetPause(on bool) error   { r.note("pause %v", on); return nil }
-func (r *recorder) Seek(s float64, abs bool) error {
-	r.note("seek %v %v", s, abs)
+func (r *recorder) Seek(d time.Duration) error {
+	r.note("seek by %v", d)
 	return nil
 }
-func (r *recorder) Quit(code int) { r.note("quit %d", code) }
+func (r *recorder) SeekTo(pos time.Duration) error {
+	r.note("seek to %v", pos)
+	return nil
+}
+func (r *recorder) QuitWithCode(code int) { r.note("quit %d", code) }
 
 func start(t *testing.T, opts Options) (*Server, *events.Bus, *recorder) {
 	t.Helper()
@@ -116,23 +120,35 @@ func TestCommands(t *testing.T) {
 		{`{"command":["set_load_balancing",true],"request_id":1}`, "success", "lb true"},
 		{`{"command":["fail_host"],"request_id":2}`, "success", "fail -1"},
 		{`{"command":["fail_host",1],"request_id":3}`, "success", "fail 1"},
-		{`{"command":["next_host"]}`, "success", "next"},
+		{`{"command":["next_host"]}`, "success", "next false"},
 		{`{"command":["resolve"]}`, "success", "resolve"},
 		{`{"command":["load","dir/clip.mp4"]}`, "success", "load dir/clip.mp4"},
 		{`{"command":["set_pause",false]}`, "success", "pause false"},
-		{`{"command":["seek",-5]}`, "success", "seek -5 false"},
-		{`{"command":["seek",12.5,"absolute"]}`, "success", "seek 12.5 true"},
+		{`{"command":["seek",-5]}`, "success", "seek by -5s"},
+		{`{"command":["seek",1.5,"relative"]}`, "success", "seek by 1.5s"},
+		{`{"command":["seek",12.5,"absolute"]}`, "success", "seek to 12.5s"},
 		{`{"command":["quit",3]}`, "success", "quit 3"},
 		{`{"command":["quit"]}`, "success", "quit 0"},
 		// Bad input: an error that names what was wrong, nothing called.
-		{`{"command":["frobnicate"]}`, `unknown command "frobnicate"`, ""},
+		{`{"command":["frobnicate"]}`, `unknown command "frobnicate" (get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, quit)`, ""},
 		{`{"command":["set_pause","yes"]}`, "set_pause: argument 1 must be true or false", ""},
 		{`{"command":["fail_host",7]}`, "no host 7", ""},
 		{`{"command":["fail_host",1.5]}`, "must be a whole number", ""},
 		{`{"command":["seek",1,"sideways"]}`, `must be "relative" or "absolute"`, ""},
 		{`{"command":["seek",-1,"absolute"]}`, "must not be negative", ""},
 		{`{"command":["seek"]}`, "seek takes 1 to 2 arguments, got 0", ""},
-		{`{"command":["quit",256]}`, "not within 0 to 255", ""},
+		{`{"command":["seek",1,5]}`, `seek: argument 2 must be "relative" or "absolute", got 5`, ""},
+		{`{"command":["seek","soon"]}`, `seek: argument 1 must be a number, got "soon"`, ""},
+		{`{"command":["seek",1,"absolute",3]}`, "seek takes 1 to 2 arguments, got 3", ""},
+		{`{"command":["get_status",1]}`, "get_status takes 0 argument(s), got 1", ""},
+		{`{"command":["next_host",true]}`, "next_host takes 0 argument(s), got 1", ""},
+		{`{"command":["set_load_balancing"]}`, "set_load_balancing takes 1 argument(s), got 0", ""},
+		{`{"command":["set_load_balancing",1]}`, "set_load_balancing: argument 1 must be true or false, got 1", ""},
+		{`{"command":["fail_host",-1]}`, "fail_host: no host -1 (the cluster has 2, from 0)", ""},
+		{`{"command":["fail_host","1"]}`, `fail_host: argument 1 must be a whole number, got "1"`, ""},
+		{`{"command":["quit",256]}`, "quit: exit code 256 is not within 0 to 255", ""},
+		{`{"command":["quit",1,2]}`, "quit takes 0 to 1 arguments, got 2", ""},
+		{`{"command":["quit",1e300]}`, "quit: argument 1 must be a whole number, got 1e300", ""},
 		{`{"command":["load"]}`, "load takes 1 argument(s), got 0", ""},
 		{`{"command":["load",42]}`, "must be a string", ""},
 		{`{"command":[]}`, "no command", ""},
@@ -167,8 +183,10 @@ func TestStatusAndEventsFollowTheBus(t *testing.T) {
 	exp := time.Now().Add(time.Minute)
 	bus.Publish(events.Event{Kind: events.ConnectFailed, Host: "http://a/v", Index: 0, Class: events.ClassRefused, ExpiresAt: exp})
 	bus.Publish(events.Event{Kind: events.Resolved, Host: "http://b/v?token=secret", Index: 1})
-	bus.Publish(events.Event{Kind: events.StateChanged, Index: 1, State: events.StatePlaying, Clip: "clip.mp4", Position: 1500 * time.Millisecond})
+	// LoadBalancing is internal, never sent: it goes before the last line
+	// the client waits for, so the status has it by then.
 	bus.Publish(events.Event{Kind: events.LoadBalancing, Index: -1, On: true})
+	bus.Publish(events.Event{Kind: events.StateChanged, Index: 1, State: events.StatePlaying, Clip: "clip.mp4", Position: 1500 * time.Millisecond})
 	// Every public event reaches the client, as --json prints it.
 	var kinds []string
 	_ = c.c.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -285,7 +303,7 @@ func TestCall(t *testing.T) {
 	if _, err := Call(s.opts.Path, "load", []string{"123"}, 5*time.Second); err != nil {
 		t.Errorf("load of a clip named 123: %v", err)
 	}
-	if got := rec.Calls(); len(got) != 2 || got[0] != "seek 10 true" || got[1] != "load 123" {
+	if got := rec.Calls(); len(got) != 2 || got[0] != "seek to 10s" || got[1] != "load 123" {
 		t.Errorf("calls %q", got)
 	}
 	_, err = Call(s.opts.Path, "nope", nil, 5*time.Second)

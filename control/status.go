@@ -5,15 +5,25 @@ import (
 	"time"
 
 	"clusterplay/events"
+	"clusterplay/watch"
 )
 
-// Status is get_status's answer, folded from the same events that --json
-// prints: it can never say something the event stream did not.
+// Status is get_status's answer: the events folded by watch, the same
+// fold the TUI renders, so it can never say something the event stream
+// (or the screen) did not.
 type Status struct {
-	State         string       `json:"state"`
-	Clip          string       `json:"clip,omitempty"`
-	Host          string       `json:"host,omitempty"`
-	Index         *int         `json:"index,omitempty"`
+	// State: idle, connecting, buffering, playing, paused, ended, or
+	// failed (no host answered the clip).
+	State string `json:"state"`
+	Clip  string `json:"clip,omitempty"`
+	Item  int    `json:"item,omitempty"`  // in a playlist: the clip's place, from 1
+	Items int    `json:"items,omitempty"` // in a playlist: how many clips it has
+	Host  string `json:"host,omitempty"`
+	Index *int   `json:"index,omitempty"`
+	// Reason and Error say how the playback ended, while state is ended:
+	// the end event's reason (eof, quit, error) and its error.
+	Reason        string       `json:"reason,omitempty"`
+	Error         string       `json:"error,omitempty"`
 	Position      float64      `json:"position"`
 	Duration      float64      `json:"duration"`
 	Cache         float64      `json:"cache"`
@@ -30,102 +40,46 @@ type HostStatus struct {
 	State string `json:"state"`
 	// ExpiresAt: until when the failure memory skips the host (RFC 3339).
 	ExpiresAt string `json:"expires_at,omitempty"`
+	Failures  int    `json:"failures"` // this session
+	// Bytes the relay fetched from the host, and at how many bytes a
+	// second while it fetched.
+	Bytes      int64   `json:"bytes,omitempty"`
+	Throughput float64 `json:"throughput,omitempty"`
 }
 
-// fold keeps Status up to date from events.
-type fold struct {
-	st      Status
-	expires []time.Time
-}
+// fold keeps the watch up to date from events.
+type fold struct{ w *watch.Fold }
 
 func newFold(hosts []string, clip string, lb bool) *fold {
-	f := &fold{st: Status{State: string(events.StateIdle), Clip: clip, LoadBalancing: lb}, expires: make([]time.Time, len(hosts))}
+	shown := make([]string, len(hosts))
 	for i, h := range hosts {
-		f.st.Hosts = append(f.st.Hosts, HostStatus{Host: events.RedactURL(h), Index: i, State: "untried"})
+		shown[i] = events.RedactURL(h)
 	}
-	return f
+	return &fold{w: watch.New(watch.Options{Hosts: shown, Clip: clip, LoadBalancing: lb})}
 }
 
-func (f *fold) host(i int) *HostStatus {
-	if i < 0 || i >= len(f.st.Hosts) {
-		return nil
-	}
-	return &f.st.Hosts[i]
-}
+func (f *fold) apply(ev events.Event) { f.w.Apply(ev) }
 
-func (f *fold) setHost(i int, state string, expires time.Time) {
-	h := f.host(i)
-	if h == nil {
-		return
-	}
-	h.State, f.expires[i] = state, expires
-}
-
-func (f *fold) serve(i int) {
-	for j := range f.st.Hosts {
-		if f.st.Hosts[j].State == "serving" && j != i {
-			f.st.Hosts[j].State = "idle"
-		}
-	}
-	f.setHost(i, "serving", time.Time{})
-	if h := f.host(i); h != nil {
-		idx := i
-		f.st.Host, f.st.Index = h.Host, &idx
-	}
-}
-
-func (f *fold) apply(ev events.Event) {
-	st := &f.st
-	switch ev.Kind {
-	case events.StateChanged:
-		st.State = string(ev.State)
-		if ev.Clip != "" {
-			st.Clip = ev.Clip
-		}
-		st.Position, st.Duration, st.Cache = ev.Position.Seconds(), ev.Duration.Seconds(), ev.Cache.Seconds()
-	case events.Tick:
-		st.Position, st.Duration, st.Cache = ev.Position.Seconds(), ev.Duration.Seconds(), ev.Cache.Seconds()
-	case events.LoadBalancing:
-		st.LoadBalancing = ev.On
-	case events.Connect:
-		f.setHost(ev.Index, "connecting", time.Time{})
-	case events.ConnectFailed, events.HostFailed:
-		if h := f.host(ev.Index); h != nil && h.State != "serving" {
-			f.setHost(ev.Index, "failed", ev.ExpiresAt)
-		}
-	case events.ConnectCancelled:
-		f.setHost(ev.Index, "cancelled", time.Time{})
-	case events.Skip:
-		f.setHost(ev.Index, "skipped", ev.ExpiresAt)
-	case events.Resolved, events.Start:
-		f.serve(ev.Index)
-	case events.Failover:
-		if ev.Class == events.ClassSwitch {
-			f.setHost(ev.Index, "idle", time.Time{})
-		} else {
-			f.setHost(ev.Index, "failed", ev.ExpiresAt)
-		}
-		f.serve(ev.ToIndex)
-	case events.End:
-		if h := f.host(ev.Index); h != nil && h.State == "serving" {
-			h.State = "idle"
-		}
-		st.Host, st.Index = "", nil
-		st.Position = ev.Position.Seconds()
-	}
-}
-
-// status is a copy of the status at now: expiries past are dropped.
+// status is the status at now: expiries past are dropped.
 func (f *fold) status(now time.Time) Status {
-	st := f.st
-	st.Position, st.Duration, st.Cache = round3(st.Position), round3(st.Duration), round3(st.Cache)
-	st.Hosts = append([]HostStatus(nil), f.st.Hosts...)
-	for i := range st.Hosts {
-		if exp := f.expires[i]; !exp.IsZero() && exp.After(now) {
-			st.Hosts[i].ExpiresAt = exp.UTC().Format(time.RFC3339Nano)
-		} else if st.Hosts[i].State == "skipped" {
-			st.Hosts[i].State = "failed" // remembered no longer
+	p := f.w.Playback()
+	st := Status{State: string(p.State), Clip: p.Clip, Item: p.Item, Items: p.Items, Host: p.Host,
+		Position: round3(p.Position.Seconds()), Duration: round3(p.Duration.Seconds()), Cache: round3(p.Cache.Seconds()),
+		LoadBalancing: p.LoadBalancing, Hosts: []HostStatus{}}
+	if p.Index >= 0 {
+		idx := p.Index
+		st.Index = &idx
+	}
+	if p.State == events.StateEnded {
+		st.Reason, st.Error = string(p.Reason), p.Error()
+	}
+	for _, h := range f.w.Hosts() {
+		hs := HostStatus{Host: h.URL, Index: h.Index, State: string(h.StateAt(now)), Failures: h.Failures,
+			Bytes: h.Bytes, Throughput: math.Round(h.Throughput())}
+		if watch.Until(h.ExpiresAt, now) > 0 {
+			hs.ExpiresAt = h.ExpiresAt.UTC().Format(time.RFC3339Nano)
 		}
+		st.Hosts = append(st.Hosts, hs)
 	}
 	return st
 }

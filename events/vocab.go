@@ -105,6 +105,10 @@ const (
 
 func (c Class) String() string { return string(c) }
 
+// InsecureHint ends the error of an attempt whose host's TLS certificate
+// did not verify: the way past it. Plain lines show it once per host.
+const InsecureHint = "; --insecure skips this check"
+
 // State is what playback is doing.
 type State string
 

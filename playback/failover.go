@@ -2,6 +2,7 @@ package playback
 
 import (
 	"fmt"
+	"time"
 
 	"clusterplay/events"
 )
@@ -22,6 +23,7 @@ func (r *run) failover(class events.Class, msg string, blame, except bool) (Outc
 	}
 	op := &resolution{purpose: forFailover, clip: r.clip, start: r.position, from: from, class: class, msg: msg}
 	if blame {
+		op.avoid = from
 		op.expiresAt = r.engine.MarkFailed(from)
 		// Said now, before the resolution's "skipping" line that it
 		// explains; the failover follows once a host is found.
@@ -68,8 +70,14 @@ func (r *run) request(req request) (Outcome, bool) {
 	switch req.kind {
 	case reqFailover:
 		switch {
-		case r.op != nil:
-			r.notice("already switching hosts")
+		case r.op != nil && len(r.engine.Hosts()) > 1:
+			// A resolution is under way: n moves it on to the next host
+			// now rather than waiting on the one it is trying.
+			select {
+			case r.op.next <- struct{}{}:
+			default: // already asked: the resolution has not taken it yet
+			}
+			r.log.Debug("the resolution under way moved on to the next host by the user")
 		case len(r.engine.Hosts()) < 2:
 			r.notice("no other host to switch to: playing on")
 		default:
@@ -97,10 +105,7 @@ func (r *run) request(req request) (Outcome, bool) {
 		if r.clip == "" {
 			return 0, false
 		}
-		at := r.position
-		if r.ended || r.duration == 0 {
-			at = 0
-		}
+		at := r.resumeAt()
 		r.engine.Forget()
 		if r.playing {
 			// The same playback goes on from another resolution, and
@@ -136,6 +141,20 @@ func (r *run) request(req request) (Outcome, bool) {
 		r.skipTo(to)
 	}
 	return 0, false
+}
+
+// resumeAt is where r (resolve again) takes the clip up: where it got
+// to, also after an error ended it, so that no host answering for a while
+// never costs the place; from the start after the clip's end; at the
+// live edge of a live stream.
+func (r *run) resumeAt() time.Duration {
+	switch {
+	case r.ended && r.endReason == events.ReasonEOF:
+		return 0
+	case r.shown && r.duration == 0: // live
+		return 0
+	}
+	return r.position
 }
 
 // skipTo closes the playback under way (a quit of that clip) and begins

@@ -46,12 +46,16 @@ func start(t *testing.T, hosts []string, opts Options) *harness {
 	return startWith(t, hosts, opts, NoReconnect)
 }
 
-// startWith is start with the player's base stream-lavf-o given.
-func startWith(t *testing.T, hosts []string, opts Options, streamLavfO string) *harness {
+// startWith is start with the player's base stream-lavf-o given, and the
+// engine's options tuned.
+func startWith(t *testing.T, hosts []string, opts Options, streamLavfO string, tune ...func(*cluster.Options)) *harness {
 	t.Helper()
 	copts := cluster.DefaultOptions()
 	copts.ConnectTimeout = time.Second
 	copts.FailureExpiry = 30 * time.Second
+	for _, f := range tune {
+		f(&copts)
+	}
 	specs := make([]cluster.HostSpec, len(hosts))
 	for i, u := range hosts {
 		specs[i] = cluster.HostSpec{URL: u}

@@ -27,7 +27,12 @@ type resolution struct {
 	clip    string
 	start   time.Duration // where the load that follows begins
 	except  *cluster.Host // left out of this resolution (n)
-	failed  Outcome       // the outcome when no host answers
+	// avoid is the host a failover blamed: not gone back to while another
+	// host may answer (see cluster.ResolveOptions).
+	avoid  *cluster.Host
+	failed Outcome // the outcome when no host answers
+	// next moves the resolution on to the next host (n while it runs).
+	next chan struct{}
 
 	// Failover only: the host left, why, and until when it is skipped.
 	from      *cluster.Host
@@ -59,9 +64,14 @@ func (r *run) resolve(op *resolution) {
 	op.seq = r.seq
 	octx, cancel := context.WithCancel(r.ctx)
 	op.cancel, op.done = cancel, make(chan struct{})
+	op.next = make(chan struct{}, 1)
 	r.op = op
+	o := cluster.ResolveOptions{Next: op.next, Avoid: op.avoid}
+	if op.except != nil {
+		o.Except = []*cluster.Host{op.except}
+	}
 	go func() {
-		op.res, op.err = r.engine.ResolveExcept(octx, op.clip, op.except)
+		op.res, op.err = r.engine.ResolveWith(octx, op.clip, o)
 		close(op.done)
 		select {
 		case r.results <- op:

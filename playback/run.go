@@ -32,6 +32,7 @@ type run struct {
 	started     bool // the current load showed its first frame
 	shown       bool // some load of this playback showed a frame
 	ended       bool
+	endReason   events.Reason // how the playback ended, once ended
 	userPaused  bool
 	lastAdvance time.Time // position last moved, or a load began, or pause was lifted
 	lastWatch   time.Time // the watchdog's last look
@@ -315,7 +316,7 @@ func (r *run) end(reason events.Reason, class events.Class, msg string) {
 	if !r.playing {
 		return
 	}
-	r.playing, r.ended = false, true
+	r.playing, r.ended, r.endReason = false, true, reason
 	r.log.Info("playback ended", "reason", string(reason), "class", string(class), "err", msg,
 		"position_s", r.position.Seconds(), "duration_s", r.duration.Seconds())
 	r.setState(events.StateEnded)

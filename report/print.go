@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"clusterplay/events"
 )
@@ -26,6 +27,7 @@ const (
 func Print(ch <-chan events.Event, w io.Writer, f Format, done chan<- struct{}, broken func(error), keep func(events.Event) bool) {
 	defer close(done)
 	var failed bool
+	hinted := map[string]bool{} // the hosts whose --insecure hint was shown
 	for e := range ch {
 		if failed || (keep != nil && !keep(e)) {
 			continue
@@ -34,7 +36,7 @@ func Print(ch <-chan events.Event, w io.Writer, f Format, done chan<- struct{}, 
 		if f == JSONLines {
 			err = JSON(w, e)
 		} else {
-			_, err = fmt.Fprintln(w, e.Time.Local().Format(TimeFormat)+" "+Line(e))
+			_, err = fmt.Fprintln(w, e.Time.Local().Format(TimeFormat)+" "+Line(hintOnce(e, hinted)))
 		}
 		if err != nil {
 			failed = true
@@ -43,6 +45,20 @@ func Print(ch <-chan events.Event, w io.Writer, f Format, done chan<- struct{}, 
 			}
 		}
 	}
+}
+
+// hintOnce drops the --insecure hint from an event's error when it was
+// shown for the host already: a line is read once, and a host retried
+// pass after pass would repeat it on each.
+func hintOnce(e events.Event, hinted map[string]bool) events.Event {
+	if !strings.HasSuffix(e.Err, events.InsecureHint) {
+		return e
+	}
+	if hinted[e.Host] {
+		e.Err = strings.TrimSuffix(e.Err, events.InsecureHint)
+	}
+	hinted[e.Host] = true
+	return e
 }
 
 // TimeFormat is how a plain line says when its event happened: to the

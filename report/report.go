@@ -178,7 +178,11 @@ func Line(e events.Event) string {
 	case events.ConnectFailed:
 		return fmt.Sprintf("connection failed to: %s (%s)", e.Host, reason(e))
 	case events.ConnectCancelled:
-		return fmt.Sprintf("connection cancelled: %s (another host answered first)", e.Host)
+		why := e.Err // another host answered first, the user moved on, ...
+		if why == "" {
+			why = "another host answered first"
+		}
+		return fmt.Sprintf("connection cancelled: %s (%s)", e.Host, why)
 	case events.Skip:
 		return fmt.Sprintf("skipping: %s (failed recently, retry in %s)", e.Host, round(e.ExpiryLeft))
 	case events.Redirect:
@@ -203,14 +207,18 @@ func Line(e events.Event) string {
 		}
 		return fmt.Sprintf("failing over at %s: %s -> %s (%s)", clock(e.Position), e.Host, to, reason(e))
 	case events.End:
-		if e.Err != "" {
-			return fmt.Sprintf("clip ended: %s at %s (%s)", e.Reason, clock(e.Position), e.Err)
+		// Says which end it was: the clip's own, or an error and why.
+		switch {
+		case e.Reason == events.ReasonEOF:
+			return fmt.Sprintf("clip ended: eof at %s (end of clip)", clock(e.Position))
+		case e.Err != "" || e.Class != "":
+			return fmt.Sprintf("clip ended: %s at %s (%s)", e.Reason, clock(e.Position), reason(e))
 		}
 		return fmt.Sprintf("clip ended: %s at %s", e.Reason, clock(e.Position))
 	case events.LocalError:
 		return "local error: " + e.Err
 	case events.Fetch:
-		return fmt.Sprintf("fetched %s from %s: %d, %d bytes in %s (%s/s)", e.Path, e.Host, e.Status, e.Bytes, round(e.Elapsed), byteSize(e.Throughput))
+		return fmt.Sprintf("fetched %s from %s: %d, %d bytes in %s (%s/s)", e.Path, e.Host, e.Status, e.Bytes, round(e.Elapsed), ByteSize(e.Throughput))
 	case events.Listening:
 		return "relay listening: " + e.URL
 	case events.HostFailed:
@@ -265,8 +273,8 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 }
 
-// byteSize shows a byte count or rate the way a person reads it.
-func byteSize(n float64) string {
+// ByteSize shows a byte count or rate the way a person reads it.
+func ByteSize(n float64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GiB", n/(1<<30))

@@ -22,12 +22,18 @@ func TestLine(t *testing.T) {
 			"connection failed to: http://a/v (refused)"},
 		{events.Event{Kind: events.ConnectFailed, Host: "http://a/v", Class: events.ClassStatus, Err: "HTTP 404 Not Found"},
 			"connection failed to: http://a/v (status: HTTP 404 Not Found)"},
+		{events.Event{Kind: events.ConnectCancelled, Host: "http://a/v", Class: events.ClassCancelled, Err: "another host answered first"},
+			"connection cancelled: http://a/v (another host answered first)"},
+		{events.Event{Kind: events.ConnectCancelled, Host: "http://a/v", Class: events.ClassCancelled, Err: "left for the next host by the user"},
+			"connection cancelled: http://a/v (left for the next host by the user)"},
 		{events.Event{Kind: events.Start, URL: "http://a/v/c.mp4"}, "clip started: http://a/v/c.mp4"},
 		{events.Event{Kind: events.Skip, Host: "http://a/v", ExpiryLeft: 1234 * time.Millisecond},
 			"skipping: http://a/v (failed recently, retry in 1.2s)"},
 		{events.Event{Kind: events.Failover, Host: "http://a/v", ToHost: "http://b/v", Position: 83 * time.Second, Class: events.ClassStall, Err: "no progress for 5s"},
 			"failing over at 1:23: http://a/v -> http://b/v (stall: no progress for 5s)"},
-		{events.Event{Kind: events.End, Reason: "eof", Position: 6 * time.Second}, "clip ended: eof at 0:06"},
+		{events.Event{Kind: events.End, Reason: "eof", Position: 6 * time.Second}, "clip ended: eof at 0:06 (end of clip)"},
+		{events.Event{Kind: events.End, Reason: "error", Class: events.ClassStall, Err: "no progress for 3s", Position: 5 * time.Second},
+			"clip ended: error at 0:05 (stall: no progress for 3s)"},
 	}
 	for _, tt := range tests {
 		if got := Line(tt.ev); got != tt.want {

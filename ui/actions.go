@@ -103,6 +103,18 @@ func (m *Model) screenKey(k tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case key.Matches(k, m.keys.Progress):
 		m.logf(levelInfo, "%s", m.progressLine())
+	case key.Matches(k, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.layout()
+	default:
+		return m.logKey(k)
+	}
+	return nil
+}
+
+// logKey handles the keys that move through the event log.
+func (m *Model) logKey(k tea.KeyPressMsg) tea.Cmd {
+	switch {
 	case key.Matches(k, m.keys.ScrollUp):
 		m.log.pageUp()
 	case key.Matches(k, m.keys.ScrollDown):
@@ -114,9 +126,8 @@ func (m *Model) screenKey(k tea.KeyPressMsg) tea.Cmd {
 			return call("jump to the live edge", m.ctrl.SeekLiveEdge)
 		}
 		m.log.bottom()
-	case key.Matches(k, m.keys.Help):
-		m.help.ShowAll = !m.help.ShowAll
-		m.layout()
+	case key.Matches(k, m.keys.Fetches):
+		m.log.toggleFetches(m.styles)
 	}
 	return nil
 }

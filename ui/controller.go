@@ -1,6 +1,10 @@
 package ui
 
-import "time"
+import (
+	"time"
+
+	"clusterplay/watch"
+)
 
 // Controller is what the TUI drives: the session's and the player's
 // controls. All methods are safe from any goroutine and return quickly.
@@ -34,19 +38,9 @@ type Controller interface {
 	SeekLiveEdge() error                // end, on a live stream
 }
 
-// Status is what the playback bar shows, folded from state and tick events.
-type Status struct {
-	State    string        // "idle", "connecting", "buffering", "playing", "paused", "ended", "failed"
-	Position time.Duration // current position
-	Duration time.Duration // 0 = unknown or live
-	Cache    time.Duration // seconds of media buffered ahead
-	Live     bool          // a live stream: no duration, an edge to catch up with
-	Behind   time.Duration // live: how far behind the newest data received; 0 unknown
-	Speed    float64       // playback speed; 0 not known yet, 1 normal
-	Host     string        // serving host base URL ("" none)
-	Volume   float64       // 0-100 (mpv may allow more)
-	Muted    bool
-}
+// Status is what the playback bar shows: the watch fold's playback, folded
+// from the state, tick and playback events.
+type Status = watch.Playback
 
 // Options configure the TUI: what is known before the first event.
 type Options struct {

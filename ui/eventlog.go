@@ -10,7 +10,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// maxLogEntries bounds the log so a long session does not grow without end.
+// maxLogEntries bounds the log so a long session does not grow without end:
+// that many lines, and as many fetch lines besides, so that the relay's
+// many fetches never push the failovers out.
 const maxLogEntries = 2000
 
 // timeFormat stamps each log line, to the millisecond like the engine's
@@ -22,6 +24,7 @@ type logEntry struct {
 	at    time.Time // zero: no timestamp (e.g. the start notice)
 	text  string
 	level level
+	fetch bool // a fetched line: hidden unless asked for
 
 	lines     []string // the entry wrapped and styled for wrappedAt
 	wrappedAt int      // width lines were made for; 0 = stale
@@ -29,12 +32,17 @@ type logEntry struct {
 
 // eventLog is the scrollable event panel: a viewport over time-stamped
 // lines. It follows the newest line until the user scrolls up, and follows
-// again once scrolled back to the bottom.
+// again once scrolled back to the bottom. The relay's fetched lines come
+// by the dozen a second during a DASH or HLS failover and would scroll the
+// failover itself away: they are kept but hidden (the host table sums
+// them up) until the user shows them.
 type eventLog struct {
-	entries []logEntry
-	vp      viewport.Model
-	follow  bool
-	width   int
+	entries     []logEntry
+	vp          viewport.Model
+	follow      bool
+	width       int
+	showFetches bool
+	fetches     int // fetch entries kept
 }
 
 func newEventLog() eventLog {
@@ -45,12 +53,50 @@ func newEventLog() eventLog {
 }
 
 // add appends a line and keeps the newest visible when following.
-func (l *eventLog) add(s styles, at time.Time, text string, lv level) {
-	l.entries = append(l.entries, logEntry{at: at, text: text, level: lv})
-	if over := len(l.entries) - maxLogEntries; over > 0 {
-		l.entries = append(l.entries[:0:0], l.entries[over:]...)
+func (l *eventLog) add(s styles, at time.Time, text string, lv level, fetch bool) {
+	l.entries = append(l.entries, logEntry{at: at, text: text, level: lv, fetch: fetch})
+	if fetch {
+		l.fetches++
+	}
+	if kept := l.kept(fetch); kept > maxLogEntries {
+		l.dropOldest(fetch)
 	}
 	l.render(s)
+}
+
+// kept is how many entries of a kind (fetch lines or the others) are kept.
+func (l *eventLog) kept(fetch bool) int {
+	if fetch {
+		return l.fetches
+	}
+	return len(l.entries) - l.fetches
+}
+
+// dropOldest forgets the oldest entry of a kind.
+func (l *eventLog) dropOldest(fetch bool) {
+	for i, e := range l.entries {
+		if e.fetch == fetch {
+			l.entries = append(l.entries[:i:i], l.entries[i+1:]...)
+			if fetch {
+				l.fetches--
+			}
+			return
+		}
+	}
+}
+
+// toggleFetches shows or hides the fetched lines, those before included.
+func (l *eventLog) toggleFetches(s styles) {
+	l.showFetches = !l.showFetches
+	l.render(s)
+}
+
+// hiddenFetches is how many fetched lines are kept out of sight.
+func (l *eventLog) hiddenFetches() int {
+	if l.showFetches {
+		return 0
+	}
+	return l.fetches
 }
 
 // setSize resizes the panel's viewport (the title line is extra).
@@ -79,6 +125,9 @@ func (l *eventLog) render(s styles) {
 	var lines []string
 	for i := range l.entries {
 		e := &l.entries[i]
+		if e.fetch && !l.showFetches {
+			continue
+		}
 		if e.wrappedAt != l.width {
 			e.lines, e.wrappedAt = l.wrap(s, *e), l.width
 		}

@@ -73,7 +73,7 @@ func TestPositionNeverPassesTheDuration(t *testing.T) {
 	}
 	feed(m, events.Event{Time: at(3100), Kind: events.End, Index: 2, Host: testHosts[2], Reason: events.ReasonEOF,
 		Position: 70 * time.Second, Duration: 25 * time.Second})
-	if m.status.Position != 25*time.Second || !strings.Contains(plain(t, m), "ended      0:25 / 0:25") {
+	if m.status.Position != 25*time.Second || !strings.Contains(plain(t, m), "ended (end of clip) 0:25 / 0:25") {
 		t.Errorf("end past the end: %+v\n%s", m.status, plain(t, m))
 	}
 }
@@ -202,5 +202,39 @@ func TestShortHelpAfterTheEnd(t *testing.T) {
 	m, _ = playingModel(80, 24)
 	if help := ansi.Strip(m.helpView()); !strings.HasPrefix(help, "space pause") {
 		t.Errorf("short help while playing: %q", help)
+	}
+}
+
+// An end after an error does not look like the clip's end: the bar and
+// the log line say which it was.
+func TestEndSaysWhichEnd(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		end           events.Event
+		bar, log, not string
+	}{
+		{"the clip's end", events.Event{Kind: events.End, Reason: events.ReasonEOF, Position: time.Minute, Duration: time.Minute},
+			"ended (end of clip) 1:00 / 1:00", "clip ended: eof at 1:00 (end of clip)", "error"},
+		{"an error", events.Event{Kind: events.End, Reason: events.ReasonError, Class: events.ClassStall, Err: "no progress for 3s",
+			Position: 20 * time.Second, Duration: time.Minute},
+			"ended (error: stall: no progress for 3s) 0:20 / 1:00", "clip ended: error at 0:20 (stall: no progress for 3s)", "end of clip"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m, _ := playingModel(80, 24)
+			c.end.Time, c.end.Index, c.end.Host = at(60000), 2, testHosts[2]
+			feed(m, events.Event{Time: at(60000), Kind: events.StateChanged, Index: 2, Host: testHosts[2], State: events.StateEnded,
+				Clip: "vod/clip.mp4", Position: c.end.Position, Duration: time.Minute}, c.end)
+			view := plain(t, m)
+			if !hasLine(view, c.bar) || !hasLine(view, c.log) || strings.Contains(view, c.not) {
+				t.Errorf("the end does not say which (want %q and %q, not %q):\n%s", c.bar, c.log, c.not, view)
+			}
+		})
+	}
+	// A narrow bar cuts the error, never the clock.
+	m, _ := playingModel(60, 15)
+	feed(m, events.Event{Time: at(9000), Kind: events.End, Index: 2, Host: testHosts[2], Reason: events.ReasonError,
+		Class: events.ClassPlayback, Err: "no host could take over after a long list of reasons", Position: 20 * time.Second, Duration: time.Minute})
+	if view := plain(t, m); !hasLine(view, "ended (error: playback: no h…) 0:20 / 1:00") {
+		t.Errorf("narrow end:\n%s", view)
 	}
 }

@@ -26,6 +26,7 @@ type keyMap struct {
 	ScrollDown   key.Binding
 	Oldest       key.Binding
 	Newest       key.Binding
+	Fetches      key.Binding
 	Help         key.Binding
 	Quit         key.Binding
 
@@ -74,6 +75,7 @@ func newKeyMap() keyMap {
 		ScrollDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
 		Oldest:       key.NewBinding(key.WithKeys("home"), key.WithHelp("home/end", "oldest/newest")),
 		Newest:       key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "newest")),
+		Fetches:      key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "fetches")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more")),
 		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
@@ -135,7 +137,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		playback,
 		{k.Next, k.MarkFailed, k.Reresolve, lb, note("(not A-B loop)"), k.NewClip, k.NextClip},
 		media,
-		{k.ScrollUp, oldest, liveEdge, k.Suspend, help, k.Quit},
+		{k.ScrollUp, oldest, liveEdge, k.Fetches, k.Suspend, help, k.Quit},
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"clusterplay/report"
+	"clusterplay/watch"
 )
 
 // Model is the root model: it owns the child components (host table, event
@@ -34,13 +35,14 @@ type Model struct {
 	tableRows     int        // lines given to the host table, header included
 	plan          screenPlan // where the pane and the column go
 
-	now        time.Time // latest clock tick or event time; View never reads the clock
+	now time.Time // latest clock tick or event time; View never reads the clock
+	// fold is the one reading of the events (the same as get_status's
+	// and the exit code's); status is its playback as of the last event.
+	fold       *watch.Fold
 	status     Status
 	hasWindow  bool
-	lb         bool
-	clip       string
-	item       int // the clip's place in the playlist, from 1; 0 none
-	items      int
+	lb         bool         // load balancing, as shown: a key flips it before the engine confirms
+	clip       string       // the clip shown: the prompt's at once, then the events'
 	closed     bool         // the events channel is closed
 	quitCalled *atomic.Bool // ctrl.Quit has been called (shared with commands)
 
@@ -61,6 +63,7 @@ func New(opts Options, ctrl Controller, events <-chan events.Event) *Model {
 	if opts.ClusterName == "" {
 		opts.ClusterName = "cluster"
 	}
+	fold := watch.New(watch.Options{Hosts: opts.Hosts, Clip: opts.Clip, LoadBalancing: opts.LoadBalancing, Volume: opts.Volume})
 	m := &Model{
 		opts:       opts,
 		ctrl:       ctrl,
@@ -69,11 +72,12 @@ func New(opts Options, ctrl Controller, events <-chan events.Event) *Model {
 		isDark:     true,
 		width:      80,
 		height:     24,
-		status:     Status{State: "idle", Volume: opts.Volume},
+		fold:       fold,
+		status:     fold.Playback(),
 		lb:         opts.LoadBalancing,
 		clip:       opts.Clip,
 		quitCalled: new(atomic.Bool),
-		hosts:      newHostTable(opts.Hosts),
+		hosts:      newHostTable(fold.Hosts()),
 		log:        newEventLog(),
 		bar:        newPlayBar(),
 		help:       help.New(),
@@ -183,47 +187,31 @@ func lbText(on bool) string {
 	return "load balancing: off"
 }
 
-// applyEvent folds an engine or playback event into the table, the log and
-// the playback line. The events are the only source of what the TUI shows.
+// applyEvent folds an engine or playback event into the watch, which the
+// table and the bar render, and into the log. The events are the only
+// source of what the TUI shows.
 func (m *Model) applyEvent(ev events.Event) {
 	m.advance(ev.Time)
 	tableHeight := m.hosts.height()
-	m.hosts.apply(ev)
-	if m.hosts.height() != tableHeight {
-		m.layout() // the phases line came or went
+	speed := m.status.Speed
+	if row := m.fold.Apply(ev); row >= 0 {
+		m.hosts.focus = row
 	}
-	st := &m.status
+	m.hosts.rows, m.status = m.fold.Hosts(), m.fold.Playback()
+	if m.hosts.height() != tableHeight {
+		m.layout() // the detail line came or went
+	}
 	switch ev.Kind {
 	case events.Tick:
-		st.Position, st.Duration, st.Cache = ev.Position, ev.Duration, ev.Cache
-		st.Volume, st.Muted = ev.Volume, ev.Muted
-		st.Live, st.Behind = ev.Live, ev.Behind
-		if ev.Speed > 0 && st.Speed > 0 && ev.Speed != st.Speed {
+		if ev.Speed > 0 && speed > 0 && ev.Speed != speed {
 			m.logf(levelInfo, "speed %s", speedText(ev.Speed))
 		}
-		if ev.Speed > 0 {
-			st.Speed = ev.Speed
-		}
-		if ev.Host != "" {
-			st.Host = ev.Host
-		}
-		if ev.State != "" {
-			st.State = string(ev.State)
-		}
-		st.capPosition()
 		m.setWindow(ev.Window, false)
 		return
 	case events.StateChanged:
-		st.State = string(ev.State)
-		if ev.Clip != "" && ev.Clip != m.clip {
+		if ev.Clip != "" {
 			m.clip = ev.Clip // a script's load, the prompt's, the playlist's next
 		}
-		m.item, m.items = ev.Item, ev.Items
-		st.Position, st.Duration, st.Cache = ev.Position, ev.Duration, ev.Cache
-		if ev.Host != "" {
-			st.Host = ev.Host
-		}
-		st.capPosition()
 		return // the bar shows it; the log tells what caused it
 	case events.LoadBalancing:
 		m.lb = ev.On
@@ -233,42 +221,7 @@ func (m *Model) applyEvent(ev events.Event) {
 		m.logf(levelWarn, "%s", ev.Message)
 		return
 	}
-	m.log.add(m.styles, ev.Time, report.Line(ev), eventLevel(ev))
-	switch ev.Kind {
-	case events.Connect:
-		switch st.State {
-		case "", "idle", "ended", "failed":
-			st.State = "connecting"
-		}
-	case events.Resolved:
-		st.Host = ev.Host
-	case events.Start:
-		st.State, st.Host = "playing", ev.Host
-		st.Position, st.Duration = ev.Position, ev.Duration
-		st.Live, st.Behind = false, 0 // the ticks say whether this one is
-	case events.Failover:
-		st.State, st.Host = "connecting", ev.ToHost
-		st.Position = ev.Position
-	case events.Failed:
-		st.State, st.Host = "failed", ""
-		st.Live, st.Behind = false, 0
-	case events.End:
-		st.State, st.Host = "ended", ""
-		st.Position = ev.Position
-		st.Live, st.Behind = false, 0
-		if ev.Duration > 0 {
-			st.Duration = ev.Duration
-		}
-	}
-	st.capPosition()
-}
-
-// capPosition keeps the position within a known duration: the bar must
-// never show a clip that ended past its end.
-func (st *Status) capPosition() {
-	if st.Duration > 0 && st.Position > st.Duration {
-		st.Position = st.Duration
-	}
+	m.log.add(m.styles, ev.Time, report.Line(ev), eventLevel(ev), ev.Kind == events.Fetch)
 }
 
 func eventLevel(ev events.Event) level {
@@ -298,7 +251,7 @@ func (m *Model) advance(t time.Time) {
 
 // logf adds a line from the TUI itself, stamped with the model's clock.
 func (m *Model) logf(l level, format string, args ...any) {
-	m.log.add(m.styles, m.now, fmt.Sprintf(format, args...), l)
+	m.log.add(m.styles, m.now, fmt.Sprintf(format, args...), l, false)
 }
 
 // setWindow follows whether the player has a window; losing it (or not
@@ -399,26 +352,37 @@ func (m *Model) headerView(w int) string {
 		hosts = " · 1 host"
 	}
 	left := m.styles.title.Render("clusterplay") + " " + m.styles.accent.Render(m.opts.ClusterName) + m.styles.muted.Render(hosts)
-	right := "no clip"
-	switch {
-	case m.clip != "" && m.items > 1:
-		right = fmt.Sprintf("clip %d/%d: %s", m.item, m.items, events.RedactURL(m.clip))
-	case m.clip != "":
-		right = "clip: " + events.RedactURL(m.clip)
-	}
 	room := w - ansi.StringWidth(left) - 2
 	if room < 8 {
 		return ansi.Truncate(left, w, "…")
+	}
+	right := "no clip"
+	if m.clip != "" {
+		label := "clip: "
+		if m.status.Items > 1 {
+			label = fmt.Sprintf("clip %d/%d: ", m.status.Item, m.status.Items)
+		}
+		right = label + shortURL(events.RedactURL(m.clip), room-len(label))
 	}
 	right = m.styles.muted.Render(ansi.Truncate(right, room, "…"))
 	pad := w - ansi.StringWidth(left) - ansi.StringWidth(right)
 	return left + strings.Repeat(" ", max(2, pad)) + right
 }
 
+// logTitle is the log's title line: how many lines lie below when
+// scrolled up, and how many fetched lines are hidden (i shows them).
 func (m *Model) logTitle(w int) string {
 	title := m.styles.header.Render("events")
 	if n := m.log.hiddenBelow(); n > 0 && !m.log.follow {
 		title += m.styles.muted.Render(fmt.Sprintf("  ↓ %d newer (end)", n))
+	}
+	switch n := m.log.hiddenFetches(); {
+	case n == 1:
+		title += m.styles.muted.Render("  1 fetch line hidden (i shows)")
+	case n > 1:
+		title += m.styles.muted.Render(fmt.Sprintf("  %d fetch lines hidden (i shows)", n))
+	case m.log.showFetches:
+		title += m.styles.muted.Render("  fetch lines shown (i hides)")
 	}
 	return ansi.Truncate(title, w, "…")
 }

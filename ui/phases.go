@@ -5,29 +5,50 @@ import (
 	"strings"
 	"time"
 
-	"clusterplay/events"
+	"clusterplay/report"
 )
 
 // The line under the host table tells where the last attempt on the
 // focused host spent its time (the row most recently touched, which is
 // the serving one while a clip plays): a tester looking at a slow host
 // sees whether DNS, the connect, TLS or the origin's first byte was slow.
+// Where the table is too narrow for its RELAYED and RATE columns, the line
+// also says what the relay fetched from the host.
 
-// phasesLine is the detail line of the focused row, "" when its last
-// attempt reported no phase.
-func (t hostTable) phasesLine() string {
+// hasDetail says whether the focused row has a detail line: the phases
+// of its last attempt, or what the relay fetched from it.
+func (t hostTable) hasDetail() bool {
 	if t.focus < 0 || t.focus >= len(t.rows) {
+		return false
+	}
+	r := t.rows[t.focus]
+	return !r.Phases.IsZero() || r.Fetches > 0
+}
+
+// detailLine is the focused row's detail line, "" when it has none. With
+// relay, what was relayed from the host is said too, for a table too
+// narrow for those columns (or a host whose attempts reported no phase).
+func (t hostTable) detailLine(relay bool) string {
+	if !t.hasDetail() {
 		return ""
 	}
-	p := t.rows[t.focus].phases
-	if p.IsZero() {
-		return ""
+	r := t.rows[t.focus]
+	var said []string
+	if r.Fetches > 0 && (relay || r.Phases.IsZero()) {
+		s := "relayed " + report.ByteSize(float64(r.Bytes))
+		if tp := r.Throughput(); tp > 0 {
+			s += " at " + report.ByteSize(tp) + "/s"
+		}
+		said = append(said, s)
 	}
-	var parts []string
-	for _, ph := range p.Begun() {
-		parts = append(parts, ph.Label+" "+phaseTime(ph.D))
+	if p := r.Phases; !p.IsZero() {
+		var parts []string
+		for _, ph := range p.Begun() {
+			parts = append(parts, ph.Label+" "+phaseTime(ph.D))
+		}
+		said = append(said, "last attempt: "+strings.Join(parts, " · "))
 	}
-	return fmt.Sprintf("#%d last attempt: %s", t.focus, strings.Join(parts, " · "))
+	return fmt.Sprintf("#%d %s", t.focus, strings.Join(said, " · "))
 }
 
 // phaseTime shows a phase to about three significant digits: loopback
@@ -43,12 +64,4 @@ func phaseTime(d time.Duration) string {
 		return fmt.Sprintf("%.0fms", ms)
 	}
 	return fmt.Sprintf("%.1fs", d.Seconds())
-}
-
-// keepPhases notes the phases of an attempt that finished on row r; an
-// event without any (the engine sends none for a skip) leaves the last.
-func (r *hostRow) keepPhases(ev events.Event) {
-	if !ev.Phases.IsZero() {
-		r.phases = ev.Phases
-	}
 }

@@ -43,11 +43,11 @@ func (p playBar) view(s styles, st Status, lb bool, width int) string {
 // of a clip, or a live stream's badge and delay, which has no end to
 // measure against.
 func (p playBar) line1(s styles, st Status, width int) string {
-	state := st.State
+	state := string(st.State)
 	if state == "" {
 		state = "idle"
 	}
-	stateCell := stateStyle(s, state).Bold(true).Render(fmt.Sprintf("%-10s", state))
+	stateCell := stateStyle(s, state).Bold(true).Render(fmt.Sprintf("%-10s", stateText(st, width)))
 
 	clockText := clock(st.Position) + " / "
 	switch {
@@ -86,6 +86,18 @@ func (p playBar) line1(s styles, st Status, width int) string {
 	return head + cache
 }
 
+// stateText is the state in words; after the end, which end it was:
+// "ended (end of clip)", "ended (error: stall: no progress for 3s)", cut
+// to leave the clock and the cache their room in width cells.
+func stateText(st Status, width int) string {
+	how := st.Ended()
+	if how == "" {
+		return string(st.State)
+	}
+	room := max(len("ended (…)"), width-30) // the clock, the cache and a bar of a few cells
+	return "ended (" + ansi.Truncate(how, room-len("ended ()"), "…") + ")"
+}
+
 // line2 is the serving host, or after the end what the keys do now, then
 // the settings: speed (when not normal), load balancing, volume.
 func line2(s styles, st Status, lb bool, width int) string {
@@ -113,7 +125,7 @@ func line2(s styles, st Status, lb bool, width int) string {
 		if host == "" {
 			host = "none"
 		}
-		left = s.muted.Render("host: ") + s.accent.Render(ansi.Truncate(host, room-len("host: "), "…"))
+		left = s.muted.Render("host: ") + s.accent.Render(shortURL(host, room-len("host: ")))
 	default:
 		return right
 	}
