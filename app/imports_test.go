@@ -19,9 +19,10 @@ import (
 // app, which builds the running parts for every mode: clusterplay's main
 // and the benchmark, which builds them in process through app.Build.
 func TestImportsFlowOneWay(t *testing.T) {
-	all := []string{"app", "cluster", "config", "control", "defaults", "demo", "events", "localhost", "logging",
+	all := []string{"app", "clock", "cluster", "config", "control", "defaults", "demo", "events", "localhost", "logging",
 		"loopback", "playback", "player", "relay", "report", "ui", "video", "watch"}
 	forbidden := map[string][]string{
+		"clock":    {"cluster", "config", "control", "events", "logging", "loopback", "playback", "player", "relay", "report", "ui", "watch"}, // time and chance: anyone may read them
 		"events":   {"cluster", "config", "logging", "playback", "player", "report", "ui", "watch"},
 		"logging":  {"cluster", "config", "playback", "player", "report", "ui", "watch"}, // beside events: anyone may log
 		"watch":    {"cluster", "config", "control", "playback", "player", "relay", "report", "ui"},

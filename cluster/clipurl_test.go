@@ -6,6 +6,7 @@ import (
 )
 
 func TestClipURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		base, clip, want string
 	}{
@@ -60,6 +61,7 @@ func TestClipURL(t *testing.T) {
 }
 
 func TestClipURLRejects(t *testing.T) {
+	t.Parallel()
 	base, _ := ParseHostURL("http://h/v")
 	for _, clip := range []string{"", "  ", "/", "http://h/", "%zz", "a\nb.mp4", "a\x00.mp4", "clip\r", "\tclip.mp4x\x7f"} {
 		if got, err := ClipURL(base, clip); err == nil {
@@ -69,6 +71,7 @@ func TestClipURLRejects(t *testing.T) {
 }
 
 func TestParseHostURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		raw     string
 		wantErr string
@@ -109,6 +112,7 @@ func TestParseHostURL(t *testing.T) {
 }
 
 func TestValidateClip(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		clip, want string // want: "" = usable, else part of the error
 	}{

@@ -52,7 +52,7 @@ of the cluster that answers, failing over to the next one the way
 Flowplayer's Cluster plugin did. Several CLIPs play one after the other. A
 CLIP that is a URL, with no host given, is played from its directory.
 "relay" serves the cluster to any player over HTTP; "ctl" sends a command
-to a player's --control-socket.
+to a player's --control-socket ("clusterplay ctl --help" lists the commands).
 `)
 	for g, title := range groupTitles {
 		section := pflag.NewFlagSet(title, pflag.ContinueOnError)

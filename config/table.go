@@ -12,7 +12,7 @@ import (
 
 // table describes every setting, once, in the order --help lists them.
 // Adding an ordinary setting is one entry here plus its Config field (and
-// the README row, which a test holds to this table). The engine's defaults
+// the row of docs/flags.md, which a test holds to this table). The engine's defaults
 // and policy names come from package cluster.
 var table = []entry{
 	// Cluster. netConnectionUrl is a key of Flowplayer's without a flag.

@@ -6,6 +6,7 @@ import (
 )
 
 func TestRedactURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"http://h/v/clip.mp4", "http://h/v/clip.mp4"},
 		{"http://h/v/clip.mp4?start=10", "http://h/v/clip.mp4?start=10"},
@@ -30,6 +31,7 @@ func TestRedactURL(t *testing.T) {
 }
 
 func TestRedactTextAndEvents(t *testing.T) {
+	t.Parallel()
 	msg := `Get "http://h/v/c.mp4?token=s3cr3t": dial tcp: refused; then rtmp://u:pw@h/app`
 	got := RedactText(msg)
 	if strings.Contains(got, "s3cr3t") || strings.Contains(got, ":pw@") || !strings.Contains(got, "token=REDACTED") {
@@ -52,6 +54,7 @@ func TestRedactTextAndEvents(t *testing.T) {
 // TestRedactTextOutsideURLs: what a log line can carry besides URLs: a
 // request line, an RTMP application with a query, header lines.
 func TestRedactTextOutsideURLs(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"GET /v/c.mp4?token=abc&t=1 HTTP/1.1", "GET /v/c.mp4?token=REDACTED&t=1 HTTP/1.1"},
 		{"GET /v/c.mp4?t=1&Signature=s HTTP/1.1", "GET /v/c.mp4?t=1&Signature=REDACTED HTTP/1.1"},

@@ -2,8 +2,10 @@ package loopback
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 
 	"clusterplay/localhost"
@@ -20,27 +22,48 @@ func NoRange(files map[string][]byte) (*Host, error) {
 	if err != nil {
 		return nil, err
 	}
-	return startHTTP(func(*Host) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			clip, ok := localhost.ClipPath(r.URL.Path)
-			content, release, found := open(clip)
-			if !ok || !found {
-				http.NotFound(w, r)
-				return
-			}
-			defer release()
-			if ct := localhost.ContentType(clip); ct != "" {
-				w.Header().Set("Content-Type", ct)
-			}
-			size, _ := content.Seek(0, io.SeekEnd)
-			_, _ = content.Seek(0, io.SeekStart)
-			w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
-			w.WriteHeader(http.StatusOK)
-			if r.Method != http.MethodHead {
-				_, _ = io.Copy(w, content)
-			}
-		})
-	}, false)
+	return startHTTP(func(*Host) http.Handler { return ignoreRange(open) }, false)
+}
+
+// NoRangeDir is NoRange serving the files below dir, read at each
+// request, so that files written after the host started are served too.
+func NoRangeDir(dir string) (*Host, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("loopback: %s is not a directory", dir)
+	}
+	return startHTTP(func(*Host) http.Handler { return ignoreRange(localhost.Dir(os.DirFS(dir))) }, false)
+}
+
+// ignoreRange serves each clip whole with its length, and no
+// Accept-Ranges, as a server that knows nothing of ranges does.
+func ignoreRange(open localhost.Opener) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		clip, ok := localhost.ClipPath(r.URL.Path)
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		content, release, found := open(clip)
+		if !found {
+			http.NotFound(w, r)
+			return
+		}
+		defer release()
+		if ct := localhost.ContentType(clip); ct != "" {
+			w.Header().Set("Content-Type", ct)
+		}
+		size, _ := content.Seek(0, io.SeekEnd)
+		_, _ = content.Seek(0, io.SeekStart)
+		w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = io.Copy(w, content)
+		}
+	})
 }
 
 // EarlyEOF is Good, but every body ends cleanly (a FIN, no reset) after n
