@@ -134,3 +134,29 @@ func TestValidateClip(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedClipHidesItsSecrets: an error about a clip names it, but
+// never with its token, whichever check refused it.
+func TestRefusedClipHidesItsSecrets(t *testing.T) {
+	base, _ := ParseHostURL("http://h/v")
+	for _, clip := range []string{
+		"clip.mp4?x=1;token=S3CRET\n",
+		"clip.mp4?token=S3CRET&t=1\x00",
+		"http://h/v/clip.mp4?sig=S3CRET\r",
+		"http://h/v/clip.mp4?x=1;token=S3CRET\x7f",
+		"bad%zz.mp4?token=S3CRET",
+	} {
+		err := ValidateClip(clip)
+		if err == nil {
+			_, err = ClipURL(base, clip)
+		}
+		switch {
+		case err == nil:
+			t.Errorf("%q: no error", clip)
+		case strings.Contains(err.Error(), "S3CRET"):
+			t.Errorf("%q: the error shows the secret: %v", clip, err)
+		case !strings.Contains(err.Error(), "REDACTED"):
+			t.Errorf("%q: the error does not name the clip: %v", clip, err)
+		}
+	}
+}
