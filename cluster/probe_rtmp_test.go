@@ -20,6 +20,7 @@ import (
 // unknown application); a server that speaks something else is a protocol
 // failure; the attempt's own end wins over whatever the socket said.
 func TestRTMPClassed(t *testing.T) {
+	t.Parallel()
 	live := context.Background()
 	cancelled, cancel := context.WithCancel(live)
 	cancel()

@@ -5,6 +5,7 @@ import "testing"
 // TestRTMPClipURL: a clip on an RTMP host is the host's application URL,
 // a slash, and the clip, in the path form mpv plays.
 func TestRTMPClipURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ base, clip, want string }{
 		{"rtmp://h/vod", "clip.mp4", "rtmp://h/vod/clip.mp4"},
 		{"rtmp://h:1936/vod/", "/clip.mp4", "rtmp://h:1936/vod/clip.mp4"},

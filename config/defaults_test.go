@@ -14,6 +14,7 @@ import (
 // config reads neither from the parts (package defaults and package video
 // hold them), so this holds the two sides together.
 func TestDefaultsAreTheParts(t *testing.T) {
+	t.Parallel()
 	cfg := mustLoad(t, []string{"--host", h1}, testEnv(t))
 	for _, tc := range []struct {
 		name       string

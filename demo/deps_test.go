@@ -17,6 +17,7 @@ import (
 // of every non-test file, whatever its build constraints, so no platform's
 // build may link it either.
 func TestShippedBinaryCarriesNoFaultKit(t *testing.T) {
+	t.Parallel()
 	root := moduleRoot(t)
 	deps := map[string][]string{} // package -> the packages that import it
 	queue := []string{"clusterplay"}

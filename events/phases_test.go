@@ -7,6 +7,7 @@ import (
 )
 
 func TestPhasesBegun(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		p      Phases

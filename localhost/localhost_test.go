@@ -30,6 +30,7 @@ func keep(t *testing.T) func(*Host, error) *Host {
 }
 
 func TestRefused(t *testing.T) {
+	t.Parallel()
 	u, err := Refused()
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +48,7 @@ func TestRefused(t *testing.T) {
 // silent stand-in elsewhere connects and never answers. Either way, no
 // byte ever comes back, and Close ends it.
 func TestHang(t *testing.T) {
+	t.Parallel()
 	h := keep(t)(Hang())
 	c, err := net.DialTimeout("tcp", h.Addr, 300*time.Millisecond)
 	var ne net.Error
@@ -69,6 +71,7 @@ func TestHang(t *testing.T) {
 }
 
 func TestSilent(t *testing.T) {
+	t.Parallel()
 	h := keep(t)(Silent())
 	c, err := net.DialTimeout("tcp", h.Addr, 2*time.Second)
 	if err != nil {
@@ -96,6 +99,7 @@ func TestSilent(t *testing.T) {
 }
 
 func TestServe(t *testing.T) {
+	t.Parallel()
 	clip := []byte("0123456789")
 	open, err := Files(map[string][]byte{"clip.mp4": clip, "a/b.ts": clip})
 	if err != nil {
@@ -142,6 +146,7 @@ func TestServe(t *testing.T) {
 }
 
 func TestFilesRefusesBadPaths(t *testing.T) {
+	t.Parallel()
 	for _, p := range []string{"", ".", "../x.mp4", "/abs.mp4", "a//b.mp4"} {
 		if _, err := Files(map[string][]byte{p: nil}); err == nil {
 			t.Errorf("Files accepted the clip path %q", p)

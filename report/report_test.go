@@ -103,6 +103,7 @@ func TestJSONLeavesOutFieldsThatDoNotApply(t *testing.T) {
 // fields, in the attempt's order, as they were when they were struct
 // fields; the line stays one JSON object.
 func TestJSONPhasesComeLast(t *testing.T) {
+	t.Parallel()
 	ev := events.Event{Time: at, Kind: events.ConnectFailed, Host: "http://a/v", Index: 1, Class: events.ClassTimeout,
 		Err: "no answer", Elapsed: 2 * time.Millisecond,
 		Phases: events.Phases{TTFB: 4500 * time.Microsecond, DNS: 1234567 * time.Nanosecond, Play: time.Nanosecond}}
