@@ -32,7 +32,7 @@ func TestFileAndFunctionSizes(t *testing.T) {
 	seen := map[string]bool{}   // exempted and still over the limit
 	within := map[string]bool{} // exempted, and within the limit now
 	var checked int
-	for _, f := range goFiles(t, root) {
+	for _, f := range goFiles(t, root, false) {
 		rel, _ := filepath.Rel(root, f)
 		rel = filepath.ToSlash(rel)
 		fset := token.NewFileSet()
@@ -108,16 +108,20 @@ func longFunctions(fset *token.FileSet, file *ast.File) map[string]int {
 	return out
 }
 
-// TestEveryPackageHasADoc: every package says what it is for, in a doc
-// comment on its package clause in one of its non-test files.
+// TestEveryPackageHasADoc: every package, a package of tests only
+// included, says what it is for, in a doc comment on its package clause
+// in one of its non-test files (where go doc and go list read it).
 func TestEveryPackageHasADoc(t *testing.T) {
 	t.Parallel()
 	root := repoRoot(t)
 	documented := map[string]bool{}
-	for _, f := range goFiles(t, root) {
+	for _, f := range goFiles(t, root, true) {
 		dir := filepath.Dir(f)
 		if _, ok := documented[dir]; !ok {
 			documented[dir] = false
+		}
+		if strings.HasSuffix(f, "_test.go") {
+			continue
 		}
 		file, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.PackageClauseOnly|parser.ParseComments)
 		if err != nil {
@@ -138,9 +142,9 @@ func TestEveryPackageHasADoc(t *testing.T) {
 	}
 }
 
-// goFiles are the repository's non-test Go files, outside testdata and
-// hidden directories.
-func goFiles(t *testing.T, root string) []string {
+// goFiles are the repository's non-test Go files (and its test files
+// too, with tests), outside testdata and hidden directories.
+func goFiles(t *testing.T, root string, tests bool) []string {
 	t.Helper()
 	var out []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -154,7 +158,7 @@ func goFiles(t *testing.T, root string) []string {
 			}
 			return nil
 		}
-		if strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+		if strings.HasSuffix(p, ".go") && (tests || !strings.HasSuffix(p, "_test.go")) {
 			out = append(out, p)
 		}
 		return nil
