@@ -526,3 +526,31 @@ func TestFailedBlamesNobodyTheEventsDoNotName(t *testing.T) {
 		t.Errorf("connect_failed for the serving host: %q, want failed 30s", got)
 	}
 }
+
+// TestReresolveAfterAnErrorSaysItResumes: after a playback that ended in
+// error, r resumes where the clip broke off (the session does so), and
+// the log says that rather than "from the start"; after the clip's own
+// end it starts again.
+func TestReresolveAfterAnErrorSaysItResumes(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		reason events.Reason
+		want   string
+	}{
+		{events.ReasonError, "resuming the clip at 0:05"},
+		{events.ReasonEOF, "playing the clip again from the start"},
+	} {
+		m, f := newTestModel(testOptions(), 100, 30)
+		h0 := testHosts[0]
+		feed(m, events.Event{Time: at(0), Kind: events.Resolved, Host: h0, Index: 0},
+			events.Event{Time: at(10), Kind: events.Start, Host: h0, Index: 0},
+			events.Event{Time: at(5000), Kind: events.End, Host: h0, Index: 0, Reason: c.reason, Position: 5 * time.Second, Duration: time.Minute})
+		press(m, keyOf("r"))
+		if !strings.Contains(plain(t, m), c.want) {
+			t.Errorf("after an end of %s, r says not %q:\n%s", c.reason, c.want, plain(t, m))
+		}
+		if calls := f.Calls(); len(calls) == 0 || calls[len(calls)-1] != "reresolve" {
+			t.Errorf("r called %v", calls)
+		}
+	}
+}
