@@ -1,13 +1,17 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"clusterplay/assets"
 	"clusterplay/loopback"
@@ -176,4 +180,48 @@ func TestInjectAndClearFaultsOnTheSocket(t *testing.T) {
 		t.Errorf("a bad rule: exit %d, %s", code, errOut)
 	}
 	ctlRun(t, sock, "quit")
+}
+
+// TestRelayModeAppliesAPlan: `clusterplay relay --faults` applies the
+// plan to what a player asks: a cut after 100000 bytes of host 0's
+// response, which the relay continues from host 1 with every byte in
+// place, after a fault event; a window from the relay's start selects.
+func TestRelayModeAppliesAPlan(t *testing.T) {
+	h0 := hosttest.Keep(t)(loopback.Good(media))
+	h1 := hosttest.Keep(t)(loopback.Good(media))
+	plan := writePlan(t, "rules:\n  - {host: 0, kind: range, from: 0s, until: 1h, action: reset after 100000 bytes}\n")
+	_, url, evs := startRelayMode(t, "--faults", plan, "--host", h0.URL, "--host", h1.URL)
+	resp, err := http.Get(url + assets.ClipName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || !bytes.Equal(body, assets.Clip) {
+		t.Fatalf("%d bytes (the clip's: %v), %v", len(body), bytes.Equal(body, assets.Clip), err)
+	}
+	var seen []string
+	deadline := time.After(10 * time.Second)
+	for len(seen) < 2 {
+		select {
+		case ev := <-evs:
+			switch ev["event"] {
+			case "fault":
+				if ev["rule"] != "rule1" || ev["action"] != "reset after 100000 bytes" || ev["host"] != h0.URL {
+					t.Errorf("fault event %v", ev)
+				}
+				seen = append(seen, "fault")
+			case "failover":
+				if ev["offset"] != 100000.0 || ev["to_host"] != h1.URL || ev["expires_at"] != nil {
+					t.Errorf("failover %v", ev)
+				}
+				seen = append(seen, "failover")
+			}
+		case <-deadline:
+			t.Fatalf("saw %v within 10 s, want a fault then a failover", seen)
+		}
+	}
+	if strings.Join(seen, " ") != "fault failover" {
+		t.Errorf("saw %v, want the fault before the failover", seen)
+	}
 }
