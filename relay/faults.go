@@ -16,6 +16,10 @@ import (
 	"clusterplay/faults"
 )
 
+// maxSegments bounds the segment places the relay keeps: a day of a live
+// stream's two-second segments in a few renditions.
+const maxSegments = 200_000
+
 // segPos is a segment's place in the playlist that named it.
 type segPos struct{ index, sequence int64 }
 
@@ -150,6 +154,9 @@ func (r *Relay) learnSegments(clip string, body []byte, base string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if len(r.segments)+len(found) > maxSegments {
+		clear(r.segments) // a live stream's playlists name new segments for ever
+	}
 	for p, pos := range found {
 		r.segments[p] = pos
 	}
