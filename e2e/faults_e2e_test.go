@@ -91,6 +91,11 @@ func TestFaultPlanFailsSegmentsOfHostZero(t *testing.T) {
 			t.Errorf("%s served by %q, want %q", seg, servedBy[seg], want)
 		}
 	}
+	// The faults fail four requests, not host 0: no resolution, no
+	// failover, and the failure memory holds nothing against it.
+	if n, f := len(named(evs, "resolved")), len(named(evs, "failover")); n != 1 || f != 0 {
+		t.Errorf("%d resolutions and %d failovers, want the first resolution alone", n, f)
+	}
 	for _, s := range named(evs, "state") {
 		if s["state"] == "buffering" && len(named(evs, "start")) > 0 {
 			t.Errorf("a rebuffer: %v", s)

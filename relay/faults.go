@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,6 +94,25 @@ func (r *Relay) getWithFaults(ctx context.Context, h *cluster.Host, clip, rangeH
 	up.injected = hit.Rule
 	up.resp.Body = faults.Body(up.ctx, up.resp.Body, hit, func() bool { return r.opts.Faults.Holds(hit.Rule, freq) })
 	return up, nil
+}
+
+// nextAfterFault is the host that serves a request an injected fault
+// failed on faulted: the next HTTP host of the list after it that is not
+// in avoid nor remembered as failed, asked at once, without a resolution
+// that would make it the current host. nil when there is none, or no
+// fault: the engine then chooses.
+func (r *Relay) nextAfterFault(faulted *cluster.Host, avoid []*cluster.Host) *cluster.Host {
+	if faulted == nil {
+		return nil
+	}
+	hosts := r.opts.Engine.Hosts()
+	for i := 1; i < len(hosts); i++ {
+		h := hosts[(faulted.Index+i)%len(hosts)]
+		if h.IsHTTP() && !slices.Contains(avoid, h) && !r.opts.Engine.Remembered(h) {
+			return h
+		}
+	}
+	return nil
 }
 
 // keepCurrent puts back the host that served before a request that an

@@ -152,8 +152,13 @@ func (r *Relay) openAvoiding(ctx context.Context, req *http.Request, clip string
 	passedOver := map[*cluster.Host]bool{}
 	var first *cluster.Host // where the request would have gone but for a fault
 	injected := false
+	var faulted *cluster.Host // the host an injected fault failed this request on
 	for attempt := range 2*len(r.opts.Engine.Hosts()) + 1 {
-		h, err := r.pick(ctx, clip, want, avoid)
+		h := r.nextAfterFault(faulted, avoid)
+		var err error
+		if h == nil {
+			h, err = r.pick(ctx, clip, want, avoid)
+		}
 		if err != nil {
 			if last == nil {
 				last = err
@@ -177,7 +182,7 @@ func (r *Relay) openAvoiding(ctx context.Context, req *http.Request, clip string
 		case faults.IsInjected(err):
 			// That request alone fails: the next host serves it, and
 			// nothing is held against this one.
-			last, injected = err, true
+			last, injected, faulted = err, true, h
 			avoid = append(avoid, h)
 			continue
 		case err != nil:
