@@ -41,9 +41,9 @@ func TestImportsFlowOneWay(t *testing.T) {
 		"video":    all,
 
 		// The shipped binary carries the demo's hosts, not the test fault kit.
-		"demo":      {"loopback"},
+		"demo": {"loopback"},
 		// A fault plan is pure: parsed, matched and drawn, no I/O of ours.
-		"faults": all,
+		"faults":    all,
 		"localhost": {"cluster", "config", "events", "loopback", "playback", "player", "relay", "ui", "watch"},
 	}
 	for _, pkg := range packagesBesideApp(t) {
