@@ -41,10 +41,11 @@ func TestImportsFlowOneWay(t *testing.T) {
 		"video":    all,
 
 		// The shipped binary carries the demo's hosts, not the test fault kit.
-		"demo": {"loopback"},
-		// A fault plan is pure: parsed, matched and drawn, no I/O of ours.
-		"faults":    all,
+		"demo":      {"loopback"},
 		"localhost": {"cluster", "config", "events", "loopback", "playback", "player", "relay", "ui", "watch"},
+
+		// A fault plan is pure: parsed, matched and drawn, no I/O of ours.
+		"faults": all,
 	}
 	for _, pkg := range packagesBesideApp(t) {
 		forbidden[pkg] = append(forbidden[pkg], "app")
