@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"clusterplay/events"
 	"clusterplay/faults"
 
 	"github.com/charmbracelet/x/ansi"
@@ -60,5 +61,28 @@ func TestFaultActionsParse(t *testing.T) {
 	}
 	if a := faultAction("throttle", 0); a != "throttle 65536B/s" {
 		t.Errorf("throttle before any bitrate: %q", a)
+	}
+}
+
+// TestRowShowsARecentInjectedFault: a fault event of a plan or of inject
+// shows on its host's row for a few seconds.
+func TestRowShowsARecentInjectedFault(t *testing.T) {
+	m, _ := playingModel(100, 24)
+	feed(m, events.Event{Time: at(2500), Kind: events.Fault, Host: testHosts[1], Index: 1, Path: "vod/seg5.ts",
+		Rule: "rule1", Action: "status 503"})
+	row := func() string {
+		for _, line := range strings.Split(ansi.Strip(m.View().Content), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "1 ") {
+				return line
+			}
+		}
+		return ""
+	}
+	if r := row(); !strings.Contains(r, "[fault status]") {
+		t.Errorf("host 1's row %q lacks the fault", r)
+	}
+	m.advance(at(2500).Add(faultShown + time.Second))
+	if r := row(); strings.Contains(r, "[fault") {
+		t.Errorf("host 1's row %q still shows an old fault", r)
 	}
 }

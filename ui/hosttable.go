@@ -148,7 +148,7 @@ func (t hostTable) rowsView(s styles, now time.Time, width, maxRows int, relay b
 		}
 		cells := []string{
 			s.muted.Render(cell(fmt.Sprint(i), colIdx, true)),
-			hostStyle.Render(cell(t.hostCell(i, r.URL, hostW), hostW, false)),
+			hostStyle.Render(cell(t.hostCell(i, r, now, hostW), hostW, false)),
 			s.forLevel(lv).Render(cell(label, colState, false)),
 			cell(ms, colLast, true),
 			s.forLevel(failLevel(r.Failures)).Render(cell(fmt.Sprint(r.Failures), colFail, true)),
@@ -165,15 +165,24 @@ func (t hostTable) rowsView(s styles, now time.Time, width, maxRows int, relay b
 	return strings.Join(out, "\n")
 }
 
+// faultShown is how long a row shows the last fault injected into a
+// request of its host.
+const faultShown = 5 * time.Second
+
 // hostCell is the HOST cell of row i: its URL, shortened to leave room
-// for the fault the F key set on it.
-func (t hostTable) hostCell(i int, url string, w int) string {
+// for the fault the F key set on it or, else, the last fault a plan
+// injected into it, while it is recent.
+func (t hostTable) hostCell(i int, r watch.Host, now time.Time, w int) string {
 	f := t.faults[i]
+	if f == "" && r.Fault != "" && now.Sub(r.FaultAt) < faultShown {
+		f, _, _ = strings.Cut(r.Fault, " ") // the action's verb: status, stall, ...
+		f = "fault " + f
+	}
 	if f == "" {
-		return shortURL(url, w)
+		return shortURL(r.URL, w)
 	}
 	tag := " [" + f + "]"
-	return shortURL(url, max(4, w-len(tag))) + tag
+	return shortURL(r.URL, max(4, w-len(tag))) + tag
 }
 
 // relayCells are a row's RELAYED and RATE cells.
