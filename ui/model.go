@@ -77,7 +77,7 @@ func New(opts Options, ctrl Controller, events <-chan events.Event) *Model {
 		lb:         opts.LoadBalancing,
 		clip:       opts.Clip,
 		quitCalled: new(atomic.Bool),
-		hosts:      newHostTable(fold.Hosts()),
+		hosts:      newHostTable(fold),
 		log:        newEventLog(),
 		bar:        newPlayBar(),
 		help:       help.New(),
@@ -197,7 +197,7 @@ func (m *Model) applyEvent(ev events.Event) {
 	if row := m.fold.Apply(ev); row >= 0 {
 		m.hosts.focus = row
 	}
-	m.hosts.rows, m.status = m.fold.Hosts(), m.fold.Playback()
+	m.status = m.fold.Playback()
 	if m.hosts.height() != tableHeight {
 		m.layout() // the detail line came or went
 	}
