@@ -99,7 +99,7 @@ func New(opts Options, ctrl Controller, events <-chan events.Event) *Model {
 	m.prompt = newPrompt(m.styles)
 	m.prompt.check = opts.CheckClip
 	if opts.Notice != "" {
-		m.log.entries = append(m.log.entries, logEntry{text: opts.Notice, level: levelInfo})
+		m.log.add(m.styles, time.Time{}, opts.Notice, levelInfo, false)
 	}
 	if opts.Clip == "" {
 		m.prompt.open()
@@ -149,6 +149,15 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case eventMsg:
 		m.applyEvent(msg.ev)
 		m.keys.ended = m.status.State == "ended"
+		return m, waitForEvent(m.events, m.stop)
+	case eventsMsg:
+		for _, ev := range msg.evs {
+			m.applyEvent(ev)
+		}
+		m.keys.ended = m.status.State == "ended"
+		if msg.closed {
+			return m.update(eventsClosedMsg{})
+		}
 		return m, waitForEvent(m.events, m.stop)
 	case eventsClosedMsg:
 		m.closed = true
