@@ -70,6 +70,9 @@ func TestCallTypesArguments(t *testing.T) {
 		{"seek", []string{"10"}, `["seek",10]`},
 		{"seek", []string{"-2.5", "absolute"}, `["seek",-2.5,"absolute"]`},
 		{"seek", []string{"soon"}, `["seek","soon"]`},
+		{"seek", []string{"NaN"}, `["seek","NaN"]`}, // not JSON: refused as a word
+		{"seek", []string{"Inf"}, `["seek","Inf"]`},
+		{"set_load_balancing", []string{"null"}, `["set_load_balancing",null]`}, // refused by the socket
 		{"seek", []string{"1", "5"}, `["seek",1,"5"]`}, // a word stays a word
 		{"set_load_balancing", []string{"true"}, `["set_load_balancing",true]`},
 		{"set_pause", []string{"false"}, `["set_pause",false]`},
@@ -118,6 +121,9 @@ func TestNullsAndAbsurdSeeksAreRefused(t *testing.T) {
 		{`["seek",-1e300]`, "seek: argument 1 must be within ±1000000000 seconds, got -1e+300", ""},
 		{`["seek",1e10,"absolute"]`, "seek: argument 1 must be within ±1000000000 seconds, got 1e+10", ""},
 		{`["seek",1e400]`, "seek: argument 1 must be a number, got 1e400", ""}, // past float64
+		// JSON has no NaN or Infinity: `clusterplay ctl seek NaN` sends a string.
+		{`["seek","NaN"]`, `seek: argument 1 must be a number, got "NaN"`, ""},
+		{`["seek","-Infinity"]`, `seek: argument 1 must be a number, got "-Infinity"`, ""},
 		{`["seek",1e9,"absolute"]`, "", "seek to 277777h46m40s"},
 		{`["seek",-1e9]`, "", "seek by -277777h46m40s"},
 		{`["set_load_balancing",false]`, "", "lb false"},
