@@ -77,6 +77,7 @@ func BenchmarkFirstFrameManyHosts(b *testing.B) {
 // TestIndexColumnFitsTheLargestIndex: the # column widens to the largest
 // index, where it cut 100 and on to "1…".
 func TestIndexColumnFitsTheLargestIndex(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{3, 100, 101, 2000} {
 		hosts := manyHosts(n)
 		opts := testOptions()
@@ -97,7 +98,8 @@ func TestIndexColumnFitsTheLargestIndex(t *testing.T) {
 // view, cost as many allocations and as many bytes with 2,000 hosts as
 // with 20, once a pass over every host has filled the table and the log.
 // Each event copied every row and rebuilt the whole log: a hundred times
-// the bytes with a hundred times the hosts.
+// the bytes with a hundred times the hosts. Not parallel: the counts are
+// the process's, and another test's allocations would be counted too.
 func TestEventCostsTheSameWhateverTheHostCount(t *testing.T) {
 	few, many := eventCosts(20), eventCosts(2000)
 	for _, c := range []struct {

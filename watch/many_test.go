@@ -78,7 +78,8 @@ func clusterOf(n int) (*Fold, []events.Event) {
 }
 
 // TestApplyAllocatesAlikeWhateverTheHostCount: applying a session's events
-// allocates no more with 2,000 hosts than with 20.
+// allocates no more with 2,000 hosts than with 20. Not parallel: the
+// counts are the process's.
 func TestApplyAllocatesAlikeWhateverTheHostCount(t *testing.T) {
 	perEvent := func(n int) float64 {
 		f, evs := clusterOf(n)
