@@ -10,6 +10,7 @@
 package control
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -107,8 +108,12 @@ func (c Command) check(raw []json.RawMessage) (values, error) {
 	return in, nil
 }
 
-// read takes one argument as a's Kind wants it.
+// read takes one argument as a's Kind wants it. A null is no value of
+// any Kind: JSON decodes it into false, 0 or "" without an error.
 func (a Arg) read(raw json.RawMessage) (any, bool) {
+	if string(bytes.TrimSpace(raw)) == "null" {
+		return nil, false
+	}
 	switch a.Kind {
 	case Bool:
 		var v bool

@@ -40,7 +40,7 @@ func faultAction(fault string, bitrate float64) string {
 // to the host (attempts too), as a host that is down fails them all.
 func (m *Model) cycleFault() tea.Cmd {
 	host := m.hosts.focus
-	if host < 0 || host >= len(m.hosts.rows) {
+	if host < 0 || host >= m.hosts.len() {
 		m.logf(levelWarn, "no host to inject a fault into")
 		return nil
 	}
@@ -72,8 +72,8 @@ func (m *Model) cycleFault() tea.Cmd {
 // it cannot be told yet.
 func (m *Model) bitrate() float64 {
 	var bytes int64
-	for _, r := range m.hosts.rows {
-		bytes += r.Bytes
+	for i := range m.hosts.len() { // once a key press, not per event
+		bytes += m.hosts.row(i).Bytes
 	}
 	covered := (m.status.Position + m.status.Cache).Seconds()
 	if bytes == 0 || covered <= 0 {
