@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/cmcd"
 	"clusterplay/config"
 	"clusterplay/demo"
 	"clusterplay/events"
@@ -206,6 +207,12 @@ func (a *app) makeBus() error {
 // for before any host is tried.
 func (a *app) makeEngine() (err error) {
 	cfg := a.cfg
+	// One CMCD session for the whole run: the probes', the relay's and
+	// mpv's requests, and the report, name the same sid.
+	cfg.Cluster.CMCD = cmcd.New(cfg.CMCD, cfg.CMCDContentID)
+	if a.report != nil {
+		a.report.cmcd = cfg.Cluster.CMCD
+	}
 	if a.engine, err = cluster.New(cfg.Hosts, cfg.Cluster, a.memory, a.bus); err != nil {
 		return err
 	}

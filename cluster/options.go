@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"clusterplay/cmcd"
 )
 
 // Options are the engine's knobs, named after Flowplayer's Cluster plugin
@@ -32,6 +34,9 @@ type Options struct {
 	// header, User-Agent, Referer); nil sends only clusterplay's own
 	// User-Agent.
 	Header http.Header
+	// CMCD adds Common Media Client Data to every HTTP probe; nil adds
+	// none.
+	CMCD *cmcd.Client
 
 	// Log is the engine's logger, named for the cluster component; the
 	// engine names its parts from it (cluster.http, cluster.rtmp,

@@ -125,6 +125,8 @@ func (r *Relay) copyBody(ctx context.Context, w http.ResponseWriter, up *upstrea
 	pos := up.start // the file offset of the next byte the host sends
 	flusher, _ := w.(http.Flusher)
 	part := newPart(up)
+	gaps := &gapClock{r: r}
+	defer gaps.flush()
 	for {
 		n, timedOut, err := r.read(up, buf)
 		if n > 0 {
@@ -140,6 +142,7 @@ func (r *Relay) copyBody(ctx context.Context, w http.ResponseWriter, up *upstrea
 				if flusher != nil {
 					flusher.Flush()
 				}
+				gaps.delivered()
 				tail.add(chunk)
 				part.bytes += int64(len(chunk))
 			}
@@ -162,7 +165,10 @@ func (r *Relay) copyBody(ctx context.Context, w http.ResponseWriter, up *upstrea
 		}
 		class, cause := failure(err, timedOut, pos, up)
 		overlap := max(0, min(tail.len64(), pos-sp.from)) // bytes sent that the next host sends again
-		next, serr := r.splice(ctx, up, clip, want, pos, overlap, tail, class, cause)
+		next, moved, serr := r.splice(ctx, up, clip, want, pos, overlap, tail, class, cause)
+		if serr == nil {
+			gaps.moved(moved)
+		}
 		if serr != nil {
 			// No host can continue: end the response short, and the
 			// player's own end-of-file judgement fails over.

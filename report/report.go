@@ -46,6 +46,7 @@ type jsonEvent struct {
 	AttemptMS    *float64 `json:"attempt_ms,omitempty"` // resolved: the winning attempt's own time
 	Seamless     bool     `json:"seamless,omitempty"`   // failover: moved mid-body by the relay
 	Offset       *int64   `json:"offset,omitempty"`     // failover (seamless): bytes into the response
+	GapMS        *float64 `json:"gap_ms,omitempty"`     // failover (the relay's): the player's gap between two hosts' bytes
 	Path         string   `json:"path,omitempty"`       // fetch
 	Status       int      `json:"status,omitempty"`     // fetch
 	Bytes        *int64   `json:"bytes,omitempty"`      // fetch
@@ -126,6 +127,9 @@ func JSON(w io.Writer, e events.Event) error {
 			j.Offset = &off
 		}
 		j.From, j.To, j.ToHost = e.Host, e.ToHost, e.ToHost
+		if e.Gap > 0 {
+			j.GapMS = ms(e.Gap)
+		}
 		if e.ToHost != "" {
 			to := e.ToIndex
 			j.ToIndex = &to

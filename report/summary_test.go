@@ -244,7 +244,7 @@ func TestSummaryCountsFaultsAndGaps(t *testing.T) {
 		ev(4000, faultKind, 1, fault("rule 2")),
 		ev(4001, faultKind, 1, fault("rule 2")),
 		ev(4002, events.Failover, 1, to(0), class(events.ClassTimeout), gap(1200)),
-		ev(4003, events.Failover, 0, to(1), class(events.ClassManual)), // not the relay's: no gap
+		ev(4003, events.Failover, 0, to(1), class(events.ClassManual)),  // not the relay's: no gap
 		ev(30000, events.StateChanged, 1, state(events.StateBuffering)), // 26 s after: another's
 		ev(30100, events.StateChanged, 1, state(events.StatePlaying)),
 		ev(40000, events.StateChanged, 1, state(events.StateBuffering)), // still open at the end, a fault within it
