@@ -46,13 +46,15 @@ func Usage() string {
 	b.WriteString(`Usage: clusterplay [flags] [CLIP...]
        clusterplay relay --listen ADDR [flags]
        clusterplay ctl SOCKET COMMAND [ARGS...]
+       clusterplay report [--report-format FORMAT] REPORT.json... | DIR
 
 Plays CLIP (a path or URL, resolved against each host) from the first host
 of the cluster that answers, failing over to the next one the way
 Flowplayer's Cluster plugin did. Several CLIPs play one after the other. A
 CLIP that is a URL, with no host given, is played from its directory.
 "relay" serves the cluster to any player over HTTP; "ctl" sends a command
-to a player's --control-socket.
+to a player's --control-socket; "report" merges the --report files of
+many runs into one.
 `)
 	for g, title := range groupTitles {
 		section := pflag.NewFlagSet(title, pflag.ContinueOnError)
