@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"clusterplay/cmcd"
@@ -51,8 +50,10 @@ func (r *runReport) collect(bus *events.Bus, hosts []string) {
 // returns the exit code: the run's own, or exitVerdict when the run's own
 // was 0 and a condition holds. The report describes the run and never
 // changes the code itself: a report that cannot be written is one line
-// on stderr and the code stands.
-func (r *runReport) write(code int, bus *events.Bus, stdout, stderr io.Writer) int {
+// on stderr and the code stands. The one exception is a signal: the
+// report is written through stop's lastWords, so a signal still ends a
+// report that blocks, with the signal's code.
+func (r *runReport) write(code int, bus *events.Bus, stdout, stderr io.Writer, stop *stopper) int {
 	if !r.wanted() {
 		return code
 	}
@@ -78,22 +79,29 @@ func (r *runReport) write(code int, bus *events.Bus, stdout, stderr io.Writer) i
 	if r.path == "" {
 		return code
 	}
+	write := func() error {
+		if r.path == "-" {
+			return doc.Write(stdout, r.format)
+		}
+		return writeFile(r.path, func(w io.Writer) error { return doc.Write(w, r.format) })
+	}
 	var err error
-	if r.path == "-" {
-		err = doc.Write(stdout, r.format)
+	if stop != nil {
+		code, err = stop.lastWords(code, write)
 	} else {
-		err = writeFile(r.path, func(w io.Writer) error { return doc.Write(w, r.format) })
+		err = write()
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "clusterplay: report not written:", err)
+		fmt.Fprintln(stderr, events.Escape("clusterplay: report not written: "+err.Error()))
 	}
 	return code
 }
 
 // writeFile writes in place rather than by rename, so that --report
 // /dev/stderr or a named pipe work as they do for a shell's redirection.
+// A named pipe is opened without waiting for a reader (openReport).
 func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := openReport(path)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"clusterplay/clock"
 	"clusterplay/cmcd"
 )
 
@@ -37,6 +38,14 @@ type Options struct {
 	// CMCD adds Common Media Client Data to every HTTP probe; nil adds
 	// none.
 	CMCD *cmcd.Client
+
+	// Clock is the time the engine reads: connect timeouts, race delays,
+	// failure expiry, the waits between passes. nil is the real clock;
+	// tests hand in a clock.Fake.
+	Clock clock.Clock
+	// Rand is the chance the policies draw on (random, weighted, fastest's
+	// ties). nil is the process's own source; tests seed one.
+	Rand *clock.Rand
 
 	// Log is the engine's logger, named for the cluster component; the
 	// engine names its parts from it (cluster.http, cluster.rtmp,
