@@ -93,7 +93,7 @@ type Totals struct {
 	// fault may have caused, and the others.
 	StallsFromFaults int            `json:"stalls_from_faults"`
 	StallsOther      int            `json:"stalls_other"`
-	Faults           int            `json:"faults"`
+	FaultsInjected   int            `json:"faults_injected"`
 	FaultsByRule     map[string]int `json:"faults_by_rule"`
 }
 
@@ -149,7 +149,7 @@ func (s *Summary) Document(code int, ended time.Time) Document {
 	t.FaultsByRule = make(map[string]int, len(s.faultRules))
 	for rule, n := range s.faultRules {
 		t.FaultsByRule[rule] = n
-		t.Faults += n
+		t.FaultsInjected += n
 	}
 	d.Verdict = Verdict{Conditions: []Condition{}}
 	return d

@@ -70,8 +70,8 @@ func (d Document) WriteMarkdown(w io.Writer) error {
 	if t.DroppedEvents > 0 {
 		row(&b, "events the report lost", strconv.Itoa(t.DroppedEvents))
 	}
-	if t.Faults > 0 {
-		row(&b, "faults injected", withCounts(t.Faults, t.FaultsByRule))
+	if t.FaultsInjected > 0 {
+		row(&b, "faults injected", withCounts(t.FaultsInjected, t.FaultsByRule))
 	}
 	if len(t.FailoverGaps) > 0 {
 		row(&b, "failovers' gaps", gapsText(t.FailoverGaps))
@@ -86,7 +86,7 @@ func (d Document) WriteMarkdown(w io.Writer) error {
 
 // stallsText splits the stalls by cause when faults were injected.
 func stallsText(t Totals) string {
-	if t.Faults == 0 {
+	if t.FaultsInjected == 0 {
 		return strconv.Itoa(t.Stalls)
 	}
 	return fmt.Sprintf("%d (%d after an injected fault, %d other)", t.Stalls, t.StallsFromFaults, t.StallsOther)

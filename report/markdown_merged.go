@@ -34,7 +34,7 @@ func (m Merged) WriteMarkdown(w io.Writer) error {
 		{"attempts", strconv.Itoa(t.Attempts)},
 		{"failovers", withCounts(t.Failovers, t.FailoversByClass)},
 		{"stalls", fmt.Sprintf("%d (%d after an injected fault, %d other)", t.Stalls, t.StallsFromFaults, t.StallsOther)},
-		{"faults injected", withCounts(t.Faults, t.FaultsByRule)},
+		{"faults injected", withCounts(t.FaultsInjected, t.FaultsByRule)},
 		{"time to first frame", spreadText(t.TimeToFirstFrame)},
 		{"time stalled", spreadText(t.TimeStalled)},
 		{"time reconnecting", spreadText(t.TimeReconnecting)},

@@ -31,7 +31,7 @@ type MergedTotals struct {
 	Stalls           int            `json:"stalls"`
 	StallsFromFaults int            `json:"stalls_from_faults"`
 	StallsOther      int            `json:"stalls_other"`
-	Faults           int            `json:"faults"`
+	FaultsInjected   int            `json:"faults_injected"`
 	FaultsByRule     map[string]int `json:"faults_by_rule"`
 	// TimeToFirstFrame spreads the runs that showed a frame (n of them).
 	TimeToFirstFrame Spread `json:"time_to_first_frame_ms"`
@@ -97,7 +97,7 @@ func Merge(docs []Document) Merged {
 		t.Stalls += dt.Stalls
 		t.StallsFromFaults += dt.StallsFromFaults
 		t.StallsOther += dt.StallsOther
-		t.Faults += dt.Faults
+		t.FaultsInjected += dt.FaultsInjected
 		addCounts(t.FaultsByRule, dt.FaultsByRule)
 		if dt.TimeToFirstFrame != nil {
 			ttff = append(ttff, *dt.TimeToFirstFrame)

@@ -261,8 +261,8 @@ func TestSummaryCountsFaultsAndGaps(t *testing.T) {
 	if tt.Stalls != 3 || tt.StallsFromFaults != 2 || tt.StallsOther != 1 {
 		t.Errorf("stalls %d: %d from faults, %d other", tt.Stalls, tt.StallsFromFaults, tt.StallsOther)
 	}
-	if tt.Faults != 4 || !reflect.DeepEqual(tt.FaultsByRule, map[string]int{"rule 1": 2, "rule 2": 2}) {
-		t.Errorf("faults %d by rule %v", tt.Faults, tt.FaultsByRule)
+	if tt.FaultsInjected != 4 || !reflect.DeepEqual(tt.FaultsByRule, map[string]int{"rule 1": 2, "rule 2": 2}) {
+		t.Errorf("faults %d by rule %v", tt.FaultsInjected, tt.FaultsByRule)
 	}
 	if tt.Failovers != 3 {
 		t.Errorf("failovers %d", tt.Failovers)

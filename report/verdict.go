@@ -60,8 +60,8 @@ func (d *Document) Number(c verdict.Condition) float64 {
 		return t.MaxFailoverGap
 	case "failovers":
 		return float64(t.Failovers)
-	case "faults":
-		return float64(t.Faults)
+	case "faults_injected":
+		return float64(t.FaultsInjected)
 	case "resolutions":
 		return float64(t.Resolutions)
 	case "resolved":

@@ -31,7 +31,7 @@ type Condition struct {
 // condition on it holds when it holds for the worst failover.
 var Totals = []string{
 	"attempts", "dropped_events", "duration_ms", "exit_code", "failed",
-	"failover_gap_ms", "failovers", "faults", "max_failover_gap_ms",
+	"failover_gap_ms", "failovers", "faults_injected", "max_failover_gap_ms",
 	"resolutions", "resolved", "stalls", "stalls_from_faults", "stalls_other",
 	"time_reconnecting_ms", "time_stalled_ms", "time_to_first_frame_ms",
 }
