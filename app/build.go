@@ -213,6 +213,10 @@ func (a *app) makeEngine() (err error) {
 	if a.report != nil {
 		a.report.cmcd = cfg.Cluster.CMCD
 	}
+	if c := cfg.Cluster.CMCD; c != nil && a.mode.plays() {
+		// bl: the player's buffer, as its ticks say it.
+		go followBuffer(a.bus.SubscribeAll(), c)
+	}
 	if a.engine, err = cluster.New(cfg.Hosts, cfg.Cluster, a.memory, a.bus); err != nil {
 		return err
 	}
@@ -227,6 +231,16 @@ func (a *app) makeEngine() (err error) {
 		return errors.New("clusterplay relay needs an http or https host: RTMP is played directly")
 	}
 	return nil
+}
+
+// followBuffer hands the CMCD client the player's buffer from every tick,
+// until the bus closes.
+func followBuffer(ch <-chan events.Event, c *cmcd.Client) {
+	for e := range ch {
+		if e.Kind == events.Tick {
+			c.SetBuffer(e.Cache)
+		}
+	}
 }
 
 // startFlushing writes the memory as it changes, not only at exit, so

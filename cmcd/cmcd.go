@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 )
 
 // Modes of --cmcd.
@@ -36,6 +37,9 @@ type Client struct {
 	// started is set once the player has had its first bytes: requests
 	// before it are startup requests (su).
 	started atomic.Bool
+	// buffer is the player's buffer ahead of its position, in
+	// milliseconds; -1 before the player has said.
+	buffer atomic.Int64
 }
 
 // New returns the run's client for mode (Off: nil), with a fresh session
@@ -44,7 +48,16 @@ func New(mode, cid string) *Client {
 	if mode == "" || mode == Off {
 		return nil
 	}
-	return &Client{mode: mode, sessionID: NewSessionID(), contentID: cid}
+	c := &Client{mode: mode, sessionID: NewSessionID(), contentID: cid}
+	c.buffer.Store(-1)
+	return c
+}
+
+// SetBuffer says how much the player holds ahead of its position, for bl.
+func (c *Client) SetBuffer(d time.Duration) {
+	if c != nil && d >= 0 {
+		c.buffer.Store(d.Milliseconds())
+	}
 }
 
 // NewSessionID is a random UUID (version 4), as CTA-5004 recommends for
@@ -140,6 +153,10 @@ func (c *Client) keys(r Request) keys {
 		// kbps, rounded to the nearest 100 as the standard asks.
 		kbps := int64(r.Throughput*8/1000/100+0.5) * 100
 		ks = append(ks, key{name: "mtp", num: kbps, isNum: true})
+	}
+	if bl := c.buffer.Load(); bl >= 0 {
+		// ms, rounded to the nearest 100 as the standard asks.
+		ks = append(ks, key{name: "bl", num: (bl + 50) / 100 * 100, isNum: true})
 	}
 	if !c.started.Load() {
 		ks = append(ks, key{name: "su", flag: true})

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"testing"
+	"time"
 )
 
 func testClient(mode, cid string) *Client {
@@ -51,6 +52,28 @@ func TestQuery(t *testing.T) {
 				t.Error("query mode set a header")
 			}
 		})
+	}
+}
+
+func TestBufferLength(t *testing.T) {
+	c := testClient(Header, "")
+	for _, tt := range []struct {
+		buffer time.Duration
+		want   string
+	}{
+		{-1, "su"}, // never said: no bl
+		{1249 * time.Millisecond, "bl=1200,su"},
+		{1250 * time.Millisecond, "bl=1300,su"},
+		{0, "bl=0,su"},
+	} {
+		if tt.buffer >= 0 {
+			c.SetBuffer(tt.buffer)
+		}
+		req, _ := http.NewRequest(http.MethodGet, "http://h/v/a.ts", nil)
+		c.Apply(req, Request{Path: "/v/a.ts"})
+		if got := req.Header.Get("CMCD-Request"); got != tt.want {
+			t.Errorf("buffer %v: CMCD-Request %q, want %q", tt.buffer, got, tt.want)
+		}
 	}
 }
 
