@@ -126,7 +126,6 @@ func (r *Relay) copyBody(ctx context.Context, w http.ResponseWriter, up *upstrea
 	flusher, _ := w.(http.Flusher)
 	part := newPart(up)
 	gaps := &gapClock{r: r}
-	defer gaps.flush()
 	for {
 		n, timedOut, err := r.read(up, buf)
 		if n > 0 {
@@ -163,18 +162,17 @@ func (r *Relay) copyBody(ctx context.Context, w http.ResponseWriter, up *upstrea
 		if ctx.Err() != nil {
 			return // the player went away (a seek, a new load): what it had is counted
 		}
+		gaps.failed()
 		class, cause := failure(err, timedOut, pos, up)
 		overlap := max(0, min(tail.len64(), pos-sp.from)) // bytes sent that the next host sends again
 		next, moved, serr := r.splice(ctx, up, clip, want, pos, overlap, tail, class, cause)
-		if serr == nil {
-			gaps.moved(moved)
-		}
 		if serr != nil {
 			// No host can continue: end the response short, and the
 			// player's own end-of-file judgement fails over.
 			r.log.Warn("relay: no host can continue", "path", clip, "offset", pos, "err", serr)
 			panic(http.ErrAbortHandler)
 		}
+		gaps.moved(moved)
 		up, part = next, newPart(next)
 	}
 }

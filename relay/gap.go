@@ -8,47 +8,34 @@ import (
 
 // gapClock measures, for one relayed response, the gap of each failover
 // the relay makes in it: from the failing host's last byte delivered to
-// the player to the new host's first. The failover is published when
-// that first byte is delivered, carrying the gap; one whose host fails
-// before delivering any is published without a gap, and the next
-// failover's gap runs from the same last byte, so the largest gap covers
-// the whole hole the player saw.
+// the player to the moment the new host's first byte is ready for the
+// player (its headers came and the overlap checked out), when the
+// failover is published with it. Publishing then, not once that byte is
+// written, keeps the failover's time the relay's own: a player whose cache
+// is full reads nothing for seconds, and that is no gap. A failover whose
+// host then fails before sending a byte is followed by one whose gap runs
+// from the same last byte, so the largest gap covers the whole hole.
 type gapClock struct {
-	r       *Relay
-	last    time.Time     // when the player last had a byte; zero before the first
-	from    time.Time     // when the gap under way began; zero when none
-	pending *events.Event // the failover waiting for its host's first byte
+	r    *Relay
+	last time.Time // the last byte delivered, or the first failure before any
 }
 
 // delivered notes bytes delivered to the player now.
 func (g *gapClock) delivered() {
-	now := time.Now()
+	g.last = time.Now()
 	g.r.opts.CMCD.Started()
-	if g.pending != nil {
-		g.pending.Gap = max(now.Sub(g.from), time.Nanosecond)
-		g.r.publish(*g.pending)
-		g.pending = nil
-	}
-	g.last, g.from = now, time.Time{}
 }
 
-// moved notes a failover to another host, to publish at its first byte.
+// failed notes that the serving host failed now: a response that has
+// delivered nothing yet counts its gap from here.
+func (g *gapClock) failed() {
+	if g.last.IsZero() {
+		g.last = time.Now()
+	}
+}
+
+// moved publishes a failover to another host with its gap.
 func (g *gapClock) moved(e events.Event) {
-	g.flush() // a host that delivered nothing: said without a gap
-	if g.from.IsZero() {
-		g.from = g.last
-		if g.from.IsZero() {
-			g.from = time.Now() // nothing delivered yet: the gap runs from the failure
-		}
-	}
-	g.pending = &e
-}
-
-// flush publishes a failover still waiting, without a gap: its host
-// delivered nothing before the response ended.
-func (g *gapClock) flush() {
-	if g.pending != nil {
-		g.r.publish(*g.pending)
-		g.pending = nil
-	}
+	e.Gap = max(time.Since(g.last), time.Nanosecond)
+	g.r.publish(e)
 }

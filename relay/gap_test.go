@@ -7,9 +7,10 @@ import (
 	"clusterplay/events"
 )
 
-// TestGapClock: a failover is published at its host's first byte with the
-// gap since the last byte; one whose host delivered nothing goes without
-// a gap, and the next one's gap runs from the same last byte.
+// TestGapClock: each failover is published at once with the gap since the
+// last byte delivered; a host that failed before sending a byte leaves the
+// next failover's gap running from the same last byte; a response that
+// delivered nothing counts from its first failure.
 func TestGapClock(t *testing.T) {
 	bus := events.NewBus()
 	ch := bus.Subscribe()
@@ -21,28 +22,36 @@ func TestGapClock(t *testing.T) {
 	g.delivered() // the first host's bytes
 	lastByte := time.Now()
 	time.Sleep(20 * time.Millisecond)
-	g.moved(failover("b")) // b fails before its first byte
+	g.failed()
+	g.moved(failover("b")) // b then fails before its first byte
+	afterB := time.Since(lastByte)
 	time.Sleep(20 * time.Millisecond)
+	g.failed()
 	g.moved(failover("c"))
+	afterC := time.Since(lastByte)
+
+	fresh := &gapClock{r: g.r} // a response that delivered nothing
 	time.Sleep(20 * time.Millisecond)
-	g.delivered() // c's first byte
-	took := time.Since(lastByte)
-	g.delivered() // more of c's: nothing more to say
-	g.moved(failover("d"))
-	g.flush() // the response ended before d's first byte
+	failedAt := time.Now()
+	fresh.failed()
+	time.Sleep(20 * time.Millisecond)
+	fresh.moved(failover("d"))
+	afterD := time.Since(failedAt)
 	bus.Close()
 
 	var got []events.Event
 	for e := range ch {
 		got = append(got, e)
 	}
-	if len(got) != 3 || got[0].ToHost != "b" || got[1].ToHost != "c" || got[2].ToHost != "d" {
+	if len(got) != 3 {
 		t.Fatalf("published %+v", got)
 	}
-	if got[0].Gap != 0 || got[2].Gap != 0 {
-		t.Errorf("failovers whose host sent nothing have gaps %v, %v", got[0].Gap, got[2].Gap)
-	}
-	if gap := got[1].Gap; gap < 60*time.Millisecond || gap > took {
-		t.Errorf("gap %v, want from the first host's last byte: at least 60ms, at most %v", gap, took)
+	for i, want := range []struct {
+		to       string
+		min, max time.Duration
+	}{{"b", 20 * time.Millisecond, afterB}, {"c", 40 * time.Millisecond, afterC}, {"d", 20 * time.Millisecond, afterD}} {
+		if e := got[i]; e.ToHost != want.to || e.Gap < want.min || e.Gap > want.max {
+			t.Errorf("failover %d to %s: gap %v, want %s within [%v, %v]", i, e.ToHost, e.Gap, want.to, want.min, want.max)
+		}
 	}
 }

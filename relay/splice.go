@@ -70,8 +70,8 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 		r.mu.Lock()
 		r.current = h
 		r.mu.Unlock()
-		// The failover is said once the new host's first byte reaches the
-		// player, with the gap the player saw (gapClock).
+		// The caller says the failover, with the gap the player saw
+		// (gapClock).
 		return next, events.Event{Kind: events.Failover, Host: from.host.URL, Index: from.host.Index,
 			ToHost: h.URL, ToIndex: h.Index, URL: res.URL, Class: class, Err: cause.Error(),
 			ExpiresAt: expires, Seamless: true, Offset: pos}, nil
