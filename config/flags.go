@@ -81,8 +81,8 @@ file's hosts; --mpv options are added to the file's.
 The config file is --config FILE, else $XDG_CONFIG_HOME/clusterplay/config.yaml
 (~/.config/clusterplay/config.yaml) when it exists. It is YAML, or JSON when
 named *.json, and may be a pasted Flowplayer Cluster plugin block. Each
-Cluster and Player flag but --cluster, and --report and --report-format,
-has a config key, its name in camelCase (--connect-timeout is
+Cluster and Player flag but --cluster, and --report, --report-format and
+--fail-if, has a config key, its name in camelCase (--connect-timeout is
 connectTimeout; --no-mpv-config is mpvConfig: false); named clusters in
 the file are picked with --cluster.
 

@@ -141,7 +141,7 @@ var table = []entry{
 	},
 	&setting[string]{
 		flag: "cmcd-content-id", key: "cmcdContentId", group: clusterGroup,
-		help:  "CMCD's content id (cid) of the clip, so a CDN's logs name it; default none",
+		help:  "CMCD's content id `ID` (cid) of the clip, so a CDN's logs name it; default none",
 		codec: asString, check: checkContentID,
 		field: func(c *Config) *string { return &c.CMCDContentID },
 	},
