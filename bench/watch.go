@@ -55,10 +55,10 @@ type watchRun struct {
 	// failoverGapMS is the first failover's gap_ms after the fault: the
 	// relay's own measure of the player's wait; NaN when it gave none.
 	failoverGapMS float64
-	pauses   int
-	class    string
-	seamless bool
-	end      string // the end event's reason and class
+	pauses        int
+	class         string
+	seamless      bool
+	end           string // the end event's reason and class
 }
 
 // positionLog is the player's position as sampled, one entry per change.
