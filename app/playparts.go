@@ -78,6 +78,9 @@ func (a *app) makeSession() error {
 	opts := playback.Options{Clip: cfg.Clip, Clips: cfg.Clips, Loop: cfg.Loop, Start: cfg.Player.Start,
 		StallTimeout: cfg.StallTimeout, StayOpen: a.mode == modeTUI,
 		Log: logging.For(a.log, logging.Playback)}
+	if c := cfg.Cluster.CMCD; c != nil {
+		opts.DirectURL = c.DirectURL
+	}
 	if a.relay != nil {
 		// Only a relay that runs: a nil *relay.Relay in the interface
 		// would look like one.

@@ -123,6 +123,32 @@ func (c *Client) Apply(req *http.Request, r Request) {
 	}
 }
 
+// DirectURL is rawURL with the run's CMCD as a query parameter, in query
+// mode, for a player that asks the host itself (--relay=off): the keys
+// that hold for every request of the file (cid, ot, sid, v), since the
+// player sends the same URL with each of its requests. In header mode,
+// or for a nil client, it is rawURL unchanged.
+func (c *Client) DirectURL(rawURL string) string {
+	if c == nil || c.mode != Query {
+		return rawURL
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	var ks keys
+	for _, k := range c.keys(Request{Path: u.Path}) {
+		if k.name == "cid" || k.name == "ot" || k.name == "sid" || k.name == "v" {
+			ks = append(ks, k)
+		}
+	}
+	if u.RawQuery != "" {
+		u.RawQuery += "&"
+	}
+	u.RawQuery += "CMCD=" + url.QueryEscape(ks.encode())
+	return u.String()
+}
+
 // SessionHeader is the CMCD-Session header of the run ("" for a nil
 // client or one in query mode): the keys that are the same on every
 // request, for a player whose requests clusterplay does not make.

@@ -100,6 +100,21 @@ func TestHeaderSplitsTheKeys(t *testing.T) {
 	}
 }
 
+func TestDirectURL(t *testing.T) {
+	c := testClient(Query, "clip-1")
+	got := c.DirectURL("http://h:8/v/intro.mp4?token=x")
+	u, _ := url.Parse(got)
+	want := `cid="clip-1",ot=av,sid="6e2fb550-c457-11e9-bb97-0800200c9a66",v=1`
+	if u.Query().Get("CMCD") != want || u.Query().Get("token") != "x" || u.Path != "/v/intro.mp4" {
+		t.Errorf("%s", got)
+	}
+	for _, c := range []*Client{testClient(Header, "x"), nil} {
+		if got := c.DirectURL("http://h/a.mp4"); got != "http://h/a.mp4" {
+			t.Errorf("%v changed the URL: %s", c.Mode(), got)
+		}
+	}
+}
+
 func TestOffAddsNothing(t *testing.T) {
 	c := New(Off, "x")
 	if c != nil {

@@ -86,26 +86,33 @@ func TestCMCDSeenByTheHost(t *testing.T) {
 	}
 }
 
-// TestCMCDSessionHeaderOnMPVsOwnRequests: with --relay=off mpv asks the
-// host itself, and its requests carry the session's keys in header mode.
-func TestCMCDSessionHeaderOnMPVsOwnRequests(t *testing.T) {
-	h, seen := recordingHost(t)
-	code, evs := playJSON(t, nil, "--relay=off", "--cmcd", "header", "--host", h.URL, assets.ClipName)
-	if code != 0 {
-		t.Fatalf("exit %d: %v", code, evs)
-	}
-	reqs := seen()
-	if len(reqs) < 2 {
-		t.Fatalf("the host saw %d requests", len(reqs))
-	}
-	sid := ""
-	for i, r := range reqs {
-		m := sidKey.FindStringSubmatch(r.header.Get("CMCD-Session"))
-		if m == nil || (sid != "" && m[1] != sid) {
-			t.Errorf("request %d of %d: CMCD-Session %q", i+1, len(reqs), r.header.Get("CMCD-Session"))
-			continue
-		}
-		sid = m[1]
+// TestCMCDOnMPVsOwnRequests: with --relay=off mpv asks the host itself;
+// its requests carry the session's keys in both modes (a CMCD-Session
+// header, or the CMCD query on the clip's URL), with the probe's sid.
+func TestCMCDOnMPVsOwnRequests(t *testing.T) {
+	for _, mode := range []string{"header", "query"} {
+		t.Run(mode, func(t *testing.T) {
+			h, seen := recordingHost(t)
+			path := filepath.Join(t.TempDir(), "r.json")
+			code, evs := playJSON(t, nil, "--relay=off", "--cmcd", mode, "--report", path, "--host", h.URL, assets.ClipName)
+			if code != 0 {
+				t.Fatalf("exit %d: %v", code, evs)
+			}
+			sid := readVerdict(t, path).CMCD.SID
+			reqs := seen()
+			if len(reqs) < 2 {
+				t.Fatalf("the host saw %d requests", len(reqs))
+			}
+			for i, r := range reqs {
+				data := r.query
+				if mode == "header" {
+					data = r.header.Get("CMCD-Session")
+				}
+				if m := sidKey.FindStringSubmatch(data); m == nil || m[1] != sid {
+					t.Errorf("request %d of %d: CMCD %q, want sid %s", i+1, len(reqs), data, sid)
+				}
+			}
+		})
 	}
 }
 
