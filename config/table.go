@@ -5,9 +5,10 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/defaults"
 	"clusterplay/logging"
-	"clusterplay/relay"
 	"clusterplay/verdict"
+	"clusterplay/video"
 )
 
 // table describes every setting, once, in the order --help lists them.
@@ -123,13 +124,13 @@ var table = []entry{
 	&setting[time.Duration]{
 		flag: "read-timeout", key: "readTimeout", group: clusterGroup,
 		help:  "relay: a host that sends no byte this long while the player reads is left for another, mid-response",
-		codec: asDuration, def: relay.DefaultReadTimeout, check: positive,
+		codec: asDuration, def: defaults.ReadTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.ReadTimeout },
 	},
 	&setting[time.Duration]{
 		flag: "slow-timeout", key: "slowTimeout", group: clusterGroup,
 		help:  "relay: a player starved this long by a host slower than the stream moves to another host",
-		codec: asDuration, def: relay.DefaultSlowTimeout, check: positive,
+		codec: asDuration, def: defaults.SlowTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.SlowTimeout },
 	},
 	// Issue 20's verdicts and CMCD.
@@ -171,7 +172,7 @@ var table = []entry{
 		flag: "video", key: "video", group: playerGroup,
 		help: "where the picture goes: auto (window when a display answers, else terminal), window (mpv's own), " +
 			"terminal (a pane in the terminal UI; without the UI, window) or none",
-		codec: oneOfCodec("mode", videoModes), def: VideoAuto,
+		codec: oneOfCodec("mode", video.Modes), def: VideoAuto,
 		field: func(c *Config) *string { return &c.Player.Video },
 	}),
 	bind(&settings.noVideo, &setting[bool]{
