@@ -128,20 +128,7 @@ func JSON(w io.Writer, e events.Event) error {
 		b, tp := e.Bytes, e.Throughput
 		j.Bytes, j.Throughput = &b, &tp
 	case events.Failover:
-		if e.Seamless {
-			j.Seamless = true
-			off := e.Offset
-			j.Offset = &off
-		}
-		j.From, j.To, j.ToHost = e.Host, e.ToHost, e.ToHost
-		if e.Gap > 0 {
-			j.GapMS = ms(e.Gap)
-		}
-		if e.ToHost != "" {
-			to := e.ToIndex
-			j.ToIndex = &to
-		}
-		j.Position = seconds(e.Position)
+		j.failover(e)
 	case events.Start:
 		j.Position = seconds(e.Position)
 		if e.Duration > 0 {
@@ -171,6 +158,25 @@ func JSON(w io.Writer, e events.Event) error {
 	}
 	_, err = w.Write(append(data, '\n'))
 	return err
+}
+
+// failover fills in a failover's own fields: where it moved from and to,
+// at what offset and after what gap when the relay moved it.
+func (j *jsonEvent) failover(e events.Event) {
+	if e.Seamless {
+		j.Seamless = true
+		off := e.Offset
+		j.Offset = &off
+	}
+	j.From, j.To, j.ToHost = e.Host, e.ToHost, e.ToHost
+	if e.Gap > 0 {
+		j.GapMS = ms(e.Gap)
+	}
+	if e.ToHost != "" {
+		to := e.ToIndex
+		j.ToIndex = &to
+	}
+	j.Position = seconds(e.Position)
 }
 
 // Line returns the human sentence for an event, in the words of the
