@@ -15,6 +15,7 @@ func testClient(mode, cid string) *Client {
 }
 
 func TestQuery(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		cid     string
@@ -56,6 +57,7 @@ func TestQuery(t *testing.T) {
 }
 
 func TestBufferLength(t *testing.T) {
+	t.Parallel()
 	c := testClient(Header, "")
 	for _, tt := range []struct {
 		buffer time.Duration
@@ -78,6 +80,7 @@ func TestBufferLength(t *testing.T) {
 }
 
 func TestHeaderSplitsTheKeys(t *testing.T) {
+	t.Parallel()
 	c := testClient(Header, "clip-1")
 	req, _ := http.NewRequest(http.MethodGet, "http://h/v/a.mp4", nil)
 	c.Apply(req, Request{Path: "/v/a.mp4", Throughput: 250_000})
@@ -101,6 +104,7 @@ func TestHeaderSplitsTheKeys(t *testing.T) {
 }
 
 func TestDirectURL(t *testing.T) {
+	t.Parallel()
 	c := testClient(Query, "clip-1")
 	got := c.DirectURL("http://h:8/v/intro.mp4?token=x")
 	u, _ := url.Parse(got)
@@ -116,6 +120,7 @@ func TestDirectURL(t *testing.T) {
 }
 
 func TestOffAddsNothing(t *testing.T) {
+	t.Parallel()
 	c := New(Off, "x")
 	if c != nil {
 		t.Fatal("off made a client")
@@ -129,6 +134,7 @@ func TestOffAddsNothing(t *testing.T) {
 }
 
 func TestSessionIDIsAUUID(t *testing.T) {
+	t.Parallel()
 	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	a, b := NewSessionID(), NewSessionID()
 	if !uuid.MatchString(a) || a == b {
@@ -137,6 +143,7 @@ func TestSessionIDIsAUUID(t *testing.T) {
 }
 
 func TestObjectType(t *testing.T) {
+	t.Parallel()
 	for p, want := range map[string]string{
 		"/v/index.m3u8": "m", "manifest.mpd": "m", "http://h/v/master.m3u8?x=1": "m",
 		"/v/seg_00005.ts": "av", "/v/chunk-3.m4s": "av", "intro.mp4": "av",

@@ -33,6 +33,7 @@ func parseJUnit(t *testing.T, data []byte) parsedJUnit {
 }
 
 func TestJUnit(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		code     int

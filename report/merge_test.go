@@ -29,6 +29,7 @@ func hostRow(url string, index, attempts, failures int, relay int64, l *Latency)
 }
 
 func TestMergeEqualsTheSumsOfItsParts(t *testing.T) {
+	t.Parallel()
 	a := runDoc("2026-11-25T12:00:01Z", 0, ptr(100), 0, []float64{40}, hostRow(hostA, 0, 1, 1, 0, lat(1, 1, 1, 1)), hostRow(hostB, 1, 1, 0, 500, lat(3, 3, 3, 1)))
 	b := runDoc("2026-11-25T12:00:00Z", 3, nil, 300, nil, hostRow(hostB, 0, 2, 1, 700, lat(5, 9, 9, 2)))
 	c := runDoc("2026-11-25T12:00:02Z", 4, ptr(200), 100, []float64{10, 900}, hostRow(hostC, 0, 1, 0, 0, nil), hostRow(hostA, 1, 3, 2, 20, lat(2, 4, 4, 3)))
@@ -72,6 +73,7 @@ func TestMergeEqualsTheSumsOfItsParts(t *testing.T) {
 }
 
 func TestMergedFormats(t *testing.T) {
+	t.Parallel()
 	a := exampleRun()
 	a.Judge(mustParse(t, "stalls > 0"))
 	m := Merge([]Document{a, exampleRun()})
@@ -100,6 +102,7 @@ func TestMergedFormats(t *testing.T) {
 }
 
 func TestReadReports(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var line bytes.Buffer
 	if err := exampleRun().WriteJSON(&line); err != nil {

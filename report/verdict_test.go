@@ -20,6 +20,7 @@ func mustParse(t *testing.T, exprs ...string) []verdict.Condition {
 }
 
 func TestJudge(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		expr  string
 		value float64
@@ -49,6 +50,7 @@ func TestJudge(t *testing.T) {
 // TestEveryNameHasANumber: each number a condition may name is one the
 // report can give, with and without a latency.
 func TestEveryNameHasANumber(t *testing.T) {
+	t.Parallel()
 	doc := exampleRun()
 	doc.Hosts[0].Latency = nil
 	for _, name := range verdict.Totals {
@@ -61,6 +63,7 @@ func TestEveryNameHasANumber(t *testing.T) {
 }
 
 func TestNoFrameWaitsTheWholeRun(t *testing.T) {
+	t.Parallel()
 	doc := exampleRun()
 	doc.Totals.TimeToFirstFrame = nil
 	doc.Judge(mustParse(t, "time_to_first_frame_ms > 2000"))

@@ -6,6 +6,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		expr      string
 		name      string
@@ -49,6 +50,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestHolds(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		op      string
 		v       float64
