@@ -76,8 +76,11 @@ func (b *bench) benchFaultPlans() ([]row, error) {
 		moved := ws.col(func(r watchRun) float64 { return r.detectMS })
 		note := fmt.Sprintf("failover class: %s; `end`: %s; %s after the first frame + %s (median) the relay moved; %s",
 			ws.classes(), ws.ends(), planSettle, fmtMS(moved.median), setup)
+		gap := ws.col(func(r watchRun) float64 { return r.failoverGapMS })
 		rows = append(rows,
-			msRow("10", what+": picture stood still", still, "", nil, "longest interval between two positions after the fault struck, less the usual one; "+note),
+			msRow("10", what+": failover gap (`gap_ms`)", gap, "", nil,
+				"the relay's failover_gap_ms: from host 0's last byte delivered to the player to the backup's first byte ready for it; "+note),
+			msRow("10", what+": picture stood still", still, "", nil, "longest interval between two positions after the fault struck, less the usual one"),
 			countRow("10", what+": rebuffering pauses", pauses, "moves from playing into buffering or connecting (`state` events)"))
 	}
 	return rows, nil

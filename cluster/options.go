@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"clusterplay/clock"
+	"clusterplay/cmcd"
 	"clusterplay/faults"
 )
 
@@ -35,6 +36,9 @@ type Options struct {
 	// header, User-Agent, Referer); nil sends only clusterplay's own
 	// User-Agent.
 	Header http.Header
+	// CMCD adds Common Media Client Data to every HTTP probe; nil adds
+	// none.
+	CMCD *cmcd.Client
 	// Faults, when set, injects a fault plan's faults of kind probe into
 	// attempts (probe_faults.go).
 	Faults *faults.Injector

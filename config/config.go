@@ -20,6 +20,7 @@ import (
 	"clusterplay/video"
 
 	"clusterplay/cluster"
+	"clusterplay/verdict"
 	"clusterplay/faults"
 )
 
@@ -55,6 +56,11 @@ type Config struct {
 	Listen           string        // clusterplay relay: the address to serve on
 	ListenPublic     bool          // clusterplay relay: a non-loopback Listen is allowed
 	Log              LogConfig
+	// FailIf are --fail-if's conditions; CMCD is --cmcd's mode (off, query
+	// or header) and CMCDContentID its cid.
+	FailIf        []verdict.Condition
+	CMCD          string
+	CMCDContentID string
 	Faults           string       // --faults FILE: "" = none
 	FaultPlan        *faults.Plan // the plan read from Faults; nil when none
 }

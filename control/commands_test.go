@@ -75,7 +75,7 @@ func TestCallTypesArguments(t *testing.T) {
 		{"seek", []string{"NaN"}, `["seek","NaN"]`}, // not JSON: refused as a word
 		{"seek", []string{"Inf"}, `["seek","Inf"]`},
 		{"set_load_balancing", []string{"null"}, `["set_load_balancing",null]`}, // refused by the socket
-		{"seek", []string{"1", "5"}, `["seek",1,"5"]`}, // a word stays a word
+		{"seek", []string{"1", "5"}, `["seek",1,"5"]`},                          // a word stays a word
 		{"set_load_balancing", []string{"true"}, `["set_load_balancing",true]`},
 		{"set_pause", []string{"false"}, `["set_pause",false]`},
 		{"set_pause", []string{"yes"}, `["set_pause","yes"]`},

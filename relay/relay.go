@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/cmcd"
 	"clusterplay/defaults"
 	"clusterplay/events"
 	"clusterplay/faults"
@@ -56,7 +57,10 @@ type Options struct {
 	// Header goes with every request to the hosts: the user's headers,
 	// User-Agent and Referer (cluster.Options.Header).
 	Header http.Header
-	Log    *slog.Logger
+	// CMCD adds Common Media Client Data to every request to the hosts;
+	// nil adds none.
+	CMCD *cmcd.Client
+	Log  *slog.Logger
 	// Faults, when set, injects a fault plan's faults into what comes from
 	// the hosts (faults.go).
 	Faults *faults.Injector

@@ -13,7 +13,8 @@ import (
 	"clusterplay/faults"
 )
 
-// splice continues a response from another host at pos: the next host is
+// splice continues a response from another host at pos, and returns the
+// failover for the caller to publish: the next host is
 // asked for the bytes from pos less an overlap already sent, which must be
 // the very bytes sent (and its length and strong ETag the first host's),
 // or the host serves another file and is skipped for this clip. A host
@@ -22,7 +23,7 @@ import (
 // so such a host continues the response too, later by the time it takes
 // to send the bytes before pos. Hosts that honour Range are tried first.
 func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want byteRange, pos, overlap int64,
-	tail *tail, class events.Class, cause error) (*upstream, error) {
+	tail *tail, class events.Class, cause error) (*upstream, events.Event, error) {
 	// A fault injected into the body fails this response alone: the host
 	// is neither remembered as failed nor left for the next request.
 	var expires time.Time
@@ -42,7 +43,7 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 	for attempt := 1; ; attempt++ {
 		res, err := r.resolvePreferringRange(ctx, clip, avoid)
 		if err != nil {
-			return nil, err
+			return nil, events.Event{}, err
 		}
 		h := res.Host
 		next, err := r.getWithFaults(ctx, h, clip, want.header(at), nil, at, attempt)
@@ -82,10 +83,11 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 			r.current = h
 			r.mu.Unlock()
 		}
-		r.publish(events.Event{Kind: events.Failover, Host: from.host.URL, Index: from.host.Index,
+		// The caller says the failover, with the gap the player saw
+		// (gapClock).
+		return next, events.Event{Kind: events.Failover, Host: from.host.URL, Index: from.host.Index,
 			ToHost: h.URL, ToIndex: h.Index, URL: res.URL, Class: class, Err: cause.Error(),
-			ExpiresAt: expires, Seamless: true, Offset: pos})
-		return next, nil
+			ExpiresAt: expires, Seamless: true, Offset: pos}, nil
 	}
 }
 
