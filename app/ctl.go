@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"clusterplay/control"
+	"clusterplay/player"
 )
 
 // ctlTimeout bounds how long `clusterplay ctl` waits for a reply.
@@ -101,9 +102,25 @@ func (a *app) listenControl(ctl control.Controller) (func(), error) {
 		Hosts:         hostURLs(a.cfg.Hosts),
 		Clip:          a.cfg.Clip,
 		LoadBalancing: a.engine.LoadBalancing(),
+		MPV:           playerMPV{a.player},
+		AllowRun:      a.cfg.ControlSocketAllowRun,
 	}, a.bus, ctl)
 	if err != nil {
 		return nil, err
 	}
 	return func() { _ = srv.Close() }, nil
+}
+
+// playerMPV hands the control socket the player's libmpv: a client of the
+// core of its own per connection, for mpv's commands, properties and
+// events. control knows it by its methods alone; package player stays out
+// of its imports.
+type playerMPV struct{ p *player.Player }
+
+func (m playerMPV) Attach(name string) (control.MPVClient, error) {
+	c, err := m.p.NewIPCClient(name)
+	if err != nil {
+		return nil, err // not a typed nil in the interface
+	}
+	return c, nil
 }

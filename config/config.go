@@ -53,6 +53,10 @@ type Config struct {
 	Listen           string        // clusterplay relay: the address to serve on
 	ListenPublic     bool          // clusterplay relay: a non-loopback Listen is allowed
 	Log              LogConfig
+
+	// ControlSocketAllowRun lets socket clients run mpv's run,
+	// subprocess, load-script and the like.
+	ControlSocketAllowRun bool
 }
 
 // LogConfig is the diagnostic log (package logging), as given: the words

@@ -25,10 +25,10 @@ func TestParse(t *testing.T) {
 		{`1e3`, 1000.0},
 		{`1.`, 1.0},
 		{`-0.25`, -0.25},
-		{`0x10`, int64(16)},    // strtoll base 0
-		{`010`, int64(8)},      // octal, as C reads it
-		{`08`, 8.0},            // strtod reaches further than strtoll
-		{`0x1p3`, 8.0},         // a hex float
+		{`0x10`, int64(16)}, // strtoll base 0
+		{`010`, int64(8)},   // octal, as C reads it
+		{`08`, 8.0},         // strtod reaches further than strtoll
+		{`0x1p3`, 8.0},      // a hex float
 		{`9223372036854775807`, int64(math.MaxInt64)},
 		{`9223372036854775808`, 9223372036854775808.0}, // past int64: a double
 		{`"a\"b\\c\/d\n\t\u00e9\x41\e"`, "a\"b\\c/d\n\té" + "A\x1b"},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -256,4 +257,19 @@ func (p *parser) number() (any, error) {
 		return fv, nil
 	}
 	return nil, ErrMalformed
+}
+
+// Quoted reads the double-quoted string at the start of src, escapes as
+// in a request line (mpv's input.conf commands quote the same way): its
+// value and how many bytes it took.
+func Quoted(src string) (string, int, error) {
+	if !strings.HasPrefix(src, `"`) {
+		return "", 0, ErrMalformed
+	}
+	p := parser{src: []byte(src)}
+	s, err := p.str()
+	if err != nil {
+		return "", 0, ErrMalformed
+	}
+	return s, p.pos, nil
 }
