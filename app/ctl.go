@@ -55,10 +55,13 @@ func writeCtlHelp(w io.Writer) {
 
 Sends one command to the control socket PATH of a running clusterplay
 (--control-socket PATH) and prints the reply's data as JSON, when it has
-some. Arguments are sent as the command takes them: numbers and true or
-false as JSON, a clip always as a string. Exit 0 on success, 1 when the
-player answers with an error (its message on stderr), 2 when it cannot
-connect.
+some. The socket speaks mpv's JSON IPC: besides the commands below, any
+command of mpv's goes to the player (cycle pause, set volume 50), and
+what runs a program is refused unless --control-socket-allow-run.
+Arguments are sent as the command takes them: numbers and true or false
+as JSON, a clip or a key always as a string; the words of a command not
+listed are mpv's, sent as strings. Exit 0 on success, 1 when the player
+answers with an error (its message on stderr), 2 when it cannot connect.
 
 Commands:
 `, ctlUsage)
