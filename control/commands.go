@@ -36,7 +36,7 @@ func ownCommands() []Command {
 			Help: "the `r` key: resolve again from scratch, the failure memory forgotten, and resume where it was",
 			run:  func(s *Server, _ values) (any, error) { s.ctl.Reresolve(); return nil, nil }},
 		{Name: "load", Args: []Arg{{Name: "CLIP", Kind: String}},
-			Help: "the `c` key: play another clip; an unusable clip is an error",
+			Help: "the `c` key: play another clip (what plays goes on until a host of it answers, and plays on if none does); an unusable clip is an error",
 			run:  func(s *Server, in values) (any, error) { return nil, s.ctl.Load(in.str(0, "")) }},
 		{Name: "set_pause", Args: []Arg{{Kind: Bool}},
 			Help: "pause (true) or play on (false)",

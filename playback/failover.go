@@ -122,7 +122,13 @@ func (r *run) request(req request) (Outcome, bool) {
 		}
 	case reqPlay:
 		// Another clip closes the playback of this one, and is the
-		// playlist from now on.
+		// playlist from now on. Make before break: a clip that plays goes
+		// on playing while a host of the new one is found, and when none
+		// answers it plays on (newClipFound).
+		if r.playing && r.started && !r.ended {
+			r.resolve(&resolution{purpose: forNewClip, clip: req.clip, failed: AllFailed, keepPlaying: true})
+			return 0, false
+		}
 		r.list, r.item = []string{req.clip}, 0
 		r.skipTo(0)
 	case reqNextClip, reqPrevClip:
