@@ -65,7 +65,7 @@ func loggedHost(t *testing.T, delay map[string]time.Duration) (*loopback.Host, *
 // load, resolved on the cluster's hosts, the URL's own host never asked;
 // run is refused; stop ends the playback with one end and exit 0.
 func TestSocketLoadfileGoesThroughTheCluster(t *testing.T) {
-	cluster, clusterLog := loggedHost(t, nil)
+	cluster, clusterLog := loggedHost(t, map[string]time.Duration{"clip2.mp4": time.Second})
 	outside, outsideLog := loggedHost(t, nil)
 	sock := filepath.Join(t.TempDir(), "cp.sock")
 	cmd, lines, _ := startJSON(t, "--control-socket", sock, "--host", cluster.URL, assets.ClipName)
@@ -97,6 +97,11 @@ func TestSocketLoadfileGoesThroughTheCluster(t *testing.T) {
 	elsewhere := "http://" + outside.Addr + "/other/clip2.mp4?x=1"
 	if r := c.ask(`{"command":["loadfile","` + elsewhere + `"],"request_id":4}`); r != `{"data":null,"request_id":4,"error":"success"}` {
 		t.Errorf("loadfile: %s", r)
+	}
+	// Make before break: the clip plays on while the new one's host
+	// (which holds its answer back) is found.
+	if r := c.askMap(`{"command":["get_property","time-pos"]}`); r["error"] != "success" {
+		t.Errorf("time-pos while the new clip resolves: %v", r)
 	}
 	waitEvent("the new clip's start", func(ev map[string]any) bool {
 		return ev["event"] == "start" && strings.Contains(ev["url"].(string), "clip2.mp4")
