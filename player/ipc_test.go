@@ -47,17 +47,7 @@ func TestIPCClient(t *testing.T) {
 	defer p.Close()
 	c, err := p.NewIPCClient("ipc-0")
 	must(t, err)
-	events := make(chan mpvnode.Map, 1000)
-	go func() {
-		defer close(events)
-		for {
-			ev, ok := c.NextEvent()
-			if !ok {
-				return
-			}
-			events <- ev
-		}
-	}()
+	events := readEvents(c)
 	// mpv makes a client's name of letters, digits and _, as its own IPC's.
 	if c.Name() != "ipc_0" || c.APIVersion()>>16 != 2 || c.TimeUS() <= 0 {
 		t.Errorf("name %q, API %#x, time %d", c.Name(), c.APIVersion(), c.TimeUS())
@@ -93,30 +83,7 @@ func TestIPCClient(t *testing.T) {
 	must(t, c.SetProperty("pause", false))
 	must(t, c.CommandAsync(99, []any{"set", "volume", "50"}))
 	must(t, p.Load(cs.url(assets.ClipName), 0))
-	seen := map[string]mpvnode.Map{}
-	deadline := time.After(waitLong)
-	for seen["playback-restart"] == nil || seen["reply"] == nil || seen["volume 50"] == nil || seen["pause false"] == nil {
-		select {
-		case ev := <-events:
-			name, _ := ev.String("event")
-			switch {
-			case name == "":
-				seen["reply"] = ev
-			case name == "property-change" && ev[1].Value == int64(8):
-				if d, _ := ev.String("data"); d == "50.000000" {
-					seen["volume 50"] = ev
-				}
-			case name == "property-change" && ev[1].Value == int64(7):
-				if d, _ := ev.Get("data"); d == false {
-					seen["pause false"] = ev
-				}
-			default:
-				seen[name] = ev
-			}
-		case <-deadline:
-			t.Fatalf("events so far: %v", seen)
-		}
-	}
+	seen := seenEvents(t, events)
 	if r := seen["reply"]; !reflect.DeepEqual(r, mpvnode.Map{{Key: "request_id", Value: int64(99)}, {Key: "error", Value: "success"}, {Key: "data", Value: nil}}) {
 		t.Errorf("async reply %v", r)
 	}
@@ -137,6 +104,56 @@ func TestIPCClient(t *testing.T) {
 		t.Errorf("after Close: %v", err)
 	}
 	assertCloses(t, p, 5*time.Second)
+}
+
+// readEvents reads the client's events until it ends.
+func readEvents(c *IPCClient) <-chan mpvnode.Map {
+	events := make(chan mpvnode.Map, 1000)
+	go func() {
+		defer close(events)
+		for {
+			ev, ok := c.NextEvent()
+			if !ok {
+				return
+			}
+			events <- ev
+		}
+	}()
+	return events
+}
+
+// seenEvents waits for what TestIPCClient asked for: the first frame,
+// the async reply, and the two observed properties' new values. The
+// events are kept by mpv's name; "reply", "volume 50" and "pause false"
+// name the others.
+func seenEvents(t *testing.T, events <-chan mpvnode.Map) map[string]mpvnode.Map {
+	t.Helper()
+	seen := map[string]mpvnode.Map{}
+	deadline := time.After(waitLong)
+	for seen["playback-restart"] == nil || seen["reply"] == nil || seen["volume 50"] == nil || seen["pause false"] == nil {
+		select {
+		case ev := <-events:
+			name, _ := ev.String("event")
+			id, _ := ev.Get("id")
+			switch {
+			case name == "":
+				seen["reply"] = ev
+			case name == "property-change" && id == int64(8):
+				if d, _ := ev.String("data"); d == "50.000000" {
+					seen["volume 50"] = ev
+				}
+			case name == "property-change" && id == int64(7):
+				if d, _ := ev.Get("data"); d == false {
+					seen["pause false"] = ev
+				}
+			default:
+				seen[name] = ev
+			}
+		case <-deadline:
+			t.Fatalf("events so far: %v", seen)
+		}
+	}
+	return seen
 }
 
 // TestIPCClientEndsWithTheCore: a core shut down under its clients (the
