@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"clusterplay/cluster/rtmp"
+	"clusterplay/events"
 )
 
 // ValidateClip says why a clip cannot be used at all, whatever the host:
@@ -17,11 +20,16 @@ func ValidateClip(clip string) error {
 	}
 	for _, r := range clip {
 		if unicode.IsControl(r) {
-			return fmt.Errorf("clip %q holds a control character (%U)", clip, r)
+			return fmt.Errorf("clip %q holds a control character (%U)", shownClip(clip), r)
 		}
 	}
 	return nil
 }
+
+// shownClip is the clip as an error names it: with its secrets hidden, as
+// the events name it, since the error reaches the terminal, the log and
+// the control socket's reply.
+func shownClip(clip string) string { return events.RedactURL(clip) }
 
 // splitClip returns the clip's path, escaped, and its raw query. A clip is
 // a path (plus an optional query) unless it is an absolute URL with a
@@ -36,7 +44,7 @@ func splitClip(clip string) (escPath, rawQuery string, err error) {
 	if scheme, _, ok := strings.Cut(clip, "://"); ok && slices.Contains(SupportedSchemes, strings.ToLower(scheme)) {
 		ref, err := url.Parse(clip)
 		if err != nil {
-			return "", "", fmt.Errorf("unparsable clip %q: %v", clip, unwrapURLError(err))
+			return "", "", fmt.Errorf("unparsable clip %q: %v", shownClip(clip), unwrapURLError(err))
 		}
 		if ref.Host != "" {
 			return ref.EscapedPath(), ref.RawQuery, nil
@@ -47,7 +55,7 @@ func splitClip(clip string) (escPath, rawQuery string, err error) {
 	for i, seg := range segs {
 		raw, err := url.PathUnescape(seg)
 		if err != nil {
-			return "", "", fmt.Errorf("clip %q: %v", clip, err)
+			return "", "", fmt.Errorf("clip %q: %v", shownClip(clip), err)
 		}
 		segs[i] = url.PathEscape(raw)
 	}
@@ -70,14 +78,14 @@ func ClipURL(base *url.URL, clip string) (string, error) {
 		return "", err
 	}
 	if strings.Trim(clipPath, "/") == "" {
-		return "", fmt.Errorf("clip %q has no path", clip)
+		return "", fmt.Errorf("clip %q has no path", shownClip(clip))
 	}
 	joined := *base
 	joined.Fragment, joined.RawFragment = "", ""
 	p := strings.TrimRight(base.EscapedPath(), "/") + "/" + strings.TrimLeft(clipPath, "/")
 	unescaped, err := url.PathUnescape(p)
 	if err != nil {
-		return "", fmt.Errorf("clip %q: %v", clip, err)
+		return "", fmt.Errorf("clip %q: %v", shownClip(clip), err)
 	}
 	joined.Path, joined.RawPath = unescaped, p
 	switch {
@@ -91,11 +99,33 @@ func ClipURL(base *url.URL, clip string) (string, error) {
 
 // clipURLFor returns the clip's URL on a host of any supported scheme.
 func clipURLFor(h *Host, clip string) (string, error) {
-	if isRTMPScheme(h.Scheme()) {
-		// rtmp://server/app/<clip>, the form mpv plays (see rtmpurl.go).
+	if rtmp.IsScheme(h.Scheme()) {
+		// rtmp://server/app/<clip>, the form mpv plays (see rtmp/url.go).
 		return rtmpClipURL(h.base, clip)
 	}
 	return ClipURL(h.base, clip)
+}
+
+// rtmpClipURL is the clip's URL on an RTMP host: the application URL, one
+// slash, the clip path with its directories and any query (the host's
+// query, then the clip's, as for HTTP: ffmpeg passes it on with the stream
+// name, where nginx-rtmp's on_play and token modules read it). Runs of
+// slashes collapse, because RTMP servers split names at every slash.
+func rtmpClipURL(base *url.URL, clip string) (string, error) {
+	joined, err := ClipURL(base, clip)
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(joined)
+	if err != nil {
+		return "", err
+	}
+	p := rtmp.CollapseSlashes(u.EscapedPath())
+	if u.Path, err = url.PathUnescape(p); err != nil {
+		return "", err
+	}
+	u.RawPath = p
+	return u.String(), nil
 }
 
 // ClipURL is the clip's URL on this host.
@@ -103,7 +133,7 @@ func (h *Host) ClipURL(clip string) (string, error) { return clipURLFor(h, clip)
 
 // IsHTTP reports whether the host speaks HTTP or HTTPS (and so can be
 // relayed), not RTMP.
-func (h *Host) IsHTTP() bool { return !isRTMPScheme(h.Scheme()) }
+func (h *Host) IsHTTP() bool { return !rtmp.IsScheme(h.Scheme()) }
 
 // SplitClipURL splits an absolute clip URL of a scheme the cluster speaks
 // into its directory (a host base URL, ending in "/") and the rest (the

@@ -5,19 +5,20 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/defaults"
 	"clusterplay/logging"
-	"clusterplay/relay"
+	"clusterplay/video"
 )
 
 // table describes every setting, once, in the order --help lists them.
 // Adding an ordinary setting is one entry here plus its Config field (and
-// the README row, which a test holds to this table). The engine's defaults
+// the row of docs/flags.md, which a test holds to this table). The engine's defaults
 // and policy names come from package cluster.
 var table = []entry{
 	// Cluster. netConnectionUrl is a key of Flowplayer's without a flag.
 	&setting[[]cluster.HostSpec]{
 		flag: "host", key: "hosts", group: clusterGroup,
-		help:  "host base `URL` (http, https, rtmp, rtmps); repeat for more, in priority order; replaces the config file's hosts",
+		help:  "host base `URL` (http, https, rtmp, rtmps); repeat for more, in priority order; replaces the config file's hosts and " + EnvHosts + " (a URL with a token: see Secrets below)",
 		codec: asHosts, checkParsed: checkHostURLs,
 		field: func(c *Config) *[]cluster.HostSpec { return &c.Hosts },
 	},
@@ -96,7 +97,7 @@ var table = []entry{
 	},
 	&setting[[][2]string]{
 		flag: "http-header", key: "httpHeaders", group: clusterGroup,
-		help:  "send the HTTP header `'Name: value'` with every request to the hosts (probes, mpv, the relay); repeatable; values are shown redacted",
+		help:  "send the HTTP header `'Name: value'` with every request to the hosts (probes, mpv, the relay); repeatable; values are shown redacted (a token: see Secrets below, or " + EnvHTTPHeaders + ")",
 		codec: asHeaders, merge: mergeHeaders,
 		field: func(c *Config) *[][2]string { return &c.HTTPHeaders },
 	},
@@ -122,13 +123,13 @@ var table = []entry{
 	&setting[time.Duration]{
 		flag: "read-timeout", key: "readTimeout", group: clusterGroup,
 		help:  "relay: a host that sends no byte this long while the player reads is left for another, mid-response",
-		codec: asDuration, def: relay.DefaultReadTimeout, check: positive,
+		codec: asDuration, def: defaults.ReadTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.ReadTimeout },
 	},
 	&setting[time.Duration]{
 		flag: "slow-timeout", key: "slowTimeout", group: clusterGroup,
 		help:  "relay: a player starved this long by a host slower than the stream moves to another host",
-		codec: asDuration, def: relay.DefaultSlowTimeout, check: positive,
+		codec: asDuration, def: defaults.SlowTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.SlowTimeout },
 	},
 	&setting[bool]{
@@ -150,7 +151,7 @@ var table = []entry{
 		flag: "video", key: "video", group: playerGroup,
 		help: "where the picture goes: auto (window when a display answers, else terminal), window (mpv's own), " +
 			"terminal (a pane in the terminal UI; without the UI, window) or none",
-		codec: oneOfCodec("mode", videoModes), def: VideoAuto,
+		codec: oneOfCodec("mode", video.Modes), def: VideoAuto,
 		field: func(c *Config) *string { return &c.Player.Video },
 	}),
 	bind(&settings.noVideo, &setting[bool]{

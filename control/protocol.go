@@ -4,12 +4,13 @@
 // {"data": ..., "request_id": ID, "error": "success"} or an error, in the
 // shape and words mpv 0.35's --input-ipc-server uses. clusterplay's own
 // commands are described once, in a table (commands.go) that the socket,
-// `clusterplay ctl` and the README's list all follow; every other command
-// of mpv's goes to the player's libmpv (mpv.go), through a client of its
-// own per connection, except those that would go around the cluster,
-// which are clusterplay's (mapped.go), and those that run programs or
-// read code, which are refused unless allowed (guard.go). Every event of
-// the --json stream, and mpv's own events, go to every client as lines.
+// `clusterplay ctl` and the list of docs/control.md all follow; every
+// other command of mpv's goes to the player's libmpv (mpv.go), through a
+// client of its own per connection, except those that would go around
+// the cluster, which are clusterplay's (mapped.go), and those that run
+// programs or read code, which are refused unless allowed (guard.go).
+// Every event of the --json stream, and mpv's own events, go to every
+// client as lines.
 package control
 
 import (

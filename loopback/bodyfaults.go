@@ -2,9 +2,13 @@ package loopback
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
+
+	"clusterplay/localhost"
 )
 
 // Hosts whose bodies misbehave in ways a relay must see through: they
@@ -14,31 +18,52 @@ import (
 // `python3 -m http.server` does: such a host can serve a file from its
 // start but never continue one mid-body.
 func NoRange(files map[string][]byte) (*Host, error) {
-	open, err := mapOpener(files)
+	open, err := localhost.Files(files)
 	if err != nil {
 		return nil, err
 	}
-	return startHTTP(func(*Host) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			clip, ok := clipPath(r.URL.Path)
-			content, release, found := open(clip)
-			if !ok || !found {
-				http.NotFound(w, r)
-				return
-			}
-			defer release()
-			if ct := contentType(clip); ct != "" {
-				w.Header().Set("Content-Type", ct)
-			}
-			size, _ := content.Seek(0, io.SeekEnd)
-			_, _ = content.Seek(0, io.SeekStart)
-			w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
-			w.WriteHeader(http.StatusOK)
-			if r.Method != http.MethodHead {
-				_, _ = io.Copy(w, content)
-			}
-		})
-	}, false)
+	return startHTTP(func(*Host) http.Handler { return ignoreRange(open) }, false)
+}
+
+// NoRangeDir is NoRange serving the files below dir, read at each
+// request, so that files written after the host started are served too.
+func NoRangeDir(dir string) (*Host, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("loopback: %s is not a directory", dir)
+	}
+	return startHTTP(func(*Host) http.Handler { return ignoreRange(localhost.Dir(os.DirFS(dir))) }, false)
+}
+
+// ignoreRange serves each clip whole with its length, and no
+// Accept-Ranges, as a server that knows nothing of ranges does.
+func ignoreRange(open localhost.Opener) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		clip, ok := localhost.ClipPath(r.URL.Path)
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		content, release, found := open(clip)
+		if !found {
+			http.NotFound(w, r)
+			return
+		}
+		defer release()
+		if ct := localhost.ContentType(clip); ct != "" {
+			w.Header().Set("Content-Type", ct)
+		}
+		size, _ := content.Seek(0, io.SeekEnd)
+		_, _ = content.Seek(0, io.SeekStart)
+		w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = io.Copy(w, content)
+		}
+	})
 }
 
 // EarlyEOF is Good, but every body ends cleanly (a FIN, no reset) after n
@@ -54,12 +79,12 @@ func SilentAfter(files map[string][]byte, n int64) (*Host, error) {
 }
 
 func bodyAfter(files map[string][]byte, n int64, silent bool) (*Host, error) {
-	open, err := mapOpener(files)
+	open, err := localhost.Files(files)
 	if err != nil {
 		return nil, err
 	}
 	return startHTTP(func(h *Host) http.Handler {
-		next := serveClips(open)
+		next := localhost.ClipHandler(open)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			sw := &stopWriter{ResponseWriter: w, left: n}
 			next.ServeHTTP(sw, r)

@@ -43,8 +43,13 @@ type NginxHost struct {
 	// default idle_streams on: it answers NetStream.Play.Start for any
 	// stream, published or not, and sends media only for a published one.
 	IdleURL string
-	Addr    string // 127.0.0.1:PORT
-	Dir     string // the temp dir with the config and the logs
+	*nginxProc
+}
+
+// nginxProc is one nginx process and its temp dir, RTMP or HTTP.
+type nginxProc struct {
+	Addr string // 127.0.0.1:PORT
+	Dir  string // the temp dir with the config and the logs
 
 	cmd      *exec.Cmd
 	exited   chan struct{} // closed when the process has been reaped
@@ -69,11 +74,28 @@ func StartNginxRTMP(mediaDir string) (*NginxHost, error) {
 	if fi, err := os.Stat(media); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("loopback: nginx media dir %q is not a directory", mediaDir)
 	}
+	if _, err := os.Stat(rtmpModule); err != nil {
+		return nil, fmt.Errorf("loopback: %w (no %s); install it with: %s", ErrNginxMissing, rtmpModule, NginxPackages)
+	}
+	conf := func(dir, addr string) string {
+		return fmt.Sprintf(nginxConf, rtmpModule, filepath.Join(dir, "nginx.pid"), filepath.Join(dir, "error.log"), addr, media)
+	}
+	p, err := runNginx(bin, conf)
+	if err != nil {
+		return nil, err
+	}
+	return &NginxHost{URL: "rtmp://" + p.Addr + "/vod", LiveURL: "rtmp://" + p.Addr + "/live", IdleURL: "rtmp://" + p.Addr + "/idle",
+		nginxProc: p}, nil
+}
+
+// runNginx starts nginx with the config conf makes for a temp dir and a
+// free address, again on another address when someone took the port first.
+func runNginx(bin string, conf func(dir, addr string) string) (*nginxProc, error) {
 	var lastErr error
 	for range nginxAttempts {
-		h, err := startNginx(bin, media)
+		p, err := startNginx(bin, conf)
 		if err == nil {
-			return h, nil
+			return p, nil
 		}
 		lastErr = err
 		if !strings.Contains(err.Error(), "Address already in use") {
@@ -93,9 +115,6 @@ func findNginx() (string, error) {
 	}
 	if bin == "" {
 		return "", fmt.Errorf("loopback: %w (no nginx binary); install it with: %s", ErrNginxMissing, NginxPackages)
-	}
-	if _, err := os.Stat(rtmpModule); err != nil {
-		return "", fmt.Errorf("loopback: %w (no %s); install it with: %s", ErrNginxMissing, rtmpModule, NginxPackages)
 	}
 	return bin, nil
 }
@@ -124,7 +143,7 @@ rtmp {
 }
 `
 
-func startNginx(bin, media string) (*NginxHost, error) {
+func startNginx(bin string, makeConf func(dir, addr string) string) (*nginxProc, error) {
 	addr, err := freePort()
 	if err != nil {
 		return nil, err
@@ -135,8 +154,7 @@ func startNginx(bin, media string) (*NginxHost, error) {
 	}
 	conf := filepath.Join(dir, "nginx.conf")
 	logFile := filepath.Join(dir, "error.log")
-	text := fmt.Sprintf(nginxConf, rtmpModule, filepath.Join(dir, "nginx.pid"), logFile, addr, media)
-	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(makeConf(dir, addr)), 0o644); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
@@ -150,10 +168,7 @@ func startNginx(bin, media string) (*NginxHost, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("loopback: starting nginx: %w", err)
 	}
-	h := &NginxHost{
-		URL: "rtmp://" + addr + "/vod", LiveURL: "rtmp://" + addr + "/live", IdleURL: "rtmp://" + addr + "/idle",
-		Addr: addr, Dir: dir, cmd: cmd, exited: make(chan struct{}),
-	}
+	h := &nginxProc{Addr: addr, Dir: dir, cmd: cmd, exited: make(chan struct{})}
 	go func() {
 		defer close(h.exited)
 		cmd.Wait()
@@ -177,7 +192,7 @@ func freePort() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-func (h *NginxHost) waitAccepting() error {
+func (h *nginxProc) waitAccepting() error {
 	deadline := time.Now().Add(nginxReady)
 	for {
 		select {
@@ -198,11 +213,11 @@ func (h *NginxHost) waitAccepting() error {
 }
 
 // Pid is the nginx process id.
-func (h *NginxHost) Pid() int { return h.cmd.Process.Pid }
+func (h *nginxProc) Pid() int { return h.cmd.Process.Pid }
 
 // Kill simulates a crash: SIGKILL to nginx's whole process group, then it
 // waits until the process is reaped, so the port refuses at once.
-func (h *NginxHost) Kill() {
+func (h *nginxProc) Kill() {
 	h.killOnce.Do(func() {
 		killGroup(h.cmd.Process.Pid)
 		<-h.exited
@@ -210,7 +225,7 @@ func (h *NginxHost) Kill() {
 }
 
 // Close kills nginx and removes its temp dir. It is idempotent.
-func (h *NginxHost) Close() error {
+func (h *nginxProc) Close() error {
 	h.stopOnce.Do(func() {
 		h.Kill()
 		h.stopErr = os.RemoveAll(h.Dir)
@@ -220,7 +235,7 @@ func (h *NginxHost) Close() error {
 
 // Log returns nginx's error log (at level info it records every session),
 // for test failure messages.
-func (h *NginxHost) Log() string {
+func (h *nginxProc) Log() string {
 	b, _ := os.ReadFile(filepath.Join(h.Dir, "error.log"))
 	return string(b)
 }

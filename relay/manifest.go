@@ -2,13 +2,14 @@ package relay
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
+	"time"
 
 	"clusterplay/cluster"
 )
@@ -22,27 +23,54 @@ var manifestTypes = map[string]bool{
 	"audio/x-mpegurl": true, "application/dash+xml": true,
 }
 
-// isManifest reports whether up carries an HLS playlist or a DASH
-// manifest, whose URLs must point back at the relay.
-func isManifest(up *upstream) bool {
-	if up.status != http.StatusOK {
-		return false
+// Of a host's answer to a manifest, what still describes the rewritten
+// body: its length, ranges and validators are the relay's own.
+var forwardManifest = []string{"Content-Type", "Cache-Control", "Expires", "Content-Disposition"}
+
+// manifestExt is the media type of a manifest by its clip's extension,
+// "" when the name does not say it is one.
+func manifestExt(clip string) string {
+	p, _, _ := strings.Cut(clip, "?")
+	switch strings.ToLower(path.Ext(p)) {
+	case ".m3u8", ".m3u":
+		return "application/vnd.apple.mpegurl"
+	case ".mpd":
+		return "application/dash+xml"
 	}
+	return ""
+}
+
+// isManifest reports whether up carries an HLS playlist or a DASH
+// manifest, whose URLs must point back at the relay: by its type or by its
+// name, whatever the status (a CDN answers the player's Range: bytes=0-
+// with 206).
+func isManifest(up *upstream) bool {
 	if t, _, err := mime.ParseMediaType(up.resp.Header.Get("Content-Type")); err == nil && manifestTypes[strings.ToLower(t)] {
 		return true
 	}
-	p, _, _ := strings.Cut(up.path, "?")
-	switch strings.ToLower(path.Ext(p)) {
-	case ".m3u8", ".m3u", ".mpd":
-		return true
+	return manifestExt(up.path) != ""
+}
+
+// whole reports whether up's body is the whole file.
+func (u *upstream) whole() bool {
+	return u.start == 0 && (u.status == http.StatusOK || (u.total >= 0 && u.end == u.total))
+}
+
+// wholeManifest returns up when it carries the whole manifest, else the
+// whole manifest fetched again without a range: a manifest is rewritten
+// whole, and the player's range is taken from the rewritten body.
+func (r *Relay) wholeManifest(ctx context.Context, req *http.Request, up *upstream) (*upstream, error) {
+	if up.whole() {
+		return up, nil
 	}
-	return false
+	up.close()
+	return r.open(ctx, req, up.path, byteRange{end: -1})
 }
 
 // serveManifest reads the manifest whole, from another host when one fails
-// mid-way (nothing has reached the player yet), and sends it with every
-// absolute URL that points into the cluster rewritten to the relay, so
-// that the segments follow the cluster too.
+// mid-way (nothing has reached the player yet), rewrites it (rewrite.go),
+// and answers the player's request from the rewritten body: its range
+// (206 with the rewritten bytes, 416 past their end), HEAD, or all of it.
 func (r *Relay) serveManifest(w http.ResponseWriter, req *http.Request, up *upstream) {
 	var avoid []*cluster.Host
 	for {
@@ -50,16 +78,17 @@ func (r *Relay) serveManifest(w http.ResponseWriter, req *http.Request, up *upst
 		if err == nil {
 			r.finishPart(&part{bytes: int64(len(body)), began: up.began}, up)
 			up.close()
-			body = r.rewrite(body)
-			copyHeaders(w.Header(), up.resp.Header, forwardResponse)
-			w.Header().Del("Content-Range")
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-			w.WriteHeader(http.StatusOK)
-			if req.Method != http.MethodHead {
-				_, _ = w.Write(body)
+			body = newRewriter(r.opts.Engine.Hosts(), r.baseFor(req)).rewrite(body)
+			copyHeaders(w.Header(), up.resp.Header, forwardManifest)
+			if w.Header().Get("Content-Type") == "" {
+				w.Header().Set("Content-Type", manifestExt(up.path))
 			}
+			// No modification time and no ETag: every request gets the
+			// bytes, rewritten for this relay, never a 304.
+			http.ServeContent(w, req, "", time.Time{}, bytes.NewReader(body))
 			return
 		}
+		r.finishPart(&part{bytes: up.delivered.Load(), began: up.began}, up)
 		up.close()
 		r.failHost(up.host, up.path, err)
 		avoid = append(avoid, up.host)
@@ -70,6 +99,19 @@ func (r *Relay) serveManifest(w http.ResponseWriter, req *http.Request, up *upst
 		}
 		up = next
 	}
+}
+
+// baseFor is the relay's URL for clips as the player reached it: a relay
+// listening on all addresses (--listen-public) is not reached at 0.0.0.0.
+func (r *Relay) baseFor(req *http.Request) string {
+	if req.Host == "" {
+		return r.URL("")
+	}
+	base := "http://" + req.Host + "/"
+	if r.opts.Token != "" {
+		base += r.opts.Token + "/"
+	}
+	return base
 }
 
 func (r *Relay) readManifest(up *upstream) ([]byte, error) {
@@ -84,7 +126,7 @@ func (r *Relay) readManifest(up *upstream) ([]byte, error) {
 		}
 		switch {
 		case err == nil:
-		case errors.Is(err, io.EOF) && (up.end < 0 || int64(out.Len()) >= up.end):
+		case errors.Is(err, io.EOF) && (up.end < 0 || up.start+int64(out.Len()) >= up.end):
 			return out.Bytes(), nil
 		case timedOut:
 			return nil, errors.New("no byte for the read timeout")
@@ -92,19 +134,4 @@ func (r *Relay) readManifest(up *upstream) ([]byte, error) {
 			return nil, err
 		}
 	}
-}
-
-// rewrite points every absolute URL under one of the cluster's HTTP hosts
-// at the relay, whichever host the manifest came from.
-func (r *Relay) rewrite(body []byte) []byte {
-	to := []byte(strings.TrimSuffix(r.URL(""), "/") + "/")
-	for _, h := range r.opts.Engine.Hosts() {
-		if !h.IsHTTP() {
-			continue
-		}
-		base, _, _ := strings.Cut(h.URL, "?")
-		from := []byte(strings.TrimSuffix(base, "/") + "/")
-		body = bytes.ReplaceAll(body, from, to)
-	}
-	return body
 }

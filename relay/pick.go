@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"clusterplay/cluster"
@@ -11,32 +12,87 @@ import (
 // pick is the host to ask for clip: the one that served last while it
 // works, else the engine's choice (its policies, racing, failure memory
 // and events) among the hosts not in avoid. A ranged request past the
-// start prefers hosts that honour Range.
+// start prefers hosts that honour Range; a host that ignores it still
+// serves one when no other is left (the relay drops the bytes before the
+// range), without a resolution per request.
 func (r *Relay) pick(ctx context.Context, clip string, want byteRange, avoid []*cluster.Host) (*cluster.Host, error) {
 	r.mu.Lock()
 	cur := r.current
-	noRange := r.noRangeHosts()
+	noRange := cur != nil && r.noRange[cur]
 	r.mu.Unlock()
-	usable := func(h *cluster.Host) bool {
-		return h != nil && h.IsHTTP() && !slices.Contains(avoid, h) && !r.opts.Engine.Remembered(h) &&
-			!(want.start > 0 && slices.Contains(noRange, h))
-	}
-	if usable(cur) {
+	if cur != nil && cur.IsHTTP() && !slices.Contains(avoid, cur) && !r.opts.Engine.Remembered(cur) &&
+		(want.start == 0 || !noRange || !r.rangeHostLeft(avoid)) {
 		return cur, nil
 	}
-	skip := append(append([]*cluster.Host(nil), avoid...), r.rtmpHosts()...)
+	var res cluster.Result
+	var err error
 	if want.start > 0 {
-		if res, err := r.opts.Engine.ResolveExcept(ctx, clip, append(skip, noRange...)...); err == nil {
-			return r.switchTo(cur, res.Host), nil
-		} else if ctx.Err() != nil {
-			return nil, err
-		}
+		res, err = r.resolvePreferringRange(ctx, clip, avoid)
+	} else {
+		res, err = r.opts.Engine.ResolveExcept(ctx, clip, append(slices.Clone(avoid), r.rtmpHosts()...)...)
 	}
-	res, err := r.opts.Engine.ResolveExcept(ctx, clip, skip...)
 	if err != nil {
 		return nil, err
 	}
 	return r.switchTo(cur, res.Host), nil
+}
+
+// resolvePreferringRange resolves among the HTTP hosts not in avoid,
+// those that honour Range first: one that ignores it must send again all
+// the bytes before the offset.
+func (r *Relay) resolvePreferringRange(ctx context.Context, clip string, avoid []*cluster.Host) (cluster.Result, error) {
+	skip := append(slices.Clone(avoid), r.rtmpHosts()...)
+	if !r.anyLeft(skip) {
+		return cluster.Result{}, errNoHostLeft
+	}
+	r.mu.Lock()
+	noRange := r.noRangeHosts()
+	r.mu.Unlock()
+	if len(noRange) > 0 && r.anyLeft(append(slices.Clone(skip), noRange...)) {
+		res, err := r.opts.Engine.ResolveExcept(ctx, clip, append(slices.Clone(skip), noRange...)...)
+		if err == nil || ctx.Err() != nil {
+			return res, err
+		}
+	}
+	return r.opts.Engine.ResolveExcept(ctx, clip, skip...)
+}
+
+// errNoHostLeft: every host is avoided, so none can be asked.
+var errNoHostLeft = errors.New("no other host can serve it")
+
+// anyLeft reports whether a host of the cluster is not in except: asking
+// the engine to resolve among none would say "all hosts failed" aloud.
+func (r *Relay) anyLeft(except []*cluster.Host) bool {
+	for _, h := range r.opts.Engine.Hosts() {
+		if !slices.Contains(except, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// rangeHostLeft reports whether an HTTP host not in avoid, not remembered
+// as failed and not known to ignore Range might serve a range.
+func (r *Relay) rangeHostLeft(avoid []*cluster.Host) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, h := range r.opts.Engine.Hosts() {
+		if h.IsHTTP() && !r.noRange[h] && !slices.Contains(avoid, h) && !r.opts.Engine.Remembered(h) {
+			return true
+		}
+	}
+	return false
+}
+
+// markNoRange remembers that h answered a ranged request with the whole
+// file.
+func (r *Relay) markNoRange(h *cluster.Host) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.noRange[h] {
+		r.log.Info("host ignores Range: it serves whole files, and ranges from it come after dropping the bytes before them", "host", h.URL)
+	}
+	r.noRange[h] = true
 }
 
 // switchTo makes h the current host. Leaving a host that is remembered as
@@ -79,6 +135,22 @@ func (r *Relay) failHost(h *cluster.Host, clip string, err error) {
 	target, _ := h.ClipURL(clip)
 	r.publish(events.Event{Kind: events.ConnectFailed, Host: h.URL, Index: h.Index, URL: target,
 		Class: cluster.Classify(err), Err: err.Error(), ExpiresAt: expires})
+}
+
+// sayOnce says, once per host, clip and class, why h cannot serve what
+// the player asks: a connect_failed that does not mark the host failed,
+// since it serves the file whole.
+func (r *Relay) sayOnce(h *cluster.Host, clip string, class events.Class, why string) {
+	key := h.URL + "\x00" + clip + "\x00" + string(class)
+	r.mu.Lock()
+	said := r.said[key]
+	r.said[key] = true
+	r.mu.Unlock()
+	if said {
+		return
+	}
+	target, _ := h.ClipURL(clip)
+	r.publish(events.Event{Kind: events.ConnectFailed, Host: h.URL, Index: h.Index, URL: target, Class: class, Err: why})
 }
 
 func (r *Relay) publish(ev events.Event) { r.opts.Bus.Publish(ev) }

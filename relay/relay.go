@@ -21,17 +21,19 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/defaults"
 	"clusterplay/events"
 )
 
-// Defaults of the relay's timeouts.
+// Defaults of the relay's timeouts (--read-timeout's and --slow-timeout's,
+// named in defaults).
 const (
 	// DefaultReadTimeout: an upstream that delivers no byte for this long,
 	// while the player is still reading, is left for another host.
-	DefaultReadTimeout = time.Second
+	DefaultReadTimeout = defaults.ReadTimeout
 	// DefaultSlowTimeout: a player starved for this long by a host slower
 	// than the stream moves to another host.
-	DefaultSlowTimeout = 2 * time.Second
+	DefaultSlowTimeout = defaults.SlowTimeout
 )
 
 // Options configure a relay.
@@ -70,6 +72,7 @@ type Relay struct {
 	mismatch map[string][]*cluster.Host // per clip: hosts that serve another file
 	starved  starvation
 	rates    map[*cluster.Host]float64 // last measured throughput, bytes/s
+	said     map[string]bool           // what sayOnce said
 }
 
 // NewToken returns a random token for a relay's path.
@@ -110,6 +113,7 @@ func Start(opts Options) (*Relay, error) {
 		noRange:  map[*cluster.Host]bool{},
 		mismatch: map[string][]*cluster.Host{},
 		rates:    map[*cluster.Host]float64{},
+		said:     map[string]bool{},
 		client:   newClient(opts.ConnectTimeout, opts.Insecure, opts.Header.Get("Referer")),
 	}
 	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
@@ -160,12 +164,16 @@ func (r *Relay) URL(clip string) string {
 // Addr is the address the relay listens on.
 func (r *Relay) Addr() net.Addr { return r.ln.Addr() }
 
-// SetCurrent tells the relay which host the engine chose, so that the
-// first request goes there without another resolution.
+// SetCurrent tells the relay that the player loads the clip anew, from
+// the host the engine chose, so that the first request goes there without
+// another resolution. A new load reads the file from its start: which
+// hosts served another file than the last load's is forgotten, and the
+// file of this load is the one the next splice must continue.
 func (r *Relay) SetCurrent(h *cluster.Host) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.current = h
+	clear(r.mismatch)
 }
 
 // Current is the host that served last.

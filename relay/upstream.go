@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -110,11 +111,79 @@ func (r *Relay) get(ctx context.Context, h *cluster.Host, clip, rangeHeader stri
 		if resp.ContentLength >= 0 {
 			u.end, u.total = resp.ContentLength, resp.ContentLength
 		}
+	case http.StatusRequestedRangeNotSatisfiable:
+		// The host is right: the player asked past the end. It is no
+		// failure of the host, and the player hears the same.
+		u.close()
+		past := &pastEnd{total: -1}
+		if spec, ok := strings.CutPrefix(resp.Header.Get("Content-Range"), "bytes */"); ok {
+			if t, err := strconv.ParseInt(spec, 10, 64); err == nil {
+				past.total = t
+			}
+		}
+		return nil, past
 	default:
 		u.close()
 		return nil, &cluster.ProbeError{Class: events.ClassStatus, Err: fmt.Errorf("HTTP %d for %s", resp.StatusCode, resp.Request.URL.RequestURI())}
 	}
 	return u, nil
+}
+
+// pastEnd is a host's 416: the range asked begins past the file's end.
+type pastEnd struct{ total int64 }
+
+func (e *pastEnd) Error() string { return "the range begins past the end of the file" }
+
+// open finds a host that answers the request, trying the next when one
+// fails before any byte was sent (a refused connection, an error status).
+func (r *Relay) open(ctx context.Context, req *http.Request, clip string, want byteRange) (*upstream, error) {
+	return r.openAvoiding(ctx, req, clip, want, nil)
+}
+
+func (r *Relay) openAvoiding(ctx context.Context, req *http.Request, clip string, want byteRange, also []*cluster.Host) (*upstream, error) {
+	r.mu.Lock()
+	avoid := append(slices.Clone(r.mismatch[clip]), also...)
+	r.mu.Unlock()
+	var last error
+	passedOver := map[*cluster.Host]bool{}
+	for range 2*len(r.opts.Engine.Hosts()) + 1 {
+		h, err := r.pick(ctx, clip, want, avoid)
+		if err != nil {
+			if last == nil {
+				last = err
+			}
+			return nil, last
+		}
+		rangeHeader := ""
+		if want.asked {
+			rangeHeader = want.header(want.start)
+		}
+		up, err := r.get(ctx, h, clip, rangeHeader, req.Header)
+		var past *pastEnd
+		switch {
+		case errors.As(err, &past):
+			return nil, err
+		case err != nil && ctx.Err() != nil:
+			return nil, ctx.Err()
+		case err != nil:
+			last = err
+			r.failHost(h, clip, err)
+			avoid = append(avoid, h)
+			continue
+		}
+		if want.asked && up.status == http.StatusOK {
+			// It ignores Range: never preferred for a range, and left
+			// for another host while one that honours Range is there.
+			r.markNoRange(h)
+			if want.start > 0 && !passedOver[h] && r.rangeHostLeft(append(avoid, h)) {
+				up.close()
+				passedOver[h] = true
+				continue
+			}
+		}
+		return up, nil
+	}
+	return nil, last
 }
 
 // parseContentRange reads "bytes START-END/TOTAL" (TOTAL may be *).

@@ -104,6 +104,7 @@ func paneLines(view string) []string {
 }
 
 func TestPaneShowsTheFrame(t *testing.T) {
+	t.Parallel()
 	m, _, src := paneModel(t, 120, 40, false)
 	view := m.View().Content
 	lines := paneLines(view)
@@ -115,8 +116,8 @@ func TestPaneShowsTheFrame(t *testing.T) {
 			t.Errorf("view lacks %q:\n%s", want, ansi.Strip(view))
 		}
 	}
-	if got := src.lastBox(); got != image.Pt(120, 42) {
-		t.Errorf("asked the player for %v, want the pane's 120x42 pixels", got)
+	if got := src.lastBox(); got != image.Pt(75, 42) {
+		t.Errorf("asked the player for %v, want the 75x42 pixels of a 16:9 picture in the pane's 120x21 cells", got)
 	}
 	if s := ansi.Strip(view); !strings.Contains(s, "picture in the terminal (v hides it)") || strings.Contains(s, "no display") {
 		t.Errorf("start notice wrong:\n%s", s)
@@ -126,6 +127,7 @@ func TestPaneShowsTheFrame(t *testing.T) {
 // TestPaneResize: a new size draws the frame at once at the new size, and
 // the player is asked for frames of that size.
 func TestPaneResize(t *testing.T) {
+	t.Parallel()
 	m, _, src := paneModel(t, 120, 40, false)
 	before := paneLines(m.View().Content)
 	resize(m, 70, 20)
@@ -139,12 +141,13 @@ func TestPaneResize(t *testing.T) {
 			t.Fatalf("line wider than 70: %q", ansi.Strip(l))
 		}
 	}
-	if got, want := src.lastBox(), image.Pt(70, 2*m.plan.paneRows); got != want {
+	if got, want := src.lastBox(), fitPicture(70, m.plan.paneRows, 16.0/9); got != want || want.X == 0 {
 		t.Errorf("asked for %v, want %v", got, want)
 	}
 }
 
 func TestVideoKey(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		display bool
@@ -157,6 +160,7 @@ func TestVideoKey(t *testing.T) {
 			[]string{"picture in a window (v brings it back here)", "picture in the terminal (v moves it to a window)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			m, f, src := paneModel(t, 120, 40, tc.display)
 			press(m, keyOf("v"))
 			if paneLines(m.View().Content) != nil || src.lastBox() != (image.Point{}) {
@@ -188,6 +192,7 @@ func TestVideoKey(t *testing.T) {
 // TestPaneEverySize: from 20x8 to 130x45 the screen with a pane fits, and
 // the header and the events title stay.
 func TestPaneEverySize(t *testing.T) {
+	t.Parallel()
 	m, _, _ := paneModel(t, 120, 40, false)
 	for w := 20; w <= 130; w += 3 {
 		for h := 8; h <= 45; h++ {
@@ -211,8 +216,10 @@ func TestPaneEverySize(t *testing.T) {
 
 // Run with -update to rewrite testdata/*.golden.
 func TestGoldenPane(t *testing.T) {
+	t.Parallel()
 	for _, sz := range [][2]int{{120, 40}, {100, 30}, {60, 15}, {200, 50}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			t.Parallel()
 			m, _, _ := paneModel(t, sz[0], sz[1], false)
 			golden.RequireEqual(t, plain(t, m))
 		})

@@ -1,0 +1,53 @@
+package loopback
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"clusterplay/assets"
+)
+
+// TestMakeStreams: every URL in the manifests is absolute under the
+// origin and names a file that was written; each kind of reference the
+// relay must rewrite is there.
+func TestMakeStreams(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(t.TempDir(), assets.ClipName)
+	os.WriteFile(src, assets.Clip, 0o644)
+	const origin = "http://127.0.0.1:1/video"
+	err := MakeStreams(dir, src, origin)
+	missingTool(t, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(p string) string {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	all := read(HLSMaster) + read("hls/v0/index.m3u8") + read("hls/v1/index.m3u8") + read(DASHTwo)
+	for _, want := range []string{
+		"\n" + origin + "/hls/v0/index.m3u8\n", "\n" + origin + "/hls/v1/index.m3u8\n",
+		`#EXT-X-KEY:METHOD=AES-128,URI="` + origin + `/hls/v0/key.bin"`, "\n" + origin + "/hls/v0/seg0.ts\n",
+		`#EXT-X-MAP:URI="` + origin + `/hls/v1/init.mp4"`, "\n" + origin + "/hls/v1/seg0.m4s\n",
+		"<BaseURL>" + origin + "/dash/</BaseURL>", `initialization="init-stream$RepresentationID$.m4s"`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the manifests lack %q:\n%s", want, all)
+		}
+	}
+	for _, u := range regexp.MustCompile(`http://127\.0\.0\.1:1/video/[^"\s<]+`).FindAllString(all, -1) {
+		p := strings.TrimPrefix(u, origin+"/")
+		if st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p))); err != nil || (st.IsDir() != strings.HasSuffix(p, "/")) {
+			t.Errorf("%s names no file written: %v", u, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "dash", "init-stream0.m4s")); err != nil {
+		t.Error(err)
+	}
+}
