@@ -191,9 +191,9 @@ func TestRTMPHostileServers(t *testing.T) {
 	const timeout = 2 * time.Second
 	const maxAlloc = 16 << 20 // the prober's limits allow about 5 MiB
 	tests := []struct {
-		name   string
-		start  func() (*loopback.Host, error)
-		class  events.Class
+		name  string
+		start func() (*loopback.Host, error)
+		class events.Class
 		// before: must fail by then. A protocol error is told from a
 		// timeout by its class; its bound is the timeout itself, which
 		// leaves a loaded machine its slack.

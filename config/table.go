@@ -7,6 +7,7 @@ import (
 	"clusterplay/cluster"
 	"clusterplay/defaults"
 	"clusterplay/logging"
+	"clusterplay/verdict"
 	"clusterplay/video"
 )
 
@@ -132,6 +133,26 @@ var table = []entry{
 		codec: asDuration, def: defaults.SlowTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.SlowTimeout },
 	},
+	// Issue 20's verdicts and CMCD.
+	&setting[string]{
+		flag: "cmcd", key: "cmcd", group: clusterGroup,
+		help:  "send Common Media Client Data (CTA-5004) with every request to the hosts: " + orList(cmcdModes) + "; the session id is in the report",
+		codec: oneOfCodec("mode", cmcdModes), def: cmcdModes[0],
+		field: func(c *Config) *string { return &c.CMCD },
+	},
+	&setting[string]{
+		flag: "cmcd-content-id", key: "cmcdContentId", group: clusterGroup,
+		help:  "CMCD's content id `ID` (cid) of the clip, so a CDN's logs name it; default none",
+		codec: asString, check: checkContentID,
+		field: func(c *Config) *string { return &c.CMCDContentID },
+	},
+	&setting[[]verdict.Condition]{
+		flag: "fail-if", key: "failIf", group: outputGroup,
+		help:  "exit 4 when the condition `EXPR` holds at exit over the report's numbers (e.g. 'stalls > 0', 'host[1].relay_bytes == 0') and the run itself went well; repeatable",
+		codec: asConditions, merge: mergeConditions,
+		field: func(c *Config) *[]verdict.Condition { return &c.FailIf },
+	},
+
 	&setting[bool]{
 		flag: "insecure", key: "insecure", group: clusterGroup,
 		help:  "skip TLS certificate verification",

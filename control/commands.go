@@ -2,6 +2,7 @@ package control
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -228,8 +229,16 @@ func (s *Server) failHost(in values) (any, error) {
 	return nil, nil
 }
 
+// maxSeek bounds a seek, in seconds (about 31 years): past it a position
+// means nothing, and 1e300 seconds overflowed time.Duration into a seek
+// to 0.
+const maxSeek = 1e9
+
 func (s *Server) seek(in values) (any, error) {
 	secs := in.number(0)
+	if math.Abs(secs) > maxSeek {
+		return nil, fmt.Errorf("seek: argument 1 must be within ±%.0f seconds, got %g", float64(maxSeek), secs)
+	}
 	d := time.Duration(secs * float64(time.Second))
 	if in.str(1, "relative") == "relative" {
 		return nil, s.ctl.Seek(d)

@@ -97,7 +97,10 @@ func TestCallTypesArguments(t *testing.T) {
 		{"seek", []string{"10"}, `["seek",10]`},
 		{"seek", []string{"-2.5", "absolute"}, `["seek",-2.5,"absolute"]`},
 		{"seek", []string{"soon"}, `["seek","soon"]`},
-		{"seek", []string{"1", "5"}, `["seek",1,"5"]`}, // a word stays a word
+		{"seek", []string{"NaN"}, `["seek","NaN"]`}, // not JSON: refused as a word
+		{"seek", []string{"Inf"}, `["seek","Inf"]`},
+		{"set_load_balancing", []string{"null"}, `["set_load_balancing",null]`}, // refused by the socket
+		{"seek", []string{"1", "5"}, `["seek",1,"5"]`},                          // a word stays a word
 		{"set_load_balancing", []string{"true"}, `["set_load_balancing",true]`},
 		{"set_pause", []string{"false"}, `["set_pause",false]`},
 		{"set_pause", []string{"yes"}, `["set_pause","yes"]`},
@@ -128,6 +131,53 @@ func TestCallTypesArguments(t *testing.T) {
 		got, err := json.Marshal(cmd)
 		if err != nil || string(got) != tt.want {
 			t.Errorf("%s %q: sent %s (%v), want %s", tt.name, tt.words, got, err, tt.want)
+		}
+	}
+}
+
+// TestNullsAndAbsurdSeeksAreRefused: JSON decodes null into false, 0 or
+// "" without an error, so set_load_balancing null was taken as false; and
+// a seek of 1e300 seconds overflowed into a seek to 0. Both are refused
+// with an error that names the command and the argument, and nothing is
+// done.
+func TestNullsAndAbsurdSeeksAreRefused(t *testing.T) {
+	s, _, rec := start(t, Options{})
+	tests := []struct {
+		command string // the request's command array
+		wantErr string // "" for success
+		call    string // what the controller was asked
+	}{
+		{`["set_load_balancing",null]`, "set_load_balancing: argument 1 must be true or false, got null", ""},
+		{`["set_pause", null ]`, "set_pause: argument 1 must be true or false, got null", ""},
+		{`["fail_host",null]`, "fail_host: argument 1 must be a whole number, got null", ""},
+		{`["quit",null]`, "quit: argument 1 must be a whole number, got null", ""},
+		{`["load",null]`, "load: argument 1 must be a string, got null", ""},
+		{`["seek",null]`, "seek: argument 1 must be a number, got null", ""},
+		{`["seek",1,null]`, `seek: argument 2 must be "relative" or "absolute", got null`, ""},
+		{`["seek",1e300]`, "seek: argument 1 must be within ±1000000000 seconds, got 1e+300", ""},
+		{`["seek",-1e300]`, "seek: argument 1 must be within ±1000000000 seconds, got -1e+300", ""},
+		{`["seek",1e10,"absolute"]`, "seek: argument 1 must be within ±1000000000 seconds, got 1e+10", ""},
+		{`["seek",1e400]`, "invalid parameter", ""}, // past float64: mpv cannot read the request
+		// JSON has no NaN or Infinity: `clusterplay ctl seek NaN` sends a string.
+		{`["seek","NaN"]`, `seek: argument 1 must be a number, got "NaN"`, ""},
+		{`["seek","-Infinity"]`, `seek: argument 1 must be a number, got "-Infinity"`, ""},
+		{`["seek",1e9,"absolute"]`, "", "seek to 277777h46m40s"},
+		{`["seek",-1e9]`, "", "seek by -277777h46m40s"},
+		{`["set_load_balancing",false]`, "", "lb false"},
+	}
+	c := dial(t, s.opts.Path)
+	for _, tt := range tests {
+		before := len(rec.Calls())
+		r := c.ask(`{"command":` + tt.command + `}`)
+		err, _ := r["error"].(string)
+		calls := rec.Calls()[before:]
+		switch {
+		case tt.wantErr == "" && err != success:
+			t.Errorf("%s: %v", tt.command, err)
+		case tt.wantErr != "" && err != tt.wantErr:
+			t.Errorf("%s: error %q, want %q", tt.command, err, tt.wantErr)
+		case tt.call == "" && len(calls) != 0, tt.call != "" && (len(calls) != 1 || calls[0] != tt.call):
+			t.Errorf("%s: called %q, want %q", tt.command, calls, tt.call)
 		}
 	}
 }

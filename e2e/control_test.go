@@ -154,6 +154,27 @@ func ctlRefusals(t *testing.T, sock string) {
 	if code, _, msg := ctlRun(t, sock, "frobnicate", "1"); code != 1 || !strings.Contains(msg, `unknown command "frobnicate" (get_status, set_load_balancing,`) {
 		t.Errorf("unknown command: exit %d %q", code, msg)
 	}
+	// A null is no value: JSON would decode it into false without an
+	// error. A seek of 1e300 seconds wrapped round to a seek to 0.
+	if code, _, msg := ctlRun(t, sock, "set_load_balancing", "true"); code != 0 {
+		t.Errorf("set_load_balancing true: exit %d %q", code, msg)
+	}
+	for _, r := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"set_load_balancing", "null"}, "set_load_balancing: argument 1 must be true or false, got null"},
+		{[]string{"set_pause", "null"}, "set_pause: argument 1 must be true or false, got null"},
+		{[]string{"seek", "1e300", "absolute"}, "seek: argument 1 must be within ±1000000000 seconds, got 1e+300"},
+		{[]string{"seek", "-1e300"}, "seek: argument 1 must be within ±1000000000 seconds, got -1e+300"},
+	} {
+		if code, out, msg := ctlRun(t, append([]string{sock}, r.args...)...); code != 1 || out != "" || !strings.Contains(msg, r.msg) {
+			t.Errorf("ctl %v: exit %d %q %q, want exit 1 and %q", r.args, code, out, msg, r.msg)
+		}
+	}
+	if _, out, _ := ctlRun(t, sock, "get_status"); !strings.Contains(out, `"load_balancing":true`) {
+		t.Errorf("set_load_balancing null turned load balancing off: %s", out)
+	}
 	if code, _, _ := ctlRun(t, sock, "load", "a\tb"); code != 1 {
 		t.Errorf("load of an unusable clip: exit %d, want 1", code)
 	}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/cmcd"
 	"clusterplay/defaults"
 	"clusterplay/events"
 )
@@ -55,7 +56,10 @@ type Options struct {
 	// Header goes with every request to the hosts: the user's headers,
 	// User-Agent and Referer (cluster.Options.Header).
 	Header http.Header
-	Log    *slog.Logger
+	// CMCD adds Common Media Client Data to every request to the hosts;
+	// nil adds none.
+	CMCD *cmcd.Client
+	Log  *slog.Logger
 }
 
 // Relay is a running relay.
