@@ -162,6 +162,9 @@ func (a *app) playerOptions() player.Options {
 		// sound device) would stand between the event lines.
 		QuietMPV: !tui && cfg.Log.File == "" && cfg.Log.Level == "warn",
 		Log:      logging.For(a.log, logging.Player),
+
+		// A control socket's keypress presses mpv's keys.
+		KeyBindings: cfg.ControlSocket != "",
 	}
 }
 

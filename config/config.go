@@ -20,8 +20,8 @@ import (
 	"clusterplay/video"
 
 	"clusterplay/cluster"
-	"clusterplay/verdict"
 	"clusterplay/faults"
+	"clusterplay/verdict"
 )
 
 // Config is everything the program needs to start.
@@ -61,8 +61,12 @@ type Config struct {
 	FailIf        []verdict.Condition
 	CMCD          string
 	CMCDContentID string
-	Faults           string       // --faults FILE: "" = none
-	FaultPlan        *faults.Plan // the plan read from Faults; nil when none
+
+	// ControlSocketAllowRun lets socket clients run mpv's run,
+	// subprocess, load-script and the like.
+	ControlSocketAllowRun bool
+	Faults                string       // --faults FILE: "" = none
+	FaultPlan             *faults.Plan // the plan read from Faults; nil when none
 }
 
 // LogConfig is the diagnostic log (package logging), as given: the words

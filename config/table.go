@@ -292,6 +292,12 @@ var table = []entry{
 		codec: asPath,
 		field: func(c *Config) *string { return &c.ControlSocket },
 	},
+	&setting[bool]{
+		flag: "control-socket-allow-run", group: outputGroup,
+		help:  "let the control socket's clients run programs and load code through mpv (run, subprocess, load-script, filters, scripts' options)",
+		codec: asSwitch,
+		field: func(c *Config) *bool { return &c.ControlSocketAllowRun },
+	},
 	&setting[string]{
 		flag: "report", key: "report", group: outputGroup,
 		help:  "at exit, write a report of the run (per host and in total) to `FILE`; - = stdout, after the events",

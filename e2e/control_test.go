@@ -151,7 +151,7 @@ func ctlRefusals(t *testing.T, sock string) {
 	if code, out, msg := ctlRun(t, sock, "seek", "soon"); code != 1 || out != "" || !strings.Contains(msg, `seek: argument 1 must be a number, got "soon"`) {
 		t.Errorf("bad seek: exit %d %q %q", code, out, msg)
 	}
-	if code, _, msg := ctlRun(t, sock, "get_property", "time-pos"); code != 1 || !strings.Contains(msg, `unknown command "get_property" (get_status, set_load_balancing,`) {
+	if code, _, msg := ctlRun(t, sock, "frobnicate", "1"); code != 1 || !strings.Contains(msg, `unknown command "frobnicate" (get_status, set_load_balancing,`) {
 		t.Errorf("unknown command: exit %d %q", code, msg)
 	}
 	// A null is no value: JSON would decode it into false without an
@@ -207,7 +207,8 @@ func TestCtlHelpAndUsage(t *testing.T) {
 	}
 	for _, line := range []string{"Usage: clusterplay ctl PATH NAME [ARGS...]", "  get_status\n", "  set_load_balancing true|false\n",
 		"  fail_host [INDEX]\n", "  next_host\n", "  resolve\n", "  load CLIP\n", "  set_pause true|false\n",
-		"  seek SECONDS [relative|absolute]\n", "  quit [CODE]"} {
+		"  seek SECONDS [relative|absolute]\n", "  quit [CODE]", "  get_property NAME\n",
+		"  observe_property ID NAME\n", "  loadfile URL [FLAGS]\n", "  keypress KEY\n"} {
 		if !strings.Contains(out, line) {
 			t.Errorf("ctl --help lacks %q:\n%s", line, out)
 		}

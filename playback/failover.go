@@ -127,10 +127,7 @@ func (r *run) request(req request) (Outcome, bool) {
 			r.begin(r.clip, 0, AllFailed)
 		}
 	case reqPlay:
-		// Another clip closes the playback of this one, and is the
-		// playlist from now on.
-		r.list, r.item = []string{req.clip}, 0
-		r.skipTo(0)
+		r.playNew(req.clip)
 	case reqNextClip, reqPrevClip:
 		to := r.item + 1
 		if req.kind == reqPrevClip {
@@ -161,6 +158,19 @@ func (r *run) resumeAt() time.Duration {
 		return 0
 	}
 	return r.position
+}
+
+// playNew plays another clip: it closes the playback of this one, and is
+// the playlist from now on. Make before break: a clip that plays goes on
+// playing while a host of the new one is found, and when none answers it
+// plays on (newClipFound).
+func (r *run) playNew(clip string) {
+	if r.playing && r.started && !r.ended {
+		r.resolve(&resolution{purpose: forNewClip, clip: clip, failed: AllFailed, keepPlaying: true})
+		return
+	}
+	r.list, r.item = []string{clip}, 0
+	r.skipTo(0)
 }
 
 // skipTo closes the playback under way (a quit of that clip) and begins
