@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/cmcd"
 	"clusterplay/config"
 	"clusterplay/demo"
 	"clusterplay/events"
+	"clusterplay/faults"
 	"clusterplay/logging"
 	"clusterplay/playback"
 	"clusterplay/player"
@@ -80,7 +82,11 @@ type parts struct {
 	player    *player.Player
 	frames    ui.FrameSource // the pane's pictures; nil without a pane
 	relay     *relay.Relay   // nil when the run goes without one
-	session   *playback.Session
+	// faults injects the --faults plan's faults, and those the socket's
+	// inject and the TUI's key add, into the relay's requests and the
+	// attempts (faults.go).
+	faults  *faults.Injector
+	session *playback.Session
 	// controls is the one adapter the TUI's keys and the socket share, so
 	// that a user's action is logged the same way from either.
 	controls *controller
@@ -206,6 +212,17 @@ func (a *app) makeBus() error {
 // for before any host is tried.
 func (a *app) makeEngine() (err error) {
 	cfg := a.cfg
+	a.startFaults()
+	// One CMCD session for the whole run: the probes', the relay's and
+	// mpv's requests, and the report, name the same sid.
+	cfg.Cluster.CMCD = cmcd.New(cfg.CMCD, cfg.CMCDContentID)
+	if a.report != nil {
+		a.report.cmcd = cfg.Cluster.CMCD
+	}
+	if c := cfg.Cluster.CMCD; c != nil && a.mode.plays() {
+		// bl: the player's buffer, as its ticks say it.
+		go followBuffer(a.bus.SubscribeAll(), c)
+	}
 	if a.engine, err = cluster.New(cfg.Hosts, cfg.Cluster, a.memory, a.bus); err != nil {
 		return err
 	}
@@ -220,6 +237,16 @@ func (a *app) makeEngine() (err error) {
 		return errors.New("clusterplay relay needs an http or https host: RTMP is played directly")
 	}
 	return nil
+}
+
+// followBuffer hands the CMCD client the player's buffer from every tick,
+// until the bus closes.
+func followBuffer(ch <-chan events.Event, c *cmcd.Client) {
+	for e := range ch {
+		if e.Kind == events.Tick {
+			c.SetBuffer(e.Cache)
+		}
+	}
 }
 
 // startFlushing writes the memory as it changes, not only at exit, so

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"clusterplay/clock"
+	"clusterplay/cmcd"
+	"clusterplay/faults"
 )
 
 // Options are the engine's knobs, named after Flowplayer's Cluster plugin
@@ -34,6 +36,12 @@ type Options struct {
 	// header, User-Agent, Referer); nil sends only clusterplay's own
 	// User-Agent.
 	Header http.Header
+	// CMCD adds Common Media Client Data to every HTTP probe; nil adds
+	// none.
+	CMCD *cmcd.Client
+	// Faults, when set, injects a fault plan's faults of kind probe into
+	// attempts (probe_faults.go).
+	Faults *faults.Injector
 
 	// Clock is the time the engine reads: connect timeouts, race delays,
 	// failure expiry, the waits between passes. nil is the real clock;

@@ -16,9 +16,12 @@ import (
 	"time"
 	"unicode"
 
-	"clusterplay/playback"
+	"clusterplay/defaults"
+	"clusterplay/video"
 
 	"clusterplay/cluster"
+	"clusterplay/faults"
+	"clusterplay/verdict"
 )
 
 // Config is everything the program needs to start.
@@ -53,6 +56,17 @@ type Config struct {
 	Listen           string        // clusterplay relay: the address to serve on
 	ListenPublic     bool          // clusterplay relay: a non-loopback Listen is allowed
 	Log              LogConfig
+	// FailIf are --fail-if's conditions; CMCD is --cmcd's mode (off, query
+	// or header) and CMCDContentID its cid.
+	FailIf        []verdict.Condition
+	CMCD          string
+	CMCDContentID string
+
+	// ControlSocketAllowRun lets socket clients run mpv's run,
+	// subprocess, load-script and the like.
+	ControlSocketAllowRun bool
+	Faults                string       // --faults FILE: "" = none
+	FaultPlan             *faults.Plan // the plan read from Faults; nil when none
 }
 
 // LogConfig is the diagnostic log (package logging), as given: the words
@@ -77,24 +91,21 @@ type PlayerConfig struct {
 	Extra      [][2]string // raw mpv options NAME=VALUE, in order
 }
 
-// Where the picture goes (--video): the player's words for it.
+// Where the picture goes (--video), in package video's words.
 const (
-	VideoAuto     = "auto"
-	VideoWindow   = "window"
-	VideoTerminal = "terminal"
-	VideoNone     = "none"
+	VideoAuto     = video.Auto
+	VideoWindow   = video.Window
+	VideoTerminal = video.Terminal
+	VideoNone     = video.None
 )
 
-var videoModes = []string{VideoAuto, VideoWindow, VideoTerminal, VideoNone}
-
-// DefaultPaneFPS is the terminal pane's picture rate cap: the player's
-// default (a test holds them together), about the frame rate of most
-// clips.
-const DefaultPaneFPS = 24
+// DefaultPaneFPS is the terminal pane's picture rate cap, about the frame
+// rate of most clips: the player's default too (package defaults).
+const DefaultPaneFPS = defaults.PaneFPS
 
 // DefaultStallTimeout is how long playback may stall before the next host
-// takes over: the session's own default, named once there.
-const DefaultStallTimeout = playback.DefaultStallTimeout
+// takes over: the session's default too (package defaults).
+const DefaultStallTimeout = defaults.StallTimeout
 
 // DefaultUserAgent is the User-Agent every request to the hosts carries
 // unless --user-agent says otherwise: the player's requests too, which

@@ -5,8 +5,10 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/defaults"
 	"clusterplay/logging"
-	"clusterplay/relay"
+	"clusterplay/verdict"
+	"clusterplay/video"
 )
 
 // table describes every setting, once, in the order --help lists them.
@@ -122,14 +124,41 @@ var table = []entry{
 	&setting[time.Duration]{
 		flag: "read-timeout", key: "readTimeout", group: clusterGroup,
 		help:  "relay: a host that sends no byte this long while the player reads is left for another, mid-response",
-		codec: asDuration, def: relay.DefaultReadTimeout, check: positive,
+		codec: asDuration, def: defaults.ReadTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.ReadTimeout },
 	},
 	&setting[time.Duration]{
 		flag: "slow-timeout", key: "slowTimeout", group: clusterGroup,
 		help:  "relay: a player starved this long by a host slower than the stream moves to another host",
-		codec: asDuration, def: relay.DefaultSlowTimeout, check: positive,
+		codec: asDuration, def: defaults.SlowTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.SlowTimeout },
+	},
+	// Issue 20's verdicts and CMCD.
+	&setting[string]{
+		flag: "cmcd", key: "cmcd", group: clusterGroup,
+		help:  "send Common Media Client Data (CTA-5004) with every request to the hosts: " + orList(cmcdModes) + "; the session id is in the report",
+		codec: oneOfCodec("mode", cmcdModes), def: cmcdModes[0],
+		field: func(c *Config) *string { return &c.CMCD },
+	},
+	&setting[string]{
+		flag: "cmcd-content-id", key: "cmcdContentId", group: clusterGroup,
+		help:  "CMCD's content id `ID` (cid) of the clip, so a CDN's logs name it; default none",
+		codec: asString, check: checkContentID,
+		field: func(c *Config) *string { return &c.CMCDContentID },
+	},
+	&setting[[]verdict.Condition]{
+		flag: "fail-if", key: "failIf", group: outputGroup,
+		help:  "exit 4 when the condition `EXPR` holds at exit over the report's numbers (e.g. 'stalls > 0', 'host[1].relay_bytes == 0') and the run itself went well; repeatable",
+		codec: asConditions, merge: mergeConditions,
+		field: func(c *Config) *[]verdict.Condition { return &c.FailIf },
+	},
+
+	// Fault plans (docs/faults.md).
+	&setting[string]{
+		flag: "faults", key: "faults", group: clusterGroup,
+		help:  "inject the faults of the plan `FILE` (YAML) into what the relay gets from the hosts and into attempts",
+		codec: asPath,
+		field: func(c *Config) *string { return &c.Faults },
 	},
 	&setting[bool]{
 		flag: "insecure", key: "insecure", group: clusterGroup,
@@ -150,7 +179,7 @@ var table = []entry{
 		flag: "video", key: "video", group: playerGroup,
 		help: "where the picture goes: auto (window when a display answers, else terminal), window (mpv's own), " +
 			"terminal (a pane in the terminal UI; without the UI, window) or none",
-		codec: oneOfCodec("mode", videoModes), def: VideoAuto,
+		codec: oneOfCodec("mode", video.Modes), def: VideoAuto,
 		field: func(c *Config) *string { return &c.Player.Video },
 	}),
 	bind(&settings.noVideo, &setting[bool]{
@@ -262,6 +291,12 @@ var table = []entry{
 		help:  "listen for commands and send events on the Unix socket `PATH` (mpv's JSON IPC; see clusterplay ctl)",
 		codec: asPath,
 		field: func(c *Config) *string { return &c.ControlSocket },
+	},
+	&setting[bool]{
+		flag: "control-socket-allow-run", group: outputGroup,
+		help:  "let the control socket's clients run programs and load code through mpv (run, subprocess, load-script, filters, scripts' options)",
+		codec: asSwitch,
+		field: func(c *Config) *bool { return &c.ControlSocketAllowRun },
 	},
 	&setting[string]{
 		flag: "report", key: "report", group: outputGroup,

@@ -15,6 +15,7 @@ import (
 
 	"clusterplay/clock"
 	"clusterplay/cluster"
+	"clusterplay/defaults"
 	"clusterplay/events"
 	"clusterplay/logging"
 	"clusterplay/player"
@@ -76,6 +77,9 @@ type Options struct {
 	// Relay, when set, carries every HTTP(S) load; RTMP hosts play
 	// directly.
 	Relay Relay
+	// DirectURL, when set, rewrites the URL of an HTTP(S) load the player
+	// makes itself (no relay): --cmcd query puts its keys on it.
+	DirectURL func(string) string
 	// Clock is the time the session judges by: the stall watchdog, the
 	// pacing of ticks. nil is the engine's clock, so one clock serves
 	// both; tests hand in a clock.Fake.
@@ -91,8 +95,8 @@ type Options struct {
 const DefaultEarlyEOF = 1500 * time.Millisecond
 
 // DefaultStallTimeout is how long playback may make no progress before the
-// next host takes over.
-const DefaultStallTimeout = 5 * time.Second
+// next host takes over (--stall-timeout's default, named in defaults).
+const DefaultStallTimeout = defaults.StallTimeout
 
 // Session plays one clip at a time through one player.
 type Session struct {

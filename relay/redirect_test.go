@@ -104,7 +104,7 @@ func TestRedirectKeepsTheUserHeadersAtHome(t *testing.T) {
 		}
 	})))
 	user := http.Header{"X-Token": {"s3cret"}, "Authorization": {"Bearer s3cret"}, "Cookie": {"c=s3cret"}, "User-Agent": {"ua/1"}}
-	h := startRelayWith(t, func(o *Options) { o.Header = user }, home.URL)
+	h := startRelayOpts(t, func(o *Options) { o.Header = user }, home.URL)
 	for _, clip := range []string{"cross/clip.mp4", "same/clip.mp4"} {
 		if resp, _, err := get(t, h.relay.URL(clip), nil); err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d %v", clip, resp.StatusCode, err)

@@ -20,17 +20,21 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/cmcd"
+	"clusterplay/defaults"
 	"clusterplay/events"
+	"clusterplay/faults"
 )
 
-// Defaults of the relay's timeouts.
+// Defaults of the relay's timeouts (--read-timeout's and --slow-timeout's,
+// named in defaults).
 const (
 	// DefaultReadTimeout: an upstream that delivers no byte for this long,
 	// while the player is still reading, is left for another host.
-	DefaultReadTimeout = time.Second
+	DefaultReadTimeout = defaults.ReadTimeout
 	// DefaultSlowTimeout: a player starved for this long by a host slower
 	// than the stream moves to another host.
-	DefaultSlowTimeout = 2 * time.Second
+	DefaultSlowTimeout = defaults.SlowTimeout
 )
 
 // Options configure a relay.
@@ -52,7 +56,13 @@ type Options struct {
 	// Header goes with every request to the hosts: the user's headers,
 	// User-Agent and Referer (cluster.Options.Header).
 	Header http.Header
-	Log    *slog.Logger
+	// CMCD adds Common Media Client Data to every request to the hosts;
+	// nil adds none.
+	CMCD *cmcd.Client
+	Log  *slog.Logger
+	// Faults, when set, injects a fault plan's faults into what comes from
+	// the hosts (faults.go).
+	Faults *faults.Injector
 }
 
 // Relay is a running relay.
@@ -70,6 +80,7 @@ type Relay struct {
 	starved  starvation
 	rates    map[*cluster.Host]float64 // last measured throughput, bytes/s
 	said     map[string]bool           // what sayOnce said
+	segments map[string]segPos         // by path: the place of each segment a playlist named
 
 	manifests manifestSlots    // manifests rewritten at once (manifestlimit.go)
 	conns     *limitedListener // the connections held (limits.go)
@@ -114,6 +125,7 @@ func Start(opts Options) (*Relay, error) {
 		mismatch: map[string][]*cluster.Host{},
 		rates:    map[*cluster.Host]float64{},
 		said:     map[string]bool{},
+		segments: map[string]segPos{},
 		client:   newClient(opts.ConnectTimeout, opts.Insecure, redirectPolicy(ln.Addr(), opts.Header)),
 	}
 	r.manifests, r.conns = newManifestSlots(), limitConns(ln, maxConns)

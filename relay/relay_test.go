@@ -15,6 +15,7 @@ import (
 
 	"clusterplay/cluster"
 	"clusterplay/events"
+	"clusterplay/faults"
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
 )
@@ -43,11 +44,18 @@ type harness struct {
 
 func startRelay(t testing.TB, token string, hosts ...string) *harness {
 	t.Helper()
-	return startRelayWith(t, func(o *Options) { o.Token = token }, hosts...)
+	return startRelayWith(t, token, nil, hosts...)
 }
 
-// startRelayWith is startRelay with the options as set changes them.
-func startRelayWith(t testing.TB, set func(*Options), hosts ...string) *harness {
+// startRelayWith starts a relay as startRelay does, with a fault plan's
+// injector (nil: none).
+func startRelayWith(t testing.TB, token string, inj *faults.Injector, hosts ...string) *harness {
+	t.Helper()
+	return startRelayOpts(t, func(o *Options) { o.Token, o.Faults = token, inj }, hosts...)
+}
+
+// startRelayOpts is startRelay with the options as set changes them.
+func startRelayOpts(t testing.TB, set func(*Options), hosts ...string) *harness {
 	t.Helper()
 	specs := make([]cluster.HostSpec, len(hosts))
 	for i, h := range hosts {

@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"clusterplay/cluster"
 	"clusterplay/events"
+	"clusterplay/faults"
 )
 
-// splice continues a response from another host at pos: the next host is
+// splice continues a response from another host at pos, and returns the
+// failover for the caller to publish: the next host is
 // asked for the bytes from pos less an overlap already sent, which must be
 // the very bytes sent (and its length and strong ETag the first host's),
 // or the host serves another file and is skipped for this clip. A host
@@ -20,9 +23,14 @@ import (
 // so such a host continues the response too, later by the time it takes
 // to send the bytes before pos. Hosts that honour Range are tried first.
 func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want byteRange, pos, overlap int64,
-	tail *tail, class events.Class, cause error) (*upstream, error) {
-	expires := r.opts.Engine.MarkFailed(from.host)
-	r.rememberRate(from)
+	tail *tail, class events.Class, cause error) (*upstream, events.Event, error) {
+	// A fault injected into the body fails this response alone: the host
+	// is neither remembered as failed nor left for the next request.
+	var expires time.Time
+	if from.injected == "" {
+		expires = r.opts.Engine.MarkFailed(from.host)
+		r.rememberRate(from)
+	}
 	avoid := []*cluster.Host{from.host}
 	r.mu.Lock()
 	avoid = append(avoid, r.mismatch[clip]...)
@@ -32,15 +40,17 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 	}
 	at := pos - overlap
 	passedOver := map[*cluster.Host]bool{}
-	for {
+	for attempt := 1; ; attempt++ {
 		res, err := r.resolvePreferringRange(ctx, clip, avoid)
 		if err != nil {
-			return nil, err
+			return nil, events.Event{}, err
 		}
 		h := res.Host
-		next, err := r.get(ctx, h, clip, want.header(at), nil)
+		next, err := r.getWithFaults(ctx, h, clip, want.header(at), nil, at, attempt)
 		if err != nil {
-			r.failHost(h, clip, err)
+			if !faults.IsInjected(err) {
+				r.failHost(h, clip, err)
+			}
 			avoid = append(avoid, h)
 			continue
 		}
@@ -57,22 +67,27 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 		if why := r.continues(from, next, at, overlap, tail); why != "" {
 			r.log.Info("cannot continue from this host", "path", clip, "host", h.URL, "why", why)
 			next.close()
-			r.mu.Lock()
-			r.mismatch[clip] = append(r.mismatch[clip], h)
-			r.mu.Unlock()
+			if next.injected == "" {
+				r.mu.Lock()
+				r.mismatch[clip] = append(r.mismatch[clip], h)
+				r.mu.Unlock()
+			}
 			target, _ := h.ClipURL(clip)
 			r.publish(events.Event{Kind: events.ConnectFailed, Host: h.URL, Index: h.Index, URL: target,
 				Class: events.ClassMismatch, Err: why})
 			avoid = append(avoid, h)
 			continue
 		}
-		r.mu.Lock()
-		r.current = h
-		r.mu.Unlock()
-		r.publish(events.Event{Kind: events.Failover, Host: from.host.URL, Index: from.host.Index,
+		if from.injected == "" {
+			r.mu.Lock()
+			r.current = h
+			r.mu.Unlock()
+		}
+		// The caller says the failover, with the gap the player saw
+		// (gapClock).
+		return next, events.Event{Kind: events.Failover, Host: from.host.URL, Index: from.host.Index,
 			ToHost: h.URL, ToIndex: h.Index, URL: res.URL, Class: class, Err: cause.Error(),
-			ExpiresAt: expires, Seamless: true, Offset: pos})
-		return next, nil
+			ExpiresAt: expires, Seamless: true, Offset: pos}, nil
 	}
 }
 

@@ -46,17 +46,14 @@ type jsonEvent struct {
 	AttemptMS    *float64 `json:"attempt_ms,omitempty"` // resolved: the winning attempt's own time
 	Seamless     bool     `json:"seamless,omitempty"`   // failover: moved mid-body by the relay
 	Offset       *int64   `json:"offset,omitempty"`     // failover (seamless): bytes into the response
+	GapMS        *float64 `json:"gap_ms,omitempty"`     // failover (the relay's): the player's gap between two hosts' bytes
 	Path         string   `json:"path,omitempty"`       // fetch
 	Status       int      `json:"status,omitempty"`     // fetch
 	Bytes        *int64   `json:"bytes,omitempty"`      // fetch
 	Throughput   *float64 `json:"throughput,omitempty"` // fetch: bytes/s
-	// The attempt's phases (events.Phases), each only when it was begun.
-	DNSMS       *float64 `json:"dns_ms,omitempty"`
-	ConnectMS   *float64 `json:"connect_ms,omitempty"`
-	TLSMS       *float64 `json:"tls_ms,omitempty"`
-	TTFBMS      *float64 `json:"ttfb_ms,omitempty"`
-	HandshakeMS *float64 `json:"handshake_ms,omitempty"`
-	PlayMS      *float64 `json:"play_ms,omitempty"`
+	Rule         string   `json:"rule,omitempty"`       // fault
+	Action       string   `json:"action,omitempty"`     // fault
+	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
 func ms(d time.Duration) *float64 {
@@ -64,13 +61,29 @@ func ms(d time.Duration) *float64 {
 	return &v
 }
 
-// phaseMS is a phase in milliseconds, nil when it was not begun. A phase
-// that was begun is never shown as absent, however short.
-func phaseMS(d time.Duration) *float64 {
-	if d <= 0 {
-		return nil
+// appendPhases adds the phases the attempt began to data, a JSON object,
+// as the last fields: KEY_ms in milliseconds, in events.Phases.Begun's
+// order. A phase that was begun is never shown as absent, however short.
+func appendPhases(data []byte, p events.Phases) ([]byte, error) {
+	begun := p.Begun()
+	if len(begun) == 0 || len(data) < 2 || data[len(data)-1] != '}' {
+		return data, nil
 	}
-	return ms(d)
+	out := data[:len(data)-1]
+	for i, ph := range begun {
+		v, err := json.Marshal(ms(ph.D))
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 || len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = append(out, '"')
+		out = append(out, ph.Key...)
+		out = append(out, `_ms":`...)
+		out = append(out, v...)
+	}
+	return append(out, '}'), nil
 }
 
 func seconds(d time.Duration) *float64 {
@@ -99,13 +112,24 @@ func JSON(w io.Writer, e events.Event) error {
 	case e.Err != "":
 		j.Error = e.Err
 	}
-	p := e.Phases
-	j.DNSMS, j.ConnectMS, j.TLSMS = phaseMS(p.DNS), phaseMS(p.Connect), phaseMS(p.TLS)
-	j.TTFBMS, j.HandshakeMS, j.PlayMS = phaseMS(p.TTFB), phaseMS(p.Handshake), phaseMS(p.Play)
 	if e.HasIndex() && e.Host != "" {
 		idx := e.Index
 		j.Index = &idx
 	}
+	kindFields(&j, e)
+	data, err := json.Marshal(j)
+	if err == nil {
+		data, err = appendPhases(data, e.Phases)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
+}
+
+// kindFields sets the fields that only some kinds of event carry.
+func kindFields(j *jsonEvent, e events.Event) {
 	switch e.Kind {
 	case events.ConnectFailed, events.ConnectCancelled, events.Resolved, events.Failed:
 		j.ElapsedMS = ms(e.Elapsed)
@@ -119,18 +143,10 @@ func JSON(w io.Writer, e events.Event) error {
 		j.Path, j.Status = e.Path, e.Status
 		b, tp := e.Bytes, e.Throughput
 		j.Bytes, j.Throughput = &b, &tp
+	case events.Fault:
+		j.Path, j.Rule, j.Action = e.Path, e.Rule, e.Action
 	case events.Failover:
-		if e.Seamless {
-			j.Seamless = true
-			off := e.Offset
-			j.Offset = &off
-		}
-		j.From, j.To, j.ToHost = e.Host, e.ToHost, e.ToHost
-		if e.ToHost != "" {
-			to := e.ToIndex
-			j.ToIndex = &to
-		}
-		j.Position = seconds(e.Position)
+		j.failover(e)
 	case events.Start:
 		j.Position = seconds(e.Position)
 		if e.Duration > 0 {
@@ -151,12 +167,25 @@ func JSON(w io.Writer, e events.Event) error {
 		}
 		j.Cache = seconds(e.Cache)
 	}
-	data, err := json.Marshal(j)
-	if err != nil {
-		return err
+}
+
+// failover fills in a failover's own fields: where it moved from and to,
+// at what offset and after what gap when the relay moved it.
+func (j *jsonEvent) failover(e events.Event) {
+	if e.Seamless {
+		j.Seamless = true
+		off := e.Offset
+		j.Offset = &off
 	}
-	_, err = w.Write(append(data, '\n'))
-	return err
+	j.From, j.To, j.ToHost = e.Host, e.ToHost, e.ToHost
+	if e.Gap > 0 {
+		j.GapMS = ms(e.Gap)
+	}
+	if e.ToHost != "" {
+		to := e.ToIndex
+		j.ToIndex = &to
+	}
+	j.Position = seconds(e.Position)
 }
 
 // Line returns the human sentence for an event, in the words of the
@@ -211,6 +240,8 @@ func Line(e events.Event) string {
 		return fmt.Sprintf("fetched %s from %s: %d, %d bytes in %s (%s/s)", e.Path, e.Host, e.Status, e.Bytes, round(e.Elapsed), ByteSize(e.Throughput))
 	case events.Listening:
 		return "relay listening: " + e.URL
+	case events.Fault:
+		return fmt.Sprintf("injecting %s into %s %s (%s)", e.Action, e.Host, e.Path, e.Rule)
 	case events.HostFailed:
 		return fmt.Sprintf("marked failed: %s (%s)", e.Host, e.Err)
 	case events.Dropped:
