@@ -165,9 +165,28 @@ func (c *conn) raw(line string) string {
 		if !strings.Contains(c.sc.Text(), `"event"`) {
 			return c.sc.Text()
 		}
+		c.skipped = append(c.skipped, c.sc.Text())
 	}
 	c.t.Fatalf("no reply to %s: %v", line, c.sc.Err())
 	return ""
+}
+
+// waitLine waits for an event line, among those raw read past too.
+func (c *conn) waitLine(want string) {
+	c.t.Helper()
+	for i, l := range c.skipped {
+		if l == want {
+			c.skipped = append(c.skipped[:i], c.skipped[i+1:]...)
+			return
+		}
+	}
+	_ = c.c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for c.sc.Scan() {
+		if c.sc.Text() == want {
+			return
+		}
+	}
+	c.t.Fatalf("no %s: %v", want, c.sc.Err())
 }
 
 // TestMPVReplies: mpv's IPC requests are answered as mpv answers them,
@@ -232,12 +251,7 @@ func TestMPVPassesAndEvents(t *testing.T) {
 	if calls := rec.Calls(); len(calls) != 0 {
 		t.Errorf("clusterplay was asked %q", calls)
 	}
-	_ = c.c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	for c.sc.Scan() {
-		if c.sc.Text() == `{"event":"property-change","id":7,"name":"pause","data":false}` {
-			break
-		}
-	}
+	c.waitLine(`{"event":"property-change","id":7,"name":"pause","data":false}`)
 	// Text lines: mpv runs them, and they are answered only on failure.
 	c.c.Write([]byte("show-text hi ; cycle pause # a comment\n"))
 	if r := c.raw("frobnicate 1"); r != `{"request_id":0,"error":"invalid parameter"}` {

@@ -79,6 +79,10 @@ type conn struct {
 	t  *testing.T
 	c  net.Conn
 	sc *bufio.Scanner
+	// skipped holds the event lines raw read past while it looked for a
+	// reply: an event may come before the reply to the request that
+	// caused it, as it does from mpv.
+	skipped []string
 }
 
 func dial(t *testing.T, path string) *conn {

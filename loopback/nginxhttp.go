@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // NginxHTTPOptions shape a real nginx HTTP host the way a CDN edge is
@@ -120,6 +121,20 @@ type AccessEntry struct {
 	// IcyMetaData is the request's Icy-MetaData header: ffmpeg sends "1"
 	// on every HTTP request of its own, the relay never does.
 	IcyMetaData string
+}
+
+// WaitAccesses returns the access log once it holds at least n lines, or
+// as it is after within: nginx writes a request's line after it has sent
+// the response, so a client that has its answer may read the log first.
+func (h *NginxHTTPHost) WaitAccesses(n int, within time.Duration) ([]AccessEntry, error) {
+	deadline := time.Now().Add(within)
+	for {
+		log, err := h.Accesses()
+		if (err == nil && len(log) >= n) || time.Now().After(deadline) {
+			return log, err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // Accesses returns the requests nginx has logged, each when its response

@@ -46,7 +46,7 @@ func TestNginxHTTPServesLikeACDN(t *testing.T) {
 	if resp, _, _ := get(c, n.URL+"/nothing.mp4"); resp == nil || resp.StatusCode != 404 {
 		t.Errorf("missing file: %v", resp)
 	}
-	log, err := n.Accesses()
+	log, err := n.WaitAccesses(3, 5*time.Second)
 	if err != nil || len(log) != 3 {
 		t.Fatalf("access log %+v, %v\n%s", log, err, n.AccessLog())
 	}
