@@ -54,6 +54,14 @@ type Options struct {
 	// User-Agent and Referer (cluster.Options.Header).
 	Header http.Header
 	Log    *slog.Logger
+	// FailBack moves back to a recovered host the policy ranks above the
+	// serving one (failback.go): probed every FailBackProbe, no sooner
+	// than FailBackAfter after the last move. Now is its clock; nil is
+	// the system's.
+	FailBack      bool
+	FailBackProbe time.Duration
+	FailBackAfter time.Duration
+	Now           nowFunc
 }
 
 // Relay is a running relay.
@@ -71,6 +79,12 @@ type Relay struct {
 	starved  starvation
 	rates    map[*cluster.Host]float64 // last measured throughput, bytes/s
 	said     map[string]bool           // what sayOnce said
+
+	lastPath   string        // the path last asked for: what fail-back probes
+	movedAt    time.Time     // when current last changed
+	failBackTo *cluster.Host // a planned fail-back, taken at the next boundary
+	stopLoops  chan struct{} // closed by Close: ends the fail-back loop
+	stopOnce   sync.Once
 }
 
 // NewToken returns a random token for a relay's path.
@@ -100,22 +114,36 @@ func Start(opts Options) (*Relay, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
+	if opts.FailBackProbe <= 0 {
+		opts.FailBackProbe = DefaultFailBackProbe
+	}
+	if opts.FailBackAfter <= 0 {
+		opts.FailBackAfter = DefaultFailBackAfter
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	ln, err := net.Listen("tcp", opts.Listen)
 	if err != nil {
 		return nil, fmt.Errorf("relay: %v", err)
 	}
 	r := &Relay{
-		opts:     opts,
-		ln:       ln,
-		log:      opts.Log,
-		noRange:  map[*cluster.Host]bool{},
-		mismatch: map[string][]*cluster.Host{},
-		rates:    map[*cluster.Host]float64{},
-		said:     map[string]bool{},
-		client:   newClient(opts.ConnectTimeout, opts.Insecure, opts.Header.Get("Referer")),
+		opts:      opts,
+		ln:        ln,
+		log:       opts.Log,
+		noRange:   map[*cluster.Host]bool{},
+		mismatch:  map[string][]*cluster.Host{},
+		rates:     map[*cluster.Host]float64{},
+		said:      map[string]bool{},
+		movedAt:   opts.Now(),
+		stopLoops: make(chan struct{}),
+		client:    newClient(opts.ConnectTimeout, opts.Insecure, opts.Header.Get("Referer")),
 	}
 	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = r.srv.Serve(ln) }()
+	if opts.FailBack {
+		go r.failBackLoop(r.stopLoops)
+	}
 	return r, nil
 }
 
@@ -170,7 +198,7 @@ func (r *Relay) Addr() net.Addr { return r.ln.Addr() }
 func (r *Relay) SetCurrent(h *cluster.Host) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.current = h
+	r.current, r.movedAt, r.failBackTo = h, r.opts.Now(), nil
 	clear(r.mismatch)
 }
 
@@ -182,11 +210,15 @@ func (r *Relay) Current() *cluster.Host {
 }
 
 // Close stops serving at once; Shutdown drains first.
-func (r *Relay) Close() error { return r.srv.Close() }
+func (r *Relay) Close() error {
+	r.stopOnce.Do(func() { close(r.stopLoops) })
+	return r.srv.Close()
+}
 
 // Shutdown stops accepting and waits for the responses under way until ctx
 // ends, then closes what is left.
 func (r *Relay) Shutdown(ctx context.Context) error {
+	r.stopOnce.Do(func() { close(r.stopLoops) })
 	err := r.srv.Shutdown(ctx)
 	if err != nil {
 		r.srv.Close()

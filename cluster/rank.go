@@ -1,0 +1,48 @@
+package cluster
+
+import "time"
+
+// What fail-back asks of the engine: whether the policy prefers one host
+// to another, and what the failure memory holds of a host that failed.
+
+// RanksAbove reports whether the selection policy prefers a to b, in a
+// way that holds from one pass to the next: a fail-back to a is worth its
+// splice only when every later resolution would put a first again.
+//   - ordered: a comes earlier in the host list;
+//   - weighted: a has a lower priority value (within a priority group
+//     the order is a weighted draw, so neither ranks above the other);
+//   - fastest: a's smoothed latency is measured and lower than b's;
+//   - random, or load balancing on: no host ranks above another.
+func (e *Engine) RanksAbove(a, b *Host) bool {
+	if a == nil || b == nil || a == b || e.balance.Load() {
+		return false
+	}
+	switch e.policy.(type) {
+	case Ordered:
+		return a.Index < b.Index
+	case Weighted:
+		return a.Priority < b.Priority
+	case Fastest:
+		la, okA := e.mem.Latency(a.Key())
+		lb, okB := e.mem.Latency(b.Key())
+		return okA && okB && la < lb
+	}
+	return false
+}
+
+// FailedAt is when the failure memory last saw h fail, zero when its last
+// word on h is a success (or it never saw h). A failure that has expired
+// keeps its time: the host failed, and no attempt has proved it well since.
+func (e *Engine) FailedAt(h *Host) time.Time {
+	r, ok := e.mem.Record(h.Key())
+	if !ok {
+		return time.Time{}
+	}
+	return r.FailedAt
+}
+
+// Recovered records that h answered well again, as a successful attempt
+// would (its failure is forgotten), with the latency it answered in.
+func (e *Engine) Recovered(h *Host, latency time.Duration) {
+	e.recordSuccess(h, latency)
+}
