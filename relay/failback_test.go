@@ -1,0 +1,208 @@
+package relay
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"clusterplay/cluster"
+	"clusterplay/events"
+	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
+)
+
+// Fail-back against real loopback hosts that go down and come back, on
+// short settings: failures expire after 300 ms, probes every 100 ms, no
+// fail-back sooner than 800 ms after a move or a failure.
+const (
+	fbExpiry = 300 * time.Millisecond
+	fbProbe  = 100 * time.Millisecond
+	fbAfter  = 800 * time.Millisecond
+)
+
+func startFailBackRelay(t *testing.T, on bool, hosts ...string) *harness {
+	t.Helper()
+	specs := make([]cluster.HostSpec, len(hosts))
+	for i, h := range hosts {
+		specs[i] = cluster.HostSpec{URL: h}
+	}
+	opts := cluster.DefaultOptions()
+	opts.ConnectTimeout = time.Second
+	opts.FailureExpiry = fbExpiry
+	bus := events.NewBus()
+	e, err := cluster.New(specs, opts, nil, bus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{bus: bus, done: make(chan struct{})}
+	ch := bus.Subscribe()
+	go func() {
+		defer close(h.done)
+		for ev := range ch {
+			h.mu.Lock()
+			h.evs = append(h.evs, ev)
+			h.mu.Unlock()
+		}
+	}()
+	h.relay, err = Start(Options{Engine: e, Bus: bus, ReadTimeout: 300 * time.Millisecond, ConnectTimeout: time.Second,
+		FailBack: on, FailBackProbe: fbProbe, FailBackAfter: fbAfter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.relay.Close() })
+	return h
+}
+
+// seen returns the events so far, leaving the stream open.
+func (h *harness) seen() []events.Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]events.Event(nil), h.evs...)
+}
+
+func failBacks(evs []events.Event) []events.Event {
+	var out []events.Event
+	for _, ev := range of(evs, events.Failover) {
+		if ev.Class == events.ClassFailBack {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+func keepRevivable(t *testing.T, files map[string][]byte, rate int64) *loopback.Revivable {
+	t.Helper()
+	v, err := loopback.RevivableThrottled(files, rate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	return v
+}
+
+// TestFailBackAtTheNextRequest: requests one after another, as HLS makes
+// them. The primary goes down (the next request fails over to host 1),
+// comes back, and a later request is served by it again, with a failover
+// of class fail_back; with fail-back off, every later request stays on
+// host 1.
+func TestFailBackAtTheNextRequest(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		primary := keepRevivable(t, files, 0)
+		backup := hosttest.Keep(t)(loopback.Good(files))
+		h := startFailBackRelay(t, on, primary.URL+"/v", backup.URL+"/v")
+		fetchOnce := func() {
+			resp, body, err := get(t, h.relay.URL("clip.mp4"), map[string]string{"Range": "bytes=0-9999"})
+			if err != nil || resp.StatusCode != http.StatusPartialContent || !bytes.Equal(body, payload[:10000]) {
+				t.Fatalf("a request: %d, %d bytes, %v", resp.StatusCode, len(body), err)
+			}
+		}
+		fetchOnce()
+		primary.Down()
+		moved := time.Now() // the move to host 1 is no sooner
+		fetchOnce()
+		if cur := h.relay.Current(); cur == nil || cur.Index != 1 {
+			t.Fatalf("on %v: serving %v after the primary went down, want host 1", on, cur)
+		}
+		if err := primary.Up(); err != nil {
+			t.Fatal(err)
+		}
+		back := time.Time{}
+		began := time.Now()
+		for time.Since(began) < 4*time.Second && back.IsZero() {
+			fetchOnce()
+			if len(failBacks(h.seen())) > 0 {
+				back = time.Now()
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		evs := h.events()
+		fb := failBacks(evs)
+		if !on {
+			if len(fb) != 0 {
+				t.Errorf("fail-back off, yet %v", fb)
+			}
+			continue
+		}
+		if len(fb) != 1 || fb[0].Host != backup.URL+"/v" || fb[0].ToHost != primary.URL+"/v" || fb[0].ToIndex != 0 || !fb[0].Seamless {
+			t.Fatalf("fail-backs %+v, want one from host 1 to host 0", fb)
+		}
+		if took := back.Sub(moved); took < fbAfter {
+			t.Errorf("failed back %v after the move to host 1, sooner than %v", took, fbAfter)
+		}
+		fetches := of(evs, events.Fetch)
+		if last := fetches[len(fetches)-1]; last.Index != 0 {
+			t.Errorf("the request after the fail-back came from host %d", last.Index)
+		}
+	}
+}
+
+// TestFailBackMidBody: one long response (a progressive file). The
+// primary goes down mid-body and the relay splices onto host 1; the
+// primary comes back, and the relay splices back onto it at the current
+// offset (a planned splice, with the overlap check). The player gets
+// every byte in one response.
+func TestFailBackMidBody(t *testing.T) {
+	const rate = 1 << 20 // 3 s for the payload
+	primary := keepRevivable(t, files, rate)
+	backup := hosttest.Keep(t)(loopback.Throttled(files, rate))
+	h := startFailBackRelay(t, true, primary.URL+"/v", backup.URL+"/v")
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		time.Sleep(400 * time.Millisecond)
+		primary.Down()
+		time.Sleep(200 * time.Millisecond)
+		if err := primary.Up(); err != nil {
+			t.Error(err)
+		}
+	}()
+	resp, err := http.Get(h.relay.URL("clip.mp4"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	wg.Wait()
+	if err != nil || !bytes.Equal(body, payload) {
+		t.Fatalf("%d bytes of %d, %v: the response is not the file", len(body), len(payload), err)
+	}
+	evs := h.events()
+	fb := failBacks(evs)
+	if len(fb) != 1 || fb[0].ToIndex != 0 || fb[0].Index != 1 || fb[0].Offset <= 0 || fb[0].Offset >= int64(len(payload)) {
+		t.Fatalf("fail-backs %+v, want one mid-body from host 1 to host 0", fb)
+	}
+	if f := of(evs, events.Failover); len(f) != 2 || f[0].ToIndex != 1 {
+		t.Errorf("failovers %+v, want the one to host 1, then the fail-back", f)
+	}
+}
+
+// TestNoFailBackWhileItFlaps: a primary that flaps (up 600 ms, down
+// 600 ms: up shorter than the fail-back-after of 800 ms) is never
+// returned to, though it answers three probes in a row in each up.
+func TestNoFailBackWhileItFlaps(t *testing.T) {
+	primary := keepRevivable(t, files, 0)
+	backup := hosttest.Keep(t)(loopback.Good(files))
+	h := startFailBackRelay(t, true, primary.URL+"/v", backup.URL+"/v")
+	if _, _, err := get(t, h.relay.URL("clip.mp4"), map[string]string{"Range": "bytes=0-9"}); err != nil {
+		t.Fatal(err)
+	}
+	primary.Flap(600*time.Millisecond, 600*time.Millisecond)
+	for began := time.Now(); time.Since(began) < 5*time.Second; {
+		resp, body, err := get(t, h.relay.URL("clip.mp4"), map[string]string{"Range": "bytes=0-9"})
+		if err != nil || resp.StatusCode != http.StatusPartialContent || !bytes.Equal(body, payload[:10]) {
+			t.Fatalf("a request: %d, %v", resp.StatusCode, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	evs := h.events()
+	if fb := failBacks(evs); len(fb) != 0 {
+		t.Errorf("failed back to a flapping host: %+v", fb)
+	}
+	if len(of(evs, events.Failover)) == 0 {
+		t.Error("no failover to host 1: the flap was never seen")
+	}
+}
