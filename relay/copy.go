@@ -37,6 +37,9 @@ func (r *Relay) serve(w http.ResponseWriter, req *http.Request, clip string) {
 	r.mu.Unlock()
 	up, err := r.open(ctx, req, clip, ask)
 	if err == nil && isManifest(up) {
+		r.mu.Lock()
+		r.segmented = true
+		r.mu.Unlock()
 		if up, err = r.wholeManifest(ctx, req, up); err == nil {
 			r.serveManifest(w, req, up)
 			return
@@ -156,7 +159,7 @@ func (r *Relay) copyBody(ctx context.Context, w http.ResponseWriter, up *upstrea
 			err = errSlow
 		}
 		if err == nil {
-			if to := r.failBackTarget(up.host); to != nil && ctx.Err() == nil {
+			if to := r.midBodyFailBack(up.host); to != nil && ctx.Err() == nil {
 				// A progressive file is one long request: its boundary
 				// for a fail-back is a planned splice here.
 				overlap := max(0, min(tail.len64(), pos-sp.from))

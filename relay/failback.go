@@ -12,8 +12,8 @@ import (
 
 // Fail-back: a host that failed, and whose failure expired, is asked in
 // the background for a few bytes of what plays while playback goes on
-// elsewhere; once it answers well three times in a row, has stayed well
-// for FailBackAfter, and the policy ranks it above the serving host, the
+// elsewhere; once it answers well three times in a row, and for
+// FailBackAfter, and the policy ranks it above the serving host, the
 // relay moves back to it at the next request boundary: the next request
 // (a playlist or segment of HLS or DASH), or, for a progressive file, a
 // planned splice at the current offset with the overlap check of any
@@ -61,7 +61,7 @@ func (r *Relay) failBackRound(ss streaks) {
 		good, why := r.probe(h, path)
 		s := ss.observe(h, good, began, r.opts.Engine.FailedAt(h))
 		now := r.opts.Now()
-		st := failBackState{ranksAbove: true, good: s.good, lastBad: s.lastBad, lastMove: movedAt}
+		st := failBackState{ranksAbove: true, good: s.good, wellSince: s.wellSince, lastMove: movedAt}
 		due, wait := failBackDue(st, now, r.opts.FailBackAfter)
 		r.log.Debug("fail-back probe", "host", h.URL, "index", h.Index, "path", path, "good", good, "why", why,
 			"good_in_a_row", s.good, "due", due, "wait", wait)
@@ -126,6 +126,20 @@ func (r *Relay) failBackTarget(cur *cluster.Host) *cluster.Host {
 		return nil
 	}
 	return r.failBackTo
+}
+
+// midBodyFailBack is the planned fail-back of a response under way from
+// cur: only of a progressive file. The player of HLS or DASH (a manifest
+// was served since the load) makes its next request soon: that is where
+// its fail-back happens, without a splice.
+func (r *Relay) midBodyFailBack(cur *cluster.Host) *cluster.Host {
+	r.mu.Lock()
+	segmented := r.segmented
+	r.mu.Unlock()
+	if segmented {
+		return nil
+	}
+	return r.failBackTarget(cur)
 }
 
 // failedBack makes to the serving host after a fail-back from from, at

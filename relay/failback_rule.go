@@ -17,7 +17,7 @@ const (
 	// DefaultFailBackProbe: a recovered host is asked at most this often.
 	DefaultFailBackProbe = 10 * time.Second
 	// DefaultFailBackAfter: no fail-back sooner than this after the last
-	// move, nor sooner than this after the host last failed.
+	// move, nor before the host has answered well for this long.
 	DefaultFailBackAfter = 30 * time.Second
 	// failBackGoodInARow: the probes a host must answer well in a row.
 	failBackGoodInARow = 3
@@ -26,7 +26,8 @@ const (
 // streak is what the probes said of one host lately.
 type streak struct {
 	good      int       // good answers in a row
-	lastBad   time.Time // the last bad answer; zero when none
+	wellSince time.Time // when the first of them was asked
+	lastBad   time.Time // the last bad answer, or failure of a relayed request; zero when none
 	lastProbe time.Time // when it was last asked
 }
 
@@ -34,14 +35,15 @@ type streak struct {
 type failBackState struct {
 	ranksAbove bool      // the policy prefers it to the serving host
 	good       int       // good probe answers in a row
-	lastBad    time.Time // its last failure: a bad probe or a failed request
+	wellSince  time.Time // when the first of them was asked
 	lastMove   time.Time // the serving host's last change (a failover, or the resolution that chose it)
 }
 
 // failBackDue says whether the relay may move back to the host now, and
 // in words why not. A host that flaps (up 2 s, down 2 s) never passes:
-// its good answers in a row may reach three, but it never stays well for
-// after.
+// its good answers in a row may reach three, but they never span after.
+// (Its failure alone is no measure: while the failure memory skips it,
+// it is not probed, and it may have been down all that time.)
 func failBackDue(s failBackState, now time.Time, after time.Duration) (bool, string) {
 	switch {
 	case !s.ranksAbove:
@@ -50,8 +52,8 @@ func failBackDue(s failBackState, now time.Time, after time.Duration) (bool, str
 		return false, fmt.Sprintf("%d good answers in a row of %d", s.good, failBackGoodInARow)
 	case now.Sub(s.lastMove) < after:
 		return false, fmt.Sprintf("the last move was %s ago, fail-back waits %s", now.Sub(s.lastMove).Round(time.Millisecond), after)
-	case !s.lastBad.IsZero() && now.Sub(s.lastBad) < after:
-		return false, fmt.Sprintf("it failed %s ago, fail-back waits %s", now.Sub(s.lastBad).Round(time.Millisecond), after)
+	case now.Sub(s.wellSince) < after:
+		return false, fmt.Sprintf("well for %s, fail-back waits %s", now.Sub(s.wellSince).Round(time.Millisecond), after)
 	}
 	return true, ""
 }
@@ -77,6 +79,9 @@ func (ss streaks) observe(h *cluster.Host, good bool, now, failedAt time.Time) *
 	}
 	s.lastProbe = now
 	if good {
+		if s.good == 0 {
+			s.wellSince = now
+		}
 		s.good++
 	} else {
 		s.good, s.lastBad = 0, now

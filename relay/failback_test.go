@@ -47,7 +47,9 @@ func startFailBackRelay(t *testing.T, on bool, hosts ...string) *harness {
 			h.mu.Unlock()
 		}
 	}()
-	h.relay, err = Start(Options{Engine: e, Bus: bus, ReadTimeout: 300 * time.Millisecond, ConnectTimeout: time.Second,
+	// The default read timeout: a host down is seen by its reset, and a
+	// loaded machine must not pass for a silent host.
+	h.relay, err = Start(Options{Engine: e, Bus: bus, ReadTimeout: DefaultReadTimeout, ConnectTimeout: time.Second,
 		FailBack: on, FailBackProbe: fbProbe, FailBackAfter: fbAfter})
 	if err != nil {
 		t.Fatal(err)

@@ -83,6 +83,7 @@ type Relay struct {
 	lastPath   string        // the path last asked for: what fail-back probes
 	movedAt    time.Time     // when current last changed
 	failBackTo *cluster.Host // a planned fail-back, taken at the next boundary
+	segmented  bool          // a manifest was served since the load: HLS or DASH
 	stopLoops  chan struct{} // closed by Close: ends the fail-back loop
 	stopOnce   sync.Once
 }
@@ -198,7 +199,7 @@ func (r *Relay) Addr() net.Addr { return r.ln.Addr() }
 func (r *Relay) SetCurrent(h *cluster.Host) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.current, r.movedAt, r.failBackTo = h, r.opts.Now(), nil
+	r.current, r.movedAt, r.failBackTo, r.segmented = h, r.opts.Now(), nil, false
 	clear(r.mismatch)
 }
 
