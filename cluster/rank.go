@@ -41,8 +41,9 @@ func (e *Engine) FailedAt(h *Host) time.Time {
 	return r.FailedAt
 }
 
-// Recovered records that h answered well again, as a successful attempt
-// would (its failure is forgotten), with the latency it answered in.
-func (e *Engine) Recovered(h *Host, latency time.Duration) {
-	e.recordSuccess(h, latency)
+// Recovered forgets h's failure and slowness, keeping its latency: it
+// answered well again, to requests that measured no connect time.
+func (e *Engine) Recovered(h *Host) {
+	e.mem.Forgive(h.Key(), e.now())
+	e.logs.memory.Debug("recovered: its failure forgotten", "host", h.URL, "index", h.Index)
 }

@@ -148,7 +148,7 @@ func (r *Relay) failedBack(from, to *cluster.Host, path string, offset int64) {
 	r.mu.Lock()
 	r.current, r.failBackTo, r.movedAt = to, nil, r.opts.Now()
 	r.mu.Unlock()
-	r.opts.Engine.Recovered(to, 0)
+	r.opts.Engine.Recovered(to)
 	target, _ := to.ClipURL(path)
 	r.log.Info("failing back to a recovered host", "from", from.URL, "to", to.URL, "path", path, "offset", offset)
 	r.publish(events.Event{Kind: events.Failover, Host: from.URL, Index: from.Index, ToHost: to.URL, ToIndex: to.Index,
