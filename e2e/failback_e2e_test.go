@@ -126,6 +126,68 @@ func TestFailBackToARecoveredHost(t *testing.T) {
 	endsAt(t, evs, hlsLength)
 }
 
+// TestFailBackMidProgressiveFile: the same with one long MP4 (the clip
+// four times over, 24 s): the player's one request is moved back to host
+// 0 by a planned splice at the current offset, the player never reloaded.
+func TestFailBackMidProgressiveFile(t *testing.T) {
+	ffmpeg := needTool(t, "ffmpeg")
+	dir := t.TempDir()
+	src, long := filepath.Join(dir, "src.mp4"), filepath.Join(dir, "long.mp4")
+	if err := os.WriteFile(src, assets.Clip, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(ffmpeg, "-v", "error", "-stream_loop", "3", "-i", src, "-c", "copy",
+		"-movflags", "+faststart", long).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{"long.mp4": b}
+	rate := int64(float64(len(b)) / hlsLength.Seconds() * 1.5)
+	primary, err := loopback.RevivableThrottled(files, rate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { primary.Close() })
+	backup := hosttest.Keep(t)(loopback.Throttled(files, rate))
+	var once sync.Once
+	code, evs := playJSON(t, func(ev map[string]any, _ *os.Process) {
+		if ev["event"] == "start" {
+			once.Do(func() {
+				go func() {
+					time.Sleep(1500 * time.Millisecond)
+					primary.Down()
+					time.Sleep(2 * time.Second)
+					if err := primary.Up(); err != nil {
+						t.Error(err)
+					}
+				}()
+			})
+		}
+	}, append(shortFailBack, "--host", primary.URL, "--host", backup.URL, "long.mp4")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %v", code, evs)
+	}
+	var fb []map[string]any
+	for _, ev := range named(evs, "failover") {
+		if ev["class"] == "fail_back" {
+			fb = append(fb, ev)
+		}
+	}
+	if len(fb) != 1 || fb[0]["to_host"] != primary.URL || fb[0]["host"] != backup.URL || fb[0]["seamless"] != true {
+		t.Fatalf("fail-backs %v, want one from host 1 to host 0; failovers %v", fb, named(evs, "failover"))
+	}
+	if off, _ := fb[0]["offset"].(float64); off <= 0 || off >= float64(len(b)) {
+		t.Errorf("fail-back at offset %v: want a splice inside the file", fb[0]["offset"])
+	}
+	if n := len(named(evs, "start")); n != 1 {
+		t.Errorf("%d start events: the player was reloaded", n)
+	}
+	endsAt(t, evs, hlsLength)
+}
+
 // TestNoFailBackToAFlappingHost: host 0 flaps, down 2 s then up 2 s over
 // and over, from 1.5 s into the playback. Its up halves answer more than
 // three probes in a row, yet the playback never returns to it: it never
