@@ -71,27 +71,34 @@ func failBackHosts(t *testing.T) (*loopback.Revivable, *loopback.Host) {
 
 var shortFailBack = []string{"--fail-back-probe", "500ms", "--fail-back-after", "3s"}
 
+// downThenUp returns the event hook of a playback that takes host down
+// 1.5 s after the first frame and brings it back 2 s later.
+func downThenUp(t *testing.T, host *loopback.Revivable) func(map[string]any, *os.Process) {
+	var once sync.Once
+	return func(ev map[string]any, _ *os.Process) {
+		if ev["event"] != "start" {
+			return
+		}
+		once.Do(func() {
+			go func() {
+				time.Sleep(1500 * time.Millisecond)
+				host.Down()
+				time.Sleep(2 * time.Second)
+				if err := host.Up(); err != nil {
+					t.Error(err)
+				}
+			}()
+		})
+	}
+}
+
 // TestFailBackToARecoveredHost: host 0 goes down 1.5 s into the playback,
 // which moves to host 1; host 0 comes back 2 s later, and the playback
 // returns to it (a failover of class fail_back, from host 1 to host 0),
 // without a reload of the player, and plays to its end: exit 0.
 func TestFailBackToARecoveredHost(t *testing.T) {
 	primary, backup := failBackHosts(t)
-	var once sync.Once
-	code, evs := playJSON(t, func(ev map[string]any, _ *os.Process) {
-		if ev["event"] == "start" {
-			once.Do(func() {
-				go func() {
-					time.Sleep(1500 * time.Millisecond)
-					primary.Down()
-					time.Sleep(2 * time.Second)
-					if err := primary.Up(); err != nil {
-						t.Error(err)
-					}
-				}()
-			})
-		}
-	}, append(shortFailBack, "--host", primary.URL, "--host", backup.URL, "hls/index.m3u8")...)
+	code, evs := playJSON(t, downThenUp(t, primary), append(shortFailBack, "--host", primary.URL, "--host", backup.URL, "hls/index.m3u8")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %v", code, evs)
 	}
@@ -152,21 +159,7 @@ func TestFailBackMidProgressiveFile(t *testing.T) {
 	}
 	t.Cleanup(func() { primary.Close() })
 	backup := hosttest.Keep(t)(loopback.Throttled(files, rate))
-	var once sync.Once
-	code, evs := playJSON(t, func(ev map[string]any, _ *os.Process) {
-		if ev["event"] == "start" {
-			once.Do(func() {
-				go func() {
-					time.Sleep(1500 * time.Millisecond)
-					primary.Down()
-					time.Sleep(2 * time.Second)
-					if err := primary.Up(); err != nil {
-						t.Error(err)
-					}
-				}()
-			})
-		}
-	}, append(shortFailBack, "--host", primary.URL, "--host", backup.URL, "long.mp4")...)
+	code, evs := playJSON(t, downThenUp(t, primary), append(shortFailBack, "--host", primary.URL, "--host", backup.URL, "long.mp4")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %v", code, evs)
 	}
@@ -184,6 +177,36 @@ func TestFailBackMidProgressiveFile(t *testing.T) {
 	}
 	if n := len(named(evs, "start")); n != 1 {
 		t.Errorf("%d start events: the player was reloaded", n)
+	}
+	endsAt(t, evs, hlsLength)
+}
+
+// TestFailBackOff: with --fail-back=off, the playback stays on host 1
+// after host 0 recovers, as before fail-back existed, and no fetch after
+// the move comes from host 0.
+func TestFailBackOff(t *testing.T) {
+	primary, backup := failBackHosts(t)
+	code, evs := playJSON(t, downThenUp(t, primary),
+		append(shortFailBack, "--fail-back=off", "--host", primary.URL, "--host", backup.URL, "hls/index.m3u8")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %v", code, evs)
+	}
+	away := -1
+	for i, ev := range evs {
+		if ev["event"] == "failover" && ev["class"] == "fail_back" {
+			t.Errorf("--fail-back=off, yet %v", ev)
+		}
+		if away < 0 && ev["event"] == "failover" && ev["to_host"] == backup.URL {
+			away = i
+		}
+	}
+	if away < 0 {
+		t.Fatalf("no failover to host 1: %v", named(evs, "failover"))
+	}
+	for _, ev := range evs[away:] {
+		if ev["event"] == "fetch" && ev["index"] == 0.0 {
+			t.Errorf("a fetch from host 0 after the move, with --fail-back=off: %v", ev)
+		}
 	}
 	endsAt(t, evs, hlsLength)
 }
