@@ -65,7 +65,8 @@ func (a *app) say(args ...any) {
 	if a.parts != nil && a.cfg.Quiet && len(args) > 0 && args[0] == "warning:" {
 		return // --quiet: errors only
 	}
-	fmt.Fprintln(a.stderr, append([]any{"clusterplay:"}, args...)...)
+	// An error can carry a server's words: escaped as the events are.
+	io.WriteString(a.stderr, events.Escape(fmt.Sprintln(append([]any{"clusterplay:"}, args...)...)))
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -100,7 +101,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return code // the run ended before its report began: the log could not be opened
 	}
 	// a.stderr is the real stderr, whatever file descriptor 2 is now.
-	return a.report.write(code, a.bus, stdout, a.stderr)
+	return a.report.write(code, a.bus, stdout, a.stderr, a.stop)
 }
 
 // runMode builds the parts the mode needs, runs the mode, closes the

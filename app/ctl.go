@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"clusterplay/control"
+	"clusterplay/events"
 )
 
 // ctlTimeout bounds how long `clusterplay ctl` waits for a reply.
@@ -99,7 +100,7 @@ func (a *app) listenControl(ctl control.Controller) (func(), error) {
 	srv, err := control.Listen(control.Options{
 		Path:          a.cfg.ControlSocket,
 		Hosts:         hostURLs(a.cfg.Hosts),
-		Clip:          a.cfg.Clip,
+		Clip:          events.Escape(events.RedactURL(a.cfg.Clip)), // as the events name it
 		LoadBalancing: a.engine.LoadBalancing(),
 	}, a.bus, ctl)
 	if err != nil {

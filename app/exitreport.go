@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"clusterplay/config"
@@ -41,8 +40,10 @@ func (r *runReport) collect(bus *events.Bus, hosts []string) {
 // the fold to see its last event, and writes the report of a run that
 // exits with code. It returns code unchanged: the report describes the
 // run, it does not judge it, so a report that cannot be written is one
-// line on stderr and the run's own code stands.
-func (r *runReport) write(code int, bus *events.Bus, stdout, stderr io.Writer) int {
+// line on stderr and the run's own code stands. The one exception is a
+// signal: the report is written through stop's lastWords, so a signal
+// still ends a report that blocks, with the signal's code.
+func (r *runReport) write(code int, bus *events.Bus, stdout, stderr io.Writer, stop *stopper) int {
 	if r.path == "" {
 		return code
 	}
@@ -58,22 +59,29 @@ func (r *runReport) write(code int, bus *events.Bus, stdout, stderr io.Writer) i
 		r.summary = report.NewSummary(r.began, nil) // the run ended before any host was tried
 	}
 	doc := r.summary.Document(code, time.Now())
+	write := func() error {
+		if r.path == "-" {
+			return doc.Write(stdout, r.format)
+		}
+		return writeFile(r.path, func(w io.Writer) error { return doc.Write(w, r.format) })
+	}
 	var err error
-	if r.path == "-" {
-		err = doc.Write(stdout, r.format)
+	if stop != nil {
+		code, err = stop.lastWords(code, write)
 	} else {
-		err = writeFile(r.path, func(w io.Writer) error { return doc.Write(w, r.format) })
+		err = write()
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "clusterplay: report not written:", err)
+		fmt.Fprintln(stderr, events.Escape("clusterplay: report not written: "+err.Error()))
 	}
 	return code
 }
 
 // writeFile writes in place rather than by rename, so that --report
 // /dev/stderr or a named pipe work as they do for a shell's redirection.
+// A named pipe is opened without waiting for a reader (openReport).
 func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := openReport(path)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 // and the benchmark, which builds them in process through app.Build.
 func TestImportsFlowOneWay(t *testing.T) {
 	forbidden := map[string][]string{
+		"clock":    {"cluster", "config", "control", "events", "logging", "loopback", "playback", "player", "relay", "report", "ui", "watch"}, // time and chance: anyone may read them
 		"events":   {"cluster", "config", "logging", "playback", "player", "report", "ui", "watch"},
 		"logging":  {"cluster", "config", "playback", "player", "report", "ui", "watch"}, // beside events: anyone may log
 		"watch":    {"cluster", "config", "control", "playback", "player", "relay", "report", "ui"},

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"clusterplay/events"
 )
 
 // ValidateClip says why a clip cannot be used at all, whatever the host:
@@ -17,11 +19,16 @@ func ValidateClip(clip string) error {
 	}
 	for _, r := range clip {
 		if unicode.IsControl(r) {
-			return fmt.Errorf("clip %q holds a control character (%U)", clip, r)
+			return fmt.Errorf("clip %q holds a control character (%U)", shownClip(clip), r)
 		}
 	}
 	return nil
 }
+
+// shownClip is the clip as an error names it: with its secrets hidden, as
+// the events name it, since the error reaches the terminal, the log and
+// the control socket's reply.
+func shownClip(clip string) string { return events.RedactURL(clip) }
 
 // splitClip returns the clip's path, escaped, and its raw query. A clip is
 // a path (plus an optional query) unless it is an absolute URL with a
@@ -36,7 +43,7 @@ func splitClip(clip string) (escPath, rawQuery string, err error) {
 	if scheme, _, ok := strings.Cut(clip, "://"); ok && slices.Contains(SupportedSchemes, strings.ToLower(scheme)) {
 		ref, err := url.Parse(clip)
 		if err != nil {
-			return "", "", fmt.Errorf("unparsable clip %q: %v", clip, unwrapURLError(err))
+			return "", "", fmt.Errorf("unparsable clip %q: %v", shownClip(clip), unwrapURLError(err))
 		}
 		if ref.Host != "" {
 			return ref.EscapedPath(), ref.RawQuery, nil
@@ -47,7 +54,7 @@ func splitClip(clip string) (escPath, rawQuery string, err error) {
 	for i, seg := range segs {
 		raw, err := url.PathUnescape(seg)
 		if err != nil {
-			return "", "", fmt.Errorf("clip %q: %v", clip, err)
+			return "", "", fmt.Errorf("clip %q: %v", shownClip(clip), err)
 		}
 		segs[i] = url.PathEscape(raw)
 	}
@@ -70,14 +77,14 @@ func ClipURL(base *url.URL, clip string) (string, error) {
 		return "", err
 	}
 	if strings.Trim(clipPath, "/") == "" {
-		return "", fmt.Errorf("clip %q has no path", clip)
+		return "", fmt.Errorf("clip %q has no path", shownClip(clip))
 	}
 	joined := *base
 	joined.Fragment, joined.RawFragment = "", ""
 	p := strings.TrimRight(base.EscapedPath(), "/") + "/" + strings.TrimLeft(clipPath, "/")
 	unescaped, err := url.PathUnescape(p)
 	if err != nil {
-		return "", fmt.Errorf("clip %q: %v", clip, err)
+		return "", fmt.Errorf("clip %q: %v", shownClip(clip), err)
 	}
 	joined.Path, joined.RawPath = unescaped, p
 	switch {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestClipURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		base, clip, want string
 	}{
@@ -60,6 +61,7 @@ func TestClipURL(t *testing.T) {
 }
 
 func TestClipURLRejects(t *testing.T) {
+	t.Parallel()
 	base, _ := ParseHostURL("http://h/v")
 	for _, clip := range []string{"", "  ", "/", "http://h/", "%zz", "a\nb.mp4", "a\x00.mp4", "clip\r", "\tclip.mp4x\x7f"} {
 		if got, err := ClipURL(base, clip); err == nil {
@@ -69,6 +71,7 @@ func TestClipURLRejects(t *testing.T) {
 }
 
 func TestParseHostURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		raw     string
 		wantErr string
@@ -109,6 +112,7 @@ func TestParseHostURL(t *testing.T) {
 }
 
 func TestValidateClip(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		clip, want string // want: "" = usable, else part of the error
 	}{
@@ -127,6 +131,32 @@ func TestValidateClip(t *testing.T) {
 			t.Errorf("ValidateClip(%q) = %v, want nil", tt.clip, err)
 		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
 			t.Errorf("ValidateClip(%q) = %v, want an error with %q", tt.clip, err, tt.want)
+		}
+	}
+}
+
+// TestRefusedClipHidesItsSecrets: an error about a clip names it, but
+// never with its token, whichever check refused it.
+func TestRefusedClipHidesItsSecrets(t *testing.T) {
+	base, _ := ParseHostURL("http://h/v")
+	for _, clip := range []string{
+		"clip.mp4?x=1;token=S3CRET\n",
+		"clip.mp4?token=S3CRET&t=1\x00",
+		"http://h/v/clip.mp4?sig=S3CRET\r",
+		"http://h/v/clip.mp4?x=1;token=S3CRET\x7f",
+		"bad%zz.mp4?token=S3CRET",
+	} {
+		err := ValidateClip(clip)
+		if err == nil {
+			_, err = ClipURL(base, clip)
+		}
+		switch {
+		case err == nil:
+			t.Errorf("%q: no error", clip)
+		case strings.Contains(err.Error(), "S3CRET"):
+			t.Errorf("%q: the error shows the secret: %v", clip, err)
+		case !strings.Contains(err.Error(), "REDACTED"):
+			t.Errorf("%q: the error does not name the clip: %v", clip, err)
 		}
 	}
 }

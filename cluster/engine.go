@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"clusterplay/clock"
 	"clusterplay/events"
 	"clusterplay/logging"
 )
@@ -33,8 +34,8 @@ type Engine struct {
 	probers map[string]Prober
 	policy  Selector // the configured policy when load balancing is off
 	balance atomic.Bool
-	now     func() time.Time
-	sleep   func(ctx context.Context, d time.Duration) error
+	clock   clock.Clock
+	rand    *clock.Rand
 	logs    engineLogs
 }
 
@@ -66,7 +67,7 @@ func New(specs []HostSpec, opts Options, mem *Memory, bus *events.Bus) (*Engine,
 		// user turns load balancing off is the list order.
 		opts.LoadBalance, name = true, PolicyOrdered
 	}
-	policy, err := NewSelector(name)
+	policy, err := newSelector(name, opts.Rand)
 	if err != nil {
 		return nil, err
 	}
@@ -88,11 +89,12 @@ func New(specs []HostSpec, opts Options, mem *Memory, bus *events.Bus) (*Engine,
 		bus:     bus,
 		probers: map[string]Prober{"http": httpProber, "https": httpProber, "rtmp": rtmpProber, "rtmps": rtmpProber},
 		policy:  policy,
-		now:     time.Now,
-		sleep:   sleepCtx,
+		clock:   clock.Or(opts.Clock),
+		rand:    opts.Rand,
 		logs:    newEngineLogs(opts.Log),
 	}
 	mem.setLog(e.logs.memory)
+	mem.setClock(e.clock)
 	e.balance.Store(opts.LoadBalance)
 	return e, nil
 }
@@ -100,7 +102,20 @@ func New(specs []HostSpec, opts Options, mem *Memory, bus *events.Bus) (*Engine,
 // Events is the bus the engine publishes on.
 func (e *Engine) Events() *events.Bus { return e.bus }
 
-func (e *Engine) emit(ev events.Event) { e.bus.Publish(ev) }
+// emit publishes ev stamped with the engine's clock, so that the times
+// on its events agree with its countdowns (expires_at) under any clock.
+func (e *Engine) emit(ev events.Event) {
+	if ev.Time.IsZero() {
+		ev.Time = e.now()
+	}
+	e.bus.Publish(ev)
+}
+
+// Clock is the engine's clock; the session that plays what it resolves
+// reads the same.
+func (e *Engine) Clock() clock.Clock { return e.clock }
+
+func (e *Engine) now() time.Time { return e.clock.Now() }
 
 // Hosts returns the configured hosts in list order.
 func (e *Engine) Hosts() []*Host { return append([]*Host(nil), e.hosts...) }
@@ -328,7 +343,7 @@ func (e *Engine) targets(clip string) (map[*Host]string, error) {
 // that second kind and skips no host.
 func (e *Engine) passOrder(except []*Host) (order []*Host, tryAll bool) {
 	if e.balance.Load() {
-		order = Random{}.Order(e.hosts, e.mem)
+		order = Random{Rand: e.rand}.Order(e.hosts, e.mem)
 	} else {
 		order = e.policy.Order(e.hosts, e.mem)
 	}
@@ -402,7 +417,7 @@ func (e *Engine) waitBeforePass() time.Duration {
 // on (the n key).
 func (e *Engine) sleepUnlessNext(ctx context.Context, d time.Duration, next <-chan struct{}) error {
 	if next == nil {
-		return e.sleep(ctx, d)
+		return e.clock.Sleep(ctx, d)
 	}
 	wait, stop := context.WithCancel(ctx)
 	defer stop()
@@ -414,24 +429,10 @@ func (e *Engine) sleepUnlessNext(ctx context.Context, d time.Duration, next <-ch
 		case <-wait.Done():
 		}
 	}()
-	if err := e.sleep(wait, d); err != nil && ctx.Err() != nil {
+	if err := e.clock.Sleep(wait, d); err != nil && ctx.Err() != nil {
 		return err
 	}
 	return nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // hostIndexes are the hosts' indexes, for a log line.

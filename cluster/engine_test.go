@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"clusterplay/clock"
 	"clusterplay/events"
 
 	"clusterplay/loopback"
@@ -21,17 +23,20 @@ var testFiles = map[string][]byte{"clip.mp4": []byte("not really a clip, but byt
 type recorder struct {
 	mu   sync.Mutex
 	evs  []events.Event
+	more chan struct{} // closed and replaced on every event
 	done chan struct{}
 }
 
 func record(e *Engine) *recorder {
-	r := &recorder{done: make(chan struct{})}
+	r := &recorder{more: make(chan struct{}), done: make(chan struct{})}
 	ch := e.Events().Subscribe()
 	go func() {
 		defer close(r.done)
 		for ev := range ch {
 			r.mu.Lock()
 			r.evs = append(r.evs, ev)
+			close(r.more)
+			r.more = make(chan struct{})
 			r.mu.Unlock()
 		}
 	}()
@@ -101,6 +106,7 @@ func sequential(timeout time.Duration) Options {
 // short one to keep the test quick; the others get a long one, so that
 // "fast" means far from it even on a busy machine.
 func TestFaultClasses(t *testing.T) {
+	t.Parallel()
 	const shortTimeout, longTimeout = 700 * time.Millisecond, 10 * time.Second
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	tlsHost := hosttest.Keep(t)(loopback.GoodTLS(testFiles))
@@ -127,6 +133,7 @@ func TestFaultClasses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			timeout := longTimeout
 			if !tt.fast {
 				timeout = shortTimeout
@@ -173,6 +180,7 @@ func TestFaultClasses(t *testing.T) {
 // TestFastFailureMovesOn: a refused host costs nothing like the timeout,
 // and the evs name each step in order.
 func TestFastFailureMovesOn(t *testing.T) {
+	t.Parallel()
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	refused := hosttest.Refused(t)
 	res, err, evs := resolveHosts(t, sequential(5*time.Second), "a/b/c.mp4", refused, good.URL)
@@ -196,17 +204,30 @@ func TestFastFailureMovesOn(t *testing.T) {
 	}
 }
 
+// TestPassesAreCounted: connectCount passes over the hosts, then one
+// failed event; passes whose hosts all failed at once start a back-off
+// apart, 100 ms doubling.
 func TestPassesAreCounted(t *testing.T) {
+	t.Parallel()
 	for _, count := range []int{1, 2, 3} {
+		clk := fakeClock()
 		opts := sequential(time.Second)
 		opts.ConnectCount = count
 		opts.FailureExpiry = 0
+		opts.Clock = clk
 		e, err := New([]HostSpec{{URL: hosttest.Refused(t)}, {URL: hosttest.Refused(t)}}, opts, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		rec := record(e)
-		_, err = e.Resolve(context.Background(), "clip.mp4")
+		wait := resolveAside(t, e, "clip.mp4")
+		backoff := minPassBackoff
+		for pass := 1; pass < count; pass++ {
+			rec.waitFor(t, events.ConnectFailed, 2*pass) // the pass is over: the engine sleeps
+			drive(t, clk, rec, []clockStep{{armed: 1, advance: backoff}})
+			backoff *= 2
+		}
+		_, err = wait()
 		evs := rec.stop(e)
 		if !errors.Is(err, ErrAllFailed) {
 			t.Fatalf("err = %v", err)
@@ -218,16 +239,23 @@ func TestPassesAreCounted(t *testing.T) {
 		if len(failed) != 1 || evs[len(evs)-1].Kind != events.Failed {
 			t.Errorf("connectCount %d: want exactly one failed event, last; got %s", count, kinds(evs))
 		}
+		ms := time.Millisecond
+		if got, want := since(evs, events.Connect), []time.Duration{0, 0, 100 * ms, 100 * ms, 300 * ms, 300 * ms}[:2*count]; !slices.Equal(got, want) {
+			t.Errorf("connectCount %d: attempts at %v, want %v", count, got, want)
+		}
 	}
 }
 
 // TestFailureMemorySkipsWithinExpiry: a second resolution skips the host
 // that just failed, with a skip event that says how long it stays skipped.
 func TestFailureMemorySkipsWithinExpiry(t *testing.T) {
+	t.Parallel()
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	refused := hosttest.Refused(t)
+	clk := fakeClock()
 	opts := sequential(time.Second)
 	opts.FailureExpiry = time.Minute
+	opts.Clock = clk
 	e, err := New([]HostSpec{{URL: refused}, {URL: good.URL}}, opts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -243,8 +271,8 @@ func TestFailureMemorySkipsWithinExpiry(t *testing.T) {
 	if got, want := kinds(evs), "skip connect resolved"; got != want {
 		t.Fatalf("second resolution: evs %q, want %q", got, want)
 	}
-	if left := evs[0].ExpiryLeft; left <= 50*time.Second || left > time.Minute {
-		t.Errorf("skip expiry left %v, want just under a minute", left)
+	if left := evs[0].ExpiryLeft; left != time.Minute {
+		t.Errorf("skip expiry left %v, want the whole minute: no time passed", left)
 	}
 	if r, _ := e.mem.Record(good.URL); !r.FailedAt.IsZero() {
 		t.Errorf("the good host is remembered as failed: %+v", r)
@@ -252,6 +280,7 @@ func TestFailureMemorySkipsWithinExpiry(t *testing.T) {
 }
 
 func TestSuccessClearsMemory(t *testing.T) {
+	t.Parallel()
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	mem := NewMemory()
 	mem.Failed(good.URL, time.Now().Add(-time.Hour))
@@ -272,6 +301,7 @@ func TestSuccessClearsMemory(t *testing.T) {
 // failed, the pass tries them all, the oldest failure first, rather than
 // skipping everything.
 func TestAllRememberedTriesOldestFirst(t *testing.T) {
+	t.Parallel()
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	refused := hosttest.Refused(t)
 	mem := NewMemory()
@@ -295,42 +325,11 @@ func TestAllRememberedTriesOldestFirst(t *testing.T) {
 	}
 }
 
-// TestWaitBeforeNextPass: before pass 2 the engine waits until the
-// earliest failure expires, but never longer than the connect timeout.
-func TestWaitBeforeNextPass(t *testing.T) {
-	tests := []struct {
-		name            string
-		expiry, timeout time.Duration
-		minGap, maxGap  time.Duration
-	}{
-		{"expiry shorter than timeout", 400 * time.Millisecond, 3 * time.Second, 300 * time.Millisecond, 2500 * time.Millisecond},
-		{"timeout caps a long expiry", time.Hour, 500 * time.Millisecond, 400 * time.Millisecond, 3 * time.Second},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			opts := sequential(tt.timeout)
-			opts.ConnectCount = 2
-			opts.FailureExpiry = tt.expiry
-			e, err := New([]HostSpec{{URL: hosttest.Refused(t)}}, opts, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rec := record(e)
-			_, _ = e.Resolve(context.Background(), "clip.mp4")
-			evs := ofKind(rec.stop(e), events.Connect)
-			if len(evs) != 2 {
-				t.Fatalf("%d attempts, want 2 (the lone host must be retried, not skipped)", len(evs))
-			}
-			gap := evs[1].Time.Sub(evs[0].Time)
-			if gap < tt.minGap || gap > tt.maxGap {
-				t.Errorf("gap between passes %v, want between %v and %v", gap, tt.minGap, tt.maxGap)
-			}
-		})
-	}
-}
-
 func TestSetLoadBalancingTakesEffectNextPass(t *testing.T) {
-	e, err := New([]HostSpec{{URL: "http://a.test/v"}, {URL: "http://b.test/v"}}, sequential(time.Second), nil, nil)
+	t.Parallel()
+	opts := sequential(time.Second)
+	opts.Rand = clock.NewRand(1)
+	e, err := New([]HostSpec{{URL: "http://a.test/v"}, {URL: "http://b.test/v"}}, opts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,18 +342,22 @@ func TestSetLoadBalancingTakesEffectNextPass(t *testing.T) {
 		}
 	}
 	e.SetLoadBalancing(true)
-	seen := map[int]bool{}
-	for range 200 {
-		seen[first(e.passOrder(nil))] = true
+	var firsts []int
+	for range 8 {
+		firsts = append(firsts, first(e.passOrder(nil)))
 	}
-	if !seen[0] || !seen[1] {
-		t.Errorf("with load balancing the first host was always the same: %v", seen)
+	if !slices.Contains(firsts, 0) || !slices.Contains(firsts, 1) {
+		t.Errorf("with load balancing the first host was always the same: %v", firsts)
+	}
+	if want := []int{0, 1, 1, 1, 1, 1, 1, 1}; !slices.Equal(firsts, want) {
+		t.Errorf("seed 1: passes began with hosts %v, want %v", firsts, want)
 	}
 }
 
 // TestCancellationStopsAtOnce: cancelling the context stops a resolution
 // that is waiting on silent hosts, with no goroutine left behind.
 func TestCancellationStopsAtOnce(t *testing.T) {
+	t.Parallel()
 	hang := hosttest.Keep(t)(loopback.Hang())
 	silent := hosttest.Keep(t)(loopback.Silent())
 	opts := DefaultOptions()
@@ -404,6 +407,7 @@ func TestCancellationStopsAtOnce(t *testing.T) {
 }
 
 func TestNewRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		hosts []HostSpec
@@ -430,6 +434,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 // TestProbeSendsOneByteRange checks the probe asks for one byte of the
 // clip itself, not the host's root.
 func TestProbeSendsOneByteRange(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var got []string
 	h := hosttest.Keep(t)(loopback.NewHTTP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -455,6 +460,7 @@ func TestProbeSendsOneByteRange(t *testing.T) {
 func first(order []*Host, _ bool) int { return order[0].Index }
 
 func TestForgetStartsFromScratch(t *testing.T) {
+	t.Parallel()
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	mem := NewMemory()
 	mem.Failed(good.URL, time.Now())

@@ -30,6 +30,7 @@ func tryLock(t *testing.T, dir string, how int) error {
 }
 
 func TestExclusiveLockExcludesEveryoneElse(t *testing.T) {
+	t.Parallel()
 	s := &Store{dir: t.TempDir()}
 	unlock, err := s.lock()
 	if err != nil {
@@ -48,6 +49,7 @@ func TestExclusiveLockExcludesEveryoneElse(t *testing.T) {
 }
 
 func TestSharedLockAdmitsReadersOnly(t *testing.T) {
+	t.Parallel()
 	s := &Store{dir: t.TempDir()}
 	unlock, err := s.rlock()
 	if err != nil {

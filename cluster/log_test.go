@@ -11,6 +11,7 @@ import (
 	"clusterplay/logging/logtest"
 
 	"clusterplay/assets"
+	"clusterplay/clock"
 	"clusterplay/logging"
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
@@ -28,6 +29,7 @@ func debugLog() (*slog.Logger, *logBuffer) {
 // TestAttemptsAreLogged: each HTTP attempt with its URL, its request and
 // status lines and its phases, under cluster.http.
 func TestAttemptsAreLogged(t *testing.T) {
+	t.Parallel()
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	hop := hosttest.Keep(t)(loopback.Redirect(1, good.URL))
 	refused := hosttest.Refused(t)
@@ -76,17 +78,18 @@ func TestAttemptsAreLogged(t *testing.T) {
 // with the time it has left, trying it again once the failure expired,
 // and a success that clears it, each with its numbers.
 func TestMemoryDecisionsAreLogged(t *testing.T) {
+	t.Parallel()
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	l, logs := debugLog()
 	opts := sequential(time.Second)
 	opts.ConnectCount, opts.FailureExpiry, opts.Log = 1, time.Minute, l
+	clk := clock.NewFake(time.Now())
+	opts.Clock = clk
 	status := hosttest.Keep(t)(loopback.Status(503))
 	e, err := New([]HostSpec{{URL: status.URL}, {URL: good.URL}}, opts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := time.Now()
-	e.now = func() time.Time { return clock }
 	resolveTwice := func() {
 		t.Helper()
 		if _, err := e.Resolve(context.Background(), "clip.mp4"); err != nil {
@@ -99,13 +102,13 @@ func TestMemoryDecisionsAreLogged(t *testing.T) {
 		remembered[0]["failure_expiry"] != "1m0s" {
 		t.Fatalf("failure remembered as %v", remembered)
 	}
-	clock = clock.Add(20 * time.Second)
+	clk.Advance(20 * time.Second)
 	resolveTwice()
 	skip := logs.Lines(t, "skip: failed recently")
 	if len(skip) != 1 || skip[0]["expiry_left_ms"] != 40000.0 || skip[0]["index"] != 0.0 {
 		t.Fatalf("skip logged as %v", skip)
 	}
-	clock = clock.Add(45 * time.Second)
+	clk.Advance(45 * time.Second)
 	resolveTwice()
 	expired := logs.Lines(t, "failure expired")
 	if len(expired) != 1 || expired[0]["expired_ms_ago"] != 5000.0 {
@@ -117,6 +120,7 @@ func TestMemoryDecisionsAreLogged(t *testing.T) {
 // TestMergeIsLogged: what another process wrote that is newer than ours
 // is taken in, and the log says what it had.
 func TestMergeIsLogged(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "state")
 	ours, err := OpenMemory(dir)
 	if err != nil {
@@ -150,6 +154,7 @@ func TestMergeIsLogged(t *testing.T) {
 // TestRTMPAttemptIsLoggedWithoutSecrets: an RTMP attempt is told step by
 // step under cluster.rtmp, and its password and token never appear.
 func TestRTMPAttemptIsLoggedWithoutSecrets(t *testing.T) {
+	t.Parallel()
 	n := hosttest.Nginx(t, hosttest.ClipDir(t))
 	host := strings.Replace(n.URL, "rtmp://", "rtmp://viewer:hunter2@", 1) + "?token=sekrit"
 	l, logs := debugLog()

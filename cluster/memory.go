@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"clusterplay/clock"
 	"clusterplay/logging"
 )
 
@@ -18,7 +19,7 @@ type Memory struct {
 	entries map[string]HostRecord
 	dirty   map[string]bool
 	store   *Store
-	now     func() time.Time
+	clock   clock.Clock   // the engine's: when a success is dated, how long FlushEvery waits
 	changed chan struct{} // capacity 1: "something is dirty", for FlushEvery
 	log     *slog.Logger  // the engine's cluster.memory logger; never nil
 }
@@ -42,7 +43,7 @@ const latencyAlpha = 0.3
 
 // NewMemory returns an empty memory that is not persisted.
 func NewMemory() *Memory {
-	return &Memory{entries: map[string]HostRecord{}, dirty: map[string]bool{}, now: time.Now, changed: make(chan struct{}, 1),
+	return &Memory{entries: map[string]HostRecord{}, dirty: map[string]bool{}, clock: clock.Real(), changed: make(chan struct{}, 1),
 		log: logging.Discard()}
 }
 
@@ -52,6 +53,13 @@ func (m *Memory) setLog(l *slog.Logger) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.log = logging.Or(l)
+}
+
+// setClock gives the memory the engine's clock.
+func (m *Memory) setClock(c clock.Clock) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.clock = c
 }
 
 // Failed records a failed attempt on host at the given time.
@@ -82,7 +90,7 @@ func (m *Memory) Succeeded(host string, latency time.Duration) {
 	if r.Samples < 1000 {
 		r.Samples++
 	}
-	r.Updated = m.now()
+	r.Updated = m.clock.Now()
 	m.entries[host] = r
 	m.markDirty(host)
 }
@@ -184,6 +192,9 @@ func (m *Memory) markDirty(host string) {
 // learnt. warn hears of a failed write. stop waits for a write under way.
 func (m *Memory) FlushEvery(interval time.Duration, warn func(error)) (stop func()) {
 	quit, done := make(chan struct{}), make(chan struct{})
+	m.mu.Lock()
+	clk := m.clock
+	m.mu.Unlock()
 	go func() {
 		defer close(done)
 		var said string // the same failure is said once, not every interval
@@ -197,12 +208,12 @@ func (m *Memory) FlushEvery(interval time.Duration, warn func(error)) (stop func
 				said = err.Error()
 				warn(err)
 			}
-			t := time.NewTimer(interval)
+			t := clk.NewTimer(interval)
 			select {
 			case <-quit:
 				t.Stop()
 				return
-			case <-t.C:
+			case <-t.C():
 			}
 		}
 	}()

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"clusterplay/clock"
 )
 
 // Options are the engine's knobs, named after Flowplayer's Cluster plugin
@@ -32,6 +34,14 @@ type Options struct {
 	// header, User-Agent, Referer); nil sends only clusterplay's own
 	// User-Agent.
 	Header http.Header
+
+	// Clock is the time the engine reads: connect timeouts, race delays,
+	// failure expiry, the waits between passes. nil is the real clock;
+	// tests hand in a clock.Fake.
+	Clock clock.Clock
+	// Rand is the chance the policies draw on (random, weighted, fastest's
+	// ties). nil is the process's own source; tests seed one.
+	Rand *clock.Rand
 
 	// Log is the engine's logger, named for the cluster component; the
 	// engine names its parts from it (cluster.http, cluster.rtmp,

@@ -14,6 +14,7 @@ import (
 // TestHTTPPhases resolves against real loopback hosts and checks which
 // phases each attempt reports and, where the host sets it, how long.
 func TestHTTPPhases(t *testing.T) {
+	t.Parallel()
 	const (
 		timeout    = 1500 * time.Millisecond
 		headerWait = 300 * time.Millisecond
@@ -44,6 +45,7 @@ func TestHTTPPhases(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			opts := sequential(timeout)
 			opts.ConnectCount, opts.Insecure = 1, true
 			_, _, evs := resolveHosts(t, opts, "clip.mp4", tt.url)
@@ -86,6 +88,7 @@ func checkPhase(t *testing.T, name string, d time.Duration, want bool) {
 // TestPhasesSumOverRedirects: a redirect is a second connection, whose
 // phases add to the first's.
 func TestPhasesSumOverRedirects(t *testing.T) {
+	t.Parallel()
 	const wait = 200 * time.Millisecond
 	slow := hosttest.Keep(t)(loopback.SlowHeaders(wait))
 	hop := hosttest.Keep(t)(loopback.Redirect(1, slow.URL))
@@ -102,6 +105,7 @@ func TestPhasesSumOverRedirects(t *testing.T) {
 // TestStopwatchIgnoresLateReports: a dial that lost reports after the
 // attempt is over; what the attempt returned does not change.
 func TestStopwatchIgnoresLateReports(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(0, 0)
 	var mu sync.Mutex
 	w := &stopwatch{now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }}

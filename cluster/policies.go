@@ -2,14 +2,15 @@ package cluster
 
 import (
 	"math"
-	"math/rand/v2"
 	"slices"
 	"sort"
+
+	"clusterplay/clock"
 )
 
 func init() {
-	RegisterPolicy(PolicyWeighted, func() Selector { return Weighted{} })
-	RegisterPolicy(PolicyFastest, func() Selector { return Fastest{} })
+	RegisterPolicy(PolicyWeighted, func(r *clock.Rand) Selector { return Weighted{Rand: r} })
+	RegisterPolicy(PolicyFastest, func(r *clock.Rand) Selector { return Fastest{Rand: r} })
 }
 
 // shownOrder is the order users read the policies in (--help, error
@@ -41,15 +42,17 @@ func Policies() []string {
 // Hosts remembered as failed are skipped by the engine; as the order within
 // any subset of a group keeps the weighted distribution, excluding them
 // leaves the others' shares as they should be.
-type Weighted struct{}
+type Weighted struct {
+	Rand *clock.Rand // nil: the process's own source
+}
 
 // Order implements Selector.
-func (Weighted) Order(hosts []*Host, _ *Memory) []*Host {
+func (p Weighted) Order(hosts []*Host, _ *Memory) []*Host {
 	// Efraimidis-Spirakis: sorting by u^(1/w), largest first, is a weighted
 	// sample without replacement of the whole group in one pass.
 	keys := make(map[*Host]float64, len(hosts))
 	for _, h := range hosts {
-		keys[h] = math.Pow(rand.Float64(), 1/float64(weightOf(h)))
+		keys[h] = math.Pow(p.Rand.Float64(), 1/float64(weightOf(h)))
 	}
 	out := append([]*Host(nil), hosts...)
 	sort.SliceStable(out, func(i, j int) bool {
@@ -73,11 +76,13 @@ func weightOf(h *Host) int {
 // failure memory, across runs. Hosts never measured come first, so that
 // every host gets measured; ties are broken at random so equal hosts share
 // the load.
-type Fastest struct{}
+type Fastest struct {
+	Rand *clock.Rand // nil: the process's own source
+}
 
 // Order implements Selector.
-func (Fastest) Order(hosts []*Host, mem *Memory) []*Host {
-	out := Random{}.Order(hosts, mem)
+func (p Fastest) Order(hosts []*Host, mem *Memory) []*Host {
+	out := Random{Rand: p.Rand}.Order(hosts, mem)
 	latency := make(map[*Host]float64, len(out))
 	for _, h := range out {
 		latency[h] = -1 // untried

@@ -1,14 +1,20 @@
 package cluster
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
+
+	"clusterplay/clock"
 )
 
-// TestWeightedShares: over 30,000 passes with weights 1:2:3 each host leads
-// within 2 percentage points of its share.
+// TestWeightedShares: over 6,000 passes with weights 1:2:3 each host leads
+// within 2 percentage points of its share. The source is seeded, so the
+// counts are exact: a change to how the policy draws shows here first.
 func TestWeightedShares(t *testing.T) {
+	t.Parallel()
 	hosts, err := NewHosts([]HostSpec{
 		{URL: "http://a.test/v", Weight: 1},
 		{URL: "http://b.test/v", Weight: 2},
@@ -17,10 +23,14 @@ func TestWeightedShares(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const picks = 30000
+	const picks = 6000
+	policy := Weighted{Rand: clock.NewRand(1)}
 	counts := make([]int, 3)
 	for range picks {
-		counts[Weighted{}.Order(hosts, nil)[0].Index]++
+		counts[policy.Order(hosts, nil)[0].Index]++
+	}
+	if want := []int{1002, 1963, 3035}; !slices.Equal(counts, want) {
+		t.Errorf("seed 1: hosts led %v of %d passes, want %v", counts, picks, want)
 	}
 	for i, want := range []float64{1.0 / 6, 2.0 / 6, 3.0 / 6} {
 		got := float64(counts[i]) / picks
@@ -30,7 +40,31 @@ func TestWeightedShares(t *testing.T) {
 	}
 }
 
+// TestWeightedOrderFromASeed: the whole order of a pass, not only its
+// first host, comes from the source.
+func TestWeightedOrderFromASeed(t *testing.T) {
+	t.Parallel()
+	hosts, err := NewHosts([]HostSpec{
+		{URL: "http://a.test/v", Weight: 1},
+		{URL: "http://b.test/v", Weight: 2},
+		{URL: "http://c.test/v", Weight: 3},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy := Weighted{Rand: clock.NewRand(1)}
+	var got []string
+	for range 6 {
+		got = append(got, fmt.Sprint(hostIndexes(policy.Order(hosts, nil))))
+	}
+	want := []string{"[1 2 0]", "[1 2 0]", "[2 0 1]", "[2 0 1]", "[1 2 0]", "[0 2 1]"}
+	if !slices.Equal(got, want) {
+		t.Errorf("seed 1: orders %v, want %v", got, want)
+	}
+}
+
 func TestWeightedPriorityGroupsFirst(t *testing.T) {
+	t.Parallel()
 	hosts, err := NewHosts([]HostSpec{
 		{URL: "http://backup1.test/v", Priority: 2, Weight: 100},
 		{URL: "http://main1.test/v", Priority: 1},
@@ -40,8 +74,9 @@ func TestWeightedPriorityGroupsFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range 500 {
-		order := Weighted{}.Order(hosts, nil)
+	policy := Weighted{Rand: clock.NewRand(1)}
+	for range 200 {
+		order := policy.Order(hosts, nil)
 		for pos, h := range order {
 			if wantPriority := 1 + pos/2; h.Priority != wantPriority {
 				t.Fatalf("order %v: position %d has priority %d", urls(order), pos, h.Priority)
@@ -59,6 +94,7 @@ func urls(hosts []*Host) []string {
 }
 
 func TestFastestOrdersByLatencyUntriedFirst(t *testing.T) {
+	t.Parallel()
 	hosts := testHosts(t, 4)
 	mem := NewMemory()
 	mem.Succeeded(hosts[0].URL, 300*time.Millisecond)
@@ -72,19 +108,22 @@ func TestFastestOrdersByLatencyUntriedFirst(t *testing.T) {
 }
 
 func TestFastestBreaksTiesAtRandom(t *testing.T) {
+	t.Parallel()
 	hosts := testHosts(t, 2)
+	policy := Fastest{Rand: clock.NewRand(1)}
 	seen := map[int]int{}
-	for range 400 {
-		seen[Fastest{}.Order(hosts, NewMemory())[0].Index]++
+	for range 40 {
+		seen[policy.Order(hosts, NewMemory())[0].Index]++
 	}
-	if seen[0] < 100 || seen[1] < 100 {
-		t.Errorf("untried hosts led %v times; ties must be broken at random", seen)
+	if seen[0] != 18 || seen[1] != 22 {
+		t.Errorf("seed 1: untried hosts led %v times of 40, want 18 and 22; ties must be broken at random", seen)
 	}
 }
 
 // TestLatencyMemoryIsSmoothed: one slow outlier moves the average but does
 // not replace it.
 func TestLatencyMemoryIsSmoothed(t *testing.T) {
+	t.Parallel()
 	mem := NewMemory()
 	for range 10 {
 		mem.Succeeded("http://h/v", 10*time.Millisecond)

@@ -41,7 +41,7 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 	localTries := map[*Host]int{}
 
 	race := e.opts.RaceDelay > 0
-	timer := time.NewTimer(time.Hour)
+	timer := e.clock.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
 
@@ -61,9 +61,9 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 			actx, acancel := context.WithCancel(passCtx)
 			cancels[h] = acancel
 			go func() {
-				began := time.Now()
+				began := e.now()
 				probed, err := e.attempt(actx, h, targets[h], pass)
-				done <- outcome{host: h, probed: probed, err: err, elapsed: time.Since(began)}
+				done <- outcome{host: h, probed: probed, err: err, elapsed: e.clock.Since(began)}
 			}()
 			if race {
 				timer.Reset(e.headStart(h))
@@ -166,7 +166,7 @@ func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order 
 			if inflight < limit {
 				launch()
 			}
-		case <-timer.C:
+		case <-timer.C():
 			if inflight < limit {
 				launch()
 			}
@@ -235,7 +235,7 @@ func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) 
 	if prober == nil {
 		return a, &ProbeError{Class: events.ClassProtocol, Err: errors.New("no prober for scheme " + h.Scheme())}
 	}
-	actx, cancel := context.WithTimeout(ctx, e.opts.ConnectTimeout)
+	actx, cancel := e.clock.WithTimeout(ctx, e.opts.ConnectTimeout)
 	defer cancel()
 	a.Redirected = func(to string) {
 		e.emit(events.Event{Kind: events.Redirect, Host: h.URL, Index: h.Index, URL: to, Pass: pass})

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -37,14 +38,21 @@ func maxConcurrent(evs []events.Event) int {
 // delay while the silent first one goes on, wins, and the silent attempt is
 // cancelled, its socket closed, and not remembered as a failure.
 func TestRaceSilentHostThenGood(t *testing.T) {
+	t.Parallel()
 	silent := hosttest.Keep(t)(loopback.Silent())
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
-	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, racing(100*time.Millisecond, 3, 10*time.Second), nil, nil)
+	clk := fakeClock()
+	opts := racing(100*time.Millisecond, 3, 10*time.Second)
+	opts.Clock = clk
+	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, opts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := record(e)
-	res, err := e.Resolve(context.Background(), "clip.mp4")
+	wait := resolveAside(t, e, "clip.mp4")
+	// The silent host's connect timeout and its head start.
+	drive(t, clk, rec, []clockStep{{armed: 2, advance: 100 * time.Millisecond}})
+	res, err := wait()
 	evs := rec.stop(e)
 	if err != nil {
 		t.Fatal(err)
@@ -55,11 +63,11 @@ func TestRaceSilentHostThenGood(t *testing.T) {
 	if got, want := kinds(evs), "connect connect connect_cancelled resolved"; got != want {
 		t.Errorf("events %q, want %q", got, want)
 	}
-	if gap := evs[1].Time.Sub(evs[0].Time); gap < 90*time.Millisecond || gap > 2*time.Second {
-		t.Errorf("second host started %v after the first, want about the 100ms race delay", gap)
+	if gap := evs[1].Time.Sub(evs[0].Time); gap != 100*time.Millisecond {
+		t.Errorf("second host started %v after the first, want the 100ms race delay", gap)
 	}
-	if res.Elapsed > 5*time.Second {
-		t.Errorf("resolved after %v: the silent host's 10s timeout must not be waited for", res.Elapsed)
+	if res.Elapsed != 100*time.Millisecond {
+		t.Errorf("resolved after %v, want at the race delay: the silent host's 10s timeout must not be waited for", res.Elapsed)
 	}
 	if r, ok := e.mem.Record(silent.URL); ok && !r.FailedAt.IsZero() {
 		t.Error("the cancelled attempt was remembered as a failure")
@@ -70,6 +78,7 @@ func TestRaceSilentHostThenGood(t *testing.T) {
 // TestRaceFastFailureStartsNextAtOnce: a refused host does not hold the next
 // one back for the race delay.
 func TestRaceFastFailureStartsNextAtOnce(t *testing.T) {
+	t.Parallel()
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	res, err, evs := resolveHosts(t, racing(2*time.Second, 3, 5*time.Second), "clip.mp4", hosttest.Refused(t), hosttest.Refused(t), good.URL)
 	if err != nil {
@@ -87,18 +96,33 @@ func TestRaceFastFailureStartsNextAtOnce(t *testing.T) {
 // cap of 2, never more than 2 attempts connect at once, and the good host
 // is reached once timeouts free the slots.
 func TestRaceInflightCap(t *testing.T) {
+	t.Parallel()
 	var specs []HostSpec
 	for range 5 {
 		specs = append(specs, HostSpec{URL: hosttest.Keep(t)(loopback.Hang()).URL})
 	}
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
 	specs = append(specs, HostSpec{URL: good.URL})
-	e, err := New(specs, racing(20*time.Millisecond, 2, 400*time.Millisecond), nil, nil)
+	clk := fakeClock()
+	opts := racing(20*time.Millisecond, 2, 400*time.Millisecond)
+	opts.Clock = clk
+	e, err := New(specs, opts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := record(e)
-	res, err := e.Resolve(context.Background(), "clip.mp4")
+	wait := resolveAside(t, e, "clip.mp4")
+	const d, timeout = 20 * time.Millisecond, 400 * time.Millisecond
+	drive(t, clk, rec, []clockStep{
+		{2, d},             // host 0 and its head start: host 1 starts at 20ms
+		{3, d},             // both slots taken: the head start at 40ms starts nobody
+		{2, timeout - 2*d}, // host 0 times out at 400ms: host 2 takes its slot
+		{3, d},             // host 1 at 420ms: host 3
+		{3, d},             // a head start at 440ms, slots full
+		{2, timeout - 2*d}, // host 2 at 800ms: host 4
+		{3, d},             // host 3 at 820ms: the good host 5 wins
+	})
+	res, err := wait()
 	evs := rec.stop(e)
 	if err != nil {
 		t.Fatalf("Resolve: %v; evs %s", err, kinds(evs))
@@ -119,13 +143,35 @@ func TestRaceInflightCap(t *testing.T) {
 	if n := len(ofKind(evs, events.ConnectFailed)); n < 4 {
 		t.Errorf("%d timeouts before the good host, want at least 4 (the cap held the good host back)", n)
 	}
+	ms := time.Millisecond
+	if got, want := since(evs, events.Connect), []time.Duration{0, 20 * ms, 400 * ms, 420 * ms, 800 * ms, 820 * ms}; !slices.Equal(got, want) {
+		t.Errorf("hosts started at %v, want %v", got, want)
+	}
+	for _, f := range ofKind(evs, events.ConnectFailed) {
+		if f.Class != events.ClassTimeout || f.Elapsed != timeout {
+			t.Errorf("host %d failed %s after %v, want a timeout after %v", f.Index, f.Class, f.Elapsed, timeout)
+		}
+	}
 }
 
 // TestRaceOffIsOneAtATime: --race-delay off waits for each attempt.
 func TestRaceOffIsOneAtATime(t *testing.T) {
+	t.Parallel()
 	silent := hosttest.Keep(t)(loopback.Silent())
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
-	res, err, evs := resolveHosts(t, racing(0, 3, 500*time.Millisecond), "clip.mp4", silent.URL, good.URL)
+	clk := fakeClock()
+	opts := racing(0, 3, 500*time.Millisecond)
+	opts.Clock = clk
+	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, opts, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := record(e)
+	wait := resolveAside(t, e, "clip.mp4")
+	// The silent host's connect timeout alone: no head start to race it.
+	drive(t, clk, rec, []clockStep{{armed: 1, advance: 500 * time.Millisecond}})
+	res, err := wait()
+	evs := rec.stop(e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,34 +181,40 @@ func TestRaceOffIsOneAtATime(t *testing.T) {
 	if maxConcurrent(evs) != 1 {
 		t.Error("more than one attempt at a time with racing off")
 	}
-	if res.Elapsed < 450*time.Millisecond {
-		t.Errorf("resolved after %v, before the silent host's timeout", res.Elapsed)
+	if res.Elapsed != 500*time.Millisecond {
+		t.Errorf("resolved after %v, want at the silent host's 500ms timeout", res.Elapsed)
 	}
 }
 
 // TestRaceRemembersAHostThatLetItsHeadStartPass: a host that lost a race
 // unanswered is not a failure, but the next resolution does not wait the
-// race delay for it again. The delay is long so that "not waited for" is
-// far from it even on a busy machine.
+// race delay for it again.
 func TestRaceRemembersAHostThatLetItsHeadStartPass(t *testing.T) {
+	t.Parallel()
 	const raceDelay = 1500 * time.Millisecond
 	silent := hosttest.Keep(t)(loopback.Silent())
 	good := hosttest.Keep(t)(loopback.Good(testFiles))
+	clk := fakeClock()
 	opts := racing(raceDelay, 3, 10*time.Second)
 	opts.FailureExpiry = time.Minute
+	opts.Clock = clk
 	e, err := New([]HostSpec{{URL: silent.URL}, {URL: good.URL}}, opts, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Resolve(context.Background(), "clip.mp4"); err != nil {
+	rec := record(e)
+	wait := resolveAside(t, e, "clip.mp4")
+	drive(t, clk, rec, []clockStep{{armed: 2, advance: raceDelay}})
+	if _, err := wait(); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := e.mem.Record(silent.URL); !r.FailedAt.IsZero() || r.SlowAt.IsZero() {
 		t.Fatalf("after losing unanswered the silent host's record is %+v; want slow, not failed", r)
 	}
-	rec := record(e)
-	res, err := e.Resolve(context.Background(), "clip.mp4")
-	evs := rec.stop(e)
+	rec.waitFor(t, events.Resolved, 1) // the first resolution's last word
+	first := len(rec.snapshot())
+	res, err := e.Resolve(context.Background(), "clip.mp4") // no advance: nothing waits on the clock
+	evs := rec.stop(e)[first:]
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +222,7 @@ func TestRaceRemembersAHostThatLetItsHeadStartPass(t *testing.T) {
 	if len(connects) != 2 || connects[0].Index != 0 {
 		t.Fatalf("events %s: the silent host must still be tried first", kinds(evs))
 	}
-	if gap := connects[1].Time.Sub(connects[0].Time); gap > raceDelay/2 {
+	if gap := connects[1].Time.Sub(connects[0].Time); gap != 0 {
 		t.Errorf("second host started %v after the slow one; its %v head start should be gone", gap, raceDelay)
 	}
 	if res.Host.Index != 1 {

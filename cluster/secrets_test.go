@@ -19,6 +19,7 @@ import (
 // TestRedirectSendsNoReferer: the URL redirected from (with its token)
 // is not sent to the redirect's target.
 func TestRedirectSendsNoReferer(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var referers []string
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -58,6 +59,7 @@ func TestRedirectSendsNoReferer(t *testing.T) {
 // TestMemoryKnowsAHostWithoutItsSecrets: two entries that differ only in
 // their token share one record, and the memory file holds no token.
 func TestMemoryKnowsAHostWithoutItsSecrets(t *testing.T) {
+	t.Parallel()
 	refused := hosttest.Refused(t)
 	dir := t.TempDir()
 	mem, err := OpenMemory(dir)
@@ -108,6 +110,7 @@ func kindsString(ks []events.Kind) string {
 // is dated an hour ahead (a clock stepped back) neither keeps a working
 // host skipped nor survives the success that clears it.
 func TestFailureFromTheFutureDoesNotBlockAHost(t *testing.T) {
+	t.Parallel()
 	good := hosttest.Keep(t)(loopback.Good(map[string][]byte{"clip.mp4": []byte("x")}))
 	dir := t.TempDir()
 	ahead := time.Now().Add(time.Hour).UTC().Format(time.RFC3339Nano)

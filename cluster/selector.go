@@ -2,9 +2,10 @@ package cluster
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"sort"
 	"strings"
+
+	"clusterplay/clock"
 )
 
 // Selector orders the hosts for one pass. It is called once per pass, so a
@@ -22,21 +23,27 @@ const (
 	PolicyFastest  = "fastest"
 )
 
-var policies = map[string]func() Selector{
-	PolicyOrdered: func() Selector { return Ordered{} },
-	PolicyRandom:  func() Selector { return Random{} },
+// policies make each policy with the random source it is to draw on
+// (nil: the process's own), as the engine hands its own to the one it uses.
+var policies = map[string]func(r *clock.Rand) Selector{
+	PolicyOrdered: func(*clock.Rand) Selector { return Ordered{} },
+	PolicyRandom:  func(r *clock.Rand) Selector { return Random{Rand: r} },
 }
 
 // RegisterPolicy adds a selection policy under a name.
-func RegisterPolicy(name string, make func() Selector) { policies[name] = make }
+func RegisterPolicy(name string, make func(r *clock.Rand) Selector) { policies[name] = make }
 
-// NewSelector returns the policy of that name.
-func NewSelector(name string) (Selector, error) {
+// NewSelector returns the policy of that name, drawing on the process's
+// random source.
+func NewSelector(name string) (Selector, error) { return newSelector(name, nil) }
+
+// newSelector returns the policy of that name, drawing on r.
+func newSelector(name string, r *clock.Rand) (Selector, error) {
 	make, ok := policies[name]
 	if !ok {
 		return nil, fmt.Errorf("unknown selection policy %q (want one of %s)", name, strings.Join(PolicyNames(), ", "))
 	}
-	return make(), nil
+	return make(r), nil
 }
 
 // PolicyNames lists the registered policies, sorted.
@@ -58,11 +65,13 @@ func (Ordered) Order(hosts []*Host, _ *Memory) []*Host { return append([]*Host(n
 // Random is a uniform shuffle (Fisher-Yates), fresh on every pass. The
 // original plugin picked round(random*(n-1)), which gives the first and last
 // host half the share of the others.
-type Random struct{}
+type Random struct {
+	Rand *clock.Rand // nil: the process's own source
+}
 
 // Order implements Selector.
-func (Random) Order(hosts []*Host, _ *Memory) []*Host {
+func (p Random) Order(hosts []*Host, _ *Memory) []*Host {
 	out := append([]*Host(nil), hosts...)
-	rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	p.Rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func TestMemoryPersistsAcrossOpens(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "state")
 	m, err := OpenMemory(dir)
 	if err != nil {
@@ -44,6 +45,7 @@ func TestMemoryPersistsAcrossOpens(t *testing.T) {
 }
 
 func TestCorruptStateGivesWarningAndKeepsTheFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := []byte("{not json")
 	if err := os.WriteFile(filepath.Join(dir, stateFile), bad, 0o600); err != nil {
@@ -71,6 +73,7 @@ func TestCorruptStateGivesWarningAndKeepsTheFile(t *testing.T) {
 }
 
 func TestUnreadableStateGivesWarning(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	// A directory where the file should be cannot be read, even by root.
 	if err := os.Mkdir(filepath.Join(dir, stateFile), 0o700); err != nil {
@@ -95,6 +98,7 @@ func TestUnreadableStateGivesWarning(t *testing.T) {
 // TestConcurrentWritersLoseNothing runs many memories on one directory at
 // once, as several clusterplay processes would: every record survives.
 func TestConcurrentWritersLoseNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	const writers, each = 8, 20
 	var wg sync.WaitGroup
@@ -135,6 +139,7 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 }
 
 func TestMergeKeepsTheNewerRecord(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a, _ := OpenMemory(dir)
 	b, _ := OpenMemory(dir)
@@ -157,6 +162,7 @@ func TestMergeKeepsTheNewerRecord(t *testing.T) {
 }
 
 func TestPruneBoundsTheFile(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	records := map[string]HostRecord{"old": {Updated: now.Add(-recordMaxAge - time.Hour)}}
 	for i := range maxRecords + 10 {

@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// TestCodecShow: what --help and the README show as a default. pflag
+// TestCodecShow: what --help and docs/flags.md show as a default. pflag
 // hides "", "0" and "false", so those are what "nothing to show" must be.
 func TestCodecShow(t *testing.T) {
+	t.Parallel()
 	f := 55.5
 	tests := []struct{ got, want string }{
 		{asDuration.show(2 * time.Second), "2s"},
@@ -32,6 +33,7 @@ func TestCodecShow(t *testing.T) {
 
 // TestCodecParse runs flag arguments through the codecs, errors included.
 func TestCodecParse(t *testing.T) {
+	t.Parallel()
 	parse := func(c any, arg string) (any, error) {
 		switch c := c.(type) {
 		case *codec[time.Duration]:
@@ -85,6 +87,7 @@ func TestCodecParse(t *testing.T) {
 
 // TestRepeatableFlags: --host and --mpv add to what came before.
 func TestRepeatableFlags(t *testing.T) {
+	t.Parallel()
 	hosts, _ := asHosts.parse("a", nil)
 	hosts, _ = asHosts.parse("b", hosts)
 	if len(hosts) != 2 || hosts[1].URL != "b" {

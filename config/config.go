@@ -199,7 +199,11 @@ func Load(args []string, env func(string) string) (*Config, error) {
 		return nil, err
 	}
 
-	if err := finish(cfg, merge(top, named, flags), fc, env); err != nil {
+	fromEnv, err := envLayer(env)
+	if err != nil {
+		return nil, err
+	}
+	if err := finish(cfg, merge(top, named, fromEnv, flags), fc, env); err != nil {
 		return nil, err
 	}
 	return cfg, nil

@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseDuration(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in       string
 		allowOff bool
@@ -78,6 +79,7 @@ func TestParseSeconds(t *testing.T) {
 // number is milliseconds for the cluster's settings, as Flowplayer read
 // them, and seconds for --start, as mpv reads it.
 func TestDurationFlags(t *testing.T) {
+	t.Parallel()
 	get := map[string]func(*Config) time.Duration{
 		"connect-timeout": func(c *Config) time.Duration { return c.Cluster.ConnectTimeout },
 		"failure-expiry":  func(c *Config) time.Duration { return c.Cluster.FailureExpiry },
@@ -124,6 +126,7 @@ func TestDurationFlags(t *testing.T) {
 }
 
 func TestZeroDurations(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		flag string
 		ok   bool

@@ -11,6 +11,7 @@ import (
 // TestFileErrors feeds bad files and checks that each message cites the
 // file and line, and the key or value at fault.
 func TestFileErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, text string
 		parts      []string // "@:N" stands for "<path>:N"
@@ -100,6 +101,7 @@ func TestFileErrors(t *testing.T) {
 }
 
 func TestUnreadableFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	_, err := Load([]string{"--config", dir}, testEnv(t))
 	wantUsage(t, err, "cannot read config file", dir, "directory")
@@ -129,6 +131,7 @@ func TestUnreadableFile(t *testing.T) {
 // TestFileErrorBeatsFlags: a broken file is reported even when the flags
 // override the broken key, so that mistakes do not hide.
 func TestFileErrorBeatsFlags(t *testing.T) {
+	t.Parallel()
 	path := writeFile(t, "c.yaml", "hosts: ["+h1+"]\nclusters:\n  eu:\n    connectCount: 0\n")
 	_, err := Load([]string{"--config", path, "--connect-count", "2"}, testEnv(t))
 	wantUsage(t, err, path+":4", "clusters.eu.connectCount")

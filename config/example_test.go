@@ -10,26 +10,27 @@ import (
 	"clusterplay/cluster"
 )
 
-// readmeExample returns the example config of the README: the yaml block
-// of its "Config file" section. Testing it keeps the README truthful.
+// readmeExample returns the example config of docs/config.md: the yaml
+// block of its "Config file" page. Testing it keeps the docs truthful.
 func readmeExample(t *testing.T) string {
 	t.Helper()
-	readme, err := os.ReadFile("../README.md")
+	doc, err := os.ReadFile("../docs/config.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(readme), "\n## Config file\n")
+	_, section, ok := strings.Cut(string(doc), "# Config file\n")
 	_, block, ok2 := strings.Cut(section, "```yaml\n")
 	block, _, ok3 := strings.Cut(block, "```")
 	if !ok || !ok2 || !ok3 {
-		t.Fatal("README has no yaml block under \"## Config file\"")
+		t.Fatal("docs/config.md has no yaml block under \"# Config file\"")
 	}
 	return block
 }
 
-// TestExample loads the README's example as is, and with each of its
+// TestExample loads the docs' example as is, and with each of its
 // named clusters.
 func TestExample(t *testing.T) {
+	t.Parallel()
 	path := writeFile(t, "config.yaml", readmeExample(t))
 	cfg := mustLoad(t, []string{"--config", path}, nil)
 	wantHosts := []cluster.HostSpec{
@@ -59,13 +60,14 @@ func TestExample(t *testing.T) {
 
 // TestExampleCoversEveryKey keeps the example in step with the key table.
 func TestExampleCoversEveryKey(t *testing.T) {
+	t.Parallel()
 	ex := readmeExample(t)
 	for _, key := range fileKeys() {
 		if !strings.Contains(ex, key+":") {
-			t.Errorf("the README example does not mention %s", key)
+			t.Errorf("the example of docs/config.md does not mention %s", key)
 		}
 	}
 	if !strings.Contains(ex, "clusters:") {
-		t.Error("the README example does not show named clusters")
+		t.Error("the example of docs/config.md does not show named clusters")
 	}
 }

@@ -32,6 +32,7 @@ const flowplayerPlugin = `{
 func indent(s, by string) string { return strings.ReplaceAll(s, "\n", "\n"+by) }
 
 func TestFlowplayerShapes(t *testing.T) {
+	t.Parallel()
 	shapes := map[string]string{
 		"plugin":  flowplayerPlugin,
 		"cluster": "{\n\t\"cluster\": " + indent(flowplayerPlugin, "\t") + "\n}",
@@ -66,6 +67,7 @@ func TestFlowplayerShapes(t *testing.T) {
 }
 
 func TestFlowplayerNotices(t *testing.T) {
+	t.Parallel()
 	path := writeFile(t, "c.yaml", "url: x.swf\nhosts: ["+h3+"]\nconnectionArgs: [a, 1]\nserverType: fms\n")
 	cfg := mustLoad(t, []string{"--config", path}, nil)
 	want := []string{
@@ -79,6 +81,7 @@ func TestFlowplayerNotices(t *testing.T) {
 }
 
 func TestNetConnectionURLAsHost(t *testing.T) {
+	t.Parallel()
 	path := writeFile(t, "c.json", `{"netConnectionUrl": "rtmp://only.example.com/app"}`)
 	cfg := mustLoad(t, []string{"--config", path}, nil)
 	if !reflect.DeepEqual(hostURLs(cfg), []string{"rtmp://only.example.com/app"}) {
@@ -95,6 +98,7 @@ func TestNetConnectionURLAsHost(t *testing.T) {
 }
 
 func TestJSONWithTabs(t *testing.T) {
+	t.Parallel()
 	text := "{\n\t\"hosts\":\t[\n\t\t\"" + h1 + "\",\n\t\t\"" + h2 + "\"\n\t],\n\t\"connectTimeout\":\t\"1500ms\",\n\t\"mpv\":\t{\"hwdec\": \"auto\", \"mute\": true, \"volume-max\": 150}\n}\n"
 	path := writeFile(t, "tabs.json", text)
 	cfg := mustLoad(t, []string{"--config", path}, nil)
@@ -107,6 +111,7 @@ func TestJSONWithTabs(t *testing.T) {
 }
 
 func TestHostObjects(t *testing.T) {
+	t.Parallel()
 	yaml := "hosts:\n  - " + h1 + "\n  - host: " + h2 + "\n    priority: 1\n    weight: 3\n  - {host: '" + h3 + "', priority: -1}\nselect: weighted\n"
 	path := writeFile(t, "c.yaml", yaml)
 	cfg := mustLoad(t, []string{"--config", path}, nil)
@@ -118,6 +123,7 @@ func TestHostObjects(t *testing.T) {
 
 // TestEveryKey sets every key in a file and checks the field.
 func TestEveryKey(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "all.yaml")
 	text := `hosts: [` + h1 + `]
@@ -191,6 +197,7 @@ logFormat: json
 // TestReportPath: the file's report is read as stateDir is, but "-"
 // stays stdout; the flag is taken as given.
 func TestReportPath(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t)
 	tests := []struct{ key, flag, want string }{
 		{key: "-", want: "-"},
@@ -216,6 +223,7 @@ func TestReportPath(t *testing.T) {
 }
 
 func TestStateDirTilde(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t)
 	path := writeFile(t, "c.yaml", "hosts: ["+h1+"]\nstateDir: ~/st\n")
 	cfg := mustLoad(t, []string{"--config", path}, env)
@@ -230,6 +238,7 @@ func TestStateDirTilde(t *testing.T) {
 
 // TestPrecedence checks flag > file > default for each kind of setting.
 func TestPrecedence(t *testing.T) {
+	t.Parallel()
 	path := writeFile(t, "c.yaml", "hosts: ["+h1+", "+h2+"]\nconnectTimeout: 4s\nloadBalance: true\nvolume: 30\nmpv: {hwdec: auto, cache: 'yes'}\n")
 	tests := []struct {
 		args  []string
@@ -260,6 +269,7 @@ func TestPrecedence(t *testing.T) {
 }
 
 func TestNamedClusters(t *testing.T) {
+	t.Parallel()
 	path := writeFile(t, "c.yaml", `
 hosts: [`+h1+`]
 connectTimeout: 4s
@@ -296,6 +306,7 @@ clusters:
 }
 
 func TestDefaultLocation(t *testing.T) {
+	t.Parallel()
 	xdg := t.TempDir()
 	path := filepath.Join(xdg, "clusterplay", "config.yaml")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -338,6 +349,7 @@ func TestDefaultLocation(t *testing.T) {
 }
 
 func TestOddButValid(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, text string }{
 		{"bom.json", "\xEF\xBB\xBF{\"hosts\": [\"" + h1 + "\"], \"mpv\": {\"mute\": false}}"}, // Windows editors
 		{"one.yaml", "hosts: " + h1 + "\nmpv: {mute: false}\n"},                               // a single host as a string
@@ -355,6 +367,7 @@ func TestOddButValid(t *testing.T) {
 }
 
 func TestEmptyAndMergeKeys(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"empty.yaml", "empty.json"} {
 		path := writeFile(t, name, "\n  \n")
 		if cfg := mustLoad(t, []string{"--config", path, "--host", h1}, nil); cfg.ConfigFile != path {
@@ -390,6 +403,7 @@ clusters:
 // TestNoVideoAlias: noVideo is video none; with another mode, the command
 // line beats the file.
 func TestNoVideoAlias(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		file  string
 		args  []string

@@ -52,7 +52,7 @@ of the cluster that answers, failing over to the next one the way
 Flowplayer's Cluster plugin did. Several CLIPs play one after the other. A
 CLIP that is a URL, with no host given, is played from its directory.
 "relay" serves the cluster to any player over HTTP; "ctl" sends a command
-to a player's --control-socket.
+to a player's --control-socket ("clusterplay ctl --help" lists the commands).
 `)
 	for g, title := range groupTitles {
 		section := pflag.NewFlagSet(title, pflag.ContinueOnError)
@@ -73,8 +73,9 @@ unit each duration's help says: milliseconds for the cluster's settings
 (2000 = 2s), as in Flowplayer configs, and seconds for --start (90 =
 1m30s), as mpv reads it; the same holds for their config keys.
 
-Settings are taken from flags, then the config file, then the defaults.
---host replaces the file's hosts; --mpv options are added to the file's.
+Settings are taken from flags, then the environment (hosts and headers,
+below), then the config file, then the defaults. --host replaces the
+file's hosts; --mpv options are added to the file's.
 The config file is --config FILE, else $XDG_CONFIG_HOME/clusterplay/config.yaml
 (~/.config/clusterplay/config.yaml) when it exists. It is YAML, or JSON when
 named *.json, and may be a pasted Flowplayer Cluster plugin block. Each
@@ -82,6 +83,15 @@ Cluster and Player flag but --cluster, and --report and --report-format,
 has a config key, its name in camelCase (--connect-timeout is
 connectTimeout; --no-mpv-config is mpvConfig: false); named clusters in
 the file are picked with --cluster.
+
+Secrets: every user of the machine sees the command line (ps), so a token
+in --host or --http-header is seen too. Put such hosts and headers in the
+config file (hosts, httpHeaders; mode 0600) or in the environment, which
+only your user can read: CLUSTERPLAY_HOSTS holds host URLs separated by
+white space, as many --host; CLUSTERPLAY_HTTP_HEADERS holds 'Name: value'
+lines, as many --http-header. A --host replaces the environment's hosts,
+which replace the file's; headers are added, the later source winning by
+name.
 
 Exit codes: 0 resolved (--print-url) or played to the end or quit by the
 user (q); 1 every host failed; 2 usage or configuration error; 3 playback

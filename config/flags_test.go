@@ -12,6 +12,7 @@ import (
 )
 
 func TestDefaults(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t, "XDG_STATE_HOME", "/state")
 	cfg := mustLoad(t, []string{"--host", h1, "clip.mp4"}, env)
 	want := cluster.DefaultOptions()
@@ -28,6 +29,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestStateDirDefault(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t)
 	cfg := mustLoad(t, []string{"--host", h1}, env)
 	if want := env("HOME") + "/.local/state/clusterplay"; cfg.StateDir != want {
@@ -43,6 +45,7 @@ func TestStateDirDefault(t *testing.T) {
 
 // TestEveryFlag sets each flag and checks the field it lands in.
 func TestEveryFlag(t *testing.T) {
+	t.Parallel()
 	vol := func(v float64) *float64 { return &v }
 	tests := []struct {
 		args  []string
@@ -131,6 +134,7 @@ func TestEveryFlag(t *testing.T) {
 }
 
 func TestHelpVersion(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"--host", "bad", "-h"}, {"--version", "--help"}} {
 		if _, err := Load(args, testEnv(t)); !errors.Is(err, ErrHelp) {
 			t.Errorf("Load(%q) = %v, want ErrHelp", args, err)
@@ -143,6 +147,7 @@ func TestHelpVersion(t *testing.T) {
 
 // TestUsage checks that the help text lists every flag, with the defaults.
 func TestUsage(t *testing.T) {
+	t.Parallel()
 	u := Usage()
 	fs := newFlagSet(&layer{})
 	// Every flag is listed once in some group: count the flag lines.
@@ -170,6 +175,7 @@ func TestUsage(t *testing.T) {
 }
 
 func TestFlagErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args  []string
 		parts []string
@@ -224,6 +230,7 @@ func TestFlagErrors(t *testing.T) {
 }
 
 func TestNoHosts(t *testing.T) {
+	t.Parallel()
 	_, err := Load(nil, testEnv(t))
 	wantUsage(t, err, "no hosts", "--host")
 	// A demo brings its own hosts, and no clip is fine: the caller decides.
@@ -234,6 +241,7 @@ func TestNoHosts(t *testing.T) {
 }
 
 func TestRaceDelayClamp(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args   []string
 		want   time.Duration
@@ -260,6 +268,7 @@ func TestRaceDelayClamp(t *testing.T) {
 // TestSelectFollowsRegistry: --select takes exactly the engine's policies,
 // and each one it takes builds a selector.
 func TestSelectFollowsRegistry(t *testing.T) {
+	t.Parallel()
 	got := append([]string(nil), selectPolicies...)
 	sort.Strings(got)
 	if want := cluster.PolicyNames(); !reflect.DeepEqual(got, want) {

@@ -11,6 +11,7 @@ import (
 // a cluster of one host (its directory); --mirror adds hosts; several
 // CLIPs are a playlist.
 func TestOneURLAndMirrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args      []string
 		hosts     []string
@@ -57,6 +58,7 @@ func TestOneURLAndMirrors(t *testing.T) {
 }
 
 func TestSplitClipURL(t *testing.T) {
+	t.Parallel()
 	for raw, want := range map[string][2]string{
 		"https://e/m/clip.mp4":       {"https://e/m/", "clip.mp4"},
 		"http://e/clip.mp4?x=1":      {"http://e/", "clip.mp4?x=1"},

@@ -46,45 +46,84 @@ func TestFlagTable(t *testing.T) {
 	}
 }
 
-// TestReadmeFlags holds the README's flag table to the settings table:
-// the same flags, with the same defaults. A switch that is off by default
-// may show "off" or nothing.
-func TestReadmeFlags(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+// docSection reads a markdown file and returns the text after the line
+// heading, up to the next heading.
+func docSection(t *testing.T, file, heading string) string {
+	t.Helper()
+	doc, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(readme), "\n### Flags\n")
-	section, _, _ = strings.Cut(section, "\n#")
-	rows := flagTable(section)
-	if !ok || len(rows) == 0 {
-		t.Fatal("README has no table under \"### Flags\"")
+	_, section, ok := strings.Cut(string(doc), heading+"\n")
+	if !ok {
+		t.Fatalf("%s has no heading %q", file, heading)
 	}
-	known := map[string]bool{}
+	section, _, _ = strings.Cut(section, "\n#")
+	return section
+}
+
+// shownDefaults maps every flag and alias of the settings table to its
+// default as the docs show it.
+func shownDefaults() map[string]string {
+	shown := map[string]string{}
 	for _, e := range table {
 		flag, _ := e.names()
 		if flag == "" {
 			continue
 		}
-		names := []string{flag}
+		shown[flag] = e.shownDefault()
 		if alias, _ := e.aliases(); alias != "" {
-			names = append(names, alias)
+			shown[alias] = e.shownDefault()
 		}
-		for _, flag := range names {
-			known[flag] = true
-			got, ok := rows[flag]
-			want := e.shownDefault()
-			switch {
-			case !ok:
-				t.Errorf("the README's flag table lacks --%s", flag)
-			case got != want && !(want == "off" && got == ""):
-				t.Errorf("--%s: the README shows the default %q, the settings table %q", flag, got, want)
-			}
+	}
+	return shown
+}
+
+// defaultMatches: a switch that is off by default may show "off" or
+// nothing.
+func defaultMatches(got, want string) bool {
+	return got == want || (want == "off" && got == "")
+}
+
+// TestReadmeFlags holds the flag table of docs/flags.md to the settings
+// table: the same flags, with the same defaults.
+func TestReadmeFlags(t *testing.T) {
+	rows := flagTable(docSection(t, "../docs/flags.md", "# Flags"))
+	if len(rows) == 0 {
+		t.Fatal("docs/flags.md has no table under \"# Flags\"")
+	}
+	shown := shownDefaults()
+	for flag, want := range shown {
+		got, ok := rows[flag]
+		switch {
+		case !ok:
+			t.Errorf("the flag table of docs/flags.md lacks --%s", flag)
+		case !defaultMatches(got, want):
+			t.Errorf("--%s: docs/flags.md shows the default %q, the settings table %q", flag, got, want)
 		}
 	}
 	for flag := range rows {
-		if !known[flag] {
-			t.Errorf("the README's flag table lists --%s, which is no flag", flag)
+		if _, ok := shown[flag]; !ok {
+			t.Errorf("the flag table of docs/flags.md lists --%s, which is no flag", flag)
+		}
+	}
+}
+
+// TestReadmeCommonFlags holds the README's short table of common flags to
+// the settings table: each row a real flag with its real default.
+func TestReadmeCommonFlags(t *testing.T) {
+	rows := flagTable(docSection(t, "../README.md", "### Common flags"))
+	if len(rows) < 10 {
+		t.Fatalf("the README's common flags table has %d flags, want 10 or more", len(rows))
+	}
+	shown := shownDefaults()
+	for flag, got := range rows {
+		want, ok := shown[flag]
+		switch {
+		case !ok:
+			t.Errorf("the README's common flags table lists --%s, which is no flag", flag)
+		case !defaultMatches(got, want):
+			t.Errorf("--%s: the README shows the default %q, the settings table %q", flag, got, want)
 		}
 	}
 }

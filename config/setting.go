@@ -6,7 +6,7 @@ import (
 
 // setting describes one setting completely: the table in table.go holds
 // one per setting, and the flags, the file keys, the merging of layers,
-// the defaults, --help and the README check are all derived from it.
+// the defaults, --help and the docs check are all derived from it.
 type setting[T any] struct {
 	flag, short string // "--flag" and "-s"; "" = no flag
 	key         string // config-file key; "" = flag only
@@ -15,7 +15,7 @@ type setting[T any] struct {
 	alias, keyAlias string
 	group           group  // its section of --help
 	help            string // --help's text; a `word` in backquotes is the placeholder
-	// doc is the default as the README's flag table words it, for a
+	// doc is the default as the flag table of docs/flags.md words it, for a
 	// setting whose def does not say it (an environment path, mpv's own).
 	doc string
 	// noOpt is the value of the bare flag when the codec has none of its
@@ -132,7 +132,7 @@ func (s *setting[T]) aliases() (flag, key string) { return s.alias, s.keyAlias }
 
 func (s *setting[T]) section() group { return s.group }
 
-// shownDefault is the default as the README's flag table shows it.
+// shownDefault is the default as the flag tables of the docs show it.
 func (s *setting[T]) shownDefault() string {
 	switch {
 	case s.doc != "":

@@ -12,6 +12,7 @@ import (
 // TestTableNames: every entry is reachable, and no two share a flag or a
 // key (pflag itself refuses a shorthand twice).
 func TestTableNames(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	once := func(kind, name string) {
 		if name == "" {
@@ -37,8 +38,9 @@ func TestTableNames(t *testing.T) {
 
 // TestKeysFollowFlags holds the table to what --help promises: each
 // Cluster, Player and Logs flag but --cluster has a config key, its name in
-// camelCase. The exceptions are the ones the help and README name.
+// camelCase. The exceptions are the ones the help and docs/config.md name.
 func TestKeysFollowFlags(t *testing.T) {
+	t.Parallel()
 	except := map[string]string{
 		"host":          "hosts",       // Flowplayer's key; one URL per --host
 		"no-mpv-config": "mpvConfig",   // --no-mpv-config is mpvConfig: false
@@ -71,6 +73,7 @@ func camel(flag string) string {
 // TestEngineDefaults: the table's defaults for the engine are cluster's,
 // so that there is one place to change them.
 func TestEngineDefaults(t *testing.T) {
+	t.Parallel()
 	var cfg Config
 	empty := &layer{}
 	for _, e := range table {
@@ -87,6 +90,7 @@ func TestEngineDefaults(t *testing.T) {
 // TestMergeLayers: a later layer wins setting by setting, keeps its src,
 // and goes through the setting's merge when it has one.
 func TestMergeLayers(t *testing.T) {
+	t.Parallel()
 	var connect, vo, mpv entry
 	for _, e := range table {
 		switch flag, _ := e.names(); flag {

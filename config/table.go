@@ -11,13 +11,13 @@ import (
 
 // table describes every setting, once, in the order --help lists them.
 // Adding an ordinary setting is one entry here plus its Config field (and
-// the README row, which a test holds to this table). The engine's defaults
+// the row of docs/flags.md, which a test holds to this table). The engine's defaults
 // and policy names come from package cluster.
 var table = []entry{
 	// Cluster. netConnectionUrl is a key of Flowplayer's without a flag.
 	&setting[[]cluster.HostSpec]{
 		flag: "host", key: "hosts", group: clusterGroup,
-		help:  "host base `URL` (http, https, rtmp, rtmps); repeat for more, in priority order; replaces the config file's hosts",
+		help:  "host base `URL` (http, https, rtmp, rtmps); repeat for more, in priority order; replaces the config file's hosts and " + EnvHosts + " (a URL with a token: see Secrets below)",
 		codec: asHosts, checkParsed: checkHostURLs,
 		field: func(c *Config) *[]cluster.HostSpec { return &c.Hosts },
 	},
@@ -96,7 +96,7 @@ var table = []entry{
 	},
 	&setting[[][2]string]{
 		flag: "http-header", key: "httpHeaders", group: clusterGroup,
-		help:  "send the HTTP header `'Name: value'` with every request to the hosts (probes, mpv, the relay); repeatable; values are shown redacted",
+		help:  "send the HTTP header `'Name: value'` with every request to the hosts (probes, mpv, the relay); repeatable; values are shown redacted (a token: see Secrets below, or " + EnvHTTPHeaders + ")",
 		codec: asHeaders, merge: mergeHeaders,
 		field: func(c *Config) *[][2]string { return &c.HTTPHeaders },
 	},

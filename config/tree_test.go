@@ -9,6 +9,7 @@ import (
 // TestJSONLines checks the line attached to keys and values, with tabs
 // and CRLF line ends.
 func TestJSONLines(t *testing.T) {
+	t.Parallel()
 	text := "{\r\n\t\"a\": 1,\r\n\t\"b\":\r\n\t\t[\r\n\t\t\t\"x\",\r\n\t\t\t{\"c\": true}\r\n\t\t]\r\n}"
 	n, err := decodeJSON([]byte(text))
 	if err != nil {
@@ -30,6 +31,7 @@ func TestJSONLines(t *testing.T) {
 }
 
 func TestYAMLKinds(t *testing.T) {
+	t.Parallel()
 	n, err := decodeYAML([]byte("s: text\nq: '12'\ni: 0x10\nf: 1.5\nb: true\nn: ~\nl: [a]\nm: {k: v}\nt: 2001-12-14\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +49,7 @@ func TestYAMLKinds(t *testing.T) {
 }
 
 func TestDeepNesting(t *testing.T) {
+	t.Parallel()
 	deep := strings.Repeat("[", 500) + strings.Repeat("]", 500)
 	for name, decode := range map[string]func([]byte) (*node, error){"json": decodeJSON, "yaml": decodeYAML} {
 		_, err := decode([]byte(deep))
@@ -58,6 +61,7 @@ func TestDeepNesting(t *testing.T) {
 }
 
 func TestEditDistance(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		a, b string
 		want int

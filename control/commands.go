@@ -7,11 +7,11 @@ import (
 )
 
 // table describes every command of the socket, once, in the order the
-// usage, `clusterplay ctl --help` and the README list them. The socket
-// checks a request's arguments against Args before run sees them;
+// usage, `clusterplay ctl --help` and docs/control.md list them. The
+// socket checks a request's arguments against Args before run sees them;
 // `clusterplay ctl` types a shell's words by Args; a test holds the
-// README's table to this one. Adding a command is one entry here (and
-// its Controller method, and the README row the test asks for).
+// table of docs/control.md to this one. Adding a command is one entry
+// here (and its Controller method, and the docs row the test asks for).
 var table = []Command{
 	{Name: "get_status",
 		Help: "`data`: state, clip, serving host and index, position, duration, cache, load_balancing, and per host its state (`untried`, `connecting`, `serving`, `failed`, `skipped`, `cancelled`, `idle`) and `expires_at`",
@@ -46,7 +46,7 @@ var table = []Command{
 type Command struct {
 	Name string
 	Args []Arg
-	// Help is one line, in markdown: the README shows it as it is, and
+	// Help is one line, in markdown: docs/control.md shows it as it is, and
 	// `clusterplay ctl --help` without the backquotes.
 	Help string
 	run  func(s *Server, in values) (any, error)

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestUsage: each command's usage, as `clusterplay ctl` and the README
+// TestUsage: each command's usage, as `clusterplay ctl` and docs/control.md
 // show it, is written from its arguments.
 func TestUsage(t *testing.T) {
 	want := map[string]string{

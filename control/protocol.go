@@ -6,7 +6,7 @@
 // client, as its own line. People and tools that speak to
 // `mpv --input-ipc-server` feel at home. The commands are described once,
 // in a table (commands.go) that the socket, `clusterplay ctl` and the
-// README's list all follow.
+// list of docs/control.md all follow.
 package control
 
 import (

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// markdownRow is the README's row for c: its name, its arguments as a
-// shell types them, and its help, as the table under "## Control socket"
+// markdownRow is the docs' row for c: its name, its arguments as a
+// shell types them, and its help, as the table of docs/control.md
 // writes them.
 func markdownRow(c Command) string {
 	args := " "
@@ -17,15 +17,16 @@ func markdownRow(c Command) string {
 	return "| `" + c.Name + "` |" + args + "| " + c.Help + " |"
 }
 
-// TestReadmeCommands holds the README's command list to the table: the
-// same commands, in the same order, with the same arguments and help, so
-// that the README, the socket and `clusterplay ctl --help` cannot drift.
+// TestReadmeCommands holds the command list of docs/control.md to the
+// table: the same commands, in the same order, with the same arguments and
+// help, so that the docs, the socket and `clusterplay ctl --help` cannot
+// drift.
 func TestReadmeCommands(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+	doc, err := os.ReadFile("../docs/control.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(readme), "\n## Control socket\n")
+	_, section, ok := strings.Cut(string(doc), "# Control socket\n")
 	section, _, _ = strings.Cut(section, "\n## ")
 	var rows []string
 	for _, line := range strings.Split(section, "\n") {
@@ -34,18 +35,18 @@ func TestReadmeCommands(t *testing.T) {
 		}
 	}
 	if !ok || len(rows) == 0 {
-		t.Fatal("README has no command table under \"## Control socket\"")
+		t.Fatal("docs/control.md has no command table under \"# Control socket\"")
 	}
 	for i, c := range table {
 		want := markdownRow(c)
 		switch {
 		case i >= len(rows):
-			t.Errorf("the README's table lacks %s; want the row\n%s", c.Name, want)
+			t.Errorf("docs/control.md's table lacks %s; want the row\n%s", c.Name, want)
 		case rows[i] != want:
-			t.Errorf("the README's row %d is\n%s\nthe table's\n%s", i+1, rows[i], want)
+			t.Errorf("docs/control.md's row %d is\n%s\nthe table's\n%s", i+1, rows[i], want)
 		}
 	}
 	for _, extra := range rows[min(len(rows), len(table)):] {
-		t.Errorf("the README lists a command the table lacks: %s", extra)
+		t.Errorf("docs/control.md lists a command the table lacks: %s", extra)
 	}
 }

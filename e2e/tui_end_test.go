@@ -100,7 +100,7 @@ func TestTUISuspendAndResume(t *testing.T) {
 		t.Fatal("bash is not installed: job control needs an interactive shell")
 	}
 	home := t.TempDir()
-	tm := newTmux(t, 100, 30, "env PS1='$ ' HOME="+home+" XDG_CONFIG_HOME="+home+" XDG_STATE_HOME="+home+
+	tm := newTmux(t, 100, 30, "env PS1='$ ' HISTFILE=/dev/null HOME="+home+" XDG_CONFIG_HOME="+home+" XDG_STATE_HOME="+home+
 		" bash --norc --noprofile -i")
 	tm.run("send-keys", "-t", tm.session, binary+" --demo --no-video --stall-timeout 2s", "Enter")
 	tm.waitFor("clip started", 30*time.Second, func(s string) bool { return strings.Contains(s, "clip started:") })

@@ -59,12 +59,14 @@ func (b *Bus) subscribe(internal bool) <-chan Event {
 }
 
 // Publish stamps the event with the current time unless it has one, hides
-// its secrets (Redact), and queues it for every subscriber. Publishing on a closed bus does nothing.
+// its secrets (Redact), escapes what would drive a terminal (Escape), and
+// queues it for every subscriber. Every event passes here, so no reader
+// can show a server's raw text. Publishing on a closed bus does nothing.
 func (b *Bus) Publish(e Event) {
 	if e.Time.IsZero() {
 		e.Time = b.now()
 	}
-	e = Redact(e)
+	e = escapeEvent(Redact(e))
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestBusDeliversInOrderToEverySubscriber(t *testing.T) {
+	t.Parallel()
 	bus := NewBus()
 	const subscribers, events = 3, 500
 	var wg sync.WaitGroup
@@ -38,6 +39,7 @@ func TestBusDeliversInOrderToEverySubscriber(t *testing.T) {
 }
 
 func TestBusStampsTimeAndIgnoresPublishAfterClose(t *testing.T) {
+	t.Parallel()
 	bus := NewBus()
 	ch := bus.Subscribe()
 	bus.Publish(Event{Kind: Connect})
@@ -60,6 +62,7 @@ func TestBusStampsTimeAndIgnoresPublishAfterClose(t *testing.T) {
 }
 
 func TestBusSlowSubscriberDoesNotBlockPublisher(t *testing.T) {
+	t.Parallel()
 	bus := NewBus()
 	slow := bus.Subscribe() // not read until the end
 	const n = QueueLimit    // as many as a reader may fall behind by
@@ -80,6 +83,7 @@ func TestBusSlowSubscriberDoesNotBlockPublisher(t *testing.T) {
 }
 
 func TestBusKeepsInternalKindsForThoseWhoAsk(t *testing.T) {
+	t.Parallel()
 	bus := NewBus()
 	public, all := bus.Subscribe(), bus.SubscribeAll()
 	for _, k := range []Kind{Connect, Tick, Notice, LoadBalancing, End} {
@@ -104,6 +108,7 @@ func TestBusKeepsInternalKindsForThoseWhoAsk(t *testing.T) {
 // QueueLimit events (plus landmarks); when it reads, one dropped event
 // says how many it lost, and every landmark is there.
 func TestBusBoundsASlowReader(t *testing.T) {
+	t.Parallel()
 	bus := NewBus()
 	ch := bus.Subscribe()
 	const n = 3 * QueueLimit

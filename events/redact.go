@@ -46,9 +46,16 @@ func RedactURL(raw string) string {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		// Unparsable, yet it may hold a password: hide what stands
-		// between "//user:" and "@".
-		return userinfoPassword.ReplaceAllString(raw, "${1}"+Redacted+"@")
+		// Unparsable (a control character, a bad host), yet it may hold
+		// a password: hide what stands between "//user:" and "@", and
+		// the secrets of what follows the first '?'.
+		raw = userinfoPassword.ReplaceAllString(raw, "${1}"+Redacted+"@")
+		if p, q, ok := strings.Cut(raw, "?"); ok {
+			if rq, changed := redactQuery(q); changed {
+				return p + "?" + rq
+			}
+		}
+		return raw
 	}
 	if u.Scheme == "" {
 		// A clip path with a query ("a/clip.mp4?token=x"), or no URL.
@@ -75,25 +82,42 @@ func RedactURL(raw string) string {
 }
 
 // redactQuery replaces secret values in a raw query, keeping its order and
-// everything else byte for byte.
+// everything else byte for byte. Pairs are separated by '&' or, as in old
+// CGI and some CDNs' signed URLs, by ';': "x=1;token=s" hides s. A piece
+// without '=' after a secret's ';' is taken as part of that secret
+// ("token=a;b" hides b too), so a value holding a ';' cannot leak its tail.
 func redactQuery(raw string) (string, bool) {
 	if raw == "" {
 		return raw, false
 	}
-	parts := strings.Split(raw, "&")
-	changed := false
-	for i, p := range parts {
-		k, _, hasValue := strings.Cut(p, "=")
+	var b strings.Builder
+	changed, inSecret := false, false
+	lead := "" // the separator before piece
+	for rest := raw; ; {
+		piece, next, more := rest, "", false
+		if end := strings.IndexAny(rest, "&;"); end >= 0 {
+			piece, next, rest, more = rest[:end], rest[end:end+1], rest[end+1:], true
+		}
+		k, _, hasValue := strings.Cut(piece, "=")
 		name, err := url.QueryUnescape(k)
 		if err != nil {
 			name = k
 		}
-		if hasValue && secretParam(name) {
-			parts[i] = k + "=" + Redacted
-			changed = true
+		switch {
+		case hasValue && secretParam(name):
+			b.WriteString(lead + k + "=" + Redacted)
+			changed, inSecret = true, true
+		case inSecret && !hasValue && lead == ";":
+			changed = true // the rest of the secret's value
+		default:
+			b.WriteString(lead + piece)
+			inSecret = false
 		}
+		if !more {
+			return b.String(), changed
+		}
+		lead = next
 	}
-	return strings.Join(parts, "&"), changed
 }
 
 // userinfoPassword is the password of a URL's user info, found by its shape.

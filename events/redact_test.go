@@ -6,6 +6,7 @@ import (
 )
 
 func TestRedactURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"http://h/v/clip.mp4", "http://h/v/clip.mp4"},
 		{"http://h/v/clip.mp4?start=10", "http://h/v/clip.mp4?start=10"},
@@ -21,6 +22,17 @@ func TestRedactURL(t *testing.T) {
 		{"dir/clip.mp4?token=x&t=1", "dir/clip.mp4?token=REDACTED&t=1"},
 		{"http://bob:pw@[::1", "http://bob:REDACTED@[::1"},
 		{"", ""},
+		// ';' separates pairs as '&' does.
+		{"clip.mp4?x=1;token=S", "clip.mp4?x=1;token=REDACTED"},
+		{"http://h/v/clip.mp4?x=1;token=S&t=2", "http://h/v/clip.mp4?x=1;token=REDACTED&t=2"},
+		{"rtmp://h/app/clip.mp4?a=b;Signature=s;c=d", "rtmp://h/app/clip.mp4?a=b;Signature=REDACTED;c=d"},
+		// A secret's value that holds a ';' is hidden whole.
+		{"clip.mp4?token=a;b;c&t=1", "clip.mp4?token=REDACTED&t=1"},
+		{"clip.mp4?x=1;y;token=", "clip.mp4?x=1;y;token=REDACTED"},
+		{"clip.mp4?a;b&c", "clip.mp4?a;b&c"},
+		// Unparsable (a control character), its query is still redacted.
+		{"http://h/v?x=1;token=S\n", "http://h/v?x=1;token=REDACTED"},
+		{"http://u:pw@h/v?sig=S\x00", "http://u:REDACTED@h/v?sig=REDACTED"},
 	}
 	for _, tt := range tests {
 		if got := RedactURL(tt.in); got != tt.want {
@@ -30,6 +42,7 @@ func TestRedactURL(t *testing.T) {
 }
 
 func TestRedactTextAndEvents(t *testing.T) {
+	t.Parallel()
 	msg := `Get "http://h/v/c.mp4?token=s3cr3t": dial tcp: refused; then rtmp://u:pw@h/app`
 	got := RedactText(msg)
 	if strings.Contains(got, "s3cr3t") || strings.Contains(got, ":pw@") || !strings.Contains(got, "token=REDACTED") {
@@ -52,6 +65,7 @@ func TestRedactTextAndEvents(t *testing.T) {
 // TestRedactTextOutsideURLs: what a log line can carry besides URLs: a
 // request line, an RTMP application with a query, header lines.
 func TestRedactTextOutsideURLs(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"GET /v/c.mp4?token=abc&t=1 HTTP/1.1", "GET /v/c.mp4?token=REDACTED&t=1 HTTP/1.1"},
 		{"GET /v/c.mp4?t=1&Signature=s HTTP/1.1", "GET /v/c.mp4?t=1&Signature=REDACTED HTTP/1.1"},

@@ -52,8 +52,13 @@ func missingTool(t *testing.T, err error) {
 	t.Skipf("%v (skipped outside CI; in CI this fails)", err)
 }
 
+// nginxOrSkip starts nginx for a test of the end-to-end tier, which -short
+// skips (as hosttest.EndToEnd does for the other packages).
 func nginxOrSkip(t *testing.T, dir string) *NginxHost {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("needs nginx: an end-to-end test, skipped under -short")
+	}
 	n, err := StartNginxRTMP(dir)
 	missingTool(t, err)
 	if err != nil {

@@ -16,6 +16,20 @@ import (
 // host's pool cannot accidentally trust another; ECDSA P-256 keeps
 // generation fast enough to do per host.
 func selfSigned() (tls.Certificate, *x509.CertPool, error) {
+	return selfSignedFor(certNames{CommonName: "127.0.0.1", DNSNames: []string{"localhost"},
+		IPs: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}})
+}
+
+// certNames are the names a certificate is issued for. A hostile host
+// puts what it likes there: a client that shows them in its error must
+// not let them drive the terminal.
+type certNames struct {
+	CommonName string
+	DNSNames   []string
+	IPs        []net.IP
+}
+
+func selfSignedFor(names certNames) (tls.Certificate, *x509.CertPool, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return tls.Certificate{}, nil, err
@@ -27,12 +41,12 @@ func selfSigned() (tls.Certificate, *x509.CertPool, error) {
 	now := time.Now()
 	tmpl := &x509.Certificate{
 		SerialNumber: serial,
-		Subject:      pkix.Name{Organization: []string{"clusterplay loopback"}, CommonName: "127.0.0.1"},
+		Subject:      pkix.Name{Organization: []string{"clusterplay loopback"}, CommonName: names.CommonName},
 		// Backdated an hour so a client clock slightly behind still accepts it.
 		NotBefore:   now.Add(-time.Hour),
 		NotAfter:    now.Add(24 * time.Hour),
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		DNSNames:    []string{"localhost"},
+		IPAddresses: names.IPs,
+		DNSNames:    names.DNSNames,
 		// Its own CA, so adding it to a pool as a root makes it trusted.
 		IsCA:                  true,
 		BasicConstraintsValid: true,

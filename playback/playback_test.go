@@ -11,6 +11,7 @@ import (
 	"clusterplay/events"
 
 	"clusterplay/assets"
+	"clusterplay/clock"
 	"clusterplay/cluster"
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
@@ -24,17 +25,26 @@ var clip = map[string][]byte{assets.ClipName: assets.Clip}
 // the player short of data.
 var clipRate = int64(float64(len(assets.Clip)) / assets.ClipDuration.Seconds() * 1.3)
 
-// harness runs a real session: the engine over real loopback hosts, and a
-// real headless libmpv.
+// harness runs a session: the engine over real loopback hosts, and a
+// player that is real headless libmpv (start: the end-to-end tier) or the
+// fake, with a fake clock (startFake: the unit tier).
 type harness struct {
 	engine *cluster.Engine
 	mem    *cluster.Memory // the engine's failure memory
-	player *recorder
+	player loadRecorder
+	fake   *fakePlayer // the unit tier's player; nil with libmpv
+	clk    *clock.Fake // the unit tier's clock; nil with libmpv
 	sess   *Session
 	mu     sync.Mutex
 	evs    []events.Event // the public events, as --json would print them
 	seen   chan events.Event
 	done   chan struct{}
+}
+
+// loadRecorder is a player that tells what the session loaded.
+type loadRecorder interface {
+	Player
+	Loads() []loaded
 }
 
 // seenBuffer holds the events no script has read yet. A script reads them
@@ -50,11 +60,25 @@ func start(t *testing.T, hosts []string, opts Options) *harness {
 // engine's options tuned.
 func startWith(t *testing.T, hosts []string, opts Options, streamLavfO string, tune ...func(*cluster.Options)) *harness {
 	t.Helper()
+	hosttest.EndToEnd(t, "libmpv")
+	p, err := player.New(player.Options{NoVideo: true, StreamLavfO: streamLavfO, NetworkTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatalf("libmpv: %v (is libmpv-dev installed? scripts/setup.sh installs it)", err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return newHarness(t, hosts, opts, &recorder{Player: p}, nil, tune...)
+}
+
+// newHarness builds the engine over hosts on clk (nil: the real clock),
+// its options changed by tune, and a session playing through p.
+func newHarness(t *testing.T, hosts []string, opts Options, p loadRecorder, clk clock.Clock, tune ...func(*cluster.Options)) *harness {
+	t.Helper()
 	copts := cluster.DefaultOptions()
 	copts.ConnectTimeout = time.Second
 	copts.FailureExpiry = 30 * time.Second
-	for _, f := range tune {
-		f(&copts)
+	copts.Clock = clk
+	for _, change := range tune {
+		change(&copts)
 	}
 	specs := make([]cluster.HostSpec, len(hosts))
 	for i, u := range hosts {
@@ -65,15 +89,10 @@ func startWith(t *testing.T, hosts []string, opts Options, streamLavfO string, t
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := player.New(player.Options{NoVideo: true, StreamLavfO: streamLavfO, NetworkTimeout: 10 * time.Second})
-	if err != nil {
-		t.Fatalf("libmpv: %v (is libmpv-dev installed? scripts/setup.sh installs it)", err)
-	}
-	t.Cleanup(func() { p.Close() })
 	if opts.Clip == "" {
 		opts.Clip = assets.ClipName
 	}
-	h := &harness{engine: engine, mem: mem, player: &recorder{Player: p}, seen: make(chan events.Event, seenBuffer), done: make(chan struct{})}
+	h := &harness{engine: engine, mem: mem, player: p, seen: make(chan events.Event, seenBuffer), done: make(chan struct{})}
 	h.sess = New(engine, h.player, opts)
 	// Internal ticks too: they carry the position, which scripts wait on.
 	ch := engine.Events().SubscribeAll()

@@ -52,15 +52,17 @@ func TestReplayAfterTheEnd(t *testing.T) {
 // A process stopped (ctrl+z) for longer than the stall timeout made no
 // progress, but the host is not to blame: the watchdog starts over.
 func TestStoppedProcessIsNoStall(t *testing.T) {
+	t.Parallel()
 	r := &run{Session: &Session{log: logging.Or(nil), opts: Options{StallTimeout: time.Second}}, url: "http://h/clip.mp4"}
-	r.sinceStopped()
-	r.lastAdvance = time.Now().Add(-time.Minute)
-	if !r.stalled() {
+	now := time.Now()
+	r.sinceStopped(now)
+	r.lastAdvance = now.Add(-time.Minute)
+	if !r.stalled(now) {
 		t.Fatal("no progress for a minute is not a stall")
 	}
-	r.lastWatch = time.Now().Add(-time.Minute) // the watchdog did not run: the process was stopped
-	r.sinceStopped()
-	if r.stalled() {
+	r.lastWatch = now.Add(-time.Minute) // the watchdog did not run: the process was stopped
+	r.sinceStopped(now)
+	if r.stalled(now) {
 		t.Error("a stall judged on the time the process was stopped")
 	}
 }

@@ -91,11 +91,11 @@ func (r *run) abandon(wait bool) {
 	r.op = nil
 	op.cancel()
 	if wait {
-		t := time.NewTimer(abandonWait)
+		t := r.clock.NewTimer(abandonWait)
 		defer t.Stop()
 		select {
 		case <-op.done:
-		case <-t.C:
+		case <-t.C():
 		}
 	}
 }

@@ -69,7 +69,7 @@ func (s *Session) Run(ctx context.Context) Outcome {
 	if len(r.list) > 0 {
 		r.begin(r.list[0], s.opts.Start, AllFailed)
 	}
-	watchdog := time.NewTicker(watchInterval)
+	watchdog := s.clock.NewTicker(watchInterval)
 	defer watchdog.Stop()
 	for {
 		var out Outcome
@@ -94,10 +94,11 @@ func (s *Session) Run(ctx context.Context) Outcome {
 			out, done = r.handle(ev)
 		case req := <-s.requests:
 			out, done = r.request(req)
-		case <-watchdog.C:
-			r.sinceStopped()
-			if r.stalled() {
-				r.log.Debug("stall judged", "no_progress_s", time.Since(r.lastAdvance).Seconds(),
+		case <-watchdog.C():
+			now := r.clock.Now()
+			r.sinceStopped(now)
+			if r.stalled(now) {
+				r.log.Debug("stall judged", "no_progress_s", now.Sub(r.lastAdvance).Seconds(),
 					"stall_timeout", r.opts.StallTimeout, "position_s", r.position.Seconds(),
 					"first_frame_shown", r.started, "cache_s", r.cache.Seconds())
 				out, done = r.failover(events.ClassStall,
@@ -184,7 +185,7 @@ func (r *run) load(res cluster.Result, start time.Duration) (Outcome, bool) {
 		return r.giveUp(events.ClassPlayback, err.Error())
 	}
 	r.started, r.ended, r.userPaused = false, false, false
-	r.lastAdvance = time.Now()
+	r.lastAdvance = r.clock.Now()
 	return 0, false
 }
 
@@ -220,7 +221,7 @@ func (r *run) handle(ev player.Event) (Outcome, bool) {
 		// Progress counts from this load's first frame: a live rejoin
 		// starts again near 0, below any position of the load before.
 		r.progressSince = ev.Position
-		r.lastAdvance = time.Now()
+		r.lastAdvance = r.clock.Now()
 		h := r.serving()
 		r.publish(events.Event{Kind: events.Start, Host: h.URL, Index: h.Index, URL: r.servingURL(),
 			Position: ev.Position, Duration: r.duration})
@@ -236,11 +237,11 @@ func (r *run) handle(ev player.Event) (Outcome, bool) {
 func (r *run) progress(ev player.Event) {
 	if ev.Paused != r.userPaused {
 		r.userPaused = ev.Paused
-		r.lastAdvance = time.Now() // a pause is not a stall, nor is the moment after it
+		r.lastAdvance = r.clock.Now() // a pause is not a stall, nor is the moment after it
 	}
 	if r.started && ev.Position != r.position {
 		r.position = ev.Position
-		r.lastAdvance = time.Now()
+		r.lastAdvance = r.clock.Now()
 		if r.position-r.progressSince > 10*time.Second {
 			r.failovers, r.progressSince = 0, r.position
 		}
@@ -345,9 +346,8 @@ const stoppedGap = 10 * watchInterval
 
 // sinceStopped starts the stall timeout afresh after the process was
 // stopped: playback made no progress meanwhile, through no fault of the
-// host's.
-func (r *run) sinceStopped() {
-	now := time.Now()
+// host's. now is when the watchdog looks.
+func (r *run) sinceStopped(now time.Time) {
 	if !r.lastWatch.IsZero() && now.Sub(r.lastWatch) > stoppedGap {
 		r.log.Debug("the process was stopped: the stall timeout starts again", "stopped_s", now.Sub(r.lastWatch).Seconds())
 		r.lastAdvance = now
@@ -356,11 +356,18 @@ func (r *run) sinceStopped() {
 }
 
 // stalled: no progress for the stall timeout while playing or loading.
-func (r *run) stalled() bool {
-	return r.op == nil && r.url != "" && !r.ended && !r.userPaused && time.Since(r.lastAdvance) > r.opts.StallTimeout
+func (r *run) stalled(now time.Time) bool {
+	return r.op == nil && r.url != "" && !r.ended && !r.userPaused && now.Sub(r.lastAdvance) > r.opts.StallTimeout
 }
 
-func (r *run) publish(ev events.Event) { r.bus.Publish(ev) }
+// publish stamps ev with the session's clock, so that its events and the
+// engine's tell one time.
+func (r *run) publish(ev events.Event) {
+	if ev.Time.IsZero() {
+		ev.Time = r.clock.Now()
+	}
+	r.bus.Publish(ev)
+}
 
 // servingURL is the clip's URL on the serving host.
 func (r *run) servingURL() string {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"clusterplay/clock"
 	"clusterplay/cluster"
 	"clusterplay/events"
 	"clusterplay/logging"
@@ -75,6 +76,10 @@ type Options struct {
 	// Relay, when set, carries every HTTP(S) load; RTMP hosts play
 	// directly.
 	Relay Relay
+	// Clock is the time the session judges by: the stall watchdog, the
+	// pacing of ticks. nil is the engine's clock, so one clock serves
+	// both; tests hand in a clock.Fake.
+	Clock clock.Clock
 	// Log hears the session's decisions (a stall, an end of file judged,
 	// a failover) with the numbers they were judged on; the caller names
 	// it (component playback). nil discards.
@@ -96,6 +101,7 @@ type Session struct {
 	player Player
 	opts   Options
 	log    *slog.Logger
+	clock  clock.Clock
 
 	requests chan request
 	quit     chan struct{} // closed by Quit: never lost, unlike a request
@@ -132,12 +138,17 @@ func New(engine *cluster.Engine, p Player, opts Options) *Session {
 	if len(opts.Clips) == 0 && opts.Clip != "" {
 		opts.Clips = []string{opts.Clip}
 	}
+	clk := opts.Clock
+	if clk == nil {
+		clk = engine.Clock()
+	}
 	return &Session{
 		engine:   engine,
 		bus:      engine.Events(),
 		player:   p,
 		opts:     opts,
 		log:      logging.Or(opts.Log),
+		clock:    clk,
 		requests: make(chan request, 8),
 		quit:     make(chan struct{}),
 	}

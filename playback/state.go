@@ -42,7 +42,7 @@ const tickInterval = 100 * time.Millisecond
 // tick publishes the player's progress for a UI, as an internal event that
 // --json and the plain lines never show.
 func (r *run) tick(ev player.Event) {
-	now := time.Now()
+	now := r.clock.Now()
 	t := tick{at: now, position: r.position, cache: ev.Cache, volume: ev.Volume, speed: ev.Speed, muted: ev.Muted, window: ev.Window}
 	last := r.lastTick
 	same := last.volume == t.volume && last.speed == t.speed && last.muted == t.muted && last.window == t.window

@@ -7,6 +7,7 @@ import (
 )
 
 func TestStreamOptions(t *testing.T) {
+	t.Parallel()
 	if o := streamOptions(cluster.Result{URL: "http://s/media/dir/clip.mp4"}); o != nil {
 		t.Errorf("HTTP load got options %q", o)
 	}

@@ -2,6 +2,7 @@ package player
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,9 +17,25 @@ import (
 	"clusterplay/assets"
 )
 
+// unitTests need no libmpv: they are what go test -short runs here, as
+// the unit tier runs without libmpv (and with CGO_ENABLED=0). Every other
+// test of the package drives libmpv and belongs to the end-to-end tier.
+var unitTests = []string{"TestMpvOptions", "TestLoadfileArgs", "TestFitBox", "TestWindowVO", "TestMPVLogLevel",
+	"TestErrorStrings", "TestDisplayProbe"}
+
 // TestMain refuses to pass vacuously: in CI a missing libmpv (or a build
 // without cgo) is a failure, elsewhere the package's tests are skipped.
+// Under -short only unitTests run (unless -run names others), with or
+// without libmpv.
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		if run := flag.Lookup("test.run"); run.Value.String() == "" {
+			_ = run.Value.Set("^(" + strings.Join(unitTests, "|") + ")$")
+		}
+		goleak.VerifyTestMain(m)
+		return
+	}
 	h, err := newMPV()
 	if err != nil {
 		if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {

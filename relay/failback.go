@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"time"
 
 	"clusterplay/cluster"
 	"clusterplay/events"
@@ -22,21 +21,17 @@ import (
 // probeBytes is how much of the file a fail-back probe asks for.
 const probeBytes = 1024
 
-// nowFunc is the clock the fail-back rule reads; a test gives its own.
-// (A clock package shared by the engine and the session would replace it.)
-type nowFunc func() time.Time
-
 // failBackLoop probes the candidates every FailBackProbe (so each at most
 // that often) until stop is closed.
 func (r *Relay) failBackLoop(stop <-chan struct{}) {
-	t := time.NewTicker(r.opts.FailBackProbe)
+	t := r.opts.Clock.NewTicker(r.opts.FailBackProbe)
 	defer t.Stop()
 	ss := streaks{}
 	for {
 		select {
 		case <-stop:
 			return
-		case <-t.C:
+		case <-t.C():
 			r.failBackRound(ss)
 		}
 	}
@@ -57,10 +52,10 @@ func (r *Relay) failBackRound(ss streaks) {
 			ss.forget(h)
 			continue
 		}
-		began := r.opts.Now()
+		began := r.opts.Clock.Now()
 		good, why := r.probe(h, path)
 		s := ss.observe(h, good, began, r.opts.Engine.FailedAt(h))
-		now := r.opts.Now()
+		now := r.opts.Clock.Now()
 		st := failBackState{ranksAbove: true, good: s.good, wellSince: s.wellSince, lastMove: movedAt}
 		due, wait := failBackDue(st, now, r.opts.FailBackAfter)
 		r.log.Debug("fail-back probe", "host", h.URL, "index", h.Index, "path", path, "good", good, "why", why,
@@ -146,7 +141,7 @@ func (r *Relay) midBodyFailBack(cur *cluster.Host) *cluster.Host {
 // offset (0 at a request boundary), and says so.
 func (r *Relay) failedBack(from, to *cluster.Host, path string, offset int64) {
 	r.mu.Lock()
-	r.current, r.failBackTo, r.movedAt = to, nil, r.opts.Now()
+	r.current, r.failBackTo, r.movedAt = to, nil, r.opts.Clock.Now()
 	r.mu.Unlock()
 	r.opts.Engine.Recovered(to)
 	target, _ := to.ClipURL(path)

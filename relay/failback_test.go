@@ -2,12 +2,14 @@ package relay
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
 
+	"clusterplay/clock"
 	"clusterplay/cluster"
 	"clusterplay/events"
 	"clusterplay/loopback"
@@ -206,5 +208,74 @@ func TestNoFailBackWhileItFlaps(t *testing.T) {
 	}
 	if len(of(evs, events.Failover)) == 0 {
 		t.Error("no failover to host 1: the flap was never seen")
+	}
+}
+
+// TestFailBackOnTheClock: the loop on a fake clock, at the defaults. The
+// primary failed at 0 and answers well from then on: it is probed once
+// per --fail-back-probe (10 s) and no more often, and the move is planned
+// at 40 s, once its good answers (10, 20, 30, 40 s) span
+// --fail-back-after (30 s); the next request then comes from it.
+func TestFailBackOnTheClock(t *testing.T) {
+	primary := hosttest.Keep(t)(loopback.Good(files))
+	backup := hosttest.Keep(t)(loopback.Good(files))
+	fake := clock.NewFake(t0)
+	opts := cluster.DefaultOptions()
+	opts.Clock = fake
+	bus := events.NewBus()
+	e, err := cluster.New([]cluster.HostSpec{{URL: primary.URL + "/v"}, {URL: backup.URL + "/v"}}, opts, nil, bus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Start(Options{Engine: e, Bus: bus, FailBack: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	hosts := e.Hosts()
+	e.MarkFailed(hosts[0])
+	r.SetCurrent(hosts[1])
+	if resp, _, err := get(t, r.URL("clip.mp4"), map[string]string{"Range": "bytes=0-99"}); err != nil || resp.StatusCode != 206 {
+		t.Fatalf("the first request: %v %v", resp.StatusCode, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := fake.BlockUntil(ctx, 1); err != nil { // the loop's ticker
+		t.Fatal(err)
+	}
+	probed := func(want int64) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for primary.Requests() < want && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond) // a probe too many would show by now
+		if got := primary.Requests(); got != want {
+			t.Fatalf("at %v: the primary was asked %d times, want %d", fake.Now().Sub(t0), got, want)
+		}
+	}
+	for i := int64(1); i <= 3; i++ {
+		fake.Advance(5 * time.Second)
+		probed(i - 1)
+		fake.Advance(5 * time.Second)
+		probed(i)
+		if to := r.failBackTarget(hosts[1]); to != nil {
+			t.Fatalf("at %v, %d good answers: a fail-back planned", fake.Now().Sub(t0), i)
+		}
+	}
+	fake.Advance(10 * time.Second)
+	probed(4)
+	deadline := time.Now().Add(5 * time.Second)
+	for r.failBackTarget(hosts[1]) == nil && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if to := r.failBackTarget(hosts[1]); to != hosts[0] {
+		t.Fatalf("at 40 s: planned %v, want the primary", to)
+	}
+	if resp, _, err := get(t, r.URL("clip.mp4"), map[string]string{"Range": "bytes=0-99"}); err != nil || resp.StatusCode != 206 {
+		t.Fatalf("the request after: %v %v", resp.StatusCode, err)
+	}
+	if cur := r.Current(); cur != hosts[0] || primary.Requests() != 5 {
+		t.Errorf("after the fail-back: serving %v, the primary asked %d times; want it, 5", cur, primary.Requests())
 	}
 }

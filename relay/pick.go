@@ -105,7 +105,7 @@ func (r *Relay) markNoRange(h *cluster.Host) {
 func (r *Relay) switchTo(from, to *cluster.Host) *cluster.Host {
 	r.mu.Lock()
 	if to != r.current {
-		r.movedAt, r.failBackTo = r.opts.Now(), nil
+		r.movedAt, r.failBackTo = r.opts.Clock.Now(), nil
 	}
 	r.current = to
 	r.mu.Unlock()

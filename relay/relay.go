@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"clusterplay/clock"
 	"clusterplay/cluster"
 	"clusterplay/events"
 )
@@ -56,12 +57,13 @@ type Options struct {
 	Log    *slog.Logger
 	// FailBack moves back to a recovered host the policy ranks above the
 	// serving one (failback.go): probed every FailBackProbe, no sooner
-	// than FailBackAfter after the last move. Now is its clock; nil is
-	// the system's.
+	// than FailBackAfter after the last move.
 	FailBack      bool
 	FailBackProbe time.Duration
 	FailBackAfter time.Duration
-	Now           nowFunc
+	// Clock times fail-back; nil is the engine's, which dates the
+	// failures it judges by.
+	Clock clock.Clock
 }
 
 // Relay is a running relay.
@@ -121,8 +123,8 @@ func Start(opts Options) (*Relay, error) {
 	if opts.FailBackAfter <= 0 {
 		opts.FailBackAfter = DefaultFailBackAfter
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if opts.Clock == nil {
+		opts.Clock = opts.Engine.Clock()
 	}
 	ln, err := net.Listen("tcp", opts.Listen)
 	if err != nil {
@@ -136,7 +138,7 @@ func Start(opts Options) (*Relay, error) {
 		mismatch:  map[string][]*cluster.Host{},
 		rates:     map[*cluster.Host]float64{},
 		said:      map[string]bool{},
-		movedAt:   opts.Now(),
+		movedAt:   opts.Clock.Now(),
 		stopLoops: make(chan struct{}),
 		client:    newClient(opts.ConnectTimeout, opts.Insecure, opts.Header.Get("Referer")),
 	}
@@ -199,7 +201,7 @@ func (r *Relay) Addr() net.Addr { return r.ln.Addr() }
 func (r *Relay) SetCurrent(h *cluster.Host) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.current, r.movedAt, r.failBackTo, r.segmented = h, r.opts.Now(), nil, false
+	r.current, r.movedAt, r.failBackTo, r.segmented = h, r.opts.Clock.Now(), nil, false
 	clear(r.mismatch)
 }
 

@@ -67,7 +67,7 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 			continue
 		}
 		r.mu.Lock()
-		r.current, r.movedAt, r.failBackTo = h, r.opts.Now(), nil
+		r.current, r.movedAt, r.failBackTo = h, r.opts.Clock.Now(), nil
 		r.mu.Unlock()
 		r.publish(events.Event{Kind: events.Failover, Host: from.host.URL, Index: from.host.Index,
 			ToHost: h.URL, ToIndex: h.Index, URL: res.URL, Class: class, Err: cause.Error(),

@@ -17,7 +17,7 @@ import (
 const DocumentFormat = "clusterplay-report/1"
 
 // Document is the report at exit. Its JSON names are a contract, as the
-// event lines' are; the README defines every number.
+// event lines' are; docs/report.md defines every number.
 type Document struct {
 	Format    string       `json:"format"`
 	StartedAt string       `json:"started_at"`

@@ -28,6 +28,7 @@ func exampleRun() Document {
 }
 
 func TestDocumentJSONIsOneLineOfStableNames(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := exampleRun().WriteJSON(&buf); err != nil {
 		t.Fatal(err)
@@ -48,6 +49,7 @@ func TestDocumentJSONIsOneLineOfStableNames(t *testing.T) {
 }
 
 func TestDocumentMarkdown(t *testing.T) {
+	t.Parallel()
 	doc := exampleRun()
 	doc.Hosts[1].Host = hostB + "?q=a|b" // a pipe must not end the cell
 	var buf bytes.Buffer
@@ -87,6 +89,7 @@ func TestDocumentMarkdown(t *testing.T) {
 // run without a frame, the relay's columns once it served, and a report
 // that lost events says so.
 func TestDocumentMarkdownShowsWhatOnlySomeRunsHave(t *testing.T) {
+	t.Parallel()
 	doc := exampleRun()
 	doc.Totals.TimeToFirstFrame, doc.Totals.End = nil, ""
 	doc.Totals.Failovers, doc.Totals.FailoversByClass = 3, map[string]int{"stall": 1, "early_eof": 2}
@@ -114,6 +117,7 @@ func TestDocumentMarkdownShowsWhatOnlySomeRunsHave(t *testing.T) {
 }
 
 func TestDuration(t *testing.T) {
+	t.Parallel()
 	for ms, want := range map[float64]string{
 		0: "0 ms", 0.222: "0.222 ms", 2.5: "2.5 ms", 99.94: "99.9 ms", 331.25: "331 ms", 2000: "2.00 s", 65432.1: "65.43 s",
 	} {

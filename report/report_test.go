@@ -13,6 +13,7 @@ import (
 var at = time.Date(2026, 11, 25, 12, 0, 0, 123456789, time.UTC)
 
 func TestLine(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		ev   events.Event
 		want string
@@ -43,6 +44,7 @@ func TestLine(t *testing.T) {
 }
 
 func TestJSONLeavesOutFieldsThatDoNotApply(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		ev      events.Event
 		want    map[string]any

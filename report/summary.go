@@ -9,7 +9,7 @@ import (
 // Summary folds the public events of one run into the numbers of its
 // report at exit. It reads the very events --json prints, from its own
 // subscription to the bus, so the report and the event stream of a run
-// cannot disagree: every number is defined in the README in terms of
+// cannot disagree: every number is defined in docs/report.md in terms of
 // those events. A Summary is not safe for concurrent use: Collect owns it
 // until its channel is closed.
 type Summary struct {

@@ -61,6 +61,7 @@ func host(i int, r HostReport) HostReport {
 }
 
 func TestSummaryFoldsTheEventsOfARun(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		events []events.Event
@@ -182,6 +183,7 @@ func TestSummaryFoldsTheEventsOfARun(t *testing.T) {
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			s := NewSummary(began, []string{hostA, hostB, hostC})
 			for _, e := range tt.events {
 				s.Add(e)
@@ -209,6 +211,7 @@ func TestSummaryFoldsTheEventsOfARun(t *testing.T) {
 // TestSummaryLearnsHostsFromEvents: a host the configuration did not list
 // (a demo's, or one added later) still gets its row.
 func TestSummaryLearnsHostsFromEvents(t *testing.T) {
+	t.Parallel()
 	s := NewSummary(began, nil)
 	s.Add(ev(1, events.Connect, 2))
 	s.Add(ev(2, events.ConnectFailed, 2, class(events.ClassDNS), elapsed(1)))
@@ -219,6 +222,7 @@ func TestSummaryLearnsHostsFromEvents(t *testing.T) {
 }
 
 func TestCollectFoldsUntilTheBusCloses(t *testing.T) {
+	t.Parallel()
 	bus := events.NewBus()
 	s := NewSummary(time.Now(), []string{hostA})
 	done := make(chan struct{})
@@ -235,6 +239,7 @@ func TestCollectFoldsUntilTheBusCloses(t *testing.T) {
 }
 
 func TestLatencyPercentilesByNearestRank(t *testing.T) {
+	t.Parallel()
 	series := func(n int) []time.Duration {
 		out := make([]time.Duration, n)
 		for i := range out {

@@ -26,4 +26,8 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "CGO_ENABLED=0 go build failed for: ${failed[*]}" >&2
   exit 1
 fi
+# The unit tier first: it needs no libmpv, nginx, tmux or ffmpeg, and must
+# pass without cgo, as it does on a contributor's laptop.
+CGO_ENABLED=0 go test -short -count=1 "$@" ./...
+# Then everything, the end-to-end tier included, under the race detector.
 go test -race -count=1 -timeout 30m "$@" ./...

@@ -68,6 +68,11 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return do("marking the serving host failed and failing over", levelWarn, func() { c.FailoverNow(true) })
 	case key.Matches(k, m.keys.Reresolve):
 		if m.status.State == "ended" {
+			// After an error the session resumes where the clip broke off;
+			// after its end it starts again.
+			if m.status.Reason == events.ReasonError && m.status.Position > 0 {
+				return do("resuming the clip at "+clock(m.status.Position)+", the hosts resolved afresh", levelInfo, c.Reresolve)
+			}
 			return do("playing the clip again from the start, the hosts resolved afresh", levelInfo, c.Reresolve)
 		}
 		return do("resolving again from scratch", levelInfo, c.Reresolve)

@@ -34,20 +34,24 @@ func promptModel(w, h int) *Model {
 
 // Run with -update to rewrite testdata/*.golden.
 func TestGoldenPlaying80x24(t *testing.T) {
+	t.Parallel()
 	m, _ := playingModel(80, 24)
 	golden.RequireEqual(t, plain(t, m))
 }
 
 func TestGoldenPlaying60x15(t *testing.T) {
+	t.Parallel()
 	m, _ := playingModel(60, 15)
 	golden.RequireEqual(t, plain(t, m))
 }
 
 func TestGoldenPrompt60x15(t *testing.T) {
+	t.Parallel()
 	golden.RequireEqual(t, plain(t, promptModel(60, 15)))
 }
 
 func TestGoldenFailover80x24(t *testing.T) {
+	t.Parallel()
 	m, _ := playingModel(80, 24)
 	feed(m,
 		failoverEvent(3000, 2, 0),
@@ -59,6 +63,7 @@ func TestGoldenFailover80x24(t *testing.T) {
 // TestViewFits checks that no line is wider than the window and that there
 // are no more lines than the window is tall, in every screen the TUI has.
 func TestViewFits(t *testing.T) {
+	t.Parallel()
 	sizes := [][2]int{{60, 15}, {80, 24}, {120, 40}, {61, 16}, {100, 20}}
 	manyHosts := make([]string, 25)
 	for i := range manyHosts {
@@ -106,6 +111,7 @@ func TestViewFits(t *testing.T) {
 		for _, sz := range sizes {
 			w, h := sz[0], sz[1]
 			t.Run(fmt.Sprintf("%s/%dx%d", name, w, h), func(t *testing.T) {
+				t.Parallel()
 				m := build(w, h)
 				view := m.View().Content
 				lines := strings.Split(view, "\n")
@@ -147,16 +153,19 @@ func phasesModel(w, h int) *Model {
 }
 
 func TestGoldenPhases80x24(t *testing.T) {
+	t.Parallel()
 	golden.RequireEqual(t, plain(t, phasesModel(80, 24)))
 }
 
 func TestGoldenFullHelp80x24(t *testing.T) {
+	t.Parallel()
 	m, _ := playingModel(80, 24)
 	press(m, keyOf("?"))
 	golden.RequireEqual(t, plain(t, m))
 }
 
 func TestGoldenManyHosts60x15(t *testing.T) {
+	t.Parallel()
 	opts := testOptions()
 	opts.Hosts = nil
 	for i := range 12 {

@@ -25,6 +25,7 @@ func endedModel(w, h int) (*Model, *fakeCtrl) {
 }
 
 func TestEndOfClipWaitsAndReplays(t *testing.T) {
+	t.Parallel()
 	m, f := endedModel(80, 24)
 	view := plain(t, m)
 	for _, want := range []string{"ended", "1:00 / 1:00", "clip ended: eof at 1:00", "space/r: play again · c: new clip"} {
@@ -66,6 +67,7 @@ func TestEndOfClipWaitsAndReplays(t *testing.T) {
 // mpv names a seek's target past the end until the file ends: the bar
 // shows the clip's end, never `ended 1:10 / 0:25`.
 func TestPositionNeverPassesTheDuration(t *testing.T) {
+	t.Parallel()
 	m, _ := playingModel(80, 24)
 	status(m, 3000, Status{State: "playing", Position: 70 * time.Second, Duration: 25 * time.Second, Host: testHosts[2], Volume: 100}, false, false)
 	if view := plain(t, m); !strings.Contains(view, "0:25 / 0:25") || strings.Contains(view, "1:10") {
@@ -79,6 +81,7 @@ func TestPositionNeverPassesTheDuration(t *testing.T) {
 }
 
 func TestNothingPlaysAfterAllFailed(t *testing.T) {
+	t.Parallel()
 	m, f := newTestModel(testOptions(), 80, 24)
 	feed(m, events.Event{Time: at(100), Kind: events.Failed, Index: -1, Err: "no host answered"})
 	press(m, keyOf("space"))
@@ -95,6 +98,7 @@ func TestNothingPlaysAfterAllFailed(t *testing.T) {
 }
 
 func TestLiveBadgeAndEndKey(t *testing.T) {
+	t.Parallel()
 	m, f := playingModel(80, 24)
 	feed(m, events.Event{Time: at(3000), Kind: events.Tick, Index: 2, Host: testHosts[2], State: events.StatePlaying,
 		Position: 83 * time.Second, Live: true, Behind: 2500 * time.Millisecond, Cache: 2 * time.Second, Volume: 100, Speed: 1})
@@ -122,6 +126,7 @@ func TestLiveBadgeAndEndKey(t *testing.T) {
 
 // Not live, end is the log's newest line, as before.
 func TestEndKeyScrollsTheLogOfAClip(t *testing.T) {
+	t.Parallel()
 	m, f := playingModel(80, 10)
 	press(m, keyOf("pgup"))
 	if m.log.follow {
@@ -134,6 +139,7 @@ func TestEndKeyScrollsTheLogOfAClip(t *testing.T) {
 }
 
 func TestSpeedInTheBar(t *testing.T) {
+	t.Parallel()
 	m, _ := playingModel(80, 24)
 	tick := events.Event{Time: at(3000), Kind: events.Tick, Index: 2, Host: testHosts[2], State: events.StatePlaying,
 		Position: 13 * time.Second, Duration: time.Minute, Volume: 100, Speed: 1}
@@ -150,6 +156,7 @@ func TestSpeedInTheBar(t *testing.T) {
 }
 
 func TestKeysThatAnswerInWords(t *testing.T) {
+	t.Parallel()
 	m, f := playingModel(80, 24)
 	for _, k := range []string{"s", "#", "j", "o"} {
 		press(m, keyOf(k))
@@ -171,6 +178,7 @@ func TestKeysThatAnswerInWords(t *testing.T) {
 }
 
 func TestCtrlZSuspends(t *testing.T) {
+	t.Parallel()
 	m, f := playingModel(80, 24)
 	_, cmd := m.Update(keyOf("ctrl+z"))
 	if cmd == nil {
@@ -184,6 +192,7 @@ func TestCtrlZSuspends(t *testing.T) {
 // The full help says what the keys do that mpv's users might look for
 // elsewhere: l is not the A-B loop, end is a live stream's edge.
 func TestFullHelpTellsMpvUsers(t *testing.T) {
+	t.Parallel()
 	m, _ := playingModel(80, 24)
 	press(m, keyOf("?"))
 	help := ansi.Strip(m.helpView())
@@ -195,6 +204,7 @@ func TestFullHelpTellsMpvUsers(t *testing.T) {
 }
 
 func TestShortHelpAfterTheEnd(t *testing.T) {
+	t.Parallel()
 	m, _ := endedModel(80, 24)
 	if help := ansi.Strip(m.helpView()); !strings.HasPrefix(help, "space play again") {
 		t.Errorf("short help after the end: %q", help)

@@ -38,6 +38,7 @@ const (
 )
 
 func TestHalfBlocks(t *testing.T) {
+	t.Parallel()
 	quadrants := picture(
 		[]color.RGBA{red, red, green, green},
 		[]color.RGBA{red, red, green, green},
@@ -79,6 +80,7 @@ func TestHalfBlocks(t *testing.T) {
 		{"no room", Frame{Image: quadrants}, 0, 0, trueColour, []string{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			got := halfBlocks(tc.f, tc.cols, tc.rows, tc.mode)
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
@@ -91,6 +93,7 @@ func TestHalfBlocks(t *testing.T) {
 // every line is exactly the pane's width, and the picture keeps its shape
 // within a pixel of rounding.
 func TestHalfBlocksKeepShape(t *testing.T) {
+	t.Parallel()
 	img := image.NewRGBA(image.Rect(0, 0, 64, 36))
 	for i := range img.Pix {
 		img.Pix[i] = 200
@@ -121,6 +124,7 @@ func TestHalfBlocksKeepShape(t *testing.T) {
 }
 
 func TestXterm256(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		c    [3]uint8
 		want uint8
@@ -142,6 +146,7 @@ func TestXterm256(t *testing.T) {
 }
 
 func TestFitPicture(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		cols, rows int
 		aspect     float64

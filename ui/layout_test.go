@@ -6,6 +6,7 @@ import (
 )
 
 func TestPlanScreen(t *testing.T) {
+	t.Parallel()
 	const tableWant = 4 // three hosts and the head
 	for _, tc := range []struct {
 		w, h int
@@ -22,6 +23,7 @@ func TestPlanScreen(t *testing.T) {
 		{200, 50, true, screenPlan{side: true, paneCols: 143, paneRows: 40, colW: 56, tableRows: 4, logRows: 41}},
 	} {
 		t.Run(fmt.Sprintf("%dx%d pane=%v", tc.w, tc.h, tc.pane), func(t *testing.T) {
+			t.Parallel()
 			if got := planScreen(tc.w, tc.h, 1, tableWant, tc.pane, 16.0/9); got != tc.want {
 				t.Errorf("got  %+v\nwant %+v", got, tc.want)
 			}
@@ -34,6 +36,7 @@ func TestPlanScreen(t *testing.T) {
 // without a pane) before the pane gets any, and from 100x30 up the pane, the whole host table and a log of at
 // least a fifth of the screen are all there.
 func TestPlanScreenEverySize(t *testing.T) {
+	t.Parallel()
 	for _, tableWant := range []int{2, 4, 26} {
 		for w := 20; w <= 220; w++ {
 			for h := 8; h <= 70; h++ {

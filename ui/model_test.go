@@ -16,6 +16,7 @@ import (
 )
 
 func TestEventsUpdateTableLogAndBar(t *testing.T) {
+	t.Parallel()
 	m, _ := newTestModel(testOptions(), 100, 30)
 	evs := script()
 
@@ -60,6 +61,7 @@ func TestEventsUpdateTableLogAndBar(t *testing.T) {
 }
 
 func TestHostStateTransitions(t *testing.T) {
+	t.Parallel()
 	m, _ := newTestModel(testOptions(), 80, 24)
 	h0, h1, h2 := testHosts[0], testHosts[1], testHosts[2]
 	label := func(i int) string { s, _ := stateLabel(m.hosts.rows[i], m.now); return s }
@@ -121,6 +123,7 @@ func TestHostStateTransitions(t *testing.T) {
 }
 
 func TestEveryKeyCallsController(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		key  string
 		want string
@@ -154,6 +157,7 @@ func TestEveryKeyCallsController(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {
+			t.Parallel()
 			m, f := newTestModel(testOptions(), 80, 24)
 			status(m, 1000, Status{State: "playing", Position: 12 * time.Second, Duration: time.Minute, Volume: 100}, true, false)
 			quit := press(m, keyOf(c.key))
@@ -168,6 +172,7 @@ func TestEveryKeyCallsController(t *testing.T) {
 }
 
 func TestQuitCallsControllerOnce(t *testing.T) {
+	t.Parallel()
 	m, f := newTestModel(testOptions(), 80, 24)
 	press(m, keyOf("q"))
 	press(m, keyOf("ctrl+c"))
@@ -177,6 +182,7 @@ func TestQuitCallsControllerOnce(t *testing.T) {
 }
 
 func TestFullscreenWithoutWindow(t *testing.T) {
+	t.Parallel()
 	opts := testOptions()
 	opts.Window = false
 	m, f := newTestModel(opts, 80, 24)
@@ -190,6 +196,7 @@ func TestFullscreenWithoutWindow(t *testing.T) {
 }
 
 func TestNoDisplayNotice(t *testing.T) {
+	t.Parallel()
 	opts := testOptions()
 	opts.Window = false
 	m, _ := newTestModel(opts, 80, 24)
@@ -215,6 +222,7 @@ func TestNoDisplayNotice(t *testing.T) {
 }
 
 func TestLoadBalancingToggleInView(t *testing.T) {
+	t.Parallel()
 	m, f := newTestModel(testOptions(), 60, 15)
 	if !hasLine(plain(t, m), "load balancing: off") {
 		t.Fatalf("view lacks load balancing: off:\n%s", plain(t, m))
@@ -239,6 +247,7 @@ func TestLoadBalancingToggleInView(t *testing.T) {
 
 // TestPromptRefusesAClipItCannotPlay: the prompt says why and asks again.
 func TestPromptRefusesAClipItCannotPlay(t *testing.T) {
+	t.Parallel()
 	opts := testOptions()
 	opts.Clip = ""
 	opts.CheckClip = func(clip string) error {
@@ -264,6 +273,7 @@ func TestPromptRefusesAClipItCannotPlay(t *testing.T) {
 }
 
 func TestNewClipPrompt(t *testing.T) {
+	t.Parallel()
 	m, f := newTestModel(testOptions(), 80, 24)
 	if m.prompt.active {
 		t.Fatal("prompt shown although a clip was given")
@@ -306,6 +316,7 @@ func TestNewClipPrompt(t *testing.T) {
 }
 
 func TestStartupPromptWithoutClip(t *testing.T) {
+	t.Parallel()
 	opts := testOptions()
 	opts.Clip = ""
 	m, f := newTestModel(opts, 80, 24)
@@ -326,6 +337,7 @@ func TestStartupPromptWithoutClip(t *testing.T) {
 }
 
 func TestInitPlaysGivenClip(t *testing.T) {
+	t.Parallel()
 	m, f := newTestModel(testOptions(), 80, 24)
 	exec(m, m.Init())
 	if got := f.Calls(); !slices.Equal(got, []string{"play vod/clip.mp4"}) {
@@ -341,6 +353,7 @@ func TestInitPlaysGivenClip(t *testing.T) {
 }
 
 func TestControllerErrorIsLogged(t *testing.T) {
+	t.Parallel()
 	m, f := playingModel(80, 24)
 	f.err = errors.New("mpv is gone")
 	press(m, keyOf("space"))
@@ -350,6 +363,7 @@ func TestControllerErrorIsLogged(t *testing.T) {
 }
 
 func TestTicksUpdateBar(t *testing.T) {
+	t.Parallel()
 	m, _ := newTestModel(testOptions(), 80, 24)
 	status(m, 1000, Status{
 		State: "paused", Position: 30 * time.Second, Duration: time.Minute,
@@ -368,6 +382,7 @@ func TestTicksUpdateBar(t *testing.T) {
 }
 
 func TestClockReArmsAndEventWaitNeedsAChannel(t *testing.T) {
+	t.Parallel()
 	m, _ := newTestModel(testOptions(), 80, 24)
 	_, cmd := m.Update(clockMsg{now: at(0)})
 	if cmd == nil {
@@ -382,6 +397,7 @@ func TestClockReArmsAndEventWaitNeedsAChannel(t *testing.T) {
 // TestCountdownFromTheEngine: a blamed host counts down to the engine's
 // expires_at, not to a rule of the TUI's own.
 func TestCountdownFromTheEngine(t *testing.T) {
+	t.Parallel()
 	m, _ := playingModel(80, 24)
 	ev := failoverEvent(3000, 2, 0)
 	ev.ExpiresAt = at(3000).Add(42 * time.Second)
@@ -404,6 +420,7 @@ func TestCountdownFromTheEngine(t *testing.T) {
 
 // TestStateEventsDriveTheBar: the bar follows state events alone.
 func TestStateEventsDriveTheBar(t *testing.T) {
+	t.Parallel()
 	m, _ := newTestModel(testOptions(), 80, 24)
 	feed(m, events.Event{Time: at(0), Kind: events.StateChanged, Index: 2, Host: testHosts[2], State: events.StateBuffering,
 		Position: 7 * time.Second, Duration: time.Minute, Cache: 300 * time.Millisecond})
@@ -419,6 +436,7 @@ func TestStateEventsDriveTheBar(t *testing.T) {
 }
 
 func TestLogFollowsAndScrolls(t *testing.T) {
+	t.Parallel()
 	m, _ := newTestModel(testOptions(), 60, 15)
 	for i := range 40 {
 		feed(m, events.Event{Time: at(i * 10), Kind: events.Connect, Host: testHosts[i%3], Index: i % 3})
@@ -448,6 +466,7 @@ func TestLogFollowsAndScrolls(t *testing.T) {
 }
 
 func TestEventsClosedKeepsRunning(t *testing.T) {
+	t.Parallel()
 	m, _ := newTestModel(testOptions(), 80, 24)
 	_, cmd := m.Update(eventsClosedMsg{})
 	if cmd != nil {
@@ -459,6 +478,7 @@ func TestEventsClosedKeepsRunning(t *testing.T) {
 }
 
 func TestBackgroundColourSwitch(t *testing.T) {
+	t.Parallel()
 	m, _ := playingModel(80, 24)
 	before := plain(t, m)
 	m.Update(tea.BackgroundColorMsg{Color: whiteish{}})
@@ -476,6 +496,7 @@ func (whiteish) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xff
 
 // TestPlaylistInHeader: a state event of a playlist's clip shows n/m.
 func TestPlaylistInHeader(t *testing.T) {
+	t.Parallel()
 	m, _ := newTestModel(testOptions(), 100, 24)
 	feed(m, events.Event{Time: at(0), Kind: events.StateChanged, Index: -1, State: events.StateConnecting,
 		Clip: "b.mp4", Item: 2, Items: 3})
@@ -503,5 +524,33 @@ func TestFailedBlamesNobodyTheEventsDoNotName(t *testing.T) {
 		connectFailedEvent(2400, 2, testHosts[2]))
 	if got, _ := stateLabel(m.hosts.rows[2], m.now); got != "failed 30s" {
 		t.Errorf("connect_failed for the serving host: %q, want failed 30s", got)
+	}
+}
+
+// TestReresolveAfterAnErrorSaysItResumes: after a playback that ended in
+// error, r resumes where the clip broke off (the session does so), and
+// the log says that rather than "from the start"; after the clip's own
+// end it starts again.
+func TestReresolveAfterAnErrorSaysItResumes(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		reason events.Reason
+		want   string
+	}{
+		{events.ReasonError, "resuming the clip at 0:05"},
+		{events.ReasonEOF, "playing the clip again from the start"},
+	} {
+		m, f := newTestModel(testOptions(), 100, 30)
+		h0 := testHosts[0]
+		feed(m, events.Event{Time: at(0), Kind: events.Resolved, Host: h0, Index: 0},
+			events.Event{Time: at(10), Kind: events.Start, Host: h0, Index: 0},
+			events.Event{Time: at(5000), Kind: events.End, Host: h0, Index: 0, Reason: c.reason, Position: 5 * time.Second, Duration: time.Minute})
+		press(m, keyOf("r"))
+		if !strings.Contains(plain(t, m), c.want) {
+			t.Errorf("after an end of %s, r says not %q:\n%s", c.reason, c.want, plain(t, m))
+		}
+		if calls := f.Calls(); len(calls) == 0 || calls[len(calls)-1] != "reresolve" {
+			t.Errorf("r called %v", calls)
+		}
 	}
 }

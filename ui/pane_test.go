@@ -104,6 +104,7 @@ func paneLines(view string) []string {
 }
 
 func TestPaneShowsTheFrame(t *testing.T) {
+	t.Parallel()
 	m, _, src := paneModel(t, 120, 40, false)
 	view := m.View().Content
 	lines := paneLines(view)
@@ -126,6 +127,7 @@ func TestPaneShowsTheFrame(t *testing.T) {
 // TestPaneResize: a new size draws the frame at once at the new size, and
 // the player is asked for frames of that size.
 func TestPaneResize(t *testing.T) {
+	t.Parallel()
 	m, _, src := paneModel(t, 120, 40, false)
 	before := paneLines(m.View().Content)
 	resize(m, 70, 20)
@@ -145,6 +147,7 @@ func TestPaneResize(t *testing.T) {
 }
 
 func TestVideoKey(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		display bool
@@ -157,6 +160,7 @@ func TestVideoKey(t *testing.T) {
 			[]string{"picture in a window (v brings it back here)", "picture in the terminal (v moves it to a window)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			m, f, src := paneModel(t, 120, 40, tc.display)
 			press(m, keyOf("v"))
 			if paneLines(m.View().Content) != nil || src.lastBox() != (image.Point{}) {
@@ -188,6 +192,7 @@ func TestVideoKey(t *testing.T) {
 // TestPaneEverySize: from 20x8 to 130x45 the screen with a pane fits, and
 // the header and the events title stay.
 func TestPaneEverySize(t *testing.T) {
+	t.Parallel()
 	m, _, _ := paneModel(t, 120, 40, false)
 	for w := 20; w <= 130; w += 3 {
 		for h := 8; h <= 45; h++ {
@@ -211,8 +216,10 @@ func TestPaneEverySize(t *testing.T) {
 
 // Run with -update to rewrite testdata/*.golden.
 func TestGoldenPane(t *testing.T) {
+	t.Parallel()
 	for _, sz := range [][2]int{{120, 40}, {100, 30}, {60, 15}, {200, 50}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			t.Parallel()
 			m, _, _ := paneModel(t, sz[0], sz[1], false)
 			golden.RequireEqual(t, plain(t, m))
 		})

@@ -10,6 +10,7 @@ import (
 )
 
 func TestPhaseTime(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]string{
 		time.Nanosecond:          "0.00ms",
 		250 * time.Microsecond:   "0.25ms",
@@ -26,6 +27,7 @@ func TestPhaseTime(t *testing.T) {
 // TestPhasesFollowTheFocus: the line under the table is the last attempt
 // of the row most recently touched, and goes when that row has none.
 func TestPhasesFollowTheFocus(t *testing.T) {
+	t.Parallel()
 	rtmp := events.Phases{Connect: 400 * time.Microsecond, Handshake: 600 * time.Microsecond, Play: 47 * time.Millisecond}
 	tests := []struct {
 		name string
@@ -54,6 +56,7 @@ func TestPhasesFollowTheFocus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			m, _ := newTestModel(testOptions(), 80, 24)
 			feed(m, tt.evs...)
 			view := ansi.Strip(m.View().Content)

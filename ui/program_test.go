@@ -81,6 +81,7 @@ func typeKeys(t *testing.T, w io.Writer, keys ...string) {
 // TestProgram runs the model in a real tea.Program: events come through
 // the channel, keys through the program's input.
 func TestProgram(t *testing.T) {
+	t.Parallel()
 	f := &fakeCtrl{}
 	// Unbuffered: the model asks for the next event only once it has
 	// folded the one before, so a send that returns says the events
@@ -127,6 +128,7 @@ func TestProgram(t *testing.T) {
 
 // TestProgramPrompt types a clip into the start prompt through the program.
 func TestProgramPrompt(t *testing.T) {
+	t.Parallel()
 	f := &fakeCtrl{}
 	opts := testOptions()
 	opts.Clip = ""
@@ -162,6 +164,7 @@ func (s *syncBuffer) String() string {
 }
 
 func TestRunQuitsOnQ(t *testing.T) {
+	t.Parallel()
 	f := &fakeCtrl{}
 	inR, inW := io.Pipe()
 	defer inW.Close()
@@ -190,6 +193,7 @@ func TestRunQuitsOnQ(t *testing.T) {
 }
 
 func TestRunStopsOnCancel(t *testing.T) {
+	t.Parallel()
 	f := &fakeCtrl{}
 	evs := make(chan events.Event)
 	inR, inW := io.Pipe()

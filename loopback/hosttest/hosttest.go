@@ -61,6 +61,17 @@ func ClipDir(t testing.TB) string {
 	return dir
 }
 
+// EndToEnd marks a test of the end-to-end tier: it needs component (libmpv,
+// nginx, ffmpeg, tmux), which the unit tier, go test -short, runs without.
+// Under -short the test is skipped; in the full run this does nothing, and
+// a component found missing fails the test in CI (see Missing).
+func EndToEnd(t testing.TB, component string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skipf("needs %s: an end-to-end test, skipped under -short", component)
+	}
+}
+
 // Missing handles err when it says a tool the test needs (nginx, ffmpeg)
 // is not installed: in CI that is a broken set-up and fails the test;
 // elsewhere the test is skipped. The message names what to install either
@@ -77,9 +88,10 @@ func Missing(t testing.TB, err error) {
 }
 
 // Nginx starts nginx-rtmp playing dir; a missing nginx is handled by
-// Missing.
+// Missing. It is for the end-to-end tier: -short skips the test.
 func Nginx(t testing.TB, dir string) *loopback.NginxHost {
 	t.Helper()
+	EndToEnd(t, "nginx")
 	n, err := loopback.StartNginxRTMP(dir)
 	Missing(t, err)
 	if err != nil {
