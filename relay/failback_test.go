@@ -279,3 +279,59 @@ func TestFailBackOnTheClock(t *testing.T) {
 		t.Errorf("after the fail-back: serving %v, the primary asked %d times; want it, 5", cur, primary.Requests())
 	}
 }
+
+// TestFailBackProbesLikeEveryRequest: the probes go out with the
+// headers and TLS settings of every request to the hosts. A primary that
+// answers only with the token header, or only over TLS the relay is told
+// not to verify, is failed back to; it would never be if a probe came
+// without them.
+func TestFailBackProbesLikeEveryRequest(t *testing.T) {
+	tokenOnly := hosttest.Keep(t)(loopback.NewHTTP(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Header.Get("X-Edge-Token") != "s3cret" {
+			http.Error(w, "no token", http.StatusForbidden)
+			return
+		}
+		http.ServeContent(w, req, "clip.mp4", time.Time{}, bytes.NewReader(payload))
+	})))
+	tlsHost := hosttest.Keep(t)(loopback.GoodTLS(files))
+	for _, tc := range []struct {
+		name     string
+		primary  string
+		header   http.Header
+		insecure bool
+	}{
+		{"a token header", tokenOnly.URL + "/v", http.Header{"X-Edge-Token": {"s3cret"}}, false},
+		{"TLS not verified", tlsHost.URL + "/v", nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			backup := hosttest.Keep(t)(loopback.Good(files))
+			opts := cluster.DefaultOptions()
+			opts.FailureExpiry = fbExpiry
+			opts.Header, opts.Insecure = tc.header, tc.insecure
+			bus := events.NewBus()
+			e, err := cluster.New([]cluster.HostSpec{{URL: tc.primary}, {URL: backup.URL + "/v"}}, opts, nil, bus)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := Start(Options{Engine: e, Bus: bus, Header: tc.header, Insecure: tc.insecure,
+				FailBack: true, FailBackProbe: fbProbe, FailBackAfter: fbAfter})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			hosts := e.Hosts()
+			e.MarkFailed(hosts[0])
+			r.SetCurrent(hosts[1])
+			if resp, _, err := get(t, r.URL("clip.mp4"), map[string]string{"Range": "bytes=0-99"}); err != nil || resp.StatusCode != 206 {
+				t.Fatalf("the first request: %v %v", resp.StatusCode, err)
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for r.failBackTarget(hosts[1]) == nil && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if to := r.failBackTarget(hosts[1]); to != hosts[0] {
+				t.Errorf("no fail-back planned to the primary within 5 s (planned %v)", to)
+			}
+		})
+	}
+}
