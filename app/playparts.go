@@ -77,6 +77,7 @@ func (a *app) makeSession() error {
 	cfg := a.cfg
 	opts := playback.Options{Clip: cfg.Clip, Clips: cfg.Clips, Loop: cfg.Loop, Start: cfg.Player.Start,
 		StallTimeout: cfg.StallTimeout, StayOpen: a.mode == modeTUI,
+		FailBack: cfg.FailBack, FailBackProbe: cfg.FailBackProbe, FailBackAfter: cfg.FailBackAfter,
 		Log: logging.For(a.log, logging.Playback)}
 	if a.relay != nil {
 		// Only a relay that runs: a nil *relay.Relay in the interface

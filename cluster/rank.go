@@ -1,6 +1,10 @@
 package cluster
 
-import "time"
+import (
+	"context"
+	"fmt"
+	"time"
+)
 
 // What fail-back asks of the engine: whether the policy prefers one host
 // to another, and what the failure memory holds of a host that failed.
@@ -46,4 +50,22 @@ func (e *Engine) FailedAt(h *Host) time.Time {
 func (e *Engine) Recovered(h *Host) {
 	e.mem.Forgive(h.Key(), e.now())
 	e.logs.memory.Debug("recovered: its failure forgotten", "host", h.URL, "index", h.Index)
+}
+
+// ProbeClip asks h for clip as an attempt does (a one-byte Range request
+// with the hosts' headers and TLS settings, within the connect timeout),
+// but publishes nothing and leaves the failure memory alone: the
+// background probe of fail-back when no relay runs.
+func (e *Engine) ProbeClip(ctx context.Context, h *Host, clip string) error {
+	target, err := clipURLFor(h, clip)
+	if err != nil {
+		return err
+	}
+	prober, ok := e.probers[h.Scheme()]
+	if !ok {
+		return fmt.Errorf("no prober for %s", h.Scheme())
+	}
+	actx, cancel := e.clock.WithTimeout(ctx, e.opts.ConnectTimeout)
+	defer cancel()
+	return prober.Probe(actx, &Attempt{Host: h, URL: target, Log: e.logs.http})
 }

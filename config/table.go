@@ -134,19 +134,19 @@ var table = []entry{
 	// Fail-back (docs/failback.md).
 	&setting[bool]{
 		flag: "fail-back", key: "failBack", group: clusterGroup,
-		help:  "relay: move back to a host that failed and recovered, when the policy ranks it above the serving one; --fail-back=off stays on the serving host",
+		help:  "move back to a host that failed and recovered, when the policy ranks it above the serving one (through the relay at a request boundary, else by a reload); --fail-back=off stays on the serving host",
 		codec: asSwitch, def: true,
 		field: func(c *Config) *bool { return &c.FailBack },
 	},
 	&setting[time.Duration]{
 		flag: "fail-back-probe", key: "failBackProbe", group: clusterGroup,
-		help:  "relay: a recovered host is asked for a few bytes at most this often, in the background",
+		help:  "a recovered host is asked for a few bytes at most this often, in the background",
 		codec: asDuration, def: relay.DefaultFailBackProbe, check: positive,
 		field: func(c *Config) *time.Duration { return &c.FailBackProbe },
 	},
 	&setting[time.Duration]{
 		flag: "fail-back-after", key: "failBackAfter", group: clusterGroup,
-		help:  "relay: no fail-back sooner than this after the last move, nor after the host last failed",
+		help:  "no fail-back sooner than this after the last move, nor before the host has answered well this long",
 		codec: asDuration, def: relay.DefaultFailBackAfter, check: positive,
 		field: func(c *Config) *time.Duration { return &c.FailBackAfter },
 	},

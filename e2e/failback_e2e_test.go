@@ -137,6 +137,33 @@ func TestFailBackToARecoveredHost(t *testing.T) {
 // four times over, 24 s): the player's one request is moved back to host
 // 0 by a planned splice at the current offset, the player never reloaded.
 func TestFailBackMidProgressiveFile(t *testing.T) {
+	primary, backup, size := longMP4Hosts(t)
+	code, evs := playJSON(t, downThenUp(t, primary), append(shortFailBack, "--host", primary.URL, "--host", backup.URL, "long.mp4")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %v", code, evs)
+	}
+	var fb []map[string]any
+	for _, ev := range named(evs, "failover") {
+		if ev["class"] == "fail_back" {
+			fb = append(fb, ev)
+		}
+	}
+	if len(fb) != 1 || fb[0]["to_host"] != primary.URL || fb[0]["host"] != backup.URL || fb[0]["seamless"] != true {
+		t.Fatalf("fail-backs %v, want one from host 1 to host 0; failovers %v", fb, named(evs, "failover"))
+	}
+	if off, _ := fb[0]["offset"].(float64); off <= 0 || off >= float64(size) {
+		t.Errorf("fail-back at offset %v: want a splice inside the file", fb[0]["offset"])
+	}
+	if n := len(named(evs, "start")); n != 1 {
+		t.Errorf("%d start events: the player was reloaded", n)
+	}
+	endsAt(t, evs, hlsLength)
+}
+
+// longMP4Hosts serves the clip four times over (24 s) as one MP4, at 1.5
+// times its bitrate: host 0 can go down and come back.
+func longMP4Hosts(t *testing.T) (*loopback.Revivable, *loopback.Host, int) {
+	t.Helper()
 	ffmpeg := needTool(t, "ffmpeg")
 	dir := t.TempDir()
 	src, long := filepath.Join(dir, "src.mp4"), filepath.Join(dir, "long.mp4")
@@ -158,8 +185,17 @@ func TestFailBackMidProgressiveFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { primary.Close() })
-	backup := hosttest.Keep(t)(loopback.Throttled(files, rate))
-	code, evs := playJSON(t, downThenUp(t, primary), append(shortFailBack, "--host", primary.URL, "--host", backup.URL, "long.mp4")...)
+	return primary, hosttest.Keep(t)(loopback.Throttled(files, rate)), len(b)
+}
+
+// TestFailBackWithoutTheRelay: with --relay=off mpv reads host 0 itself;
+// it goes down, playback fails over to host 1 (a reload), host 0 comes
+// back, and the clip is reloaded from host 0 at the position: a failover
+// of class fail_back, not seamless. The clip plays to its end: exit 0.
+func TestFailBackWithoutTheRelay(t *testing.T) {
+	primary, backup, _ := longMP4Hosts(t)
+	code, evs := playJSON(t, downThenUp(t, primary),
+		append(shortFailBack, "--relay=off", "--host", primary.URL, "--host", backup.URL, "long.mp4")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %v", code, evs)
 	}
@@ -169,14 +205,12 @@ func TestFailBackMidProgressiveFile(t *testing.T) {
 			fb = append(fb, ev)
 		}
 	}
-	if len(fb) != 1 || fb[0]["to_host"] != primary.URL || fb[0]["host"] != backup.URL || fb[0]["seamless"] != true {
-		t.Fatalf("fail-backs %v, want one from host 1 to host 0; failovers %v", fb, named(evs, "failover"))
+	if len(fb) != 1 || fb[0]["to_host"] != primary.URL || fb[0]["host"] != backup.URL || fb[0]["seamless"] == true {
+		t.Fatalf("fail-backs %v, want one reload from host 1 to host 0; failovers %v", fb, named(evs, "failover"))
 	}
-	if off, _ := fb[0]["offset"].(float64); off <= 0 || off >= float64(len(b)) {
-		t.Errorf("fail-back at offset %v: want a splice inside the file", fb[0]["offset"])
-	}
-	if n := len(named(evs, "start")); n != 1 {
-		t.Errorf("%d start events: the player was reloaded", n)
+	starts := named(evs, "start")
+	if len(starts) < 3 || starts[len(starts)-1]["host"] != primary.URL {
+		t.Errorf("starts %v: want the last from host 0, after the failover's and the fail-back's loads", starts)
 	}
 	endsAt(t, evs, hlsLength)
 }

@@ -2,6 +2,7 @@ package relay
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"clusterplay/cluster"
@@ -92,3 +93,43 @@ func (ss streaks) observe(h *cluster.Host, good bool, now, failedAt time.Time) *
 // forget drops what was said of h: it is no candidate any more (it serves,
 // it is remembered as failed again, or it no longer ranks above).
 func (ss streaks) forget(h *cluster.Host) { delete(ss, h) }
+
+// FailBackRule is the rule for a caller that probes on its own: the
+// session, when no relay runs (--relay=off). It is safe for concurrent
+// use.
+type FailBackRule struct {
+	After time.Duration
+	mu    sync.Mutex
+	ss    streaks
+}
+
+// Observe records h's answer to a probe sent at at; failedAt is when the
+// failure memory last saw h fail.
+func (f *FailBackRule) Observe(h *cluster.Host, good bool, at, failedAt time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ss == nil {
+		f.ss = streaks{}
+	}
+	f.ss.observe(h, good, at, failedAt)
+}
+
+// Forget drops what the probes said of h: it is no candidate now.
+func (f *FailBackRule) Forget(h *cluster.Host) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ss.forget(h)
+}
+
+// Due says whether a move back to h, which the policy ranks above the
+// serving host, is due at now, the serving host having changed last at
+// lastMove; and in words why not.
+func (f *FailBackRule) Due(h *cluster.Host, now, lastMove time.Time) (bool, string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := f.ss[h]
+	if s == nil {
+		return false, "not probed"
+	}
+	return failBackDue(failBackState{ranksAbove: true, good: s.good, wellSince: s.wellSince, lastMove: lastMove}, now, f.After)
+}
