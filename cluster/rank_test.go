@@ -1,8 +1,13 @@
 package cluster
 
 import (
+	"context"
 	"testing"
 	"time"
+
+	"clusterplay/events"
+	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
 )
 
 func TestRanksAbove(t *testing.T) {
@@ -73,5 +78,35 @@ func TestFailedAtAndRecovered(t *testing.T) {
 	}
 	if d, ok := e.mem.Latency(h.Key()); !ok || d != 20*time.Millisecond {
 		t.Errorf("latency %v %v after a recovery, want 20ms kept", d, ok)
+	}
+}
+
+// TestProbeClip: fail-back's probe without the relay asks the host as an
+// attempt does, and says nothing: no event, no change to the memory.
+func TestProbeClip(t *testing.T) {
+	good := hosttest.Keep(t)(loopback.Good(map[string][]byte{"a.mp4": []byte("bytes")}))
+	down := hosttest.Keep(t)(loopback.Status(503))
+	bus := events.NewBus()
+	ch := bus.Subscribe()
+	e, err := New([]HostSpec{{URL: good.URL}, {URL: down.URL}}, DefaultOptions(), nil, bus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hosts := e.Hosts()
+	if err := e.ProbeClip(context.Background(), hosts[0], "a.mp4"); err != nil {
+		t.Errorf("a good host: %v", err)
+	}
+	if err := e.ProbeClip(context.Background(), hosts[1], "a.mp4"); err == nil {
+		t.Error("a host answering 503 passed")
+	}
+	if good.Requests() != 1 || down.Requests() != 1 {
+		t.Errorf("requests %d and %d, want one each", good.Requests(), down.Requests())
+	}
+	if !e.FailedAt(hosts[1]).IsZero() {
+		t.Error("a probe recorded a failure")
+	}
+	bus.Close()
+	for ev := range ch {
+		t.Errorf("a probe published %v", ev.Kind)
 	}
 }
