@@ -19,6 +19,8 @@ import (
 // app, which builds the running parts for every mode: clusterplay's main
 // and the benchmark, which builds them in process through app.Build.
 func TestImportsFlowOneWay(t *testing.T) {
+	all := []string{"app", "clock", "cluster", "config", "control", "defaults", "demo", "events", "localhost", "logging",
+		"loopback", "playback", "player", "relay", "report", "ui", "video", "watch"}
 	forbidden := map[string][]string{
 		"clock":    {"cluster", "config", "control", "events", "logging", "loopback", "playback", "player", "relay", "report", "ui", "watch"}, // time and chance: anyone may read them
 		"events":   {"cluster", "config", "logging", "playback", "player", "report", "ui", "watch"},
@@ -30,8 +32,17 @@ func TestImportsFlowOneWay(t *testing.T) {
 		"control":  {"cluster", "config", "playback", "player", "ui"},
 		"player":   {"cluster", "config", "events", "logging", "playback", "report", "ui", "watch"},
 		"playback": {"config", "report", "ui", "watch"},
-		"config":   {"app", "player", "report", "ui", "watch"}, // it reads the engine's and the session's defaults
+		"config":   {"app", "playback", "player", "relay", "report", "ui", "watch"}, // the parts' defaults are in defaults
 		"relay":    {"app", "config", "playback", "player", "report", "ui", "watch"},
+
+		// The bottom: words and default values every package may import,
+		// importing nothing of clusterplay themselves.
+		"defaults": all,
+		"video":    all,
+
+		// The shipped binary carries the demo's hosts, not the test fault kit.
+		"demo":      {"loopback"},
+		"localhost": {"cluster", "config", "events", "loopback", "playback", "player", "relay", "ui", "watch"},
 	}
 	for _, pkg := range packagesBesideApp(t) {
 		forbidden[pkg] = append(forbidden[pkg], "app")

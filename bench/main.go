@@ -112,113 +112,15 @@ func run(reps int, quick bool, want map[string]bool, bin string) (string, error)
 		return "", err
 	}
 	defer os.RemoveAll(tmp)
-	b := &bench{mpv: mpv, tmp: tmp, reps: reps, quick: quick, runTimeout: 20 * time.Second,
-		bin: filepath.Join(tmp, "clusterplay"), marker: filepath.Join(tmp, "marker.lua")}
-	if err := os.WriteFile(b.marker, []byte(mpvMarker), 0o644); err != nil {
+	loadBefore := loadAverage()
+	b, err := newBench(mpv, tmp, reps, quick, bin)
+	if err != nil {
 		return "", err
 	}
-	// The children get their own XDG directories, so neither a user's
-	// clusterplay config nor their failure memory can leak into a run.
-	loadBefore := loadAverage()
-	b.env = append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(tmp, "xdg-config"), "XDG_STATE_HOME="+filepath.Join(tmp, "xdg-state"))
-
-	if bin != "" {
-		b.bin = bin
-	} else {
-		b.logf("building clusterplay")
-		if err := build(b.bin); err != nil {
-			return "", err
-		}
+	rows, err := b.runSections(want)
+	if err != nil {
+		return "", err
 	}
-
-	var rows []row
-	var t *trio
-	if want["resolve"] {
-		if t, err = newTrio(); err != nil {
-			return "", err
-		}
-		defer t.close()
-	}
-	var rs *resolveSamples
-	if want["resolve"] {
-		b.logf("section 1: resolve and first frame, %d repetitions", reps)
-		if rs, err = b.benchResolve(t); err != nil {
-			return "", err
-		}
-	}
-	// The slow plain-mpv runs go beside the 100-host scale runs (see
-	// sideRun); -quick skips them.
-	side := sideRuns()
-	var scaleRows []row
-	if want["scale"] {
-		var besides []*sideRun
-		if want["resolve"] && !quick {
-			besides = side
-		}
-		sr, err := b.benchScale(t, besides)
-		if err != nil {
-			return "", err
-		}
-		scaleRows = sr.rows()
-	}
-	if rs != nil {
-		rows = append(rows, resolveRows(rs, side, ms(cluster.DefaultRaceDelay))...)
-	}
-	rows = append(rows, scaleRows...)
-	if want["spread"] {
-		b.logf("section 3: load spread")
-		rows = append(rows, spreadRows(benchSpread(reps))...)
-	}
-	if want["failover"] {
-		b.logf("section 4: failover during playback, %d repetitions", reps)
-		fs, err := b.benchFailover()
-		if err != nil {
-			return "", err
-		}
-		rows = append(rows, fs.rows()...)
-	}
-	if want["relayfail"] {
-		b.logf("section 5: the serving host killed or silent, relay on and off, %d repetitions", reps)
-		rr, err := b.benchRelayFailover()
-		if err != nil {
-			return "", err
-		}
-		rows = append(rows, rr...)
-	}
-	if want["hls"] {
-		b.logf("section 6: HLS over 3 hosts, the serving one killed, %d repetitions", reps)
-		hr, err := b.benchHLS()
-		if err != nil {
-			return "", err
-		}
-		rows = append(rows, hr...)
-	}
-	if want["overhead"] {
-		b.logf("section 7: the relay's overhead, %d repetitions", reps)
-		or, err := b.benchOverhead()
-		if err != nil {
-			return "", err
-		}
-		rows = append(rows, or...)
-	}
-	if want["live"] {
-		b.logf("section 8: live RTMP, first frame and rejoin, %d repetitions", reps)
-		lr, err := b.benchLive()
-		if err != nil {
-			return "", err
-		}
-		rows = append(rows, lr...)
-
-	}
-	if want["pane"] {
-		b.logf("section 9: the picture pane at %dx%d, %d repetitions", paneCols, paneRows, reps)
-		ps, err := b.benchPane()
-		if err != nil {
-			return "", err
-		}
-		rows = append(rows, ps.rows()...)
-	}
-
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%s; load average (1, 5, 15 min) %s at the start, %s at the end\n\n", machine(mpv), loadBefore, loadAverage())
 	mode := "full run"
@@ -228,6 +130,108 @@ func run(reps int, quick bool, want map[string]bool, bin string) (string, error)
 	fmt.Fprintf(&sb, "clusterplay bench, %s, %d repetitions (median; spread = min – max).\n\n", mode, reps)
 	writeTable(&sb, rows)
 	return sb.String(), nil
+}
+
+// newBench sets a run up in tmp: mpv's marker script, the children's
+// environment, and the binary (bin, or built into tmp when bin is "").
+func newBench(mpv, tmp string, reps int, quick bool, bin string) (*bench, error) {
+	b := &bench{mpv: mpv, tmp: tmp, reps: reps, quick: quick, runTimeout: 20 * time.Second,
+		bin: filepath.Join(tmp, "clusterplay"), marker: filepath.Join(tmp, "marker.lua")}
+	if err := os.WriteFile(b.marker, []byte(mpvMarker), 0o644); err != nil {
+		return nil, err
+	}
+	// The children get their own XDG directories, so neither a user's
+	// clusterplay config nor their failure memory can leak into a run.
+	b.env = append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(tmp, "xdg-config"), "XDG_STATE_HOME="+filepath.Join(tmp, "xdg-state"))
+	if bin != "" {
+		b.bin = bin
+		return b, nil
+	}
+	b.logf("building clusterplay")
+	return b, build(b.bin)
+}
+
+// runSections runs the sections wanted, in order, and returns their rows.
+func (b *bench) runSections(want map[string]bool) ([]row, error) {
+	rows, err := b.resolveAndScale(want)
+	if err != nil {
+		return nil, err
+	}
+	if want["spread"] {
+		b.logf("section 3: load spread")
+		rows = append(rows, spreadRows(benchSpread(b.reps))...)
+	}
+	for _, s := range []struct {
+		name, what string
+		run        func() ([]row, error)
+	}{
+		{"failover", "section 4: failover during playback", func() ([]row, error) {
+			fs, err := b.benchFailover()
+			if err != nil {
+				return nil, err
+			}
+			return fs.rows(), nil
+		}},
+		{"relayfail", "section 5: the serving host killed or silent, relay on and off", b.benchRelayFailover},
+		{"hls", "section 6: HLS over 3 hosts, the serving one killed", b.benchHLS},
+		{"overhead", "section 7: the relay's overhead", b.benchOverhead},
+		{"live", "section 8: live RTMP, first frame and rejoin", b.benchLive},
+		{"pane", fmt.Sprintf("section 9: the picture pane at %dx%d", paneCols, paneRows), func() ([]row, error) {
+			ps, err := b.benchPane()
+			if err != nil {
+				return nil, err
+			}
+			return ps.rows(), nil
+		}},
+	} {
+		if !want[s.name] {
+			continue
+		}
+		b.logf("%s, %d repetitions", s.what, b.reps)
+		r, err := s.run()
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r...)
+	}
+	return rows, nil
+}
+
+// resolveAndScale runs sections 1 and 2, which share the three hosts
+// they resolve on; the slow plain-mpv runs go beside the 100-host scale
+// runs (see sideRun), and -quick skips them.
+func (b *bench) resolveAndScale(want map[string]bool) ([]row, error) {
+	var t *trio
+	var rs *resolveSamples
+	if want["resolve"] {
+		var err error
+		if t, err = newTrio(); err != nil {
+			return nil, err
+		}
+		defer t.close()
+		b.logf("section 1: resolve and first frame, %d repetitions", b.reps)
+		if rs, err = b.benchResolve(t); err != nil {
+			return nil, err
+		}
+	}
+	side := sideRuns()
+	var scaleRows []row
+	if want["scale"] {
+		var besides []*sideRun
+		if want["resolve"] && !b.quick {
+			besides = side
+		}
+		sr, err := b.benchScale(t, besides)
+		if err != nil {
+			return nil, err
+		}
+		scaleRows = sr.rows()
+	}
+	var rows []row
+	if rs != nil {
+		rows = append(rows, resolveRows(rs, side, ms(cluster.DefaultRaceDelay))...)
+	}
+	return append(rows, scaleRows...), nil
 }
 
 // build compiles the module's main package once; every run then measures

@@ -138,8 +138,19 @@ func (b *bench) benchScale(t *trio, side []*sideRun) (*scaleResult, error) {
 		return nil, err
 	}
 	defer good.Close()
+	if err := b.scaleHang(res, good.URL, t, side); err != nil {
+		return nil, err
+	}
+	if err := b.scaleRefused(res, good.URL); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
 
-	// 99 hanging hosts, the good one last.
+// scaleHang runs the 100-host set, 99 hanging hosts and the good one last,
+// with the side runs beside it, and closes its hosts when done.
+func (b *bench) scaleHang(res *scaleResult, goodURL string, t *trio, side []*sideRun) error {
+	timeout := res.hang.timeout
 	var hangs []*loopback.Host
 	defer func() {
 		for _, h := range hangs {
@@ -150,14 +161,14 @@ func (b *bench) benchScale(t *trio, side []*sideRun) (*scaleResult, error) {
 	for range 99 {
 		h, err := loopback.Hang()
 		if err != nil {
-			return nil, fmt.Errorf("hang host %d: %w", len(hangs), err)
+			return fmt.Errorf("hang host %d: %w", len(hangs), err)
 		}
 		hangs = append(hangs, h)
 		urls = append(urls, h.URL)
 	}
-	cfg, err := b.writeConfig("hang100.yaml", append(urls, good.URL))
+	cfg, err := b.writeConfig("hang100.yaml", append(urls, goodURL))
 	if err != nil {
-		return nil, err
+		return err
 	}
 
 	// Each 100-host run spends its ~66 s waiting on connect timeouts and
@@ -187,7 +198,8 @@ func (b *bench) benchScale(t *trio, side []*sideRun) (*scaleResult, error) {
 			// section exists, so none of the 99 can have landed on it.
 			refused, err := loopback.Refused()
 			if err != nil {
-				return nil, err
+				wg.Wait()
+				return err
 			}
 			wg.Go(func() {
 				err := sr.run(b, t, refused)
@@ -201,36 +213,35 @@ func (b *bench) benchScale(t *trio, side []*sideRun) (*scaleResult, error) {
 	}
 	wg.Wait()
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("100-host scale run: %v", errs[0])
+		return fmt.Errorf("100-host scale run: %v", errs[0])
 	}
-	for _, h := range hangs {
-		h.Close()
-	}
-	hangs = nil
+	return nil
+}
 
-	// 999 refused ports, the good host (started above) last. No listener
-	// is created from here on, so the ports stay refused.
-	urls = urls[:0]
+// scaleRefused runs the 1000-host set: 999 refused ports, the good host
+// last. No listener is created from here on, so the ports stay refused.
+func (b *bench) scaleRefused(res *scaleResult, goodURL string) error {
+	urls := make([]string, 0, 1000)
 	for range 999 {
 		u, err := loopback.Refused()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		urls = append(urls, u)
 	}
-	cfg, err = b.writeConfig("refused1000.yaml", append(urls, good.URL))
+	cfg, err := b.writeConfig("refused1000.yaml", append(urls, goodURL))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for rep := 0; rep < b.reps; rep++ {
 		b.logf("section 2: 1000 hosts (999 refused), run %d/%d", rep+1, b.reps)
 		r, err := b.resolveAtScale(cfg, cluster.DefaultConnectTimeout, 60*time.Second)
 		if err != nil {
-			return nil, fmt.Errorf("1000-host scale run: %w", err)
+			return fmt.Errorf("1000-host scale run: %w", err)
 		}
 		res.refused.runs = append(res.refused.runs, r)
 	}
-	return res, nil
+	return nil
 }
 
 // hangFloor is the best any engine limited to maxInflight attempts can do

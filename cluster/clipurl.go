@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"clusterplay/cluster/rtmp"
 	"clusterplay/events"
 )
 
@@ -98,11 +99,33 @@ func ClipURL(base *url.URL, clip string) (string, error) {
 
 // clipURLFor returns the clip's URL on a host of any supported scheme.
 func clipURLFor(h *Host, clip string) (string, error) {
-	if isRTMPScheme(h.Scheme()) {
-		// rtmp://server/app/<clip>, the form mpv plays (see rtmpurl.go).
+	if rtmp.IsScheme(h.Scheme()) {
+		// rtmp://server/app/<clip>, the form mpv plays (see rtmp/url.go).
 		return rtmpClipURL(h.base, clip)
 	}
 	return ClipURL(h.base, clip)
+}
+
+// rtmpClipURL is the clip's URL on an RTMP host: the application URL, one
+// slash, the clip path with its directories and any query (the host's
+// query, then the clip's, as for HTTP: ffmpeg passes it on with the stream
+// name, where nginx-rtmp's on_play and token modules read it). Runs of
+// slashes collapse, because RTMP servers split names at every slash.
+func rtmpClipURL(base *url.URL, clip string) (string, error) {
+	joined, err := ClipURL(base, clip)
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(joined)
+	if err != nil {
+		return "", err
+	}
+	p := rtmp.CollapseSlashes(u.EscapedPath())
+	if u.Path, err = url.PathUnescape(p); err != nil {
+		return "", err
+	}
+	u.RawPath = p
+	return u.String(), nil
 }
 
 // ClipURL is the clip's URL on this host.
@@ -110,7 +133,7 @@ func (h *Host) ClipURL(clip string) (string, error) { return clipURLFor(h, clip)
 
 // IsHTTP reports whether the host speaks HTTP or HTTPS (and so can be
 // relayed), not RTMP.
-func (h *Host) IsHTTP() bool { return !isRTMPScheme(h.Scheme()) }
+func (h *Host) IsHTTP() bool { return !rtmp.IsScheme(h.Scheme()) }
 
 // SplitClipURL splits an absolute clip URL of a scheme the cluster speaks
 // into its directory (a host base URL, ending in "/") and the rest (the

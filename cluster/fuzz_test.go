@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"clusterplay/cluster/rtmp"
 )
 
 // The fuzz targets hold host URLs and clip joining to what the engine and
@@ -47,7 +49,7 @@ func FuzzParseHostURL(f *testing.F) {
 				t.Fatalf("ParseHostURL(%q): port %q", raw, p)
 			}
 		}
-		if u.User != nil && !isRTMPScheme(u.Scheme) {
+		if u.User != nil && !rtmp.IsScheme(u.Scheme) {
 			t.Fatalf("ParseHostURL(%q): credentials in %s", raw, u.Scheme)
 		}
 	})

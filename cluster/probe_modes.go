@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"net"
 
+	"clusterplay/cluster/rtmp"
 	"clusterplay/events"
 )
 
@@ -37,7 +38,7 @@ func (p connectProber) Probe(ctx context.Context, a *Attempt) error {
 	u := a.Host.base
 	port := u.Port()
 	if port == "" {
-		port = map[string]string{"http": "80", "https": "443", "rtmp": rtmpDefaultPort, "rtmps": rtmpsDefaultPort}[u.Scheme]
+		port = map[string]string{"http": "80", "https": "443", "rtmp": rtmp.DefaultPort, "rtmps": rtmp.DefaultTLSPort}[u.Scheme]
 	}
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(u.Hostname(), port))
@@ -57,14 +58,14 @@ func (p connectProber) Probe(ctx context.Context, a *Attempt) error {
 // unprobed fills in, without a word to the host, what a prober would have
 // learnt: for RTMP the application and stream a player must be told.
 func unprobed(a *Attempt) error {
-	if !isRTMPScheme(a.Host.Scheme()) {
+	if !rtmp.IsScheme(a.Host.Scheme()) {
 		return nil
 	}
-	lib, err := rtmpLibURL(a.Host.base, a.URL)
+	lib, err := rtmp.LibURL(a.Host.base, a.URL)
 	if err != nil {
 		return &ProbeError{Class: events.ClassProtocol, Err: err}
 	}
-	play := rtmpPlayFor(lib)
+	play := rtmp.PlayFor(lib)
 	a.RTMP = &play
 	return nil
 }

@@ -12,10 +12,9 @@ import (
 	"net/url"
 	"syscall"
 
+	"clusterplay/cluster/rtmp"
 	"clusterplay/events"
 	"clusterplay/logging"
-
-	"github.com/bluenviron/gortmplib/pkg/handshake"
 )
 
 // RTMPProber checks an RTMP(S) host the way a player starts: TCP connect,
@@ -30,8 +29,9 @@ import (
 // description, a redirect) is lost, and its chunk reassembly holds memory
 // in proportion to the number of chunks a server sends. The prober
 // therefore drives gortmplib's lower layers (handshake, message writer,
-// amf0) itself, with its own chunk reader; see rtmpsession.go and
-// rtmpchunk.go.
+// amf0) itself, with its own chunk reader: package cluster/rtmp. This file
+// is the engine's side: dialing, TLS, timing the phases, following
+// redirects, and classing what the client returns.
 type RTMPProber struct {
 	insecure bool
 	roots    *x509.CertPool // nil: the system's; tests set their own CA
@@ -51,7 +51,7 @@ func (p *RTMPProber) Probe(ctx context.Context, a *Attempt) error {
 	if a.Host != nil {
 		base = a.Host.base
 	}
-	target, err := rtmpLibURL(base, a.URL)
+	target, err := rtmp.LibURL(base, a.URL)
 	if err != nil {
 		return &ProbeError{Class: events.ClassProtocol, Err: err}
 	}
@@ -67,7 +67,7 @@ func (p *RTMPProber) Probe(ctx context.Context, a *Attempt) error {
 			// The player is told the application and stream the server
 			// accepted, after any redirect: ffmpeg would guess them from the
 			// URL, and it does not follow RTMP redirects itself.
-			play := rtmpPlayFor(target)
+			play := rtmp.PlayFor(target)
 			a.RTMP = &play
 			if redirects > 0 {
 				a.FinalURL = play.URL
@@ -77,11 +77,11 @@ func (p *RTMPProber) Probe(ctx context.Context, a *Attempt) error {
 		if redirects == MaxRedirects {
 			return &ProbeError{Class: events.ClassRedirects, Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
 		}
-		if target, err = redirectedLibURL(target, redirect); err != nil {
+		if target, err = rtmp.Redirected(target, redirect); err != nil {
 			return &ProbeError{Class: events.ClassProtocol, Err: err}
 		}
 		if a.Redirected != nil {
-			a.Redirected(pathFormURL(target))
+			a.Redirected(rtmp.PathForm(target))
 		}
 	}
 }
@@ -90,14 +90,14 @@ func (p *RTMPProber) Probe(ctx context.Context, a *Attempt) error {
 // server sent one. Everything it opens is closed when it returns. sw times
 // its steps; a step the connection fails in runs until the attempt ends.
 func (p *RTMPProber) playOnce(ctx context.Context, target *url.URL, sw *stopwatch, log *slog.Logger) (string, error) {
-	req := splitLibURL(target)
+	req := rtmp.SplitLibURL(target)
 	// net.Dialer reports its name lookup and connects to the trace.
-	raw, err := p.dialer.DialContext(sw.traced(ctx), "tcp", req.addr)
+	raw, err := p.dialer.DialContext(sw.traced(ctx), "tcp", req.Addr)
 	if err != nil {
-		log.Debug("RTMP dial failed", "addr", req.addr, "err", err)
+		log.Debug("RTMP dial failed", "addr", req.Addr, "err", err)
 		return "", err
 	}
-	log.Debug("RTMP connected", "addr", req.addr, "local", raw.LocalAddr().String())
+	log.Debug("RTMP connected", "addr", req.Addr, "local", raw.LocalAddr().String())
 	defer raw.Close()
 	// The deadline bounds every read and write, so a server that stalls
 	// mid-handshake or mid-message cannot hold the attempt; closing on
@@ -108,7 +108,7 @@ func (p *RTMPProber) playOnce(ctx context.Context, target *url.URL, sw *stopwatc
 	stop := context.AfterFunc(ctx, func() { raw.Close() })
 	defer stop()
 
-	conn := quickAck(raw)
+	conn := rtmp.QuickAck(raw)
 	if target.Scheme == "rtmps" {
 		tc := tls.Client(conn, &tls.Config{
 			ServerName:         target.Hostname(),
@@ -117,52 +117,61 @@ func (p *RTMPProber) playOnce(ctx context.Context, target *url.URL, sw *stopwatc
 		})
 		sw.begin(stepTLS)
 		if err := tc.HandshakeContext(ctx); err != nil {
-			return "", phaseError(ctx, phaseTLS, err)
+			return "", phaseError(ctx, rtmp.PhaseTLS, err)
 		}
 		sw.end(stepTLS, true)
 		conn = tc
 	}
 
-	s := newRTMPSession(conn)
+	s := rtmp.NewSession(conn)
 	sw.begin(stepHandshake)
-	if _, _, err := handshake.DoClient(s.bc, false, false); err != nil {
-		return "", phaseError(ctx, phaseHandshake, err)
+	if err := s.Handshake(); err != nil {
+		return "", classed(ctx, err)
 	}
 	sw.end(stepHandshake, true)
-	log.Debug("RTMP handshake done; connect, createStream, play", "app", req.app, "tc_url", req.tcURL, "stream", req.stream)
+	log.Debug("RTMP handshake done; connect, createStream, play", "app", req.App, "tc_url", req.TCURL, "stream", req.Stream)
 	sw.begin(stepPlay)
-	redirect, err := s.play(ctx, req)
+	redirect, err := s.Play(ctx, req)
 	switch {
 	case err != nil:
-		log.Debug("RTMP play failed", "stream", req.stream, "err", err)
+		err = classed(ctx, err)
+		log.Debug("RTMP play failed", "stream", req.Stream, "err", err)
+		return "", err
 	case redirect != "":
 		sw.end(stepPlay, true)
 		log.Debug("RTMP redirected", "to", redirect)
 	default:
 		sw.end(stepPlay, true)
-		log.Debug("RTMP stream started", "stream", req.stream, "media_after_play_start", s.mediaWait)
+		log.Debug("RTMP stream started", "stream", req.Stream, "media_after_play_start", s.MediaWait())
 	}
-	return redirect, err
+	return redirect, nil
 }
 
-// Phases of an attempt, for error messages and for what a dropped
-// connection means in each.
-type rtmpPhase string
-
-const (
-	phaseTLS       rtmpPhase = "TLS handshake"
-	phaseHandshake rtmpPhase = "RTMP handshake"
-	phaseConnect   rtmpPhase = "connect"
-	phaseCreate    rtmpPhase = "createStream"
-	phasePlay      rtmpPhase = "play"
-)
+// classed gives what the RTMP client returned the engine's classes: the
+// server's refusals are rejections (or a missing stream), and a failed
+// connection is classed by its phase.
+func classed(ctx context.Context, err error) error {
+	var refusal *rtmp.Refusal
+	var failed *rtmp.PhaseError
+	switch {
+	case errors.As(err, &refusal):
+		class := events.ClassRejected
+		if refusal.NotFound {
+			class = events.ClassNotFound
+		}
+		return &ProbeError{Class: class, atDeadline: refusal.AtDeadline, Err: refusal.Err}
+	case errors.As(err, &failed):
+		return phaseError(ctx, failed.Phase, failed.Err)
+	}
+	return err
+}
 
 // phaseError classes an I/O error of a phase. The attempt's own deadline or
 // cancellation wins over whatever the socket said meanwhile. A connection
 // the server drops in the RTMP handshake is a reset; one it drops in reply
 // to connect or play is a refusal, as nginx-rtmp drops the connection for
 // an unknown application instead of sending NetConnection.Connect.Rejected.
-func phaseError(ctx context.Context, phase rtmpPhase, err error) error {
+func phaseError(ctx context.Context, phase rtmp.Phase, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("%s: %w", phase, ctx.Err())
 	}
@@ -177,9 +186,9 @@ func phaseError(ctx context.Context, phase rtmpPhase, err error) error {
 		// No %w: describe() would print the bare "connection reset by peer"
 		// of a wrapped net.OpError instead of this sentence.
 		switch phase {
-		case phaseTLS, phaseHandshake:
+		case rtmp.PhaseTLS, rtmp.PhaseHandshake:
 			return &ProbeError{Class: events.ClassReset, Err: fmt.Errorf("server closed the connection during the %s (%v)", phase, err)}
-		case phaseConnect:
+		case rtmp.PhaseConnect:
 			return &ProbeError{Class: events.ClassRejected, Err: fmt.Errorf("server closed the connection in reply to connect: application unknown or refused (%v)", err)}
 		default:
 			return &ProbeError{Class: events.ClassRejected, Err: fmt.Errorf("server closed the connection in reply to %s (%v)", phase, err)}
@@ -194,3 +203,15 @@ func dropped(err error) bool {
 }
 
 var _ Prober = (*RTMPProber)(nil)
+
+// RTMPPlay is how to ask a player for the stream an RTMP probe checked.
+type RTMPPlay = rtmp.Play
+
+// PlayURL is the URL to hand a player outside clusterplay: for RTMP one
+// that ffmpeg splits as the probe asked (PlayableURL), else the clip's URL.
+func (r Result) PlayURL() string {
+	if r.RTMP != nil {
+		return r.RTMP.PlayableURL()
+	}
+	return r.URL
+}

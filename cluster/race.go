@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"clusterplay/clock"
 	"clusterplay/events"
 	"clusterplay/logging"
 )
@@ -22,172 +23,218 @@ import (
 func (e *Engine) runPass(ctx context.Context, rs *resolveState, pass int, order []*Host, tryAll bool, targets map[*Host]string) (*Result, error) {
 	passCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	p := &racer{e: e, ctx: ctx, passCtx: passCtx, cancel: cancel, rs: rs, pass: pass, order: order, tryAll: tryAll,
+		targets: targets, done: make(chan outcome), cancels: map[*Host]context.CancelFunc{}, skipped: map[*Host]bool{},
+		limit: e.opts.MaxInflight, localTries: map[*Host]int{}, race: e.opts.RaceDelay > 0, timer: e.clock.NewTimer(time.Hour)}
+	p.timer.Stop()
+	defer p.timer.Stop()
 
-	type outcome struct {
-		host    *Host
-		probed  *Attempt // what the prober learnt: the final URL, RTMP play parameters
-		err     error
-		elapsed time.Duration
-	}
-	done := make(chan outcome)
-	inflight, next := 0, 0
-	// Each attempt can be cancelled alone: the user's "next host" (n)
-	// abandons those in flight, which are then skipped, not failed.
-	cancels := map[*Host]context.CancelFunc{}
-	skipped := map[*Host]bool{}
-	// limit is MaxInflight until the machine runs out of something (file
-	// descriptors, ports, buffers): then it is what the machine gave.
-	limit := e.opts.MaxInflight
-	localTries := map[*Host]int{}
-
-	race := e.opts.RaceDelay > 0
-	timer := e.clock.NewTimer(time.Hour)
-	timer.Stop()
-	defer timer.Stop()
-
-	// launch starts the next host that is not skipped; false when none is left.
-	launch := func() bool {
-		for next < len(order) {
-			h := order[next]
-			next++
-			if left := e.skipFor(h, tryAll); left > 0 {
-				e.logSkip(h, left)
-				e.emit(events.Event{Kind: events.Skip, Host: h.URL, Index: h.Index, URL: targets[h], ExpiryLeft: left,
-					ExpiresAt: e.now().Add(left), Pass: pass})
-				continue
-			}
-			e.emit(events.Event{Kind: events.Connect, Host: h.URL, Index: h.Index, URL: targets[h], Pass: pass})
-			inflight++
-			actx, acancel := context.WithCancel(passCtx)
-			cancels[h] = acancel
-			go func() {
-				began := e.now()
-				probed, err := e.attempt(actx, h, targets[h], pass)
-				done <- outcome{host: h, probed: probed, err: err, elapsed: e.clock.Since(began)}
-			}()
-			if race {
-				timer.Reset(e.headStart(h))
-			}
-			return true
-		}
-		return false
-	}
-	// waitAll collects the attempts still running after a win or a cancel;
-	// they end promptly because passCtx is cancelled.
-	waitAll := func(report bool) {
-		cancel()
-		for ; inflight > 0; inflight-- {
-			o := <-done
-			logOutcome(e.attemptLog(o.host, pass), targets[o.host], events.ClassCancelled, nil, o.elapsed, o.probed.Phases)
-			if report && o.elapsed >= e.opts.RaceDelay {
-				e.recordSlow(o.host, e.now(), o.elapsed)
-			}
-			if report {
-				e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-					Class: events.ClassCancelled, Err: "another host answered first", Elapsed: o.elapsed, Pass: pass, Phases: o.probed.Phases})
-			}
-		}
-	}
-
-	launch()
-	for inflight > 0 {
+	p.launch()
+	for p.inflight > 0 {
 		select {
-		case o := <-done:
-			inflight--
-			if cancel, ok := cancels[o.host]; ok {
-				cancel()
-				delete(cancels, o.host)
+		case o := <-p.done:
+			if res, over, err := p.settle(o); over {
+				return res, err
 			}
-			if skipped[o.host] && o.err != nil && ctx.Err() == nil {
-				delete(skipped, o.host)
-				e.attemptLog(o.host, pass).Debug("attempt ended: left for the next host by the user", "url", targets[o.host],
-					"elapsed_ms", logging.MS(o.elapsed))
-				e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-					Class: events.ClassCancelled, Err: "left for the next host by the user", Elapsed: o.elapsed, Pass: pass,
-					Phases: o.probed.Phases})
-				continue
-			}
-			delete(skipped, o.host)
-			class := Classify(o.err)
-			if o.err != nil && ctx.Err() != nil {
-				class = events.ClassCancelled // the caller gave up: not the host's doing
-			}
-			logOutcome(e.attemptLog(o.host, pass), targets[o.host], class, o.err, o.elapsed, o.probed.Phases)
-			if o.err == nil {
-				won := e.now()
-				e.recordSuccess(o.host, o.elapsed)
-				waitAll(true)
-				res := &Result{Host: o.host, URL: targets[o.host], Elapsed: won.Sub(rs.start), RTMP: o.probed.RTMP}
-				if o.probed.FinalURL != "" {
-					res.URL = o.probed.FinalURL
-				}
-				ev := events.Event{Kind: events.Resolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Took: o.elapsed, Pass: pass,
-					Phases: o.probed.Phases}
-				if res.RTMP != nil {
-					// How to ask another player for the very stream.
-					ev.App, ev.PlayPath, ev.TCURL = res.RTMP.App, res.RTMP.PlayPath, res.RTMP.TCURL
-				}
-				e.emit(ev)
-				return res, nil
-			}
-			if ctx.Err() != nil {
-				waitAll(false)
-				return nil, ctx.Err()
-			}
-			if class == events.ClassLocal {
-				// Not the host's fault: not remembered. Fewer attempts at
-				// once from now on, and the host tried again later in
-				// the pass (a few times at most, should the machine stay
-				// short even with nothing else in flight).
-				e.reportLocal(rs, o.err)
-				limit = max(1, inflight)
-				localTries[o.host]++
-				if localTries[o.host] < maxLocalTries {
-					order = slices.Insert(order, next, o.host)
-					e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-						Class: class, Err: describe(o.err) + ": tried again", Elapsed: o.elapsed, Pass: pass, Phases: o.probed.Phases})
-				} else {
-					e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-						Class: class, Err: describe(o.err), Elapsed: o.elapsed, Pass: pass, Phases: o.probed.Phases})
-				}
-				if inflight < limit {
-					launch()
-				}
-				continue
-			}
-			failedAt := e.now()
-			rs.failedWith(o.host, o.err)
-			e.recordFailed(o.host, failedAt, string(class))
-			e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: targets[o.host],
-				Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: e.expiresAt(failedAt), Pass: pass,
-				Phases: o.probed.Phases})
-			// A failure frees a slot and hands its turn to the next host at
-			// once, whether it came fast or at the timeout.
-			if inflight < limit {
-				launch()
-			}
-		case <-timer.C():
-			if inflight < limit {
-				launch()
+		case <-p.timer.C():
+			if p.inflight < p.limit {
+				p.launch()
 			}
 		case <-rs.next:
-			// The user moves on: what is in flight is left, and the
-			// next host starts now, whatever the limit, as the attempts
-			// left end at once.
-			for h, cancel := range cancels {
-				if !skipped[h] {
-					skipped[h] = true
-					e.attemptLog(h, pass).Debug("the user moves on: cancelling the attempt")
-					cancel()
-				}
-			}
-			launch()
+			p.moveOn()
 		case <-ctx.Done():
-			waitAll(false)
+			p.waitAll(false)
 			return nil, ctx.Err()
 		}
 	}
 	return nil, nil
+}
+
+// outcome is how one attempt of a pass ended.
+type outcome struct {
+	host    *Host
+	probed  *Attempt // what the prober learnt: the final URL, RTMP play parameters
+	err     error
+	elapsed time.Duration
+}
+
+// racer is one pass in progress: the attempts in flight and what is left
+// to start. Only runPass's goroutine touches it; the attempts report on
+// done.
+type racer struct {
+	e       *Engine
+	ctx     context.Context // the caller's: when it ends, the pass does
+	passCtx context.Context // the attempts' parent, cancelled by cancel
+	cancel  context.CancelFunc
+	rs      *resolveState
+	pass    int
+	order   []*Host
+	tryAll  bool
+	targets map[*Host]string
+
+	done           chan outcome
+	inflight, next int
+	// Each attempt can be cancelled alone: the user's "next host" (n)
+	// abandons those in flight, which are then skipped, not failed.
+	cancels map[*Host]context.CancelFunc
+	skipped map[*Host]bool
+	// limit is MaxInflight until the machine runs out of something (file
+	// descriptors, ports, buffers): then it is what the machine gave.
+	limit      int
+	localTries map[*Host]int
+	race       bool
+	timer      clock.Timer
+}
+
+// launch starts the next host that is not skipped; false when none is left.
+func (p *racer) launch() bool {
+	e := p.e
+	for p.next < len(p.order) {
+		h := p.order[p.next]
+		p.next++
+		if left := e.skipFor(h, p.tryAll); left > 0 {
+			e.logSkip(h, left)
+			e.emit(events.Event{Kind: events.Skip, Host: h.URL, Index: h.Index, URL: p.targets[h], ExpiryLeft: left,
+				ExpiresAt: e.now().Add(left), Pass: p.pass})
+			continue
+		}
+		e.emit(events.Event{Kind: events.Connect, Host: h.URL, Index: h.Index, URL: p.targets[h], Pass: p.pass})
+		p.inflight++
+		actx, acancel := context.WithCancel(p.passCtx)
+		p.cancels[h] = acancel
+		go func() {
+			began := e.now()
+			probed, err := e.attempt(actx, h, p.targets[h], p.pass)
+			p.done <- outcome{host: h, probed: probed, err: err, elapsed: e.clock.Since(began)}
+		}()
+		if p.race {
+			p.timer.Reset(e.headStart(h))
+		}
+		return true
+	}
+	return false
+}
+
+// waitAll collects the attempts still running after a win or a cancel;
+// they end promptly because passCtx is cancelled.
+func (p *racer) waitAll(report bool) {
+	e := p.e
+	p.cancel()
+	for ; p.inflight > 0; p.inflight-- {
+		o := <-p.done
+		logOutcome(e.attemptLog(o.host, p.pass), p.targets[o.host], events.ClassCancelled, nil, o.elapsed, o.probed.Phases)
+		if report && o.elapsed >= e.opts.RaceDelay {
+			e.recordSlow(o.host, e.now(), o.elapsed)
+		}
+		if report {
+			e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: p.targets[o.host],
+				Class: events.ClassCancelled, Err: "another host answered first", Elapsed: o.elapsed, Pass: p.pass, Phases: o.probed.Phases})
+		}
+	}
+}
+
+// settle takes an attempt that ended. over says the pass is over, with
+// the winner or the caller's error; else the next host starts as the
+// limit allows.
+func (p *racer) settle(o outcome) (res *Result, over bool, err error) {
+	e := p.e
+	p.inflight--
+	if cancel, ok := p.cancels[o.host]; ok {
+		cancel()
+		delete(p.cancels, o.host)
+	}
+	if p.skipped[o.host] && o.err != nil && p.ctx.Err() == nil {
+		delete(p.skipped, o.host)
+		e.attemptLog(o.host, p.pass).Debug("attempt ended: left for the next host by the user", "url", p.targets[o.host],
+			"elapsed_ms", logging.MS(o.elapsed))
+		e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: p.targets[o.host],
+			Class: events.ClassCancelled, Err: "left for the next host by the user", Elapsed: o.elapsed, Pass: p.pass,
+			Phases: o.probed.Phases})
+		return nil, false, nil
+	}
+	delete(p.skipped, o.host)
+	class := Classify(o.err)
+	if o.err != nil && p.ctx.Err() != nil {
+		class = events.ClassCancelled // the caller gave up: not the host's doing
+	}
+	logOutcome(e.attemptLog(o.host, p.pass), p.targets[o.host], class, o.err, o.elapsed, o.probed.Phases)
+	switch {
+	case o.err == nil:
+		return p.won(o), true, nil
+	case p.ctx.Err() != nil:
+		p.waitAll(false)
+		return nil, true, p.ctx.Err()
+	case class == events.ClassLocal:
+		p.localFailure(o, class)
+	default:
+		failedAt := e.now()
+		p.rs.failedWith(o.host, o.err)
+		e.recordFailed(o.host, failedAt, string(class))
+		e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: p.targets[o.host],
+			Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: e.expiresAt(failedAt), Pass: p.pass,
+			Phases: o.probed.Phases})
+	}
+	// A failure frees a slot and hands its turn to the next host at once,
+	// whether it came fast or at the timeout.
+	if p.inflight < p.limit {
+		p.launch()
+	}
+	return nil, false, nil
+}
+
+// won ends the pass with o's host: the others are cancelled, and the
+// result says where the clip is.
+func (p *racer) won(o outcome) *Result {
+	e := p.e
+	at := e.now()
+	e.recordSuccess(o.host, o.elapsed)
+	p.waitAll(true)
+	res := &Result{Host: o.host, URL: p.targets[o.host], Elapsed: at.Sub(p.rs.start), RTMP: o.probed.RTMP}
+	if o.probed.FinalURL != "" {
+		res.URL = o.probed.FinalURL
+	}
+	ev := events.Event{Kind: events.Resolved, Host: o.host.URL, Index: o.host.Index, URL: res.URL, Elapsed: res.Elapsed, Took: o.elapsed, Pass: p.pass,
+		Phases: o.probed.Phases}
+	if res.RTMP != nil {
+		// How to ask another player for the very stream.
+		ev.App, ev.PlayPath, ev.TCURL = res.RTMP.App, res.RTMP.PlayPath, res.RTMP.TCURL
+	}
+	e.emit(ev)
+	return res
+}
+
+// localFailure takes an attempt this machine failed (file descriptors,
+// ports, buffers ran short). Not the host's fault: not remembered. Fewer
+// attempts at once from now on, and the host tried again later in the
+// pass (a few times at most, should the machine stay short even with
+// nothing else in flight).
+func (p *racer) localFailure(o outcome, class events.Class) {
+	e := p.e
+	e.reportLocal(p.rs, o.err)
+	p.limit = max(1, p.inflight)
+	p.localTries[o.host]++
+	if p.localTries[o.host] < maxLocalTries {
+		p.order = slices.Insert(p.order, p.next, o.host)
+		e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: p.targets[o.host],
+			Class: class, Err: describe(o.err) + ": tried again", Elapsed: o.elapsed, Pass: p.pass, Phases: o.probed.Phases})
+		return
+	}
+	e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: p.targets[o.host],
+		Class: class, Err: describe(o.err), Elapsed: o.elapsed, Pass: p.pass, Phases: o.probed.Phases})
+}
+
+// moveOn is the user's "next host": what is in flight is left, and the
+// next host starts now, whatever the limit, as the attempts left end at
+// once.
+func (p *racer) moveOn() {
+	for h, cancel := range p.cancels {
+		if !p.skipped[h] {
+			p.skipped[h] = true
+			p.e.attemptLog(h, p.pass).Debug("the user moves on: cancelling the attempt")
+			cancel()
+		}
+	}
+	p.launch()
 }
 
 // maxLocalTries bounds how often one host is tried in a pass when the

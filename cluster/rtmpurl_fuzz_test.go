@@ -6,6 +6,8 @@ import (
 	"path"
 	"strings"
 	"testing"
+
+	"clusterplay/cluster/rtmp"
 )
 
 // FuzzRTMPURLs checks the RTMP URL helpers on any host URL, clip and
@@ -39,9 +41,9 @@ func FuzzRTMPURLs(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, rawBase, clip, redirect string) {
 		base, err := ParseHostURL(rawBase)
-		if err != nil || !isRTMPServer(base) {
-			// ParseHostURL lets "rtmp://]" through; rtmpLibURL refuses
-			// to dial it (TestRTMPLibURL).
+		if err != nil || !rtmp.IsServer(base) {
+			// ParseHostURL lets "rtmp://]" through; rtmp.LibURL refuses
+			// to dial it (rtmp.TestRTMPLibURL).
 			return
 		}
 		clipURL, err := rtmpClipURL(base, clip)
@@ -55,22 +57,22 @@ func FuzzRTMPURLs(f *testing.F) {
 		if u.Scheme != base.Scheme || u.Host != base.Host || strings.Contains(u.EscapedPath(), "//") {
 			t.Fatalf("rtmpClipURL(%q, %q) = %q: want the host's scheme and address, and no runs of slashes", rawBase, clip, clipURL)
 		}
-		lib, err := rtmpLibURL(base, clipURL)
+		lib, err := rtmp.LibURL(base, clipURL)
 		if err != nil {
 			if strings.Contains(err.Error(), "names no stream") || strings.Contains(err.Error(), "'?'") {
 				return // the clip was all slashes, or held a '?', once unescaped
 			}
-			t.Fatalf("rtmpLibURL(%q, %q), a clip URL built on that host: %v", rawBase, clipURL, err)
+			t.Fatalf("rtmp.LibURL(%q, %q), a clip URL built on that host: %v", rawBase, clipURL, err)
 		}
-		app := strings.Trim(collapseSlashes(base.Path), "/")
+		app := strings.Trim(rtmp.CollapseSlashes(base.Path), "/")
 		if lib.Path != "/"+app || lib.Scheme != base.Scheme || lib.Host != base.Host || lib.User != nil {
-			t.Fatalf("rtmpLibURL(%q, %q) = %v: want the application %q on the host, and no user info", rawBase, clipURL, lib, app)
+			t.Fatalf("rtmp.LibURL(%q, %q) = %v: want the application %q on the host, and no user info", rawBase, clipURL, lib, app)
 		}
 		checkLibURL(t, lib, u)
 
 		// Without the host's base, the application is all but the last
 		// segment; the split differs, the whole does not.
-		if guessed, err := rtmpLibURL(nil, clipURL); err == nil {
+		if guessed, err := rtmp.LibURL(nil, clipURL); err == nil {
 			checkLibURL(t, guessed, u)
 		}
 
@@ -78,12 +80,12 @@ func FuzzRTMPURLs(f *testing.F) {
 		// other keeps the stream and lands on an RTMP server. A redirect is
 		// resolved as RFC 3986 says, without "." and ".." segments, where
 		// the host's own URL is taken as written.
-		self, err := redirectedLibURL(lib, splitLibURL(lib).tcURL)
+		self, err := rtmp.Redirected(lib, rtmp.SplitLibURL(lib).TCURL)
 		if err != nil || (self.String() != lib.String() && path.Clean(lib.Path) == lib.Path) {
 			t.Fatalf("redirecting %v to its own tcUrl gave %v, %v", lib, self, err)
 		}
-		if to, err := redirectedLibURL(lib, redirect); err == nil {
-			if !isRTMPScheme(to.Scheme) || to.Hostname() == "" || to.Fragment != lib.Fragment ||
+		if to, err := rtmp.Redirected(lib, redirect); err == nil {
+			if !rtmp.IsScheme(to.Scheme) || to.Hostname() == "" || to.Fragment != lib.Fragment ||
 				!strings.HasPrefix(to.Path, "/") || strings.Contains(to.Path, "//") {
 				t.Fatalf("redirect of %v to %q gave %v", lib, redirect, to)
 			}
@@ -96,26 +98,26 @@ func FuzzRTMPURLs(f *testing.F) {
 // the path-form clip URL (nil when it came from a redirect).
 func checkLibURL(t *testing.T, lib, clip *url.URL) {
 	t.Helper()
-	req := splitLibURL(lib)
+	req := rtmp.SplitLibURL(lib)
 	app := strings.TrimPrefix(lib.Path, "/")
 	if lib.RawQuery != "" {
 		app += "?" + lib.RawQuery
 	}
-	if req.app != app || req.stream != playPath(lib.Fragment) {
-		t.Fatalf("splitLibURL(%v) = %+v: want app %q and stream %q", lib, req, app, playPath(lib.Fragment))
+	if req.App != app || req.Stream != rtmp.PlayPath(lib.Fragment) {
+		t.Fatalf("rtmp.SplitLibURL(%v) = %+v: want app %q and stream %q", lib, req, app, rtmp.PlayPath(lib.Fragment))
 	}
-	host, port, err := net.SplitHostPort(req.addr)
+	host, port, err := net.SplitHostPort(req.Addr)
 	if err != nil || host != lib.Hostname() || port == "" {
-		t.Fatalf("splitLibURL(%v) dials %q, want %s with a port", lib, req.addr, lib.Hostname())
+		t.Fatalf("rtmp.SplitLibURL(%v) dials %q, want %s with a port", lib, req.Addr, lib.Hostname())
 	}
-	tc, err := url.Parse(req.tcURL)
+	tc, err := url.Parse(req.TCURL)
 	if err != nil || tc.Scheme != lib.Scheme || tc.Host != lib.Host || tc.Path != lib.Path || tc.RawQuery != lib.RawQuery || tc.Fragment != "" {
-		t.Fatalf("splitLibURL(%v) has tcUrl %q (%v), want the URL without the stream", lib, req.tcURL, err)
+		t.Fatalf("rtmp.SplitLibURL(%v) has tcUrl %q (%v), want the URL without the stream", lib, req.TCURL, err)
 	}
 
-	play := rtmpPlayFor(lib)
-	if play.URL != pathFormURL(lib) || play.App != req.app || play.TCURL != req.tcURL || play.PlayPath != req.stream {
-		t.Fatalf("rtmpPlayFor(%v) = %+v, want what the probe sends, %+v", lib, play, req)
+	play := rtmp.PlayFor(lib)
+	if play.URL != rtmp.PathForm(lib) || play.App != req.App || play.TCURL != req.TCURL || play.PlayPath != req.Stream {
+		t.Fatalf("rtmp.PlayFor(%v) = %+v, want what the probe sends, %+v", lib, play, req)
 	}
 	back, err := url.Parse(play.URL)
 	if err != nil {
@@ -130,14 +132,14 @@ func checkLibURL(t *testing.T, lib, clip *url.URL) {
 	}
 	// The application and the stream rebuild the clip URL's path and
 	// query, and the path form is the clip URL without user info.
-	if back.Path != collapseSlashes(clip.Path) || query != clip.RawQuery || back.RawQuery != clip.RawQuery {
+	if back.Path != rtmp.CollapseSlashes(clip.Path) || query != clip.RawQuery || back.RawQuery != clip.RawQuery {
 		t.Fatalf("%v rebuilds %q (path %q, query %q), want %q", lib, play.URL, back.Path, back.RawQuery, clip.Redacted())
 	}
 	if strings.HasSuffix(back.Path, "/") {
 		return // without a base, the last segment is the stream: none here
 	}
-	again, err := rtmpLibURL(nil, play.URL)
-	if err != nil || pathFormURL(again) != play.URL {
+	again, err := rtmp.LibURL(nil, play.URL)
+	if err != nil || rtmp.PathForm(again) != play.URL {
 		t.Fatalf("the path form %q does not split and rebuild to itself: %v, %v", play.URL, again, err)
 	}
 }

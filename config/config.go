@@ -16,7 +16,8 @@ import (
 	"time"
 	"unicode"
 
-	"clusterplay/playback"
+	"clusterplay/defaults"
+	"clusterplay/video"
 
 	"clusterplay/cluster"
 )
@@ -80,24 +81,21 @@ type PlayerConfig struct {
 	Extra      [][2]string // raw mpv options NAME=VALUE, in order
 }
 
-// Where the picture goes (--video): the player's words for it.
+// Where the picture goes (--video), in package video's words.
 const (
-	VideoAuto     = "auto"
-	VideoWindow   = "window"
-	VideoTerminal = "terminal"
-	VideoNone     = "none"
+	VideoAuto     = video.Auto
+	VideoWindow   = video.Window
+	VideoTerminal = video.Terminal
+	VideoNone     = video.None
 )
 
-var videoModes = []string{VideoAuto, VideoWindow, VideoTerminal, VideoNone}
-
-// DefaultPaneFPS is the terminal pane's picture rate cap: the player's
-// default (a test holds them together), about the frame rate of most
-// clips.
-const DefaultPaneFPS = 24
+// DefaultPaneFPS is the terminal pane's picture rate cap, about the frame
+// rate of most clips: the player's default too (package defaults).
+const DefaultPaneFPS = defaults.PaneFPS
 
 // DefaultStallTimeout is how long playback may stall before the next host
-// takes over: the session's own default, named once there.
-const DefaultStallTimeout = playback.DefaultStallTimeout
+// takes over: the session's default too (package defaults).
+const DefaultStallTimeout = defaults.StallTimeout
 
 // DefaultUserAgent is the User-Agent every request to the hosts carries
 // unless --user-agent says otherwise: the player's requests too, which

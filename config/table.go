@@ -5,8 +5,9 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/defaults"
 	"clusterplay/logging"
-	"clusterplay/relay"
+	"clusterplay/video"
 )
 
 // table describes every setting, once, in the order --help lists them.
@@ -122,13 +123,13 @@ var table = []entry{
 	&setting[time.Duration]{
 		flag: "read-timeout", key: "readTimeout", group: clusterGroup,
 		help:  "relay: a host that sends no byte this long while the player reads is left for another, mid-response",
-		codec: asDuration, def: relay.DefaultReadTimeout, check: positive,
+		codec: asDuration, def: defaults.ReadTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.ReadTimeout },
 	},
 	&setting[time.Duration]{
 		flag: "slow-timeout", key: "slowTimeout", group: clusterGroup,
 		help:  "relay: a player starved this long by a host slower than the stream moves to another host",
-		codec: asDuration, def: relay.DefaultSlowTimeout, check: positive,
+		codec: asDuration, def: defaults.SlowTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.SlowTimeout },
 	},
 	// Fail-back (docs/failback.md).
@@ -141,13 +142,13 @@ var table = []entry{
 	&setting[time.Duration]{
 		flag: "fail-back-probe", key: "failBackProbe", group: clusterGroup,
 		help:  "a recovered host is asked for a few bytes at most this often, in the background",
-		codec: asDuration, def: relay.DefaultFailBackProbe, check: positive,
+		codec: asDuration, def: defaults.FailBackProbe, check: positive,
 		field: func(c *Config) *time.Duration { return &c.FailBackProbe },
 	},
 	&setting[time.Duration]{
 		flag: "fail-back-after", key: "failBackAfter", group: clusterGroup,
 		help:  "no fail-back sooner than this after the last move, nor before the host has answered well this long",
-		codec: asDuration, def: relay.DefaultFailBackAfter, check: positive,
+		codec: asDuration, def: defaults.FailBackAfter, check: positive,
 		field: func(c *Config) *time.Duration { return &c.FailBackAfter },
 	},
 	&setting[bool]{
@@ -169,7 +170,7 @@ var table = []entry{
 		flag: "video", key: "video", group: playerGroup,
 		help: "where the picture goes: auto (window when a display answers, else terminal), window (mpv's own), " +
 			"terminal (a pane in the terminal UI; without the UI, window) or none",
-		codec: oneOfCodec("mode", videoModes), def: VideoAuto,
+		codec: oneOfCodec("mode", video.Modes), def: VideoAuto,
 		field: func(c *Config) *string { return &c.Player.Video },
 	}),
 	bind(&settings.noVideo, &setting[bool]{

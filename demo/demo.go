@@ -1,6 +1,8 @@
 // Package demo runs the original Cluster plugin page's demos on this
 // machine, with no network: local hosts on loopback, some failing on
-// purpose, serving the clip embedded in the binary.
+// purpose, serving the clip embedded in the binary. The hosts are package
+// localhost's, the few the demos need: the tests' fault kit (loopback)
+// stays out of the shipped binary.
 package demo
 
 import (
@@ -9,7 +11,7 @@ import (
 
 	"clusterplay/assets"
 	"clusterplay/cluster"
-	"clusterplay/loopback"
+	"clusterplay/localhost"
 )
 
 // Names of the demos, as --demo takes them.
@@ -24,23 +26,26 @@ type Demo struct {
 	Hosts  []cluster.HostSpec
 	Clip   string
 	Notice string // what the demo shows, for the event panel
-	hosts  []*loopback.Host
+	hosts  []*localhost.Host
 }
 
 // Start starts the hosts of the named demo.
 func Start(name string) (*Demo, error) {
-	files := map[string][]byte{assets.ClipName: assets.Clip}
+	clips, err := localhost.Files(map[string][]byte{assets.ClipName: assets.Clip})
+	if err != nil {
+		return nil, err
+	}
 	d := &Demo{Name: name, Clip: assets.ClipName}
 	switch name {
 	case Failover:
-		refused, err := loopback.Refused()
+		refused, err := localhost.Refused()
 		if err != nil {
 			return nil, err
 		}
-		hang, err := d.keep(loopback.Hang())
+		hang, err := d.keep(localhost.Hang())
 		if err == nil {
-			var good *loopback.Host
-			good, err = d.keep(loopback.Good(files))
+			var good *localhost.Host
+			good, err = d.keep(localhost.Serve(clips))
 			if err == nil {
 				d.Hosts = []cluster.HostSpec{{URL: refused}, {URL: hang.URL}, {URL: good.URL}}
 			}
@@ -52,7 +57,7 @@ func Start(name string) (*Demo, error) {
 		}
 	case Balance:
 		for range 2 {
-			h, err := d.keep(loopback.Good(files))
+			h, err := d.keep(localhost.Serve(clips))
 			if err != nil {
 				d.Close()
 				return nil, err
@@ -79,7 +84,7 @@ func (d *Demo) Apply(o *cluster.Options) {
 	}
 }
 
-func (d *Demo) keep(h *loopback.Host, err error) (*loopback.Host, error) {
+func (d *Demo) keep(h *localhost.Host, err error) (*localhost.Host, error) {
 	if err != nil {
 		return nil, err
 	}

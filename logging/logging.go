@@ -106,16 +106,8 @@ func MS(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // ...), only those it began, named as --json names them.
 func PhaseAttrs(p events.Phases) []any {
 	var out []any
-	for _, ph := range []struct {
-		key string
-		d   time.Duration
-	}{
-		{"dns_ms", p.DNS}, {"connect_ms", p.Connect}, {"tls_ms", p.TLS}, {"ttfb_ms", p.TTFB},
-		{"handshake_ms", p.Handshake}, {"play_ms", p.Play},
-	} {
-		if ph.d > 0 {
-			out = append(out, slog.Float64(ph.key, MS(ph.d)))
-		}
+	for _, ph := range p.Begun() {
+		out = append(out, slog.Float64(ph.Key+"_ms", MS(ph.D)))
 	}
 	return out
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+
+	"clusterplay/localhost"
 )
 
 // Hosts whose bodies misbehave in ways a relay must see through: they
@@ -16,7 +18,7 @@ import (
 // `python3 -m http.server` does: such a host can serve a file from its
 // start but never continue one mid-body.
 func NoRange(files map[string][]byte) (*Host, error) {
-	open, err := mapOpener(files)
+	open, err := localhost.Files(files)
 	if err != nil {
 		return nil, err
 	}
@@ -33,14 +35,14 @@ func NoRangeDir(dir string) (*Host, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("loopback: %s is not a directory", dir)
 	}
-	return startHTTP(func(*Host) http.Handler { return ignoreRange(dirOpener(os.DirFS(dir))) }, false)
+	return startHTTP(func(*Host) http.Handler { return ignoreRange(localhost.Dir(os.DirFS(dir))) }, false)
 }
 
 // ignoreRange serves each clip whole with its length, and no
 // Accept-Ranges, as a server that knows nothing of ranges does.
-func ignoreRange(open opener) http.Handler {
+func ignoreRange(open localhost.Opener) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		clip, ok := clipPath(r.URL.Path)
+		clip, ok := localhost.ClipPath(r.URL.Path)
 		if !ok {
 			http.NotFound(w, r)
 			return
@@ -51,7 +53,7 @@ func ignoreRange(open opener) http.Handler {
 			return
 		}
 		defer release()
-		if ct := contentType(clip); ct != "" {
+		if ct := localhost.ContentType(clip); ct != "" {
 			w.Header().Set("Content-Type", ct)
 		}
 		size, _ := content.Seek(0, io.SeekEnd)
@@ -77,12 +79,12 @@ func SilentAfter(files map[string][]byte, n int64) (*Host, error) {
 }
 
 func bodyAfter(files map[string][]byte, n int64, silent bool) (*Host, error) {
-	open, err := mapOpener(files)
+	open, err := localhost.Files(files)
 	if err != nil {
 		return nil, err
 	}
 	return startHTTP(func(h *Host) http.Handler {
-		next := serveClips(open)
+		next := localhost.ClipHandler(open)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			sw := &stopWriter{ResponseWriter: w, left: n}
 			next.ServeHTTP(sw, r)

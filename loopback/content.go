@@ -1,30 +1,23 @@
 package loopback
 
 import (
-	"bytes"
 	"fmt"
-	"io"
-	"io/fs"
-	"mime"
 	"net/http"
 	"os"
-	"path"
-	"strings"
-	"time"
+
+	"clusterplay/localhost"
 )
 
-// opener returns a clip's content and a function releasing it, or ok false
-// when the host has no such clip.
-type opener func(clip string) (content io.ReadSeeker, release func(), ok bool)
-
 // Good serves files (keys are clip paths such as "clip.mp4" or "a/b/c.mp4")
-// under /video/, with Range support; anything else is 404.
+// under /video/, with Range support; anything else is 404. It serves as
+// the demo's localhost.Serve does, on a Host that can also stall, be
+// killed and count its requests.
 func Good(files map[string][]byte) (*Host, error) {
-	open, err := mapOpener(files)
+	open, err := localhost.Files(files)
 	if err != nil {
 		return nil, err
 	}
-	return startHTTP(func(*Host) http.Handler { return serveClips(open) }, false)
+	return startHTTP(func(*Host) http.Handler { return localhost.ClipHandler(open) }, false)
 }
 
 // GoodDir is Good serving the files below dir.
@@ -36,112 +29,15 @@ func GoodDir(dir string) (*Host, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("loopback: %s is not a directory", dir)
 	}
-	return startHTTP(func(*Host) http.Handler { return serveClips(dirOpener(os.DirFS(dir))) }, false)
+	return startHTTP(func(*Host) http.Handler { return localhost.ClipHandler(localhost.Dir(os.DirFS(dir))) }, false)
 }
 
 // GoodTLS is Good over HTTPS with a fresh self-signed certificate for
 // 127.0.0.1 and localhost; trust it with the host's CertPool.
 func GoodTLS(files map[string][]byte) (*Host, error) {
-	open, err := mapOpener(files)
+	open, err := localhost.Files(files)
 	if err != nil {
 		return nil, err
 	}
-	return startHTTP(func(*Host) http.Handler { return serveClips(open) }, true)
-}
-
-// mapOpener copies the map so a caller changing it later cannot race the
-// server; the byte slices are shared and must not be modified.
-func mapOpener(files map[string][]byte) (opener, error) {
-	own := make(map[string][]byte, len(files))
-	for k, v := range files {
-		// A key that is not a clean relative path could never match a
-		// request; failing here beats a puzzling 404 in a test.
-		if !fs.ValidPath(k) || k == "." {
-			return nil, fmt.Errorf("loopback: invalid clip path %q", k)
-		}
-		own[k] = v
-	}
-	return func(clip string) (io.ReadSeeker, func(), bool) {
-		b, ok := own[clip]
-		return bytes.NewReader(b), func() {}, ok
-	}, nil
-}
-
-func dirOpener(fsys fs.FS) opener {
-	return func(clip string) (io.ReadSeeker, func(), bool) {
-		f, err := fsys.Open(clip)
-		if err != nil {
-			return nil, nil, false
-		}
-		st, err := f.Stat()
-		rs, seekable := f.(io.ReadSeeker)
-		if err != nil || st.IsDir() || !seekable {
-			f.Close()
-			return nil, nil, false
-		}
-		return rs, func() { f.Close() }, true
-	}
-}
-
-// serveClips maps /video/<clip> to open(clip) and serves it with
-// http.ServeContent, which gives Range, HEAD and conditional requests the
-// way real web servers do them.
-func serveClips(open opener) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		clip, ok := clipPath(r.URL.Path)
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		content, release, ok := open(clip)
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		defer release()
-		if ct := contentType(clip); ct != "" {
-			w.Header().Set("Content-Type", ct)
-		}
-		// Zero modtime: no Last-Modified, so every request gets the bytes.
-		http.ServeContent(w, r, path.Base(clip), time.Time{}, content)
-	})
-}
-
-// clipPath extracts the clip from a request path. fs.ValidPath rejects ".."
-// and empty elements, so GoodDir can never serve outside its directory.
-func clipPath(p string) (string, bool) {
-	clip, ok := strings.CutPrefix(p, basePath+"/")
-	if !ok || clip == "" || !fs.ValidPath(clip) {
-		return "", false
-	}
-	return clip, true
-}
-
-// videoTypes covers extensions Go's built-in table lacks, so the
-// Content-Type does not depend on the machine's /etc/mime.types.
-var videoTypes = map[string]string{
-	".mp4":  "video/mp4",
-	".m4v":  "video/mp4",
-	".m4a":  "audio/mp4",
-	".m4s":  "video/iso.segment",
-	".mov":  "video/quicktime",
-	".webm": "video/webm",
-	".mkv":  "video/x-matroska",
-	".flv":  "video/x-flv",
-	".ts":   "video/mp2t",
-	".m3u8": "application/vnd.apple.mpegurl",
-	".mpd":  "application/dash+xml",
-}
-
-func contentType(clip string) string {
-	ext := strings.ToLower(path.Ext(clip))
-	if t, ok := videoTypes[ext]; ok {
-		return t
-	}
-	return mime.TypeByExtension(ext) // "" lets ServeContent sniff
+	return startHTTP(func(*Host) http.Handler { return localhost.ClipHandler(open) }, true)
 }

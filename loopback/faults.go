@@ -11,23 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"clusterplay/localhost"
 )
 
 // Refused returns the URL of a port that was just bound and closed, so
-// dials to it fail at once with ECONNREFUSED. Another process could bind the
-// port again in between, but ephemeral ports are picked so as to make quick
-// reuse unlikely.
-func Refused() (string, error) {
-	ln, err := listen()
-	if err != nil {
-		return "", err
-	}
-	addr := ln.Addr().String()
-	if err := ln.Close(); err != nil {
-		return "", err
-	}
-	return "http://" + addr + basePath, nil
-}
+// dials to it fail at once with ECONNREFUSED (localhost.Refused).
+func Refused() (string, error) { return localhost.Refused() }
 
 // Silent accepts TCP connections and never answers: it reads and discards
 // whatever arrives, so the client's request write succeeds and only its
@@ -55,7 +45,7 @@ func Status(code int) (*Host, error) {
 // ends early when the host closes or the client goes away.
 func SlowHeaders(d time.Duration) (*Host, error) {
 	zeros := make([]byte, 1<<20)
-	clips := serveClips(func(string) (io.ReadSeeker, func(), bool) {
+	clips := localhost.ClipHandler(func(string) (io.ReadSeeker, func(), bool) {
 		return bytes.NewReader(zeros), func() {}, true
 	})
 	return startHTTP(func(h *Host) http.Handler {

@@ -18,11 +18,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"clusterplay/localhost"
 )
 
 // basePath prefixes every clip so host URLs look like real cluster entries
-// (a base URL with a path that clip names are joined to).
-const basePath = "/video"
+// (a base URL with a path that clip names are joined to), as on the
+// demo's hosts.
+const basePath = localhost.BasePath
 
 // Host is a running loopback server. URL is its base URL, e.g.
 // "http://127.0.0.1:41234/video"; clip URLs are URL + "/" + clip.
@@ -67,7 +70,7 @@ func (h *Host) leave() { h.wg.Done() }
 
 // listen binds an ephemeral port on 127.0.0.1 only: these hosts must never
 // be reachable from outside the machine.
-func listen() (net.Listener, error) { return net.Listen("tcp4", "127.0.0.1:0") }
+func listen() (net.Listener, error) { return localhost.Listen() }
 
 // startHTTP serves the handler that build makes. build receives the host so
 // handlers can watch h.done.

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"clusterplay/localhost"
 )
 
 // Revivable is a host that goes down and comes back on the same port, as
@@ -35,14 +37,14 @@ type Revivable struct {
 // RevivableThrottled serves files as Throttled does (bodies at bytesPerSec;
 // 0 is as fast as it goes), up from the start.
 func RevivableThrottled(files map[string][]byte, bytesPerSec int64) (*Revivable, error) {
-	open, err := mapOpener(files)
+	open, err := localhost.Files(files)
 	if err != nil {
 		return nil, err
 	}
 	chunk := min(max(bytesPerSec/20, 1), 32<<10)
 	v := &Revivable{conns: map[net.Conn]struct{}{}}
 	v.handler = func(done <-chan struct{}) http.Handler {
-		next := serveClips(open)
+		next := localhost.ClipHandler(open)
 		if bytesPerSec <= 0 {
 			return next
 		}

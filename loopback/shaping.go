@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"clusterplay/localhost"
 )
 
 // errCut is what a handler sees after CutAfter reset its connection.
@@ -18,12 +20,12 @@ func CutAfter(files map[string][]byte, n int64) (*Host, error) {
 	if n < 0 {
 		return nil, fmt.Errorf("loopback: CutAfter needs n >= 0, got %d", n)
 	}
-	open, err := mapOpener(files)
+	open, err := localhost.Files(files)
 	if err != nil {
 		return nil, err
 	}
 	return startHTTP(func(h *Host) http.Handler {
-		next := serveClips(open)
+		next := localhost.ClipHandler(open)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			next.ServeHTTP(&cutWriter{ResponseWriter: w, left: n, done: h.done}, r)
 		})
@@ -95,7 +97,7 @@ func Throttled(files map[string][]byte, bytesPerSec int64) (*Host, error) {
 	if bytesPerSec <= 0 {
 		return nil, fmt.Errorf("loopback: Throttled needs a positive rate, got %d", bytesPerSec)
 	}
-	open, err := mapOpener(files)
+	open, err := localhost.Files(files)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +105,7 @@ func Throttled(files map[string][]byte, bytesPerSec int64) (*Host, error) {
 	// bursty, so Stall and Kill land mid-body.
 	chunk := min(max(bytesPerSec/20, 1), 32<<10)
 	return startHTTP(func(h *Host) http.Handler {
-		next := serveClips(open)
+		next := localhost.ClipHandler(open)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			tw := &throttleWriter{ResponseWriter: w, rate: bytesPerSec, chunk: chunk, ctx: r.Context(), done: h.done}
 			next.ServeHTTP(tw, r)

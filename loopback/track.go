@@ -5,6 +5,8 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+
+	"clusterplay/localhost"
 )
 
 // tracker wraps a host's listener and every connection it accepts. Faults
@@ -181,12 +183,7 @@ func (c *trackedConn) reset() {
 	c.Close()
 }
 
-func resetTCP(c net.Conn) {
-	if tcp, ok := c.(*net.TCPConn); ok {
-		tcp.SetLinger(0)
-	}
-	c.Close()
-}
+func resetTCP(c net.Conn) { localhost.ResetTCP(c) }
 
 // tracked finds the trackedConn under a connection net/http hands around,
 // which is a *tls.Conn on HTTPS hosts.

@@ -15,6 +15,7 @@ import (
 
 	"clusterplay/clock"
 	"clusterplay/cluster"
+	"clusterplay/defaults"
 	"clusterplay/events"
 	"clusterplay/logging"
 	"clusterplay/player"
@@ -97,8 +98,8 @@ type Options struct {
 const DefaultEarlyEOF = 1500 * time.Millisecond
 
 // DefaultStallTimeout is how long playback may make no progress before the
-// next host takes over.
-const DefaultStallTimeout = 5 * time.Second
+// next host takes over (--stall-timeout's default, named in defaults).
+const DefaultStallTimeout = defaults.StallTimeout
 
 // Session plays one clip at a time through one player.
 type Session struct {

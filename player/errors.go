@@ -19,7 +19,7 @@ func (e Error) Error() string {
 }
 
 // The numbers are libmpv's ABI (client.h promises never to renumber them);
-// mpv.go checks them against the header at compile time.
+// mpvload.c checks them against the header at compile time.
 const (
 	ErrEventQueueFull      Error = -1
 	ErrNoMem               Error = -2

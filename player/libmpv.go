@@ -6,7 +6,7 @@ import (
 )
 
 // ErrNoLibmpv is wrapped by the error New returns when libmpv cannot be
-// used: the shared library is missing or unusable (mpv.go loads it on the
+// used: the shared library is missing or unusable (mpvload.c loads it on the
 // first New, not at process start), or the program was built without cgo.
 // Everything but playback works without it, so callers may test for it
 // with errors.Is and carry on.

@@ -3,7 +3,7 @@ package player
 import "fmt"
 
 // Plain Go mirrors of the libmpv enums the binding uses. They are literals
-// (client.h promises stable numbers; mpv.go asserts them against the
+// (client.h promises stable numbers; mpvload.c asserts them against the
 // header) so this file, and the !cgo stub, build without cgo.
 
 // mpvFormat is mpv_format, limited to the scalar formats the binding copies.

@@ -4,9 +4,11 @@ import (
 	"image"
 	"sync"
 	"time"
+
+	"clusterplay/defaults"
 )
 
-// wakeBits say who ended a render wait; the values are cp_wake's in mpv.go.
+// wakeBits say who ended a render wait; the values are cp_wake's in mpvload.h.
 type wakeBits int
 
 const (
@@ -16,13 +18,14 @@ const (
 
 // DefaultPaneFPS caps how often the pane takes a new picture: about the
 // frame rate of most clips, and what a terminal redraws without falling
-// behind.
-const DefaultPaneFPS = 24
+// behind (--pane-fps's default, named in defaults).
+const DefaultPaneFPS = defaults.PaneFPS
 
-// Frame is one picture for a terminal pane. Image is opaque RGBA sized to
-// fit the box the pane asked for with the video's shape kept (no bars);
-// Aspect is the video's display width over height (0 when mpv has not said
-// yet), so a frame drawn into a box of another size keeps its shape.
+// Frame is one picture for a terminal pane. Image is opaque RGBA of the
+// size the pane last asked for (Resize), the video letterboxed in it by mpv
+// when the shapes differ; Aspect is the video's display width over height
+// (0 when mpv has not said yet), for the UI to plan the next size by. The
+// player knows pixels only: how they map to cells is the UI's business.
 type Frame struct {
 	Image  *image.RGBA
 	Aspect float64
@@ -85,9 +88,9 @@ func (pn *Pane) start() error {
 	return nil
 }
 
-// Resize asks for frames that fit w x h pixels (a cell is one pixel wide
-// and two tall in the half-block pane). The current picture is drawn again
-// at once at the new size, even when paused.
+// Resize asks for frames of w x h pixels; either one 0 asks for none. The
+// current picture is drawn again at once at the new size, even when
+// paused.
 func (pn *Pane) Resize(w, h int) {
 	pn.set(func() bool {
 		b := image.Pt(max(0, w), max(0, h))

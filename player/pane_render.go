@@ -2,7 +2,6 @@ package player
 
 import (
 	"image"
-	"math"
 	"time"
 	"unsafe"
 )
@@ -59,7 +58,7 @@ func (pn *Pane) run(r *mpvRender) {
 			seen, pending = seen && fresh, pending && fresh
 		}
 		seen = seen || fresh
-		size := fitBox(s.box, s.aspect)
+		size := s.box
 		if !s.show || size.X == 0 || size.Y == 0 {
 			if fresh {
 				r.skip()
@@ -109,27 +108,6 @@ func (pn *Pane) publish(f Frame) *image.RGBA {
 	}
 	pn.slot <- f // only this goroutine sends, and the slot is empty now
 	return old
-}
-
-// fitBox is the largest size with the video's aspect inside box, of an
-// even height so every cell holds two picture pixels. aspect 0 (not known
-// yet) fills the box, and mpv letterboxes inside it.
-func fitBox(box image.Point, aspect float64) image.Point {
-	w, h := box.X, box.Y&^1
-	if w <= 0 || h <= 0 {
-		return image.Point{}
-	}
-	if aspect > 0 && !math.IsInf(aspect, 0) {
-		if fw := int(math.Round(float64(h) * aspect)); fw <= w {
-			w = max(1, fw)
-		} else {
-			h = int(math.Round(float64(w)/aspect)) &^ 1
-		}
-	}
-	if h <= 0 {
-		return image.Point{}
-	}
-	return image.Pt(w, h)
 }
 
 // rowAlign is the alignment mpv's software renderer asks of the pixel

@@ -101,14 +101,34 @@ func TestPaneDrawsTheClip(t *testing.T) {
 		t.Fatalf("vo %q, window %v, video %s", vo, p.HasVideoOutput(), p.Video())
 	}
 	pn := p.Pane()
-	pn.Resize(100, 36)
+	pn.Resize(64, 36)
 	must(t, p.Load(clip, 0))
 	f := nextFrame(t, pn, "the video's shape", func(f Frame) bool { return f.Aspect > 0 })
 	if got := f.Image.Rect.Size(); got != image.Pt(64, 36) || f.Aspect < 1.77 || f.Aspect > 1.78 {
-		t.Fatalf("frame %v aspect %v in a 100x36 box, want 64x36 (16:9)", got, f.Aspect)
+		t.Fatalf("frame %v aspect %v, asked for 64x36, want 64x36 (16:9)", got, f.Aspect)
 	}
 	if err := redBlue(f.Image); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPaneFramesAreTheAskedSize: the player does not fit the picture (the
+// UI does, knowing the cells): a box of another shape gets a frame of
+// that very size, the video letterboxed in it by mpv, and the video's own
+// shape in Aspect.
+func TestPaneFramesAreTheAskedSize(t *testing.T) {
+	clip := twoColourClip(t)
+	p := newPanePlayer(t, Options{})
+	pn := p.Pane()
+	pn.Resize(64, 64)
+	must(t, p.Load(clip, 0))
+	f := nextFrame(t, pn, "the video's shape", func(f Frame) bool { return f.Aspect > 0 })
+	if got := f.Image.Rect.Size(); got != image.Pt(64, 64) || f.Aspect < 1.77 || f.Aspect > 1.78 {
+		t.Fatalf("frame %v aspect %v, asked for 64x64", got, f.Aspect)
+	}
+	// 64x36 of picture in the middle rows, black bars above and below.
+	if top, mid := f.Image.RGBAAt(8, 2), f.Image.RGBAAt(8, 32); !near(top, 0, 0, 0) || !near(mid, 255, 0, 0) {
+		t.Fatalf("top %v (want black), middle left %v (want red)", top, mid)
 	}
 }
 
@@ -122,10 +142,10 @@ func TestPaneRedrawsOnResize(t *testing.T) {
 	must(t, p.Load(clip, 0))
 	nextFrame(t, pn, "the video's shape", func(f Frame) bool { return f.Aspect > 0 })
 	must(t, p.Pause(true))
-	pn.Resize(32, 100)
+	pn.Resize(32, 18)
 	f := nextFrame(t, pn, "the new size", func(f Frame) bool { return f.Image.Rect.Dx() == 32 })
 	if got := f.Image.Rect.Size(); got != image.Pt(32, 18) {
-		t.Fatalf("frame %v in a 32x100 box, want 32x18", got)
+		t.Fatalf("frame %v, asked for 32x18", got)
 	}
 	if err := redBlue(f.Image); err != nil {
 		t.Fatal(err)
@@ -196,27 +216,6 @@ func TestSetVideoMovesThePicture(t *testing.T) {
 	none := newHeadless(t, Options{})
 	if none.Pane() != nil || none.SetVideo(VideoTerminal) == nil {
 		t.Error("a player without video offers a pane")
-	}
-}
-
-func TestFitBox(t *testing.T) {
-	for _, tc := range []struct {
-		box    image.Point
-		aspect float64
-		want   image.Point
-	}{
-		{image.Pt(100, 36), 16.0 / 9, image.Pt(64, 36)},
-		{image.Pt(32, 100), 16.0 / 9, image.Pt(32, 18)},
-		{image.Pt(120, 52), 16.0 / 9, image.Pt(92, 52)},
-		{image.Pt(80, 37), 0, image.Pt(80, 36)}, // unknown shape: the box, even
-		{image.Pt(10, 40), 4.0 / 3, image.Pt(10, 8)},
-		{image.Pt(1, 40), 16.0 / 9, image.Point{}}, // too thin for two rows
-		{image.Pt(0, 10), 1, image.Point{}},
-		{image.Pt(10, 1), 1, image.Point{}},
-	} {
-		if got := fitBox(tc.box, tc.aspect); got != tc.want {
-			t.Errorf("fitBox(%v, %.3f) = %v, want %v", tc.box, tc.aspect, got, tc.want)
-		}
 	}
 }
 

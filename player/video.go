@@ -3,29 +3,29 @@ package player
 import (
 	"fmt"
 	"strings"
+
+	"clusterplay/video"
 )
 
 // Video says where the picture goes.
 type Video string
 
+// The words are package video's.
 const (
 	// VideoAuto is VideoWindow when a display answers (or a video output
 	// was named with Options.VO), else VideoTerminal.
-	VideoAuto Video = "auto"
+	VideoAuto Video = video.Auto
 	// VideoWindow is mpv's own window; without a display, no picture.
-	VideoWindow Video = "window"
+	VideoWindow Video = video.Window
 	// VideoTerminal draws the picture into frames for a pane of the
 	// terminal UI (Player.Pane), through mpv's software renderer.
-	VideoTerminal Video = "terminal"
+	VideoTerminal Video = video.Terminal
 	// VideoNone decodes no picture and plays no sound (vo and ao null).
-	VideoNone Video = "none"
+	VideoNone Video = video.None
 	// VideoOff is only for SetVideo: the pane draws nothing for now, and
 	// mpv keeps its video output, so the pane can come back at once.
-	VideoOff Video = "off"
+	VideoOff Video = video.Off
 )
-
-// Videos are the values Options.Video takes, in the order help lists them.
-var Videos = []Video{VideoAuto, VideoWindow, VideoTerminal, VideoNone}
 
 // video is the mode New sets up: auto resolved, NoVideo honoured.
 func (o Options) video() Video {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/defaults"
 )
 
 // The fail-back rule, apart from the probing and the moving so that it is
@@ -16,10 +17,10 @@ import (
 // Defaults of fail-back.
 const (
 	// DefaultFailBackProbe: a recovered host is asked at most this often.
-	DefaultFailBackProbe = 10 * time.Second
+	DefaultFailBackProbe = defaults.FailBackProbe
 	// DefaultFailBackAfter: no fail-back sooner than this after the last
 	// move, nor before the host has answered well for this long.
-	DefaultFailBackAfter = 30 * time.Second
+	DefaultFailBackAfter = defaults.FailBackAfter
 	// failBackGoodInARow: the probes a host must answer well in a row.
 	failBackGoodInARow = 3
 )

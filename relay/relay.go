@@ -22,17 +22,19 @@ import (
 
 	"clusterplay/clock"
 	"clusterplay/cluster"
+	"clusterplay/defaults"
 	"clusterplay/events"
 )
 
-// Defaults of the relay's timeouts.
+// Defaults of the relay's timeouts (--read-timeout's and --slow-timeout's,
+// named in defaults).
 const (
 	// DefaultReadTimeout: an upstream that delivers no byte for this long,
 	// while the player is still reading, is left for another host.
-	DefaultReadTimeout = time.Second
+	DefaultReadTimeout = defaults.ReadTimeout
 	// DefaultSlowTimeout: a player starved for this long by a host slower
 	// than the stream moves to another host.
-	DefaultSlowTimeout = 2 * time.Second
+	DefaultSlowTimeout = defaults.SlowTimeout
 )
 
 // Options configure a relay.

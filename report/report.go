@@ -50,13 +50,7 @@ type jsonEvent struct {
 	Status       int      `json:"status,omitempty"`     // fetch
 	Bytes        *int64   `json:"bytes,omitempty"`      // fetch
 	Throughput   *float64 `json:"throughput,omitempty"` // fetch: bytes/s
-	// The attempt's phases (events.Phases), each only when it was begun.
-	DNSMS       *float64 `json:"dns_ms,omitempty"`
-	ConnectMS   *float64 `json:"connect_ms,omitempty"`
-	TLSMS       *float64 `json:"tls_ms,omitempty"`
-	TTFBMS      *float64 `json:"ttfb_ms,omitempty"`
-	HandshakeMS *float64 `json:"handshake_ms,omitempty"`
-	PlayMS      *float64 `json:"play_ms,omitempty"`
+	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
 func ms(d time.Duration) *float64 {
@@ -64,13 +58,29 @@ func ms(d time.Duration) *float64 {
 	return &v
 }
 
-// phaseMS is a phase in milliseconds, nil when it was not begun. A phase
-// that was begun is never shown as absent, however short.
-func phaseMS(d time.Duration) *float64 {
-	if d <= 0 {
-		return nil
+// appendPhases adds the phases the attempt began to data, a JSON object,
+// as the last fields: KEY_ms in milliseconds, in events.Phases.Begun's
+// order. A phase that was begun is never shown as absent, however short.
+func appendPhases(data []byte, p events.Phases) ([]byte, error) {
+	begun := p.Begun()
+	if len(begun) == 0 || len(data) < 2 || data[len(data)-1] != '}' {
+		return data, nil
 	}
-	return ms(d)
+	out := data[:len(data)-1]
+	for i, ph := range begun {
+		v, err := json.Marshal(ms(ph.D))
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 || len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = append(out, '"')
+		out = append(out, ph.Key...)
+		out = append(out, `_ms":`...)
+		out = append(out, v...)
+	}
+	return append(out, '}'), nil
 }
 
 func seconds(d time.Duration) *float64 {
@@ -99,9 +109,6 @@ func JSON(w io.Writer, e events.Event) error {
 	case e.Err != "":
 		j.Error = e.Err
 	}
-	p := e.Phases
-	j.DNSMS, j.ConnectMS, j.TLSMS = phaseMS(p.DNS), phaseMS(p.Connect), phaseMS(p.TLS)
-	j.TTFBMS, j.HandshakeMS, j.PlayMS = phaseMS(p.TTFB), phaseMS(p.Handshake), phaseMS(p.Play)
 	if e.HasIndex() && e.Host != "" {
 		idx := e.Index
 		j.Index = &idx
@@ -152,6 +159,9 @@ func JSON(w io.Writer, e events.Event) error {
 		j.Cache = seconds(e.Cache)
 	}
 	data, err := json.Marshal(j)
+	if err == nil {
+		data, err = appendPhases(data, e.Phases)
+	}
 	if err != nil {
 		return err
 	}

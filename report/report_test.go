@@ -98,3 +98,30 @@ func TestJSONLeavesOutFieldsThatDoNotApply(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONPhasesComeLast: the phases an attempt began are the line's last
+// fields, in the attempt's order, as they were when they were struct
+// fields; the line stays one JSON object.
+func TestJSONPhasesComeLast(t *testing.T) {
+	t.Parallel()
+	ev := events.Event{Time: at, Kind: events.ConnectFailed, Host: "http://a/v", Index: 1, Class: events.ClassTimeout,
+		Err: "no answer", Elapsed: 2 * time.Millisecond,
+		Phases: events.Phases{TTFB: 4500 * time.Microsecond, DNS: 1234567 * time.Nanosecond, Play: time.Nanosecond}}
+	var buf bytes.Buffer
+	if err := JSON(&buf, ev); err != nil {
+		t.Fatal(err)
+	}
+	line := strings.TrimSuffix(buf.String(), "\n")
+	if want := `,"dns_ms":1.234,"ttfb_ms":4.5,"play_ms":0}`; !strings.HasSuffix(line, want) {
+		t.Errorf("line %s\ndoes not end with %s", line, want)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(line), &m); err != nil || m["class"] != "timeout" {
+		t.Errorf("not one JSON object (%v): %s", err, line)
+	}
+	buf.Reset()
+	ev.Phases = events.Phases{}
+	if err := JSON(&buf, ev); err != nil || strings.Contains(buf.String(), "_ms\":0") || !json.Valid(buf.Bytes()) {
+		t.Errorf("no phases: %v %s", err, buf.String())
+	}
+}

@@ -17,69 +17,91 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.quit(true)
 	}
 	if m.prompt.active {
-		res, clip, cmd := m.prompt.update(k)
-		switch res {
-		case promptSubmit:
-			m.clip = clip
-			m.layout()
-			return m.playCmd(clip)
-		case promptCancel:
-			m.layout()
-		}
-		return cmd
+		return m.promptKey(k)
 	}
 	if cmd, ok := m.playerKey(k); ok {
 		return cmd
 	}
+	if cmd, ok := m.sessionKey(k); ok {
+		return cmd
+	}
+	return m.screenKey(k)
+}
+
+// promptKey is a key while the clip prompt is open.
+func (m *Model) promptKey(k tea.KeyPressMsg) tea.Cmd {
+	res, clip, cmd := m.prompt.update(k)
+	switch res {
+	case promptSubmit:
+		m.clip = clip
+		m.layout()
+		return m.playCmd(clip)
+	case promptCancel:
+		m.layout()
+	}
+	return cmd
+}
+
+// sessionKey handles the keys that act on the session, the player's
+// settings or the engine, whatever plays.
+func (m *Model) sessionKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	c := m.ctrl
 	switch {
 	case key.Matches(k, m.keys.Quit):
-		return m.quit(false)
+		return m.quit(false), true
 	case key.Matches(k, m.keys.Suspend):
-		return tea.Suspend
+		return tea.Suspend, true
 	case key.Matches(k, m.keys.VolumeDown):
-		return call("volume", func() error { return c.AddVolume(-volumeStep) })
+		return call("volume", func() error { return c.AddVolume(-volumeStep) }), true
 	case key.Matches(k, m.keys.VolumeUp):
-		return call("volume", func() error { return c.AddVolume(volumeStep) })
+		return call("volume", func() error { return c.AddVolume(volumeStep) }), true
 	case key.Matches(k, m.keys.Mute):
-		return call("mute", c.ToggleMute)
+		return call("mute", c.ToggleMute), true
 	case key.Matches(k, m.keys.SpeedDown):
-		return call("speed", func() error { return c.MultiplySpeed(1 / speedStep) })
+		return call("speed", func() error { return c.MultiplySpeed(1 / speedStep) }), true
 	case key.Matches(k, m.keys.SpeedUp):
-		return call("speed", func() error { return c.MultiplySpeed(speedStep) })
+		return call("speed", func() error { return c.MultiplySpeed(speedStep) }), true
 	case key.Matches(k, m.keys.SpeedReset):
-		return call("speed", c.ResetSpeed)
+		return call("speed", c.ResetSpeed), true
 	case key.Matches(k, m.keys.Fullscreen):
 		if !m.hasWindow {
 			m.logf(levelWarn, "no window: fullscreen needs a video window")
-			return nil
+			return nil, true
 		}
-		return call("fullscreen", c.ToggleFullscreen)
+		return call("fullscreen", c.ToggleFullscreen), true
 	case key.Matches(k, m.keys.Video):
-		return m.moveVideo()
+		return m.moveVideo(), true
 	case key.Matches(k, m.keys.LoadBalance):
 		// Shown at once; the engine's LoadBalancing event confirms it.
 		m.lb = !m.lb
 		on := m.lb
-		return do("", levelInfo, func() { c.SetLoadBalancing(on) })
+		return do("", levelInfo, func() { c.SetLoadBalancing(on) }), true
 	case key.Matches(k, m.keys.Next):
-		return do("failing over to the next host", levelWarn, func() { c.FailoverNow(false) })
+		return do("failing over to the next host", levelWarn, func() { c.FailoverNow(false) }), true
 	case key.Matches(k, m.keys.MarkFailed):
-		return do("marking the serving host failed and failing over", levelWarn, func() { c.FailoverNow(true) })
+		return do("marking the serving host failed and failing over", levelWarn, func() { c.FailoverNow(true) }), true
 	case key.Matches(k, m.keys.Reresolve):
 		if m.status.State == "ended" {
 			// After an error the session resumes where the clip broke off;
 			// after its end it starts again.
 			if m.status.Reason == events.ReasonError && m.status.Position > 0 {
-				return do("resuming the clip at "+clock(m.status.Position)+", the hosts resolved afresh", levelInfo, c.Reresolve)
+				return do("resuming the clip at "+clock(m.status.Position)+", the hosts resolved afresh", levelInfo, c.Reresolve), true
 			}
-			return do("playing the clip again from the start, the hosts resolved afresh", levelInfo, c.Reresolve)
+			return do("playing the clip again from the start, the hosts resolved afresh", levelInfo, c.Reresolve), true
 		}
-		return do("resolving again from scratch", levelInfo, c.Reresolve)
+		return do("resolving again from scratch", levelInfo, c.Reresolve), true
 	case key.Matches(k, m.keys.NextClip):
-		return do("", levelInfo, c.NextClip)
+		return do("", levelInfo, c.NextClip), true
 	case key.Matches(k, m.keys.PrevClip):
-		return do("", levelInfo, c.PrevClip)
+		return do("", levelInfo, c.PrevClip), true
+	}
+	return nil, false
+}
+
+// screenKey handles the keys that act on the screen itself: the prompt,
+// the log, the help.
+func (m *Model) screenKey(k tea.KeyPressMsg) tea.Cmd {
+	switch {
 	case key.Matches(k, m.keys.NewClip):
 		cmd := m.prompt.open()
 		m.layout()

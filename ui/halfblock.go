@@ -7,9 +7,10 @@ import (
 	"strings"
 )
 
-// Frame is one picture for the pane: opaque RGBA pixels, and the video's
-// display width over height (0: take the image's own), so that a frame
-// drawn into a pane of another size keeps its shape.
+// Frame is one picture for the pane: opaque RGBA pixels of the size the
+// pane asked for (the picture letterboxed in them by the player when the
+// shapes differ), and the video's display width over height (0: unknown,
+// take the image's own), by which the pane plans its cells.
 type Frame struct {
 	Image  *image.RGBA
 	Aspect float64
@@ -21,7 +22,8 @@ type FrameSource interface {
 	// NextFrame waits for a frame newer than the last one returned; false
 	// once stop is closed or the source is gone.
 	NextFrame(stop <-chan struct{}) (Frame, bool)
-	// Resize asks for frames that fit w x h pixels.
+	// Resize asks for frames of w x h pixels: the picture's size in the
+	// pane, which fitPicture gives.
 	Resize(w, h int)
 }
 
@@ -40,20 +42,30 @@ const halfBlock = "▀"
 // defaultAspect shapes the pane before any frame has said otherwise.
 const defaultAspect = 16.0 / 9
 
-// frameAspect is the shape to draw f with.
+// frameAspect is the video's shape as f tells it, to plan the pane by.
 func frameAspect(f Frame) float64 {
-	switch {
-	case f.Aspect > 0 && !math.IsInf(f.Aspect, 0):
+	if f.Aspect > 0 && !math.IsInf(f.Aspect, 0) {
 		return f.Aspect
-	case f.Image != nil && f.Image.Rect.Dx() > 0 && f.Image.Rect.Dy() > 0:
-		return float64(f.Image.Rect.Dx()) / float64(f.Image.Rect.Dy())
 	}
-	return defaultAspect
+	return imageAspect(f.Image)
+}
+
+// imageAspect is the shape of img's pixels, which the picture is drawn
+// with: the player made them the size asked for, letterboxing the video in
+// them when its shape had changed since. defaultAspect without an image.
+func imageAspect(img *image.RGBA) float64 {
+	if img == nil || img.Rect.Dx() <= 0 || img.Rect.Dy() <= 0 {
+		return defaultAspect
+	}
+	return float64(img.Rect.Dx()) / float64(img.Rect.Dy())
 }
 
 // fitPicture is the size in pixels, an even height, of a picture of the
 // given aspect inside cols x rows cells, where a cell is one pixel wide
-// and two tall (so half-block pixels are about square).
+// and two tall (so half-block pixels are about square). It is the one
+// place that knows that geometry: the layout plans the pane with it, the
+// pane asks the player for frames of the size it gives, and halfBlocks
+// draws them at it.
 func fitPicture(cols, rows int, aspect float64) image.Point {
 	w, h := cols, 2*rows
 	if w <= 0 || h <= 0 || aspect <= 0 {
@@ -71,7 +83,7 @@ func fitPicture(cols, rows int, aspect float64) image.Point {
 }
 
 // halfBlocks draws f into exactly rows lines of exactly cols cells: the
-// picture scaled to fit with its shape kept and centred, two pixels a cell
+// picture scaled to fit with its pixels' shape kept and centred, two pixels a cell
 // (▀ with the top pixel as foreground and the bottom one as background),
 // and the rest left in the terminal's own background. Each line is built
 // on its own, so a renderer that compares lines redraws only those that
@@ -82,7 +94,7 @@ func halfBlocks(f Frame, cols, rows int, mode colours) []string {
 	blank := strings.Repeat(" ", cols)
 	size := image.Point{}
 	if f.Image != nil && !f.Image.Rect.Empty() {
-		size = fitPicture(cols, rows, frameAspect(f))
+		size = fitPicture(cols, rows, imageAspect(f.Image))
 	}
 	top := (rows - size.Y/2) / 2
 	left := (cols - size.X) / 2

@@ -5,15 +5,17 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"clusterplay/video"
 )
 
-// Where the picture is: Options.Video and the v key's steps. The player
-// is told through Controller.SetVideo with the same words.
+// Where the picture is: Options.Video and the v key's steps, in package
+// video's words. The player is told through Controller.SetVideo with them.
 const (
-	VideoTerminal = "terminal" // in the pane
-	VideoWindow   = "window"   // in mpv's own window (or nowhere, without a display)
-	VideoOff      = "off"      // the pane hidden by the v key
-	VideoNone     = "none"     // no picture at all (--video none)
+	VideoTerminal = video.Terminal // in the pane
+	VideoWindow   = video.Window   // in mpv's own window (or nowhere, without a display)
+	VideoOff      = video.Off      // the pane hidden by the v key
+	VideoNone     = video.None     // no picture at all (--video none)
 )
 
 // pane shows the newest frame in half blocks at the size the layout gives
@@ -65,8 +67,9 @@ func (p pane) aspect() float64 {
 	return defaultAspect
 }
 
-// box is the size in pixels to ask the player's frames to fit.
-func (p pane) box() image.Point { return image.Pt(p.cols, 2*p.rows) }
+// box is the size in pixels to ask the player's frames to be: the
+// picture's in the pane's cells.
+func (p pane) box() image.Point { return fitPicture(p.cols, p.rows, p.aspect()) }
 
 // view is the pane's rows lines, each cols cells wide; until the first
 // frame, a word in the middle says what is awaited.

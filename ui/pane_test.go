@@ -116,8 +116,8 @@ func TestPaneShowsTheFrame(t *testing.T) {
 			t.Errorf("view lacks %q:\n%s", want, ansi.Strip(view))
 		}
 	}
-	if got := src.lastBox(); got != image.Pt(120, 42) {
-		t.Errorf("asked the player for %v, want the pane's 120x42 pixels", got)
+	if got := src.lastBox(); got != image.Pt(75, 42) {
+		t.Errorf("asked the player for %v, want the 75x42 pixels of a 16:9 picture in the pane's 120x21 cells", got)
 	}
 	if s := ansi.Strip(view); !strings.Contains(s, "picture in the terminal (v hides it)") || strings.Contains(s, "no display") {
 		t.Errorf("start notice wrong:\n%s", s)
@@ -141,7 +141,7 @@ func TestPaneResize(t *testing.T) {
 			t.Fatalf("line wider than 70: %q", ansi.Strip(l))
 		}
 	}
-	if got, want := src.lastBox(), image.Pt(70, 2*m.plan.paneRows); got != want {
+	if got, want := src.lastBox(), fitPicture(70, m.plan.paneRows, 16.0/9); got != want || want.X == 0 {
 		t.Errorf("asked for %v, want %v", got, want)
 	}
 }

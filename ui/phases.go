@@ -43,16 +43,8 @@ func (t hostTable) detailLine(relay bool) string {
 	}
 	if p := r.Phases; !p.IsZero() {
 		var parts []string
-		for _, ph := range []struct {
-			name string
-			d    time.Duration
-		}{
-			{"dns", p.DNS}, {"connect", p.Connect}, {"tls", p.TLS}, {"first byte", p.TTFB},
-			{"handshake", p.Handshake}, {"play", p.Play},
-		} {
-			if ph.d > 0 {
-				parts = append(parts, ph.name+" "+phaseTime(ph.d))
-			}
+		for _, ph := range p.Begun() {
+			parts = append(parts, ph.Label+" "+phaseTime(ph.D))
 		}
 		said = append(said, "last attempt: "+strings.Join(parts, " · "))
 	}

@@ -1,4 +1,4 @@
-package cluster
+package rtmp
 
 import (
 	"errors"
@@ -12,79 +12,61 @@ import (
 // rtmp://server/app/dir/clip.mp4, which is what mpv (ffmpeg) plays; but
 // the path alone does not say where the application ends and the stream
 // begins. gortmplib uses the fragment form, rtmp://server/app#dir/clip.mp4,
-// which does. The engine knows the application from the host's base URL,
-// so it can turn the one into the other without guessing.
+// which does, and so does this client. The engine knows the application
+// from the host's base URL, so it can turn the one into the other without
+// guessing (LibURL).
 
-// Default ports, as ffmpeg and gortmplib use them.
+// Default ports, as ffmpeg and gortmplib use them: rtmp's, and rtmps'.
 const (
-	rtmpDefaultPort  = "1935"
-	rtmpsDefaultPort = "443"
+	DefaultPort    = "1935"
+	DefaultTLSPort = "443"
 )
 
-func isRTMPScheme(s string) bool { return s == "rtmp" || s == "rtmps" }
+// IsScheme says whether s is rtmp or rtmps, in lower case.
+func IsScheme(s string) bool { return s == "rtmp" || s == "rtmps" }
 
-// isRTMPServer says whether u names a server the probe can dial: an rtmp or
+// IsServer says whether u names a server the probe can dial: an rtmp or
 // rtmps URL with a host name that makes a host:port address, with a colon
 // only inside the brackets of an IPv6 address. url.Parse is lenient with
 // schemes it does not know: it takes "rtmp://::0/" as host ":" and port 0,
 // and "rtmp://]/" as host "]", which no dialer understands.
-func isRTMPServer(u *url.URL) bool {
+func IsServer(u *url.URL) bool {
 	h := u.Hostname()
-	if !isRTMPScheme(u.Scheme) || h == "" || (strings.Contains(h, ":") && !strings.HasPrefix(u.Host, "[")) {
+	if !IsScheme(u.Scheme) || h == "" || (strings.Contains(h, ":") && !strings.HasPrefix(u.Host, "[")) {
 		return false
 	}
-	host, _, err := net.SplitHostPort(net.JoinHostPort(h, rtmpDefaultPort))
+	host, _, err := net.SplitHostPort(net.JoinHostPort(h, DefaultPort))
 	return err == nil && host == h
 }
 
-// rtmpClipURL is the clip's URL on an RTMP host: the application URL, one
-// slash, the clip path with its directories and any query (the host's
-// query, then the clip's, as for HTTP: ffmpeg passes it on with the stream
-// name, where nginx-rtmp's on_play and token modules read it). Runs of
-// slashes collapse, because RTMP servers split names at every slash.
-func rtmpClipURL(base *url.URL, clip string) (string, error) {
-	joined, err := ClipURL(base, clip)
-	if err != nil {
-		return "", err
-	}
-	u, err := url.Parse(joined)
-	if err != nil {
-		return "", err
-	}
-	p := collapseSlashes(u.EscapedPath())
-	if u.Path, err = url.PathUnescape(p); err != nil {
-		return "", err
-	}
-	u.RawPath = p
-	return u.String(), nil
-}
-
-func collapseSlashes(p string) string {
+// CollapseSlashes turns every run of slashes in p into one: RTMP servers
+// split names at every slash, so "a//b" names nothing that "a/b" does not.
+func CollapseSlashes(p string) string {
 	for strings.Contains(p, "//") {
 		p = strings.ReplaceAll(p, "//", "/")
 	}
 	return p
 }
 
-// rtmpLibURL splits a clip URL in path form into gortmplib's fragment form,
+// LibURL splits a clip URL in path form into gortmplib's fragment form,
 // rtmp://server/app#stream, given the application as the host's base URL
 // has it (its path: "vod", or several segments as in "app/instance"). The
 // stream is the rest of the path, unescaped, and the query. The user info
 // is dropped: credentials never travel in tcUrl.
 //
 // Without a base, the application is every segment but the last.
-func rtmpLibURL(base *url.URL, clipURL string) (*url.URL, error) {
+func LibURL(base *url.URL, clipURL string) (*url.URL, error) {
 	u, err := url.Parse(clipURL)
 	if err != nil {
-		return nil, fmt.Errorf("unparsable clip URL %q: %v", clipURL, unwrapURLError(err))
+		return nil, fmt.Errorf("unparsable clip URL %q: %v", clipURL, bareURLError(err))
 	}
-	if !isRTMPServer(u) {
+	if !IsServer(u) {
 		return nil, fmt.Errorf("clip URL %q is not an rtmp:// or rtmps:// URL with a host", clipURL)
 	}
-	rest := strings.TrimPrefix(collapseSlashes(u.Path), "/")
+	rest := strings.TrimPrefix(CollapseSlashes(u.Path), "/")
 	var app string
 	if base != nil {
-		app = strings.Trim(collapseSlashes(base.Path), "/")
+		app = strings.Trim(CollapseSlashes(base.Path), "/")
 		if app != "" {
 			var ok bool
 			if rest, ok = strings.CutPrefix(rest, app+"/"); !ok {
@@ -109,20 +91,21 @@ func rtmpLibURL(base *url.URL, clipURL string) (*url.URL, error) {
 	return &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/" + app, Fragment: rest}, nil
 }
 
-// rtmpRequest is what a play request puts on the wire, derived from the
+// Request is what a play request puts on the wire, derived from the
 // fragment form as gortmplib's own client derives it (the application is
 // unescaped here, as servers compare it to their config).
-type rtmpRequest struct {
-	addr   string // host:port to dial
-	tcURL  string // the connect command's tcUrl: the URL without the stream
-	app    string // the connect command's app, with the URL's query if any
-	stream string // the play command's stream name (see playPath)
+type Request struct {
+	Addr   string // host:port to dial
+	TCURL  string // the connect command's tcUrl: the URL without the stream
+	App    string // the connect command's app, with the URL's query if any
+	Stream string // the play command's stream name (see PlayPath)
 }
 
-func splitLibURL(u *url.URL) rtmpRequest {
-	port := rtmpDefaultPort
+// SplitLibURL is the request that plays the fragment-form URL u.
+func SplitLibURL(u *url.URL) Request {
+	port := DefaultPort
 	if u.Scheme == "rtmps" {
-		port = rtmpsDefaultPort
+		port = DefaultTLSPort
 	}
 	if u.Port() != "" {
 		port = u.Port()
@@ -133,15 +116,15 @@ func splitLibURL(u *url.URL) rtmpRequest {
 	if u.RawQuery != "" {
 		app += "?" + u.RawQuery
 	}
-	return rtmpRequest{addr: addr, tcURL: tc.String(), app: app, stream: playPath(u.Fragment)}
+	return Request{Addr: addr, TCURL: tc.String(), App: app, Stream: PlayPath(u.Fragment)}
 }
 
-// playPath is the stream name ffmpeg (so mpv) sends for a name in a URL:
+// PlayPath is the stream name ffmpeg (so mpv) sends for a name in a URL:
 // "mp4:" before .mp4 and .f4v names, no extension on .flv names, unless the
 // name already has a "type:" prefix. The probe must ask for the very stream
 // the player will: Wowza finds MP4 files only with the prefix, and
 // nginx-rtmp accepts both forms.
-func playPath(name string) string {
+func PlayPath(name string) string {
 	if strings.Contains(name, ":") {
 		return name
 	}
@@ -154,9 +137,9 @@ func playPath(name string) string {
 	return name
 }
 
-// pathFormURL turns the fragment form back into the path form, for events
+// PathForm turns the fragment form back into the path form, for events
 // and for the player.
-func pathFormURL(u *url.URL) string {
+func PathForm(u *url.URL) string {
 	stream, query, _ := strings.Cut(u.Fragment, "?")
 	out := url.URL{Scheme: u.Scheme, Host: u.Host, Path: strings.TrimRight(u.Path, "/") + "/" + stream, RawQuery: u.RawQuery}
 	switch {
@@ -168,38 +151,38 @@ func pathFormURL(u *url.URL) string {
 	return out.String()
 }
 
-// redirectedLibURL is where a redirect sends a play request: the server and
+// Redirected is where a redirect sends a play request: the server and
 // application of the redirect URL (resolved against the current tcUrl when
 // relative), the same stream.
-func redirectedLibURL(from *url.URL, redirect string) (*url.URL, error) {
+func Redirected(from *url.URL, redirect string) (*url.URL, error) {
 	ref, err := url.Parse(strings.TrimSpace(redirect))
 	if err != nil {
-		return nil, fmt.Errorf("unparsable redirect %q: %v", redirect, unwrapURLError(err))
+		return nil, fmt.Errorf("unparsable redirect %q: %v", redirect, bareURLError(err))
 	}
 	cur := url.URL{Scheme: from.Scheme, Host: from.Host, Path: from.Path, RawQuery: from.RawQuery}
 	to := cur.ResolveReference(ref)
-	if !isRTMPServer(to) {
+	if !IsServer(to) {
 		return nil, errors.New("redirect to " + redirect + " is not an rtmp:// or rtmps:// URL")
 	}
 	return &url.URL{
 		Scheme: to.Scheme, Host: to.Host, RawQuery: to.RawQuery, Fragment: from.Fragment,
-		Path: "/" + strings.Trim(collapseSlashes(to.Path), "/"),
+		Path: "/" + strings.Trim(CollapseSlashes(to.Path), "/"),
 	}, nil
 }
 
-// RTMPPlay is how to ask a player for the stream an RTMP probe checked.
-type RTMPPlay struct {
+// Play is how to ask a player for the stream an RTMP probe checked.
+type Play struct {
 	URL      string // path form, e.g. rtmp://server/app/dir/clip.mp4
 	TCURL    string // ffmpeg's rtmp_tcurl
 	App      string // ffmpeg's rtmp_app
 	PlayPath string // ffmpeg's rtmp_playpath
 }
 
-// rtmpPlayFor is what to tell a player to play the stream of a library-form
+// PlayFor is what to tell a player to play the stream of a library-form
 // URL (rtmp://server/app#stream), as the probe asked for it.
-func rtmpPlayFor(u *url.URL) RTMPPlay {
-	r := splitLibURL(u)
-	return RTMPPlay{URL: pathFormURL(u), TCURL: r.tcURL, App: r.app, PlayPath: r.stream}
+func PlayFor(u *url.URL) Play {
+	r := SplitLibURL(u)
+	return Play{URL: PathForm(u), TCURL: r.TCURL, App: r.App, PlayPath: r.Stream}
 }
 
 // PlayableURL is a URL that ffmpeg (so mpv, ffplay, VLC's ffmpeg input)
@@ -208,7 +191,7 @@ func rtmpPlayFor(u *url.URL) RTMPPlay {
 // application "app/dir". ffmpeg takes a ':' in the play path ("mp4:...")
 // as the end of the application, and a "slist=" query as the play path;
 // the path form, the "mp4:" form and the slist form are tried in turn.
-func (p RTMPPlay) PlayableURL() string {
+func (p Play) PlayableURL() string {
 	tc, err := url.Parse(p.TCURL)
 	if err != nil || tc.RawQuery != "" {
 		return p.URL // an application with a query: ffmpeg's own split
@@ -226,10 +209,10 @@ func (p RTMPPlay) PlayableURL() string {
 // and play path (rtmpproto.c's rtmp_open): the slist query, /ondemand/,
 // else the first path segment, or the first two when a third follows
 // unless a ':' comes before that third. The play path gets ffmpeg's type
-// prefix as playPath gives it.
+// prefix as PlayPath gives it.
 func ffmpegSplit(raw string) (app, play string, ok bool) {
 	u, err := url.Parse(raw)
-	if err != nil || !isRTMPScheme(u.Scheme) {
+	if err != nil || !IsScheme(u.Scheme) {
 		return "", "", false
 	}
 	path := u.EscapedPath()
@@ -238,10 +221,10 @@ func ffmpegSplit(raw string) (app, play string, ok bool) {
 	}
 	if i := strings.Index(u.RawQuery, "slist="); i >= 0 {
 		fname, _, _ := strings.Cut(u.RawQuery[i+len("slist="):], "&")
-		return strings.TrimPrefix(path, "/"), playPath(fname), true
+		return strings.TrimPrefix(path, "/"), PlayPath(fname), true
 	}
 	if rest, found := strings.CutPrefix(path, "/ondemand/"); found {
-		return "ondemand", playPath(rest), true
+		return "ondemand", PlayPath(rest), true
 	}
 	next := strings.TrimPrefix(path, "/")
 	first, after, found := strings.Cut(next, "/")
@@ -257,14 +240,14 @@ func ffmpegSplit(raw string) (app, play string, ok bool) {
 	if u.RawQuery != "" {
 		play += "?" + u.RawQuery
 	}
-	return app, playPath(play), true
+	return app, PlayPath(play), true
 }
 
-// PlayURL is the URL to hand a player outside clusterplay: for RTMP one
-// that ffmpeg splits as the probe asked (PlayableURL), else the clip's URL.
-func (r Result) PlayURL() string {
-	if r.RTMP != nil {
-		return r.RTMP.PlayableURL()
+// bareURLError drops url.Error's repetition of the operation and URL.
+func bareURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
 	}
-	return r.URL
+	return err
 }

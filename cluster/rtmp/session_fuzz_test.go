@@ -1,8 +1,10 @@
-package cluster
+package rtmp
 
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -30,11 +32,11 @@ func (c *replayConn) Write(p []byte) (int, error) { return len(p), nil }
 // it, whose server then sends data. The handshake is valid (version 3 and
 // S1, S2 of the right length, whose content a plain client does not check)
 // and counts against the read budget, as on a real connection.
-func replay(t testing.TB, data []byte) *rtmpSession {
+func replay(t testing.TB, data []byte) *Session {
 	t.Helper()
 	s0s1s2 := make([]byte, 1+2*1536)
 	s0s1s2[0] = 3
-	s := newRTMPSession(&replayConn{r: io.MultiReader(bytes.NewReader(s0s1s2), bytes.NewReader(data))})
+	s := NewSession(&replayConn{r: io.MultiReader(bytes.NewReader(s0s1s2), bytes.NewReader(data))})
 	if _, _, err := handshake.DoClient(s.bc, false, false); err != nil {
 		t.Fatalf("handshake: %v", err)
 	}
@@ -95,10 +97,10 @@ func deepAMF(t testing.TB) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for len(body)+5 <= rtmpMaxCommand {
+	for len(body)+5 <= maxCommand {
 		body = append(body, 0x0A, 0, 0, 0, 1) // a strict array of one: the next
 	}
-	out := serverSays(t, &message.SetChunkSize{Value: rtmpMaxCommand})
+	out := serverSays(t, &message.SetChunkSize{Value: maxCommand})
 	n := len(body)
 	out = append(out, 3, 0, 0, 0, byte(n>>16), byte(n>>8), byte(n), byte(message.TypeCommandAMF0), 0, 0, 0, 0)
 	return append(out, body...)
@@ -139,13 +141,13 @@ func rtmpReplays(t testing.TB) []rtmpReplay {
 			chunked(t, 4096, &rawmessage.Message{ChunkStreamID: 6, MessageStreamID: 0x1000000, Type: uint8(message.TypeAudio), Body: []byte{0xaf, 0}})...), "start"},
 		// An idle live stream: Play.Start and the sample access nginx
 		// sends on every play, then nothing; here the server hangs up.
-		{"play starts, no media", plays(started...), "in reply to play"},
+		{"play starts, no media", plays(started...), "play: EOF"},
 		{"play starts, metadata", plays(append(started, data("onMetaData", meta))...), "start"},
 		{"play starts, encoder's metadata", plays(append(started, data("@setDataFrame", "onMetaData", meta))...), "start"},
-		{"play starts, other data", plays(append(started, data("onStatus", amf0.Object{{Key: "code", Value: "NetStream.Data.Start"}}))...), "in reply to play"},
+		{"play starts, other data", plays(append(started, data("onStatus", amf0.Object{{Key: "code", Value: "NetStream.Data.Start"}}))...), "play: EOF"},
 		{"play starts, aggregate", append(plays(started...),
-			chunked(t, 4096, &rawmessage.Message{ChunkStreamID: 6, MessageStreamID: 0x1000000, Type: rtmpTypeAggregate, Body: body(600000, 1)})...), "start"},
-		{"not found", plays(status("onStatus", 0, "NetStream.Play.StreamNotFound")), "not found: NetStream.Play.StreamNotFound"},
+			chunked(t, 4096, &rawmessage.Message{ChunkStreamID: 6, MessageStreamID: 0x1000000, Type: typeAggregate, Body: body(600000, 1)})...), "start"},
+		{"not found", plays(status("onStatus", 0, "NetStream.Play.StreamNotFound")), "refused (not found true): stream \"mp4:clip.mp4\" not found: NetStream.Play.StreamNotFound"},
 		{"media before Play.Start", append(plays(&message.DataAMF0{ChunkStreamID: 5, MessageStreamID: 0x1000000, Payload: []any{"onMetaData", amf0.ECMAArray{{Key: "duration", Value: float64(10)}}}}),
 			chunked(t, 4096, &rawmessage.Message{ChunkStreamID: 6, MessageStreamID: 0x1000000, Type: uint8(message.TypeVideo), Body: bytes.Repeat([]byte{0x17}, 5000)})...), "start"},
 		{"redirect", serverSays(t, &message.CommandAMF0{ChunkStreamID: 3, Name: "_error", CommandID: 1, Arguments: []any{nil, amf0.Object{
@@ -154,7 +156,7 @@ func rtmpReplays(t testing.TB) []rtmpReplay {
 		}}}), "redirect rtmp://edge/vod"},
 		// The attacks of the hostile loopback hosts, as far as they fit.
 		{"tiny chunks, 10 MiB", tinyChunkAttack(t, 10<<20, 4096), "announced a 10485760 byte command message"},
-		{"tiny chunks, 100 bytes", tinyChunkAttack(t, 100, 300), "in reply to connect: application unknown or refused (EOF)"},
+		{"tiny chunks, 100 bytes", tinyChunkAttack(t, 100, 300), "connect: EOF"},
 		{"huge chunk", append(serverSays(t, &message.SetChunkSize{Value: 1<<31 - 1}),
 			3, 0, 0, 0, 0xff, 0xff, 0xff, byte(message.TypeCommandAMF0), 0, 0, 0, 0), "announced a 16777215 byte command message"},
 		{"deep AMF", deepAMF(t), "undecodable command"},
@@ -171,7 +173,7 @@ func rtmpReplays(t testing.TB) []rtmpReplay {
 			2, 0, 0, 0, 0, 0, 4, byte(message.TypeAbortMessage), 0, 0, 0, 0, 0, 3<<6|2, 0, 3<<6|2, 0, 3<<6|2, 3,
 			3, 0, 0, 0, 0, 0, 1, byte(message.TypeCommandAMF0), 0, 0, 0, 0, 0x05,
 		), "command without name"},
-		{"nothing", nil, "in reply to connect: application unknown or refused (EOF)"},
+		{"nothing", nil, "connect: EOF"},
 	}
 }
 
@@ -179,11 +181,17 @@ func rtmpReplays(t testing.TB) []rtmpReplay {
 func TestRTMPSessionReplays(t *testing.T) {
 	for _, r := range rtmpReplays(t) {
 		s := replay(t, r.data)
-		redirect, err := s.play(context.Background(), rtmpRequest{addr: "h:1935", tcURL: "rtmp://h/vod", app: "vod", stream: "mp4:clip.mp4"})
+		redirect, err := s.Play(context.Background(), Request{Addr: "h:1935", TCURL: "rtmp://h/vod", App: "vod", Stream: "mp4:clip.mp4"})
 		got := "start"
+		var failed *PhaseError
+		var refused *Refusal
 		switch {
-		case err != nil:
+		case errors.As(err, &refused):
+			got = fmt.Sprintf("refused (not found %v): %v", refused.NotFound, err)
+		case errors.As(err, &failed):
 			got = err.Error()
+		case err != nil:
+			t.Errorf("%s: %v (%T), neither a refusal nor a failed phase", r.name, err, err)
 		case redirect != "":
 			got = "redirect " + redirect
 		}
@@ -198,11 +206,11 @@ func TestRTMPSessionReplays(t *testing.T) {
 // control messages as the probe does, and to the whole connect,
 // createStream and play exchange. Whatever the bytes, it returns messages
 // or an error, never panics, and never holds more than its bounds: each
-// message body at most rtmpMaxKept, all of them together rtmpMaxHeld.
+// message body at most maxKept, all of them together maxHeld.
 //
 // go test runs the seeds; to search further, one target at a time:
 //
-//	go test -run '^$' -fuzz '^FuzzRTMPSession$' -fuzztime 60s ./cluster
+//	go test -run '^$' -fuzz '^FuzzRTMPSession$' -fuzztime 60s ./cluster/rtmp
 func FuzzRTMPSession(f *testing.F) {
 	for _, r := range rtmpReplays(f) {
 		f.Add(r.data)
@@ -214,14 +222,14 @@ func FuzzRTMPSession(f *testing.F) {
 			if err != nil {
 				break
 			}
-			if len(m.body) > rtmpMaxKept {
-				t.Fatalf("a %d byte message, over the %d byte limit", len(m.body), rtmpMaxKept)
+			if len(m.body) > maxKept {
+				t.Fatalf("a %d byte message, over the %d byte limit", len(m.body), maxKept)
 			}
-			if n := s.r.held(); n > rtmpMaxHeld {
-				t.Fatalf("the reader holds %d bytes, over its %d byte bound", n, rtmpMaxHeld)
+			if n := s.r.held(); n > maxHeld {
+				t.Fatalf("the reader holds %d bytes, over its %d byte bound", n, maxHeld)
 			}
-			if len(s.r.streams) > rtmpMaxChunkStreams {
-				t.Fatalf("%d chunk streams, over the limit of %d", len(s.r.streams), rtmpMaxChunkStreams)
+			if len(s.r.streams) > maxChunkStreams {
+				t.Fatalf("%d chunk streams, over the limit of %d", len(s.r.streams), maxChunkStreams)
 			}
 			switch {
 			case m.typ == message.TypeSetChunkSize && len(m.body) == 4:
@@ -234,8 +242,8 @@ func FuzzRTMPSession(f *testing.F) {
 		}
 
 		s = replay(t, data)
-		req := rtmpRequest{addr: "h:1935", tcURL: "rtmp://h/vod", app: "vod", stream: "mp4:clip.mp4"}
-		redirect, err := s.play(context.Background(), req)
+		req := Request{Addr: "h:1935", TCURL: "rtmp://h/vod", App: "vod", Stream: "mp4:clip.mp4"}
+		redirect, err := s.Play(context.Background(), req)
 		if err != nil && redirect != "" {
 			t.Fatalf("play returned both a redirect %q and an error: %v", redirect, err)
 		}

@@ -1,11 +1,11 @@
-package cluster
+package rtmp
 
 import (
 	"net"
 	"syscall"
 )
 
-// quickAck makes the connection acknowledge what it reads at once.
+// QuickAck makes the connection acknowledge what it reads at once.
 //
 // nginx-rtmp writes a reply in several small pieces without TCP_NODELAY:
 // the first goes out, the rest waits (Nagle) for its acknowledgement, and
@@ -14,7 +14,7 @@ import (
 // attempt on a near host, and of a live rejoin's resolution. TCP_QUICKACK
 // sends the acknowledgement now; Linux clears it again as it sees fit, so
 // it is set after every read, one system call each, a dozen per probe.
-func quickAck(c net.Conn) net.Conn {
+func QuickAck(c net.Conn) net.Conn {
 	tc, ok := c.(*net.TCPConn)
 	if !ok {
 		return c

@@ -1,4 +1,4 @@
-package cluster
+package rtmp
 
 import (
 	"context"
@@ -10,10 +10,9 @@ import (
 	"net"
 	"time"
 
-	"clusterplay/events"
-
 	"github.com/bluenviron/gortmplib/pkg/amf0"
 	"github.com/bluenviron/gortmplib/pkg/bytecounter"
+	"github.com/bluenviron/gortmplib/pkg/handshake"
 	"github.com/bluenviron/gortmplib/pkg/message"
 )
 
@@ -22,17 +21,17 @@ import (
 // messages. Limits far above that keep any real server working and any
 // hostile one from making the attempt buffer what it claims to send.
 const (
-	// rtmpReadBudget caps the bytes read from one connection, and so the
+	// readBudget caps the bytes read from one connection, and so the
 	// time a server that talks without end can hold an attempt. Memory is
-	// bounded apart from it, by the chunk reader's limits (rtmpchunk.go).
-	rtmpReadBudget = 2 << 20
-	// rtmpMaxCommand caps a command message that is decoded. gortmplib's
+	// bounded apart from it, by the chunk reader's limits (chunk.go).
+	readBudget = 2 << 20
+	// maxCommand caps a command message that is decoded. gortmplib's
 	// AMF0 decoder recurses once per nesting level, about 128 bytes of stack
 	// per byte of input: 16 KiB cost at most 2 MiB of stack.
-	rtmpMaxCommand = 16 << 10
+	maxCommand = 16 << 10
 )
 
-var errReadBudget = fmt.Errorf("server sent more than %d MiB before the stream started", rtmpReadBudget>>20)
+var errReadBudget = fmt.Errorf("server sent more than %d MiB before the stream started", readBudget>>20)
 
 // budgetReader fails once n bytes have been read.
 type budgetReader struct {
@@ -52,31 +51,47 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// rtmpSession is one connection's message layer: our chunk reader, which
+// Session is one connection's message layer: our chunk reader, which
 // bounds what reassembly holds, gortmplib's message writer, and the few
-// control messages a player must obey.
-type rtmpSession struct {
+// control messages a player must obey. Make it on a connected socket (TLS
+// already shaken hands for rtmps), then call Handshake and Play.
+type Session struct {
 	bc *bytecounter.ReadWriter
-	r  *rtmpChunkReader
+	r  *chunkReader
 	w  *message.Writer
 	// mediaWait is how long the first media message came after
 	// Play.Start: what proving a stream cost on top of the reply.
 	mediaWait time.Duration
 }
 
-func newRTMPSession(conn net.Conn) *rtmpSession {
-	in := &budgetReader{r: conn, left: rtmpReadBudget}
+// NewSession makes the session of conn; it reads at most readBudget bytes
+// from it.
+func NewSession(conn net.Conn) *Session {
+	in := &budgetReader{r: conn, left: readBudget}
 	bc := bytecounter.NewReadWriter(struct {
 		io.Reader
 		io.Writer
 	}{in, conn})
 	// The reader sends no acknowledgements: the window (2.5 MB from every
 	// server seen) is larger than the read budget.
-	return &rtmpSession{bc: bc, r: newRTMPChunkReader(bc), w: message.NewWriter(bc, bc.Writer, false)}
+	return &Session{bc: bc, r: newChunkReader(bc), w: message.NewWriter(bc, bc.Writer, false)}
 }
 
-// rtmpCommand is a decoded AMF command message.
-type rtmpCommand struct {
+// Handshake runs the RTMP handshake (C0-C2/S0-S2) as a plain client.
+func (s *Session) Handshake() error {
+	if _, _, err := handshake.DoClient(s.bc, false, false); err != nil {
+		return &PhaseError{Phase: PhaseHandshake, Err: err}
+	}
+	return nil
+}
+
+// MediaWait is how long the first media message came after Play.Start,
+// once Play has returned: what proving the stream cost on top of the
+// reply (0 when media came first).
+func (s *Session) MediaWait() time.Duration { return s.mediaWait }
+
+// command is a decoded AMF command message.
+type command struct {
 	name string
 	id   int
 	args []any
@@ -90,7 +105,7 @@ type rtmpCommand struct {
 // window and bandwidth settings and user control events do not matter to a
 // probe, nor does data about the connection (|RtmpSampleAccess, which
 // nginx sends on every play, onStatus).
-func (s *rtmpSession) next() (cmd *rtmpCommand, media bool, err error) {
+func (s *Session) next() (cmd *command, media bool, err error) {
 	for {
 		m, err := s.r.Read()
 		if err != nil {
@@ -110,10 +125,10 @@ func (s *rtmpSession) next() (cmd *rtmpCommand, media bool, err error) {
 			if len(m.body) == 4 {
 				s.r.Abort(binary.BigEndian.Uint32(m.body))
 			}
-		case message.TypeAudio, message.TypeVideo, rtmpTypeAggregate:
+		case message.TypeAudio, message.TypeVideo, typeAggregate:
 			return nil, true, nil
 		case message.TypeDataAMF0, message.TypeDataAMF3:
-			if rtmpStreamData[dataName(m)] {
+			if streamData[dataName(m)] {
 				return nil, true, nil
 			}
 		case message.TypeCommandAMF0, message.TypeCommandAMF3:
@@ -123,13 +138,13 @@ func (s *rtmpSession) next() (cmd *rtmpCommand, media bool, err error) {
 	}
 }
 
-// rtmpStreamData names the data messages that carry a stream's content.
-var rtmpStreamData = map[string]bool{"onMetaData": true, "onTextData": true, "onCuePoint": true}
+// streamData names the data messages that carry a stream's content.
+var streamData = map[string]bool{"onMetaData": true, "onTextData": true, "onCuePoint": true}
 
 // dataName is the name of a data message from its head: its first AMF0
 // string, or the second after "@setDataFrame" (metadata as an encoder
 // sends it, which some servers pass on). "" when the head holds none.
-func dataName(m *rtmpMessage) string {
+func dataName(m *chunkMessage) string {
 	b := m.body
 	if m.typ == message.TypeDataAMF3 && len(b) > 0 && b[0] == 0 {
 		b = b[1:]
@@ -154,13 +169,13 @@ func amfString(b []byte) (string, []byte) {
 	return string(b[3 : 3+n]), b[3+n:]
 }
 
-func decodeCommand(m *rtmpMessage) (*rtmpCommand, error) {
+func decodeCommand(m *chunkMessage) (*command, error) {
 	body := m.body
 	if m.typ == message.TypeCommandAMF3 && len(body) > 0 && body[0] == 0 {
 		body = body[1:] // an AMF3 command starts with a format byte, then AMF0
 	}
-	if len(body) > rtmpMaxCommand {
-		return nil, fmt.Errorf("%d byte command message (limit %d)", len(body), rtmpMaxCommand)
+	if len(body) > maxCommand {
+		return nil, fmt.Errorf("%d byte command message (limit %d)", len(body), maxCommand)
 	}
 	data, err := amf0.Unmarshal(body)
 	if err != nil {
@@ -174,12 +189,12 @@ func decodeCommand(m *rtmpMessage) (*rtmpCommand, error) {
 	if !ok1 || !ok2 {
 		return nil, errors.New("command without name and transaction ID")
 	}
-	return &rtmpCommand{name: name, id: int(id), args: data[2:]}, nil
+	return &command{name: name, id: int(id), args: data[2:]}, nil
 }
 
 // info is the status object of a reply (level, code, description, ex), the
 // first object argument that has a code or a level.
-func (c *rtmpCommand) info() amf0.Object {
+func (c *command) info() amf0.Object {
 	for _, a := range c.args {
 		var o amf0.Object
 		switch v := a.(type) {
@@ -199,14 +214,14 @@ func (c *rtmpCommand) info() amf0.Object {
 	return nil
 }
 
-func (c *rtmpCommand) isError() bool {
+func (c *command) isError() bool {
 	level, _ := c.info().GetString("level")
 	return c.name == "_error" || c.name == "close" || level == "error"
 }
 
 // redirect is the URL of a redirecting rejection: ex.redirect as Wowza's
 // load balancer sends it (with ex.code 302), or a top-level redirect.
-func (c *rtmpCommand) redirect() string {
+func (c *command) redirect() string {
 	info := c.info()
 	if ex, ok := info.Get("ex"); ok {
 		var o amf0.Object
@@ -225,7 +240,7 @@ func (c *rtmpCommand) redirect() string {
 }
 
 // status is "code: description" of a reply, or its name when it has none.
-func (c *rtmpCommand) status() string {
+func (c *command) status() string {
 	info := c.info()
 	code, _ := info.GetString("code")
 	desc, _ := info.GetString("description")
@@ -240,14 +255,14 @@ func (c *rtmpCommand) status() string {
 	return c.name
 }
 
-func (c *rtmpCommand) code() string {
+func (c *command) code() string {
 	code, _ := c.info().GetString("code")
 	return code
 }
 
 // await reads until the reply to transaction id (some servers answer with
 // ID 0), or an error status, arrives.
-func (s *rtmpSession) await(id int) (*rtmpCommand, error) {
+func (s *Session) await(id int) (*command, error) {
 	for {
 		c, _, err := s.next()
 		if err != nil {
@@ -263,16 +278,31 @@ func (s *rtmpSession) await(id int) (*rtmpCommand, error) {
 	}
 }
 
-// play runs connect, createStream and play, and returns a redirect URL or
-// nil for a stream that starts.
-func (s *rtmpSession) play(ctx context.Context, req rtmpRequest) (string, error) {
+// Play runs connect, createStream and play, and returns a redirect URL,
+// or "" for a stream that starts. Its errors are a *PhaseError when the
+// connection failed and a *Refusal when the server said no.
+func (s *Session) Play(ctx context.Context, req Request) (string, error) {
+	redirect, err := s.connect(req)
+	if err != nil || redirect != "" {
+		return redirect, err
+	}
+	streamID, err := s.createStream()
+	if err != nil {
+		return "", err
+	}
+	return "", s.play(ctx, req, streamID)
+}
+
+// connect asks for the application; a redirecting rejection gives where
+// to ask instead.
+func (s *Session) connect(req Request) (string, error) {
 	for _, m := range []message.Message{
 		&message.SetWindowAckSize{Value: 2500000},
 		&message.SetChunkSize{Value: 4096},
 		&message.CommandAMF0{ChunkStreamID: 3, Name: "connect", CommandID: 1, Arguments: []any{amf0.Object{
-			{Key: "app", Value: req.app},
+			{Key: "app", Value: req.App},
 			{Key: "flashVer", Value: "LNX 9,0,124,2"},
-			{Key: "tcUrl", Value: req.tcURL},
+			{Key: "tcUrl", Value: req.TCURL},
 			{Key: "fpad", Value: false},
 			{Key: "capabilities", Value: float64(15)},
 			{Key: "audioCodecs", Value: float64(4071)}, // what ffmpeg offers
@@ -282,28 +312,33 @@ func (s *rtmpSession) play(ctx context.Context, req rtmpRequest) (string, error)
 		}}},
 	} {
 		if err := s.w.Write(m); err != nil {
-			return "", phaseError(ctx, phaseConnect, err)
+			return "", &PhaseError{Phase: PhaseConnect, Err: err}
 		}
 	}
 	res, err := s.await(1)
 	if err != nil {
-		return "", phaseError(ctx, phaseConnect, err)
+		return "", &PhaseError{Phase: PhaseConnect, Err: err}
 	}
 	if res.isError() {
 		if r := res.redirect(); r != "" {
 			return r, nil
 		}
-		return "", &ProbeError{Class: events.ClassRejected, Err: fmt.Errorf("connect to application %q rejected: %s", req.app, res.status())}
+		return "", &Refusal{Err: fmt.Errorf("connect to application %q rejected: %s", req.App, res.status())}
 	}
+	return "", nil
+}
 
+// createStream asks for a message stream and returns its ID.
+func (s *Session) createStream() (uint32, error) {
 	if err := s.w.Write(&message.CommandAMF0{ChunkStreamID: 3, Name: "createStream", CommandID: 2, Arguments: []any{nil}}); err != nil {
-		return "", phaseError(ctx, phaseCreate, err)
+		return 0, &PhaseError{Phase: PhaseCreate, Err: err}
 	}
-	if res, err = s.await(2); err != nil {
-		return "", phaseError(ctx, phaseCreate, err)
+	res, err := s.await(2)
+	if err != nil {
+		return 0, &PhaseError{Phase: PhaseCreate, Err: err}
 	}
 	if res.isError() {
-		return "", &ProbeError{Class: events.ClassRejected, Err: fmt.Errorf("createStream rejected: %s", res.status())}
+		return 0, &Refusal{Err: fmt.Errorf("createStream rejected: %s", res.status())}
 	}
 	streamID := uint32(1)
 	if len(res.args) >= 2 {
@@ -311,16 +346,21 @@ func (s *rtmpSession) play(ctx context.Context, req rtmpRequest) (string, error)
 			streamID = uint32(id)
 		}
 	}
+	return streamID, nil
+}
 
+// play asks for the stream on streamID and waits for its first media
+// message.
+func (s *Session) play(ctx context.Context, req Request, streamID uint32) error {
 	// gortmplib writes message stream IDs big-endian; the wire wants them
 	// little-endian (it sends stream 1 as 0x1000000), hence the swap.
 	for _, m := range []message.Message{
 		&message.UserControlSetBufferLength{StreamID: streamID, BufferLength: 3000},
 		&message.CommandAMF0{ChunkStreamID: 8, MessageStreamID: bits.ReverseBytes32(streamID),
-			Name: "play", CommandID: 3, Arguments: []any{nil, req.stream}},
+			Name: "play", CommandID: 3, Arguments: []any{nil, req.Stream}},
 	} {
 		if err := s.w.Write(m); err != nil {
-			return "", phaseError(ctx, phasePlay, err)
+			return &PhaseError{Phase: PhasePlay, Err: err}
 		}
 	}
 	// Play.Start alone proves nothing: a live application answers it for a
@@ -332,38 +372,26 @@ func (s *rtmpSession) play(ctx context.Context, req rtmpRequest) (string, error)
 	for {
 		c, media, err := s.next()
 		switch {
-		case err != nil && !started.IsZero() && noMediaInTime(ctx, err):
-			return "", &ProbeError{Class: events.ClassNotFound, atDeadline: true, Err: fmt.Errorf(
+		case err != nil && !started.IsZero() && timedOut(ctx, err):
+			return &Refusal{NotFound: true, AtDeadline: true, Err: fmt.Errorf(
 				"stream %q: NetStream.Play.Start, but no media within the connect timeout (%s after it): nobody publishes it",
-				req.stream, time.Since(started).Round(time.Millisecond))}
+				req.Stream, time.Since(started).Round(time.Millisecond))}
 		case err != nil:
-			return "", phaseError(ctx, phasePlay, err)
+			return &PhaseError{Phase: PhasePlay, Err: err}
 		case media:
 			if !started.IsZero() {
 				s.mediaWait = time.Since(started)
 			}
-			return "", nil // some servers send media before, or instead of, Play.Start
+			return nil // some servers send media before, or instead of, Play.Start
 		case c.code() == "NetStream.Play.Start":
 			if started.IsZero() {
 				started = time.Now()
 			}
 		case c.code() == "NetStream.Play.StreamNotFound":
-			return "", &ProbeError{Class: events.ClassNotFound, Err: fmt.Errorf("stream %q not found: %s", req.stream, c.status())}
+			return &Refusal{NotFound: true, Err: fmt.Errorf("stream %q not found: %s", req.Stream, c.status())}
 		case c.isError():
 			// NetStream.Play.Failed, an _error to play, a "close".
-			return "", &ProbeError{Class: events.ClassRejected, Err: fmt.Errorf("play of %q rejected: %s", req.stream, c.status())}
+			return &Refusal{Err: fmt.Errorf("play of %q rejected: %s", req.Stream, c.status())}
 		}
 	}
-}
-
-// noMediaInTime tells a stream that started but sent nothing from an
-// attempt cut short: the attempt's own deadline passed (the socket's
-// deadline is the attempt's, so the read may fail a moment before the
-// context says so). A cancelled attempt, another host having won, is not
-// the stream's fault.
-func noMediaInTime(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
-		return errors.Is(ctx.Err(), context.DeadlineExceeded)
-	}
-	return Classify(err) == events.ClassTimeout
 }

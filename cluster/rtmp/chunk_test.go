@@ -1,4 +1,4 @@
-package cluster
+package rtmp
 
 import (
 	"bytes"
@@ -39,9 +39,9 @@ func body(n int, seed byte) []byte {
 
 // readAll reads messages until the input ends, which must be at a
 // message boundary.
-func readAll(t testing.TB, r *rtmpChunkReader) []*rtmpMessage {
+func readAll(t testing.TB, r *chunkReader) []*chunkMessage {
 	t.Helper()
-	var out []*rtmpMessage
+	var out []*chunkMessage
 	for {
 		m, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -65,7 +65,7 @@ func TestRTMPChunkReaderReassembles(t *testing.T) {
 		{ChunkStreamID: 3, Type: uint8(message.TypeCommandAMF0), Body: body(0, 1)},
 		{ChunkStreamID: 3, Type: uint8(message.TypeCommandAMF0), Timestamp: 10 * ms, Body: body(127, 2)},
 		{ChunkStreamID: 3, Type: uint8(message.TypeCommandAMF0), Timestamp: 20 * ms, Body: body(127, 3)}, // type 3 header
-		{ChunkStreamID: 3, Type: uint8(message.TypeCommandAMF3), Timestamp: 25 * ms, Body: body(rtmpMaxKept, 4)},
+		{ChunkStreamID: 3, Type: uint8(message.TypeCommandAMF3), Timestamp: 25 * ms, Body: body(maxKept, 4)},
 		{ChunkStreamID: 5, Type: uint8(message.TypeDataAMF0), Body: body(3000, 5)},
 		{ChunkStreamID: 5, Type: uint8(message.TypeDataAMF3), Body: body(20, 15)},
 		{ChunkStreamID: 6, Type: uint8(message.TypeVideo), Body: body(70000, 6)},
@@ -73,24 +73,24 @@ func TestRTMPChunkReaderReassembles(t *testing.T) {
 		{ChunkStreamID: 6, Type: uint8(message.TypeVideo), Timestamp: 0x1000010 * ms, Body: body(300, 8)},
 		{ChunkStreamID: 4, Type: uint8(message.TypeCommandAMF0), Timestamp: 0xFFFFFF * ms, Body: body(400, 9)},
 		{ChunkStreamID: 4, Type: uint8(message.TypeCommandAMF0), Timestamp: 0x1000000 * ms, Body: body(400, 10)},
-		{ChunkStreamID: 7, Type: rtmpTypeAggregate, Body: body(rtmpMaxMessage+1, 11)},
+		{ChunkStreamID: 7, Type: typeAggregate, Body: body(maxMessage+1, 11)},
 		{ChunkStreamID: 8, Type: uint8(message.TypeAudio), Body: body(1, 12)},
 		{ChunkStreamID: 3, Type: uint8(message.TypeCommandAMF0), Timestamp: 30 * ms, Body: body(5, 13)},
 	}
 	var want []string
 	for _, m := range msgs {
-		switch keep, _ := rtmpLimit(message.Type(m.Type)); {
+		switch keep, _ := limitFor(message.Type(m.Type)); {
 		case keep:
 			want = append(want, fmt.Sprintf("type %d: %x", m.Type, m.Body))
-		case rtmpMediaType(message.Type(m.Type)):
+		case isMediaType(message.Type(m.Type)):
 			want = append(want, fmt.Sprintf("type %d: ", m.Type))
-		case rtmpDataType(message.Type(m.Type)):
-			want = append(want, fmt.Sprintf("type %d: %x", m.Type, m.Body[:min(len(m.Body), rtmpDataHead)]))
+		case isDataType(message.Type(m.Type)):
+			want = append(want, fmt.Sprintf("type %d: %x", m.Type, m.Body[:min(len(m.Body), dataHead)]))
 		}
 	}
 	for _, size := range []uint32{1, 2, 127, 128, 4096, 1 << 20, 1<<31 - 1} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
-			r := newRTMPChunkReader(bytes.NewReader(chunked(t, size, msgs...)))
+			r := newChunkReader(bytes.NewReader(chunked(t, size, msgs...)))
 			r.SetChunkSize(size)
 			var got []string
 			for _, m := range readAll(t, r) {
@@ -122,7 +122,7 @@ func TestRTMPChunkReaderInterleaves(t *testing.T) {
 		// stream 264 in its three-byte form, type 3: the last byte
 		3<<6 | 1, 200, 0, 'z',
 	}
-	r := newRTMPChunkReader(bytes.NewReader(in))
+	r := newChunkReader(bytes.NewReader(in))
 	r.SetChunkSize(4)
 	var got []string
 	for _, m := range readAll(t, r) {
@@ -144,7 +144,7 @@ func TestRTMPChunkReaderAbort(t *testing.T) {
 		3, 0, 0, 0, 0, 0, 2, cmd, 0, 0, 0, 0, 'o', 'k',
 	}
 	for _, obey := range []bool{true, false} {
-		r := newRTMPChunkReader(bytes.NewReader(in))
+		r := newChunkReader(bytes.NewReader(in))
 		r.SetChunkSize(4)
 		m, err := r.Read()
 		if err != nil || m.typ != message.TypeAbortMessage {
@@ -170,7 +170,7 @@ func TestRTMPChunkReaderRefuses(t *testing.T) {
 		return []byte{csid, 0, 0, 0, byte(length >> 16), byte(length >> 8), byte(length), typ, 0, 0, 0, 0}
 	}
 	var streams []byte
-	for i := range rtmpMaxChunkStreams + 1 {
+	for i := range maxChunkStreams + 1 {
 		streams = append(streams, 0, byte(i)) // two-byte IDs
 		streams = append(streams, header(0, byte(message.TypeUserControl), 1)[1:]...)
 		streams = append(streams, 'd')
@@ -181,9 +181,9 @@ func TestRTMPChunkReaderRefuses(t *testing.T) {
 		want string
 	}{
 		{"10 MiB command", header(3, byte(message.TypeCommandAMF0), 10<<20), "announced a 10485760 byte command message (limit 16385)"},
-		{"command just over", header(3, byte(message.TypeCommandAMF3), rtmpMaxKept+1), "announced a 16386 byte command message"},
+		{"command just over", header(3, byte(message.TypeCommandAMF3), maxKept+1), "announced a 16386 byte command message"},
 		{"SetChunkSize", header(2, byte(message.TypeSetChunkSize), 1<<20), "byte SetChunkSize message"},
-		{"metadata", header(5, byte(message.TypeDataAMF0), rtmpMaxMessage+1), "announced a 524289 byte data message (limit 524288)"},
+		{"metadata", header(5, byte(message.TypeDataAMF0), maxMessage+1), "announced a 524289 byte data message (limit 524288)"},
 		{"type 2 first", []byte{2<<6 | 3, 0, 0, 1}, "chunk stream 3: a type 2 chunk before any message header"},
 		{"type 3 first", []byte{3<<6 | 3}, "chunk stream 3: a type 3 chunk before any message header"},
 		{"type 1 mid-message", append(header(3, 20, 300), append(make([]byte, 128), 1<<6|3, 0, 0, 0, 0, 0, 1, 20)...), "a type 1 chunk in the middle of a message"},
@@ -191,7 +191,7 @@ func TestRTMPChunkReaderRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRTMPChunkReader(bytes.NewReader(tt.in))
+			r := newChunkReader(bytes.NewReader(tt.in))
 			m, err := r.Read()
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Read = %+v, %v; want an error with %q", m, err, tt.want)
@@ -210,12 +210,12 @@ func TestRTMPChunkReaderMediaAtHeader(t *testing.T) {
 	)
 	// Only the header and the first chunk are there: the reader must not
 	// wait for the rest of the message, nor refuse it for its length.
-	r := newRTMPChunkReader(bytes.NewReader(in[:12+4096]))
+	r := newChunkReader(bytes.NewReader(in[:12+4096]))
 	r.SetChunkSize(4096)
 	if m, err := r.Read(); err != nil || m.typ != message.TypeVideo || m.body != nil {
 		t.Fatalf("Read = %+v, %v; want the video message's header", m, err)
 	}
-	r = newRTMPChunkReader(bytes.NewReader(in))
+	r = newChunkReader(bytes.NewReader(in))
 	r.SetChunkSize(4096)
 	got := readAll(t, r)
 	if len(got) != 2 || string(got[1].body) != "after" {
@@ -227,12 +227,12 @@ func TestRTMPChunkReaderMediaAtHeader(t *testing.T) {
 // allocations in all, not some per chunk: gortmplib's reader made three per
 // chunk and held 24 bytes or more for each.
 func TestRTMPChunkReaderAllocs(t *testing.T) {
-	const size = rtmpMaxKept
+	const size = maxKept
 	msg := &rawmessage.Message{ChunkStreamID: 3, Type: uint8(message.TypeCommandAMF0), Body: body(size, 0)}
 	data := chunked(t, 1, msg, msg, msg, msg)
-	var r *rtmpChunkReader
+	var r *chunkReader
 	allocs := testing.AllocsPerRun(10, func() {
-		r = newRTMPChunkReader(bytes.NewReader(data))
+		r = newChunkReader(bytes.NewReader(data))
 		r.SetChunkSize(1)
 		for range 4 {
 			if m, err := r.Read(); err != nil || len(m.body) != size {

@@ -1,4 +1,4 @@
-package cluster
+package rtmp
 
 import (
 	"bufio"
@@ -9,7 +9,7 @@ import (
 	"github.com/bluenviron/gortmplib/pkg/message"
 )
 
-// rtmpChunkReader reassembles an RTMP server's messages from their chunks
+// chunkReader reassembles an RTMP server's messages from their chunks
 // (RTMP 1.0, section 5.3), with memory bounded by the limits below and not
 // by what the server announces or how finely it chops its messages.
 //
@@ -24,19 +24,19 @@ import (
 // pay per chunk. Here a header is read into a fixed array, a body is
 // appended to one buffer per message, and the bodies of messages the probe
 // never looks at are not kept at all.
-type rtmpChunkReader struct {
+type chunkReader struct {
 	br        *bufio.Reader
 	chunkSize uint32
-	streams   map[uint32]*rtmpChunkStream
+	streams   map[uint32]*chunkStream
 	// skip is the rest of a media message's first chunk, still on the wire
 	// when Read returned at its header.
 	skip int
 	hdr  [11]byte
 }
 
-// rtmpChunkStream is what a chunk stream's later chunks inherit: chunk
+// chunkStream is what a chunk stream's later chunks inherit: chunk
 // types 1 to 3 leave out the fields that repeat.
-type rtmpChunkStream struct {
+type chunkStream struct {
 	started  bool // a type 0 or 1 header gave the length and type
 	typ      uint8
 	length   uint32
@@ -48,18 +48,18 @@ type rtmpChunkStream struct {
 	head []byte // a data message's first bytes: its name, and no more
 }
 
-// rtmpMessage is a message as the probe sees it. The body of an audio or
+// chunkMessage is a message as the probe sees it. The body of an audio or
 // video message is not read: its arrival is all the probe needs. Of a data
-// message only the head is kept (rtmpDataHead bytes at most), which names
+// message only the head is kept (dataHead bytes at most), which names
 // it: onMetaData says a stream is there, |RtmpSampleAccess does not.
-type rtmpMessage struct {
+type chunkMessage struct {
 	typ  message.Type
 	body []byte
 }
 
 // Limits of the reader.
 const (
-	// rtmpMaxMessage caps the announced length of a message the probe reads
+	// maxMessage caps the announced length of a message the probe reads
 	// past without keeping it (metadata, shared objects, user control).
 	// The largest a real server sends before a stream starts is onMetaData
 	// with an FLV file's keyframe index, 18 bytes a keyframe: 200 KB for a
@@ -67,74 +67,74 @@ const (
 	// before the stream starts is hostile or broken; refusing it at its
 	// header says so at once, where reading past it would spend the read
 	// budget first.
-	rtmpMaxMessage = 512 << 10
-	// rtmpMaxKept caps the announced length of a message whose body is
-	// assembled: commands, which are not decoded beyond rtmpMaxCommand
+	maxMessage = 512 << 10
+	// maxKept caps the announced length of a message whose body is
+	// assembled: commands, which are not decoded beyond maxCommand
 	// (plus the AMF3 format byte), and the 4-byte control messages.
-	rtmpMaxKept = rtmpMaxCommand + 1
-	// rtmpMaxChunkStreams caps the chunk streams a server may use. Each
+	maxKept = maxCommand + 1
+	// maxChunkStreams caps the chunk streams a server may use. Each
 	// costs some bookkeeping and may hold a partial message; servers use a
 	// handful (2 for control, 3 to 8 for commands, data and media) where
 	// the protocol allows 65,598.
-	rtmpMaxChunkStreams = 64
-	// rtmpMaxHeld bounds the bodies held at once: every chunk stream
+	maxChunkStreams = 64
+	// maxHeld bounds the bodies held at once: every chunk stream
 	// partway through a message of the largest kept size. With the per
 	// stream bookkeeping and the read buffer, an attempt's reader holds
 	// about 1 MiB at most, whatever the server sends.
-	rtmpMaxHeld = rtmpMaxChunkStreams * rtmpMaxKept
+	maxHeld = maxChunkStreams * maxKept
 )
 
-// rtmpTypeAggregate is a batch of audio and video messages (FMS, Wowza).
-const rtmpTypeAggregate = 22
+// typeAggregate is a batch of audio and video messages (FMS, Wowza).
+const typeAggregate = 22
 
-// rtmpDataHead is how much of a data message the reader keeps: enough for
+// dataHead is how much of a data message the reader keeps: enough for
 // its AMF0 name, after an "@setDataFrame" and an AMF3 format byte.
-const rtmpDataHead = 64
+const dataHead = 64
 
-// rtmpMediaType: the message is media, reported at its header.
-func rtmpMediaType(typ message.Type) bool {
-	return typ == message.TypeAudio || typ == message.TypeVideo || typ == rtmpTypeAggregate
+// isMediaType: the message is media, reported at its header.
+func isMediaType(typ message.Type) bool {
+	return typ == message.TypeAudio || typ == message.TypeVideo || typ == typeAggregate
 }
 
-func rtmpDataType(typ message.Type) bool {
+func isDataType(typ message.Type) bool {
 	return typ == message.TypeDataAMF0 || typ == message.TypeDataAMF3
 }
 
-func newRTMPChunkReader(r io.Reader) *rtmpChunkReader {
-	return &rtmpChunkReader{
+func newChunkReader(r io.Reader) *chunkReader {
+	return &chunkReader{
 		br:        bufio.NewReader(r),
 		chunkSize: 128, // until the server sets its own
-		streams:   make(map[uint32]*rtmpChunkStream),
+		streams:   make(map[uint32]*chunkStream),
 	}
 }
 
 // SetChunkSize applies the server's SetChunkSize. Any size is accepted:
 // the reader's memory does not depend on it.
-func (r *rtmpChunkReader) SetChunkSize(size uint32) { r.chunkSize = size }
+func (r *chunkReader) SetChunkSize(size uint32) { r.chunkSize = size }
 
 // Abort drops the partial message of a chunk stream, as the server's
 // Abort Message asks.
-func (r *rtmpChunkReader) Abort(csid uint32) {
+func (r *chunkReader) Abort(csid uint32) {
 	if cs := r.streams[csid]; cs != nil {
 		cs.recv, cs.body, cs.head = 0, nil, nil
 	}
 }
 
-// rtmpLimit is how the reader treats a message type: whether it keeps the
+// limitFor is how the reader treats a message type: whether it keeps the
 // body, and the longest announcement it accepts.
-func rtmpLimit(typ message.Type) (keep bool, limit uint32) {
+func limitFor(typ message.Type) (keep bool, limit uint32) {
 	switch typ {
 	case message.TypeSetChunkSize, message.TypeAbortMessage, message.TypeCommandAMF0, message.TypeCommandAMF3:
-		return true, rtmpMaxKept
-	case message.TypeAudio, message.TypeVideo, rtmpTypeAggregate:
+		return true, maxKept
+	case message.TypeAudio, message.TypeVideo, typeAggregate:
 		// A keyframe may be megabytes, and the probe stops at the header
 		// of the first media message; what follows it is only skipped.
 		return false, math.MaxUint32
 	}
-	return false, rtmpMaxMessage
+	return false, maxMessage
 }
 
-func rtmpTypeName(typ message.Type) string {
+func typeName(typ message.Type) string {
 	switch typ {
 	case message.TypeSetChunkSize:
 		return "SetChunkSize"
@@ -151,7 +151,7 @@ func rtmpTypeName(typ message.Type) string {
 // Read returns the next complete message the probe keeps, the head of the
 // next data message once it is complete, or the header of the next audio,
 // video or aggregate message. Other messages are read past.
-func (r *rtmpChunkReader) Read() (*rtmpMessage, error) {
+func (r *chunkReader) Read() (*chunkMessage, error) {
 	if r.skip > 0 {
 		if _, err := r.br.Discard(r.skip); err != nil {
 			return nil, err
@@ -163,13 +163,9 @@ func (r *rtmpChunkReader) Read() (*rtmpMessage, error) {
 		if err != nil {
 			return nil, err
 		}
-		cs := r.streams[csid]
-		if cs == nil {
-			if len(r.streams) == rtmpMaxChunkStreams {
-				return nil, fmt.Errorf("server used more than %d chunk streams", rtmpMaxChunkStreams)
-			}
-			cs = &rtmpChunkStream{}
-			r.streams[csid] = cs
+		cs, err := r.stream(csid)
+		if err != nil {
+			return nil, err
 		}
 		if err := r.messageHeader(cs, csid, format); err != nil {
 			return nil, err
@@ -178,9 +174,9 @@ func (r *rtmpChunkReader) Read() (*rtmpMessage, error) {
 		typ := message.Type(cs.typ)
 		first := cs.recv == 0
 		if first {
-			keep, limit := rtmpLimit(typ)
+			keep, limit := limitFor(typ)
 			if cs.length > limit {
-				return nil, fmt.Errorf("server announced a %d byte %s message (limit %d)", cs.length, rtmpTypeName(typ), limit)
+				return nil, fmt.Errorf("server announced a %d byte %s message (limit %d)", cs.length, typeName(typ), limit)
 			}
 			cs.keep = keep
 		}
@@ -190,32 +186,13 @@ func (r *rtmpChunkReader) Read() (*rtmpMessage, error) {
 		if done {
 			cs.recv = 0
 		}
-		if first && rtmpMediaType(typ) {
+		if first && isMediaType(typ) {
 			r.skip = int(n)
-			return &rtmpMessage{typ: typ}, nil
+			return &chunkMessage{typ: typ}, nil
 		}
 		if !cs.keep {
-			discard := int(n)
-			if rtmpDataType(typ) {
-				if take := min(discard, rtmpDataHead-len(cs.head)); take > 0 {
-					if cs.head == nil {
-						cs.head = make([]byte, 0, min(rtmpDataHead, int(cs.length)))
-					}
-					at := len(cs.head)
-					cs.head = cs.head[:at+take]
-					if _, err := io.ReadFull(r.br, cs.head[at:]); err != nil {
-						return nil, err
-					}
-					discard -= take
-				}
-			}
-			if _, err := r.br.Discard(discard); err != nil {
-				return nil, err
-			}
-			if done && rtmpDataType(typ) {
-				m := &rtmpMessage{typ: typ, body: cs.head}
-				cs.head = nil
-				return m, nil
+			if m, err := r.readPast(cs, typ, n, done); m != nil || err != nil {
+				return m, err
 			}
 			continue
 		}
@@ -226,16 +203,58 @@ func (r *rtmpChunkReader) Read() (*rtmpMessage, error) {
 			return nil, err
 		}
 		if done {
-			m := &rtmpMessage{typ: typ, body: cs.body}
+			m := &chunkMessage{typ: typ, body: cs.body}
 			cs.body = nil
 			return m, nil
 		}
 	}
 }
 
+// stream is the chunk stream csid, new if need be, within the limit.
+func (r *chunkReader) stream(csid uint32) (*chunkStream, error) {
+	cs := r.streams[csid]
+	if cs == nil {
+		if len(r.streams) == maxChunkStreams {
+			return nil, fmt.Errorf("server used more than %d chunk streams", maxChunkStreams)
+		}
+		cs = &chunkStream{}
+		r.streams[csid] = cs
+	}
+	return cs, nil
+}
+
+// readPast reads the n body bytes of a chunk of a message that is not
+// kept, holding on to a data message's head, and returns that head once
+// the message is done (nil while it is not, or for other types).
+func (r *chunkReader) readPast(cs *chunkStream, typ message.Type, n uint32, done bool) (*chunkMessage, error) {
+	discard := int(n)
+	if isDataType(typ) {
+		if take := min(discard, dataHead-len(cs.head)); take > 0 {
+			if cs.head == nil {
+				cs.head = make([]byte, 0, min(dataHead, int(cs.length)))
+			}
+			at := len(cs.head)
+			cs.head = cs.head[:at+take]
+			if _, err := io.ReadFull(r.br, cs.head[at:]); err != nil {
+				return nil, err
+			}
+			discard -= take
+		}
+	}
+	if _, err := r.br.Discard(discard); err != nil {
+		return nil, err
+	}
+	if done && isDataType(typ) {
+		m := &chunkMessage{typ: typ, body: cs.head}
+		cs.head = nil
+		return m, nil
+	}
+	return nil, nil
+}
+
 // basicHeader reads a chunk's format and chunk stream ID, in any of the
 // ID's three encodings.
-func (r *rtmpChunkReader) basicHeader() (csid uint32, format byte, err error) {
+func (r *chunkReader) basicHeader() (csid uint32, format byte, err error) {
 	b, err := r.br.ReadByte()
 	if err != nil {
 		return 0, 0, err
@@ -256,22 +275,22 @@ func (r *rtmpChunkReader) basicHeader() (csid uint32, format byte, err error) {
 	return csid, format, nil
 }
 
-// rtmpHeaderSize is the message header's size by chunk format: type 0
+// headerSize is the message header's size by chunk format: type 0
 // has it all, type 1 no message stream ID, type 2 only the timestamp
 // delta, type 3 nothing.
-var rtmpHeaderSize = [4]int{11, 7, 3, 0}
+var headerSize = [4]int{11, 7, 3, 0}
 
 // messageHeader reads the message header of a chunk of the given format
 // and the extended timestamp, if any, into cs. Timestamps and message
 // stream IDs are of no use to a probe and are not kept.
-func (r *rtmpChunkReader) messageHeader(cs *rtmpChunkStream, csid uint32, format byte) error {
+func (r *chunkReader) messageHeader(cs *chunkStream, csid uint32, format byte) error {
 	if format < 3 && cs.recv != 0 {
 		return fmt.Errorf("chunk stream %d: a type %d chunk in the middle of a message", csid, format)
 	}
 	if format >= 2 && !cs.started {
 		return fmt.Errorf("chunk stream %d: a type %d chunk before any message header", csid, format)
 	}
-	h := r.hdr[:rtmpHeaderSize[format]]
+	h := r.hdr[:headerSize[format]]
 	if _, err := io.ReadFull(r.br, h); err != nil {
 		return err
 	}
@@ -305,7 +324,7 @@ func growBody(b []byte, n, total uint32) []byte {
 }
 
 // held is what the reader holds in message bodies, for tests of its bound.
-func (r *rtmpChunkReader) held() int {
+func (r *chunkReader) held() int {
 	n := 0
 	for _, cs := range r.streams {
 		n += cap(cs.body) + cap(cs.head)
