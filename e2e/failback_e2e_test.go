@@ -15,12 +15,13 @@ import (
 
 // Fail-back with the real binary and libmpv, against loopback hosts that
 // go down and come back on the same port. The stream is an HLS VOD of the
-// clip four times over (24 s), served at 1.5 times its bitrate so that
-// the player asks for segments all through the playback; the settings are
+// clip five times over (30 s), served at 1.2 times its bitrate on each
+// connection so that the player asks for segments all through the
+// playback, even two at a time; the settings are
 // the short ones of a test: probes every 500 ms, no fail-back sooner than
 // 3 s after a move or a failure.
 
-// longHLS makes the 24 s HLS VOD: its files by clip path, and its size.
+// longHLS makes the 30 s HLS VOD: its files by clip path, and its size.
 func longHLS(t *testing.T) (map[string][]byte, int64) {
 	t.Helper()
 	ffmpeg := needTool(t, "ffmpeg")
@@ -33,7 +34,7 @@ func longHLS(t *testing.T) (map[string][]byte, int64) {
 	if err := os.Mkdir(hls, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(ffmpeg, "-v", "error", "-stream_loop", "3", "-i", src, "-c", "copy", "-f", "hls", "-hls_time", "1",
+	out, err := exec.Command(ffmpeg, "-v", "error", "-stream_loop", "4", "-i", src, "-c", "copy", "-f", "hls", "-hls_time", "1",
 		"-hls_playlist_type", "vod", "-hls_segment_filename", filepath.Join(hls, "seg%d.ts"), filepath.Join(hls, "index.m3u8")).CombinedOutput()
 	if err != nil {
 		t.Fatalf("ffmpeg: %v\n%s", err, out)
@@ -52,14 +53,14 @@ func longHLS(t *testing.T) (map[string][]byte, int64) {
 	return files, size
 }
 
-const hlsLength = 4 * assets.ClipDuration
+const hlsLength = 5 * assets.ClipDuration
 
 // failBackHosts starts host 0, which can go down and come back, and host
-// 1, both at 1.5 times the stream's bitrate.
+// 1, both at 1.2 times the stream's bitrate.
 func failBackHosts(t *testing.T) (*loopback.Revivable, *loopback.Host) {
 	t.Helper()
 	files, size := longHLS(t)
-	rate := int64(float64(size) / hlsLength.Seconds() * 1.5)
+	rate := int64(float64(size) / hlsLength.Seconds() * 1.2)
 	primary, err := loopback.RevivableThrottled(files, rate)
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +135,7 @@ func TestFailBackToARecoveredHost(t *testing.T) {
 }
 
 // TestFailBackMidProgressiveFile: the same with one long MP4 (the clip
-// four times over, 24 s): the player's one request is moved back to host
+// five times over, 30 s): the player's one request is moved back to host
 // 0 by a planned splice at the current offset, the player never reloaded.
 func TestFailBackMidProgressiveFile(t *testing.T) {
 	primary, backup, size := longMP4Hosts(t)
@@ -160,7 +161,7 @@ func TestFailBackMidProgressiveFile(t *testing.T) {
 	endsAt(t, evs, hlsLength)
 }
 
-// longMP4Hosts serves the clip four times over (24 s) as one MP4, at 1.5
+// longMP4Hosts serves the clip five times over (30 s) as one MP4, at 1.5
 // times its bitrate: host 0 can go down and come back.
 func longMP4Hosts(t *testing.T) (*loopback.Revivable, *loopback.Host, int) {
 	t.Helper()
@@ -170,7 +171,7 @@ func longMP4Hosts(t *testing.T) (*loopback.Revivable, *loopback.Host, int) {
 	if err := os.WriteFile(src, assets.Clip, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(ffmpeg, "-v", "error", "-stream_loop", "3", "-i", src, "-c", "copy",
+	if out, err := exec.Command(ffmpeg, "-v", "error", "-stream_loop", "4", "-i", src, "-c", "copy",
 		"-movflags", "+faststart", long).CombinedOutput(); err != nil {
 		t.Fatalf("ffmpeg: %v\n%s", err, out)
 	}
@@ -179,6 +180,8 @@ func longMP4Hosts(t *testing.T) (*loopback.Revivable, *loopback.Host, int) {
 		t.Fatal(err)
 	}
 	files := map[string][]byte{"long.mp4": b}
+	// 1.5 times: one connection at a time, and at less the relay would
+	// judge a host slower than the stream once the player's cache runs low.
 	rate := int64(float64(len(b)) / hlsLength.Seconds() * 1.5)
 	primary, err := loopback.RevivableThrottled(files, rate)
 	if err != nil {
