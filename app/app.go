@@ -21,14 +21,16 @@ import (
 	"clusterplay/config"
 	"clusterplay/events"
 	"clusterplay/playback"
+	"clusterplay/report"
 )
 
 // Exit codes: a stable contract for scripts, listed in the README.
 const (
-	exitOK        = 0 // resolved (--print-url), or played to the end / quit by the user
-	exitAllFailed = 1 // every host failed
-	exitUsage     = 2 // usage or configuration error
-	exitPlayback  = 3 // playback failed and no host could take over
+	exitOK        = 0                  // resolved (--print-url), or played to the end / quit by the user
+	exitAllFailed = 1                  // every host failed
+	exitUsage     = 2                  // usage or configuration error
+	exitPlayback  = 3                  // playback failed and no host could take over
+	exitVerdict   = report.ExitVerdict // the run went well, but a --fail-if condition held
 	// 129, 130 and 141: see stop.go.
 )
 
@@ -75,6 +77,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(args) > 0 && args[0] == "relay" {
 		return runRelay(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "report" {
+		return runMerge(args[1:], stdout, stderr)
 	}
 	a := newApp(stdout, stderr)
 	cfg, err := config.Load(args, os.Getenv)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/cmcd"
 	"clusterplay/config"
 	"clusterplay/demo"
 	"clusterplay/events"
@@ -206,6 +207,16 @@ func (a *app) makeBus() error {
 // for before any host is tried.
 func (a *app) makeEngine() (err error) {
 	cfg := a.cfg
+	// One CMCD session for the whole run: the probes', the relay's and
+	// mpv's requests, and the report, name the same sid.
+	cfg.Cluster.CMCD = cmcd.New(cfg.CMCD, cfg.CMCDContentID)
+	if a.report != nil {
+		a.report.cmcd = cfg.Cluster.CMCD
+	}
+	if c := cfg.Cluster.CMCD; c != nil && a.mode.plays() {
+		// bl: the player's buffer, as its ticks say it.
+		go followBuffer(a.bus.SubscribeAll(), c)
+	}
 	if a.engine, err = cluster.New(cfg.Hosts, cfg.Cluster, a.memory, a.bus); err != nil {
 		return err
 	}
@@ -220,6 +231,16 @@ func (a *app) makeEngine() (err error) {
 		return errors.New("clusterplay relay needs an http or https host: RTMP is played directly")
 	}
 	return nil
+}
+
+// followBuffer hands the CMCD client the player's buffer from every tick,
+// until the bus closes.
+func followBuffer(ch <-chan events.Event, c *cmcd.Client) {
+	for e := range ch {
+		if e.Kind == events.Tick {
+			c.SetBuffer(e.Cache)
+		}
+	}
 }
 
 // startFlushing writes the memory as it changes, not only at exit, so

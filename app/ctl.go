@@ -10,6 +10,7 @@ import (
 
 	"clusterplay/control"
 	"clusterplay/events"
+	"clusterplay/player"
 )
 
 // ctlTimeout bounds how long `clusterplay ctl` waits for a reply.
@@ -55,10 +56,13 @@ func writeCtlHelp(w io.Writer) {
 
 Sends one command to the control socket PATH of a running clusterplay
 (--control-socket PATH) and prints the reply's data as JSON, when it has
-some. Arguments are sent as the command takes them: numbers and true or
-false as JSON, a clip always as a string. Exit 0 on success, 1 when the
-player answers with an error (its message on stderr), 2 when it cannot
-connect.
+some. The socket speaks mpv's JSON IPC: besides the commands below, any
+command of mpv's goes to the player (cycle pause, set volume 50), and
+what runs a program is refused unless --control-socket-allow-run.
+Arguments are sent as the command takes them: numbers and true or false
+as JSON, a clip or a key always as a string; the words of a command not
+listed are mpv's, sent as strings. Exit 0 on success, 1 when the player
+answers with an error (its message on stderr), 2 when it cannot connect.
 
 Commands:
 `, ctlUsage)
@@ -102,9 +106,25 @@ func (a *app) listenControl(ctl control.Controller) (func(), error) {
 		Hosts:         hostURLs(a.cfg.Hosts),
 		Clip:          events.Escape(events.RedactURL(a.cfg.Clip)), // as the events name it
 		LoadBalancing: a.engine.LoadBalancing(),
+		MPV:           playerMPV{a.player},
+		AllowRun:      a.cfg.ControlSocketAllowRun,
 	}, a.bus, ctl)
 	if err != nil {
 		return nil, err
 	}
 	return func() { _ = srv.Close() }, nil
+}
+
+// playerMPV hands the control socket the player's libmpv: a client of the
+// core of its own per connection, for mpv's commands, properties and
+// events. control knows it by its methods alone; package player stays out
+// of its imports.
+type playerMPV struct{ p *player.Player }
+
+func (m playerMPV) Attach(name string) (control.MPVClient, error) {
+	c, err := m.p.NewIPCClient(name)
+	if err != nil {
+		return nil, err // not a typed nil in the interface
+	}
+	return c, nil
 }

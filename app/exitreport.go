@@ -5,30 +5,38 @@ import (
 	"io"
 	"time"
 
+	"clusterplay/cmcd"
 	"clusterplay/config"
 	"clusterplay/events"
 	"clusterplay/report"
+	"clusterplay/verdict"
 )
 
 // runReport is --report: the run's public events folded as they are
 // published, written once the exit code is known. It reads its own
-// subscription, as --json's printer does, so the two agree.
+// subscription, as --json's printer does, so the two agree. --fail-if's
+// conditions judge the same fold, with or without --report.
 type runReport struct {
 	path, format string // path "" = no report, "-" = stdout
 	began        time.Time
+	conditions   []verdict.Condition
+	cmcd         *cmcd.Client // the run's CMCD session; nil without --cmcd
 	summary      *report.Summary
 	collected    chan struct{} // closed when the fold has seen the last event
 }
 
 func newRunReport(began time.Time, cfg *config.Config) *runReport {
-	return &runReport{path: cfg.Report, format: cfg.ReportFormat, began: began}
+	return &runReport{path: cfg.Report, format: cfg.ReportFormat, began: began, conditions: cfg.FailIf}
 }
+
+// wanted is whether anything reads the fold: a report, or conditions.
+func (r *runReport) wanted() bool { return r.path != "" || len(r.conditions) > 0 }
 
 // collect subscribes the fold to bus; called before anything is
 // published, so it misses nothing. hosts are named as the events name
 // them, secrets hidden.
 func (r *runReport) collect(bus *events.Bus, hosts []string) {
-	if r.path == "" {
+	if !r.wanted() {
 		return
 	}
 	r.summary = report.NewSummary(r.began, hosts)
@@ -37,14 +45,16 @@ func (r *runReport) collect(bus *events.Bus, hosts []string) {
 }
 
 // write closes bus (nil when the run ended before it existed), waits for
-// the fold to see its last event, and writes the report of a run that
-// exits with code. It returns code unchanged: the report describes the
-// run, it does not judge it, so a report that cannot be written is one
-// line on stderr and the run's own code stands. The one exception is a
-// signal: the report is written through stop's lastWords, so a signal
-// still ends a report that blocks, with the signal's code.
+// the fold to see its last event, judges the run by --fail-if's
+// conditions and writes the report of a run that exits with code. It
+// returns the exit code: the run's own, or exitVerdict when the run's own
+// was 0 and a condition holds. The report describes the run and never
+// changes the code itself: a report that cannot be written is one line
+// on stderr and the code stands. The one exception is a signal: the
+// report is written through stop's lastWords, so a signal still ends a
+// report that blocks, with the signal's code.
 func (r *runReport) write(code int, bus *events.Bus, stdout, stderr io.Writer, stop *stopper) int {
-	if r.path == "" {
+	if !r.wanted() {
 		return code
 	}
 	if bus != nil {
@@ -59,6 +69,16 @@ func (r *runReport) write(code int, bus *events.Bus, stdout, stderr io.Writer, s
 		r.summary = report.NewSummary(r.began, nil) // the run ended before any host was tried
 	}
 	doc := r.summary.Document(code, time.Now())
+	if r.cmcd != nil {
+		doc.CMCD = &report.CMCD{SessionID: r.cmcd.SessionID(), Mode: r.cmcd.Mode()}
+	}
+	if doc.Judge(r.conditions) && code == exitOK {
+		code = exitVerdict
+		doc.Totals.ExitCode = code
+	}
+	if r.path == "" {
+		return code
+	}
 	write := func() error {
 		if r.path == "-" {
 			return doc.Write(stdout, r.format)

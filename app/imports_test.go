@@ -20,7 +20,7 @@ import (
 // and the benchmark, which builds them in process through app.Build.
 func TestImportsFlowOneWay(t *testing.T) {
 	all := []string{"app", "clock", "cluster", "config", "control", "defaults", "demo", "events", "localhost", "logging",
-		"loopback", "playback", "player", "relay", "report", "ui", "video", "watch"}
+		"loopback", "mpvnode", "playback", "player", "relay", "report", "ui", "video", "watch"}
 	forbidden := map[string][]string{
 		"clock":    {"cluster", "config", "control", "events", "logging", "loopback", "playback", "player", "relay", "report", "ui", "watch"}, // time and chance: anyone may read them
 		"events":   {"cluster", "config", "logging", "playback", "player", "report", "ui", "watch"},
@@ -43,6 +43,9 @@ func TestImportsFlowOneWay(t *testing.T) {
 		// The shipped binary carries the demo's hosts, not the test fault kit.
 		"demo":      {"loopback"},
 		"localhost": {"cluster", "config", "events", "loopback", "playback", "player", "relay", "ui", "watch"},
+
+		// mpv's node values: a leaf that both the socket and the player use.
+		"mpvnode": all,
 	}
 	for _, pkg := range packagesBesideApp(t) {
 		forbidden[pkg] = append(forbidden[pkg], "app")

@@ -79,6 +79,9 @@ func (a *app) makeSession() error {
 		StallTimeout: cfg.StallTimeout, StayOpen: a.mode == modeTUI,
 		FailBack: cfg.FailBack, FailBackProbe: cfg.FailBackProbe, FailBackAfter: cfg.FailBackAfter,
 		Log: logging.For(a.log, logging.Playback)}
+	if c := cfg.Cluster.CMCD; c != nil {
+		opts.DirectURL = c.DirectURL
+	}
 	if a.relay != nil {
 		// Only a relay that runs: a nil *relay.Relay in the interface
 		// would look like one.
@@ -115,6 +118,7 @@ func (a *app) relayOptions(token, listen string) relay.Options {
 		FailBackAfter:  a.cfg.FailBackAfter,
 		Insecure:       a.cfg.Cluster.Insecure,
 		Header:         a.cfg.Cluster.Header,
+		CMCD:           a.cfg.Cluster.CMCD,
 		Log:            logging.For(a.log, logging.Relay),
 	}
 }
@@ -154,14 +158,31 @@ func (a *app) playerOptions() player.Options {
 		Extra:          pc.Extra,
 		NetworkTimeout: cfg.StallTimeout + cfg.Cluster.ConnectTimeout,
 		StreamLavfO:    playback.NoReconnect,
-		HTTPHeaders:    headerLines(cfg.HTTPHeaders),
+		HTTPHeaders:    a.playerHeaders(),
 		UserAgent:      cfg.UserAgent,
 		Referer:        cfg.Referer,
 		// On a terminal at the default level, mpv's own complaints (no
 		// sound device) would stand between the event lines.
 		QuietMPV: !tui && cfg.Log.File == "" && cfg.Log.Level == "warn",
 		Log:      logging.For(a.log, logging.Player),
+
+		// A control socket's keypress presses mpv's keys.
+		KeyBindings: cfg.ControlSocket != "",
 	}
+}
+
+// playerHeaders are the headers of mpv's own requests: the user's, and
+// with --cmcd header and no relay the CMCD-Session keys, the same on
+// every request (mpv cannot say what each request is; through the relay
+// the relay adds the whole CMCD to each).
+func (a *app) playerHeaders() []string {
+	lines := headerLines(a.cfg.HTTPHeaders)
+	if !a.cfg.Relay || !hasHTTPHost(a.engine) {
+		if s := a.cfg.Cluster.CMCD.SessionHeader(); s != "" {
+			lines = append(lines, "CMCD-Session: "+s)
+		}
+	}
+	return lines
 }
 
 func headerLines(kvs [][2]string) []string {

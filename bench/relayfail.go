@@ -190,6 +190,9 @@ func watchRows(sec, what string, m mode, f fault, ws *watchSamples, setup string
 		countRow(sec, fmt.Sprintf("%s, %s: rebuffering pauses", what, mode), pauses, pauseNote),
 	}
 	if m.relay {
+		fgap := ws.col(func(r watchRun) float64 { return r.failoverGapMS })
+		r = append(r, msRow(sec, fmt.Sprintf("%s, %s: failover gap (`gap_ms`)", what, mode), fgap, "", nil,
+			"the relay's failover_gap_ms: from the failing host's last byte delivered to the player to the new host's first byte ready for it, detection included"))
 		target, text := f.detectTarget, f.targetText
 		if m.readTimeout > 0 {
 			target = ms(m.readTimeout) + 50

@@ -52,10 +52,13 @@ type watchRun struct {
 	gapMS    float64 // the longest interval between two positions, whole
 	frameMS  float64 // the usual interval between positions before the fault
 	skipMS   float64 // media time jumped over after the fault (a skipped segment)
-	pauses   int
-	class    string
-	seamless bool
-	end      string // the end event's reason and class
+	// failoverGapMS is the first failover's gap_ms after the fault: the
+	// relay's own measure of the player's wait; NaN when it gave none.
+	failoverGapMS float64
+	pauses        int
+	class         string
+	seamless      bool
+	end           string // the end event's reason and class
 }
 
 // positionLog is the player's position as sampled, one entry per change.
@@ -132,7 +135,7 @@ func (b *bench) watchOnce(ws watchSetup) (watchRun, error) {
 	stopSampling := make(chan struct{})
 	positions := samplePositions(p, stopSampling)
 
-	w := watchLog{r: watchRun{detectMS: math.NaN()}}
+	w := watchLog{r: watchRun{detectMS: math.NaN(), failoverGapMS: math.NaN()}}
 	var faultTimer <-chan time.Time
 	for evs := sub; evs != nil; {
 		select {
@@ -195,6 +198,9 @@ func (w *watchLog) take(ev events.Event) (firstStart bool) {
 		if !w.faultAt.IsZero() && math.IsNaN(r.detectMS) {
 			r.detectMS = ms(ev.Time.Sub(w.faultAt))
 			r.class, r.seamless = string(ev.Class), ev.Seamless
+			if ev.Gap > 0 {
+				r.failoverGapMS = ms(ev.Gap)
+			}
 		}
 	case events.StateChanged:
 		if w.last == events.StatePlaying && (ev.State == events.StateBuffering || ev.State == events.StateConnecting) {

@@ -81,6 +81,7 @@ func New(specs []HostSpec, opts Options, mem *Memory, bus *events.Bus) (*Engine,
 		opts.MaxInflight = 1
 	}
 	httpProber := NewHTTPProber(opts.Insecure, opts.Header)
+	httpProber.cmcd = opts.CMCD
 	rtmpProber := NewRTMPProber(opts.Insecure)
 	e := &Engine{
 		hosts:   hosts,

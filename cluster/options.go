@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"clusterplay/clock"
+	"clusterplay/cmcd"
 )
 
 // Options are the engine's knobs, named after Flowplayer's Cluster plugin
@@ -34,6 +35,9 @@ type Options struct {
 	// header, User-Agent, Referer); nil sends only clusterplay's own
 	// User-Agent.
 	Header http.Header
+	// CMCD adds Common Media Client Data to every HTTP probe; nil adds
+	// none.
+	CMCD *cmcd.Client
 
 	// Clock is the time the engine reads: connect timeouts, race delays,
 	// failure expiry, the waits between passes. nil is the real clock;

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sync"
 
+	"clusterplay/cmcd"
 	"clusterplay/events"
 	"clusterplay/logging"
 )
@@ -52,6 +53,7 @@ const MaxRedirects = 5
 type HTTPProber struct {
 	tls    *tls.Config
 	header http.Header
+	cmcd   *cmcd.Client // nil: no CMCD
 }
 
 // NewHTTPProber returns a prober. With insecure, TLS certificates are not
@@ -89,6 +91,7 @@ func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 	}
 	SetRequestHeader(req, p.header)
 	req.Header.Set("Range", "bytes=0-0")
+	p.cmcd.Apply(req, cmcd.Request{Path: req.URL.Path})
 	log := logging.Or(a.Log)
 	last := req // the request under way: the first, or the latest redirect's
 

@@ -20,6 +20,7 @@ import (
 	"clusterplay/video"
 
 	"clusterplay/cluster"
+	"clusterplay/verdict"
 )
 
 // Config is everything the program needs to start.
@@ -57,6 +58,15 @@ type Config struct {
 	Listen           string        // clusterplay relay: the address to serve on
 	ListenPublic     bool          // clusterplay relay: a non-loopback Listen is allowed
 	Log              LogConfig
+	// FailIf are --fail-if's conditions; CMCD is --cmcd's mode (off, query
+	// or header) and CMCDContentID its cid.
+	FailIf        []verdict.Condition
+	CMCD          string
+	CMCDContentID string
+
+	// ControlSocketAllowRun lets socket clients run mpv's run,
+	// subprocess, load-script and the like.
+	ControlSocketAllowRun bool
 }
 
 // LogConfig is the diagnostic log (package logging), as given: the words

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/verdict"
 )
 
 // flowplayerPlugin is the cluster block of Flowplayer's documented demo
@@ -161,6 +162,9 @@ logLevel: info
 logFile: logs/cp.log
 logFilter: "cluster.*"
 logFormat: json
+cmcd: header
+cmcdContentId: movie-1
+failIf: ["stalls > 0", "host[1].relay_bytes == 0"]
 `
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -188,6 +192,9 @@ logFormat: json
 			MpvConfig: false, Extra: [][2]string{{"hwdec", "auto"}, {"cache", "no"}}},
 		Log:     LogConfig{Level: "info", File: filepath.Join(dir, "logs/cp.log"), Filter: "cluster.*", Format: "json"},
 		Notices: []string{"config: loadBalance (" + path + ":5: loadBalance) ignored: select is fastest (" + path + ":8: select)"},
+		CMCD:    "header", CMCDContentID: "movie-1",
+		FailIf: []verdict.Condition{{Expr: "stalls > 0", Name: "stalls", Host: -1, Op: ">", Value: 0},
+			{Expr: "host[1].relay_bytes == 0", Name: "relay_bytes", Host: 1, Op: "==", Value: 0}},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", cfg, want)

@@ -46,13 +46,15 @@ func Usage() string {
 	b.WriteString(`Usage: clusterplay [flags] [CLIP...]
        clusterplay relay --listen ADDR [flags]
        clusterplay ctl SOCKET COMMAND [ARGS...]
+       clusterplay report [--report-format FORMAT] REPORT.json... | DIR
 
 Plays CLIP (a path or URL, resolved against each host) from the first host
 of the cluster that answers, failing over to the next one the way
 Flowplayer's Cluster plugin did. Several CLIPs play one after the other. A
 CLIP that is a URL, with no host given, is played from its directory.
 "relay" serves the cluster to any player over HTTP; "ctl" sends a command
-to a player's --control-socket ("clusterplay ctl --help" lists the commands).
+to a player's --control-socket ("clusterplay ctl --help" lists the
+commands); "report" merges the --report files of many runs into one.
 `)
 	for g, title := range groupTitles {
 		section := pflag.NewFlagSet(title, pflag.ContinueOnError)
@@ -79,8 +81,8 @@ file's hosts; --mpv options are added to the file's.
 The config file is --config FILE, else $XDG_CONFIG_HOME/clusterplay/config.yaml
 (~/.config/clusterplay/config.yaml) when it exists. It is YAML, or JSON when
 named *.json, and may be a pasted Flowplayer Cluster plugin block. Each
-Cluster and Player flag but --cluster, and --report and --report-format,
-has a config key, its name in camelCase (--connect-timeout is
+Cluster and Player flag but --cluster, and --report, --report-format and
+--fail-if, has a config key, its name in camelCase (--connect-timeout is
 connectTimeout; --no-mpv-config is mpvConfig: false); named clusters in
 the file are picked with --cluster.
 

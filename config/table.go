@@ -7,6 +7,7 @@ import (
 	"clusterplay/cluster"
 	"clusterplay/defaults"
 	"clusterplay/logging"
+	"clusterplay/verdict"
 	"clusterplay/video"
 )
 
@@ -151,6 +152,26 @@ var table = []entry{
 		codec: asDuration, def: defaults.FailBackAfter, check: positive,
 		field: func(c *Config) *time.Duration { return &c.FailBackAfter },
 	},
+	// Issue 20's verdicts and CMCD.
+	&setting[string]{
+		flag: "cmcd", key: "cmcd", group: clusterGroup,
+		help:  "send Common Media Client Data (CTA-5004) with every request to the hosts: " + orList(cmcdModes) + "; the session id is in the report",
+		codec: oneOfCodec("mode", cmcdModes), def: cmcdModes[0],
+		field: func(c *Config) *string { return &c.CMCD },
+	},
+	&setting[string]{
+		flag: "cmcd-content-id", key: "cmcdContentId", group: clusterGroup,
+		help:  "CMCD's content id `ID` (cid) of the clip, so a CDN's logs name it; default none",
+		codec: asString, check: checkContentID,
+		field: func(c *Config) *string { return &c.CMCDContentID },
+	},
+	&setting[[]verdict.Condition]{
+		flag: "fail-if", key: "failIf", group: outputGroup,
+		help:  "exit 4 when the condition `EXPR` holds at exit over the report's numbers (e.g. 'stalls > 0', 'host[1].relay_bytes == 0') and the run itself went well; repeatable",
+		codec: asConditions, merge: mergeConditions,
+		field: func(c *Config) *[]verdict.Condition { return &c.FailIf },
+	},
+
 	&setting[bool]{
 		flag: "insecure", key: "insecure", group: clusterGroup,
 		help:  "skip TLS certificate verification",
@@ -282,6 +303,12 @@ var table = []entry{
 		help:  "listen for commands and send events on the Unix socket `PATH` (mpv's JSON IPC; see clusterplay ctl)",
 		codec: asPath,
 		field: func(c *Config) *string { return &c.ControlSocket },
+	},
+	&setting[bool]{
+		flag: "control-socket-allow-run", group: outputGroup,
+		help:  "let the control socket's clients run programs and load code through mpv (run, subprocess, load-script, filters, scripts' options)",
+		codec: asSwitch,
+		field: func(c *Config) *bool { return &c.ControlSocketAllowRun },
 	},
 	&setting[string]{
 		flag: "report", key: "report", group: outputGroup,

@@ -81,7 +81,7 @@ var selectPolicies = cluster.Policies()
 
 // reportFormats are the report's formats, the default first; package
 // report writes each.
-var reportFormats = []string{"json", "markdown"}
+var reportFormats = []string{"json", "markdown", "junit"}
 
 // orList joins words for prose: "a, b or c".
 func orList(words []string) string {

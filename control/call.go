@@ -73,10 +73,12 @@ func Call(path string, name string, argv []string, timeout time.Duration) (json.
 // takes a string or a word (a clip named 123 stays a string); else JSON
 // when the word reads as a number, true, false or null, and a string
 // otherwise, which the socket then refuses in words that name the
-// argument. A command the table does not know (c is zero) has all its
-// arguments read that way.
+// argument. A command the table does not know (c is zero) is one of mpv's
+// input commands, which take every argument as a string and read it as
+// the argument's type, as input.conf's words are: it is sent strings
+// ("set volume 50" would be refused a number).
 func (c Command) argument(i int, word string) any {
-	if i < len(c.Args) && (c.Args[i].Kind == String || c.Args[i].Kind == Word) {
+	if c.Name == "" || (i < len(c.Args) && (c.Args[i].Kind == String || c.Args[i].Kind == Word)) {
 		return word
 	}
 	switch t := strings.TrimSpace(word); {

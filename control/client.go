@@ -20,6 +20,7 @@ type client struct {
 	done    chan struct{}
 	once    sync.Once
 	drain   chan struct{} // closed to ask the writer to finish the queue, then close
+	mpv     MPVClient     // its own client of the player's libmpv; nil without one
 }
 
 func newClient(conn net.Conn) *client {

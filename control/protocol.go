@@ -1,21 +1,22 @@
 // Package control lets scripts steer a running clusterplay over a Unix
-// socket, in mpv's JSON IPC: one JSON object a line; a request is
-// {"command": ["NAME", ARGS...], "request_id": N} and its reply
-// {"request_id": N, "error": "success", "data": ...} or an error that
-// names what was wrong; every event of the --json stream also goes to every
-// client, as its own line. People and tools that speak to
-// `mpv --input-ipc-server` feel at home. The commands are described once,
-// in a table (commands.go) that the socket, `clusterplay ctl` and the
-// list of docs/control.md all follow.
+// socket that speaks mpv's JSON IPC: one JSON object a line; a request is
+// {"command": ["NAME", ARGS...], "request_id": ID} and its reply
+// {"data": ..., "request_id": ID, "error": "success"} or an error, in the
+// shape and words mpv 0.35's --input-ipc-server uses. clusterplay's own
+// commands are described once, in a table (commands.go) that the socket,
+// `clusterplay ctl` and the list of docs/control.md all follow; every
+// other command of mpv's goes to the player's libmpv (mpv.go), through a
+// client of its own per connection, except those that would go around
+// the cluster, which are clusterplay's (mapped.go), and those that run
+// programs or read code, which are refused unless allowed (guard.go).
+// Every event of the --json stream, and mpv's own events, go to every
+// client as lines.
 package control
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
-	"math"
-	"slices"
-	"strings"
+
+	"clusterplay/mpvnode"
 )
 
 // MaxLine is the longest request line read; a longer one is refused and
@@ -23,124 +24,131 @@ import (
 // next request.
 const MaxLine = 64 << 10
 
-// request is one line from a client.
-type request struct {
-	Command   []json.RawMessage `json:"command"`
-	RequestID *json.RawMessage  `json:"request_id,omitempty"`
-}
-
-// reply is the answer to one request.
-type reply struct {
-	RequestID json.RawMessage `json:"request_id"`
-	Error     string          `json:"error"`
-	Data      any             `json:"data"`
-}
-
 // success is mpv's word for a request that went through.
 const success = "success"
 
-// parse reads a request line into the command name and its arguments.
-func parse(line []byte) (id json.RawMessage, name string, args []json.RawMessage, err error) {
-	id = json.RawMessage("0")
-	var req request
-	if err := json.Unmarshal(line, &req); err != nil {
-		return id, "", nil, fmt.Errorf("malformed JSON: %v", err)
-	}
-	if req.RequestID != nil {
-		var n float64
-		if json.Unmarshal(*req.RequestID, &n) != nil {
-			return id, "", nil, errors.New("request_id must be a number")
-		}
-		id = *req.RequestID
-	}
-	if len(req.Command) == 0 {
-		return id, "", nil, errors.New(`no command: want {"command": ["NAME", ARGS...]}`)
-	}
-	if json.Unmarshal(req.Command[0], &name) != nil {
-		return id, "", nil, errors.New("the command's name must be a string")
-	}
-	return id, name, req.Command[1:], nil
+// errInvalid is mpv's answer to a request it cannot read or a command
+// it cannot take: malformed JSON, a missing or mistyped command, an
+// argument of the wrong type.
+var errInvalid = errors.New("invalid parameter")
+
+// request is one JSON line as mpv's IPC reads it.
+type request struct {
+	id    any  // request_id as given: any JSON value, echoed as it came
+	async bool // mpv's "async": the reply may come later
+	cmd   any  // "command": an array (NAME, ARGS...) or a map (named arguments)
 }
 
-// values are a request's arguments once checked against its command's
-// Args: a bool, float64, int or string each, as the Arg's Kind says.
-type values []any
-
-func (v values) given(i int) bool     { return i < len(v) }
-func (v values) bool(i int) bool      { return v[i].(bool) }
-func (v values) number(i int) float64 { return v[i].(float64) }
-
-// int and str give def for an optional argument that was not given.
-func (v values) int(i, def int) int {
-	if !v.given(i) {
-		return def
+// parseRequest reads a line that begins with '{' in the order mpv's
+// ipc.c does, so that a bad request is answered with the request_id mpv
+// would echo: none (0) until "async" has been checked, the given one
+// after.
+func parseRequest(line []byte) (request, error) {
+	req := request{id: int64(0)}
+	v, err := mpvnode.Parse(line)
+	if err != nil {
+		return req, errInvalid
 	}
-	return v[i].(int)
+	msg, ok := v.(mpvnode.Map)
+	if !ok {
+		return req, errInvalid
+	}
+	if a, ok := msg.Get("async"); ok {
+		b, isBool := a.(bool)
+		if !isBool {
+			return req, errInvalid
+		}
+		req.async = b
+	}
+	if id, ok := msg.Get("request_id"); ok {
+		req.id = id
+		if _, isInt := id.(int64); !isInt && req.async {
+			return req, errInvalid // an async reply is matched by an integer
+		}
+	}
+	cmd, ok := msg.Get("command")
+	if !ok {
+		return req, errInvalid
+	}
+	req.cmd = cmd
+	return req, nil
 }
 
-func (v values) str(i int, def string) string {
-	if !v.given(i) {
-		return def
-	}
-	return v[i].(string)
+// reply is the answer to one request, written as mpv writes it: "data"
+// first when there is some, then "request_id" and "error". mpv leaves
+// "data" out of an error, and out of the replies of the requests that
+// only set something (set_property, observe_property, ...).
+type reply struct {
+	id      any
+	err     string
+	data    any
+	hasData bool
 }
 
-// check reads raw, a request's arguments, as c takes them: how many,
-// then each one's type in turn. Its errors name the command and the
-// argument, counted from 1.
-func (c Command) check(raw []json.RawMessage) (values, error) {
-	min, max := c.minArgs(), len(c.Args)
-	if len(raw) < min || len(raw) > max {
-		if min == max {
-			return nil, fmt.Errorf("%s takes %d argument(s), got %d", c.Name, min, len(raw))
-		}
-		return nil, fmt.Errorf("%s takes %d to %d arguments, got %d", c.Name, min, max, len(raw))
-	}
-	in := make(values, len(raw))
-	for i, r := range raw {
-		v, ok := c.Args[i].read(r)
-		if !ok {
-			return nil, fmt.Errorf("%s: argument %d must be %s, got %s", c.Name, i+1, c.Args[i].want(), r)
-		}
-		in[i] = v
-	}
-	return in, nil
+func withData(id, data any) reply { return reply{id: id, err: success, data: data, hasData: true} }
+func noData(id any) reply         { return reply{id: id, err: success} }
+func failed(id any, err error) reply {
+	return reply{id: id, err: err.Error()}
 }
 
-// read takes one argument as a's Kind wants it.
-func (a Arg) read(raw json.RawMessage) (any, bool) {
-	switch a.Kind {
-	case Bool:
-		var v bool
-		return v, json.Unmarshal(raw, &v) == nil
-	case Number, Integer:
-		var v float64
-		if json.Unmarshal(raw, &v) != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, false
-		}
-		if a.Kind == Number {
-			return v, true
-		}
-		return int(v), v == math.Trunc(v) && math.Abs(v) <= math.MaxInt32
+// answer is ok(data) or failed(err), as mpv answers a command.
+func answer(id, data any, err error) reply {
+	if err != nil {
+		return failed(id, err)
 	}
-	var v string
-	if json.Unmarshal(raw, &v) != nil {
-		return nil, false
-	}
-	return v, a.Kind == String || slices.Contains(a.Words, v)
+	return withData(id, data)
 }
 
-// want says what a takes, for the error that says it was not given that.
-func (a Arg) want() string {
-	switch a.Kind {
-	case Bool:
-		return "true or false"
-	case Number:
-		return "a number"
-	case Integer:
-		return "a whole number"
-	case Word:
-		return `"` + strings.Join(a.Words, `" or "`) + `"`
+// line is the reply as one line.
+func (r reply) line() []byte {
+	m := make(mpvnode.Map, 0, 3)
+	if r.hasData {
+		m = append(m, mpvnode.Entry{Key: "data", Value: r.data})
 	}
-	return "a string"
+	m = append(m, mpvnode.Entry{Key: "request_id", Value: r.id}, mpvnode.Entry{Key: "error", Value: r.err})
+	return append(mpvnode.Append(nil, m), '\n')
+}
+
+// commandName is the command's name as mpv finds it: an array's first
+// string after mpv's prefixes (no-osd, async, ...), or a map's "name";
+// named says which. "" when there is none.
+func commandName(cmd any) (name string, args []any, named bool) {
+	switch c := cmd.(type) {
+	case []any:
+		i := 0
+		for i < len(c) {
+			s, isString := c[i].(string)
+			if !isString || !isPrefix(s) {
+				break
+			}
+			i++
+		}
+		if i < len(c) {
+			if s, isString := c[i].(string); isString {
+				return s, c[i+1:], false
+			}
+		}
+	case mpvnode.Map:
+		if s, isString := c.String("name"); isString {
+			return s, nil, true
+		}
+	}
+	return "", nil, false
+}
+
+// prefixes are mpv's command prefixes (input/cmd.c's flags).
+var prefixes = map[string]bool{"no-osd": true, "osd-bar": true, "osd-msg": true, "osd-msg-bar": true,
+	"osd-auto": true, "expand-properties": true, "raw": true, "repeatable": true, "async": true, "sync": true}
+
+func isPrefix(word string) bool { return prefixes[word] }
+
+// mpvName is a command name as mpv looks it up: "_" is "-".
+func mpvName(name string) string {
+	b := []byte(name)
+	for i, c := range b {
+		if c == '_' {
+			b[i] = '-'
+		}
+	}
+	return string(b)
 }

@@ -3,7 +3,6 @@ package control
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -30,6 +29,8 @@ type Controller interface {
 	Seek(delta time.Duration) error
 	SeekTo(pos time.Duration) error
 	QuitWithCode(code int) // end the playback; the program exits with code
+	NextClip()             // the > key: mpv's playlist-next
+	PrevClip()             // the < key: mpv's playlist-prev
 }
 
 // Options say where to listen and what is known before the first event.
@@ -39,6 +40,12 @@ type Options struct {
 	Clip          string
 	LoadBalancing bool
 	MaxClients    int // 0: DefaultMaxClients
+	// MPV is the player's libmpv, which answers mpv's commands; nil: the
+	// socket has clusterplay's commands alone.
+	MPV MPV
+	// AllowRun lets clients run programs and load code through mpv (its
+	// run, subprocess, load-script, ...): --control-socket-allow-run.
+	AllowRun bool
 }
 
 // DefaultMaxClients is how many clients may be connected at once; more are
@@ -63,6 +70,10 @@ type Server struct {
 	fold    *fold
 	closed  bool
 	wg      sync.WaitGroup
+	// attached numbers the clients of libmpv (ipc-0, ipc-1, ...), as
+	// mpv's own IPC names its connections.
+	attached    int
+	mpvCommands mpvCommands
 }
 
 // Listen opens the socket at opts.Path (mode 0600) and starts serving. It
@@ -204,6 +215,7 @@ func (s *Server) accept() {
 			conn.Close()
 			continue
 		}
+		s.attach(c)
 		s.wg.Add(2)
 		go func() { defer s.wg.Done(); c.write() }()
 		go func() {
@@ -212,6 +224,9 @@ func (s *Server) accept() {
 			s.mu.Lock()
 			delete(s.clients, c)
 			s.mu.Unlock()
+			if c.mpv != nil {
+				c.mpv.Close() // what it observed goes with it, as in mpv
+			}
 			c.flushAndClose() // the last reply still goes out
 		}()
 	}
@@ -222,49 +237,15 @@ func (s *Server) serve(c *client) {
 	sc := bufio.NewScanner(c.conn)
 	sc.Buffer(make([]byte, 4096), MaxLine)
 	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		id, name, raw, err := parse(line)
-		var data any
-		if err == nil {
-			data, err = s.do(name, raw)
-		}
-		r := reply{RequestID: id, Error: success, Data: data}
-		if err != nil {
-			r.Error, r.Data = err.Error(), nil
-		}
-		out, _ := json.Marshal(r)
-		if !c.send(append(out, '\n'), true) {
+		out := s.handleLine(c, sc.Bytes())
+		if out != nil && !c.send(out, true) {
 			return
 		}
 	}
 	if errors.Is(sc.Err(), bufio.ErrTooLong) {
-		out, _ := json.Marshal(reply{RequestID: json.RawMessage("0"), Error: fmt.Sprintf("line longer than %d KiB: disconnected", MaxLine>>10)})
-		c.send(append(out, '\n'), true)
+		r := failed(int64(0), fmt.Errorf("line longer than %d KiB: disconnected", MaxLine>>10))
+		c.send(r.line(), true)
 	}
-}
-
-// do carries out one command: one of the table's, its arguments checked
-// against what it takes, or else unknown.
-func (s *Server) do(name string, raw []json.RawMessage) (any, error) {
-	c, ok := Lookup(name)
-	if !ok {
-		return s.unknown(name, raw)
-	}
-	in, err := c.check(raw)
-	if err != nil {
-		return nil, err
-	}
-	return c.run(s, in)
-}
-
-// unknown answers a command that is not in the table. It is the one
-// place where commands that are not clusterplay's own would be handed
-// on (to the player, say), the table's names still taking precedence.
-func (s *Server) unknown(name string, _ []json.RawMessage) (any, error) {
-	return nil, fmt.Errorf("unknown command %q (%s)", name, Names())
 }
 
 // status is get_status's answer now.

@@ -49,6 +49,8 @@ func (r *recorder) SeekTo(pos time.Duration) error {
 	return nil
 }
 func (r *recorder) QuitWithCode(code int) { r.note("quit %d", code) }
+func (r *recorder) NextClip()             { r.note("next clip") }
+func (r *recorder) PrevClip()             { r.note("previous clip") }
 
 func start(t *testing.T, opts Options) (*Server, *events.Bus, *recorder) {
 	t.Helper()
@@ -148,14 +150,20 @@ func TestCommands(t *testing.T) {
 		{`{"command":["fail_host","1"]}`, `fail_host: argument 1 must be a whole number, got "1"`, ""},
 		{`{"command":["quit",256]}`, "quit: exit code 256 is not within 0 to 255", ""},
 		{`{"command":["quit",1,2]}`, "quit takes 0 to 1 arguments, got 2", ""},
-		{`{"command":["quit",1e300]}`, "quit: argument 1 must be a whole number, got 1e300", ""},
+		{`{"command":["quit",1e300]}`, "quit: argument 1 must be a whole number, got 1e+300", ""},
 		{`{"command":["load"]}`, "load takes 1 argument(s), got 0", ""},
 		{`{"command":["load",42]}`, "must be a string", ""},
-		{`{"command":[]}`, "no command", ""},
-		{`{"command":[7]}`, "name must be a string", ""},
-		{`{"command":["get_status"],"request_id":"x"}`, "request_id must be a number", ""},
-		{`{not json`, "malformed JSON", ""},
-		{`[1,2,3]`, "malformed JSON", ""},
+		// What mpv's IPC cannot read gets its words.
+		{`{"command":[]}`, "invalid parameter", ""},
+		{`{"command":[7]}`, "invalid parameter", ""},
+		{`{"command":"get_status"}`, "invalid parameter", ""},
+		{`{"request_id":1}`, "invalid parameter", ""},
+		{`{"command":["get_status"],"async":1}`, "invalid parameter", ""},
+		{`{not json`, "invalid parameter", ""},
+		{`{"command":["get_status"]`, "invalid parameter", ""},
+		// A line that is not JSON is an input.conf command, as in mpv.
+		{`[1,2,3]`, `unknown command "[1,2,3]"`, ""},
+		{`set_pause yes`, `set_pause: argument 1 must be true or false, got "yes"`, ""},
 	}
 	for _, tt := range tests {
 		before := len(rec.Calls())
@@ -173,6 +181,16 @@ func TestCommands(t *testing.T) {
 	}
 	if r := c.ask(`{"command":["get_status"],"request_id":9}`); r["request_id"] != 9.0 || r["error"] != "success" {
 		t.Errorf("request_id not echoed: %v", r)
+	}
+	// Text commands of clusterplay's own run too, answered only when
+	// they fail, as mpv answers none.
+	before := len(rec.Calls())
+	c.c.Write([]byte("fail_host 1 ; set_pause true # then a comment\n"))
+	if r := c.ask(`{"command":["get_status"],"request_id":10}`); r["request_id"] != 10.0 {
+		t.Errorf("a text command was answered: %v", r)
+	}
+	if got := rec.Calls()[before:]; strings.Join(got, ",") != "fail 1,pause true" {
+		t.Errorf("text commands called %q", got)
 	}
 }
 

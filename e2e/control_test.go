@@ -151,8 +151,29 @@ func ctlRefusals(t *testing.T, sock string) {
 	if code, out, msg := ctlRun(t, sock, "seek", "soon"); code != 1 || out != "" || !strings.Contains(msg, `seek: argument 1 must be a number, got "soon"`) {
 		t.Errorf("bad seek: exit %d %q %q", code, out, msg)
 	}
-	if code, _, msg := ctlRun(t, sock, "get_property", "time-pos"); code != 1 || !strings.Contains(msg, `unknown command "get_property" (get_status, set_load_balancing,`) {
+	if code, _, msg := ctlRun(t, sock, "frobnicate", "1"); code != 1 || !strings.Contains(msg, `unknown command "frobnicate" (get_status, set_load_balancing,`) {
 		t.Errorf("unknown command: exit %d %q", code, msg)
+	}
+	// A null is no value: JSON would decode it into false without an
+	// error. A seek of 1e300 seconds wrapped round to a seek to 0.
+	if code, _, msg := ctlRun(t, sock, "set_load_balancing", "true"); code != 0 {
+		t.Errorf("set_load_balancing true: exit %d %q", code, msg)
+	}
+	for _, r := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"set_load_balancing", "null"}, "set_load_balancing: argument 1 must be true or false, got null"},
+		{[]string{"set_pause", "null"}, "set_pause: argument 1 must be true or false, got null"},
+		{[]string{"seek", "1e300", "absolute"}, "seek: argument 1 must be within ±1000000000 seconds, got 1e+300"},
+		{[]string{"seek", "-1e300"}, "seek: argument 1 must be within ±1000000000 seconds, got -1e+300"},
+	} {
+		if code, out, msg := ctlRun(t, append([]string{sock}, r.args...)...); code != 1 || out != "" || !strings.Contains(msg, r.msg) {
+			t.Errorf("ctl %v: exit %d %q %q, want exit 1 and %q", r.args, code, out, msg, r.msg)
+		}
+	}
+	if _, out, _ := ctlRun(t, sock, "get_status"); !strings.Contains(out, `"load_balancing":true`) {
+		t.Errorf("set_load_balancing null turned load balancing off: %s", out)
 	}
 	if code, _, _ := ctlRun(t, sock, "load", "a\tb"); code != 1 {
 		t.Errorf("load of an unusable clip: exit %d, want 1", code)
@@ -186,7 +207,8 @@ func TestCtlHelpAndUsage(t *testing.T) {
 	}
 	for _, line := range []string{"Usage: clusterplay ctl PATH NAME [ARGS...]", "  get_status\n", "  set_load_balancing true|false\n",
 		"  fail_host [INDEX]\n", "  next_host\n", "  resolve\n", "  load CLIP\n", "  set_pause true|false\n",
-		"  seek SECONDS [relative|absolute]\n", "  quit [CODE]"} {
+		"  seek SECONDS [relative|absolute]\n", "  quit [CODE]", "  get_property NAME\n",
+		"  observe_property ID NAME\n", "  loadfile URL [FLAGS]\n", "  keypress KEY\n"} {
 		if !strings.Contains(out, line) {
 			t.Errorf("ctl --help lacks %q:\n%s", line, out)
 		}

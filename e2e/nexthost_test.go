@@ -48,3 +48,41 @@ func TestNextHostLeavesAHangingAttempt(t *testing.T) {
 		t.Errorf("connect_cancelled %v, want the silent host left and nobody blamed", cancelled)
 	}
 }
+
+// TestManyNextHostsAreNoFailoversWithoutProgress: next_host (the n key)
+// sent again as soon as each switch shows its first frame, ten times in a
+// few seconds, is the user's choice of host, not a clip no host can play:
+// the clip plays to its end and the run exits 0, with no failed event.
+func TestManyNextHostsAreNoFailoversWithoutProgress(t *testing.T) {
+	a := hosttest.Keep(t)(loopback.Good(media))
+	b := hosttest.Keep(t)(loopback.Good(media))
+	sock := filepath.Join(t.TempDir(), "ctl.sock")
+	const switches = 10 // 3 per host was the limit they counted toward
+	sent := 0
+	code, evs := playJSON(t, func(ev map[string]any, _ *os.Process) {
+		if ev["event"] == "start" && sent < switches {
+			sent++
+			if code, _, errOut := ctlRun(t, sock, "next_host"); code != 0 {
+				t.Errorf("next_host %d: exit %d %s", sent, code, errOut)
+			}
+		}
+	}, "--control-socket", sock, "--host", a.URL, "--host", b.URL, assets.ClipName)
+	if code != 0 {
+		t.Fatalf("exit %d after %d next_host, want 0; events %v", code, sent, evs)
+	}
+	if f := named(evs, "failed"); len(f) != 0 {
+		t.Errorf("failed events %v after switches by the user", f)
+	}
+	switched := 0
+	for _, f := range named(evs, "failover") {
+		if f["class"] == "switch" {
+			switched++
+		}
+	}
+	if sent != switches || switched != switches {
+		t.Errorf("%d next_host sent, %d switch failovers, want %d of each", sent, switched, switches)
+	}
+	if last := evs[len(evs)-1]; last["event"] != "end" || last["reason"] != "eof" {
+		t.Errorf("last event %v, want end eof", last)
+	}
+}

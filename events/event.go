@@ -55,8 +55,12 @@ type Event struct {
 
 	// Relay fields. A seamless failover moved a response to another host
 	// mid-body, at Offset bytes, without the player noticing.
-	Seamless   bool
-	Offset     int64
+	Seamless bool
+	Offset   int64
+	// Gap is, on a failover the relay made, the time from the failing
+	// host's last byte to the new host's first byte delivered to the
+	// player; zero when the relay did not measure one.
+	Gap        time.Duration
 	Path       string  // fetch: the path asked of the host
 	Status     int     // fetch: the host's HTTP status
 	Bytes      int64   // fetch: bytes relayed from the host

@@ -33,12 +33,18 @@ func (r *run) failover(class events.Class, msg string, blame, except bool) (Outc
 	if except {
 		op.except = from
 	}
-	r.failovers++
+	// A switch the user asked for (n, x) is no failover without progress:
+	// only the session's own failovers count toward giving up, or a few
+	// presses of n in a row would end the clip in error.
+	byUser := class == events.ClassSwitch || class == events.ClassManual
+	if !byUser {
+		r.failovers++
+	}
 	limit := maxFailoversPerHost * len(r.engine.Hosts())
 	r.log.Info("failover started", "from", from.URL, "index", from.Index, "class", string(class), "err", msg,
 		"position_s", r.position.Seconds(), "blame", blame, "expires_at", op.expiresAt, "except", except,
 		"failovers_without_progress", r.failovers, "limit", limit)
-	if r.failovers > limit {
+	if !byUser && r.failovers > limit {
 		r.log.Info("too many failovers without progress: giving up", "failovers", r.failovers, "limit", limit,
 			"progress_since_s", r.progressSince.Seconds(), "position_s", r.position.Seconds())
 		r.publish(events.Event{Kind: events.Failed, Index: -1, Err: "too many failovers without progress"})
@@ -49,7 +55,7 @@ func (r *run) failover(class events.Class, msg string, blame, except bool) (Outc
 	// are off), and the load of the new host replaces it. A switch the user
 	// asked for (n, x) leaves a stream that still plays, so that no host
 	// answering is no reason to stop it.
-	op.keepPlaying = class == events.ClassSwitch || class == events.ClassManual
+	op.keepPlaying = byUser
 	if !op.keepPlaying {
 		r.setState(events.StateConnecting)
 	}
@@ -123,10 +129,7 @@ func (r *run) request(req request) (Outcome, bool) {
 			r.begin(r.clip, 0, AllFailed)
 		}
 	case reqPlay:
-		// Another clip closes the playback of this one, and is the
-		// playlist from now on.
-		r.list, r.item = []string{req.clip}, 0
-		r.skipTo(0)
+		r.playNew(req.clip)
 	case reqNextClip, reqPrevClip:
 		to := r.item + 1
 		if req.kind == reqPrevClip {
@@ -157,6 +160,19 @@ func (r *run) resumeAt() time.Duration {
 		return 0
 	}
 	return r.position
+}
+
+// playNew plays another clip: it closes the playback of this one, and is
+// the playlist from now on. Make before break: a clip that plays goes on
+// playing while a host of the new one is found, and when none answers it
+// plays on (newClipFound).
+func (r *run) playNew(clip string) {
+	if r.playing && r.started && !r.ended {
+		r.resolve(&resolution{purpose: forNewClip, clip: clip, failed: AllFailed, keepPlaying: true})
+		return
+	}
+	r.list, r.item = []string{clip}, 0
+	r.skipTo(0)
 }
 
 // skipTo closes the playback under way (a quit of that clip) and begins

@@ -1,10 +1,16 @@
 package playback
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"net/http"
+	"path"
+	"strings"
 	"testing"
 	"time"
 
+	"clusterplay/assets"
 	"clusterplay/events"
 	"clusterplay/logging"
 	"clusterplay/loopback"
@@ -65,4 +71,66 @@ func TestStoppedProcessIsNoStall(t *testing.T) {
 	if r.stalled(now) {
 		t.Error("a stall judged on the time the process was stopped")
 	}
+}
+
+// TestNewClipMakesBeforeBreak: another clip asked for while one plays
+// (the c key, load and mpv's loadfile on the control socket) leaves it
+// playing until a host of the new one answers; then it ends (quit) and
+// the new one starts. A clip no host answers leaves it playing on.
+func TestNewClipMakesBeforeBreak(t *testing.T) {
+	slow := hosttest.Keep(t)(loopback.NewHTTP(delayed(clip, "slow.mp4", 700*time.Millisecond)))
+	h := start(t, []string{slow.URL}, Options{})
+	wait := h.beside(func() error {
+		if _, ok := h.next(20*time.Second, kind(events.Start)); !ok {
+			return errors.New("no start")
+		}
+		h.sess.Play("missing.mp4")
+		if _, ok := h.next(10*time.Second, kind(events.Notice)); !ok {
+			return errors.New("no notice that the missing clip has no host")
+		}
+		h.sess.Play("slow.mp4")
+		asked := time.Now()
+		next, ok := h.next(20*time.Second, func(ev events.Event) bool {
+			return ev.Kind == events.End || ev.Kind == events.Start
+		})
+		if !ok || next.Kind != events.End || next.Reason != events.ReasonQuit {
+			return fmt.Errorf("after Play: %+v, want the end (quit) of what played", next)
+		}
+		if waited := time.Since(asked); waited < 500*time.Millisecond {
+			return fmt.Errorf("what played ended %v after the new clip was asked for, before its host answered", waited)
+		}
+		if ev, ok := h.next(20*time.Second, kind(events.Start)); !ok || !strings.HasSuffix(ev.URL, "slow.mp4") {
+			return fmt.Errorf("the new clip's start: %+v", ev)
+		}
+		h.sess.Quit()
+		return nil
+	})
+	out, evs := h.run(t, 60*time.Second)
+	if err := wait(); err != nil {
+		t.Fatalf("%v; evs:\n%s", err, describe(evs))
+	}
+	if ends := only(evs, events.End); out != Played || len(ends) != 2 {
+		t.Fatalf("outcome %v, %d ends; evs:\n%s", out, len(ends), describe(evs))
+	}
+}
+
+// delayed serves files, holding the answer for name back by d.
+func delayed(files map[string][]byte, name string, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		base := path.Base(r.URL.Path)
+		if base == name {
+			select {
+			case <-time.After(d):
+			case <-r.Context().Done():
+				return
+			}
+			base = assets.ClipName
+		}
+		data, ok := files[base]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		http.ServeContent(w, r, base, time.Time{}, bytes.NewReader(data))
+	})
 }

@@ -2,6 +2,7 @@ package playback
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"clusterplay/cluster"
@@ -18,6 +19,7 @@ type purpose int
 const (
 	forBegin    purpose = iota // the first load of a clip (or a re-resolve)
 	forFailover                // playback moves to another host
+	forNewClip                 // another clip, asked for while one plays
 )
 
 // resolution is one resolution under way, with what to do with its result.
@@ -110,6 +112,9 @@ func (r *run) abandon(wait bool) {
 func (r *run) resolved(op *resolution) (Outcome, bool) {
 	r.op = nil
 	op.cancel()
+	if op.purpose == forNewClip {
+		return r.newClipFound(op)
+	}
 	if op.err != nil {
 		r.log.Debug("no host answered", "for_failover", op.purpose == forFailover, "err", op.err)
 		if op.keepPlaying && r.started && !r.ended {
@@ -144,4 +149,22 @@ func (r *run) resolved(op *resolution) (Outcome, bool) {
 		r.setState(events.StateConnecting)
 	}
 	return r.load(op.res, start)
+}
+
+// newClipFound takes the resolution of a clip asked for while another
+// played: the one playing ends (quit) and the new one loads, the playlist
+// from now on; when no host answered, the one playing plays on.
+func (r *run) newClipFound(op *resolution) (Outcome, bool) {
+	if op.err != nil {
+		r.log.Debug("no host answered the new clip: playing on", "clip", op.clip, "err", op.err)
+		r.notice(fmt.Sprintf("no host answered %s: playing on", op.clip))
+		return 0, false
+	}
+	r.end(events.ReasonQuit, "", "")
+	r.list, r.item = []string{op.clip}, 0
+	r.clip, r.failovers = op.clip, 0
+	r.host, r.url, r.clipURL, r.duration, r.cache = nil, "", "", 0, 0
+	r.playing, r.started, r.shown, r.ended = true, false, false, false
+	r.setState(events.StateConnecting)
+	return r.load(op.res, 0)
 }

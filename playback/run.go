@@ -174,6 +174,8 @@ func (r *run) load(res cluster.Result, start time.Duration) (Outcome, bool) {
 	if r.relayed {
 		r.opts.Relay.SetCurrent(res.Host)
 		r.url = r.opts.Relay.URL(r.clip)
+	} else if res.Host.IsHTTP() && res.RTMP == nil && r.opts.DirectURL != nil {
+		r.url = r.opts.DirectURL(r.url)
 	}
 	r.log.Debug("loading", "host", res.Host.URL, "index", res.Host.Index, "url", res.URL, "relayed", r.relayed, "start", start)
 	err := r.player.SetStreamOptions(streamOptions(res))

@@ -78,6 +78,9 @@ type Options struct {
 	// Relay, when set, carries every HTTP(S) load; RTMP hosts play
 	// directly.
 	Relay Relay
+	// DirectURL, when set, rewrites the URL of an HTTP(S) load the player
+	// makes itself (no relay): --cmcd query puts its keys on it.
+	DirectURL func(string) string
 	// Clock is the time the session judges by: the stall watchdog, the
 	// pacing of ticks. nil is the engine's clock, so one clock serves
 	// both; tests hand in a clock.Fake.

@@ -446,3 +446,44 @@ func TestSessionLiveEndFailsOverToTheLiveEdge(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionUserSwitchesAreNoFailoversWithoutProgress: n pressed many
+// times in a row, each taken up before the clip plays far, is the user's
+// choice, not a clip that no host can play: the session never gives up
+// over it, and the clip plays to its end.
+func TestSessionUserSwitchesAreNoFailoversWithoutProgress(t *testing.T) {
+	t.Parallel()
+	a := hosttest.Keep(t)(loopback.Good(clip))
+	b := hosttest.Keep(t)(loopback.Good(clip))
+	h := startFake(t, []string{a.URL, b.URL}, Options{})
+	wait := h.runAside(t, context.Background())
+	h.begin(h.fake.nextLoad())
+	// Well past the limit of failovers without progress (3 per host).
+	switches := 4*maxFailoversPerHost*2 + 1
+	for i := range switches {
+		h.play(watchInterval)
+		if i%2 == 0 {
+			h.sess.FailoverNow(false) // n
+		} else {
+			h.sess.FailHost(-1) // x on the serving host
+		}
+		l, ok := h.fake.nextLoadOrEnd()
+		if !ok {
+			_, evs := wait()
+			t.Fatalf("the session ended after %d switches by the user; evs:\n%s", i+1, describe(evs))
+		}
+		h.begin(l)
+	}
+	h.playToTheEnd()
+	out, evs := wait()
+	if out != Played {
+		t.Fatalf("outcome %v, want Played; evs:\n%s", out, describe(evs))
+	}
+	if f := only(evs, events.Failed); len(f) != 0 {
+		t.Errorf("failed events %+v after switches by the user", f)
+	}
+	if n := len(only(evs, events.Failover)); n != switches {
+		t.Errorf("%d failovers, want %d", n, switches)
+	}
+	endsAtTheEnd(t, evs)
+}

@@ -44,6 +44,13 @@ type Options struct {
 	// would stand between the events.
 	QuietMPV bool
 
+	// KeyBindings loads mpv's default key bindings, which libmpv leaves
+	// out, so that a control socket's keypress does what it does in mpv
+	// (space pauses). Keys still reach mpv only through commands: the
+	// window's keyboard and the terminal stay off. mpv's console, which
+	// would take typed commands past the socket's checks, stays unloaded.
+	KeyBindings bool
+
 	// Log receives mpv's own log messages, at the slog level matching
 	// mpv's, and the Player's decisions at debug; the caller names it
 	// (component player). nil discards.
@@ -67,11 +74,14 @@ func (o Options) mpvOptions() (opts []mpvOption, wantVideo bool) {
 	// files, so Load works after an end; keep-open=no makes the end of a
 	// file an end-file event instead of a paused last frame.
 	set("terminal", "no")
-	set("input-default-bindings", "no")
+	set("input-default-bindings", yesNo(o.KeyBindings))
 	set("input-terminal", "no")
 	set("idle", "yes")
 	set("keep-open", "no")
 	opts = append(opts, mpvOption{name: "osc", value: "no", optional: true})
+	if o.KeyBindings {
+		opts = append(opts, mpvOption{name: "load-osd-console", value: "no", optional: true})
+	}
 	set("config", yesNo(o.MpvConfig))
 	// The ytdl hook runs yt-dlp on every URL that fails to open: ~0.5 s
 	// more per dead host, and an extra request to the CDN.

@@ -84,3 +84,24 @@ func TestLoadfileArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyBindings: mpv's default bindings are loaded only for a control
+// socket's keypress, and with them mpv's console stays unloaded, since it
+// would take typed commands; the keyboard of the window and the terminal
+// stay off either way.
+func TestKeyBindings(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		list, _ := Options{NoVideo: true, KeyBindings: on}.mpvOptions()
+		got := map[string]string{}
+		for _, o := range list {
+			got[o.name] = o.value
+		}
+		want := map[bool]string{false: "no", true: "yes"}[on]
+		if got["input-default-bindings"] != want || got["input-terminal"] != "no" {
+			t.Errorf("KeyBindings %v: default bindings %q, terminal %q", on, got["input-default-bindings"], got["input-terminal"])
+		}
+		if console, set := got["load-osd-console"]; on && console != "no" || !on && set {
+			t.Errorf("KeyBindings %v: load-osd-console %q (set %v)", on, console, set)
+		}
+	}
+}

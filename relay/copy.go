@@ -131,6 +131,7 @@ func (r *Relay) copyBody(ctx context.Context, w http.ResponseWriter, up *upstrea
 	pos := up.start // the file offset of the next byte the host sends
 	flusher, _ := w.(http.Flusher)
 	part := newPart(up)
+	gaps := &gapClock{r: r}
 	for {
 		n, timedOut, err := r.read(up, buf)
 		if n > 0 {
@@ -146,6 +147,7 @@ func (r *Relay) copyBody(ctx context.Context, w http.ResponseWriter, up *upstrea
 				if flusher != nil {
 					flusher.Flush()
 				}
+				gaps.delivered()
 				tail.add(chunk)
 				part.bytes += int64(len(chunk))
 			}
@@ -176,15 +178,17 @@ func (r *Relay) copyBody(ctx context.Context, w http.ResponseWriter, up *upstrea
 		if ctx.Err() != nil {
 			return // the player went away (a seek, a new load): what it had is counted
 		}
+		gaps.failed()
 		class, cause := failure(err, timedOut, pos, up)
 		overlap := max(0, min(tail.len64(), pos-sp.from)) // bytes sent that the next host sends again
-		next, serr := r.splice(ctx, up, clip, want, pos, overlap, tail, class, cause)
+		next, moved, serr := r.splice(ctx, up, clip, want, pos, overlap, tail, class, cause)
 		if serr != nil {
 			// No host can continue: end the response short, and the
 			// player's own end-of-file judgement fails over.
 			r.log.Warn("relay: no host can continue", "path", clip, "offset", pos, "err", serr)
 			panic(http.ErrAbortHandler)
 		}
+		gaps.moved(moved)
 		up, part = next, newPart(next)
 	}
 }

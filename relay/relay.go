@@ -22,6 +22,7 @@ import (
 
 	"clusterplay/clock"
 	"clusterplay/cluster"
+	"clusterplay/cmcd"
 	"clusterplay/defaults"
 	"clusterplay/events"
 )
@@ -56,7 +57,10 @@ type Options struct {
 	// Header goes with every request to the hosts: the user's headers,
 	// User-Agent and Referer (cluster.Options.Header).
 	Header http.Header
-	Log    *slog.Logger
+	// CMCD adds Common Media Client Data to every request to the hosts;
+	// nil adds none.
+	CMCD *cmcd.Client
+	Log  *slog.Logger
 	// FailBack moves back to a recovered host the policy ranks above the
 	// serving one (failback.go): probed every FailBackProbe, no sooner
 	// than FailBackAfter after the last move.

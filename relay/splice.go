@@ -11,7 +11,8 @@ import (
 	"clusterplay/events"
 )
 
-// splice continues a response from another host at pos: the next host is
+// splice continues a response from another host at pos, and returns the
+// failover for the caller to publish: the next host is
 // asked for the bytes from pos less an overlap already sent, which must be
 // the very bytes sent (and its length and strong ETag the first host's),
 // or the host serves another file and is skipped for this clip. A host
@@ -20,7 +21,7 @@ import (
 // so such a host continues the response too, later by the time it takes
 // to send the bytes before pos. Hosts that honour Range are tried first.
 func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want byteRange, pos, overlap int64,
-	tail *tail, class events.Class, cause error) (*upstream, error) {
+	tail *tail, class events.Class, cause error) (*upstream, events.Event, error) {
 	expires := r.opts.Engine.MarkFailed(from.host)
 	r.rememberRate(from)
 	avoid := []*cluster.Host{from.host}
@@ -35,7 +36,7 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 	for {
 		res, err := r.resolvePreferringRange(ctx, clip, avoid)
 		if err != nil {
-			return nil, err
+			return nil, events.Event{}, err
 		}
 		h := res.Host
 		next, err := r.get(ctx, h, clip, want.header(at), nil)
@@ -69,10 +70,11 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 		r.mu.Lock()
 		r.current, r.movedAt, r.failBackTo = h, r.opts.Clock.Now(), nil
 		r.mu.Unlock()
-		r.publish(events.Event{Kind: events.Failover, Host: from.host.URL, Index: from.host.Index,
+		// The caller says the failover, with the gap the player saw
+		// (gapClock).
+		return next, events.Event{Kind: events.Failover, Host: from.host.URL, Index: from.host.Index,
 			ToHost: h.URL, ToIndex: h.Index, URL: res.URL, Class: class, Err: cause.Error(),
-			ExpiresAt: expires, Seamless: true, Offset: pos})
-		return next, nil
+			ExpiresAt: expires, Seamless: true, Offset: pos}, nil
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/cmcd"
 	"clusterplay/events"
 )
 
@@ -91,6 +92,10 @@ func (r *Relay) get(ctx context.Context, h *cluster.Host, clip, rangeHeader stri
 	if rangeHeader != "" {
 		req.Header.Set("Range", rangeHeader)
 	}
+	r.mu.Lock()
+	rate := r.rates[h]
+	r.mu.Unlock()
+	r.opts.CMCD.Apply(req, cmcd.Request{Path: req.URL.Path, Throughput: rate})
 	began := time.Now()
 	resp, err := r.client.Do(req)
 	if err != nil {

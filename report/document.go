@@ -24,6 +24,18 @@ type Document struct {
 	EndedAt   string       `json:"ended_at"`
 	Hosts     []HostReport `json:"hosts"`
 	Totals    Totals       `json:"totals"`
+	// CMCD is the session the hosts saw, with --cmcd; absent without.
+	CMCD *CMCD `json:"cmcd,omitempty"`
+	// Verdict is --fail-if's judgement: never absent, no condition
+	// failing nothing.
+	Verdict Verdict `json:"verdict"`
+}
+
+// CMCD names the run to a CDN's logs: the session id every request to
+// the hosts carried, and how it carried it.
+type CMCD struct {
+	SessionID string `json:"sid"`
+	Mode      string `json:"mode"` // query or header
 }
 
 // HostReport is one configured host.
@@ -72,6 +84,17 @@ type Totals struct {
 	ExitCode         int      `json:"exit_code"`
 	Duration         float64  `json:"duration_ms"`
 	DroppedEvents    int      `json:"dropped_events"`
+	// FailoverGaps are the relay's failovers' gaps, in their order: from
+	// the failing host's last byte to the new host's first byte delivered
+	// to the player. Failovers the relay did not make have none.
+	FailoverGaps   []float64 `json:"failover_gap_ms"`
+	MaxFailoverGap float64   `json:"max_failover_gap_ms"`
+	// StallsFromFaults and StallsOther split Stalls: those an injected
+	// fault may have caused, and the others.
+	StallsFromFaults int            `json:"stalls_from_faults"`
+	StallsOther      int            `json:"stalls_other"`
+	FaultsInjected   int            `json:"faults_injected"`
+	FaultsByRule     map[string]int `json:"faults_by_rule"`
 }
 
 // Document returns the report of the events folded so far, for a run that
@@ -117,16 +140,30 @@ func (s *Summary) Document(code int, ended time.Time) Document {
 	t.ExitCode = code
 	t.Duration = millis(ended.Sub(s.began))
 	t.DroppedEvents = s.dropped
+	t.FailoverGaps = make([]float64, len(s.gaps))
+	for i, g := range s.gaps {
+		t.FailoverGaps[i] = millis(g)
+		t.MaxFailoverGap = max(t.MaxFailoverGap, t.FailoverGaps[i])
+	}
+	t.StallsFromFaults, t.StallsOther = s.stallCauses(s.last)
+	t.FaultsByRule = make(map[string]int, len(s.faultRules))
+	for rule, n := range s.faultRules {
+		t.FaultsByRule[rule] = n
+		t.FaultsInjected += n
+	}
+	d.Verdict = Verdict{Conditions: []Condition{}}
 	return d
 }
 
-// Write writes the report in format, "json" or "markdown".
+// Write writes the report in format, "json", "markdown" or "junit".
 func (d Document) Write(w io.Writer, format string) error {
 	switch format {
 	case "json", "":
 		return d.WriteJSON(w)
 	case "markdown":
 		return d.WriteMarkdown(w)
+	case "junit":
+		return d.WriteJUnit(w)
 	}
 	return fmt.Errorf("no report format %q", format)
 }

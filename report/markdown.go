@@ -59,7 +59,7 @@ func (d Document) WriteMarkdown(w io.Writer) error {
 		{"resolutions", fmt.Sprintf("%d (%d resolved, %d failed)", t.Resolutions, t.Resolved, t.Failed)},
 		{"attempts", strconv.Itoa(t.Attempts)},
 		{"failovers", withCounts(t.Failovers, t.FailoversByClass)},
-		{"stalls", strconv.Itoa(t.Stalls)},
+		{"stalls", stallsText(t)},
 		{"time to first frame", ttff},
 		{"time stalled", duration(t.TimeStalled)},
 		{"time reconnecting", duration(t.TimeReconnecting)},
@@ -70,8 +70,39 @@ func (d Document) WriteMarkdown(w io.Writer) error {
 	if t.DroppedEvents > 0 {
 		row(&b, "events the report lost", strconv.Itoa(t.DroppedEvents))
 	}
+	if t.FaultsInjected > 0 {
+		row(&b, "faults injected", withCounts(t.FaultsInjected, t.FaultsByRule))
+	}
+	if len(t.FailoverGaps) > 0 {
+		row(&b, "failovers' gaps", gapsText(t.FailoverGaps))
+	}
+	if d.CMCD != nil {
+		row(&b, "CMCD session id", "`"+cell(d.CMCD.SessionID)+"`")
+	}
+	verdictMarkdown(&b, d.Verdict)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// stallsText splits the stalls by cause when faults were injected.
+func stallsText(t Totals) string {
+	if t.FaultsInjected == 0 {
+		return strconv.Itoa(t.Stalls)
+	}
+	return fmt.Sprintf("%d (%d after an injected fault, %d other)", t.Stalls, t.StallsFromFaults, t.StallsOther)
+}
+
+// gapsText lists the failovers' gaps, "none" when the relay measured
+// none.
+func gapsText(gaps []float64) string {
+	if len(gaps) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(gaps))
+	for i, g := range gaps {
+		parts[i] = duration(g)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func row(b *strings.Builder, cells ...string) {

@@ -46,6 +46,7 @@ type jsonEvent struct {
 	AttemptMS    *float64 `json:"attempt_ms,omitempty"` // resolved: the winning attempt's own time
 	Seamless     bool     `json:"seamless,omitempty"`   // failover: moved mid-body by the relay
 	Offset       *int64   `json:"offset,omitempty"`     // failover (seamless): bytes into the response
+	GapMS        *float64 `json:"gap_ms,omitempty"`     // failover (the relay's): the player's gap between two hosts' bytes
 	Path         string   `json:"path,omitempty"`       // fetch
 	Status       int      `json:"status,omitempty"`     // fetch
 	Bytes        *int64   `json:"bytes,omitempty"`      // fetch
@@ -127,17 +128,7 @@ func JSON(w io.Writer, e events.Event) error {
 		b, tp := e.Bytes, e.Throughput
 		j.Bytes, j.Throughput = &b, &tp
 	case events.Failover:
-		if e.Seamless {
-			j.Seamless = true
-			off := e.Offset
-			j.Offset = &off
-		}
-		j.From, j.To, j.ToHost = e.Host, e.ToHost, e.ToHost
-		if e.ToHost != "" {
-			to := e.ToIndex
-			j.ToIndex = &to
-		}
-		j.Position = seconds(e.Position)
+		j.failover(e)
 	case events.Start:
 		j.Position = seconds(e.Position)
 		if e.Duration > 0 {
@@ -167,6 +158,25 @@ func JSON(w io.Writer, e events.Event) error {
 	}
 	_, err = w.Write(append(data, '\n'))
 	return err
+}
+
+// failover fills in a failover's own fields: where it moved from and to,
+// at what offset and after what gap when the relay moved it.
+func (j *jsonEvent) failover(e events.Event) {
+	if e.Seamless {
+		j.Seamless = true
+		off := e.Offset
+		j.Offset = &off
+	}
+	j.From, j.To, j.ToHost = e.Host, e.ToHost, e.ToHost
+	if e.Gap > 0 {
+		j.GapMS = ms(e.Gap)
+	}
+	if e.ToHost != "" {
+		to := e.ToIndex
+		j.ToIndex = &to
+	}
+	j.Position = seconds(e.Position)
 }
 
 // Line returns the human sentence for an event, in the words of the

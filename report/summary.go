@@ -27,7 +27,18 @@ type Summary struct {
 	last             time.Time // the latest event's time stamp
 	end              events.Reason
 	dropped          int
+	// gaps are the failover gaps the relay measured, in order.
+	gaps []time.Duration
+	// stallSpans are the stalls, each from its buffering state to the
+	// next state (zero end: still open); faultTimes and faultRules the
+	// injected faults, to tell the stalls they caused from the others.
+	stallSpans []span
+	faultTimes []time.Time
+	faultRules map[string]int
 }
+
+// span is a stretch of the run's time; a zero end is still open.
+type span struct{ from, to time.Time }
 
 // hostTally is what the events say about one configured host.
 type hostTally struct {
@@ -46,7 +57,7 @@ type hostTally struct {
 // the configured hosts as the events name them (secrets hidden), so that a
 // host no event mentions is still listed.
 func NewSummary(began time.Time, hosts []string) *Summary {
-	s := &Summary{began: began, failovers: map[events.Class]int{}}
+	s := &Summary{began: began, failovers: map[events.Class]int{}, faultRules: map[string]int{}}
 	for i, h := range hosts {
 		s.host(i, h)
 	}
@@ -83,7 +94,7 @@ func (s *Summary) Add(e events.Event) {
 	var h *hostTally
 	if e.HasIndex() && e.Host != "" {
 		h = s.host(e.Index, e.Host)
-	} else if e.Kind != events.Failover {
+	} else if e.Kind != events.Failover && e.Kind != faultKind {
 		// Engine events always name their host; one that does not is
 		// counted in the totals alone rather than crash the report.
 		h = &hostTally{failures: map[events.Class]int{}}
@@ -130,14 +141,24 @@ func (s *Summary) Add(e events.Event) {
 		if e.ToHost != "" && e.ToIndex >= 0 {
 			s.host(e.ToIndex, e.ToHost).failoversTo++
 		}
+		if e.Gap > 0 {
+			s.gaps = append(s.gaps, e.Gap)
+		}
+	case faultKind:
+		s.faultTimes = append(s.faultTimes, e.Time)
+		s.faultRules[faultRule(e)]++
 	case events.Start:
 		if s.firstFrame.IsZero() {
 			s.firstFrame = e.Time
 		}
 	case events.StateChanged:
 		s.leaveState(e.Time)
+		if n := len(s.stallSpans); n > 0 && s.stallSpans[n-1].to.IsZero() {
+			s.stallSpans[n-1].to = e.Time
+		}
 		if e.State == events.StateBuffering && !s.firstFrame.IsZero() {
 			s.stalls++
+			s.stallSpans = append(s.stallSpans, span{from: e.Time})
 		}
 		s.state, s.stateSince = e.State, e.Time
 	case events.End:

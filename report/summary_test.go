@@ -190,6 +190,7 @@ func TestSummaryFoldsTheEventsOfARun(t *testing.T) {
 			}
 			doc := s.Document(tt.code, msAt(7000))
 			tt.totals.ExitCode, tt.totals.Duration = tt.code, 7000
+			fillNewTotals(&tt.totals)
 			if !reflect.DeepEqual(doc.Hosts, tt.hosts) {
 				t.Errorf("hosts\n got %+v\nwant %+v", doc.Hosts, tt.hosts)
 				for i := range doc.Hosts {
@@ -205,6 +206,66 @@ func TestSummaryFoldsTheEventsOfARun(t *testing.T) {
 				t.Errorf("format %q, from %q to %q", doc.Format, doc.StartedAt, doc.EndedAt)
 			}
 		})
+	}
+}
+
+// fillNewTotals fills in what a case that does not speak of faults or
+// gaps expects of them: none, and every stall another's.
+func fillNewTotals(t *Totals) {
+	if t.FailoverGaps == nil {
+		t.FailoverGaps = []float64{}
+	}
+	if t.FaultsByRule == nil {
+		t.FaultsByRule = map[string]int{}
+	}
+	if t.StallsFromFaults == 0 && t.StallsOther == 0 {
+		t.StallsOther = t.Stalls
+	}
+}
+
+func fault(rule string) func(*events.Event) {
+	return func(e *events.Event) { e.Message = rule }
+}
+
+func gap(v float64) func(*events.Event) { return func(e *events.Event) { e.Gap = dur(v) } }
+
+// TestSummaryCountsFaultsAndGaps: a stall within the fault window of an
+// injected fault is the fault's, one long after is another's; the
+// relay's failovers' gaps are listed in order with their largest.
+func TestSummaryCountsFaultsAndGaps(t *testing.T) {
+	s := NewSummary(began, []string{hostA, hostB})
+	for _, e := range []events.Event{
+		ev(0, events.Connect, 0),
+		ev(1, events.Resolved, 0, elapsed(1)),
+		ev(10, events.Start, 0),
+		ev(11, events.StateChanged, 0, state(events.StatePlaying)),
+		ev(1000, faultKind, 0, fault("rule 1")),
+		ev(1001, events.Failover, 0, to(1), class(events.ClassStatus), gap(40.5)),
+		ev(3000, events.StateChanged, 1, state(events.StateBuffering)), // 2 s after a fault: its
+		ev(3500, events.StateChanged, 1, state(events.StatePlaying)),
+		ev(4000, faultKind, 1, fault("rule 2")),
+		ev(4001, faultKind, 1, fault("rule 2")),
+		ev(4002, events.Failover, 1, to(0), class(events.ClassTimeout), gap(1200)),
+		ev(4003, events.Failover, 0, to(1), class(events.ClassManual)),  // not the relay's: no gap
+		ev(30000, events.StateChanged, 1, state(events.StateBuffering)), // 26 s after: another's
+		ev(30100, events.StateChanged, 1, state(events.StatePlaying)),
+		ev(40000, events.StateChanged, 1, state(events.StateBuffering)), // still open at the end, a fault within it
+		ev(40500, faultKind, 1, fault("rule 1")),
+	} {
+		s.Add(e)
+	}
+	tt := s.Document(0, msAt(50000)).Totals
+	if !reflect.DeepEqual(tt.FailoverGaps, []float64{40.5, 1200}) || tt.MaxFailoverGap != 1200 {
+		t.Errorf("gaps %v, largest %v", tt.FailoverGaps, tt.MaxFailoverGap)
+	}
+	if tt.Stalls != 3 || tt.StallsFromFaults != 2 || tt.StallsOther != 1 {
+		t.Errorf("stalls %d: %d from faults, %d other", tt.Stalls, tt.StallsFromFaults, tt.StallsOther)
+	}
+	if tt.FaultsInjected != 4 || !reflect.DeepEqual(tt.FaultsByRule, map[string]int{"rule 1": 2, "rule 2": 2}) {
+		t.Errorf("faults %d by rule %v", tt.FaultsInjected, tt.FaultsByRule)
+	}
+	if tt.Failovers != 3 {
+		t.Errorf("failovers %d", tt.Failovers)
 	}
 }
 

@@ -132,7 +132,7 @@ func (m *Model) logKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		m.log.bottom()
 	case key.Matches(k, m.keys.Fetches):
-		m.log.toggleFetches(m.styles)
+		m.log.toggleFetches()
 	}
 	return nil
 }

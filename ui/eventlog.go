@@ -6,7 +6,7 @@ import (
 
 	"clusterplay/report"
 
-	"charm.land/bubbles/v2/viewport"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -21,74 +21,68 @@ const timeFormat = report.TimeFormat
 
 // logEntry is one line of the event panel before wrapping.
 type logEntry struct {
+	seq   int       // its place among all entries, fetch lines or not
 	at    time.Time // zero: no timestamp (e.g. the start notice)
 	text  string
 	level level
 	fetch bool // a fetched line: hidden unless asked for
 
-	lines     []string // the entry wrapped and styled for wrappedAt
-	wrappedAt int      // width lines were made for; 0 = stale
+	lines []string // the entry wrapped and styled at the log's width
 }
 
-// eventLog is the scrollable event panel: a viewport over time-stamped
-// lines. It follows the newest line until the user scrolls up, and follows
-// again once scrolled back to the bottom. The relay's fetched lines come
-// by the dozen a second during a DASH or HLS failover and would scroll the
+// eventLog is the scrollable event panel over time-stamped lines. It
+// follows the newest line until the user scrolls up, and follows again
+// once scrolled back to the bottom. The relay's fetched lines come by the
+// dozen a second during a DASH or HLS failover and would scroll the
 // failover itself away: they are kept but hidden (the host table sums
 // them up) until the user shows them.
+//
+// A line costs the same whatever the log holds: it is wrapped once when
+// it comes (again only when the width or the palette changes), the
+// oldest leaves from the front of its queue, and a view walks only the
+// lines it shows. A cluster of thousands of hosts gives thousands of
+// lines before the first frame; rebuilding the whole panel for each made
+// the first frame wait half a minute.
 type eventLog struct {
-	entries     []logEntry
-	vp          viewport.Model
-	follow      bool
-	width       int
-	showFetches bool
-	fetches     int // fetch entries kept
+	others  []logEntry // the lines but the fetched ones, oldest first
+	fetched []logEntry // the fetched lines, oldest first
+	seq     int        // the next entry's seq
+	// otherLines and fetchLines count the wrapped lines of each queue.
+	otherLines, fetchLines int
+
+	width, height int
+	y             int  // the first line shown, counted over the lines shown
+	follow        bool // y stays at the bottom as lines come
+	showFetches   bool
 }
 
-func newEventLog() eventLog {
-	vp := viewport.New()
-	vp.FillHeight = false
-	vp.MouseWheelEnabled = false
-	return eventLog{vp: vp, follow: true}
-}
+func newEventLog() eventLog { return eventLog{follow: true} }
 
 // add appends a line and keeps the newest visible when following.
 func (l *eventLog) add(s styles, at time.Time, text string, lv level, fetch bool) {
-	l.entries = append(l.entries, logEntry{at: at, text: text, level: lv, fetch: fetch})
+	e := logEntry{seq: l.seq, at: at, text: text, level: lv, fetch: fetch}
+	l.seq++
+	if l.width > 0 {
+		e.lines = l.wrap(s, e)
+	}
+	q, n := &l.others, &l.otherLines
 	if fetch {
-		l.fetches++
+		q, n = &l.fetched, &l.fetchLines
 	}
-	if kept := l.kept(fetch); kept > maxLogEntries {
-		l.dropOldest(fetch)
+	*q = append(*q, e)
+	*n += len(e.lines)
+	if len(*q) > maxLogEntries {
+		*n -= len((*q)[0].lines)
+		(*q)[0] = logEntry{} // its strings go with it
+		*q = (*q)[1:]
 	}
-	l.render(s)
-}
-
-// kept is how many entries of a kind (fetch lines or the others) are kept.
-func (l *eventLog) kept(fetch bool) int {
-	if fetch {
-		return l.fetches
-	}
-	return len(l.entries) - l.fetches
-}
-
-// dropOldest forgets the oldest entry of a kind.
-func (l *eventLog) dropOldest(fetch bool) {
-	for i, e := range l.entries {
-		if e.fetch == fetch {
-			l.entries = append(l.entries[:i:i], l.entries[i+1:]...)
-			if fetch {
-				l.fetches--
-			}
-			return
-		}
-	}
+	l.clamp()
 }
 
 // toggleFetches shows or hides the fetched lines, those before included.
-func (l *eventLog) toggleFetches(s styles) {
+func (l *eventLog) toggleFetches() {
 	l.showFetches = !l.showFetches
-	l.render(s)
+	l.clamp()
 }
 
 // hiddenFetches is how many fetched lines are kept out of sight.
@@ -96,46 +90,42 @@ func (l *eventLog) hiddenFetches() int {
 	if l.showFetches {
 		return 0
 	}
-	return l.fetches
+	return len(l.fetched)
 }
 
-// setSize resizes the panel's viewport (the title line is extra).
+// setSize resizes the panel (the title line is extra); a new width wraps
+// every line again.
 func (l *eventLog) setSize(s styles, width, height int) {
-	l.width = max(1, width)
-	l.vp.SetWidth(l.width)
-	l.vp.SetHeight(max(0, height))
-	l.render(s)
-}
-
-// restyle forgets every wrapped line, for a palette change.
-func (l *eventLog) restyle(s styles) {
-	for i := range l.entries {
-		l.entries[i].wrappedAt = 0
+	width = max(1, width)
+	l.height = max(0, height)
+	if width != l.width {
+		l.width = width
+		l.rewrap(s)
 	}
-	l.render(s)
+	l.clamp()
 }
 
-// render rebuilds the viewport content: every entry is wrapped to the width
-// with continuation lines indented past the timestamp, so nothing is cut.
-// Entries keep their wrapped lines until the width or the palette changes.
-func (l *eventLog) render(s styles) {
+// restyle wraps every line again, for a palette change.
+func (l *eventLog) restyle(s styles) {
+	l.rewrap(s)
+	l.clamp()
+}
+
+// rewrap wraps every entry to the width, with continuation lines indented
+// past the timestamp, so nothing is cut.
+func (l *eventLog) rewrap(s styles) {
 	if l.width <= 0 {
 		return
 	}
-	var lines []string
-	for i := range l.entries {
-		e := &l.entries[i]
-		if e.fetch && !l.showFetches {
-			continue
+	for _, q := range []struct {
+		entries []logEntry
+		n       *int
+	}{{l.others, &l.otherLines}, {l.fetched, &l.fetchLines}} {
+		*q.n = 0
+		for i := range q.entries {
+			q.entries[i].lines = l.wrap(s, q.entries[i])
+			*q.n += len(q.entries[i].lines)
 		}
-		if e.wrappedAt != l.width {
-			e.lines, e.wrappedAt = l.wrap(s, *e), l.width
-		}
-		lines = append(lines, e.lines...)
-	}
-	l.vp.SetContentLines(lines)
-	if l.follow {
-		l.vp.GotoBottom()
 	}
 }
 
@@ -166,39 +156,88 @@ func (l *eventLog) wrap(s styles, e logEntry) []string {
 	return out
 }
 
-func (l *eventLog) pageUp() {
-	l.vp.PageUp()
-	l.follow = l.vp.AtBottom()
+// total is how many wrapped lines are shown, scrolled through or not.
+func (l *eventLog) total() int {
+	if l.showFetches {
+		return l.otherLines + l.fetchLines
+	}
+	return l.otherLines
 }
 
-func (l *eventLog) pageDown() {
-	l.vp.PageDown()
-	l.follow = l.vp.AtBottom()
+// maxY is the first line shown at the bottom.
+func (l *eventLog) maxY() int { return max(0, l.total()-l.height) }
+
+// clamp keeps y at the bottom when following, and never past it.
+func (l *eventLog) clamp() {
+	if l.follow || l.y > l.maxY() {
+		l.y = l.maxY()
+	}
 }
 
-func (l *eventLog) top() {
-	l.vp.GotoTop()
-	l.follow = l.vp.AtBottom()
+// scrollTo moves the first line shown to y, within the lines, and follows
+// again when that is the bottom.
+func (l *eventLog) scrollTo(y int) {
+	l.y = min(max(0, y), l.maxY())
+	l.follow = l.y >= l.maxY()
 }
+
+func (l *eventLog) pageUp()   { l.scrollTo(l.y - l.height) }
+func (l *eventLog) pageDown() { l.scrollTo(l.y + l.height) }
+func (l *eventLog) top()      { l.scrollTo(0) }
 
 func (l *eventLog) bottom() {
-	l.vp.GotoBottom()
-	l.follow = true
+	l.y, l.follow = l.maxY(), true
 }
 
 // hiddenBelow is how many wrapped lines lie below the visible part.
 func (l eventLog) hiddenBelow() int {
-	return max(0, l.vp.TotalLineCount()-l.vp.YOffset()-l.vp.Height())
+	return max(0, l.total()-l.y-l.height)
 }
 
-// view renders the visible lines, exactly height lines tall.
+// view renders the visible lines, exactly height lines of width cells.
 func (l eventLog) view() string {
-	if l.vp.Height() <= 0 {
+	if l.height <= 0 {
 		return ""
 	}
-	lines := strings.Split(l.vp.View(), "\n")
+	box := lipgloss.NewStyle().Width(l.width).Height(l.height).Render(strings.Join(l.visible(), "\n"))
+	lines := strings.Split(box, "\n")
 	for i, ln := range lines {
 		lines[i] = ansi.Truncate(ln, l.width, "")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// visible is the lines from y on, height at most. It walks back from the
+// newest line, merging the two queues by seq, so that following the log
+// costs the lines shown and no more.
+func (l eventLog) visible() []string {
+	skip := l.total() - l.y - l.height // lines below the window
+	want := min(l.height, l.total()-l.y)
+	if want <= 0 {
+		return nil
+	}
+	out := make([]string, 0, want)
+	i, j := len(l.others)-1, -1
+	if l.showFetches {
+		j = len(l.fetched) - 1
+	}
+	for len(out) < want && (i >= 0 || j >= 0) {
+		var e *logEntry
+		if j < 0 || (i >= 0 && l.others[i].seq > l.fetched[j].seq) {
+			e, i = &l.others[i], i-1
+		} else {
+			e, j = &l.fetched[j], j-1
+		}
+		for k := len(e.lines) - 1; k >= 0 && len(out) < want; k-- {
+			if skip > 0 {
+				skip--
+				continue
+			}
+			out = append(out, e.lines[k])
+		}
+	}
+	for a, b := 0, len(out)-1; a < b; a, b = a+1, b-1 {
+		out[a], out[b] = out[b], out[a]
+	}
+	return out
 }

@@ -75,8 +75,8 @@ func TestFetchLinesNeverPushOutTheOthers(t *testing.T) {
 	for n := range maxLogEntries + 10 {
 		l.add(s, at(n), "fetched", levelInfo, true)
 	}
-	if l.entries[0].text != "failing over" || l.fetches != maxLogEntries || len(l.entries) != maxLogEntries+1 {
-		t.Errorf("first %q, %d fetches of %d entries", l.entries[0].text, l.fetches, len(l.entries))
+	if len(l.others) != 1 || l.others[0].text != "failing over" || len(l.fetched) != maxLogEntries {
+		t.Errorf("%d lines, the first %q, and %d fetches", len(l.others), l.others[0].text, len(l.fetched))
 	}
 }
 

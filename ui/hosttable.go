@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,13 +14,19 @@ import (
 
 // hostTable renders the host rows the watch fold keeps: it keeps no
 // state of its own but the row last touched, which stays in sight when
-// the rows are cut.
+// the rows are cut. It reads the rows in place and renders only those
+// shown, so that neither an event nor a frame costs more with thousands
+// of hosts than with three.
 type hostTable struct {
-	rows  []watch.Host
+	fold  *watch.Fold
 	focus int // the row most recently touched
 }
 
-func newHostTable(rows []watch.Host) hostTable { return hostTable{rows: rows} }
+func newHostTable(fold *watch.Fold) hostTable { return hostTable{fold: fold} }
+
+// len is how many rows there are; row is one of them.
+func (t hostTable) len() int             { return t.fold.Len() }
+func (t hostTable) row(i int) watch.Host { return t.fold.Host(i) }
 
 // stateLabel is the STATE cell of r and its level at now.
 func stateLabel(r watch.Host, now time.Time) (string, level) {
@@ -63,7 +70,7 @@ func countdown(d time.Duration) string {
 // what the relay fetched from the host and how fast, shown once it has
 // fetched anything and where the HOST column keeps minHostRelay cells.
 const (
-	colIdx       = 2
+	colIdx       = 2 // at least: idxWidth widens it to the largest index
 	colState     = 16
 	colLast      = 7
 	colFail      = 6
@@ -84,28 +91,30 @@ func (t hostTable) view(s styles, now time.Time, width, maxRows int) string {
 	}
 	relay := t.relayColumns(width)
 	detail := t.detailLine(!relay)
-	if !t.hasDetail() || maxRows < 3 || len(t.rows) == 0 {
+	if !t.hasDetail() || maxRows < 3 || t.len() == 0 {
 		return t.rowsView(s, now, width, maxRows, relay)
 	}
 	return t.rowsView(s, now, width, maxRows-1, relay) + "\n" + s.muted.Render(ansi.Truncate("   "+detail, width, "…"))
 }
 
+// idxWidth is the # column's width: the largest index fits whole (it
+// was cut to "1…" from 100 on).
+func (t hostTable) idxWidth() int {
+	return max(colIdx, len(strconv.Itoa(t.len()-1)))
+}
+
 // relayColumns says whether RELAYED and RATE are shown at width.
 func (t hostTable) relayColumns(width int) bool {
-	if width-colIdx-colState-colLast-colFail-colBytes-colRate-6 < minHostRelay {
+	if width-t.idxWidth()-colState-colLast-colFail-colBytes-colRate-6 < minHostRelay {
 		return false
 	}
-	for _, r := range t.rows {
-		if r.Fetches > 0 {
-			return true
-		}
-	}
-	return false
+	return t.fold.Fetched()
 }
 
 // rowsView is the header and the rows, in maxRows lines.
 func (t hostTable) rowsView(s styles, now time.Time, width, maxRows int, relay bool) string {
-	hostW := max(4, width-colIdx-colState-colLast-colFail-4)
+	idxW := t.idxWidth()
+	hostW := max(4, width-idxW-colState-colLast-colFail-4)
 	if relay {
 		hostW -= colBytes + colRate + 2
 	}
@@ -120,20 +129,20 @@ func (t hostTable) rowsView(s styles, now time.Time, width, maxRows int, relay b
 		return ansi.Truncate(strings.Join(parts, " "), width, "")
 	}
 
-	head := []string{cell("#", colIdx, true), cell("HOST", hostW, false), cell("STATE", colState, false),
+	head := []string{cell("#", idxW, true), cell("HOST", hostW, false), cell("STATE", colState, false),
 		cell("TOOK", colLast, true), cell("FAILS", colFail, true)}
 	if relay {
 		head = append(head, cell("RELAYED", colBytes, true), cell("RATE", colRate, true))
 	}
 	out := []string{s.header.Render(line(head...))}
-	if len(t.rows) == 0 {
+	if t.len() == 0 {
 		out = append(out, s.muted.Render(line("", "no hosts configured")))
 		return strings.Join(out[:min(len(out), maxRows)], "\n")
 	}
 
 	first, last, hidden := t.window(maxRows - 1)
 	for i := first; i < last; i++ {
-		r := t.rows[i]
+		r := t.row(i)
 		label, lv := stateLabel(r, now)
 		ms := "—"
 		if r.Took >= 0 {
@@ -144,7 +153,7 @@ func (t hostTable) rowsView(s styles, now time.Time, width, maxRows int, relay b
 			hostStyle = s.accent.Bold(true)
 		}
 		cells := []string{
-			s.muted.Render(cell(fmt.Sprint(i), colIdx, true)),
+			s.muted.Render(cell(strconv.Itoa(i), idxW, true)),
 			hostStyle.Render(cell(shortURL(r.URL, hostW), hostW, false)),
 			s.forLevel(lv).Render(cell(label, colState, false)),
 			cell(ms, colLast, true),
@@ -157,7 +166,7 @@ func (t hostTable) rowsView(s styles, now time.Time, width, maxRows int, relay b
 		out = append(out, line(cells...))
 	}
 	if hidden > 0 {
-		out = append(out, s.muted.Render(line(cell("", colIdx, false), fmt.Sprintf("… %d more hosts", hidden))))
+		out = append(out, s.muted.Render(line(cell("", idxW, false), fmt.Sprintf("… %d more hosts", hidden))))
 	}
 	return strings.Join(out, "\n")
 }
@@ -192,7 +201,7 @@ func shortBytes(n float64) string {
 // window picks which rows fit into n lines: [first,last) plus the number of
 // hidden rows, which takes one of the n lines when non-zero.
 func (t hostTable) window(n int) (first, last, hidden int) {
-	total := len(t.rows)
+	total := t.len()
 	if n <= 0 {
 		return 0, 0, 0
 	}
@@ -208,7 +217,7 @@ func (t hostTable) window(n int) (first, last, hidden int) {
 // height is how many lines the table wants: header plus every host, and
 // the focused host's details when there are any.
 func (t hostTable) height() int {
-	h := 1 + max(1, len(t.rows))
+	h := 1 + max(1, t.len())
 	if t.hasDetail() {
 		h++
 	}

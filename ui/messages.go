@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"runtime"
 	"time"
 
 	"clusterplay/events"
@@ -14,6 +15,17 @@ import (
 
 // eventMsg carries one engine or playback event from the events channel.
 type eventMsg struct{ ev events.Event }
+
+// eventsMsg carries the events that were waiting, in order, and whether
+// the channel closed after them.
+type eventsMsg struct {
+	evs    []events.Event
+	closed bool
+}
+
+// maxEventBatch bounds the events one message carries, so that keys and
+// the clock are still served while a burst is folded in.
+const maxEventBatch = 512
 
 // eventsClosedMsg says the events channel was closed; nothing more will come.
 type eventsClosedMsg struct{}
@@ -34,9 +46,12 @@ type actionMsg struct {
 // clockInterval paces the countdowns, which show whole seconds.
 const clockInterval = 250 * time.Millisecond
 
-// waitForEvent waits for the next event. It yields eventsClosedMsg when the
-// channel is closed and nothing when stop is closed first (the program is
-// gone), so the goroutine running it never outlives Run.
+// waitForEvent waits for the next event, and takes with it those that
+// wait behind it: Bubble Tea renders the whole view after each message,
+// so a burst (a pass over 2,000 refusing hosts is 4,000 events) costs one
+// view, not one an event. It yields eventsClosedMsg when the channel is
+// closed and nothing when stop is closed first (the program is gone), so
+// the goroutine running it never outlives Run.
 func waitForEvent(ch <-chan events.Event, stop <-chan struct{}) tea.Cmd {
 	if ch == nil {
 		return nil
@@ -47,11 +62,36 @@ func waitForEvent(ch <-chan events.Event, stop <-chan struct{}) tea.Cmd {
 			if !ok {
 				return eventsClosedMsg{}
 			}
-			return eventMsg{ev: ev}
+			return takeWaiting(ch, ev)
 		case <-stop:
 			return nil
 		}
 	}
+}
+
+// takeWaiting gathers, after first, the events ch has ready now. The
+// channel's sender may be between two sends: it is given one chance to
+// come back before the batch goes.
+func takeWaiting(ch <-chan events.Event, first events.Event) tea.Msg {
+	msg := eventsMsg{evs: []events.Event{first}}
+	yielded := false
+	for len(msg.evs) < maxEventBatch {
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				msg.closed = true
+				return msg
+			}
+			msg.evs, yielded = append(msg.evs, ev), false
+		default:
+			if yielded {
+				return msg
+			}
+			runtime.Gosched()
+			yielded = true
+		}
+	}
+	return msg
 }
 
 // tickClock waits one interval and reads the clock.

@@ -77,7 +77,7 @@ func New(opts Options, ctrl Controller, events <-chan events.Event) *Model {
 		lb:         opts.LoadBalancing,
 		clip:       opts.Clip,
 		quitCalled: new(atomic.Bool),
-		hosts:      newHostTable(fold.Hosts()),
+		hosts:      newHostTable(fold),
 		log:        newEventLog(),
 		bar:        newPlayBar(),
 		help:       help.New(),
@@ -99,7 +99,7 @@ func New(opts Options, ctrl Controller, events <-chan events.Event) *Model {
 	m.prompt = newPrompt(m.styles)
 	m.prompt.check = opts.CheckClip
 	if opts.Notice != "" {
-		m.log.entries = append(m.log.entries, logEntry{text: opts.Notice, level: levelInfo})
+		m.log.add(m.styles, time.Time{}, opts.Notice, levelInfo, false)
 	}
 	if opts.Clip == "" {
 		m.prompt.open()
@@ -150,6 +150,15 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.applyEvent(msg.ev)
 		m.keys.ended = m.status.State == "ended"
 		return m, waitForEvent(m.events, m.stop)
+	case eventsMsg:
+		for _, ev := range msg.evs {
+			m.applyEvent(ev)
+		}
+		m.keys.ended = m.status.State == "ended"
+		if msg.closed {
+			return m.update(eventsClosedMsg{})
+		}
+		return m, waitForEvent(m.events, m.stop)
 	case eventsClosedMsg:
 		m.closed = true
 		m.logf(levelMuted, "event stream closed")
@@ -197,7 +206,7 @@ func (m *Model) applyEvent(ev events.Event) {
 	if row := m.fold.Apply(ev); row >= 0 {
 		m.hosts.focus = row
 	}
-	m.hosts.rows, m.status = m.fold.Hosts(), m.fold.Playback()
+	m.status = m.fold.Playback()
 	if m.hosts.height() != tableHeight {
 		m.layout() // the detail line came or went
 	}

@@ -21,7 +21,7 @@ func TestEventsUpdateTableLogAndBar(t *testing.T) {
 	evs := script()
 
 	feed(m, evs[0])
-	if got, _ := stateLabel(m.hosts.rows[0], m.now); got != "connecting" {
+	if got, _ := stateLabel(m.hosts.row(0), m.now); got != "connecting" {
 		t.Errorf("after connect host 0 is %q", got)
 	}
 	if m.status.State != "connecting" {
@@ -31,14 +31,14 @@ func TestEventsUpdateTableLogAndBar(t *testing.T) {
 	feed(m, evs[1:]...)
 	wantStates := []string{"failed 30s", "remembered 20s", "serving"}
 	for i, want := range wantStates {
-		if got, _ := stateLabel(m.hosts.rows[i], m.now); got != want {
+		if got, _ := stateLabel(m.hosts.row(i), m.now); got != want {
 			t.Errorf("host %d state %q, want %q", i, got, want)
 		}
 	}
-	if r := m.hosts.rows[0]; r.Failures != 1 || r.Took != 3*time.Millisecond {
+	if r := m.hosts.row(0); r.Failures != 1 || r.Took != 3*time.Millisecond {
 		t.Errorf("host 0 failures=%d last=%s", r.Failures, r.Took)
 	}
-	if r := m.hosts.rows[2]; r.Failures != 0 || r.Took != 42*time.Millisecond {
+	if r := m.hosts.row(2); r.Failures != 0 || r.Took != 42*time.Millisecond {
 		t.Errorf("host 2 failures=%d last=%s (want the time since its connect)", r.Failures, r.Took)
 	}
 
@@ -64,7 +64,7 @@ func TestHostStateTransitions(t *testing.T) {
 	t.Parallel()
 	m, _ := newTestModel(testOptions(), 80, 24)
 	h0, h1, h2 := testHosts[0], testHosts[1], testHosts[2]
-	label := func(i int) string { s, _ := stateLabel(m.hosts.rows[i], m.now); return s }
+	label := func(i int) string { s, _ := stateLabel(m.hosts.row(i), m.now); return s }
 
 	feed(m,
 		events.Event{Time: at(0), Kind: events.Connect, Host: h0, Index: 0},
@@ -95,8 +95,8 @@ func TestHostStateTransitions(t *testing.T) {
 
 	// Failover: from host failed, to host serving.
 	feed(m, events.Event{Time: at(12000), Kind: events.Failover, Host: h1, Index: 1, ToHost: h0, ToIndex: 0, Class: events.ClassStall})
-	if label(1) != "failed" || label(0) != "serving" || m.hosts.rows[1].Failures != 1 {
-		t.Errorf("after failover: %q %q failures=%d", label(0), label(1), m.hosts.rows[1].Failures)
+	if label(1) != "failed" || label(0) != "serving" || m.hosts.row(1).Failures != 1 {
+		t.Errorf("after failover: %q %q failures=%d", label(0), label(1), m.hosts.row(1).Failures)
 	}
 	if m.status.Host != h0 || m.status.State != "connecting" {
 		t.Errorf("bar after failover: %+v", m.status)
@@ -104,8 +104,8 @@ func TestHostStateTransitions(t *testing.T) {
 
 	// A switch by the user (n) moves on without blaming the host left.
 	feed(m, events.Event{Time: at(12500), Kind: events.Failover, Host: h0, Index: 0, ToHost: h1, ToIndex: 1, Class: events.ClassSwitch})
-	if label(0) == "failed" || label(1) != "serving" || m.hosts.rows[0].Failures != 0 {
-		t.Errorf("after a switch: %q %q failures=%d", label(0), label(1), m.hosts.rows[0].Failures)
+	if label(0) == "failed" || label(1) != "serving" || m.hosts.row(0).Failures != 0 {
+		t.Errorf("after a switch: %q %q failures=%d", label(0), label(1), m.hosts.row(0).Failures)
 	}
 
 	// End: nobody serves.
@@ -514,15 +514,15 @@ func TestFailedBlamesNobodyTheEventsDoNotName(t *testing.T) {
 		events.Event{Time: at(2100), Kind: events.Connect, Host: testHosts[1], Index: 1},
 		events.Event{Time: at(2200), Kind: events.Failed, Index: -1, Err: "no other host answered"},
 	)
-	if got, _ := stateLabel(m.hosts.rows[2], m.now); got != "serving" || m.status.State != "playing" {
+	if got, _ := stateLabel(m.hosts.row(2), m.now); got != "serving" || m.status.State != "playing" {
 		t.Errorf("after failed: host 2 %q, bar %q; want serving, playing", got, m.status.State)
 	}
-	if got, _ := stateLabel(m.hosts.rows[1], m.now); got != "remembered 18s" {
+	if got, _ := stateLabel(m.hosts.row(1), m.now); got != "remembered 18s" {
 		t.Errorf("host 1, in flight at failed: %q, want what it was before (remembered)", got)
 	}
 	feed(m, events.Event{Time: at(2300), Kind: events.Connect, Host: testHosts[2], Index: 2},
 		connectFailedEvent(2400, 2, testHosts[2]))
-	if got, _ := stateLabel(m.hosts.rows[2], m.now); got != "failed 30s" {
+	if got, _ := stateLabel(m.hosts.row(2), m.now); got != "failed 30s" {
 		t.Errorf("connect_failed for the serving host: %q, want failed 30s", got)
 	}
 }

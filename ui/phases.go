@@ -18,10 +18,10 @@ import (
 // hasDetail says whether the focused row has a detail line: the phases
 // of its last attempt, or what the relay fetched from it.
 func (t hostTable) hasDetail() bool {
-	if t.focus < 0 || t.focus >= len(t.rows) {
+	if t.focus < 0 || t.focus >= t.len() {
 		return false
 	}
-	r := t.rows[t.focus]
+	r := t.row(t.focus)
 	return !r.Phases.IsZero() || r.Fetches > 0
 }
 
@@ -32,7 +32,7 @@ func (t hostTable) detailLine(relay bool) string {
 	if !t.hasDetail() {
 		return ""
 	}
-	r := t.rows[t.focus]
+	r := t.row(t.focus)
 	var said []string
 	if r.Fetches > 0 && (relay || r.Phases.IsZero()) {
 		s := "relayed " + report.ByteSize(float64(r.Bytes))

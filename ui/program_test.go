@@ -68,6 +68,26 @@ func program(t *testing.T, m *Model, width, height int) (keys io.Writer, wait fu
 	}
 }
 
+// pressUntil types key again and again until the controller was called
+// with call (10 s at most).
+func pressUntil(t *testing.T, keys io.Writer, f *fakeCtrl, key, call string) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		calls, changed := f.watch()
+		if slices.Contains(calls, call) {
+			return
+		}
+		typeKeys(t, keys, key)
+		select {
+		case <-changed:
+		case <-time.After(50 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("%q never led to %q: calls %q", key, call, calls)
+		}
+	}
+}
+
 // typeKeys writes each key as a terminal sends it, one write per key.
 func typeKeys(t *testing.T, w io.Writer, keys ...string) {
 	t.Helper()
@@ -83,9 +103,6 @@ func typeKeys(t *testing.T, w io.Writer, keys ...string) {
 func TestProgram(t *testing.T) {
 	t.Parallel()
 	f := &fakeCtrl{}
-	// Unbuffered: the model asks for the next event only once it has
-	// folded the one before, so a send that returns says the events
-	// before it are folded.
 	evs := make(chan events.Event)
 	defer close(evs)
 	m := New(testOptions(), f, evs)
@@ -97,13 +114,15 @@ func TestProgram(t *testing.T) {
 	tick := events.Event{Time: at(3000), Kind: events.Tick, Index: 2, Host: testHosts[2], State: events.StatePlaying,
 		Position: 3 * time.Second, Duration: time.Minute, Volume: 100, Window: true}
 	evs <- tick
-	// The keys below act on what plays: the first tick must be folded.
-	tick.Time = at(3001)
-	evs <- tick
 	// The clip from Options is played at start.
 	waitCalls(t, f, contains("play vod/clip.mp4"))
 
-	typeKeys(t, keys, " ", "\x1b[C", "l", "n", "x", "r")
+	// The keys below act on what plays, so the tick must be folded. The
+	// model takes the events that wait in a batch, so a send that returns
+	// does not say so: space is pressed until it pauses, which it does
+	// only once the clip plays.
+	pressUntil(t, keys, f, " ", "pause")
+	typeKeys(t, keys, "\x1b[C", "l", "n", "x", "r")
 	waitCalls(t, f, contains("pause", "seek 5s", "lb true", "failover markFailed=false", "failover markFailed=true", "reresolve"))
 
 	typeKeys(t, keys, "q")

@@ -90,6 +90,7 @@ func (f *Fold) applyHost(i int, ev events.Event) int {
 	case events.Connect:
 		if h.State != Connecting {
 			h.before = h.State
+			f.connecting(i)
 		}
 		h.State, h.ConnectAt = Connecting, ev.Time
 	case events.ConnectFailed:
@@ -134,6 +135,7 @@ func (f *Fold) applyHost(i int, ev events.Event) int {
 		h.Bytes += ev.Bytes
 		h.Fetching += ev.Elapsed
 		h.Fetches++
+		f.fetched = true
 	}
 	return i
 }
@@ -167,20 +169,40 @@ func (f *Fold) failover(h *Host, i int, ev events.Event) int {
 // longer tried and got no verdict: it is what the events said of it
 // before that attempt. Nobody is blamed unless an event names them.
 func (f *Fold) resolutionOver() {
-	for j := range f.hosts {
+	for _, j := range f.inFlight {
 		if r := &f.hosts[j]; r.State == Connecting {
 			r.State = r.before
+			if r.State == Serving && f.Serving() < 0 {
+				f.serving = j // it plays on, as it did before the attempt
+			}
 		}
 	}
+	f.inFlight = f.inFlight[:0]
+}
+
+// connecting notes that row i went into connecting. A resolution that
+// ends well leaves its rows behind in inFlight; once they outnumber the
+// hosts, those no longer connecting are dropped, so the list stays within
+// twice the hosts and each event costs O(1) on average.
+func (f *Fold) connecting(i int) {
+	if len(f.inFlight) >= 2*len(f.hosts) {
+		kept := f.inFlight[:0]
+		for _, j := range f.inFlight {
+			if f.hosts[j].State == Connecting {
+				kept = append(kept, j)
+			}
+		}
+		f.inFlight = kept
+	}
+	f.inFlight = append(f.inFlight, i)
 }
 
 // serve makes row i the one serving (-1: none); another that served stops.
 func (f *Fold) serve(i int) {
-	for j := range f.hosts {
-		if j != i && f.hosts[j].State == Serving {
-			f.hosts[j].stopServing()
-		}
+	if j := f.Serving(); j >= 0 && j != i {
+		f.hosts[j].stopServing()
 	}
+	f.serving = i
 	if i >= 0 {
 		h := &f.hosts[i]
 		h.State, h.Left, h.blamed, h.ExpiresAt = Serving, false, false, time.Time{}

@@ -30,7 +30,19 @@ type Options struct {
 // Fold is what the events said so far.
 type Fold struct {
 	hosts []Host
-	play  Playback
+	// byURL finds a row by its URL (the first, for a URL listed twice)
+	// when an event's index does not agree with it.
+	byURL map[string]int
+	// serving is the row in state serving, -1 none; fetched says whether
+	// the relay fetched from any host. Kept as the events come, so that
+	// no reader scans every row per event: a cluster may have thousands.
+	serving int
+	fetched bool
+	// inFlight are the rows that went into connecting since the last
+	// failed resolution, in order (some may have left it since): what a
+	// failed resolution looks at, rather than every row.
+	inFlight []int
+	play     Playback
 	// shown: a frame was shown since the last end. A failed resolution
 	// with none shown is a clip that no host answered.
 	shown bool
@@ -39,16 +51,30 @@ type Fold struct {
 
 // New starts a fold with every host untried and nothing playing.
 func New(o Options) *Fold {
-	f := &Fold{play: Playback{State: events.StateIdle, Clip: o.Clip, Index: -1, Volume: o.Volume, LoadBalancing: o.LoadBalancing}}
+	f := &Fold{play: Playback{State: events.StateIdle, Clip: o.Clip, Index: -1, Volume: o.Volume, LoadBalancing: o.LoadBalancing},
+		serving: -1, byURL: make(map[string]int, len(o.Hosts))}
 	f.hosts = make([]Host, len(o.Hosts))
 	for i, h := range o.Hosts {
 		f.hosts[i] = Host{URL: h, Index: i, State: Untried, Took: -1}
+		if _, ok := f.byURL[h]; !ok {
+			f.byURL[h] = i
+		}
 	}
 	return f
 }
 
-// Hosts is a copy of the rows, in list order.
+// Hosts is a copy of the rows, in list order. It costs a copy of every
+// row: a reader that follows the events reads Len and Host instead.
 func (f *Fold) Hosts() []Host { return append([]Host(nil), f.hosts...) }
+
+// Len is how many hosts are configured.
+func (f *Fold) Len() int { return len(f.hosts) }
+
+// Host is row i, 0 <= i < Len.
+func (f *Fold) Host(i int) Host { return f.hosts[i] }
+
+// Fetched says whether the relay fetched anything from any host.
+func (f *Fold) Fetched() bool { return f.fetched }
 
 // Playback is what plays now.
 func (f *Fold) Playback() Playback { return f.play }
@@ -70,23 +96,16 @@ func (f *Fold) Row(index int, host string) int {
 	if index >= 0 && index < len(f.hosts) && (host == "" || f.hosts[index].URL == host) {
 		return index
 	}
-	if host == "" {
-		return -1
-	}
-	for i, h := range f.hosts {
-		if h.URL == host {
-			return i
-		}
+	if i, ok := f.byURL[host]; ok && host != "" {
+		return i
 	}
 	return -1
 }
 
 // Serving is the row in state serving, or -1.
 func (f *Fold) Serving() int {
-	for i, h := range f.hosts {
-		if h.State == Serving {
-			return i
-		}
+	if f.serving >= 0 && f.hosts[f.serving].State == Serving {
+		return f.serving
 	}
 	return -1
 }
