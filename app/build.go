@@ -11,6 +11,7 @@ import (
 	"clusterplay/config"
 	"clusterplay/demo"
 	"clusterplay/events"
+	"clusterplay/faults"
 	"clusterplay/logging"
 	"clusterplay/playback"
 	"clusterplay/player"
@@ -81,7 +82,11 @@ type parts struct {
 	player    *player.Player
 	frames    ui.FrameSource // the pane's pictures; nil without a pane
 	relay     *relay.Relay   // nil when the run goes without one
-	session   *playback.Session
+	// faults injects the --faults plan's faults, and those the socket's
+	// inject and the TUI's key add, into the relay's requests and the
+	// attempts (faults.go).
+	faults  *faults.Injector
+	session *playback.Session
 	// controls is the one adapter the TUI's keys and the socket share, so
 	// that a user's action is logged the same way from either.
 	controls *controller
@@ -207,6 +212,7 @@ func (a *app) makeBus() error {
 // for before any host is tried.
 func (a *app) makeEngine() (err error) {
 	cfg := a.cfg
+	a.startFaults()
 	// One CMCD session for the whole run: the probes', the relay's and
 	// mpv's requests, and the report, name the same sid.
 	cfg.Cluster.CMCD = cmcd.New(cfg.CMCD, cfg.CMCDContentID)

@@ -3,11 +3,13 @@ package app
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync/atomic"
 	"time"
 
 	"clusterplay/cluster"
 	"clusterplay/control"
+	"clusterplay/faults"
 	"clusterplay/logging"
 	"clusterplay/playback"
 	"clusterplay/player"
@@ -29,6 +31,7 @@ type controller struct {
 	// quitCode is where a script's quit CODE is kept for the exit (the
 	// app's; -1 while none was asked for).
 	quitCode *atomic.Int32
+	faults   *faults.Injector // the run's fault plan, which inject adds to
 }
 
 var (
@@ -59,7 +62,7 @@ type playerControls interface {
 // controller gives the keys and the socket the controls of session and p.
 func (a *app) controller(session *playback.Session, p playerControls) *controller {
 	return &controller{session: session, p: p, engine: a.engine,
-		log: logging.For(a.log, logging.UI), quitCode: &a.quitCode}
+		log: logging.For(a.log, logging.UI), quitCode: &a.quitCode, faults: a.faults}
 }
 
 // controlsOf returns the session's one adapter, made on first use.
@@ -144,6 +147,39 @@ func (c *controller) Quit() {
 }
 
 // QuitWithCode is a script's quit CODE: the exit code is CODE.
+// InjectFault adds a rule to the run's fault plan (the socket's inject).
+func (c *controller) InjectFault(rule string) (string, error) {
+	r, err := faults.ParseRule(rule, "")
+	if err != nil {
+		return "", c.did("inject "+rule, err)
+	}
+	name := c.faults.Add(r)
+	c.did("inject "+rule, nil, "rule", name)
+	return name, nil
+}
+
+// SetHostFault puts action on every request to the host at index, in
+// the place of the one the F key set before ("" removes it).
+func (c *controller) SetHostFault(index int, action string) error {
+	name := fmt.Sprintf("key%d", index)
+	if action == "" {
+		c.faults.Replace(name, nil)
+		return c.did("fault on host "+strconv.Itoa(index)+": none", nil)
+	}
+	a, err := faults.ParseAction(action)
+	if err != nil {
+		return c.did("fault on host "+strconv.Itoa(index), err)
+	}
+	c.faults.Replace(name, faults.HostRule(index, a))
+	return c.did("fault on host "+strconv.Itoa(index)+": "+action, nil)
+}
+
+// ClearFaults removes every fault rule (the socket's clear_faults).
+func (c *controller) ClearFaults() {
+	c.faults.Clear()
+	c.did("clear faults", nil)
+}
+
 func (c *controller) QuitWithCode(code int) {
 	c.quitCode.CompareAndSwap(-1, int32(code))
 	c.did("quit", nil, "code", code)

@@ -19,7 +19,7 @@ import (
 // app, which builds the running parts for every mode: clusterplay's main
 // and the benchmark, which builds them in process through app.Build.
 func TestImportsFlowOneWay(t *testing.T) {
-	all := []string{"app", "clock", "cluster", "config", "control", "defaults", "demo", "events", "localhost", "logging",
+	all := []string{"app", "clock", "cluster", "config", "control", "defaults", "demo", "events", "faults", "localhost", "logging",
 		"loopback", "mpvnode", "playback", "player", "relay", "report", "ui", "video", "watch"}
 	forbidden := map[string][]string{
 		"clock":    {"cluster", "config", "control", "events", "logging", "loopback", "playback", "player", "relay", "report", "ui", "watch"}, // time and chance: anyone may read them
@@ -46,6 +46,8 @@ func TestImportsFlowOneWay(t *testing.T) {
 
 		// mpv's node values: a leaf that both the socket and the player use.
 		"mpvnode": all,
+		// A fault plan is pure: parsed, matched and drawn, no I/O of ours.
+		"faults": all,
 	}
 	for _, pkg := range packagesBesideApp(t) {
 		forbidden[pkg] = append(forbidden[pkg], "app")

@@ -120,6 +120,7 @@ func (a *app) relayOptions(token, listen string) relay.Options {
 		Header:         a.cfg.Cluster.Header,
 		CMCD:           a.cfg.Cluster.CMCD,
 		Log:            logging.For(a.log, logging.Relay),
+		Faults:         a.faults,
 	}
 }
 

@@ -55,6 +55,9 @@ func checkRelayArgs(cfg *config.Config) error {
 // serveRelay says where the relay listens, and serves until a signal.
 func (a *app) serveRelay() int {
 	a.bus.Publish(events.Event{Kind: events.Listening, Index: -1, URL: "http://" + a.relay.Addr().String() + "/"})
+	// No frame is ever shown here: a fault plan's time windows run from
+	// the moment the relay serves.
+	a.faults.FirstFrame(time.Now())
 	if a.stop.waitSignal() == syscall.SIGTERM {
 		ctx, cancel := context.WithTimeout(context.Background(), relayDrain)
 		_ = a.relay.Shutdown(ctx)

@@ -43,6 +43,7 @@ type watchSetup struct {
 	ready   func() bool
 	fault   func()
 	timeout time.Duration
+	extra   []string // more flags, such as --faults
 }
 
 // watchRun is what one watched run measured.
@@ -102,6 +103,7 @@ func (ws watchSetup) args(stateDir string) []string {
 	if ws.mode.readTimeout > 0 {
 		args = append(args, "--read-timeout", ws.mode.readTimeout.String())
 	}
+	args = append(args, ws.extra...)
 	for _, h := range ws.hosts {
 		args = append(args, "--host", h)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"clusterplay/clock"
 	"clusterplay/cmcd"
+	"clusterplay/faults"
 )
 
 // Options are the engine's knobs, named after Flowplayer's Cluster plugin
@@ -38,6 +39,9 @@ type Options struct {
 	// CMCD adds Common Media Client Data to every HTTP probe; nil adds
 	// none.
 	CMCD *cmcd.Client
+	// Faults, when set, injects a fault plan's faults of kind probe into
+	// attempts (probe_faults.go).
+	Faults *faults.Injector
 
 	// Clock is the time the engine reads: connect timeouts, race delays,
 	// failure expiry, the waits between passes. nil is the real clock;

@@ -8,6 +8,7 @@ import (
 
 	"clusterplay/clock"
 	"clusterplay/events"
+	"clusterplay/faults"
 	"clusterplay/logging"
 )
 
@@ -166,6 +167,12 @@ func (p *racer) settle(o outcome) (res *Result, over bool, err error) {
 		return nil, true, p.ctx.Err()
 	case class == events.ClassLocal:
 		p.localFailure(o, class)
+	case faults.IsInjected(o.err):
+		// A fault plan failed this attempt: said, and not remembered
+		// against the host.
+		p.rs.failedWith(o.host, o.err)
+		e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: p.targets[o.host],
+			Class: class, Err: describe(o.err), Elapsed: o.elapsed, Pass: p.pass, Phases: o.probed.Phases})
 	default:
 		failedAt := e.now()
 		p.rs.failedWith(o.host, o.err)
@@ -284,6 +291,9 @@ func (e *Engine) attempt(ctx context.Context, h *Host, target string, pass int) 
 	}
 	actx, cancel := e.clock.WithTimeout(ctx, e.opts.ConnectTimeout)
 	defer cancel()
+	if err := e.probeFault(actx, h, target, pass); err != nil {
+		return a, err
+	}
 	a.Redirected = func(to string) {
 		e.emit(events.Event{Kind: events.Redirect, Host: h.URL, Index: h.Index, URL: to, Pass: pass})
 	}

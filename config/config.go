@@ -20,6 +20,7 @@ import (
 	"clusterplay/video"
 
 	"clusterplay/cluster"
+	"clusterplay/faults"
 	"clusterplay/verdict"
 )
 
@@ -67,6 +68,8 @@ type Config struct {
 	// ControlSocketAllowRun lets socket clients run mpv's run,
 	// subprocess, load-script and the like.
 	ControlSocketAllowRun bool
+	Faults                string       // --faults FILE: "" = none
+	FaultPlan             *faults.Plan // the plan read from Faults; nil when none
 }
 
 // LogConfig is the diagnostic log (package logging), as given: the words

@@ -172,6 +172,13 @@ var table = []entry{
 		field: func(c *Config) *[]verdict.Condition { return &c.FailIf },
 	},
 
+	// Fault plans (docs/faults.md).
+	&setting[string]{
+		flag: "faults", key: "faults", group: clusterGroup,
+		help:  "inject the faults of the plan `FILE` (YAML) into what the relay gets from the hosts and into attempts",
+		codec: asPath,
+		field: func(c *Config) *string { return &c.Faults },
+	},
 	&setting[bool]{
 		flag: "insecure", key: "insecure", group: clusterGroup,
 		help:  "skip TLS certificate verification",

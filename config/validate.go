@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"clusterplay/cluster"
+	"clusterplay/faults"
 	"clusterplay/logging"
 )
 
@@ -155,6 +156,19 @@ func finish(cfg *Config, m *layer, fc *fileConfig, env func(string) string) erro
 	}
 	if err := finishPlayer(cfg, m); err != nil {
 		return err
+	}
+	if cfg.Faults != "" {
+		// A plan is read with the settings, so that a mistake in it ends
+		// the run before any host is contacted, as the config's own do.
+		data, err := readConfigFile(cfg.Faults)
+		if err != nil {
+			return usagef("faults: %v", err)
+		}
+		plan, err := faults.Parse(cfg.Faults, data)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		cfg.FaultPlan = plan
 	}
 	for _, n := range m.notices { // they name the file, whose name may hold anything
 		cfg.Notices = append(cfg.Notices, oneLine(n))

@@ -45,6 +45,12 @@ func ownCommands() []Command {
 		{Name: "seek", Args: []Arg{{Name: "SECONDS", Kind: Number}, {Kind: Word, Optional: true, Words: []string{"relative", "absolute"}}},
 			Help: `relative by default, as mpv's; before the first frame and after the end the error is "nothing plays"; mpv's other forms (` + "`absolute-percent`, `exact`, a prefix" + `) go to mpv`,
 			run:  (*Server).seek},
+		{Name: "inject", Args: []Arg{{Name: "RULE", Kind: String}},
+			Help: "add a fault rule as a plan writes one, on one line in YAML's flow form or JSON (`{host: 0, kind: segment, action: status 503}`); `data`: its `rule` name, which its `fault` events carry",
+			run:  (*Server).inject},
+		{Name: "clear_faults",
+			Help: "remove every fault rule, the `--faults` plan's and those injected (the TUI's key too)",
+			run:  func(s *Server, _ values) (any, error) { s.ctl.ClearFaults(); return nil, nil }},
 		{Name: "quit", Args: []Arg{{Name: "CODE", Kind: Integer, Optional: true}},
 			Help: "end the playback (one `end` event); clusterplay exits with CODE (0 to 255, default 0)",
 			run:  (*Server).quit},
@@ -247,6 +253,14 @@ func (s *Server) seek(in values) (any, error) {
 		return nil, fmt.Errorf("seek: an absolute position must not be negative, got %v", secs)
 	}
 	return nil, s.ctl.SeekTo(d)
+}
+
+func (s *Server) inject(in values) (any, error) {
+	name, err := s.ctl.InjectFault(in.str(0, ""))
+	if err != nil {
+		return nil, fmt.Errorf("inject: %v", err)
+	}
+	return map[string]string{"rule": name}, nil
 }
 
 func (s *Server) quit(in values) (any, error) {

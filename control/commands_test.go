@@ -18,6 +18,8 @@ func TestUsage(t *testing.T) {
 		"load":               "load CLIP",
 		"set_pause":          "set_pause true|false",
 		"seek":               "seek SECONDS [relative|absolute]",
+		"inject":             "inject RULE",
+		"clear_faults":       "clear_faults",
 		"quit":               "quit [CODE]",
 		// mpv's, which the table knows
 		"get_property":            "get_property NAME",
@@ -52,7 +54,7 @@ func TestUsage(t *testing.T) {
 		}
 	}
 	// The unknown command's error names clusterplay's own alone.
-	if got := Names(); got != "get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, quit" {
+	if got := Names(); got != "get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, inject, clear_faults, quit" {
 		t.Errorf("names %q", got)
 	}
 }

@@ -31,6 +31,10 @@ type Controller interface {
 	QuitWithCode(code int) // end the playback; the program exits with code
 	NextClip()             // the > key: mpv's playlist-next
 	PrevClip()             // the < key: mpv's playlist-prev
+	// InjectFault adds a fault rule (one line of YAML or JSON) and returns
+	// its name; ClearFaults removes every rule.
+	InjectFault(rule string) (string, error)
+	ClearFaults()
 }
 
 // Options say where to listen and what is known before the first event.

@@ -51,6 +51,11 @@ func (r *recorder) SeekTo(pos time.Duration) error {
 func (r *recorder) QuitWithCode(code int) { r.note("quit %d", code) }
 func (r *recorder) NextClip()             { r.note("next clip") }
 func (r *recorder) PrevClip()             { r.note("previous clip") }
+func (r *recorder) InjectFault(rule string) (string, error) {
+	r.note("inject %s", rule)
+	return "inject1", nil
+}
+func (r *recorder) ClearFaults() { r.note("clear_faults") }
 
 func start(t *testing.T, opts Options) (*Server, *events.Bus, *recorder) {
 	t.Helper()
@@ -131,8 +136,11 @@ func TestCommands(t *testing.T) {
 		{`{"command":["seek",12.5,"absolute"]}`, "success", "seek to 12.5s"},
 		{`{"command":["quit",3]}`, "success", "quit 3"},
 		{`{"command":["quit"]}`, "success", "quit 0"},
+		{`{"command":["inject","{host: 0, action: hang}"]}`, "success", "inject {host: 0, action: hang}"},
+		{`{"command":["inject"]}`, "inject takes 1 argument(s), got 0", ""},
+		{`{"command":["clear_faults"]}`, "success", "clear_faults"},
 		// Bad input: an error that names what was wrong, nothing called.
-		{`{"command":["frobnicate"]}`, `unknown command "frobnicate" (get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, quit)`, ""},
+		{`{"command":["frobnicate"]}`, `unknown command "frobnicate" (get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, inject, clear_faults, quit)`, ""},
 		{`{"command":["set_pause","yes"]}`, "set_pause: argument 1 must be true or false", ""},
 		{`{"command":["fail_host",7]}`, "no host 7", ""},
 		{`{"command":["fail_host",1.5]}`, "must be a whole number", ""},

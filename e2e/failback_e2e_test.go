@@ -21,8 +21,8 @@ import (
 // the short ones of a test: probes every 500 ms, no fail-back sooner than
 // 3 s after a move or a failure.
 
-// longHLS makes the 30 s HLS VOD: its files by clip path, and its size.
-func longHLS(t *testing.T) (map[string][]byte, int64) {
+// failBackHLS makes the 30 s HLS VOD: its files by clip path, and its size.
+func failBackHLS(t *testing.T) (map[string][]byte, int64) {
 	t.Helper()
 	ffmpeg := needTool(t, "ffmpeg")
 	dir := t.TempDir()
@@ -59,7 +59,7 @@ const hlsLength = 5 * assets.ClipDuration
 // 1, both at 1.2 times the stream's bitrate.
 func failBackHosts(t *testing.T) (*loopback.Revivable, *loopback.Host) {
 	t.Helper()
-	files, size := longHLS(t)
+	files, size := failBackHLS(t)
 	rate := int64(float64(size) / hlsLength.Seconds() * 1.2)
 	primary, err := loopback.RevivableThrottled(files, rate)
 	if err != nil {

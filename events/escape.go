@@ -86,5 +86,6 @@ func escapeEvent(e Event) Event {
 	e.Host, e.Clip, e.URL, e.ToHost = Escape(e.Host), Escape(e.Clip), Escape(e.URL), Escape(e.ToHost)
 	e.App, e.PlayPath, e.TCURL = Escape(e.App), Escape(e.PlayPath), Escape(e.TCURL)
 	e.Err, e.Path, e.Message = Escape(e.Err), Escape(e.Path), Escape(e.Message)
+	e.Rule = Escape(e.Rule) // a fault rule's name, as a plan or a script wrote it
 	return e
 }

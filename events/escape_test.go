@@ -68,12 +68,12 @@ func TestBusEscapesEveryTextField(t *testing.T) {
 	bus := NewBus()
 	ch := bus.SubscribeAll()
 	bus.Publish(Event{Kind: ConnectFailed, Host: hostile, Clip: hostile, App: hostile, PlayPath: hostile,
-		TCURL: hostile, URL: hostile, Err: hostile, ToHost: hostile, Path: hostile, Message: hostile})
+		TCURL: hostile, URL: hostile, Err: hostile, ToHost: hostile, Path: hostile, Message: hostile, Rule: hostile})
 	bus.Close()
 	e := <-ch
 	const want = `x\x1b]0;owned\x07\u202e\u0085\x9b`
 	for name, got := range map[string]string{"Host": e.Host, "Clip": e.Clip, "App": e.App, "PlayPath": e.PlayPath,
-		"TCURL": e.TCURL, "URL": e.URL, "Err": e.Err, "ToHost": e.ToHost, "Path": e.Path, "Message": e.Message} {
+		"TCURL": e.TCURL, "URL": e.URL, "Err": e.Err, "ToHost": e.ToHost, "Path": e.Path, "Message": e.Message, "Rule": e.Rule} {
 		if got != want {
 			t.Errorf("%s = %q, want %q", name, got, want)
 		}

@@ -39,6 +39,10 @@ const (
 	Fetch Kind = "fetch"
 	// Listening says where a relay run alone serves (URL).
 	Listening Kind = "listening"
+	// Fault says a fault plan's rule (Rule) injects Action into a request
+	// of Host for Path, before the fault takes effect: what a report tells
+	// injected failures from real ones by.
+	Fault Kind = "fault"
 	// Dropped tells a reader that did not keep up how many events it
 	// lost (Count); the bus makes it, nobody publishes it.
 	Dropped Kind = "dropped"

@@ -79,6 +79,7 @@ func (r *Relay) serveManifest(w http.ResponseWriter, req *http.Request, up *upst
 			r.finishPart(&part{bytes: int64(len(body)), began: up.began}, up)
 			up.close()
 			body = newRewriter(r.opts.Engine.Hosts(), r.baseFor(req)).rewrite(body)
+			r.learnSegments(up.path, body, r.baseFor(req))
 			copyHeaders(w.Header(), up.resp.Header, forwardManifest)
 			if w.Header().Get("Content-Type") == "" {
 				w.Header().Set("Content-Type", manifestExt(up.path))
@@ -90,7 +91,9 @@ func (r *Relay) serveManifest(w http.ResponseWriter, req *http.Request, up *upst
 		}
 		r.finishPart(&part{bytes: up.delivered.Load(), began: up.began}, up)
 		up.close()
-		r.failHost(up.host, up.path, err)
+		if up.injected == "" {
+			r.failHost(up.host, up.path, err)
+		}
 		avoid = append(avoid, up.host)
 		next, oerr := r.openAvoiding(req.Context(), req, up.path, byteRange{end: -1}, avoid)
 		if oerr != nil {

@@ -25,6 +25,7 @@ import (
 	"clusterplay/cmcd"
 	"clusterplay/defaults"
 	"clusterplay/events"
+	"clusterplay/faults"
 )
 
 // Defaults of the relay's timeouts (--read-timeout's and --slow-timeout's,
@@ -70,6 +71,9 @@ type Options struct {
 	// Clock times fail-back; nil is the engine's, which dates the
 	// failures it judges by.
 	Clock clock.Clock
+	// Faults, when set, injects a fault plan's faults into what comes from
+	// the hosts (faults.go).
+	Faults *faults.Injector
 }
 
 // Relay is a running relay.
@@ -94,6 +98,7 @@ type Relay struct {
 	segmented  bool          // a manifest was served since the load: HLS or DASH
 	stopLoops  chan struct{} // closed by Close: ends the fail-back loop
 	stopOnce   sync.Once
+	segments   map[string]segPos // by path: the place of each segment a playlist named
 }
 
 // NewToken returns a random token for a relay's path.
@@ -144,6 +149,7 @@ func Start(opts Options) (*Relay, error) {
 		mismatch:  map[string][]*cluster.Host{},
 		rates:     map[*cluster.Host]float64{},
 		said:      map[string]bool{},
+		segments:  map[string]segPos{},
 		movedAt:   opts.Clock.Now(),
 		stopLoops: make(chan struct{}),
 		client:    newClient(opts.ConnectTimeout, opts.Insecure, opts.Header.Get("Referer")),

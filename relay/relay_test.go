@@ -15,6 +15,7 @@ import (
 
 	"clusterplay/cluster"
 	"clusterplay/events"
+	"clusterplay/faults"
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
 )
@@ -43,6 +44,13 @@ type harness struct {
 
 func startRelay(t testing.TB, token string, hosts ...string) *harness {
 	t.Helper()
+	return startRelayWith(t, token, nil, hosts...)
+}
+
+// startRelayWith starts a relay as startRelay does, with a fault plan's
+// injector (nil: none).
+func startRelayWith(t testing.TB, token string, inj *faults.Injector, hosts ...string) *harness {
+	t.Helper()
 	specs := make([]cluster.HostSpec, len(hosts))
 	for i, h := range hosts {
 		specs[i] = cluster.HostSpec{URL: h}
@@ -65,7 +73,8 @@ func startRelay(t testing.TB, token string, hosts ...string) *harness {
 			h.mu.Unlock()
 		}
 	}()
-	h.relay, err = Start(Options{Engine: e, Bus: bus, Token: token, ReadTimeout: 300 * time.Millisecond, ConnectTimeout: time.Second})
+	h.relay, err = Start(Options{Engine: e, Bus: bus, Token: token, ReadTimeout: 300 * time.Millisecond, ConnectTimeout: time.Second,
+		Faults: inj})
 	if err != nil {
 		t.Fatal(err)
 	}

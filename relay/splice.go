@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"clusterplay/cluster"
 	"clusterplay/events"
+	"clusterplay/faults"
 )
 
 // splice continues a response from another host at pos, and returns the
@@ -22,8 +24,13 @@ import (
 // to send the bytes before pos. Hosts that honour Range are tried first.
 func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want byteRange, pos, overlap int64,
 	tail *tail, class events.Class, cause error) (*upstream, events.Event, error) {
-	expires := r.opts.Engine.MarkFailed(from.host)
-	r.rememberRate(from)
+	// A fault injected into the body fails this response alone: the host
+	// is neither remembered as failed nor left for the next request.
+	var expires time.Time
+	if from.injected == "" {
+		expires = r.opts.Engine.MarkFailed(from.host)
+		r.rememberRate(from)
+	}
 	avoid := []*cluster.Host{from.host}
 	r.mu.Lock()
 	avoid = append(avoid, r.mismatch[clip]...)
@@ -33,15 +40,17 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 	}
 	at := pos - overlap
 	passedOver := map[*cluster.Host]bool{}
-	for {
+	for attempt := 1; ; attempt++ {
 		res, err := r.resolvePreferringRange(ctx, clip, avoid)
 		if err != nil {
 			return nil, events.Event{}, err
 		}
 		h := res.Host
-		next, err := r.get(ctx, h, clip, want.header(at), nil)
+		next, err := r.getWithFaults(ctx, h, clip, want.header(at), nil, at, attempt)
 		if err != nil {
-			r.failHost(h, clip, err)
+			if !faults.IsInjected(err) {
+				r.failHost(h, clip, err)
+			}
 			avoid = append(avoid, h)
 			continue
 		}
@@ -58,18 +67,22 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 		if why := r.continues(from, next, at, overlap, tail); why != "" {
 			r.log.Info("cannot continue from this host", "path", clip, "host", h.URL, "why", why)
 			next.close()
-			r.mu.Lock()
-			r.mismatch[clip] = append(r.mismatch[clip], h)
-			r.mu.Unlock()
+			if next.injected == "" {
+				r.mu.Lock()
+				r.mismatch[clip] = append(r.mismatch[clip], h)
+				r.mu.Unlock()
+			}
 			target, _ := h.ClipURL(clip)
 			r.publish(events.Event{Kind: events.ConnectFailed, Host: h.URL, Index: h.Index, URL: target,
 				Class: events.ClassMismatch, Err: why})
 			avoid = append(avoid, h)
 			continue
 		}
-		r.mu.Lock()
-		r.current, r.movedAt, r.failBackTo = h, r.opts.Clock.Now(), nil
-		r.mu.Unlock()
+		if from.injected == "" {
+			r.mu.Lock()
+			r.current, r.movedAt, r.failBackTo = h, r.opts.Clock.Now(), nil
+			r.mu.Unlock()
+		}
 		// The caller says the failover, with the gap the player saw
 		// (gapClock).
 		return next, events.Event{Kind: events.Failover, Host: from.host.URL, Index: from.host.Index,

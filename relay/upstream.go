@@ -14,6 +14,7 @@ import (
 	"clusterplay/cluster"
 	"clusterplay/cmcd"
 	"clusterplay/events"
+	"clusterplay/faults"
 )
 
 // byteRange is what a player asked for: bytes start..end inclusive; end
@@ -64,6 +65,9 @@ type upstream struct {
 	etag   string
 	began  time.Time
 	path   string
+	ctx    context.Context // ends when the request to the host is given up
+	// injected is the rule whose fault works on the body; "" when none.
+	injected string
 	// delivered counts the body bytes read from the host, for its rate.
 	delivered atomic.Int64
 }
@@ -103,7 +107,7 @@ func (r *Relay) get(ctx context.Context, h *cluster.Host, clip, rangeHeader stri
 		return nil, err
 	}
 	u := &upstream{host: h, resp: resp, cancel: cancel, status: resp.StatusCode, end: -1, total: -1,
-		etag: resp.Header.Get("ETag"), began: began, path: clip}
+		etag: resp.Header.Get("ETag"), began: began, path: clip, ctx: uctx}
 	switch resp.StatusCode {
 	case http.StatusPartialContent:
 		start, end, total, ok := parseContentRange(resp.Header.Get("Content-Range"))
@@ -151,25 +155,41 @@ func (r *Relay) openAvoiding(ctx context.Context, req *http.Request, clip string
 	r.mu.Unlock()
 	var last error
 	passedOver := map[*cluster.Host]bool{}
-	for range 2*len(r.opts.Engine.Hosts()) + 1 {
-		h, err := r.pick(ctx, clip, want, avoid)
+	var first *cluster.Host // where the request would have gone but for a fault
+	injected := false
+	var faulted *cluster.Host // the host an injected fault failed this request on
+	for attempt := range 2*len(r.opts.Engine.Hosts()) + 1 {
+		h := r.nextAfterFault(faulted, avoid)
+		var err error
+		if h == nil {
+			h, err = r.pick(ctx, clip, want, avoid)
+		}
 		if err != nil {
 			if last == nil {
 				last = err
 			}
 			return nil, last
 		}
+		if first == nil {
+			first = h
+		}
 		rangeHeader := ""
 		if want.asked {
 			rangeHeader = want.header(want.start)
 		}
-		up, err := r.get(ctx, h, clip, rangeHeader, req.Header)
+		up, err := r.getWithFaults(ctx, h, clip, rangeHeader, req.Header, want.start, attempt)
 		var past *pastEnd
 		switch {
 		case errors.As(err, &past):
 			return nil, err
 		case err != nil && ctx.Err() != nil:
 			return nil, ctx.Err()
+		case faults.IsInjected(err):
+			// That request alone fails: the next host serves it, and
+			// nothing is held against this one.
+			last, injected, faulted = err, true, h
+			avoid = append(avoid, h)
+			continue
 		case err != nil:
 			last = err
 			r.failHost(h, clip, err)
@@ -185,6 +205,9 @@ func (r *Relay) openAvoiding(ctx context.Context, req *http.Request, clip string
 				passedOver[h] = true
 				continue
 			}
+		}
+		if injected {
+			r.keepCurrent(first, h)
 		}
 		return up, nil
 	}

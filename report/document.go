@@ -57,6 +57,8 @@ type HostReport struct {
 	// on the fields now.
 	RelayBytes   int64   `json:"relay_bytes"`
 	RelaySeconds float64 `json:"relay_seconds"`
+	// FaultsInjected counts the fault events that name the host.
+	FaultsInjected int `json:"faults_injected"`
 }
 
 // Latency summarises the durations of a host's attempts, in milliseconds.
@@ -113,6 +115,7 @@ func (s *Summary) Document(code int, ended time.Time) Document {
 			FailuresByClass: classes(h.failures), Cancelled: h.cancelled, Skips: h.skips,
 			Latency: latency(h.latencies), FailoversFrom: h.failoversFrom, FailoversTo: h.failoversTo,
 			RelayBytes: h.relayBytes, RelaySeconds: math.Round(h.relaySeconds*1000) / 1000,
+			FaultsInjected: h.faults,
 		}
 		for _, n := range h.failures {
 			r.Failures += n

@@ -36,10 +36,10 @@ func TestDocumentJSONIsOneLineOfStableNames(t *testing.T) {
 	want := `{"format":"clusterplay-report/1","started_at":"2026-11-25T12:00:00Z","ended_at":"2026-11-25T12:00:06.123457Z",` +
 		`"hosts":[{"host":"http://127.0.0.1:1/v","index":0,"attempts":1,"successes":0,"failures":1,"failures_by_class":{"refused":1},` +
 		`"cancelled":0,"skips":0,"latency_ms":{"p50":0.222,"p95":0.222,"max":0.222,"n":1},"failovers_from":0,"failovers_to":0,` +
-		`"relay_bytes":0,"relay_seconds":0},` +
+		`"relay_bytes":0,"relay_seconds":0,"faults_injected":0},` +
 		`{"host":"http://127.0.0.1:2/v","index":1,"attempts":1,"successes":1,"failures":0,"failures_by_class":{},` +
 		`"cancelled":0,"skips":0,"latency_ms":{"p50":2.5,"p95":2.5,"max":2.5,"n":1},"failovers_from":0,"failovers_to":0,` +
-		`"relay_bytes":0,"relay_seconds":0}],` +
+		`"relay_bytes":0,"relay_seconds":0,"faults_injected":0}],` +
 		`"totals":{"resolutions":1,"resolved":1,"failed":0,"attempts":2,"failovers":0,"failovers_by_class":{},"stalls":1,` +
 		`"time_to_first_frame_ms":331.25,"time_stalled_ms":450,"time_reconnecting_ms":0,"end":"eof","exit_code":0,` +
 		`"duration_ms":6123.457,"dropped_events":0,"failover_gap_ms":[],"max_failover_gap_ms":0,` +

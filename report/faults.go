@@ -1,7 +1,6 @@
 package report
 
 import (
-	"reflect"
 	"time"
 
 	"clusterplay/events"
@@ -19,12 +18,10 @@ const faultKind = events.Kind("fault")
 const faultWindow = 10 * time.Second
 
 // faultRule names the rule a fault event comes from, as the plan names
-// it. The fault plans add the event's Rule field; until the two meet, it
-// is read by name, so that this fold counts by rule with or without it
-// (a Message stands in for it in the tests of this package).
+// it (a Message stands in for it in the tests of this package).
 func faultRule(e events.Event) string {
-	if f := reflect.ValueOf(e).FieldByName("Rule"); f.IsValid() && f.Kind() == reflect.String && f.String() != "" {
-		return f.String()
+	if e.Rule != "" {
+		return e.Rule
 	}
 	if e.Message != "" {
 		return e.Message

@@ -51,6 +51,8 @@ type jsonEvent struct {
 	Status       int      `json:"status,omitempty"`     // fetch
 	Bytes        *int64   `json:"bytes,omitempty"`      // fetch
 	Throughput   *float64 `json:"throughput,omitempty"` // fetch: bytes/s
+	Rule         string   `json:"rule,omitempty"`       // fault
+	Action       string   `json:"action,omitempty"`     // fault
 	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
@@ -114,6 +116,20 @@ func JSON(w io.Writer, e events.Event) error {
 		idx := e.Index
 		j.Index = &idx
 	}
+	kindFields(&j, e)
+	data, err := json.Marshal(j)
+	if err == nil {
+		data, err = appendPhases(data, e.Phases)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
+}
+
+// kindFields sets the fields that only some kinds of event carry.
+func kindFields(j *jsonEvent, e events.Event) {
 	switch e.Kind {
 	case events.ConnectFailed, events.ConnectCancelled, events.Resolved, events.Failed:
 		j.ElapsedMS = ms(e.Elapsed)
@@ -127,6 +143,8 @@ func JSON(w io.Writer, e events.Event) error {
 		j.Path, j.Status = e.Path, e.Status
 		b, tp := e.Bytes, e.Throughput
 		j.Bytes, j.Throughput = &b, &tp
+	case events.Fault:
+		j.Path, j.Rule, j.Action = e.Path, e.Rule, e.Action
 	case events.Failover:
 		j.failover(e)
 	case events.Start:
@@ -149,15 +167,6 @@ func JSON(w io.Writer, e events.Event) error {
 		}
 		j.Cache = seconds(e.Cache)
 	}
-	data, err := json.Marshal(j)
-	if err == nil {
-		data, err = appendPhases(data, e.Phases)
-	}
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(data, '\n'))
-	return err
 }
 
 // failover fills in a failover's own fields: where it moved from and to,
@@ -231,6 +240,8 @@ func Line(e events.Event) string {
 		return fmt.Sprintf("fetched %s from %s: %d, %d bytes in %s (%s/s)", e.Path, e.Host, e.Status, e.Bytes, round(e.Elapsed), ByteSize(e.Throughput))
 	case events.Listening:
 		return "relay listening: " + e.URL
+	case events.Fault:
+		return fmt.Sprintf("injecting %s into %s %s (%s)", e.Action, e.Host, e.Path, e.Rule)
 	case events.HostFailed:
 		return fmt.Sprintf("marked failed: %s (%s)", e.Host, e.Err)
 	case events.Dropped:

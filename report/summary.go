@@ -51,6 +51,7 @@ type hostTally struct {
 	failoversFrom, failoversTo int
 	relayBytes                 int64
 	relaySeconds               float64
+	faults                     int // fault events naming the host
 }
 
 // NewSummary returns an empty summary of a run that began at began, with
@@ -84,6 +85,16 @@ func (s *Summary) host(index int, name string) *hostTally {
 		h.host = name
 	}
 	return h
+}
+
+// addFault counts a fault event: for its host (h, nil when it names
+// none), by its rule, and when, for the stalls it may have caused.
+func (s *Summary) addFault(h *hostTally, e events.Event) {
+	if h != nil {
+		h.faults++
+	}
+	s.faultTimes = append(s.faultTimes, e.Time)
+	s.faultRules[faultRule(e)]++
 }
 
 // Add folds one event in.
@@ -145,8 +156,7 @@ func (s *Summary) Add(e events.Event) {
 			s.gaps = append(s.gaps, e.Gap)
 		}
 	case faultKind:
-		s.faultTimes = append(s.faultTimes, e.Time)
-		s.faultRules[faultRule(e)]++
+		s.addFault(h, e)
 	case events.Start:
 		if s.firstFrame.IsZero() {
 			s.firstFrame = e.Time

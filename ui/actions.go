@@ -80,6 +80,8 @@ func (m *Model) sessionKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return do("failing over to the next host", levelWarn, func() { c.FailoverNow(false) }), true
 	case key.Matches(k, m.keys.MarkFailed):
 		return do("marking the serving host failed and failing over", levelWarn, func() { c.FailoverNow(true) }), true
+	case key.Matches(k, m.keys.Fault):
+		return m.cycleFault(), true
 	case key.Matches(k, m.keys.Reresolve):
 		if m.status.State == "ended" {
 			// After an error the session resumes where the clip broke off;

@@ -36,6 +36,11 @@ type Controller interface {
 	CycleAudio() (string, error)        // #: the track now playing, in words
 	CycleSubtitles() (string, error)    // j
 	SeekLiveEdge() error                // end, on a live stream
+
+	// SetHostFault puts a fault plan's action (faults.ParseAction) on
+	// every request to the host at index, in the place of the one set
+	// before; "" removes it (F).
+	SetHostFault(index int, action string) error
 }
 
 // Status is what the playback bar shows: the watch fold's playback, folded

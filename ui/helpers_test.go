@@ -101,6 +101,10 @@ func (f *fakeCtrl) CycleSubtitles() (string, error) {
 	return "subtitles: none in this clip", f.failing()
 }
 func (f *fakeCtrl) SeekLiveEdge() error { f.record("live edge"); return f.failing() }
+func (f *fakeCtrl) SetHostFault(index int, action string) error {
+	f.record("fault %d %s", index, action)
+	return f.failing()
+}
 
 // t0 is the fixed start of every scripted session.
 var t0 = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)

@@ -20,6 +20,9 @@ import (
 type hostTable struct {
 	fold  *watch.Fold
 	focus int // the row most recently touched
+	// faults are the faults the F key set, by row: what the user asked,
+	// shown on the row while it is set.
+	faults map[int]string
 }
 
 func newHostTable(fold *watch.Fold) hostTable { return hostTable{fold: fold} }
@@ -154,7 +157,7 @@ func (t hostTable) rowsView(s styles, now time.Time, width, maxRows int, relay b
 		}
 		cells := []string{
 			s.muted.Render(cell(strconv.Itoa(i), idxW, true)),
-			hostStyle.Render(cell(shortURL(r.URL, hostW), hostW, false)),
+			hostStyle.Render(cell(t.hostCell(i, r, now, hostW), hostW, false)),
 			s.forLevel(lv).Render(cell(label, colState, false)),
 			cell(ms, colLast, true),
 			s.forLevel(failLevel(r.Failures)).Render(cell(fmt.Sprint(r.Failures), colFail, true)),
@@ -169,6 +172,26 @@ func (t hostTable) rowsView(s styles, now time.Time, width, maxRows int, relay b
 		out = append(out, s.muted.Render(line(cell("", idxW, false), fmt.Sprintf("… %d more hosts", hidden))))
 	}
 	return strings.Join(out, "\n")
+}
+
+// faultShown is how long a row shows the last fault injected into a
+// request of its host.
+const faultShown = 5 * time.Second
+
+// hostCell is the HOST cell of row i: its URL, shortened to leave room
+// for the fault the F key set on it or, else, the last fault a plan
+// injected into it, while it is recent.
+func (t hostTable) hostCell(i int, r watch.Host, now time.Time, w int) string {
+	f := t.faults[i]
+	if f == "" && r.Fault != "" && now.Sub(r.FaultAt) < faultShown {
+		f, _, _ = strings.Cut(r.Fault, " ") // the action's verb: status, stall, ...
+		f = "fault " + f
+	}
+	if f == "" {
+		return shortURL(r.URL, w)
+	}
+	tag := " [" + f + "]"
+	return shortURL(r.URL, max(4, w-len(tag))) + tag
 }
 
 // relayCells are a row's RELAYED and RATE cells.

@@ -18,6 +18,7 @@ type keyMap struct {
 	LoadBalance  key.Binding
 	Next         key.Binding
 	MarkFailed   key.Binding
+	Fault        key.Binding
 	Reresolve    key.Binding
 	NewClip      key.Binding
 	NextClip     key.Binding
@@ -67,6 +68,7 @@ func newKeyMap() keyMap {
 		LoadBalance:  key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "balance")),
 		Next:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next host")),
 		MarkFailed:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "fail host")),
+		Fault:        key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "fault host")),
 		Reresolve:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resolve again")),
 		NewClip:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "new clip")),
 		NextClip:     key.NewBinding(key.WithKeys(">"), key.WithHelp(">/<", "next/prev clip")),
@@ -135,7 +137,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		playback,
-		{k.Next, k.MarkFailed, k.Reresolve, lb, note("(not A-B loop)"), k.NewClip, k.NextClip},
+		{k.Next, k.MarkFailed, k.Fault, k.Reresolve, lb, note("(not A-B loop)"), k.NewClip, k.NextClip},
 		media,
 		{k.ScrollUp, oldest, liveEdge, k.Fetches, k.Suspend, help, k.Quit},
 	}

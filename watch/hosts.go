@@ -41,6 +41,11 @@ type Host struct {
 	Fetching time.Duration
 	Fetches  int
 
+	// The last fault a fault plan injected into a request of the host:
+	// its action, as the fault event said it, and when.
+	Fault   string
+	FaultAt time.Time
+
 	// blamed: marked failed while it served; the failover or the end
 	// that follows judges it.
 	blamed bool
@@ -131,6 +136,8 @@ func (f *Fold) applyHost(i int, ev events.Event) int {
 		if h.State != Serving {
 			f.serve(i)
 		}
+	case events.Fault:
+		h.Fault, h.FaultAt = ev.Action, ev.Time
 	case events.Fetch:
 		h.Bytes += ev.Bytes
 		h.Fetching += ev.Elapsed
