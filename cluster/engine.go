@@ -205,6 +205,11 @@ type ResolveOptions struct {
 	// not blamed, and starts the next host, or ends the wait between
 	// passes.
 	Next <-chan struct{}
+	// KeepNotFound leaves a host that answers 404 or 410 out of the
+	// failure memory: a relay's client chose the path, and a path the
+	// cluster lacks says nothing of the hosts (a page's blind GET
+	// /nothing must not mark them all failed).
+	KeepNotFound bool
 }
 
 // ResolveWith resolves as Resolve does, shaped by o.
@@ -225,7 +230,7 @@ func (e *Engine) ResolveWith(ctx context.Context, clip string, o ResolveOptions)
 	if err != nil {
 		return Result{}, err
 	}
-	rs := &resolveState{start: start, avoid: o.Avoid, next: o.Next, except: except,
+	rs := &resolveState{start: start, avoid: o.Avoid, next: o.Next, except: except, keepNotFound: o.KeepNotFound,
 		failed: map[*Host]bool{}, notFound: map[*Host]bool{}}
 	log := e.logs.cluster
 	log.Debug("resolution begins", "clip", clip, "hosts", len(e.hosts), "passes", e.opts.ConnectCount,
@@ -287,7 +292,8 @@ type resolveState struct {
 	failed        map[*Host]bool  // the hosts whose attempt failed in this resolution
 	// notFound holds each host's latest answer in this resolution: true
 	// when it said it has no such clip (404, 410).
-	notFound map[*Host]bool
+	notFound     map[*Host]bool
+	keepNotFound bool // see ResolveOptions.KeepNotFound
 }
 
 // failedWith notes the failure of h's attempt.

@@ -114,6 +114,10 @@ func (p *HTTPProber) Probe(ctx context.Context, a *Attempt) error {
 			if ref := p.header.Get("Referer"); ref != "" {
 				r.Header.Set("Referer", ref)
 			}
+			DropOnCrossOrigin(r, via, p.header)
+			// A probe redirected into a clusterplay relay is refused
+			// there (508) rather than nesting resolutions for ever.
+			r.Header.Set("Via", Via)
 			if a.Redirected != nil {
 				a.Redirected(r.URL.String())
 			}

@@ -176,9 +176,13 @@ func (p *racer) settle(o outcome) (res *Result, over bool, err error) {
 	default:
 		failedAt := e.now()
 		p.rs.failedWith(o.host, o.err)
-		e.recordFailed(o.host, failedAt, string(class))
+		var expires time.Time
+		if !p.rs.keepNotFound || !isNotFound(o.err) {
+			e.recordFailed(o.host, failedAt, string(class))
+			expires = e.expiresAt(failedAt)
+		}
 		e.emit(events.Event{Kind: events.ConnectFailed, Host: o.host.URL, Index: o.host.Index, URL: p.targets[o.host],
-			Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: e.expiresAt(failedAt), Pass: p.pass,
+			Class: class, Err: describe(o.err), Elapsed: o.elapsed, ExpiresAt: expires, Pass: p.pass,
 			Phases: o.probed.Phases})
 	}
 	// A failure frees a slot and hands its turn to the next host at once,

@@ -22,6 +22,7 @@ func (r *run) failover(class events.Class, msg string, blame, except bool) (Outc
 		return 0, false // nothing plays: nothing to fail over from
 	}
 	op := &resolution{purpose: forFailover, clip: r.clip, start: r.position, from: from, class: class, msg: msg}
+	blame = blame && !r.relayCrowded() // the relay's fault, not the host's (crowded.go)
 	if blame {
 		op.avoid = from
 		op.expiresAt = r.engine.MarkFailed(from)

@@ -80,7 +80,7 @@ func refuse(w http.ResponseWriter, clip string, err error) {
 	}
 	status := http.StatusBadGateway
 	var pe *cluster.ProbeError
-	if errors.As(err, &pe) && pe.Class == events.ClassStatus {
+	if (errors.As(err, &pe) && pe.Class == events.ClassStatus) || errors.Is(err, cluster.ErrNotFound) {
 		status = http.StatusNotFound
 	}
 	http.Error(w, "no host could serve "+clip+": "+err.Error(), status)
@@ -115,7 +115,7 @@ func respond(h http.Header, up *upstream, want byteRange) (span, int) {
 		return span{}, http.StatusRequestedRangeNotSatisfiable
 	}
 	end := total
-	if want.end >= 0 && want.end+1 < end {
+	if want.end >= 0 && want.end < end-1 { // not want.end+1: it overflows at the largest end
 		end = want.end + 1
 	}
 	h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", want.start, end-1, total))

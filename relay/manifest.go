@@ -72,6 +72,13 @@ func (r *Relay) wholeManifest(ctx context.Context, req *http.Request, up *upstre
 // and answers the player's request from the rewritten body: its range
 // (206 with the rewritten bytes, 416 past their end), HEAD, or all of it.
 func (r *Relay) serveManifest(w http.ResponseWriter, req *http.Request, up *upstream) {
+	release := r.manifests.acquire(req.Context())
+	if release == nil {
+		up.close()
+		busy(w)
+		return
+	}
+	defer release()
 	var avoid []*cluster.Host
 	for {
 		body, err := r.readManifest(up)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"clusterplay/cluster"
 	"clusterplay/events"
@@ -34,7 +35,7 @@ func (r *Relay) pick(ctx context.Context, clip string, want byteRange, avoid []*
 	if want.start > 0 {
 		res, err = r.resolvePreferringRange(ctx, clip, avoid)
 	} else {
-		res, err = r.opts.Engine.ResolveExcept(ctx, clip, append(slices.Clone(avoid), r.rtmpHosts()...)...)
+		res, err = r.resolveExcept(ctx, clip, append(slices.Clone(avoid), r.rtmpHosts()...))
 	}
 	if err != nil {
 		return nil, err
@@ -54,12 +55,12 @@ func (r *Relay) resolvePreferringRange(ctx context.Context, clip string, avoid [
 	noRange := r.noRangeHosts()
 	r.mu.Unlock()
 	if len(noRange) > 0 && r.anyLeft(append(slices.Clone(skip), noRange...)) {
-		res, err := r.opts.Engine.ResolveExcept(ctx, clip, append(slices.Clone(skip), noRange...)...)
+		res, err := r.resolveExcept(ctx, clip, append(slices.Clone(skip), noRange...))
 		if err == nil || ctx.Err() != nil {
 			return res, err
 		}
 	}
-	return r.opts.Engine.ResolveExcept(ctx, clip, skip...)
+	return r.resolveExcept(ctx, clip, skip)
 }
 
 // errNoHostLeft: every host is avoided, so none can be asked.
@@ -138,8 +139,13 @@ func (r *Relay) rtmpHosts() []*cluster.Host {
 
 // failHost records h as failed for a relayed request, as a failed attempt
 // would be, and says so.
+// A host that has no such path, or that the machine could not reach for
+// want of descriptors, is said and not remembered (blame.go).
 func (r *Relay) failHost(h *cluster.Host, clip string, err error) {
-	expires := r.opts.Engine.MarkFailed(h)
+	var expires time.Time
+	if blames(err) {
+		expires = r.opts.Engine.MarkFailed(h)
+	}
 	target, _ := h.ClipURL(clip)
 	r.publish(events.Event{Kind: events.ConnectFailed, Host: h.URL, Index: h.Index, URL: target,
 		Class: cluster.Classify(err), Err: err.Error(), ExpiresAt: expires})

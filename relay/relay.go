@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -99,6 +98,9 @@ type Relay struct {
 	stopLoops  chan struct{} // closed by Close: ends the fail-back loop
 	stopOnce   sync.Once
 	segments   map[string]segPos // by path: the place of each segment a playlist named
+
+	manifests manifestSlots    // manifests rewritten at once (manifestlimit.go)
+	conns     *limitedListener // the connections held (limits.go)
 }
 
 // NewToken returns a random token for a relay's path.
@@ -152,20 +154,21 @@ func Start(opts Options) (*Relay, error) {
 		segments:  map[string]segPos{},
 		movedAt:   opts.Clock.Now(),
 		stopLoops: make(chan struct{}),
-		client:    newClient(opts.ConnectTimeout, opts.Insecure, opts.Header.Get("Referer")),
+		client:    newClient(opts.ConnectTimeout, opts.Insecure, redirectPolicy(ln.Addr(), opts.Header)),
 	}
-	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = r.srv.Serve(ln) }()
+	r.manifests, r.conns = newManifestSlots(), limitConns(ln, maxConns)
+	r.srv = newServer(r)
+	go func() { _ = r.srv.Serve(r.conns) }()
 	if opts.FailBack {
 		go r.failBackLoop(r.stopLoops)
 	}
 	return r, nil
 }
 
-// newClient is the relay's upstream client: it follows no redirect on its
-// own account beyond what a player would, sends no Referer, and gives up
-// on a host that does not answer within the connect timeout.
-func newClient(connectTimeout time.Duration, insecure bool, referer string) *http.Client {
+// newClient is the relay's upstream client: it follows redirects as
+// redirect.go says, and gives up on a host that does not answer within the
+// connect timeout.
+func newClient(connectTimeout time.Duration, insecure bool, redirect func(*http.Request, []*http.Request) error) *http.Client {
 	dialer := &net.Dialer{Timeout: connectTimeout}
 	return &http.Client{
 		Transport: &http.Transport{
@@ -180,26 +183,13 @@ func newClient(connectTimeout time.Duration, insecure bool, referer string) *htt
 			// the byte offsets a splice resumes at.
 			DisableCompression: true,
 		},
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) > cluster.MaxRedirects {
-				return fmt.Errorf("more than %d redirects", cluster.MaxRedirects)
-			}
-			req.Header.Del("Referer")
-			if referer != "" {
-				req.Header.Set("Referer", referer)
-			}
-			return nil
-		},
+		CheckRedirect: redirect,
 	}
 }
 
 // URL is where a player asks for clip (a path, with its query).
 func (r *Relay) URL(clip string) string {
-	base := "http://" + r.ln.Addr().String()
-	if r.opts.Token != "" {
-		base += "/" + r.opts.Token
-	}
-	return base + "/" + strings.TrimLeft(clip, "/")
+	return clipURL(r.ln.Addr().String(), r.opts.Token, clip)
 }
 
 // Addr is the address the relay listens on.

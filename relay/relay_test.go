@@ -51,6 +51,12 @@ func startRelay(t testing.TB, token string, hosts ...string) *harness {
 // injector (nil: none).
 func startRelayWith(t testing.TB, token string, inj *faults.Injector, hosts ...string) *harness {
 	t.Helper()
+	return startRelayOpts(t, func(o *Options) { o.Token, o.Faults = token, inj }, hosts...)
+}
+
+// startRelayOpts is startRelay with the options as set changes them.
+func startRelayOpts(t testing.TB, set func(*Options), hosts ...string) *harness {
+	t.Helper()
 	specs := make([]cluster.HostSpec, len(hosts))
 	for i, h := range hosts {
 		specs[i] = cluster.HostSpec{URL: h}
@@ -73,8 +79,9 @@ func startRelayWith(t testing.TB, token string, inj *faults.Injector, hosts ...s
 			h.mu.Unlock()
 		}
 	}()
-	h.relay, err = Start(Options{Engine: e, Bus: bus, Token: token, ReadTimeout: 300 * time.Millisecond, ConnectTimeout: time.Second,
-		Faults: inj})
+	ro := Options{Engine: e, Bus: bus, ReadTimeout: 300 * time.Millisecond, ConnectTimeout: time.Second}
+	set(&ro)
+	h.relay, err = Start(ro)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,22 +24,24 @@ import (
 // in the text, wherever it stands, and keeps those outside the cluster as
 // they are.
 
-// hostBase is where a host's clips live: scheme and authority as a URL
-// compares them (lower case, no default port, no user info), and the base
-// path with a trailing slash.
-type hostBase struct {
-	origin string // "http://127.0.0.1:8080"
-	path   string // "/video/"
+// rewriter points the URLs under any of the cluster's HTTP hosts at to.
+// The hosts are indexed by origin and base path, so that each URL costs
+// a few map lookups whatever the host count: the rewrite is one pass over
+// the body, not one per host.
+type rewriter struct {
+	origins map[string]*originBases
+	to      string // the relay's URL for clips, ending in "/"
 }
 
-// rewriter points the URLs under any of bases at to.
-type rewriter struct {
-	bases []hostBase
-	to    string // the relay's URL for clips, ending in "/"
+// originBases are the base paths of the hosts of one origin ("/video/",
+// with a trailing slash), and the longest of them.
+type originBases struct {
+	paths   map[string]bool
+	longest int
 }
 
 func newRewriter(hosts []*cluster.Host, to string) *rewriter {
-	rw := &rewriter{to: strings.TrimSuffix(to, "/") + "/"}
+	rw := &rewriter{to: strings.TrimSuffix(to, "/") + "/", origins: map[string]*originBases{}}
 	for _, h := range hosts {
 		if !h.IsHTTP() {
 			continue
@@ -48,7 +50,15 @@ func newRewriter(hosts []*cluster.Host, to string) *rewriter {
 		if err != nil {
 			continue
 		}
-		rw.bases = append(rw.bases, hostBase{origin: origin(u), path: strings.TrimSuffix(u.EscapedPath(), "/") + "/"})
+		o := origin(u)
+		ob := rw.origins[o]
+		if ob == nil {
+			ob = &originBases{paths: map[string]bool{}}
+			rw.origins[o] = ob
+		}
+		p := strings.TrimSuffix(u.EscapedPath(), "/") + "/"
+		ob.paths[p] = true
+		ob.longest = max(ob.longest, len(p))
 	}
 	return rw
 }
@@ -94,7 +104,6 @@ func (rw *rewriter) point(raw string) string {
 	if err != nil || u.Opaque != "" {
 		return raw
 	}
-	o := origin(u)
 	// The path and what follows it, as the manifest wrote them: the
 	// query's escaping and any entity (&amp;) are kept byte for byte.
 	schemeEnd := strings.Index(raw, "://") + 3
@@ -104,17 +113,23 @@ func (rw *rewriter) point(raw string) string {
 	} else {
 		tail = ""
 	}
-	best := -1
-	for i, b := range rw.bases {
-		if b.origin == o && strings.HasPrefix(tail, b.path) &&
-			(best < 0 || len(b.path) > len(rw.bases[best].path)) {
-			best = i
-		}
-	}
-	if best < 0 {
+	ob := rw.origins[origin(u)]
+	if ob == nil {
 		return raw
 	}
-	return rw.to + strings.TrimPrefix(tail, rw.bases[best].path)
+	p := tail
+	if k := strings.IndexAny(p, "?#"); k >= 0 {
+		p = p[:k]
+	}
+	// The longest base path that is a prefix of the path, ending at one of
+	// its slashes: no longer than the longest base of the origin, so that
+	// a URL of a million slashes costs no more than a short one.
+	for i := min(len(p), ob.longest); i > 0; i-- {
+		if p[i-1] == '/' && ob.paths[p[:i]] {
+			return rw.to + tail[i:]
+		}
+	}
+	return raw
 }
 
 // indexURL is where the next http:// or https:// URL begins in b, in any

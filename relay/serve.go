@@ -18,9 +18,12 @@ var (
 // ServeHTTP checks that a request is one the relay may serve, then serves
 // it from the cluster.
 func (r *Relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if !r.admit(w, req) {
+		return
+	}
 	clip, status, why := r.route(req)
 	if status != 0 {
-		http.Error(w, why, status)
+		refuseConn(w, why, status) // a wrong token: closed, not kept alive
 		return
 	}
 	r.serve(w, req, clip)

@@ -92,6 +92,7 @@ func (r *Relay) get(ctx context.Context, h *cluster.Host, clip, rangeHeader stri
 	}
 	cluster.SetRequestHeader(req, r.opts.Header)
 	copyHeaders(req.Header, from, forwardRequest)
+	req.Header.Set("Via", cluster.Via) // a relay it reaches refuses it: no loop
 	req.Header.Del("Range")
 	if rangeHeader != "" {
 		req.Header.Set("Range", rangeHeader)
@@ -131,6 +132,9 @@ func (r *Relay) get(ctx context.Context, h *cluster.Host, clip, rangeHeader stri
 			}
 		}
 		return nil, past
+	case http.StatusNotFound, http.StatusGone:
+		u.close()
+		return nil, &cluster.ProbeError{Class: events.ClassStatus, Err: &absentError{resp.StatusCode, resp.Request.URL.RequestURI()}}
 	default:
 		u.close()
 		return nil, &cluster.ProbeError{Class: events.ClassStatus, Err: fmt.Errorf("HTTP %d for %s", resp.StatusCode, resp.Request.URL.RequestURI())}
