@@ -77,6 +77,7 @@ func (a *app) makeSession() error {
 	cfg := a.cfg
 	opts := playback.Options{Clip: cfg.Clip, Clips: cfg.Clips, Loop: cfg.Loop, Start: cfg.Player.Start,
 		StallTimeout: cfg.StallTimeout, StayOpen: a.mode == modeTUI,
+		FailBack: cfg.FailBack, FailBackProbe: cfg.FailBackProbe, FailBackAfter: cfg.FailBackAfter,
 		Log: logging.For(a.log, logging.Playback)}
 	if c := cfg.Cluster.CMCD; c != nil {
 		opts.DirectURL = c.DirectURL
@@ -112,6 +113,9 @@ func (a *app) relayOptions(token, listen string) relay.Options {
 		ConnectTimeout: a.cfg.Cluster.ConnectTimeout,
 		ReadTimeout:    a.cfg.ReadTimeout,
 		SlowTimeout:    a.cfg.SlowTimeout,
+		FailBack:       a.cfg.FailBack,
+		FailBackProbe:  a.cfg.FailBackProbe,
+		FailBackAfter:  a.cfg.FailBackAfter,
 		Insecure:       a.cfg.Cluster.Insecure,
 		Header:         a.cfg.Cluster.Header,
 		CMCD:           a.cfg.Cluster.CMCD,

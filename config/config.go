@@ -53,6 +53,9 @@ type Config struct {
 	Relay            bool          // play HTTP hosts through the relay
 	ReadTimeout      time.Duration // relay: no byte this long leaves a host
 	SlowTimeout      time.Duration // relay: starved this long by a slow host leaves it
+	FailBack         bool          // move back to a recovered host ranked above the serving one
+	FailBackProbe    time.Duration // a recovered host is probed at most this often
+	FailBackAfter    time.Duration // no fail-back sooner than this after a move
 	Listen           string        // clusterplay relay: the address to serve on
 	ListenPublic     bool          // clusterplay relay: a non-loopback Listen is allowed
 	Log              LogConfig

@@ -23,6 +23,8 @@ func TestDefaultsAreTheParts(t *testing.T) {
 		{"--stall-timeout", cfg.StallTimeout, playback.DefaultStallTimeout},
 		{"--read-timeout", cfg.ReadTimeout, relay.DefaultReadTimeout},
 		{"--slow-timeout", cfg.SlowTimeout, relay.DefaultSlowTimeout},
+		{"--fail-back-probe", cfg.FailBackProbe, relay.DefaultFailBackProbe},
+		{"--fail-back-after", cfg.FailBackAfter, relay.DefaultFailBackAfter},
 	} {
 		if tc.got != tc.parts || tc.got <= 0 {
 			t.Errorf("%s defaults to %v, its part to %v", tc.name, tc.got, tc.parts)

@@ -87,6 +87,8 @@ func TestDurationFlags(t *testing.T) {
 		"stall-timeout":   func(c *Config) time.Duration { return c.StallTimeout },
 		"read-timeout":    func(c *Config) time.Duration { return c.ReadTimeout },
 		"slow-timeout":    func(c *Config) time.Duration { return c.SlowTimeout },
+		"fail-back-probe": func(c *Config) time.Duration { return c.FailBackProbe },
+		"fail-back-after": func(c *Config) time.Duration { return c.FailBackAfter },
 		"start":           func(c *Config) time.Duration { return c.Player.Start },
 	}
 	inSecondsFlags := map[string]bool{"start": true}

@@ -142,6 +142,9 @@ relay: false
 probe: connect
 readTimeout: 1500
 slowTimeout: 3s
+failBack: false
+failBackProbe: 2s
+failBackAfter: 5000
 noVideo: true
 video: none
 paneFps: 12
@@ -172,16 +175,19 @@ failIf: ["stalls > 0", "host[1].relay_bytes == 0"]
 		Hosts: []cluster.HostSpec{{URL: h1}},
 		Cluster: cluster.Options{ConnectTimeout: 3 * time.Second, ConnectCount: 5, FailureExpiry: 0, LoadBalance: true,
 			Insecure: true, Select: "fastest", RaceDelay: 100 * time.Millisecond, MaxInflight: 2, Probe: "connect"},
-		ConfigFile:   path,
-		Loop:         true,
-		UserAgent:    DefaultUserAgent,
-		StateDir:     filepath.Join(dir, "state"),
-		StallTimeout: 8 * time.Second,
-		Relay:        false,
-		ReadTimeout:  1500 * time.Millisecond,
-		SlowTimeout:  3 * time.Second,
-		Report:       filepath.Join(dir, "out", "run.md"),
-		ReportFormat: "markdown",
+		ConfigFile:    path,
+		Loop:          true,
+		UserAgent:     DefaultUserAgent,
+		StateDir:      filepath.Join(dir, "state"),
+		StallTimeout:  8 * time.Second,
+		Relay:         false,
+		ReadTimeout:   1500 * time.Millisecond,
+		SlowTimeout:   3 * time.Second,
+		FailBack:      false,
+		FailBackProbe: 2 * time.Second,
+		FailBackAfter: 5 * time.Second,
+		Report:        filepath.Join(dir, "out", "run.md"),
+		ReportFormat:  "markdown",
 		Player: PlayerConfig{Video: VideoNone, PaneFPS: 12, NoVideo: true, VO: "tct", AO: "null", Volume: &v, Start: 90 * time.Second, Fullscreen: true,
 			MpvConfig: false, Extra: [][2]string{{"hwdec", "auto"}, {"cache", "no"}}},
 		Log:     LogConfig{Level: "info", File: filepath.Join(dir, "logs/cp.log"), Filter: "cluster.*", Format: "json"},

@@ -133,6 +133,25 @@ var table = []entry{
 		codec: asDuration, def: defaults.SlowTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.SlowTimeout },
 	},
+	// Fail-back (docs/failback.md).
+	&setting[bool]{
+		flag: "fail-back", key: "failBack", group: clusterGroup,
+		help:  "move back to a host that failed and recovered, when the policy ranks it above the serving one (through the relay at a request boundary, else by a reload); --fail-back=off stays on the serving host",
+		codec: asSwitch, def: true,
+		field: func(c *Config) *bool { return &c.FailBack },
+	},
+	&setting[time.Duration]{
+		flag: "fail-back-probe", key: "failBackProbe", group: clusterGroup,
+		help:  "a recovered host is asked for a few bytes at most this often, in the background",
+		codec: asDuration, def: defaults.FailBackProbe, check: positive,
+		field: func(c *Config) *time.Duration { return &c.FailBackProbe },
+	},
+	&setting[time.Duration]{
+		flag: "fail-back-after", key: "failBackAfter", group: clusterGroup,
+		help:  "no fail-back sooner than this after the last move, nor before the host has answered well this long",
+		codec: asDuration, def: defaults.FailBackAfter, check: positive,
+		field: func(c *Config) *time.Duration { return &c.FailBackAfter },
+	},
 	// Issue 20's verdicts and CMCD.
 	&setting[string]{
 		flag: "cmcd", key: "cmcd", group: clusterGroup,

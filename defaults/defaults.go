@@ -27,6 +27,15 @@ const (
 	SlowTimeout = 2 * time.Second
 )
 
+// Fail-back's (--fail-back-probe, --fail-back-after).
+const (
+	// FailBackProbe: a recovered host is asked at most this often.
+	FailBackProbe = 10 * time.Second
+	// FailBackAfter: no fail-back sooner than this after the last move,
+	// nor before the host has answered well for this long.
+	FailBackAfter = 30 * time.Second
+)
+
 // The player's terminal pane (--pane-fps).
 const (
 	// PaneFPS caps how often the pane takes a new picture: about the frame

@@ -105,6 +105,10 @@ const (
 	ClassSwitch    Class = "switch"    // the user moved to another host without blaming this one (n)
 	ClassSlow      Class = "slow"      // the relay left a host slower than the stream
 	ClassMismatch  Class = "mismatch"  // a host serves another file under the same name: never spliced onto
+	// ClassFailBack: back to a host that failed, recovered and ranks above
+	// the serving one (a failover nobody is blamed for): the relay's at a
+	// request boundary, or the session's reload without the relay.
+	ClassFailBack Class = "fail_back"
 )
 
 func (c Class) String() string { return string(c) }

@@ -123,6 +123,8 @@ func (r *run) request(req request) (Outcome, bool) {
 			return 0, false
 		}
 		r.begin(r.clip, at, PlaybackFailed)
+	case reqFailBack:
+		return r.failBackTo(req.index)
 	case reqReplay:
 		if r.clip != "" && !r.playing {
 			r.begin(r.clip, 0, AllFailed)

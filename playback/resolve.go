@@ -29,6 +29,7 @@ type resolution struct {
 	clip    string
 	start   time.Duration // where the load that follows begins
 	except  *cluster.Host // left out of this resolution (n)
+	only    *cluster.Host // the one host of this resolution (a fail-back)
 	// avoid is the host a failover blamed: not gone back to while another
 	// host may answer (see cluster.ResolveOptions).
 	avoid  *cluster.Host
@@ -71,6 +72,11 @@ func (r *run) resolve(op *resolution) {
 	o := cluster.ResolveOptions{Next: op.next, Avoid: op.avoid}
 	if op.except != nil {
 		o.Except = []*cluster.Host{op.except}
+	}
+	for _, h := range r.engine.Hosts() {
+		if op.only != nil && h != op.only {
+			o.Except = append(o.Except, h)
+		}
 	}
 	go func() {
 		op.res, op.err = r.engine.ResolveWith(octx, op.clip, o)

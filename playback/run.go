@@ -42,6 +42,7 @@ type run struct {
 	failovers     int
 	progressSince time.Duration // where progress is counted from: the load's first frame, or the last reset
 
+	back    directFailBack   // fail-back without the relay (failback.go)
 	op      *resolution      // the resolution under way, nil when none
 	seq     int              // sequence of the latest resolution; older results are stale
 	results chan *resolution // finished resolutions
@@ -104,6 +105,7 @@ func (s *Session) Run(ctx context.Context) Outcome {
 				out, done = r.failover(events.ClassStall,
 					fmt.Sprintf("no progress for %s", r.opts.StallTimeout), true, false)
 			}
+			r.failBackTick(now)
 		}
 		if done {
 			return out
@@ -187,6 +189,7 @@ func (r *run) load(res cluster.Result, start time.Duration) (Outcome, bool) {
 		return r.giveUp(events.ClassPlayback, err.Error())
 	}
 	r.started, r.ended, r.userPaused = false, false, false
+	r.back.movedAt = r.clock.Now()
 	r.lastAdvance = r.clock.Now()
 	return 0, false
 }

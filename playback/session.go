@@ -19,6 +19,7 @@ import (
 	"clusterplay/events"
 	"clusterplay/logging"
 	"clusterplay/player"
+	"clusterplay/relay"
 )
 
 // Player is what a session needs of the player; *player.Player has it.
@@ -88,6 +89,11 @@ type Options struct {
 	// a failover) with the numbers they were judged on; the caller names
 	// it (component playback). nil discards.
 	Log *slog.Logger
+	// FailBack, FailBackProbe and FailBackAfter: fail-back when no relay
+	// carries the load (failback.go); the relay fails back on its own.
+	FailBack      bool
+	FailBackProbe time.Duration
+	FailBackAfter time.Duration
 }
 
 // DefaultEarlyEOF leaves room for the last frames' timestamps, which mpv
@@ -122,6 +128,7 @@ const (
 	reqNextClip                     // >: the next clip of the playlist
 	reqPrevClip                     // <: the one before
 	reqReplay                       // space after the end: the clip again
+	reqFailBack                     // back to the recovered host index (failback.go)
 )
 
 type request struct {
@@ -138,6 +145,12 @@ func New(engine *cluster.Engine, p Player, opts Options) *Session {
 	}
 	if opts.EarlyEOF <= 0 {
 		opts.EarlyEOF = DefaultEarlyEOF
+	}
+	if opts.FailBackProbe <= 0 {
+		opts.FailBackProbe = relay.DefaultFailBackProbe
+	}
+	if opts.FailBackAfter <= 0 {
+		opts.FailBackAfter = relay.DefaultFailBackAfter
 	}
 	if len(opts.Clips) == 0 && opts.Clip != "" {
 		opts.Clips = []string{opts.Clip}

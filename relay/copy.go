@@ -32,8 +32,14 @@ func (r *Relay) serve(w http.ResponseWriter, req *http.Request, clip string) {
 	if manifestExt(clip) != "" {
 		ask = byteRange{end: -1} // rewritten whole, then the range is cut from it
 	}
+	r.mu.Lock()
+	r.lastPath = clip
+	r.mu.Unlock()
 	up, err := r.open(ctx, req, clip, ask)
 	if err == nil && isManifest(up) {
+		r.mu.Lock()
+		r.segmented = true
+		r.mu.Unlock()
 		if up, err = r.wholeManifest(ctx, req, up); err == nil {
 			r.serveManifest(w, req, up)
 			return
@@ -155,6 +161,16 @@ func (r *Relay) copyBody(ctx context.Context, w http.ResponseWriter, up *upstrea
 			err = errSlow
 		}
 		if err == nil {
+			if to := r.midBodyFailBack(up.host); to != nil && ctx.Err() == nil {
+				// A progressive file is one long request: its boundary
+				// for a fail-back is a planned splice here.
+				overlap := max(0, min(tail.len64(), pos-sp.from))
+				if next := r.failBackMidBody(ctx, up, to, clip, want, pos, overlap, tail); next != nil {
+					r.finishPart(part, up)
+					up.close()
+					up, part = next, newPart(next)
+				}
+			}
 			continue
 		}
 		r.finishPart(part, up)

@@ -23,6 +23,11 @@ func (r *Relay) pick(ctx context.Context, clip string, want byteRange, avoid []*
 	r.mu.Unlock()
 	if cur != nil && cur.IsHTTP() && !slices.Contains(avoid, cur) && !r.opts.Engine.Remembered(cur) &&
 		(want.start == 0 || !noRange || !r.rangeHostLeft(avoid)) {
+		if to := r.failBackTarget(cur); to != nil && !slices.Contains(avoid, to) {
+			// A request boundary: the planned fail-back happens here.
+			r.failedBack(cur, to, clip, 0)
+			return to, nil
+		}
 		return cur, nil
 	}
 	var res cluster.Result
@@ -100,6 +105,9 @@ func (r *Relay) markNoRange(h *cluster.Host) {
 // failed is a failover the player never sees: it is said as one.
 func (r *Relay) switchTo(from, to *cluster.Host) *cluster.Host {
 	r.mu.Lock()
+	if to != r.current {
+		r.movedAt, r.failBackTo = r.opts.Clock.Now(), nil
+	}
 	r.current = to
 	r.mu.Unlock()
 	if from != nil && from != to && r.opts.Engine.Remembered(from) {

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"clusterplay/clock"
 	"clusterplay/cluster"
 	"clusterplay/cmcd"
 	"clusterplay/defaults"
@@ -60,6 +61,15 @@ type Options struct {
 	// nil adds none.
 	CMCD *cmcd.Client
 	Log  *slog.Logger
+	// FailBack moves back to a recovered host the policy ranks above the
+	// serving one (failback.go): probed every FailBackProbe, no sooner
+	// than FailBackAfter after the last move.
+	FailBack      bool
+	FailBackProbe time.Duration
+	FailBackAfter time.Duration
+	// Clock times fail-back; nil is the engine's, which dates the
+	// failures it judges by.
+	Clock clock.Clock
 	// Faults, when set, injects a fault plan's faults into what comes from
 	// the hosts (faults.go).
 	Faults *faults.Injector
@@ -80,7 +90,14 @@ type Relay struct {
 	starved  starvation
 	rates    map[*cluster.Host]float64 // last measured throughput, bytes/s
 	said     map[string]bool           // what sayOnce said
-	segments map[string]segPos         // by path: the place of each segment a playlist named
+
+	lastPath   string        // the path last asked for: what fail-back probes
+	movedAt    time.Time     // when current last changed
+	failBackTo *cluster.Host // a planned fail-back, taken at the next boundary
+	segmented  bool          // a manifest was served since the load: HLS or DASH
+	stopLoops  chan struct{} // closed by Close: ends the fail-back loop
+	stopOnce   sync.Once
+	segments   map[string]segPos // by path: the place of each segment a playlist named
 
 	manifests manifestSlots    // manifests rewritten at once (manifestlimit.go)
 	conns     *limitedListener // the connections held (limits.go)
@@ -113,24 +130,38 @@ func Start(opts Options) (*Relay, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
+	if opts.FailBackProbe <= 0 {
+		opts.FailBackProbe = DefaultFailBackProbe
+	}
+	if opts.FailBackAfter <= 0 {
+		opts.FailBackAfter = DefaultFailBackAfter
+	}
+	if opts.Clock == nil {
+		opts.Clock = opts.Engine.Clock()
+	}
 	ln, err := net.Listen("tcp", opts.Listen)
 	if err != nil {
 		return nil, fmt.Errorf("relay: %v", err)
 	}
 	r := &Relay{
-		opts:     opts,
-		ln:       ln,
-		log:      opts.Log,
-		noRange:  map[*cluster.Host]bool{},
-		mismatch: map[string][]*cluster.Host{},
-		rates:    map[*cluster.Host]float64{},
-		said:     map[string]bool{},
-		segments: map[string]segPos{},
-		client:   newClient(opts.ConnectTimeout, opts.Insecure, redirectPolicy(ln.Addr(), opts.Header)),
+		opts:      opts,
+		ln:        ln,
+		log:       opts.Log,
+		noRange:   map[*cluster.Host]bool{},
+		mismatch:  map[string][]*cluster.Host{},
+		rates:     map[*cluster.Host]float64{},
+		said:      map[string]bool{},
+		segments:  map[string]segPos{},
+		movedAt:   opts.Clock.Now(),
+		stopLoops: make(chan struct{}),
+		client:    newClient(opts.ConnectTimeout, opts.Insecure, redirectPolicy(ln.Addr(), opts.Header)),
 	}
 	r.manifests, r.conns = newManifestSlots(), limitConns(ln, maxConns)
 	r.srv = newServer(r)
 	go func() { _ = r.srv.Serve(r.conns) }()
+	if opts.FailBack {
+		go r.failBackLoop(r.stopLoops)
+	}
 	return r, nil
 }
 
@@ -172,7 +203,7 @@ func (r *Relay) Addr() net.Addr { return r.ln.Addr() }
 func (r *Relay) SetCurrent(h *cluster.Host) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.current = h
+	r.current, r.movedAt, r.failBackTo, r.segmented = h, r.opts.Clock.Now(), nil, false
 	clear(r.mismatch)
 }
 
@@ -184,11 +215,15 @@ func (r *Relay) Current() *cluster.Host {
 }
 
 // Close stops serving at once; Shutdown drains first.
-func (r *Relay) Close() error { return r.srv.Close() }
+func (r *Relay) Close() error {
+	r.stopOnce.Do(func() { close(r.stopLoops) })
+	return r.srv.Close()
+}
 
 // Shutdown stops accepting and waits for the responses under way until ctx
 // ends, then closes what is left.
 func (r *Relay) Shutdown(ctx context.Context) error {
+	r.stopOnce.Do(func() { close(r.stopLoops) })
 	err := r.srv.Shutdown(ctx)
 	if err != nil {
 		r.srv.Close()

@@ -80,7 +80,7 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 		}
 		if from.injected == "" {
 			r.mu.Lock()
-			r.current = h
+			r.current, r.movedAt, r.failBackTo = h, r.opts.Clock.Now(), nil
 			r.mu.Unlock()
 		}
 		// The caller says the failover, with the gap the player saw

@@ -150,7 +150,9 @@ func (f *Fold) applyHost(i int, ev events.Event) int {
 // failover leaves h (row i) for the host taking over, which it returns.
 func (f *Fold) failover(h *Host, i int, ev events.Event) int {
 	switch {
-	case h != nil && ev.Class == events.ClassSwitch:
+	case h != nil && (ev.Class == events.ClassSwitch || ev.Class == events.ClassFailBack):
+		// Left, not failed: the user's switch, or a fail-back to a
+		// recovered host ranked above it.
 		h.State, h.Left, h.blamed = Idle, true, false
 	case h != nil:
 		h.blamed = false
