@@ -72,7 +72,7 @@ func (h *handler) leading() []slog.Attr {
 }
 
 func (h *handler) Handle(ctx context.Context, r slog.Record) error {
-	out := slog.NewRecord(r.Time, r.Level, events.RedactText(r.Message), r.PC)
+	out := slog.NewRecord(r.Time, r.Level, safeText(r.Message), r.PC)
 	out.AddAttrs(h.leading()...)
 	r.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(redactAttr(a))
@@ -80,6 +80,11 @@ func (h *handler) Handle(ctx context.Context, r slog.Record) error {
 	})
 	return h.inner.Handle(ctx, out)
 }
+
+// safeText hides a text's secrets and escapes the control characters a
+// server may have put in it, as the events do: slog's JSON leaves C1 and
+// the bidi controls raw, and the log may be a terminal (stderr).
+func safeText(s string) string { return events.Escape(events.RedactText(s)) }
 
 // redactAttr hides the secrets of an attribute's text. Values that are
 // not plain numbers, times or durations are turned into their text first
@@ -89,7 +94,7 @@ func redactAttr(a slog.Attr) slog.Attr {
 	v := a.Value.Resolve()
 	switch v.Kind() {
 	case slog.KindString:
-		return slog.String(a.Key, events.RedactText(v.String()))
+		return slog.String(a.Key, safeText(v.String()))
 	case slog.KindGroup:
 		group := v.Group()
 		red := make([]slog.Attr, len(group))
@@ -111,7 +116,7 @@ func redactAttr(a slog.Attr) slog.Attr {
 		default:
 			text = fmt.Sprint(x)
 		}
-		return slog.String(a.Key, events.RedactText(text))
+		return slog.String(a.Key, safeText(text))
 	}
 	return slog.Attr{Key: a.Key, Value: v}
 }

@@ -157,6 +157,27 @@ func TestRedaction(t *testing.T) {
 	}
 }
 
+// TestServersTextIsEscaped: what a server said (an error, a URL) reaches
+// the log, which may be the terminal, with its control characters escaped
+// as in the events, in both formats: slog's JSON would leave C1 and the
+// bidi controls raw.
+func TestServersTextIsEscaped(t *testing.T) {
+	// OSC 52 (the clipboard), a bidi override and a C1 control.
+	raw := "valid for \x1b]52;c;aGk=\x07 and \u202egnp.\u0085"
+	for _, js := range []bool{false, true} {
+		var buf bytes.Buffer
+		l := For(New(&buf, Options{Level: slog.LevelDebug, JSON: js}), ClusterHTTP)
+		l.Debug("attempt failed: "+raw, "err", errors.New(raw), "host", raw)
+		out := buf.String()
+		if strings.ContainsAny(out, "\x1b\x07\u202e\u0085") {
+			t.Errorf("json=%v: a control character reached the log:\n%q", js, out)
+		}
+		if !strings.Contains(out, "u202e") || !strings.Contains(out, "x1b") {
+			t.Errorf("json=%v: the escaped forms are missing:\n%s", js, out)
+		}
+	}
+}
+
 func TestForNilDiscards(t *testing.T) {
 	l := For(nil, Player)
 	l.Error("nowhere") // must not panic
