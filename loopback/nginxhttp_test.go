@@ -16,7 +16,7 @@ import (
 func nginxHTTPOrSkip(t *testing.T, dir string, opts NginxHTTPOptions) *NginxHTTPHost {
 	t.Helper()
 	n, err := StartNginxHTTP(dir, opts)
-	missingTool(t, err)
+	MissingTool(t, err)
 	if err != nil {
 		t.Fatal(err)
 	}

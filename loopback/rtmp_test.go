@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -37,30 +36,13 @@ func mediaDir(t *testing.T) string {
 	return dir
 }
 
-// missingTool fails the test in CI when nginx or ffmpeg is missing, and
-// skips it elsewhere, with the package to install in the message either
-// way. (loopback/hosttest has the same rule for the other packages; its
-// import of loopback keeps it out of reach here.)
-func missingTool(t *testing.T, err error) {
-	t.Helper()
-	if !errors.Is(err, ErrNginxMissing) && !errors.Is(err, ErrFFmpegMissing) {
-		return
-	}
-	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-		t.Fatalf("CI=%s: %v", os.Getenv("CI"), err)
-	}
-	t.Skipf("%v (skipped outside CI; in CI this fails)", err)
-}
-
 // nginxOrSkip starts nginx for a test of the end-to-end tier, which -short
-// skips (as hosttest.EndToEnd does for the other packages).
+// leaves to the full run.
 func nginxOrSkip(t *testing.T, dir string) *NginxHost {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("needs nginx: an end-to-end test, skipped under -short")
-	}
+	EndToEnd(t, "nginx")
 	n, err := StartNginxRTMP(dir)
-	missingTool(t, err)
+	MissingTool(t, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +129,7 @@ func TestLiveFeed(t *testing.T) {
 	dir := mediaDir(t)
 	n := nginxOrSkip(t, dir)
 	feed, err := StartLiveFeed(n.LiveURL+"/feed", filepath.Join(dir, assets.ClipName))
-	missingTool(t, err)
+	MissingTool(t, err)
 	if err != nil {
 		t.Fatal(err)
 	}

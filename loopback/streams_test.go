@@ -19,7 +19,7 @@ func TestMakeStreams(t *testing.T) {
 	os.WriteFile(src, assets.Clip, 0o644)
 	const origin = "http://127.0.0.1:1/video"
 	err := MakeStreams(dir, src, origin)
-	missingTool(t, err)
+	MissingTool(t, err)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,10 +5,8 @@
 package hosttest
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -61,30 +59,17 @@ func ClipDir(t testing.TB) string {
 	return dir
 }
 
-// EndToEnd marks a test of the end-to-end tier: it needs component (libmpv,
-// nginx, ffmpeg, tmux), which the unit tier, go test -short, runs without.
-// Under -short the test is skipped; in the full run this does nothing, and
-// a component found missing fails the test in CI (see Missing).
+// EndToEnd marks a test of the end-to-end tier (see loopback.EndToEnd).
 func EndToEnd(t testing.TB, component string) {
 	t.Helper()
-	if testing.Short() {
-		t.Skipf("needs %s: an end-to-end test, skipped under -short", component)
-	}
+	loopback.EndToEnd(t, component)
 }
 
-// Missing handles err when it says a tool the test needs (nginx, ffmpeg)
-// is not installed: in CI that is a broken set-up and fails the test;
-// elsewhere the test is skipped. The message names what to install either
-// way. Any other error is left to the caller.
+// Missing fails the test in CI when a tool it needs is missing, and skips
+// it elsewhere (see loopback.MissingTool).
 func Missing(t testing.TB, err error) {
 	t.Helper()
-	if !errors.Is(err, loopback.ErrNginxMissing) && !errors.Is(err, loopback.ErrFFmpegMissing) {
-		return
-	}
-	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-		t.Fatalf("CI=%s: %v", os.Getenv("CI"), err)
-	}
-	t.Skipf("%v (skipped outside CI; in CI this fails)", err)
+	loopback.MissingTool(t, err)
 }
 
 // Nginx starts nginx-rtmp playing dir; a missing nginx is handled by
