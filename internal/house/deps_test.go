@@ -1,9 +1,8 @@
-package demo
+package house
 
 import (
 	"go/parser"
 	"go/token"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -18,7 +17,7 @@ import (
 // build may link it either.
 func TestShippedBinaryCarriesNoFaultKit(t *testing.T) {
 	t.Parallel()
-	root := moduleRoot(t)
+	root := repoRoot(t)
 	deps := map[string][]string{} // package -> the packages that import it
 	queue := []string{"clusterplay"}
 	seen := map[string]bool{"clusterplay": true}
@@ -42,25 +41,6 @@ func TestShippedBinaryCarriesNoFaultKit(t *testing.T) {
 		if pkg == "clusterplay/loopback" || strings.HasPrefix(pkg, "clusterplay/loopback/") {
 			t.Errorf("the binary links %s (imported by %v): the test fault kit must stay out of it", pkg, by)
 		}
-	}
-}
-
-// moduleRoot is the directory of go.mod above this package.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
 	}
 }
 
