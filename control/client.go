@@ -98,3 +98,12 @@ func (c *client) close() {
 		c.conn.Close()
 	})
 }
+
+// stopReading ends the client's requests but lets its replies drain:
+// serve sees the end of its input and flushes what is queued.
+func (c *client) stopReading() {
+	if cr, ok := c.conn.(interface{ CloseRead() error }); ok && cr.CloseRead() == nil {
+		return
+	}
+	c.close()
+}

@@ -62,6 +62,8 @@ const DefaultMaxClients = 64
 const (
 	clientQueue  = 256
 	writeTimeout = 5 * time.Second
+	// closeGrace is how long Close waits for the last replies to go out.
+	closeGrace = 2 * time.Second
 )
 
 // Server is a listening control socket.
@@ -163,10 +165,23 @@ func (s *Server) Close() error {
 	}
 	s.mu.Unlock()
 	err := s.ln.Close()
+	// A request being answered (stop, quit) is often what ended the run:
+	// its reply still goes out. Reading stops, each client's last replies
+	// are flushed, and only a client that will not take them within
+	// closeGrace is cut.
 	for _, c := range clients {
-		c.close()
+		c.stopReading()
 	}
-	s.wg.Wait()
+	served := make(chan struct{})
+	go func() { s.wg.Wait(); close(served) }()
+	select {
+	case <-served:
+	case <-time.After(closeGrace):
+		for _, c := range clients {
+			c.close()
+		}
+		<-served
+	}
 	if rerr := os.Remove(s.opts.Path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) && err == nil {
 		err = rerr
 	}

@@ -346,3 +346,33 @@ func TestCall(t *testing.T) {
 		t.Errorf("no socket: an ErrorReply")
 	}
 }
+
+// quitCloses is a Controller whose quit ends the run, as the app's does:
+// the server is closed while the quit's reply is still being made.
+type quitCloses struct {
+	*recorder
+	s *Server
+}
+
+func (q *quitCloses) QuitWithCode(code int) {
+	go q.s.Close()
+	time.Sleep(100 * time.Millisecond) // Close is under way before the reply
+}
+
+// TestCloseStillAnswersTheQuit: the request that ended the run gets its
+// reply; the client is not cut before it.
+func TestCloseStillAnswersTheQuit(t *testing.T) {
+	bus := events.NewBus()
+	defer bus.Close()
+	q := &quitCloses{recorder: &recorder{}}
+	s, err := Listen(Options{Path: filepath.Join(t.TempDir(), "ctl.sock")}, bus, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.s = s
+	defer s.Close()
+	c := dial(t, s.opts.Path)
+	if r := c.ask(`{"command":["stop"],"request_id":7}`); r["error"] != "success" || r["request_id"] != 7.0 {
+		t.Errorf("stop's reply: %v", r)
+	}
+}
