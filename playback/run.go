@@ -8,6 +8,7 @@ import (
 	"clusterplay/cluster"
 	"clusterplay/events"
 	"clusterplay/player"
+	"clusterplay/relay"
 )
 
 // watchInterval is how often the stall watchdog looks; a stall is judged
@@ -255,6 +256,7 @@ func (r *run) progress(ev player.Event) {
 	if r.relayed {
 		// The relay judges a slow host only while the player starves.
 		r.opts.Relay.SetStarved(r.started && !ev.Paused && (ev.Buffering || ev.Cache < time.Second))
+		r.opts.Relay.SetPlayerBuffer(relay.PlayerBuffer{Cached: ev.Cache, Playing: r.started && !ev.Paused, At: r.clock.Now()})
 	}
 	switch {
 	case !r.started:

@@ -45,6 +45,7 @@ type Relay interface {
 	SetCurrent(h *cluster.Host)
 	Current() *cluster.Host
 	SetStarved(starved bool)
+	SetPlayerBuffer(b relay.PlayerBuffer)
 }
 
 // Outcome is how a session ended.

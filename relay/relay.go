@@ -88,8 +88,11 @@ type Relay struct {
 	noRange  map[*cluster.Host]bool     // answered 200 to a ranged request
 	mismatch map[string][]*cluster.Host // per clip: hosts that serve another file
 	starved  starvation
-	rates    map[*cluster.Host]float64 // last measured throughput, bytes/s
-	said     map[string]bool           // what sayOnce said
+	// buffer is the player's, as the session last told it (buffer.go).
+	buffer      PlayerBuffer
+	bufferKnown bool
+	rates       map[*cluster.Host]float64 // last measured throughput, bytes/s
+	said        map[string]bool           // what sayOnce said
 
 	lastPath   string        // the path last asked for: what fail-back probes
 	movedAt    time.Time     // when current last changed
