@@ -57,9 +57,12 @@ type watchRun struct {
 	// relay's own measure of the player's wait; NaN when it gave none.
 	failoverGapMS float64
 	pauses        int
-	class         string
-	seamless      bool
-	end           string // the end event's reason and class
+	// pausesBefore are the pauses before the fault struck (a player run
+	// dry at the start, at a rate close to the bitrate): not the fault's.
+	pausesBefore int
+	class        string
+	seamless     bool
+	end          string // the end event's reason and class
 }
 
 // positionLog is the player's position as sampled, one entry per change.
@@ -206,7 +209,11 @@ func (w *watchLog) take(ev events.Event) (firstStart bool) {
 		}
 	case events.StateChanged:
 		if w.last == events.StatePlaying && (ev.State == events.StateBuffering || ev.State == events.StateConnecting) {
-			r.pauses++
+			if w.faultAt.IsZero() {
+				r.pausesBefore++
+			} else {
+				r.pauses++
+			}
 		}
 		w.last = ev.State
 	case events.End:
