@@ -130,3 +130,36 @@ func TestRelayModeKeepsTheReadTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestSlowHostLeftByItsProjectedFinish: a host at half the clip's bitrate
+// would end its response long after the player's buffer runs out. With
+// --slow-timeout 30s the starvation rule would keep it for 30 s; the
+// buffer's rule leaves it as soon as its rate is measured (class slow,
+// the error naming the projected finish), and the clip plays to its end
+// far sooner than the slow host alone could serve it.
+func TestSlowHostLeftByItsProjectedFinish(t *testing.T) {
+	loopback.EndToEnd(t, "libmpv")
+	half := int64(float64(len(assets.Clip)) / assets.ClipDuration.Seconds() / 2)
+	slow := hosttest.Keep(t)(loopback.Throttled(media, half))
+	fast := hosttest.Keep(t)(loopback.Good(media))
+	began := time.Now()
+	code, evs := playJSON(t, nil, "--slow-timeout", "30s", "--stall-timeout", "30s",
+		"--host", slow.URL, "--host", fast.URL, assets.ClipName)
+	took := time.Since(began)
+	if code != 0 {
+		t.Fatalf("exit %d: %v", code, evs)
+	}
+	f := named(evs, "failover")
+	if len(f) == 0 || f[0]["class"] != "slow" || f[0]["seamless"] != true || f[0]["to_host"] != fast.URL {
+		t.Fatalf("failovers %v, want a seamless one of class slow to the fast host", f)
+	}
+	if why, _ := f[0]["error"].(string); !strings.Contains(why, "projected finish") {
+		t.Errorf("failover error %q does not say the projected finish fired", why)
+	}
+	t.Logf("left the slow host: %s", f[0]["error"])
+	endsAtClipEnd(t, evs)
+	// The slow host alone needs 12 s; the starvation rule alone 30 s.
+	if limit := 2 * assets.ClipDuration; took > limit {
+		t.Errorf("took %v: the slow host was kept too long (limit %v)", took, limit)
+	}
+}

@@ -258,7 +258,7 @@ func (r *run) progress(ev player.Event) {
 		// The relay judges a slow host only while the player starves.
 		r.opts.Relay.SetStarved(r.started && !ev.Paused && (ev.Buffering || ev.Cache < time.Second))
 		r.opts.Relay.SetPlayerBuffer(relay.PlayerBuffer{Cached: ev.Cache, Playing: r.started && !ev.Paused, At: r.clock.Now(),
-			Bitrate: r.bitrate.add(ev.Bitrate, r.clock.Now())})
+			Bitrate: r.bitrate.add(ev.Bitrate, r.clock.Now()), Duration: r.duration})
 	}
 	switch {
 	case !r.started:

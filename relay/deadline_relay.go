@@ -22,7 +22,11 @@ func (r *Relay) readDeadline(up *upstream) time.Duration {
 func (r *Relay) projectedLate(up *upstream) (late bool, why string) {
 	b, known := r.playerBuffer()
 	now := r.opts.Clock.Now()
-	if !b.draining(known, now) || b.Bitrate <= 0 {
+	r.mu.Lock()
+	segmented := r.segmented
+	r.mu.Unlock()
+	bitrate := streamBitrate(b, up.total, segmented)
+	if !b.draining(known, now) || bitrate <= 0 {
 		return false, ""
 	}
 	rate, judged := up.pace.rate()
@@ -33,6 +37,21 @@ func (r *Relay) projectedLate(up *upstream) (late bool, why string) {
 	if up.end >= 0 {
 		left = max(0, up.end-(up.start+up.delivered.Load()))
 	}
-	p := projectFinish(left, rate, b.Bitrate, b.left(now))
+	p := projectFinish(left, rate, bitrate, b.left(now))
 	return p.late, p.words(left, rate)
+}
+
+// streamBitrate is the bits per second the player consumes. For a
+// progressive file it is the file's length over the clip's duration: the
+// bytes on the wire, container included, known from the first frame on,
+// and the average the rest of the file is played at. HLS and DASH
+// responses are segments, whose lengths say nothing of the whole: there,
+// and whenever the length or duration is unknown, it is what mpv measures
+// from the packets it plays (the session's average, 0 until mpv has played
+// about a second), a few percent under the wire's bytes.
+func streamBitrate(b PlayerBuffer, total int64, segmented bool) float64 {
+	if !segmented && total > 0 && b.Duration > 0 {
+		return float64(total) * 8 / b.Duration.Seconds()
+	}
+	return b.Bitrate
 }

@@ -111,3 +111,26 @@ func TestPaceMeter(t *testing.T) {
 		})
 	}
 }
+
+func TestStreamBitrate(t *testing.T) {
+	cases := []struct {
+		name      string
+		b         PlayerBuffer
+		total     int64
+		segmented bool
+		want      float64
+	}{
+		{"a progressive file: its length over its duration", PlayerBuffer{Bitrate: 388000, Duration: 6 * time.Second}, 268830, false, 358440},
+		{"a segment: what mpv measures", PlayerBuffer{Bitrate: 388000, Duration: 6 * time.Second}, 50000, true, 388000},
+		{"no duration (live): what mpv measures", PlayerBuffer{Bitrate: 388000}, 268830, false, 388000},
+		{"no length: what mpv measures", PlayerBuffer{Bitrate: 388000, Duration: 6 * time.Second}, -1, false, 388000},
+		{"nothing known", PlayerBuffer{}, -1, false, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := streamBitrate(c.b, c.total, c.segmented); got < c.want-1 || got > c.want+1 {
+				t.Errorf("bitrate %.0f, want %.0f", got, c.want)
+			}
+		})
+	}
+}
