@@ -68,6 +68,23 @@ func (ws *watchSamples) classes() string {
 	return strings.Join(out, ", ")
 }
 
+// early says the failovers before the fault, by class, over all runs; ""
+// when there were none.
+func (ws *watchSamples) early() string {
+	n := map[string]int{}
+	for _, r := range ws.runs {
+		for _, c := range r.early {
+			n[c]++
+		}
+	}
+	var out []string
+	for c, k := range n {
+		out = append(out, fmt.Sprintf("%s ×%d", c, k))
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}
+
 // ends counts the runs by how they ended.
 func (ws *watchSamples) ends() string {
 	n := map[string]int{}
@@ -195,6 +212,9 @@ func watchRows(sec, what string, m mode, f fault, ws *watchSamples, setup string
 	detectNote := fmt.Sprintf("failover class: %s; `end`: %s", ws.classes(), ws.ends())
 	if detect.n < len(ws.runs) {
 		detectNote += fmt.Sprintf("; no failover event in %d runs", len(ws.runs)-detect.n)
+	}
+	if early := ws.early(); early != "" {
+		detectNote += "; hosts left before the fault (class): " + early
 	}
 	skip := ws.col(func(r watchRun) float64 { return r.skipMS })
 	stillNote := fmt.Sprintf("longest interval between two positions after the fault (median %s, worst %s) less the usual one (%s); position sampled every %s; media skipped after the fault: median %s, worst %s",

@@ -60,9 +60,12 @@ type watchRun struct {
 	// pausesBefore are the pauses before the fault struck (a player run
 	// dry at the start, at a rate close to the bitrate): not the fault's.
 	pausesBefore int
-	class        string
-	seamless     bool
-	end          string // the end event's reason and class
+	// early are the classes of the failovers before the fault: a host
+	// left before it failed (a deadline too short for the machine's load).
+	early    []string
+	class    string
+	seamless bool
+	end      string // the end event's reason and class
 }
 
 // positionLog is the player's position as sampled, one entry per change.
@@ -200,6 +203,9 @@ func (w *watchLog) take(ev events.Event) (firstStart bool) {
 			return true
 		}
 	case events.Failover:
+		if w.faultAt.IsZero() && !w.firstStart.IsZero() {
+			r.early = append(r.early, string(ev.Class))
+		}
 		if !w.faultAt.IsZero() && math.IsNaN(r.detectMS) {
 			r.detectMS = ms(ev.Time.Sub(w.faultAt))
 			r.class, r.seamless = string(ev.Class), ev.Seamless
