@@ -23,6 +23,13 @@ type kernelPipe struct {
 	r, w int
 	size int // what it holds at most
 	held int // bytes in it now
+
+	// pump moves pumpLeft bytes at most to the player's socket; a func
+	// made once, so that a move allocates nothing.
+	pump     func(fd uintptr) bool
+	pumpLeft int
+	pumped   int64
+	pumpErr  error
 }
 
 func newKernelPipe() (*kernelPipe, error) {
@@ -31,6 +38,10 @@ func newKernelPipe() (*kernelPipe, error) {
 		return nil, os.NewSyscallError("pipe2", err)
 	}
 	p := &kernelPipe{r: fds[0], w: fds[1]}
+	p.pump = func(fd uintptr) bool {
+		p.pumped, p.pumpErr = spliceRetrying(p.r, int(fd), p.pumpLeft)
+		return p.pumpErr != unix.EAGAIN
+	}
 	size, err := unix.FcntlInt(uintptr(p.w), unix.F_SETPIPE_SZ, pipeSize)
 	if err != nil {
 		size, err = unix.FcntlInt(uintptr(p.w), unix.F_GETPIPE_SZ, 0)
@@ -59,17 +70,12 @@ func (p *kernelPipe) deliver(player *net.TCPConn, buf []byte, keep int) (int, []
 	}
 	k := min(p.held, keep, len(buf))
 	for p.held > k {
-		var n int64
-		var serr error
-		err := raw.Write(func(fd uintptr) bool {
-			n, serr = spliceRetrying(p.r, int(fd), p.held-k)
-			return serr != unix.EAGAIN
-		})
-		if err = firstErr(err, serr, "splice"); err != nil {
+		p.pumpLeft = p.held - k
+		if err := firstErr(raw.Write(p.pump), p.pumpErr, "splice"); err != nil {
 			return 0, nil, err
 		}
-		p.held -= int(n)
-		kernelCarried.Add(n)
+		p.held -= int(p.pumped)
+		kernelCarried.Add(p.pumped)
 	}
 	last := buf[:k]
 	for got := 0; got < k; {
@@ -123,6 +129,13 @@ type splicedBody struct {
 	pipe          *kernelPipe
 	left          int64 // bytes of the body still to come
 	want          int64 // the most the next read takes (fastPath.aim)
+
+	// drain moves drainMax bytes at most from the socket into the pipe;
+	// made once, so that a read allocates nothing.
+	drain    func(fd uintptr) bool
+	drainMax int
+	drained  int64
+	drainErr error
 }
 
 func newSplicedBody(body io.ReadCloser, conn *net.TCPConn, pipe *kernelPipe, left int64) (*splicedBody, error) {
@@ -130,26 +143,26 @@ func newSplicedBody(body io.ReadCloser, conn *net.TCPConn, pipe *kernelPipe, lef
 	if err != nil {
 		return nil, err
 	}
-	return &splicedBody{ReadCloser: body, src: raw, pipe: pipe, left: left, want: left}, nil
+	b := &splicedBody{ReadCloser: body, src: raw, pipe: pipe, left: left, want: left}
+	b.drain = func(fd uintptr) bool {
+		b.drained, b.drainErr = spliceRetrying(int(fd), b.pipe.w, b.drainMax)
+		return b.drainErr != unix.EAGAIN
+	}
+	return b, nil
 }
 
 func (b *splicedBody) Read(p []byte) (int, error) {
 	if b.left <= 0 {
 		return 0, io.EOF
 	}
-	limit := int(min(b.left, b.want, int64(b.pipe.size-b.pipe.held)))
-	if len(p) == 0 || limit <= 0 {
+	b.drainMax = int(min(b.left, b.want, int64(b.pipe.size-b.pipe.held)))
+	if len(p) == 0 || b.drainMax <= 0 {
 		return 0, nil
 	}
-	var n int64
-	var serr error
-	err := b.src.Read(func(fd uintptr) bool {
-		n, serr = spliceRetrying(int(fd), b.pipe.w, limit)
-		return serr != unix.EAGAIN
-	})
-	if err = firstErr(err, serr, "splice"); err != nil {
+	if err := firstErr(b.src.Read(b.drain), b.drainErr, "splice"); err != nil {
 		return 0, &net.OpError{Op: "read", Net: "tcp", Err: err}
 	}
+	n := b.drained
 	if n == 0 {
 		return 0, io.ErrUnexpectedEOF // closed short of the length it announced
 	}
