@@ -99,7 +99,10 @@ func (f *fastPath) after(up *upstream, sp span, pos int64, n int, err error) {
 		}
 		f.pipe = p
 	}
-	body, berr := newSplicedBody(up.resp.Body, conn, f.pipe, up.end-pos)
+	// What is left of the body by its place in the file and by the length
+	// the client frames it with: a host whose two disagree gets the less.
+	left := min(up.end-pos, up.resp.ContentLength-(pos-up.start))
+	body, berr := newSplicedBody(up.resp.Body, conn, f.pipe, left)
 	if berr != nil {
 		return
 	}
