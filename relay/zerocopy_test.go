@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"testing"
+	"time"
 
 	"clusterplay/events"
 	"clusterplay/loopback"
@@ -90,7 +91,10 @@ func TestKernelCopyByteExact(t *testing.T) {
 	}
 	big := patterned(size)
 	host := hosttest.Keep(t)(loopback.Good(map[string][]byte{"v/big.bin": big}))
-	h := startRelay(t, "", host.URL+"/v")
+	// A generous read timeout: 200 MB under the race detector on a busy
+	// machine may leave the relay without a byte for 300 ms, and no other
+	// host could continue; this test is about the bytes.
+	h := startRelayOpts(t, func(o *Options) { o.ReadTimeout = 10 * time.Second }, host.URL+"/v")
 	url := h.relay.URL("big.bin")
 	got := carried(func() { sameBody(t, url, "", big) })
 	wantCarried(t, "whole file", got, int64(size))
