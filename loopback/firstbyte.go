@@ -16,14 +16,14 @@ import (
 // included), as a CDN edge that misses its cache or a busy origin does.
 
 // Tail chooses the requests whose first byte a host holds: it is given
-// each request's path and its number among the host's requests, from 1.
-type Tail func(path string, n int64) bool
+// each request and its number among the host's requests, from 1.
+type Tail func(r *http.Request, n int64) bool
 
 // EveryNth holds every nth request whose path ends in suffix ("" any).
 func EveryNth(n int64, suffix string) Tail {
 	var seen atomic.Int64
-	return func(path string, _ int64) bool {
-		if !strings.HasSuffix(path, suffix) {
+	return func(r *http.Request, _ int64) bool {
+		if !strings.HasSuffix(r.URL.Path, suffix) {
 			return false
 		}
 		return seen.Add(1)%n == 0
@@ -36,8 +36,8 @@ func EveryNth(n int64, suffix string) Tail {
 func WithChance(p float64, seed uint64, suffix string) Tail {
 	var mu sync.Mutex
 	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
-	return func(path string, _ int64) bool {
-		if !strings.HasSuffix(path, suffix) {
+	return func(r *http.Request, _ int64) bool {
+		if !strings.HasSuffix(r.URL.Path, suffix) {
 			return false
 		}
 		mu.Lock()
@@ -47,7 +47,7 @@ func WithChance(p float64, seed uint64, suffix string) Tail {
 }
 
 // Always holds every request.
-func Always() Tail { return func(string, int64) bool { return true } }
+func Always() Tail { return func(*http.Request, int64) bool { return true } }
 
 // HeldFirstBytes wraps next: the requests tail chooses wait hold before
 // next answers them (or until the client gives up). held counts them.
@@ -65,7 +65,7 @@ func HoldFirstBytes(next http.Handler, hold time.Duration, tail Tail) *HeldFirst
 }
 
 func (h *HeldFirstBytes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h.tail(r.URL.Path, h.n.Add(1)) {
+	if h.tail(r, h.n.Add(1)) {
 		h.held.Add(1)
 		t := time.NewTimer(h.hold)
 		defer t.Stop()

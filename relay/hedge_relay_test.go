@@ -3,6 +3,7 @@ package relay
 import (
 	"bytes"
 	"fmt"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -82,7 +83,7 @@ func TestHedgeServesAHeldRequestFromAnotherHost(t *testing.T) {
 // TestHedgeTheFirstRequest: the very first request of a playback, before
 // the relay measured any host, is hedged too.
 func TestHedgeTheFirstRequest(t *testing.T) {
-	slow, _, err := loopback.SlowFirstBytes(files, 2*time.Second, func(_ string, n int64) bool { return n == 1 })
+	slow, _, err := loopback.SlowFirstBytes(files, 2*time.Second, func(_ *http.Request, n int64) bool { return n == 1 })
 	slow = hosttest.Keep(t)(slow, err)
 	good := hosttest.Keep(t)(loopback.Good(files))
 	h := hedgingRelay(t, true, 5, slow, good)

@@ -1,0 +1,159 @@
+package e2e
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"clusterplay/assets"
+	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
+)
+
+// Hedged requests through the real binary: the serving host holds the
+// first byte of some requests for 2 s, the other hosts answer at once.
+
+// hlsFiles cuts the demo clip into an HLS VOD of segSeconds segments.
+func hlsFiles(t *testing.T, segSeconds string) map[string][]byte {
+	t.Helper()
+	ffmpeg := needTool(t, "ffmpeg")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.mp4")
+	os.WriteFile(src, assets.Clip, 0o644)
+	hls := filepath.Join(dir, "hls")
+	os.Mkdir(hls, 0o755)
+	out, err := exec.Command(ffmpeg, "-v", "error", "-i", src, "-c", "copy", "-f", "hls", "-hls_time", segSeconds,
+		"-hls_playlist_type", "vod", "-hls_segment_filename", filepath.Join(hls, "seg%d.ts"), filepath.Join(hls, "index.m3u8")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	files := map[string][]byte{}
+	entries, _ := os.ReadDir(hls)
+	for _, e := range entries {
+		b, _ := os.ReadFile(filepath.Join(hls, e.Name()))
+		files["hls/"+e.Name()] = b
+	}
+	return files
+}
+
+// heldTail holds the player's first request (the relay's first: the
+// engine's attempt before it carries no Via) and every second segment.
+func heldTail() loopback.Tail {
+	var relayed atomic.Int64
+	segments := loopback.EveryNth(2, ".ts")
+	return func(r *http.Request, n int64) bool {
+		first := r.Header.Get("Via") != "" && relayed.Add(1) == 1
+		return first || segments(r, n)
+	}
+}
+
+// hedgeTotals reads a JSON report's totals.
+func hedgeTotals(t *testing.T, path string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Totals map[string]any `json:"totals"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("report: %v\n%s", err, data)
+	}
+	return doc.Totals
+}
+
+// TestHedgeServesHeldRequestsFromAnotherHost: the first request of the
+// playback and each held segment are served by the next host well within
+// the 2 s the serving host holds them; hedge events and the report say so.
+func TestHedgeServesHeldRequestsFromAnotherHost(t *testing.T) {
+	files := hlsFiles(t, "2")
+	slow, held, err := loopback.SlowFirstBytes(files, 2*time.Second, heldTail())
+	slow = hosttest.Keep(t)(slow, err)
+	b := hosttest.Keep(t)(loopback.Good(files))
+	c := hosttest.Keep(t)(loopback.Good(files))
+	report := filepath.Join(t.TempDir(), "report.json")
+	code, evs := playJSON(t, nil, "--report", report, "--report-format", "json",
+		"--host", slow.URL, "--host", b.URL, "--host", c.URL, "hls/index.m3u8")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, lines(evs))
+	}
+	hedges := named(evs, "hedge")
+	if len(hedges) < 2 || int64(len(hedges)) != held.Held() {
+		t.Fatalf("%d hedges for %d held requests: %v", len(hedges), held.Held(), hedges)
+	}
+	sawPlaylist, sawSegment := false, false
+	for _, h := range hedges {
+		delay, _ := h["delay_ms"].(float64)
+		if h["host"] != slow.URL || h["index"] != 0.0 || h["to_host"] != b.URL || h["to_index"] != 1.0 ||
+			h["winner"] != b.URL || delay < 50 || delay > 1000 {
+			t.Errorf("hedge %v: want host 0 to host 1 after 50 ms to 1 s, won by host 1", h)
+		}
+		path, _ := h["path"].(string)
+		sawPlaylist = sawPlaylist || strings.HasSuffix(path, ".m3u8")
+		sawSegment = sawSegment || strings.HasSuffix(path, ".ts")
+		served := false
+		for _, f := range named(evs, "fetch") {
+			el, _ := f["elapsed_ms"].(float64)
+			if f["path"] == path && f["host"] == b.URL && delay+el < 1500 {
+				served = true
+			}
+		}
+		if !served {
+			t.Errorf("%s: no fetch from host 1 within 1.5 s of the request", path)
+		}
+	}
+	if !sawPlaylist || !sawSegment {
+		t.Errorf("hedged the first request: %v, a segment: %v", sawPlaylist, sawSegment)
+	}
+	totals := hedgeTotals(t, report)
+	if totals["hedges"] != float64(len(hedges)) || totals["hedges_won"] != float64(len(hedges)) {
+		t.Errorf("report: hedges %v, hedges_won %v; want %d and %d", totals["hedges"], totals["hedges_won"], len(hedges), len(hedges))
+	}
+	endsAtClipEnd(t, evs)
+}
+
+// TestHedgeOffSendsNone: the same hosts with --hedge=off: the held
+// requests wait (for the serving host, or until the connect timeout
+// leaves it), and no hedge is sent.
+func TestHedgeOffSendsNone(t *testing.T) {
+	files := hlsFiles(t, "2")
+	slow, held, err := loopback.SlowFirstBytes(files, 2*time.Second, heldTail())
+	slow = hosttest.Keep(t)(slow, err)
+	b := hosttest.Keep(t)(loopback.Good(files))
+	report := filepath.Join(t.TempDir(), "report.json")
+	code, evs := playJSON(t, nil, "--hedge=off", "--report", report, "--report-format", "json",
+		"--host", slow.URL, "--host", b.URL, "hls/index.m3u8")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, lines(evs))
+	}
+	if h := named(evs, "hedge"); len(h) != 0 || held.Held() < 2 {
+		t.Fatalf("%d hedges with --hedge=off (%d requests held): %v\n%v", len(h), held.Held(), h, named(evs, "fetch"))
+	}
+	if totals := hedgeTotals(t, report); totals["hedges"] != 0.0 {
+		t.Errorf("report: hedges %v, want 0", totals["hedges"])
+	}
+}
+
+// TestHedgeSettingsRefuseBadValues: one clear line and the usage exit
+// code, as for every setting.
+func TestHedgeSettingsRefuseBadValues(t *testing.T) {
+	for _, args := range [][]string{
+		{"--hedge-budget", "150"},
+		{"--hedge-budget", "-1"},
+		{"--hedge-budget", "lots"},
+		{"--hedge=maybe"},
+	} {
+		r := clusterplay(t, nil, append(args, "--host", "http://127.0.0.1:1/v", "clip.mp4")...)
+		lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+		if r.code != 2 || len(lines) != 1 || !strings.Contains(r.stderr, "hedge") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one line naming the flag", args, r.code, r.stderr)
+		}
+	}
+}
