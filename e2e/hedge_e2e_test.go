@@ -157,3 +157,22 @@ func TestHedgeSettingsRefuseBadValues(t *testing.T) {
 		}
 	}
 }
+
+// TestNoHedgeWhenEveryHostIsSlow: every host holds every first byte
+// 300 ms alike; that is the network, not a host, and nothing is hedged.
+func TestNoHedgeWhenEveryHostIsSlow(t *testing.T) {
+	files := hlsFiles(t, "2")
+	var args []string
+	for range 3 {
+		h, _, err := loopback.SlowFirstBytes(files, 300*time.Millisecond, loopback.Always())
+		args = append(args, "--host", hosttest.Keep(t)(h, err).URL)
+	}
+	code, evs := playJSON(t, nil, append(args, "--stall-timeout", "30s", "hls/index.m3u8")...)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, lines(evs))
+	}
+	if h := named(evs, "hedge"); len(h) != 0 {
+		t.Fatalf("%d hedges when every host is slow: %v", len(h), h)
+	}
+	endsAtClipEnd(t, evs)
+}
