@@ -101,6 +101,9 @@ func (r *Relay) getHedged(ctx context.Context, h *cluster.Host, clip, rangeHeade
 		}
 		ev.Winner = res.host.URL
 		r.publish(ev)
+		if res.host == to {
+			r.hedgeWon(h, to)
+		}
 		return r.served(res)
 	}
 	// Neither sent a byte: the first host's answer is the request's, as
@@ -109,6 +112,18 @@ func (r *Relay) getHedged(ctx context.Context, h *cluster.Host, clip, rangeHeade
 	i := slices.IndexFunc(failed, func(f firstByte) bool { return f.host == h })
 	discard(failed[1-i])
 	return r.served(failed[i])
+}
+
+// hedgeWon makes to, whose answer to a hedge came first, the host that
+// serves the next requests, as any host that served last is, when from
+// was serving: a host whose tail made one hedge is likely to make more,
+// and each would cost the budget an extra request.
+func (r *Relay) hedgeWon(from, to *cluster.Host) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.current == from {
+		r.current, r.movedAt, r.failBackTo = to, r.opts.Clock.Now(), nil
+	}
 }
 
 // askFirstByte asks h for the request in the background and sends its
