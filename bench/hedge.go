@@ -258,7 +258,14 @@ func hedgeRows(r hedgeRun, rep int, name string, on bool) []row {
 	playerRequests := r.requests - r.hedges
 	extra := 100 * float64(r.hedges) / float64(max(playerRequests, 1))
 	what := fmt.Sprintf("hedging (run %d, --hedge=%s): ", rep, name)
-	note := fmt.Sprintf("%d segments; p99 of the good hosts' own TTFB %s ms; %d requests to the hosts, %d hedges", len(r.segmentTTFB), fmtNum(good, 2), r.requests, r.hedges)
+	slow := 0
+	for _, v := range r.segmentTTFB {
+		if v > 1000 {
+			slow++
+		}
+	}
+	note := fmt.Sprintf("%d segments, %d of them over 1 s; p99 of the good hosts' own TTFB %s ms; %d requests to the hosts, %d hedges",
+		len(r.segmentTTFB), slow, fmtNum(good, 2), r.requests, r.hedges)
 	var okRatio, okPauses, okExtra *bool
 	if on {
 		okRatio, okPauses, okExtra = check(ratio <= 1.5), check(r.pauses == 0), check(extra <= 5)
