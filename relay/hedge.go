@@ -57,8 +57,8 @@ func hedgeDelay(p95 time.Duration, measured bool, buf PlayerBuffer, bufKnown boo
 // p95 is clearly below that, by a quarter of the wait, so that hosts
 // alike, whose answers come around their p95, are not raced against each
 // other on a coin's toss. A host that has answered nothing (measured
-// false) is judged by typical, the p95 of the hosts measured, when any
-// was (typicalKnown). So when every host is slow alike, none is hedged
+// false) is judged by typical, the median time to first byte of the
+// hosts measured, when any was (typicalKnown). So when every host is slow alike, none is hedged
 // to: that is the network, not a host.
 func worthHedgingTo(p95 time.Duration, measured bool, typical time.Duration, typicalKnown bool, waited time.Duration) bool {
 	if !measured {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"clusterplay/events"
+	"clusterplay/localhost"
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
 )
@@ -168,5 +169,31 @@ func TestHedgeBudgetUnderALongTail(t *testing.T) {
 	}
 	if len(hedges) < 2 || n < requests/3 {
 		t.Fatalf("%d hedges, %d requests held: the tail was not hedged at all", len(hedges), n)
+	}
+}
+
+// TestHedgeAfterAFewSlowAnswers: a host whose p95 a few slower answers
+// raised (42 ms, under the 50 ms that any hedge waits, of a median of a
+// millisecond) still has its held
+// request hedged to a host the relay never asked: that host is judged
+// by the hosts' median, not by the very p95 the request has waited.
+func TestHedgeAfterAFewSlowAnswers(t *testing.T) {
+	open, err := localhost.Files(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slowish := loopback.HoldFirstBytes(localhost.ClipHandler(open), 42*time.Millisecond,
+		func(_ *http.Request, n int64) bool { return n == 3 || n == 5 })
+	held := loopback.HoldFirstBytes(slowish, 2*time.Second, func(_ *http.Request, n int64) bool { return n == 9 })
+	slow := hosttest.Keep(t)(loopback.NewHTTP(held))
+	good := hosttest.Keep(t)(loopback.Good(files))
+	h := hedgingRelay(t, true, 5, slow, good)
+	for i := range 9 {
+		if took := rangeOf(t, h, i*1000, 1000); took > time.Second {
+			t.Errorf("request %d took %s: not hedged", i+1, took)
+		}
+	}
+	if hedges := of(h.events(), events.Hedge); len(hedges) != 1 || hedges[0].Winner != good.URL+"/v" || held.Held() != 1 {
+		t.Fatalf("hedges %+v (%d held), want one won by host 1", hedges, held.Held())
 	}
 }

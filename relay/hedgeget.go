@@ -195,7 +195,9 @@ func (r *Relay) hedgeTarget(h *cluster.Host, avoid []*cluster.Host, start int64,
 	p95, measured := r.ttfbOf(to)
 	typical, typicalKnown := r.hedging.ttfb.typical()
 	if !typicalKnown {
-		typical, typicalKnown = r.ttfbOf(h) // the first request: the only host measured
+		// The first request: only the attempts measured the host, their
+		// smoothed latency being its typical answer.
+		typical, typicalKnown = r.opts.Engine.Latency(h)
 	}
 	if !worthHedgingTo(p95, measured, typical, typicalKnown, waited) {
 		return nil

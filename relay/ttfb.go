@@ -56,16 +56,18 @@ func percentile(samples []time.Duration, p int) (time.Duration, bool) {
 	return s[max(rank, 1)-1], true
 }
 
-// typical is the median of the measured hosts' p95s: what a host the
-// relay has not asked yet may be expected to do.
+// typical is what a host the relay has not asked yet may be expected to
+// do: the median of the measured hosts' median times to first byte. Not
+// their p95: a request is hedged when it has waited its host's p95, and
+// a host judged by that very number would never be worth a hedge.
 func (t *ttfbs) typical() (time.Duration, bool) {
 	t.mu.Lock()
-	var p95s []time.Duration
+	var p50s []time.Duration
 	for _, s := range t.byHost {
-		if d, ok := percentile(s, 95); ok {
-			p95s = append(p95s, d)
+		if d, ok := percentile(s, 50); ok {
+			p50s = append(p50s, d)
 		}
 	}
 	t.mu.Unlock()
-	return percentile(p95s, 50)
+	return percentile(p50s, 50)
 }
