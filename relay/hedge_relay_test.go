@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"clusterplay/events"
-	"clusterplay/localhost"
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
 )
@@ -172,28 +171,28 @@ func TestHedgeBudgetUnderALongTail(t *testing.T) {
 	}
 }
 
-// TestHedgeAfterAFewSlowAnswers: a host whose p95 a few slower answers
-// raised (42 ms, under the 50 ms that any hedge waits, of a median of a
-// millisecond) still has its held
+// TestHedgeAfterAFewSlowAnswers: a host whose p95 a few slow answers
+// raised (100 ms, of a median of a millisecond) still has its held
 // request hedged to a host the relay never asked: that host is judged
 // by the hosts' median, not by the very p95 the request has waited.
 func TestHedgeAfterAFewSlowAnswers(t *testing.T) {
-	open, err := localhost.Files(files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	slowish := loopback.HoldFirstBytes(localhost.ClipHandler(open), 42*time.Millisecond,
-		func(_ *http.Request, n int64) bool { return n == 3 || n == 5 })
-	held := loopback.HoldFirstBytes(slowish, 2*time.Second, func(_ *http.Request, n int64) bool { return n == 9 })
-	slow := hosttest.Keep(t)(loopback.NewHTTP(held))
+	slow, held, err := loopback.SlowFirstBytes(files, 2*time.Second, loopback.Always())
+	slow = hosttest.Keep(t)(slow, err)
 	good := hosttest.Keep(t)(loopback.Good(files))
 	h := hedgingRelay(t, true, 5, slow, good)
-	for i := range 9 {
-		if took := rangeOf(t, h, i*1000, 1000); took > time.Second {
-			t.Errorf("request %d took %s: not hedged", i+1, took)
+	first := h.relay.opts.Engine.Hosts()[0]
+	for i := range ttfbSamples {
+		d := time.Millisecond
+		if i%10 == 9 {
+			d = 100 * time.Millisecond
 		}
+		h.relay.hedging.ttfb.add(first, d)
 	}
-	if hedges := of(h.events(), events.Hedge); len(hedges) != 1 || hedges[0].Winner != good.URL+"/v" || held.Held() != 1 {
-		t.Fatalf("hedges %+v (%d held), want one won by host 1", hedges, held.Held())
+	if took := rangeOf(t, h, 0, 1000); took > time.Second {
+		t.Errorf("the held request took %s: not hedged", took)
+	}
+	hedges := of(h.events(), events.Hedge)
+	if len(hedges) != 1 || hedges[0].Winner != good.URL+"/v" || held.Held() != 1 || hedges[0].Delay < 100*time.Millisecond {
+		t.Fatalf("hedges %+v (%d held), want one after the p95 of 100 ms, won by host 1", hedges, held.Held())
 	}
 }
