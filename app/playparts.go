@@ -113,6 +113,8 @@ func (a *app) relayOptions(token, listen string) relay.Options {
 		ConnectTimeout: a.cfg.Cluster.ConnectTimeout,
 		ReadTimeout:    a.cfg.ReadTimeout,
 		SlowTimeout:    a.cfg.SlowTimeout,
+		Hedge:          a.cfg.Hedge,
+		HedgeBudget:    a.cfg.HedgeBudget,
 		FailBack:       a.cfg.FailBack,
 		FailBackProbe:  a.cfg.FailBackProbe,
 		FailBackAfter:  a.cfg.FailBackAfter,

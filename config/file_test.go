@@ -142,6 +142,8 @@ relay: false
 probe: connect
 readTimeout: 1500
 slowTimeout: 3s
+hedge: false
+hedgeBudget: 2.5%
 failBack: false
 failBackProbe: 2s
 failBackAfter: 5000
@@ -183,6 +185,7 @@ failIf: ["stalls > 0", "host[1].relay_bytes == 0"]
 		Relay:         false,
 		ReadTimeout:   1500 * time.Millisecond,
 		SlowTimeout:   3 * time.Second,
+		HedgeBudget:   2.5,
 		FailBack:      false,
 		FailBackProbe: 2 * time.Second,
 		FailBackAfter: 5 * time.Second,

@@ -133,6 +133,19 @@ var table = []entry{
 		codec: asDuration, def: defaults.SlowTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.SlowTimeout },
 	},
+	// Hedged requests (docs/relay.md#hedged-requests).
+	&setting[bool]{
+		flag: "hedge", key: "hedge", group: clusterGroup,
+		help:  "relay: when a response's first byte is later than the host's recent p95, send the same request to the next host too; the first to send a byte serves; --hedge=off sends none",
+		codec: asSwitch, def: true,
+		field: func(c *Config) *bool { return &c.Hedge },
+	},
+	&setting[float64]{
+		flag: "hedge-budget", key: "hedgeBudget", group: clusterGroup,
+		help:  "relay: hedges at most `PERCENT` of the requests of the last minute, plus 2",
+		codec: asPercent, def: defaults.HedgeBudget, check: percentRange,
+		field: func(c *Config) *float64 { return &c.HedgeBudget },
+	},
 	// Fail-back (docs/failback.md).
 	&setting[bool]{
 		flag: "fail-back", key: "failBack", group: clusterGroup,

@@ -67,6 +67,10 @@ type Event struct {
 	Throughput float64 // fetch: bytes per second
 	Rule       string  // fault: the rule's name
 	Action     string  // fault: what it does, as a plan writes it
+	// Hedge fields: how long the request waited before the hedge, and
+	// the base URL of the host that served (Host or ToHost).
+	Delay  time.Duration
+	Winner string
 
 	// Internal fields (Tick, LoadBalancing, Notice).
 	Volume float64

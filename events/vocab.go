@@ -43,6 +43,10 @@ const (
 	// of Host for Path, before the fault takes effect: what a report tells
 	// injected failures from real ones by.
 	Fault Kind = "fault"
+	// Hedge says the relay sent a request whose first byte was late
+	// (Delay after it began) to a second host (ToHost) too; Winner is
+	// the host whose first byte came first and served, "" when neither's.
+	Hedge Kind = "hedge"
 	// Dropped tells a reader that did not keep up how many events it
 	// lost (Count); the bus makes it, nobody publishes it.
 	Dropped Kind = "dropped"

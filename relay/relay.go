@@ -73,6 +73,11 @@ type Options struct {
 	// Faults, when set, injects a fault plan's faults into what comes from
 	// the hosts (faults.go).
 	Faults *faults.Injector
+	// Hedge sends a request whose first byte is late to a second host
+	// too (hedge.go), at most HedgeBudget percent of the requests of the
+	// last minute, plus a burst of 2.
+	Hedge       bool
+	HedgeBudget float64
 }
 
 // Relay is a running relay.
@@ -104,6 +109,7 @@ type Relay struct {
 
 	manifests manifestSlots    // manifests rewritten at once (manifestlimit.go)
 	conns     *limitedListener // the connections held (limits.go)
+	hedging   *hedging         // times to first byte, hedge budget (hedgeget.go)
 }
 
 // NewToken returns a random token for a relay's path.
@@ -160,6 +166,7 @@ func Start(opts Options) (*Relay, error) {
 		client:    newClient(opts.ConnectTimeout, opts.Insecure, redirectPolicy(ln.Addr(), opts.Header)),
 	}
 	r.manifests, r.conns = newManifestSlots(), limitConns(ln, maxConns)
+	r.hedging = newHedging(opts.HedgeBudget)
 	r.srv = newServer(r)
 	go func() { _ = r.srv.Serve(r.conns) }()
 	if opts.FailBack {

@@ -186,7 +186,7 @@ func (r *Relay) openAvoiding(ctx context.Context, req *http.Request, clip string
 		if want.asked {
 			rangeHeader = want.header(want.start)
 		}
-		up, err := r.getWithFaults(ctx, h, clip, rangeHeader, req.Header, want.start, attempt)
+		up, err := r.getHedged(ctx, h, clip, rangeHeader, req.Header, want.start, attempt, avoid)
 		var past *pastEnd
 		switch {
 		case errors.As(err, &past):
@@ -205,6 +205,7 @@ func (r *Relay) openAvoiding(ctx context.Context, req *http.Request, clip string
 			avoid = append(avoid, h)
 			continue
 		}
+		h = up.host // a hedge's host may have won
 		if want.asked && up.status == http.StatusOK {
 			// It ignores Range: never preferred for a range, and left
 			// for another host while one that honours Range is there.

@@ -53,6 +53,8 @@ type jsonEvent struct {
 	Throughput   *float64 `json:"throughput,omitempty"` // fetch: bytes/s
 	Rule         string   `json:"rule,omitempty"`       // fault
 	Action       string   `json:"action,omitempty"`     // fault
+	DelayMS      *float64 `json:"delay_ms,omitempty"`   // hedge: the wait before the second request
+	Winner       string   `json:"winner,omitempty"`     // hedge: the host that served
 	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
@@ -147,6 +149,10 @@ func kindFields(j *jsonEvent, e events.Event) {
 		j.Path, j.Rule, j.Action = e.Path, e.Rule, e.Action
 	case events.Failover:
 		j.failover(e)
+	case events.Hedge:
+		j.Path, j.DelayMS, j.Winner, j.ToHost = e.Path, ms(e.Delay), e.Winner, e.ToHost
+		to := e.ToIndex
+		j.ToIndex = &to
 	case events.Start:
 		j.Position = seconds(e.Position)
 		if e.Duration > 0 {
@@ -242,6 +248,12 @@ func Line(e events.Event) string {
 		return "relay listening: " + e.URL
 	case events.Fault:
 		return fmt.Sprintf("injecting %s into %s %s (%s)", e.Action, e.Host, e.Path, e.Rule)
+	case events.Hedge:
+		winner := e.Winner
+		if winner == "" {
+			winner = "neither"
+		}
+		return fmt.Sprintf("hedged %s after %s: %s -> %s (served by %s)", e.Path, round(e.Delay), e.Host, e.ToHost, winner)
 	case events.HostFailed:
 		return fmt.Sprintf("marked failed: %s (%s)", e.Host, e.Err)
 	case events.Dropped:

@@ -35,6 +35,9 @@ type Summary struct {
 	stallSpans []span
 	faultTimes []time.Time
 	faultRules map[string]int
+	// hedges are the relay's hedge events; hedgesWon those the second
+	// host won.
+	hedges, hedgesWon int
 }
 
 // span is a stretch of the run's time; a zero end is still open.
@@ -175,6 +178,11 @@ func (s *Summary) Add(e events.Event) {
 		s.end = e.Reason
 	case events.Dropped:
 		s.dropped += e.Count
+	case events.Hedge:
+		s.hedges++
+		if e.Winner != "" && e.Winner == e.ToHost {
+			s.hedgesWon++
+		}
 	}
 }
 
