@@ -68,6 +68,13 @@ type Event struct {
 	Rule       string  // fault: the rule's name
 	Action     string  // fault: what it does, as a plan writes it
 
+	// Content steering (steer_request): the pathway the player named, the
+	// throughput it reported (bits/s), the TTL and priority list answered.
+	Pathway  string
+	Bitrate  float64
+	TTL      time.Duration
+	Priority []string
+
 	// Internal fields (Tick, LoadBalancing, Notice).
 	Volume float64
 	Muted  bool

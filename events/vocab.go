@@ -43,6 +43,11 @@ const (
 	// of Host for Path, before the fault takes effect: what a report tells
 	// injected failures from real ones by.
 	Fault Kind = "fault"
+	// SteerRequest is one request `clusterplay steer` answered: Path,
+	// Status, the Pathway the player named (_HLS_pathway or
+	// _DASH_pathway, as sent), its throughput (Bitrate, bits/s), and the
+	// TTL and Priority it was given.
+	SteerRequest Kind = "steer_request"
 	// Dropped tells a reader that did not keep up how many events it
 	// lost (Count); the bus makes it, nobody publishes it.
 	Dropped Kind = "dropped"

@@ -53,6 +53,12 @@ type jsonEvent struct {
 	Throughput   *float64 `json:"throughput,omitempty"` // fetch: bytes/s
 	Rule         string   `json:"rule,omitempty"`       // fault
 	Action       string   `json:"action,omitempty"`     // fault
+
+	// steer_request (steer.go)
+	Pathway       string   `json:"pathway,omitempty"`
+	ThroughputBPS *float64 `json:"throughput_bps,omitempty"`
+	TTL           *float64 `json:"ttl,omitempty"` // seconds
+	Priority      []string `json:"priority,omitempty"`
 	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
@@ -145,6 +151,8 @@ func kindFields(j *jsonEvent, e events.Event) {
 		j.Bytes, j.Throughput = &b, &tp
 	case events.Fault:
 		j.Path, j.Rule, j.Action = e.Path, e.Rule, e.Action
+	case events.SteerRequest:
+		j.steerRequest(e)
 	case events.Failover:
 		j.failover(e)
 	case events.Start:
@@ -240,6 +248,8 @@ func Line(e events.Event) string {
 		return fmt.Sprintf("fetched %s from %s: %d, %d bytes in %s (%s/s)", e.Path, e.Host, e.Status, e.Bytes, round(e.Elapsed), ByteSize(e.Throughput))
 	case events.Listening:
 		return "relay listening: " + e.URL
+	case events.SteerRequest:
+		return steerRequestLine(e)
 	case events.Fault:
 		return fmt.Sprintf("injecting %s into %s %s (%s)", e.Action, e.Host, e.Path, e.Rule)
 	case events.HostFailed:
