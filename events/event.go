@@ -68,6 +68,14 @@ type Event struct {
 	Rule       string  // fault: the rule's name
 	Action     string  // fault: what it does, as a plan writes it
 
+	// Pathway is the stream's alternative (an HLS PATHWAY-ID, a DASH
+	// serviceLocation) a fetch, failover or steering answer concerns; on
+	// a pathway event, the one moved to, PathwayFrom the one left.
+	Pathway     string
+	PathwayFrom string
+	Priority    []string      // steering: the pathways in order, as the manifest ranks them
+	TTL         time.Duration // steering: until the next steering reload
+
 	// Internal fields (Tick, LoadBalancing, Notice).
 	Volume float64
 	Muted  bool

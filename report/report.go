@@ -53,6 +53,10 @@ type jsonEvent struct {
 	Throughput   *float64 `json:"throughput,omitempty"` // fetch: bytes/s
 	Rule         string   `json:"rule,omitempty"`       // fault
 	Action       string   `json:"action,omitempty"`     // fault
+	// The stream's alternatives (steering.go): fetch, failover, steering, pathway.
+	Pathway  string   `json:"pathway,omitempty"`
+	Priority []string `json:"priority,omitempty"` // steering
+	TTL      *float64 `json:"ttl,omitempty"`      // steering: seconds
 	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
@@ -117,6 +121,7 @@ func JSON(w io.Writer, e events.Event) error {
 		j.Index = &idx
 	}
 	kindFields(&j, e)
+	pathwayFields(&j, e)
 	data, err := json.Marshal(j)
 	if err == nil {
 		data, err = appendPhases(data, e.Phases)
@@ -240,6 +245,8 @@ func Line(e events.Event) string {
 		return fmt.Sprintf("fetched %s from %s: %d, %d bytes in %s (%s/s)", e.Path, e.Host, e.Status, e.Bytes, round(e.Elapsed), ByteSize(e.Throughput))
 	case events.Listening:
 		return "relay listening: " + e.URL
+	case events.Steering, events.Pathway:
+		return pathwayLine(e)
 	case events.Fault:
 		return fmt.Sprintf("injecting %s into %s %s (%s)", e.Action, e.Host, e.Path, e.Rule)
 	case events.HostFailed:
