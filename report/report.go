@@ -53,12 +53,11 @@ type jsonEvent struct {
 	Throughput   *float64 `json:"throughput,omitempty"` // fetch: bytes/s
 	Rule         string   `json:"rule,omitempty"`       // fault
 	Action       string   `json:"action,omitempty"`     // fault
-
-	// steer_request (steer.go)
+	// The stream's alternatives (steering.go): fetch, failover, steering, pathway.
 	Pathway       string   `json:"pathway,omitempty"`
-	ThroughputBPS *float64 `json:"throughput_bps,omitempty"`
-	TTL           *float64 `json:"ttl,omitempty"` // seconds
-	Priority      []string `json:"priority,omitempty"`
+	Priority      []string `json:"priority,omitempty"`       // steering
+	TTL           *float64 `json:"ttl,omitempty"`            // steering: seconds
+	ThroughputBPS *float64 `json:"throughput_bps,omitempty"` // steer_request: bits/s
 	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
@@ -123,6 +122,7 @@ func JSON(w io.Writer, e events.Event) error {
 		j.Index = &idx
 	}
 	kindFields(&j, e)
+	pathwayFields(&j, e)
 	data, err := json.Marshal(j)
 	if err == nil {
 		data, err = appendPhases(data, e.Phases)
@@ -250,6 +250,8 @@ func Line(e events.Event) string {
 		return "relay listening: " + e.URL
 	case events.SteerRequest:
 		return steerRequestLine(e)
+	case events.Steering, events.Pathway:
+		return pathwayLine(e)
 	case events.Fault:
 		return fmt.Sprintf("injecting %s into %s %s (%s)", e.Action, e.Host, e.Path, e.Rule)
 	case events.HostFailed:

@@ -1,0 +1,59 @@
+package steering
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const steeredMaster = `#EXTM3U
+#EXT-X-CONTENT-STEERING:SERVER-URI="/steer.json",PATHWAY-ID="CDN-A"
+#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360,CODECS="avc1.4d401e,mp4a.40.2",PATHWAY-ID="CDN-A"
+http://a.example/v0/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=1600000,RESOLUTION=1280x720,CODECS="avc1.4d401f,mp4a.40.2",PATHWAY-ID="CDN-A"
+http://a.example/v1/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=1600000,RESOLUTION=1280x720,CODECS="avc1.4d401f,mp4a.40.2",PATHWAY-ID="CDN-B"
+http://b.example/v1/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360,CODECS="avc1.4d401e,mp4a.40.2",PATHWAY-ID="CDN-B"
+http://b.example/v0/index.m3u8
+`
+
+func TestParseHLS(t *testing.T) {
+	m := ParseHLS([]byte(steeredMaster))
+	if m == nil {
+		t.Fatal("not seen as steered")
+	}
+	if m.ServerURI != "/steer.json" || m.DefaultPathway != "CDN-A" || !slices.Equal(m.Pathways(), []string{"CDN-A", "CDN-B"}) {
+		t.Fatalf("got %+v", m)
+	}
+	a, b := m.On("CDN-A"), m.On("CDN-B")
+	for k, v := range a {
+		o, ok := Match(v, k, b)
+		want := strings.Replace(v.URI, "a.example", "b.example", 1)
+		if !ok || o.URI != want {
+			t.Fatalf("variant %d matched %s, want %s", k, o.URI, want)
+		}
+	}
+	shown := string(m.Show("CDN-A", func(k int) string { return fmt.Sprintf("relay/v%d/index.m3u8", k) }))
+	for _, gone := range []string{"CONTENT-STEERING", "b.example", "a.example"} {
+		if strings.Contains(shown, gone) {
+			t.Fatalf("%s still shown:\n%s", gone, shown)
+		}
+	}
+	if strings.Count(shown, "EXT-X-STREAM-INF") != 2 || !strings.Contains(shown, "relay/v1/index.m3u8") {
+		t.Fatalf("shown:\n%s", shown)
+	}
+	for _, plain := range []string{"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n", "#EXTINF:4,\nseg.ts\n", "<MPD/>"} {
+		if ParseHLS([]byte(plain)) != nil {
+			t.Fatalf("steered: %q", plain)
+		}
+	}
+}
+
+func TestAttributes(t *testing.T) {
+	a := Attributes(`BANDWIDTH=1,CODECS="a,b",PATHWAY-ID="X",RESOLUTION=1x1`)
+	if a["CODECS"] != "a,b" || a["PATHWAY-ID"] != "X" || a["RESOLUTION"] != "1x1" || a["BANDWIDTH"] != "1" {
+		t.Fatalf("%q", a)
+	}
+}
