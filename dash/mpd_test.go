@@ -111,7 +111,7 @@ func TestReduceShowsOneBaseURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := string(Reduce([]byte(sampleMPD), m, func(g Group) string { return "http://relay/t/_alt/" + g.ID() + "/?a&b" }))
+	out := string(Reduce([]byte(sampleMPD), m, func(_ int, g Group) string { return "http://relay/t/_alt/" + g.ID() + "/?a&b" }))
 	mpdID, repID := m.Alternatives()[1].ID(), m.Alternatives()[0].ID()
 	want := strings.NewReplacer(
 		`http://a.example/live/</BaseURL>`, `http://relay/t/_alt/`+mpdID+`/?a&amp;b</BaseURL>`,

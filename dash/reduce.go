@@ -34,18 +34,18 @@ func (g Group) ID() string {
 
 // Reduce returns body with each group of several BaseURLs shown as one:
 // the first keeps its place, its attributes and its tags, and its text
-// becomes point(group); the others are removed with the blank that led up
+// becomes point(k, group), k its place among Alternatives; the others are removed with the blank that led up
 // to them. Every other byte stays as the host sent it.
-func Reduce(body []byte, m *MPD, point func(Group) string) []byte {
+func Reduce(body []byte, m *MPD, point func(k int, g Group) string) []byte {
 	type edit struct {
 		start, end int64
 		text       string
 	}
 	var edits []edit
-	for _, g := range m.Alternatives() {
+	for k, g := range m.Alternatives() {
 		first := g.BaseURLs[0]
 		if s, e, ok := textSpan(body, first.Start, first.End); ok {
-			edits = append(edits, edit{s, e, escape(point(g))})
+			edits = append(edits, edit{s, e, escape(point(k, g))})
 		}
 		for _, b := range g.BaseURLs[1:] {
 			edits = append(edits, edit{leadingBlank(body, b.Start), b.End, ""})
