@@ -85,6 +85,7 @@ func (r *Relay) serveManifest(w http.ResponseWriter, req *http.Request, up *upst
 		if err == nil {
 			r.finishPart(&part{bytes: int64(len(body)), began: up.began}, up)
 			up.close()
+			body = r.steerMaster(req, up, body) // steer.go: one pathway shown, the relay steers
 			body = newRewriter(r.opts.Engine.Hosts(), r.baseFor(req)).rewrite(body)
 			r.learnSegments(up.path, body, r.baseFor(req))
 			copyHeaders(w.Header(), up.resp.Header, forwardManifest)

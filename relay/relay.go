@@ -73,6 +73,12 @@ type Options struct {
 	// Faults, when set, injects a fault plan's faults into what comes from
 	// the hosts (faults.go).
 	Faults *faults.Injector
+	// PathwayPenalty is how long a stream's pathway whose request failed
+	// is passed over (--pathway-penalty); 0 is steering.DefaultPenalty.
+	PathwayPenalty time.Duration
+	// SteeringOverride, when set, is a local steering manifest that
+	// replaces the steering server's (--steering-override).
+	SteeringOverride string
 }
 
 // Relay is a running relay.
@@ -102,6 +108,7 @@ type Relay struct {
 	stopOnce   sync.Once
 	segments   map[string]segPos // by path: the place of each segment a playlist named
 
+	alts      *altStream       // the stream's own alternatives (pathway.go); nil when none
 	manifests manifestSlots    // manifests rewritten at once (manifestlimit.go)
 	conns     *limitedListener // the connections held (limits.go)
 }
@@ -220,6 +227,7 @@ func (r *Relay) Current() *cluster.Host {
 // Close stops serving at once; Shutdown drains first.
 func (r *Relay) Close() error {
 	r.stopOnce.Do(func() { close(r.stopLoops) })
+	r.stopSteering()
 	return r.srv.Close()
 }
 
@@ -227,6 +235,7 @@ func (r *Relay) Close() error {
 // ends, then closes what is left.
 func (r *Relay) Shutdown(ctx context.Context) error {
 	r.stopOnce.Do(func() { close(r.stopLoops) })
+	r.stopSteering()
 	err := r.srv.Shutdown(ctx)
 	if err != nil {
 		r.srv.Close()
