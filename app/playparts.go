@@ -124,6 +124,7 @@ func (a *app) relayOptions(token, listen string) relay.Options {
 		// The stream's own alternatives (docs/steering.md).
 		PathwayPenalty:   a.cfg.PathwayPenalty,
 		SteeringOverride: a.cfg.SteeringOverride,
+		FailureExpiry:    a.cfg.Cluster.FailureExpiry,
 	}
 }
 

@@ -20,6 +20,7 @@ const DASHBaseURLs = "dash/baseurls.mpd"
 type ServiceLocation struct {
 	Name     string
 	Origin   string
+	Dir      string // the directory the host serves (MakeDASHLocations)
 	Priority int
 	Weight   int
 }
@@ -76,4 +77,29 @@ func escapeXML(s string) string {
 	var sb strings.Builder
 	_ = xml.EscapeText(&sb, []byte(s))
 	return sb.String()
+}
+
+// MakeDASHLocations makes the DASH stream of MakeStreams once with ffmpeg
+// and copies it into every location's directory (one host each), then
+// writes DASHBaseURLs into each: the same MPD, naming every location, so
+// that it may be loaded from any of them.
+func MakeDASHLocations(src string, locs []ServiceLocation, opts DASHOptions) error {
+	if len(locs) == 0 {
+		return fmt.Errorf("loopback: no service locations")
+	}
+	first := locs[0]
+	if err := MakeStreams(first.Dir, src, first.Origin); err != nil {
+		return err
+	}
+	for _, l := range locs[1:] {
+		if err := copyStreams(first.Dir, l.Dir, strings.TrimSuffix(first.Origin, "/")+"/", strings.TrimSuffix(l.Origin, "/")+"/"); err != nil {
+			return err
+		}
+	}
+	for _, l := range locs {
+		if err := WriteDASHBaseURLs(l.Dir, locs, opts); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -75,6 +75,10 @@ type altStream struct {
 	bytes      map[string]int64         // served, by pathway
 	throughput float64                  // bits/s of segment downloads, smoothed; 0 until measured
 	nextReload time.Time                // zero when none is planned
+
+	// onFail, when set, applies the stream's own rule to a pathway's
+	// failure beyond its penalty (DASH's DVB rules, steer_dash.go).
+	onFail func(pathway string)
 }
 
 func (st *altStream) host(id string) *cluster.Host {
@@ -209,7 +213,7 @@ func (r *Relay) openAlternative(ctx context.Context, st *altStream, req *http.Re
 // failAlternative penalises pathway q, whose host h failed a request, and
 // says so; the failure memory remembers h as for a typed host.
 func (r *Relay) failAlternative(st *altStream, q string, h *cluster.Host, target, clip string, err error) {
-	until := st.set.Penalise(q, steering.ReasonFailure)
+	until := st.failed(q)
 	if blames(err) {
 		r.opts.Engine.MarkFailed(h)
 	}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"clusterplay/events"
-	"clusterplay/steering"
 )
 
 // serveAltPlaylist reads a media playlist of the pathway in use whole,
@@ -67,7 +66,7 @@ func (r *Relay) spliceAlternative(ctx context.Context, from *upstream, want byte
 	if st == nil {
 		return nil, events.Event{}, errNoHostLeft
 	}
-	until := st.set.Penalise(from.alt.pathway, steering.ReasonFailure)
+	until := st.failed(from.alt.pathway)
 	r.opts.Engine.MarkFailed(from.host)
 	at := pos - overlap
 	tried := []string{from.alt.pathway}

@@ -79,6 +79,9 @@ type Options struct {
 	// SteeringOverride, when set, is a local steering manifest that
 	// replaces the steering server's (--steering-override).
 	SteeringOverride string
+	// FailureExpiry is how long a DASH BaseURL that failed is excluded by
+	// the DVB rules (steer_dash.go): the engine's failure memory's.
+	FailureExpiry time.Duration
 }
 
 // Relay is a running relay.
