@@ -74,6 +74,8 @@ type Steering struct {
 type Rejected struct {
 	Raw    string
 	Reason string
+	// Start and End are the element's byte offsets in the MPD.
+	Start, End int64
 }
 
 // MPD is what an MPD says of its cluster.
@@ -124,12 +126,13 @@ func Parse(body []byte, at *url.URL) (*MPD, error) {
 					return nil, fmt.Errorf("MPD: BaseURL: %v", err)
 				}
 				if count++; count > maxBaseURLs {
-					m.Rejected = append(m.Rejected, Rejected{Raw: text, Reason: fmt.Sprintf("more than %d BaseURLs", maxBaseURLs)})
+					m.Rejected = append(m.Rejected, Rejected{Raw: text, Reason: fmt.Sprintf("more than %d BaseURLs", maxBaseURLs),
+						Start: start, End: dec.InputOffset()})
 					continue
 				}
 				b, why := newBaseURL(t, text, stack[len(stack)-2:len(stack)-1], start, dec.InputOffset())
 				if why != "" {
-					m.Rejected = append(m.Rejected, Rejected{Raw: text, Reason: why})
+					m.Rejected = append(m.Rejected, Rejected{Raw: text, Reason: why, Start: start, End: dec.InputOffset()})
 					continue
 				}
 				if top.group == nil {

@@ -119,6 +119,7 @@ func TestReduceShowsOneBaseURL(t *testing.T) {
 		"\n  <BaseURL serviceLocation=\"cdn-c\" dvb:priority=\"2\">../backup/</BaseURL>", "",
 		`<BaseURL>http://r1.example/v0/</BaseURL>`, `<BaseURL>http://relay/t/_alt/`+repID+`/?a&amp;b</BaseURL>`,
 		"\n        <BaseURL>http://r2.example/v0/</BaseURL>", "",
+		"\n  <BaseURL>ftp://c.example/live/</BaseURL>", "",
 	).Replace(sampleMPD)
 	if out != want {
 		t.Errorf("reduced:\n%s\nwant:\n%s", out, want)

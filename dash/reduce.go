@@ -34,8 +34,9 @@ func (g Group) ID() string {
 
 // Reduce returns body with each group of several BaseURLs shown as one:
 // the first keeps its place, its attributes and its tags, and its text
-// becomes point(k, group), k its place among Alternatives; the others are removed with the blank that led up
-// to them. Every other byte stays as the host sent it.
+// becomes point(k, group), k its place among Alternatives; the others,
+// and every Rejected BaseURL, are removed with the blank that led up to
+// them. Every other byte stays as the host sent it.
 func Reduce(body []byte, m *MPD, point func(k int, g Group) string) []byte {
 	type edit struct {
 		start, end int64
@@ -50,6 +51,9 @@ func Reduce(body []byte, m *MPD, point func(k int, g Group) string) []byte {
 		for _, b := range g.BaseURLs[1:] {
 			edits = append(edits, edit{leadingBlank(body, b.Start), b.End, ""})
 		}
+	}
+	for _, rj := range m.Rejected {
+		edits = append(edits, edit{leadingBlank(body, rj.Start), rj.End, ""})
 	}
 	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
 	var out bytes.Buffer

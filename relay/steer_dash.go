@@ -36,12 +36,15 @@ func (r *Relay) steerMPD(req *http.Request, up *upstream, body []byte) []byte {
 	if err != nil {
 		return body
 	}
-	r.sayRejected(m, mpdURL)
+	st := r.altStreamNow()
+	if st == nil || st.key != mpdURL {
+		r.sayRejected(m, mpdURL) // once, not on every reload of a live MPD
+	}
 	if len(m.Alternatives()) == 0 {
-		return body
+		// Nothing to choose from; what cannot be used is not shown either.
+		return dash.Reduce(body, m, nil)
 	}
 	t := dash.NewTable(m)
-	st := r.altStreamNow()
 	if dt, ok := tableOf(st); ok && st.key == mpdURL {
 		r.updateDASHStream(st, dt, t) // a live MPD reloaded
 	} else if st = r.newDASHStream(m, t, mpdURL); st == nil {
@@ -179,6 +182,9 @@ func (r *Relay) addDASHPathway(st *altStream, dt *dashTable, p string) {
 		return
 	}
 	if err := r.allowedParsed(dir); err != nil {
+		if !dt.refuse(p) {
+			return // said when the MPD first named it
+		}
 		r.publish(events.Event{Kind: events.Steering, Index: -1, Pathway: p, URL: events.RedactURL(dir.String()),
 			Class: events.ClassProtocol, Err: "BaseURL " + events.RedactURL(dir.String()) + " skipped: " + err.Error()})
 		return
@@ -238,8 +244,23 @@ func (r *Relay) startDASHSteering(ctx context.Context, st *altStream, s *dash.St
 
 // dashTable is the altTable of an MPD: the routes of its latest load.
 type dashTable struct {
-	mu sync.Mutex
-	t  *dash.Table
+	mu      sync.Mutex
+	t       *dash.Table
+	refused map[string]bool // pathways the relay will not fetch, said once
+}
+
+// refuse notes pathway p as refused; false when it was already.
+func (d *dashTable) refuse(p string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.refused[p] {
+		return false
+	}
+	if d.refused == nil {
+		d.refused = map[string]bool{}
+	}
+	d.refused[p] = true
+	return true
 }
 
 func (d *dashTable) set(t *dash.Table) {

@@ -1,0 +1,85 @@
+package relay
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"clusterplay/events"
+	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
+)
+
+// TestDASHMPDShowsOneBaseURL: an MPD (type="dynamic", reloaded) naming
+// two hosts by BaseURL, one ftp: BaseURL and one at the relay itself: the
+// player is shown one BaseURL, at the relay, the dvb: attributes and the
+// rest as sent, the same on every reload; the two BaseURLs it cannot use
+// are said once as steering events; a segment below the shown BaseURL
+// comes from the first service location by DVB priority.
+func TestDASHMPDShowsOneBaseURL(t *testing.T) {
+	seg := map[string][]byte{"live/seg-1.m4s": []byte("segment one")}
+	a := hosttest.Keep(t)(loopback.Good(seg))
+	b := hosttest.Keep(t)(loopback.Good(seg))
+	var mu sync.Mutex
+	self := "http://127.0.0.1:1/"
+	mpd := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return `<?xml version="1.0"?>
+<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" xmlns:dvb="urn:dvb:dash-extensions:2014-1" type="dynamic">
+  <BaseURL serviceLocation="cdn-b" dvb:priority="2">` + b.URL + `/live/</BaseURL>
+  <BaseURL serviceLocation="cdn-a" dvb:priority="1">` + a.URL + `/live/</BaseURL>
+  <BaseURL serviceLocation="ftp">ftp://files.example/live/</BaseURL>
+  <BaseURL serviceLocation="loop" dvb:priority="3">` + self + `live/</BaseURL>
+  <Period id="1"><AdaptationSet><Representation id="v" bandwidth="1"><SegmentTemplate media="seg-$Number$.m4s"/></Representation></AdaptationSet></Period>
+</MPD>
+`
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/video/m/live.mpd", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/dash+xml")
+		w.Write([]byte(mpd()))
+	})
+	origin := hosttest.Keep(t)(loopback.NewHTTP(mux))
+	h := startRelay(t, "tk", origin.URL+"/m")
+	mu.Lock()
+	self = h.relay.URL("")
+	mu.Unlock()
+	_, first, err := get(t, h.relay.URL("live.mpd"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := h.relay.URL("~pw/0/")
+	if n := strings.Count(string(first), "<BaseURL"); n != 1 || !strings.Contains(string(first), `<BaseURL serviceLocation="cdn-b" dvb:priority="2">`+shown+`</BaseURL>`) {
+		t.Fatalf("the player is shown %d BaseURLs, want one at %s:\n%s", n, shown, first)
+	}
+	if !strings.Contains(string(first), `<SegmentTemplate media="seg-$Number$.m4s"/>`) || !strings.Contains(string(first), `type="dynamic"`) {
+		t.Errorf("the rest of the MPD changed:\n%s", first)
+	}
+	for range 2 {
+		if _, again, _ := get(t, h.relay.URL("live.mpd"), nil); string(again) != string(first) {
+			t.Fatalf("a reload is rewritten otherwise:\n%s\nthen:\n%s", first, again)
+		}
+	}
+	resp, body, err := get(t, shown+"seg-1.m4s", nil)
+	if err != nil || resp.StatusCode != 200 || string(body) != "segment one" {
+		t.Fatalf("segment: %v %d %q", err, resp.StatusCode, body)
+	}
+	evs := h.events()
+	var fromA bool
+	for _, f := range of(evs, events.Fetch) {
+		fromA = fromA || (f.Pathway == "cdn-a" && strings.HasPrefix(f.Host, a.URL))
+	}
+	if !fromA {
+		t.Errorf("the segment did not come from cdn-a (priority 1): %v", of(evs, events.Fetch))
+	}
+	var skipped []string
+	for _, e := range of(evs, events.Steering) {
+		skipped = append(skipped, e.Err)
+	}
+	if len(skipped) != 2 || !strings.Contains(skipped[0]+skipped[1], `scheme "ftp"`) ||
+		!strings.Contains(skipped[0]+skipped[1], "points at the relay itself") {
+		t.Errorf("skipped BaseURLs said as %q, want the ftp one and the relay's own, once each", skipped)
+	}
+}
