@@ -134,5 +134,12 @@ func steeringRows(kind string, ws *watchSamples) []row {
 		countRow("11", what+": rebuffering pauses", pauses, "moves from playing into buffering or connecting (`state` events)"),
 	}
 	r[2].target, r[2].ok = "0", check(pauses.n > 0 && pauses.max == 0)
+	if kind == "steering" {
+		r[0].target = "≤ TTL + one segment = 2000 ms"
+		r[0].ok = check(sw.n == len(ws.runs) && sw.max <= 2000)
+		r[0].note = "worst run judged; " + r[0].note
+	} else {
+		r[0].note += "; the rest of the segment under way is spliced onto B at once"
+	}
 	return r
 }
