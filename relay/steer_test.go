@@ -47,7 +47,7 @@ func newSteered(t *testing.T, body string, set func(*Options), missingOnA ...str
 	s.c = hosttest.Keep(t)(loopback.Good(pathwayFiles()))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		s.asked = append(s.asked, r.URL.RawQuery)
+		s.asked = append(s.asked, r.URL.RawQuery+" token="+r.Header.Get("X-Token"))
 		b := s.body
 		s.mu.Unlock()
 		fmt.Fprint(w, strings.ReplaceAll(b, "HOST_C", strings.TrimPrefix(strings.TrimSuffix(s.c.URL, "/video"), "http://")))
@@ -114,7 +114,8 @@ func fetchedFrom(evs []events.Event, path string) []string {
 }
 
 func TestSteeredMasterShowsOnePathway(t *testing.T) {
-	s := newSteered(t, `{"VERSION":1,"TTL":300,"PATHWAY-PRIORITY":["B","A"]}`, nil)
+	s := newSteered(t, `{"VERSION":1,"TTL":300,"PATHWAY-PRIORITY":["B","A"]}`,
+		func(o *Options) { o.Header = http.Header{"X-Token": {"t1"}} })
 	master := s.play(t, "~pw/0/seg0.ts")
 	evs := s.settled(t, 1)
 	if strings.Contains(master, "CONTENT-STEERING") || strings.Count(master, "EXT-X-STREAM-INF") != 1 ||
@@ -124,8 +125,9 @@ func TestSteeredMasterShowsOnePathway(t *testing.T) {
 	if got := fetchedFrom(evs, "~pw/0/seg0.ts"); len(got) != 1 || got[0] != "B" {
 		t.Errorf("seg0 came from %q, want B", got)
 	}
-	if len(s.asked) != 1 || !strings.Contains(s.asked[0], "_HLS_pathway=A") || strings.Contains(s.asked[0], "_HLS_throughput") {
-		t.Errorf("steering asked %q, want _HLS_pathway=A and no throughput yet", s.asked)
+	if len(s.asked) != 1 || !strings.Contains(s.asked[0], "_HLS_pathway=A") || strings.Contains(s.asked[0], "_HLS_throughput") ||
+		!strings.HasSuffix(s.asked[0], "token=t1") {
+		t.Errorf("steering asked %q, want _HLS_pathway=A, no throughput yet, and the cluster's header", s.asked)
 	}
 	st := of(evs, events.Steering)
 	if len(st) != 1 || st[0].Status != 200 || st[0].Pathway != "B" || st[0].TTL != 300*time.Second || strings.Join(st[0].Priority, ",") != "B,A" {
