@@ -72,12 +72,12 @@ func (s *steerServer) requests() []steerAsk {
 // steeredHosts are two real nginx hosts, pathways A and B, each serving
 // the same HLS (TS and fMP4, made with ffmpeg) at absolute URLs of its
 // own, and the steered masters naming steering (when not ""). Each
-// response is sent at twice the clip's rate, so that segments are still
+// response is sent at 1.5 times the clip's rate, so that segments are still
 // being fetched once playback has begun.
 func steeredHosts(t *testing.T, steering string) (a, b *loopback.NginxHTTPHost) {
 	t.Helper()
 	needTool(t, "ffmpeg")
-	rate := 2 * int64(float64(len(assets.Clip))/assets.ClipDuration.Seconds())
+	rate := int64(1.5 * float64(len(assets.Clip)) / assets.ClipDuration.Seconds())
 	dirA, dirB := t.TempDir(), t.TempDir()
 	a = hosttest.NginxHTTP(t, dirA, loopback.NginxHTTPOptions{LimitRate: rate})
 	b = hosttest.NginxHTTP(t, dirB, loopback.NginxHTTPOptions{LimitRate: rate})

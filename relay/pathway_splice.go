@@ -85,6 +85,9 @@ func (r *Relay) spliceAlternative(ctx context.Context, from *upstream, want byte
 			continue
 		}
 		next.alt = &altRoute{pathway: q, k: from.alt.k, rest: from.alt.rest}
+		// Another CDN names the same bytes by another ETag: across
+		// pathways the length and the overlap's bytes are what is checked.
+		next.etag = ""
 		if why := r.continues(from, next, at, overlap, tail); why != "" {
 			next.close()
 			r.publish(events.Event{Kind: events.ConnectFailed, Host: h.URL, Index: h.Index, URL: events.RedactURL(target),
