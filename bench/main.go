@@ -63,7 +63,7 @@ func main() {
 	reps := flag.Int("reps", 0, "repetitions per measurement (default 7, or 3 with -quick)")
 	quick := flag.Bool("quick", false, "about a minute: 3 repetitions, 100-host scale run at --connect-timeout 500ms, no slow plain-mpv side runs")
 	out := flag.String("o", "", "also write the table to this `file`")
-	only := flag.String("only", "", "comma-separated sections to run: resolve, scale, spread, failover, relayfail, hls, overhead, live, pane, faults, steering (default all)")
+	only := flag.String("only", "", "comma-separated sections to run: resolve, scale, spread, failover, relayfail, hls, overhead, live, pane, faults, steering, dashsteering (default all)")
 	bin := flag.String("bin", "", "measure this clusterplay `binary` instead of building one, e.g. an older commit's for a before/after (relayfail and hls run in process and measure this tree regardless)")
 	flag.Parse()
 	if *reps <= 0 {
@@ -90,7 +90,8 @@ func main() {
 
 func sections(only string) map[string]bool {
 	all := map[string]bool{"resolve": true, "scale": true, "spread": true, "failover": true,
-		"relayfail": true, "hls": true, "overhead": true, "live": true, "pane": true, "faults": true, "steering": true}
+		"relayfail": true, "hls": true, "overhead": true, "live": true, "pane": true, "faults": true, "steering": true,
+		"dashsteering": true}
 	if only == "" {
 		return all
 	}
@@ -186,6 +187,7 @@ func (b *bench) runSections(want map[string]bool) ([]row, error) {
 		}},
 		{"faults", "section 10: fault plans through the relay", b.benchFaultPlans},
 		{"steering", "section 11: a steered HLS stream switching pathway", b.benchSteering},
+		{"dashsteering", "section 11: a DASH stream switching service location", b.benchDASHSteering},
 	} {
 		if !want[s.name] {
 			continue

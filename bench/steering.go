@@ -32,7 +32,7 @@ func (w *watchLog) switched(ev events.Event) {
 	if w.switchTo == "" || ev.Pathway != w.switchTo || w.faultAt.IsZero() || !math.IsNaN(w.r.switchMS) {
 		return
 	}
-	if !strings.HasSuffix(ev.Path, ".ts") {
+	if !strings.HasSuffix(ev.Path, ".ts") && !strings.HasSuffix(ev.Path, ".m4s") { // HLS's TS, DASH's fMP4
 		return
 	}
 	w.r.switchMS = max(0, ms(ev.Time.Add(-ev.Elapsed).Sub(w.faultAt)))

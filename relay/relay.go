@@ -82,6 +82,9 @@ type Options struct {
 	// FailureExpiry is how long a DASH BaseURL that failed is excluded by
 	// the DVB rules (steer_dash.go): the engine's failure memory's.
 	FailureExpiry time.Duration
+	// Rand draws DVB's weighted pick among BaseURLs; nil is the process's
+	// own source.
+	Rand *clock.Rand
 }
 
 // Relay is a running relay.

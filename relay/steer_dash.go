@@ -124,7 +124,7 @@ func (st *altStream) failed(q string) time.Time {
 func (r *Relay) dvbOrder(t *dash.Table, st *altStream) []string {
 	groups := t.Groups()
 	outer := groups[len(groups)-1].BaseURLs
-	sel := dash.NewSelector(outer, r.opts.FailureExpiry, r.opts.Clock, nil)
+	sel := dash.NewSelector(outer, r.opts.FailureExpiry, r.opts.Clock, r.opts.Rand)
 	var order []string
 	for _, b := range sel.Order() {
 		order = append(order, b.Name())

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"clusterplay/clock"
 	"clusterplay/events"
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
@@ -82,4 +84,60 @@ func TestDASHMPDShowsOneBaseURL(t *testing.T) {
 		!strings.Contains(skipped[0]+skipped[1], "points at the relay itself") {
 		t.Errorf("skipped BaseURLs said as %q, want the ftp one and the relay's own, once each", skipped)
 	}
+}
+
+// TestDVBWeightsAcrossSessions: over many sessions (a relay each, seeded
+// afresh), the first segment of an MPD whose two BaseURLs of priority 1
+// weigh 3 and 1 comes from each as often as its weight says: chi-squared
+// (1 degree of freedom) under 10.83, p = 0.001.
+func TestDVBWeightsAcrossSessions(t *testing.T) {
+	seg := map[string][]byte{"live/seg-1.m4s": []byte("segment one")}
+	a := hosttest.Keep(t)(loopback.Good(seg))
+	b := hosttest.Keep(t)(loopback.Good(seg))
+	mpd := `<MPD xmlns:dvb="urn:dvb:dash-extensions:2014-1">
+<BaseURL serviceLocation="heavy" dvb:weight="3">` + a.URL + `/live/</BaseURL>
+<BaseURL serviceLocation="light" dvb:weight="1">` + b.URL + `/live/</BaseURL>
+<Period><AdaptationSet><Representation id="v" bandwidth="1"><SegmentTemplate media="seg-$Number$.m4s"/></Representation></AdaptationSet></Period></MPD>`
+	origin := hosttest.Keep(t)(loopback.Good(map[string][]byte{"m/v.mpd": []byte(mpd)}))
+	const sessions = 400
+	counts := map[string]int{}
+	for seed := range uint64(sessions) {
+		h := startRelayOpts(t, func(o *Options) { o.Token, o.Rand = "tk", clock.NewRand(seed) }, origin.URL+"/m")
+		if _, _, err := get(t, h.relay.URL("v.mpd"), nil); err != nil {
+			t.Fatal(err)
+		}
+		if resp, _, err := get(t, h.relay.URL("~pw/0/seg-1.m4s"), nil); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("segment: %v", err)
+		}
+		counts[segmentFetchedFrom(t, h)]++
+	}
+	chi2 := 0.0
+	for loc, share := range map[string]float64{"heavy": 0.75, "light": 0.25} {
+		want := sessions * share
+		d := float64(counts[loc]) - want
+		chi2 += d * d / want
+	}
+	if counts["heavy"]+counts["light"] != sessions || chi2 > 10.83 {
+		t.Errorf("first segments by location %v over %d sessions: chi-squared %.2f, want under 10.83 for 3:1", counts, sessions, chi2)
+	}
+}
+
+// segmentFetchedFrom waits for the fetch event of seg-1.m4s (said once the
+// response is done, which may be just after the client has it) and
+// returns its pathway.
+func segmentFetchedFrom(t *testing.T, h *harness) string {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		h.mu.Lock()
+		evs := append([]events.Event(nil), h.evs...)
+		h.mu.Unlock()
+		for _, f := range of(evs, events.Fetch) {
+			if strings.HasSuffix(f.Path, "seg-1.m4s") {
+				h.events()
+				return f.Pathway
+			}
+		}
+	}
+	t.Fatal("no fetch event for the segment")
+	return ""
 }
