@@ -218,3 +218,37 @@ func TestDASHBaseURLKilledMidSegment(t *testing.T) {
 		t.Error("no segment came after the kill")
 	}
 }
+
+// TestDASHSteering410And429: the MPD's steering server answers 429 with
+// Retry-After: 3 (its TTL is 1 s), then 410: the next request waits out
+// the Retry-After, none comes after the 410, each is a steering event,
+// and the clip plays to its end on the DVB order.
+func TestDASHSteering410And429(t *testing.T) {
+	steer := newDASHSteerServer(t, 1, "cdn-a", "cdn-b")
+	steer.script[2] = func(w http.ResponseWriter) {
+		w.Header().Set("Retry-After", "3")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}
+	steer.script[3] = func(w http.ResponseWriter) { w.WriteHeader(http.StatusGone) }
+	hosts := dashLocations(t, loopback.DASHOptions{Steering: steer.URL + "/steer.json"},
+		loopback.ServiceLocation{Name: "cdn-a"}, loopback.ServiceLocation{Name: "cdn-b"})
+	code, evs := playJSON(t, nil, "--host", hosts[0].URL, loopback.DASHBaseURLs)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, lines(evs))
+	}
+	endsAtClipEnd(t, evs)
+	asked := steer.requests()
+	if len(asked) != 3 {
+		t.Fatalf("%d steering requests, want 3 (200, 429, 410, then none): %+v", len(asked), asked)
+	}
+	if gap := asked[2].at.Sub(asked[1].at); gap < 2900*time.Millisecond {
+		t.Errorf("the request after the 429 came %s later, before its Retry-After of 3s", gap)
+	}
+	var statuses []any
+	for _, s := range named(evs, "steering") {
+		statuses = append(statuses, s["status"])
+	}
+	if len(statuses) != 3 || statuses[1] != 429.0 || statuses[2] != 410.0 {
+		t.Errorf("steering events' statuses %v, want 200, 429, 410", statuses)
+	}
+}
