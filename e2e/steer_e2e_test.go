@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"clusterplay/loopback"
 )
 
 // startSteer runs `clusterplay steer --json` on schedule and returns its
@@ -155,5 +157,59 @@ func TestSteerBadSchedule(t *testing.T) {
 	}
 	if r := clusterplay(t, nil, "steer", "--help"); r.code != 0 || !strings.Contains(r.stdout, "Usage: clusterplay steer") {
 		t.Errorf("--help: exit %d, %q", r.code, r.stdout)
+	}
+}
+
+// TestSteerServerSteersDASHPlayer: `clusterplay steer` is the steering
+// server of a DASH stream that clusterplay plays (cdn-a, cdn-b: one nginx
+// host each): its schedule ranks cdn-a first, then cdn-b once the player
+// is under way. Its steer_request events carry the player's
+// _DASH_pathway (quoted: "cdn-a", later "cdn-b") and, once segments came,
+// its _DASH_throughput; the player's segments move to cdn-b.
+func TestSteerServerSteersDASHPlayer(t *testing.T) {
+	_, steerURL, steerEvs := startSteer(t, `
+ttl: 1
+schedule:
+  - priority: [cdn-a, cdn-b]
+  - at: 2s
+    priority: [cdn-b, cdn-a]
+`)
+	hosts := dashLocations(t, loopback.DASHOptions{Steering: steerURL + "/live/steer.json"},
+		loopback.ServiceLocation{Name: "cdn-a"}, loopback.ServiceLocation{Name: "cdn-b"})
+	code, evs := playJSON(t, nil, "--host", hosts[0].URL, loopback.DASHBaseURLs)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, lines(evs))
+	}
+	endsAtClipEnd(t, evs)
+	var said []map[string]any
+	for done := false; !done; {
+		select {
+		case ev := <-steerEvs:
+			said = append(said, ev)
+		case <-time.After(500 * time.Millisecond):
+			done = true
+		}
+	}
+	sawB, sawThroughput := false, false
+	for _, ev := range said {
+		if ev["event"] != "steer_request" || ev["path"] != "/live/steer.json" {
+			t.Errorf("not the player's steering request: %v", ev)
+		}
+		p, _ := ev["pathway"].(string)
+		if p != `"cdn-a"` && p != `"cdn-b"` {
+			t.Errorf("_DASH_pathway %q, want a quoted service location", p)
+		}
+		sawB = sawB || p == `"cdn-b"`
+		sawThroughput = sawThroughput || ev["throughput_bps"] != nil
+	}
+	if len(said) < 2 || !sawB || !sawThroughput {
+		t.Errorf("steer_request events %v: want several, one naming \"cdn-b\", one with a throughput", said)
+	}
+	fromB := false
+	for _, f := range dashSegments(evs) {
+		fromB = fromB || f["pathway"] == "cdn-b"
+	}
+	if !fromB {
+		t.Error("no segment came from cdn-b after the schedule ranked it first")
 	}
 }
