@@ -256,3 +256,29 @@ func TestSetPathwayByTheUser(t *testing.T) {
 		t.Errorf("reasons %q", reasons)
 	}
 }
+
+// TestSteeringRefusesOtherSchemes: a steering server or a pathway named
+// by a URL that is not http(s) is never fetched: each is said as a
+// steering event, and the clip plays from the pathway that is http.
+func TestSteeringRefusesOtherSchemes(t *testing.T) {
+	a := hosttest.Keep(t)(loopback.Good(pathwayFiles()))
+	master := "#EXTM3U\n#EXT-X-CONTENT-STEERING:SERVER-URI=\"file:///etc/passwd\",PATHWAY-ID=\"F\"\n" +
+		"#EXT-X-STREAM-INF:BANDWIDTH=500000,PATHWAY-ID=\"F\"\nftp://127.0.0.1/hls/v0/index.m3u8\n" +
+		"#EXT-X-STREAM-INF:BANDWIDTH=500000,PATHWAY-ID=\"A\"\n" + a.URL + "/hls/v0/index.m3u8\n"
+	typed := hosttest.Keep(t)(loopback.Good(map[string][]byte{"master.m3u8": []byte(master)}))
+	s := &steeredSetup{a: a}
+	s.h = startRelayOpts(t, func(o *Options) { o.Token = "tok" }, typed.URL)
+	s.play(t, "~pw/0/seg0.ts")
+	evs := s.settled(t, 1)
+	var said []string
+	for _, e := range of(evs, events.Steering) {
+		said = append(said, e.Err)
+	}
+	joined := strings.Join(said, " | ")
+	if !strings.Contains(joined, `scheme "file"`) || !strings.Contains(joined, `pathway F refused: scheme "ftp"`) {
+		t.Errorf("steering events said %q", said)
+	}
+	if got := fetchedFrom(evs, "~pw/0/seg0.ts"); len(got) != 1 || got[0] != "A" {
+		t.Errorf("seg0 came from %q, want A", got)
+	}
+}
