@@ -282,3 +282,34 @@ func TestSteeringRefusesOtherSchemes(t *testing.T) {
 		t.Errorf("seg0 came from %q, want A", got)
 	}
 }
+
+// TestSteeredRenditions: an audio rendition of each pathway's own group
+// is shown once, pointing at the relay, and its playlist and segments
+// come from the pathway in use.
+func TestSteeredRenditions(t *testing.T) {
+	files := pathwayFiles()
+	files["hls/audio/en.m3u8"] = []byte("#EXTM3U\n#EXTINF:1,\naud0.ts\n#EXT-X-ENDLIST\n")
+	files["hls/audio/aud0.ts"] = segment
+	a := hosttest.Keep(t)(loopback.Good(files))
+	b := hosttest.Keep(t)(loopback.Good(files))
+	media := func(h *loopback.Host, id string) string {
+		return "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"aud-" + id + "\",NAME=\"English\",LANGUAGE=\"en\",URI=\"" + h.URL + "/hls/audio/en.m3u8\"\n" +
+			"#EXT-X-STREAM-INF:BANDWIDTH=500000,AUDIO=\"aud-" + id + "\",PATHWAY-ID=\"" + id + "\"\n" + h.URL + "/hls/v0/index.m3u8\n"
+	}
+	master := "#EXTM3U\n" + media(a, "A") + media(b, "B")
+	typed := hosttest.Keep(t)(loopback.Good(map[string][]byte{"master.m3u8": []byte(master)}))
+	s := &steeredSetup{a: a, b: b}
+	s.h = startRelayOpts(t, func(o *Options) { o.Token = "tok" }, typed.URL)
+	shown := s.play(t, "~pw/10000/en.m3u8", "~pw/10000/aud0.ts")
+	if strings.Count(shown, "EXT-X-MEDIA") != 1 || !strings.Contains(shown, s.h.relay.URL("~pw/10000/en.m3u8")) || strings.Contains(shown, "aud-B") {
+		t.Errorf("the player saw:\n%s", shown)
+	}
+	if err := s.h.relay.SetPathway("B"); err != nil {
+		t.Fatal(err)
+	}
+	s.play(t, "~pw/10000/aud0.ts")
+	evs := s.settled(t, 2)
+	if got := strings.Join(fetchedFrom(evs, "~pw/10000/aud0.ts"), ","); got != "A,B" {
+		t.Errorf("the audio segment came from %q, want A then B", got)
+	}
+}
