@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -206,4 +207,52 @@ func TestSteeringOverrideFile(t *testing.T) {
 	if !movedBack {
 		t.Errorf("no move back to A within about a second of the rewrite:\n%s", lines(named(evs, "pathway")))
 	}
+}
+
+// TestSteeringOnTheControlSocket: get_pathways lists both pathways (A in
+// use, ranked first, the next steering reload planned); set_pathway B
+// moves the requests (a pathway event, reason user); fail_host with no
+// index (the x key) penalises the pathway in use, B, back onto A; an
+// unknown name is refused.
+func TestSteeringOnTheControlSocket(t *testing.T) {
+	steer := newSteerServer(t, 300, "A", "B")
+	a, _ := steeredHosts(t, steer.URL+"/steer.json")
+	sock := t.TempDir() + "/ctl.sock"
+	cmd, lines, _ := startJSON(t, "--control-socket", sock, "--host", a.URL, loopback.SteeredTS)
+	waitEvent := followEvents(t, lines)
+	waitEvent("start", is("start"))
+	code, out, errOut := ctlRun(t, sock, "get_pathways")
+	var list struct {
+		Pathways []struct {
+			Pathway  string `json:"pathway"`
+			Host     string `json:"host"`
+			Index    int    `json:"index"`
+			Priority int    `json:"priority"`
+			InUse    bool   `json:"in_use"`
+		} `json:"pathways"`
+		InUse      string `json:"in_use"`
+		NextReload string `json:"next_reload"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || len(list.Pathways) != 2 || list.InUse != "A" ||
+		list.Pathways[0].Pathway != "A" || list.Pathways[0].Priority != 1 || list.Pathways[0].Index != 1 ||
+		list.Pathways[1].Index != 2 || list.NextReload == "" {
+		t.Fatalf("get_pathways: exit %d %s %s", code, out, errOut)
+	}
+	if code, _, _ := ctlRun(t, sock, "set_pathway", "nope"); code == 0 {
+		t.Error("set_pathway of an unknown pathway succeeded")
+	}
+	if code, out, errOut := ctlRun(t, sock, "set_pathway", "B"); code != 0 {
+		t.Fatalf("set_pathway B: exit %d %s %s", code, out, errOut)
+	}
+	waitEvent("the move to B", func(ev map[string]any) bool {
+		return ev["event"] == "pathway" && ev["to"] == "B" && ev["reason"] == "user"
+	})
+	if code, out, errOut := ctlRun(t, sock, "fail_host"); code != 0 {
+		t.Fatalf("fail_host: exit %d %s %s", code, out, errOut)
+	}
+	waitEvent("the move back to A", func(ev map[string]any) bool {
+		return ev["event"] == "pathway" && ev["from"] == "B" && ev["to"] == "A" && ev["reason"] == "user" && ev["expires_at"] != nil
+	})
+	ctlRun(t, sock, "quit", "0")
+	waitExit(t, cmd, 0)
 }

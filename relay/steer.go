@@ -1,13 +1,11 @@
 package relay
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
-	"sync"
 
 	"clusterplay/cluster"
 	"clusterplay/events"
@@ -38,20 +36,15 @@ func (r *Relay) steerMaster(req *http.Request, up *upstream, body []byte) []byte
 	}
 	t := st.table.(*hlsTable)
 	base := r.baseFor(req)
-	return m.Show(t.shownID, func(k int) string { return base + altPath(k, t.shownRest[k]) })
+	return m.Show(t.shownID, func(k int) string { return base + altPath(k, t.rest(k)) },
+		func(j int) string { return base + altPath(renditionBase+j, t.rest(renditionBase+j)) })
 }
 
 // newHLSStream makes the stream's pathways from m, asks steering once,
 // and starts its reloads.
 func (r *Relay) newHLSStream(m *steering.Master, masterURL string) *altStream {
 	mu, _ := url.Parse(masterURL)
-	t := &hlsTable{variants: map[string][]steering.Variant{}}
-	for _, v := range m.Variants {
-		if ref, err := url.Parse(v.URI); err == nil {
-			v.URI = mu.ResolveReference(ref).String()
-		}
-		t.variants[v.Pathway] = append(t.variants[v.Pathway], v)
-	}
+	t := newHLSTable(m, mu)
 	ids := m.Pathways()
 	if m.DefaultPathway != "" && containsString(ids, m.DefaultPathway) {
 		ids = append([]string{m.DefaultPathway}, removeString(ids, m.DefaultPathway)...)
@@ -80,9 +73,7 @@ func (r *Relay) newHLSStream(m *steering.Master, masterURL string) *altStream {
 			break
 		}
 	}
-	for _, v := range t.variants[t.shownID] {
-		t.shownRest = append(t.shownRest, lastSegment(v.URI))
-	}
+	t.show()
 	r.pickAlt(st)
 	return st
 }
@@ -139,6 +130,9 @@ func (r *Relay) applyClones(st *altStream, clones []steering.Clone) []string {
 		for _, v := range t.variants[id] {
 			base[id] = append(base[id], steering.Alternative{URI: v.URI, StableID: v.StableID})
 		}
+		for _, r := range t.renditions[id] {
+			base[id] = append(base[id], steering.Alternative{URI: r.URI, StableID: r.StableID, Rendition: true})
+		}
 	}
 	t.mu.Unlock()
 	made, refused := steering.Expand(base, clones)
@@ -147,15 +141,7 @@ func (r *Relay) applyClones(st *altStream, clones []steering.Clone) []string {
 		if !ok || t.originals[c.ID] {
 			continue
 		}
-		t.mu.Lock()
-		vs := append([]steering.Variant(nil), t.variants[baseOf(c.ID, clones, t.originals)]...)
-		for i := range vs {
-			if i < len(alts) {
-				vs[i].URI, vs[i].Pathway = alts[i].URI, c.ID
-			}
-		}
-		t.variants[c.ID] = vs
-		t.mu.Unlock()
+		t.clone(c.ID, baseOf(c.ID, clones, t.originals), alts)
 		r.addPathway(st, c.ID)
 	}
 	return refused
@@ -175,68 +161,6 @@ func baseOf(id string, clones []steering.Clone, originals map[string]bool) strin
 		}
 	}
 	return id
-}
-
-// hlsTable maps the variants the player was shown to every pathway's.
-type hlsTable struct {
-	mu        sync.Mutex
-	originals map[string]bool               // the playlist's own pathways
-	variants  map[string][]steering.Variant // by pathway, URIs absolute
-	shownID   string                        // the pathway whose variants the player sees
-	shownRest []string                      // the last path segment of each shown variant's URI
-}
-
-func (t *hlsTable) variant(p string, k int) (steering.Variant, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	shown := t.variants[t.shownID]
-	if k < 0 || k >= len(shown) {
-		return steering.Variant{}, false
-	}
-	return steering.Match(shown[k], k, t.variants[p])
-}
-
-func (t *hlsTable) target(p string, k int, rest string) (string, bool) {
-	v, ok := t.variant(p, k)
-	if !ok {
-		return "", false
-	}
-	if k < len(t.shownRest) && rest == t.shownRest[k] {
-		return v.URI, true // the variant's playlist itself, its query included
-	}
-	base, err := url.Parse(v.URI)
-	ref, err2 := url.Parse(rest)
-	if err != nil || err2 != nil {
-		return "", false
-	}
-	return base.ResolveReference(ref).String(), true
-}
-
-// playlist points the URLs below the variant's directory at to.
-func (t *hlsTable) playlist(p string, k int, body []byte, to string) []byte {
-	v, ok := t.variant(p, k)
-	if !ok {
-		return body
-	}
-	dir := v.URI
-	if q := strings.IndexAny(dir, "?#"); q >= 0 {
-		dir = dir[:q]
-	}
-	dir = dir[:strings.LastIndexByte(dir, '/')+1]
-	if !strings.Contains(dir, "://") {
-		return body
-	}
-	return bytes.ReplaceAll(body, []byte(dir), []byte(to))
-}
-
-// lastSegment is the last path segment of a URL, with its query.
-func lastSegment(raw string) string {
-	p, q, _ := strings.Cut(raw, "?")
-	seg := p[strings.LastIndexByte(p, '/')+1:]
-	if q != "" {
-		seg += "?" + q
-	}
-	return seg
 }
 
 func removeString(list []string, s string) []string {

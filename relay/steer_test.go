@@ -256,3 +256,60 @@ func TestSetPathwayByTheUser(t *testing.T) {
 		t.Errorf("reasons %q", reasons)
 	}
 }
+
+// TestSteeringRefusesOtherSchemes: a steering server or a pathway named
+// by a URL that is not http(s) is never fetched: each is said as a
+// steering event, and the clip plays from the pathway that is http.
+func TestSteeringRefusesOtherSchemes(t *testing.T) {
+	a := hosttest.Keep(t)(loopback.Good(pathwayFiles()))
+	master := "#EXTM3U\n#EXT-X-CONTENT-STEERING:SERVER-URI=\"file:///etc/passwd\",PATHWAY-ID=\"F\"\n" +
+		"#EXT-X-STREAM-INF:BANDWIDTH=500000,PATHWAY-ID=\"F\"\nftp://127.0.0.1/hls/v0/index.m3u8\n" +
+		"#EXT-X-STREAM-INF:BANDWIDTH=500000,PATHWAY-ID=\"A\"\n" + a.URL + "/hls/v0/index.m3u8\n"
+	typed := hosttest.Keep(t)(loopback.Good(map[string][]byte{"master.m3u8": []byte(master)}))
+	s := &steeredSetup{a: a}
+	s.h = startRelayOpts(t, func(o *Options) { o.Token = "tok" }, typed.URL)
+	s.play(t, "~pw/0/seg0.ts")
+	evs := s.settled(t, 1)
+	var said []string
+	for _, e := range of(evs, events.Steering) {
+		said = append(said, e.Err)
+	}
+	joined := strings.Join(said, " | ")
+	if !strings.Contains(joined, `scheme "file"`) || !strings.Contains(joined, `pathway F refused: scheme "ftp"`) {
+		t.Errorf("steering events said %q", said)
+	}
+	if got := fetchedFrom(evs, "~pw/0/seg0.ts"); len(got) != 1 || got[0] != "A" {
+		t.Errorf("seg0 came from %q, want A", got)
+	}
+}
+
+// TestSteeredRenditions: an audio rendition of each pathway's own group
+// is shown once, pointing at the relay, and its playlist and segments
+// come from the pathway in use.
+func TestSteeredRenditions(t *testing.T) {
+	files := pathwayFiles()
+	files["hls/audio/en.m3u8"] = []byte("#EXTM3U\n#EXTINF:1,\naud0.ts\n#EXT-X-ENDLIST\n")
+	files["hls/audio/aud0.ts"] = segment
+	a := hosttest.Keep(t)(loopback.Good(files))
+	b := hosttest.Keep(t)(loopback.Good(files))
+	media := func(h *loopback.Host, id string) string {
+		return "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"aud-" + id + "\",NAME=\"English\",LANGUAGE=\"en\",URI=\"" + h.URL + "/hls/audio/en.m3u8\"\n" +
+			"#EXT-X-STREAM-INF:BANDWIDTH=500000,AUDIO=\"aud-" + id + "\",PATHWAY-ID=\"" + id + "\"\n" + h.URL + "/hls/v0/index.m3u8\n"
+	}
+	master := "#EXTM3U\n" + media(a, "A") + media(b, "B")
+	typed := hosttest.Keep(t)(loopback.Good(map[string][]byte{"master.m3u8": []byte(master)}))
+	s := &steeredSetup{a: a, b: b}
+	s.h = startRelayOpts(t, func(o *Options) { o.Token = "tok" }, typed.URL)
+	shown := s.play(t, "~pw/10000/en.m3u8", "~pw/10000/aud0.ts")
+	if strings.Count(shown, "EXT-X-MEDIA") != 1 || !strings.Contains(shown, s.h.relay.URL("~pw/10000/en.m3u8")) || strings.Contains(shown, "aud-B") {
+		t.Errorf("the player saw:\n%s", shown)
+	}
+	if err := s.h.relay.SetPathway("B"); err != nil {
+		t.Fatal(err)
+	}
+	s.play(t, "~pw/10000/aud0.ts")
+	evs := s.settled(t, 2)
+	if got := strings.Join(fetchedFrom(evs, "~pw/10000/aud0.ts"), ","); got != "A,B" {
+		t.Errorf("the audio segment came from %q, want A then B", got)
+	}
+}

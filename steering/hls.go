@@ -17,6 +17,18 @@ type Variant struct {
 	// Key is what makes two variants the same variant on two pathways:
 	// the attributes hls.js compares, group names left out.
 	Key string
+	// Groups are the rendition groups it names, by type (AUDIO,
+	// SUBTITLES, VIDEO, CLOSED-CAPTIONS).
+	Groups map[string]string
+}
+
+// Rendition is one #EXT-X-MEDIA with a URI: an alternative audio,
+// subtitle or video playlist of a group.
+type Rendition struct {
+	Line               int
+	URI                string
+	Type, Group, Name  string
+	Language, StableID string
 }
 
 // Master is an HLS multivariant playlist that names alternatives: a
@@ -27,6 +39,7 @@ type Master struct {
 	DefaultPathway string
 	SteeringLine   int // -1 when there is no #EXT-X-CONTENT-STEERING
 	Variants       []Variant
+	Renditions     []Rendition
 }
 
 // sameVariant are the attributes two variants must share to be one.
@@ -47,6 +60,12 @@ func ParseHLS(body []byte) *Master {
 		case strings.HasPrefix(line, "#EXT-X-CONTENT-STEERING:"):
 			a := Attributes(strings.TrimPrefix(line, "#EXT-X-CONTENT-STEERING:"))
 			m.ServerURI, m.DefaultPathway, m.SteeringLine = a["SERVER-URI"], a["PATHWAY-ID"], i
+		case strings.HasPrefix(line, "#EXT-X-MEDIA:"):
+			a := Attributes(strings.TrimPrefix(line, "#EXT-X-MEDIA:"))
+			if a["URI"] != "" {
+				m.Renditions = append(m.Renditions, Rendition{Line: i, URI: a["URI"], Type: a["TYPE"], Group: a["GROUP-ID"],
+					Name: a["NAME"], Language: a["LANGUAGE"], StableID: a["STABLE-RENDITION-ID"]})
+			}
 		case strings.HasPrefix(line, "#EXT-X-STREAM-INF:"):
 			v := variantAt(m.Lines, i)
 			if v == nil {
@@ -79,6 +98,12 @@ func variantAt(lines []string, i int) *Variant {
 			key = append(key, a[k])
 		}
 		v.Key = strings.Join(key, "\x00")
+		v.Groups = map[string]string{}
+		for _, typ := range []string{"AUDIO", "SUBTITLES", "VIDEO", "CLOSED-CAPTIONS"} {
+			if g := a[typ]; g != "" {
+				v.Groups[typ] = g
+			}
+		}
 		return v
 	}
 	return nil
@@ -129,9 +154,10 @@ func Match(shown Variant, k int, others []Variant) (Variant, bool) {
 }
 
 // Show is the playlist with only pathway's variants, their URIs replaced
-// by uri(k) (k their place among them), and without the steering tag: the
-// player sees one pathway, and the relay steers.
-func (m *Master) Show(pathway string, uri func(k int) string) []byte {
+// by uri(k) (k their place among them), its renditions' by
+// renditionURI(j), and without the steering tag: the player sees one
+// pathway, and the relay steers.
+func (m *Master) Show(pathway string, uri, renditionURI func(int) string) []byte {
 	drop := map[int]bool{}
 	if m.SteeringLine >= 0 {
 		drop[m.SteeringLine] = true
@@ -148,6 +174,7 @@ func (m *Master) Show(pathway string, uri func(k int) string) []byte {
 		replace[v.URILine] = uri(k)
 		k++
 	}
+	m.showRenditions(pathway, renditionURI, drop, replace)
 	var out bytes.Buffer
 	for i, line := range m.Lines {
 		if drop[i] {

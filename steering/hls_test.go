@@ -35,7 +35,7 @@ func TestParseHLS(t *testing.T) {
 			t.Fatalf("variant %d matched %s, want %s", k, o.URI, want)
 		}
 	}
-	shown := string(m.Show("CDN-A", func(k int) string { return fmt.Sprintf("relay/v%d/index.m3u8", k) }))
+	shown := string(m.Show("CDN-A", func(k int) string { return fmt.Sprintf("relay/v%d/index.m3u8", k) }, nil))
 	for _, gone := range []string{"CONTENT-STEERING", "b.example", "a.example"} {
 		if strings.Contains(shown, gone) {
 			t.Fatalf("%s still shown:\n%s", gone, shown)
@@ -55,5 +55,40 @@ func TestAttributes(t *testing.T) {
 	a := Attributes(`BANDWIDTH=1,CODECS="a,b",PATHWAY-ID="X",RESOLUTION=1x1`)
 	if a["CODECS"] != "a,b" || a["PATHWAY-ID"] != "X" || a["RESOLUTION"] != "1x1" || a["BANDWIDTH"] != "1" {
 		t.Fatalf("%q", a)
+	}
+}
+
+const renditionMaster = `#EXTM3U
+#EXT-X-CONTENT-STEERING:SERVER-URI="/steer.json"
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud-A",NAME="English",LANGUAGE="en",URI="http://a.example/audio/en.m3u8"
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud-A",NAME="French",LANGUAGE="fr",URI="http://a.example/audio/fr.m3u8"
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud-B",NAME="French",LANGUAGE="fr",URI="http://b.example/audio/fr.m3u8"
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud-B",NAME="English",LANGUAGE="en",URI="http://b.example/audio/en.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=800000,AUDIO="aud-A",PATHWAY-ID="A"
+http://a.example/v0/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=800000,AUDIO="aud-B",PATHWAY-ID="B"
+http://b.example/v0/index.m3u8
+`
+
+func TestRenditions(t *testing.T) {
+	m := ParseHLS([]byte(renditionMaster))
+	a, b := m.RenditionsOf("A"), m.RenditionsOf("B")
+	if len(a) != 2 || len(b) != 2 {
+		t.Fatalf("renditions A %+v B %+v", a, b)
+	}
+	for j, r := range a {
+		o, ok := MatchRendition(r, j, b)
+		if want := strings.Replace(r.URI, "a.example", "b.example", 1); !ok || o.URI != want {
+			t.Errorf("rendition %d matched %s, want %s", j, o.URI, want)
+		}
+	}
+	shown := string(m.Show("A", func(k int) string { return fmt.Sprintf("relay/v%d.m3u8", k) },
+		func(j int) string { return fmt.Sprintf("relay/r%d.m3u8", j) }))
+	if strings.Contains(shown, "example") || strings.Contains(shown, "aud-B") ||
+		!strings.Contains(shown, `NAME="French",LANGUAGE="fr",URI="relay/r1.m3u8"`) {
+		t.Errorf("shown:\n%s", shown)
+	}
+	if got := replaceAttr(`#EXT-X-MEDIA:STABLE-URI="x",URI="old"`, "URI", "new"); got != `#EXT-X-MEDIA:STABLE-URI="x",URI="new"` {
+		t.Errorf("replaceAttr: %s", got)
 	}
 }
