@@ -120,6 +120,9 @@ func Parse(body []byte, at *url.URL) (*MPD, error) {
 				}
 				stack = append(stack, &level{name: t.Name.Local, bases: stack[len(stack)-1].bases})
 			case "BaseURL":
+				if len(stack) < 2 {
+					continue // outside <MPD>: no place of the stream
+				}
 				top := stack[len(stack)-1]
 				text, err := elementText(dec)
 				if err != nil {

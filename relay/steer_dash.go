@@ -2,8 +2,10 @@ package relay
 
 import (
 	"context"
+	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,7 +23,7 @@ import (
 // by the DVB-DASH rules (docs/steering.md). A live MPD is rewritten the
 // same way on every reload. Any other manifest is returned as it is.
 func (r *Relay) steerMPD(req *http.Request, up *upstream, body []byte) []byte {
-	if manifestExt(up.path) != ".mpd" && !isMPDType(up) {
+	if manifestExt(up.path) != "application/dash+xml" && !isMPDType(up) {
 		return body
 	}
 	mpdURL, err := up.host.ClipURL(up.path)
@@ -56,7 +58,11 @@ func (r *Relay) steerMPD(req *http.Request, up *upstream, body []byte) []byte {
 
 // isMPDType reports whether the host called the body an MPD.
 func isMPDType(up *upstream) bool {
-	return up.resp != nil && up.resp.Header.Get("Content-Type") == "application/dash+xml"
+	if up.resp == nil {
+		return false
+	}
+	t, _, err := mime.ParseMediaType(up.resp.Header.Get("Content-Type"))
+	return err == nil && strings.EqualFold(t, "application/dash+xml")
 }
 
 // sayRejected says each BaseURL the relay will not fetch, once per MPD
