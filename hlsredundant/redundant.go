@@ -46,8 +46,8 @@ func (g Group) ID() string {
 // from at, in the order of their first variant; none for a media
 // playlist, one that names PATHWAY-IDs, or one with no repeats.
 func Find(body []byte, at *url.URL) []Group {
-	if bytes.Contains(body, []byte("PATHWAY-ID=")) {
-		return nil
+	if !bytes.Contains(body, []byte("#EXT-X-STREAM-INF:")) || bytes.Contains(body, []byte("PATHWAY-ID=")) {
+		return nil // a media playlist (every live reload), or steering's
 	}
 	var groups []*Group
 	byKey := map[string]*Group{}
