@@ -111,3 +111,30 @@ func lastSegment(u *url.URL) string {
 	}
 	return seg
 }
+
+// AddPathway adds pathway id, a clone of base: in each place where base
+// has a BaseURL, one more at the URL urls gives for that place (by k), its
+// priority and weight base's. A place urls does not name is left as is.
+func (t *Table) AddPathway(id, base string, urls map[int]*url.URL) {
+	for k := range t.groups {
+		b, ok := t.BaseURL(base, k)
+		u := urls[k]
+		if !ok || u == nil {
+			continue
+		}
+		c := b
+		c.URL, c.ServiceLocation, c.Raw, c.Start, c.End = u, id, u.String(), 0, 0
+		t.groups[k].BaseURLs = append(t.groups[k].BaseURLs, c)
+	}
+}
+
+// URLs are pathway p's BaseURLs, by place.
+func (t *Table) URLs(p string) map[int]*url.URL {
+	out := map[int]*url.URL{}
+	for k := range t.groups {
+		if b, ok := t.BaseURL(p, k); ok {
+			out[k] = b.URL
+		}
+	}
+	return out
+}

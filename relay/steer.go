@@ -123,7 +123,11 @@ func (r *Relay) applyClones(st *altStream, clones []steering.Clone) []string {
 	if len(clones) == 0 {
 		return nil
 	}
-	t := st.table.(*hlsTable)
+	t, ok := st.table.(*hlsTable)
+	if !ok {
+		dt, _ := tableOf(st) // steer_dash_clone.go: a DASH stream's service locations
+		return r.applyDASHClones(st, dt, clones)
+	}
 	t.mu.Lock()
 	base := map[string][]steering.Alternative{}
 	for id := range t.originals {

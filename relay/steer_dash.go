@@ -212,6 +212,10 @@ func (r *Relay) addDASHPathway(st *altStream, dt *dashTable, p string) {
 // updateDASHStream takes a reloaded live MPD's table: the routes follow
 // it, and a pathway it names anew joins the set.
 func (r *Relay) updateDASHStream(st *altStream, dt *dashTable, t *dash.Table) {
+	dt.mu.Lock()
+	clones := dt.clones
+	dt.mu.Unlock()
+	cloneInto(t, clones)
 	dt.set(t)
 	for _, p := range t.Pathways() {
 		if st.host(p) == nil {
@@ -252,7 +256,8 @@ func (r *Relay) startDASHSteering(ctx context.Context, st *altStream, s *dash.St
 type dashTable struct {
 	mu      sync.Mutex
 	t       *dash.Table
-	refused map[string]bool // pathways the relay will not fetch, said once
+	refused map[string]bool  // pathways the relay will not fetch, said once
+	clones  []steering.Clone // the last steering answer's, made again on each reload
 }
 
 // refuse notes pathway p as refused; false when it was already.

@@ -141,3 +141,46 @@ func segmentFetchedFrom(t *testing.T, h *harness) string {
 	t.Fatal("no fetch event for the segment")
 	return ""
 }
+
+// TestDASHSteeringClones: a steering answer's PATHWAY-CLONES make a
+// service location the MPD did not name (cdn-a's BaseURL with another
+// host), which the priority puts first: the segment comes from it. A
+// clone of an unknown location is refused aloud.
+func TestDASHSteeringClones(t *testing.T) {
+	seg := map[string][]byte{"live/seg-1.m4s": []byte("segment one")}
+	a := hosttest.Keep(t)(loopback.Good(seg))
+	b := hosttest.Keep(t)(loopback.Good(seg))
+	c := hosttest.Keep(t)(loopback.Good(seg))
+	cHost := strings.TrimPrefix(strings.TrimSuffix(c.URL, "/video"), "http://")
+	steer := http.NewServeMux()
+	steer.HandleFunc("/steer.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"VERSION":1,"TTL":300,"PATHWAY-PRIORITY":["cdn-c","cdn-a","cdn-b"],
+"PATHWAY-CLONES":[{"BASE-ID":"cdn-a","ID":"cdn-c","URI-REPLACEMENT":{"HOST":"` + cHost + `"}},
+{"BASE-ID":"nowhere","ID":"cdn-d","URI-REPLACEMENT":{"HOST":"d.example"}}]}`))
+	})
+	steerHost := hosttest.Keep(t)(loopback.NewHTTP(steer))
+	steerURL := strings.TrimSuffix(steerHost.URL, "/video") + "/steer.json"
+	mpd := `<MPD><ContentSteering queryBeforeStart="true">` + steerURL + `</ContentSteering>
+<BaseURL serviceLocation="cdn-a">` + a.URL + `/live/</BaseURL>
+<BaseURL serviceLocation="cdn-b">` + b.URL + `/live/</BaseURL>
+<Period><AdaptationSet><Representation id="v" bandwidth="1"><SegmentTemplate media="seg-$Number$.m4s"/></Representation></AdaptationSet></Period></MPD>`
+	origin := hosttest.Keep(t)(loopback.Good(map[string][]byte{"m/v.mpd": []byte(mpd)}))
+	h := startRelay(t, "tk", origin.URL+"/m")
+	if _, _, err := get(t, h.relay.URL("v.mpd"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body, err := get(t, h.relay.URL("~pw/0/seg-1.m4s"), nil); err != nil || resp.StatusCode != 200 || string(body) != "segment one" {
+		t.Fatalf("segment: %v", err)
+	}
+	if from := segmentFetchedFrom(t, h); from != "cdn-c" {
+		t.Errorf("the segment came from %q, want the clone cdn-c", from)
+	}
+	var said []string
+	for _, e := range of(h.evs, events.Steering) {
+		said = append(said, e.Err)
+	}
+	if !strings.Contains(strings.Join(said, ";"), "clone cdn-d: unknown BASE-ID nowhere") {
+		t.Errorf("steering events %q lack the refused clone", said)
+	}
+}
