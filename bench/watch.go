@@ -60,8 +60,14 @@ type watchRun struct {
 	// relay's own measure of the player's wait; NaN when it gave none.
 	failoverGapMS float64
 	pauses        int
-	class         string
-	seamless      bool
+	// pausesBefore are the pauses before the fault struck (a player run
+	// dry at the start, at a rate close to the bitrate): not the fault's.
+	pausesBefore int
+	// early are the classes of the failovers before the fault: a host
+	// left before it failed (a deadline too short for the machine's load).
+	early    []string
+	class    string
+	seamless bool
 	// switchMS is the fault → the first segment request to the pathway
 	// switchTo; NaN when none came.
 	switchMS float64
@@ -204,6 +210,9 @@ func (w *watchLog) take(ev events.Event) (firstStart bool) {
 			return true
 		}
 	case events.Failover:
+		if w.faultAt.IsZero() && !w.firstStart.IsZero() {
+			r.early = append(r.early, string(ev.Class))
+		}
 		if !w.faultAt.IsZero() && math.IsNaN(r.detectMS) {
 			r.detectMS = ms(ev.Time.Sub(w.faultAt))
 			r.class, r.seamless = string(ev.Class), ev.Seamless
@@ -215,7 +224,11 @@ func (w *watchLog) take(ev events.Event) (firstStart bool) {
 		w.switched(ev)
 	case events.StateChanged:
 		if w.last == events.StatePlaying && (ev.State == events.StateBuffering || ev.State == events.StateConnecting) {
-			r.pauses++
+			if w.faultAt.IsZero() {
+				r.pausesBefore++
+			} else {
+				r.pauses++
+			}
 		}
 		w.last = ev.State
 	case events.End:
