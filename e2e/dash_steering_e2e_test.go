@@ -252,3 +252,39 @@ func TestDASHSteering410And429(t *testing.T) {
 		t.Errorf("steering events' statuses %v, want 200, 429, 410", statuses)
 	}
 }
+
+// TestDASHServiceLocationsOnTheControlSocket: an MPD's service locations
+// (cdn-a of DVB priority 1, cdn-b of priority 2; no steering) are listed
+// by get_pathways under their names, cdn-a in use and ranked first, each
+// a host numbered after the typed one; set_pathway cdn-b moves the
+// requests (a pathway event, reason user).
+func TestDASHServiceLocationsOnTheControlSocket(t *testing.T) {
+	hosts := dashLocations(t, loopback.DASHOptions{},
+		loopback.ServiceLocation{Name: "cdn-a", Priority: 1}, loopback.ServiceLocation{Name: "cdn-b", Priority: 2})
+	sock := t.TempDir() + "/ctl.sock"
+	cmd, lines, _ := startJSON(t, "--control-socket", sock, "--host", hosts[0].URL, loopback.DASHBaseURLs)
+	waitEvent := followEvents(t, lines)
+	waitEvent("start", is("start"))
+	code, out, errOut := ctlRun(t, sock, "get_pathways")
+	var list struct {
+		Pathways []struct {
+			Pathway string `json:"pathway"`
+			Host    string `json:"host"`
+			Index   int    `json:"index"`
+		} `json:"pathways"`
+		InUse string `json:"in_use"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || len(list.Pathways) != 2 || list.InUse != "cdn-a" ||
+		list.Pathways[0].Pathway != "cdn-a" || list.Pathways[1].Pathway != "cdn-b" || list.Pathways[0].Index != 1 ||
+		!strings.HasPrefix(list.Pathways[1].Host, hosts[1].URL) {
+		t.Fatalf("get_pathways: exit %d %s %s", code, out, errOut)
+	}
+	if code, out, errOut := ctlRun(t, sock, "set_pathway", "cdn-b"); code != 0 {
+		t.Fatalf("set_pathway cdn-b: exit %d %s %s", code, out, errOut)
+	}
+	waitEvent("the move to cdn-b", func(ev map[string]any) bool {
+		return ev["event"] == "pathway" && ev["from"] == "cdn-a" && ev["to"] == "cdn-b" && ev["reason"] == "user"
+	})
+	ctlRun(t, sock, "quit", "0")
+	waitExit(t, cmd, 0)
+}
