@@ -83,7 +83,7 @@ func serveSteer(ln net.Listener, s *steerserver.Schedule, asJSON bool, stdout, s
 	srv := &http.Server{Handler: steerserver.New(s, nil, bus), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	bus.Publish(events.Event{Kind: events.Listening, Index: -1, URL: "http://" + ln.Addr().String() + "/"})
+	bus.Publish(events.Event{Kind: events.Listening, Index: -1, URL: "http://" + ln.Addr().String() + "/", Message: "steering server"})
 	code := exitOK
 	select {
 	case <-stop.ctx.Done():

@@ -247,6 +247,9 @@ func Line(e events.Event) string {
 	case events.Fetch:
 		return fmt.Sprintf("fetched %s from %s: %d, %d bytes in %s (%s/s)", e.Path, e.Host, e.Status, e.Bytes, round(e.Elapsed), ByteSize(e.Throughput))
 	case events.Listening:
+		if e.Message != "" {
+			return e.Message + " listening: " + e.URL // clusterplay steer's
+		}
 		return "relay listening: " + e.URL
 	case events.SteerRequest:
 		return steerRequestLine(e)

@@ -28,6 +28,10 @@ func TestSteerRequestOutput(t *testing.T) {
 	if !reflect.DeepEqual(m, want) {
 		t.Errorf("JSON %v, want %v", m, want)
 	}
+	if got, want := Line(events.Event{Kind: events.Listening, Index: -1, URL: "http://127.0.0.1:9/", Message: "steering server"}),
+		"steering server listening: http://127.0.0.1:9/"; got != want {
+		t.Errorf("line %q, want %q", got, want)
+	}
 	ev = events.Event{Kind: events.SteerRequest, Index: -1, URL: "/s.json", Path: "/s.json", Status: 410}
 	if got, want := Line(ev), "steering request /s.json (no pathway): answered 410"; got != want {
 		t.Errorf("line %q, want %q", got, want)
