@@ -37,6 +37,9 @@ func TestSteeringFlipsPathwayMidPlay(t *testing.T) {
 			}
 			endsAtClipEnd(t, evs)
 			noBufferingAfterStart(t, evs)
+			if t.Failed() {
+				t.Logf("events:\n%s", lines(evs))
+			}
 			asked := steer.requests()
 			segs := segmentFetches(evs)
 			if len(asked) < 2 || asked[0].pathway != "A" || len(segs) == 0 || asked[0].at.After(evTime(t, segs[0])) {
