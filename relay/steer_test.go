@@ -318,10 +318,14 @@ func TestSteeredRenditions(t *testing.T) {
 // asked again at RELOAD-URI, resolved against the last steering URL, with
 // the pathway in use and the throughput measured since.
 func TestSteeringReloadsFromReloadURI(t *testing.T) {
-	s := newSteered(t, `{"VERSION":1,"TTL":0.3,"RELOAD-URI":"next/steer.json?session=7","PATHWAY-PRIORITY":["B","A"]}`, nil)
+	s := newSteered(t, `{"VERSION":1,"TTL":0.3,"RELOAD-URI":"next/steer.json?session=7&token=s3cret","PATHWAY-PRIORITY":["B","A"]}`, nil)
 	s.play(t, "~pw/0/seg0.ts")
 	time.Sleep(900 * time.Millisecond)
-	s.settled(t, 1)
+	for _, e := range of(s.settled(t, 1), events.Steering) {
+		if strings.Contains(e.URL, "s3cret") {
+			t.Errorf("a steering event shows the token: %s", e.URL)
+		}
+	}
 	s.mu.Lock()
 	asked := append([]string(nil), s.asked...)
 	s.mu.Unlock()
