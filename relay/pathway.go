@@ -242,6 +242,23 @@ func (r *Relay) countAlternative(up *upstream, n int64, el time.Duration) {
 	}
 }
 
+// altCanMove reports whether a response of a stream's pathway has a
+// pathway not penalised to move to: without one, the buffer's early
+// deadline would only ask the same pathway again and again, and the
+// fixed read timeout applies.
+func (r *Relay) altCanMove(up *upstream) bool {
+	st := r.altStreamNow()
+	if st == nil {
+		return false
+	}
+	for _, q := range st.set.Ahead(up.alt.pathway) {
+		if st.set.PenaltyUntil(q).IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
 func containsString(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -66,11 +66,9 @@ func (r *Relay) spliceAlternative(ctx context.Context, from *upstream, want byte
 	if st == nil {
 		return nil, events.Event{}, errNoHostLeft
 	}
-	until := st.failed(from.alt.pathway)
-	r.opts.Engine.MarkFailed(from.host)
 	at := pos - overlap
-	tried := []string{from.alt.pathway}
-	for _, q := range st.set.Ahead(tried...) {
+	candidates, until := r.spliceCandidates(st, from, class)
+	for _, q := range candidates {
 		h := st.host(q)
 		target, ok := st.table.target(q, from.alt.k, from.alt.rest)
 		if h == nil || !ok || r.allowedURL(target) != nil {
@@ -100,6 +98,36 @@ func (r *Relay) spliceAlternative(ctx context.Context, from *upstream, want byte
 			ExpiresAt: until, Seamless: true, Offset: pos, Pathway: q}, nil
 	}
 	return nil, events.Event{}, errNoHostLeft
+}
+
+// spliceCandidates are the pathways a failed response may go on from,
+// best first, and until when the one that failed is penalised (zero when
+// it is not). A hard failure (a reset, an early end, an error) penalises
+// it and moves on. A soft one (silent past the buffer's deadline, slower
+// than the stream) moves only to a pathway not penalised: when every
+// other one is, the same pathway is asked again from the offset, rather
+// than bouncing the response between pathways that all came too slowly.
+func (r *Relay) spliceCandidates(st *altStream, from *upstream, class events.Class) ([]string, time.Time) {
+	failed := from.alt.pathway
+	ahead := st.set.Ahead(failed)
+	if class == events.ClassTimeout || class == events.ClassSlow {
+		var free []string
+		for _, q := range ahead {
+			if st.set.PenaltyUntil(q).IsZero() {
+				free = append(free, q)
+			}
+		}
+		if len(free) == 0 {
+			return []string{failed}, time.Time{}
+		}
+		ahead = free
+	}
+	until := st.failed(failed)
+	r.opts.Engine.MarkFailed(from.host)
+	if st.onFail != nil {
+		ahead = reranked(st.set.Ahead(failed), ahead) // DVB excluded more than the failed one
+	}
+	return ahead, until
 }
 
 // allowedURL refuses what a manifest may not make the relay fetch: a

@@ -124,6 +124,18 @@ func (st *altStream) failed(q string) time.Time {
 	return until
 }
 
+// reranked is the pathways of among in the order of ranked: the set's
+// order once the stream's own failure rule has excluded more.
+func reranked(ranked, among []string) []string {
+	var out []string
+	for _, q := range ranked {
+		if containsString(among, q) {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
 // dvbOrder is the order of the pathways by the DVB-DASH rules over the
 // outermost place's BaseURLs (the pick first), then the pathways of the
 // inner places; it arms the stream's failure rule.

@@ -47,7 +47,7 @@ func newSteered(t *testing.T, body string, set func(*Options), missingOnA ...str
 	s.c = hosttest.Keep(t)(loopback.Good(pathwayFiles()))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		s.asked = append(s.asked, r.URL.RawQuery+" token="+r.Header.Get("X-Token"))
+		s.asked = append(s.asked, r.URL.Path+"?"+r.URL.RawQuery+" token="+r.Header.Get("X-Token"))
 		b := s.body
 		s.mu.Unlock()
 		fmt.Fprint(w, strings.ReplaceAll(b, "HOST_C", strings.TrimPrefix(strings.TrimSuffix(s.c.URL, "/video"), "http://")))
@@ -311,5 +311,27 @@ func TestSteeredRenditions(t *testing.T) {
 	evs := s.settled(t, 2)
 	if got := strings.Join(fetchedFrom(evs, "~pw/10000/aud0.ts"), ","); got != "A,B" {
 		t.Errorf("the audio segment came from %q, want A then B", got)
+	}
+}
+
+// TestSteeringReloadsFromReloadURI: after TTL the steering server is
+// asked again at RELOAD-URI, resolved against the last steering URL, with
+// the pathway in use and the throughput measured since.
+func TestSteeringReloadsFromReloadURI(t *testing.T) {
+	s := newSteered(t, `{"VERSION":1,"TTL":0.3,"RELOAD-URI":"next/steer.json?session=7&token=s3cret","PATHWAY-PRIORITY":["B","A"]}`, nil)
+	s.play(t, "~pw/0/seg0.ts")
+	time.Sleep(900 * time.Millisecond)
+	for _, e := range of(s.settled(t, 1), events.Steering) {
+		if strings.Contains(e.URL, "s3cret") {
+			t.Errorf("a steering event shows the token: %s", e.URL)
+		}
+	}
+	s.mu.Lock()
+	asked := append([]string(nil), s.asked...)
+	s.mu.Unlock()
+	if len(asked) < 3 || !strings.HasPrefix(asked[0], "/steer.json?") || !strings.HasPrefix(asked[1], "/next/steer.json?") ||
+		!strings.HasPrefix(asked[2], "/next/next/steer.json?") || !strings.Contains(asked[1], "session=7") ||
+		!strings.Contains(asked[1], "_HLS_pathway=B") || !strings.Contains(asked[1], "_HLS_throughput=") {
+		t.Errorf("steering asked %q", asked)
 	}
 }

@@ -40,6 +40,11 @@ func TestPathwayRows(t *testing.T) {
 	if !f.NextSteering().IsZero() {
 		t.Error("a 410 left a reload planned")
 	}
+	f.Apply(events.Event{Time: t0.Add(21 * time.Second), Kind: events.Failover, Host: hostB, Index: 2, ToHost: hostA, ToIndex: 1,
+		Seamless: true, Pathway: "A"})
+	if pb := f.Playback(); pb.Host == hostA {
+		t.Errorf("a pathway's splice made it the clip's host: %+v", pb)
+	}
 	if len(New(Options{}).Pathways()) != 0 {
 		t.Error("rows without pathways")
 	}
