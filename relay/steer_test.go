@@ -335,3 +335,27 @@ func TestSteeringReloadsFromReloadURI(t *testing.T) {
 		t.Errorf("steering asked %q", asked)
 	}
 }
+
+// TestNextPathway: n moves the requests to the next pathway without
+// penalising the one in use.
+func TestNextPathway(t *testing.T) {
+	s := newSteered(t, `{"VERSION":1,"PATHWAY-PRIORITY":["A","B"]}`, nil)
+	s.play(t)
+	if next := s.h.relay.NextPathway(); next != "B" {
+		t.Fatalf("next %q, want B", next)
+	}
+	s.play(t, "~pw/0/seg0.ts")
+	rows, _ := s.h.relay.Pathways()
+	for _, r := range rows {
+		if !r.PenaltyUntil.IsZero() {
+			t.Errorf("n penalised %s", r.Pathway)
+		}
+	}
+	evs := s.settled(t, 1)
+	if got := fetchedFrom(evs, "~pw/0/seg0.ts"); len(got) != 1 || got[0] != "B" {
+		t.Errorf("seg0 came from %q, want B", got)
+	}
+	if p := of(evs, events.Pathway); len(p) != 1 || p[0].Reason != events.ReasonUser || !p[0].ExpiresAt.IsZero() {
+		t.Errorf("pathway events %+v", p)
+	}
+}
