@@ -72,6 +72,9 @@ type Config struct {
 	ControlSocketAllowRun bool
 	Faults                string       // --faults FILE: "" = none
 	FaultPlan             *faults.Plan // the plan read from Faults; nil when none
+	// The stream's own alternatives (docs/steering.md).
+	PathwayPenalty   time.Duration // a failing pathway is passed over this long
+	SteeringOverride string        // a local steering manifest; "" = the server's
 }
 
 // LogConfig is the diagnostic log (package logging), as given: the words

@@ -167,6 +167,7 @@ logFormat: json
 cmcd: header
 cmcdContentId: movie-1
 failIf: ["stalls > 0", "host[1].relay_bytes == 0"]
+pathwayPenalty: 90s
 `
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -196,6 +197,7 @@ failIf: ["stalls > 0", "host[1].relay_bytes == 0"]
 		Log:     LogConfig{Level: "info", File: filepath.Join(dir, "logs/cp.log"), Filter: "cluster.*", Format: "json"},
 		Notices: []string{"config: loadBalance (" + path + ":5: loadBalance) ignored: select is fastest (" + path + ":8: select)"},
 		CMCD:    "header", CMCDContentID: "movie-1",
+		PathwayPenalty: 90 * time.Second,
 		FailIf: []verdict.Condition{{Expr: "stalls > 0", Name: "stalls", Host: -1, Op: ">", Value: 0},
 			{Expr: "host[1].relay_bytes == 0", Name: "relay_bytes", Host: 1, Op: "==", Value: 0}},
 	}

@@ -7,6 +7,7 @@ import (
 	"clusterplay/cluster"
 	"clusterplay/defaults"
 	"clusterplay/logging"
+	"clusterplay/steering"
 	"clusterplay/verdict"
 	"clusterplay/video"
 )
@@ -191,6 +192,19 @@ var table = []entry{
 		help:  "inject the faults of the plan `FILE` (YAML) into what the relay gets from the hosts and into attempts",
 		codec: asPath,
 		field: func(c *Config) *string { return &c.Faults },
+	},
+	// The stream's own alternatives (docs/steering.md).
+	&setting[time.Duration]{
+		flag: "pathway-penalty", key: "pathwayPenalty", group: clusterGroup,
+		help:  "a stream's pathway (or BaseURL) whose request failed is passed over this long, then tried again",
+		codec: asDuration, def: steering.DefaultPenalty, check: positive,
+		field: func(c *Config) *time.Duration { return &c.PathwayPenalty },
+	},
+	&setting[string]{
+		flag: "steering-override", key: "steeringOverride", group: clusterGroup,
+		help:  "steer the stream by the local steering manifest `FILE` (JSON), re-read within 1 s of a change, instead of asking its steering server",
+		codec: asPath,
+		field: func(c *Config) *string { return &c.SteeringOverride },
 	},
 	&setting[bool]{
 		flag: "insecure", key: "insecure", group: clusterGroup,

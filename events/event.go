@@ -72,6 +72,17 @@ type Event struct {
 	Delay  time.Duration
 	Winner string
 
+	// Pathway is the stream's alternative (an HLS PATHWAY-ID, a DASH
+	// serviceLocation) a fetch, failover or steering answer concerns; on
+	// a pathway event, the one moved to, PathwayFrom the one left.
+	Pathway     string
+	PathwayFrom string
+	Priority    []string      // steering: the pathways in order, as the manifest ranks them
+	TTL         time.Duration // steering: until the next steering reload
+	// Bitrate is, on a steer_request, the throughput the player reported
+	// (_HLS_throughput or _DASH_throughput), bits/s.
+	Bitrate float64
+
 	// Internal fields (Tick, LoadBalancing, Notice).
 	Volume float64
 	Muted  bool

@@ -38,6 +38,10 @@ func (r *Relay) serve(w http.ResponseWriter, req *http.Request, clip string) {
 	if manifestExt(clip) != "" {
 		ask = byteRange{end: -1} // rewritten whole, then the range is cut from it
 	}
+	if rt, ok := parseAltPath(clip); ok {
+		r.serveAlternative(w, req, clip, rt, want) // pathway.go
+		return
+	}
 	r.mu.Lock()
 	r.lastPath = clip
 	r.mu.Unlock()

@@ -25,5 +25,6 @@ func (r *Relay) finishPart(p *part, up *upstream) {
 	r.rates[up.host] = rate
 	r.mu.Unlock()
 	r.publish(events.Event{Kind: events.Fetch, Host: up.host.URL, Index: up.host.Index, Path: up.path,
-		Status: up.status, Bytes: p.bytes, Elapsed: el, Throughput: rate})
+		Status: up.status, Bytes: p.bytes, Elapsed: el, Throughput: rate, Pathway: up.alt.name()})
+	r.countAlternative(up, p.bytes, el)
 }

@@ -78,6 +78,18 @@ type Options struct {
 	// last minute, plus a burst of 2.
 	Hedge       bool
 	HedgeBudget float64
+	// PathwayPenalty is how long a stream's pathway whose request failed
+	// is passed over (--pathway-penalty); 0 is steering.DefaultPenalty.
+	PathwayPenalty time.Duration
+	// SteeringOverride, when set, is a local steering manifest that
+	// replaces the steering server's (--steering-override).
+	SteeringOverride string
+	// FailureExpiry is how long a DASH BaseURL that failed is excluded by
+	// the DVB rules (steer_dash.go): the engine's failure memory's.
+	FailureExpiry time.Duration
+	// Rand draws DVB's weighted pick among BaseURLs; nil is the process's
+	// own source.
+	Rand *clock.Rand
 }
 
 // Relay is a running relay.
@@ -107,6 +119,7 @@ type Relay struct {
 	stopOnce   sync.Once
 	segments   map[string]segPos // by path: the place of each segment a playlist named
 
+	alts      *altStream       // the stream's own alternatives (pathway.go); nil when none
 	manifests manifestSlots    // manifests rewritten at once (manifestlimit.go)
 	conns     *limitedListener // the connections held (limits.go)
 	hedging   *hedging         // times to first byte, hedge budget (hedgeget.go)
@@ -227,6 +240,7 @@ func (r *Relay) Current() *cluster.Host {
 // Close stops serving at once; Shutdown drains first.
 func (r *Relay) Close() error {
 	r.stopOnce.Do(func() { close(r.stopLoops) })
+	r.stopSteering()
 	return r.srv.Close()
 }
 
@@ -234,6 +248,7 @@ func (r *Relay) Close() error {
 // ends, then closes what is left.
 func (r *Relay) Shutdown(ctx context.Context) error {
 	r.stopOnce.Do(func() { close(r.stopLoops) })
+	r.stopSteering()
 	err := r.srv.Shutdown(ctx)
 	if err != nil {
 		r.srv.Close()

@@ -75,6 +75,9 @@ type upstream struct {
 	// fixed read timeout): deadline.go.
 	pace      paceMeter
 	silentWhy string
+	// alt is the stream's alternative (pathway.go) the request went to;
+	// nil for a typed host.
+	alt *altRoute
 }
 
 func (u *upstream) close() {
@@ -89,6 +92,11 @@ func (r *Relay) get(ctx context.Context, h *cluster.Host, clip, rangeHeader stri
 	if err != nil {
 		return nil, err
 	}
+	return r.getURL(ctx, h, target, clip, rangeHeader, from)
+}
+
+// getURL asks h for target, which the relay names clip in its events.
+func (r *Relay) getURL(ctx context.Context, h *cluster.Host, target, clip, rangeHeader string, from http.Header) (*upstream, error) {
 	uctx, cancel := context.WithCancel(ctx)
 	req, err := http.NewRequestWithContext(uctx, http.MethodGet, target, nil)
 	if err != nil {

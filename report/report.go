@@ -55,6 +55,11 @@ type jsonEvent struct {
 	Action       string   `json:"action,omitempty"`     // fault
 	DelayMS      *float64 `json:"delay_ms,omitempty"`   // hedge: the wait before the second request
 	Winner       string   `json:"winner,omitempty"`     // hedge: the host that served
+	// The stream's alternatives (steering.go): fetch, failover, steering, pathway.
+	Pathway       string   `json:"pathway,omitempty"`
+	Priority      []string `json:"priority,omitempty"`       // steering
+	TTL           *float64 `json:"ttl,omitempty"`            // steering: seconds
+	ThroughputBPS *float64 `json:"throughput_bps,omitempty"` // steer_request: bits/s
 	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
@@ -119,6 +124,7 @@ func JSON(w io.Writer, e events.Event) error {
 		j.Index = &idx
 	}
 	kindFields(&j, e)
+	pathwayFields(&j, e)
 	data, err := json.Marshal(j)
 	if err == nil {
 		data, err = appendPhases(data, e.Phases)
@@ -147,6 +153,8 @@ func kindFields(j *jsonEvent, e events.Event) {
 		j.Bytes, j.Throughput = &b, &tp
 	case events.Fault:
 		j.Path, j.Rule, j.Action = e.Path, e.Rule, e.Action
+	case events.SteerRequest:
+		j.steerRequest(e)
 	case events.Failover:
 		j.failover(e)
 	case events.Hedge:
@@ -245,7 +253,14 @@ func Line(e events.Event) string {
 	case events.Fetch:
 		return fmt.Sprintf("fetched %s from %s: %d, %d bytes in %s (%s/s)", e.Path, e.Host, e.Status, e.Bytes, round(e.Elapsed), ByteSize(e.Throughput))
 	case events.Listening:
+		if e.Message != "" {
+			return e.Message + " listening: " + e.URL // clusterplay steer's
+		}
 		return "relay listening: " + e.URL
+	case events.SteerRequest:
+		return steerRequestLine(e)
+	case events.Steering, events.Pathway:
+		return pathwayLine(e)
 	case events.Fault:
 		return fmt.Sprintf("injecting %s into %s %s (%s)", e.Action, e.Host, e.Path, e.Rule)
 	case events.Hedge:
