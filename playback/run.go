@@ -335,6 +335,9 @@ func (r *run) end(reason events.Reason, class events.Class, msg string) {
 	if h := r.serving(); h != nil {
 		ev.Host, ev.Index = h.URL, h.Index
 	}
+	if r.relayed {
+		r.opts.Relay.StopSteering() // its last event comes before the end
+	}
 	r.publish(ev)
 }
 

@@ -46,6 +46,7 @@ type Relay interface {
 	Current() *cluster.Host
 	SetStarved(starved bool)
 	SetPlayerBuffer(b relay.PlayerBuffer)
+	StopSteering()
 }
 
 // Outcome is how a session ended.

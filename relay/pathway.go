@@ -69,6 +69,9 @@ type altStream struct {
 	set    *steering.Set
 	table  altTable
 	cancel context.CancelFunc
+	// steers are the stream's steering goroutines (goSteer), waited for
+	// by StopSteering so that none speaks after the playback's end.
+	steers sync.WaitGroup
 
 	mu         sync.Mutex
 	hosts      map[string]*cluster.Host // by pathway
@@ -98,6 +101,33 @@ func (r *Relay) stopSteering() {
 	if st := r.altStreamNow(); st != nil {
 		st.cancel()
 	}
+}
+
+// StopSteering ends the stream's steering and waits (2 s at most) for
+// what it was saying: a session calls it before its end event, which is
+// the last event of a playback, so no steering event may follow it.
+func (r *Relay) StopSteering() {
+	st := r.altStreamNow()
+	if st == nil {
+		return
+	}
+	st.cancel()
+	done := make(chan struct{})
+	go func() { st.steers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+	}
+}
+
+// goSteer runs f, one of the stream's steering loops, as a goroutine
+// StopSteering waits for.
+func (st *altStream) goSteer(f func()) {
+	st.steers.Add(1)
+	go func() {
+		defer st.steers.Done()
+		f()
+	}()
 }
 
 // pickAlt is the pathway a request beginning now goes to; a move since the

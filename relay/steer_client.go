@@ -18,13 +18,15 @@ import (
 func (r *Relay) startSteering(ctx context.Context, st *altStream, serverURI string, manifestURL *url.URL) {
 	if path := r.opts.SteeringOverride; path != "" {
 		first := make(chan struct{})
-		go steering.WatchOverride(ctx, r.opts.Clock, path, func(b []byte, err error) {
-			r.applyOverride(st, path, b, err)
-			select {
-			case <-first:
-			default:
-				close(first)
-			}
+		st.goSteer(func() {
+			steering.WatchOverride(ctx, r.opts.Clock, path, func(b []byte, err error) {
+				r.applyOverride(st, path, b, err)
+				select {
+				case <-first:
+				default:
+					close(first)
+				}
+			})
 		})
 		select {
 		case <-first:
@@ -46,7 +48,7 @@ func (r *Relay) startSteering(ctx context.Context, st *altStream, serverURI stri
 	a := c.Fetch(ctx)
 	r.applyAnswer(st, a)
 	if !a.Stopped {
-		go func() { _ = c.Run(ctx, a.Wait, func(a steering.Answer) { r.applyAnswer(st, a) }) }()
+		st.goSteer(func() { _ = c.Run(ctx, a.Wait, func(a steering.Answer) { r.applyAnswer(st, a) }) })
 	}
 }
 

@@ -248,19 +248,22 @@ func (r *Relay) startDASHSteering(ctx context.Context, st *altStream, s *dash.St
 		func() string { return dash.PathwayParam([]string{st.set.Current()}) }))
 	run := func() {
 		a := c.Fetch(ctx)
+		if ctx.Err() != nil {
+			return // the stream ended while it asked
+		}
 		r.applyAnswer(st, a)
 		if !a.Stopped {
 			_ = c.Run(ctx, a.Wait, func(a steering.Answer) { r.applyAnswer(st, a) })
 		}
 	}
 	if !s.QueryBeforeStart {
-		go run()
+		st.goSteer(run)
 		return
 	}
 	a := c.Fetch(ctx)
 	r.applyAnswer(st, a)
 	if !a.Stopped {
-		go func() { _ = c.Run(ctx, a.Wait, func(a steering.Answer) { r.applyAnswer(st, a) }) }()
+		st.goSteer(func() { _ = c.Run(ctx, a.Wait, func(a steering.Answer) { r.applyAnswer(st, a) }) })
 	}
 }
 
