@@ -11,8 +11,8 @@ type Reason string
 // (a user's key, a failover).
 const (
 	ReasonNone     Reason = ""         // no switch
-	ReasonEstimate Reason = "estimate" // down: the current variant is more than the estimate carries
-	ReasonBuffer   Reason = "buffer"   // up: the buffer is deep enough and the estimate carries the next variant
+	ReasonEstimate Reason = "estimate" // the estimate moved past a bound: down over 0.95x, up under 0.7x with the buffer deep
+	ReasonBuffer   Reason = "buffer"   // down: the buffer runs out before the current variant's next segment would come
 	ReasonAbandon  Reason = "abandon"  // a segment under way would end after the buffer runs out
 	ReasonUser     Reason = "user"     // the bounds exclude the current variant
 )
@@ -65,7 +65,13 @@ type Input struct {
 	Estimate float64
 	// Buffer is the media the player holds ahead of what it shows.
 	Buffer time.Duration
-	Bounds Bounds
+	// Playing says the player shows pictures (not before its first frame,
+	// not paused): only then does its buffer run out.
+	Playing bool
+	// SegmentDuration is the media a segment holds; 0 when not known, and
+	// then the buffer's step down is not taken.
+	SegmentDuration time.Duration
+	Bounds          Bounds
 }
 
 // Choice is the variant chosen and why; Reason is ReasonNone when Index
@@ -77,10 +83,13 @@ type Choice struct {
 
 // Choose is the variant for the next segment: down when the current
 // variant needs more than DownFactor of the estimate (to the highest that
-// does not, or the lowest), up one step when the buffer holds at least
-// UpBuffer and the next variant needs less than UpFactor of it, else the
-// current one. The bounds come first: a current variant outside them
-// moves to the nearest inside.
+// does not, or the lowest); down when the player plays and its buffer
+// runs out before the current variant's next segment would come at the
+// estimate (to the highest whose segment comes in time, or the lowest);
+// up one step when the buffer holds at least UpBuffer and the next
+// variant needs less than UpFactor of the estimate; else the current one.
+// The bounds come first: a current variant outside them moves to the
+// nearest inside.
 func (r Rule) Choose(in Input) Choice {
 	n := len(in.Bitrates)
 	if n == 0 {
@@ -99,10 +108,37 @@ func (r Rule) Choose(in Input) Choice {
 	if cur > lo && in.Bitrates[cur] > r.DownFactor*in.Estimate {
 		return Choice{Index: highestUnder(in.Bitrates, lo, cur-1, r.DownFactor*in.Estimate), Reason: ReasonEstimate}
 	}
+	if to, ok := in.inTime(lo, cur); ok {
+		return Choice{Index: to, Reason: ReasonBuffer}
+	}
 	if cur < hi && in.Buffer >= r.UpBuffer && in.Bitrates[cur+1] < r.UpFactor*in.Estimate {
-		return Choice{Index: cur + 1, Reason: ReasonBuffer}
+		return Choice{Index: cur + 1, Reason: ReasonEstimate}
 	}
 	return Choice{Index: cur}
+}
+
+// inTime is where the buffer's step down goes: while the player plays
+// and the current variant's next segment would come (its bitrate times
+// the segment's duration, over the estimate) after the buffer runs out,
+// the highest lower variant whose segment comes in time, or the lowest.
+// ok is false when the current variant is in time, or nothing is known
+// to judge by.
+func (in Input) inTime(lo, cur int) (int, bool) {
+	if !in.Playing || in.SegmentDuration <= 0 || cur <= lo {
+		return cur, false
+	}
+	fetch := func(i int) time.Duration {
+		return seconds(in.Bitrates[i] * in.SegmentDuration.Seconds() / in.Estimate)
+	}
+	if fetch(cur) <= in.Buffer {
+		return cur, false
+	}
+	for i := cur - 1; i > lo; i-- {
+		if fetch(i) <= in.Buffer {
+			return i, true
+		}
+	}
+	return lo, true
 }
 
 // span is the indices lo..hi of the variants inside the bounds. Bounds
