@@ -18,9 +18,32 @@ import (
 // sees the difference. The rate may change while responses flow, to
 // model a line that gets worse or better during playback.
 type Link struct {
-	mu   sync.Mutex
-	rate int64     // bytes per second
-	free time.Time // when the link has sent all it was given
+	mu     sync.Mutex
+	rate   int64     // bytes per second
+	free   time.Time // when the link has sent all it was given
+	served []Served
+}
+
+// Served is one response a link carried: the path asked for, the body
+// bytes sent, and whether the response went out whole (neither the
+// client nor the host cut it short).
+type Served struct {
+	Path  string
+	Bytes int64
+	Whole bool
+}
+
+// Served lists the responses the link carried, in the order they ended.
+func (l *Link) Served() []Served {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]Served(nil), l.served...)
+}
+
+func (l *Link) record(s Served) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.served = append(l.served, s)
 }
 
 // NewLink returns a link of bytesPerSec.
@@ -93,7 +116,9 @@ func linked(open localhost.Opener, link *Link) (*Host, error) {
 	return startHTTP(func(h *Host) http.Handler {
 		next := localhost.ClipHandler(open)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(&linkWriter{ResponseWriter: w, link: link, ctx: r.Context(), done: h.done}, r)
+			lw := &linkWriter{ResponseWriter: w, link: link, ctx: r.Context(), done: h.done}
+			next.ServeHTTP(lw, r)
+			link.record(Served{Path: r.URL.Path, Bytes: lw.sent, Whole: !lw.failed && r.Context().Err() == nil})
 		})
 	}, false)
 }
@@ -102,12 +127,21 @@ func linked(open localhost.Opener, link *Link) (*Host, error) {
 // room for it.
 type linkWriter struct {
 	http.ResponseWriter
-	link *Link
-	ctx  context.Context
-	done <-chan struct{}
+	link   *Link
+	ctx    context.Context
+	done   <-chan struct{}
+	sent   int64
+	failed bool
 }
 
 func (w *linkWriter) Write(p []byte) (int, error) {
+	written, err := w.write(p)
+	w.sent += int64(written)
+	w.failed = w.failed || err != nil
+	return written, err
+}
+
+func (w *linkWriter) write(p []byte) (int, error) {
 	written := 0
 	for len(p) > 0 {
 		k := min(len(p), w.link.chunk())

@@ -31,6 +31,13 @@ func TestLinkIsShared(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	// A handler records its response after the client has read it.
+	for end := time.Now().Add(5 * time.Second); len(link.Served()) < 2 && time.Now().Before(end); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if sv := link.Served(); len(sv) != 2 || sv[0] != (Served{Path: "/video/clip.mp4", Bytes: 100 << 10, Whole: true}) || sv[1] != sv[0] {
+		t.Errorf("Served = %+v, want clip.mp4 twice, whole", sv)
+	}
 	// 200 KiB over a 200 KiB/s link: about a second for both, not half.
 	for i, d := range took {
 		if d < 800*time.Millisecond || d > 5*time.Second {
