@@ -83,12 +83,19 @@ func (l *link) reserve(n int) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	now := time.Now()
-	if l.next.Before(now) {
+	if now.Sub(l.next) > linkCatchUp {
 		l.next = now
 	}
 	l.next = l.next.Add(time.Duration(float64(n) / float64(l.rate) * float64(time.Second)))
 	return l.next, true
 }
+
+// linkCatchUp is how far behind its schedule a busy link may fall and
+// still catch up: a writer whose timer fires late (a loaded machine) does
+// not lose that time, or a link would carry less than its rate, each
+// piece's lateness added to the last. A link idle for longer starts
+// afresh, with no credit.
+const linkCatchUp = 50 * time.Millisecond
 
 // linkPiece is the most one write sends before asking the link again:
 // small, so that a rate change takes effect within a response.
