@@ -57,7 +57,7 @@ type abrRun struct {
 // benchABR runs the modes b.reps times each (at most 3: a run plays
 // the whole 30 s ladder) and returns their rows.
 func (b *bench) benchABR() ([]row, error) {
-	host, err := b.ladderHost()
+	host, link, err := b.ladderHost()
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (b *bench) benchABR() ([]row, error) {
 	for rep := range reps {
 		for _, m := range abrModes {
 			b.logf("ABR: repetition %d/%d, %s", rep+1, reps, m.name)
-			r, err := b.abrOnce(host, m)
+			r, err := b.abrOnce(host, link, m)
 			var usage *config.UsageError
 			if asUsage(err, &usage) {
 				skipped = append(skipped, m.name) // this build has no such flag
@@ -94,10 +94,10 @@ func (b *bench) abrArgs(m abrMode, host string) []string {
 }
 
 // abrOnce plays the ladder once in process (app.Build, as clusterplay
-// builds a headless run) from host, its link set anew.
-func (b *bench) abrOnce(host *loopback.LinkHost, m abrMode) (abrRun, error) {
-	host.SetRate(linkRate()) // what an earlier run left reserved is not owed
-	from := len(host.Paths())
+// builds a headless run) from host on link.
+func (b *bench) abrOnce(host *loopback.Host, link *loopback.Link, m abrMode) (abrRun, error) {
+	link.SetRate(linkRate())
+	from := len(link.Served())
 	cfg, err := config.Load(b.abrArgs(m, host.URL), nil)
 	if err != nil {
 		return abrRun{}, err
@@ -142,7 +142,7 @@ func (b *bench) abrOnce(host *loopback.LinkHost, m abrMode) (abrRun, error) {
 	case !s.started:
 		r.stalled, r.bitrate = s.lastAt.Sub(s.firstAt), 0
 	case m.relay:
-		r.bitrate = playedRate(host.Paths()[from:])
+		r.bitrate = playedRate(link.Served()[from:])
 	}
 	return r, nil
 }

@@ -21,22 +21,27 @@ const ladderSeconds = 30
 
 // ladderHost makes the ladder below b.tmp and serves it from a host on a
 // link of linkFactor × the middle variant's BANDWIDTH. Every URI of the
-// ladder names that host, so the runs share it; each run reads the paths
-// it asked for after those of the runs before (Paths()[from:]).
-func (b *bench) ladderHost() (*loopback.LinkHost, error) {
+// ladder names that host, so the runs share it; each run reads the
+// responses that ended after those of the runs before
+// (link.Served()[from:]).
+func (b *bench) ladderHost() (*loopback.Host, *loopback.Link, error) {
 	dir := filepath.Join(b.tmp, "ladder-src")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	host, err := loopback.LinkDir(dir, linkRate())
+	link, err := loopback.NewLink(linkRate())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	host, err := loopback.LinkedDir(dir, link)
+	if err != nil {
+		return nil, nil, err
 	}
 	if err := loopback.MakeLadder(dir, host.URL, ladderSeconds); err != nil {
 		host.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return host, nil
+	return host, link, nil
 }
 
 // linkRate is the link's rate in bytes a second.
@@ -45,14 +50,14 @@ func linkRate() int64 {
 }
 
 // playedRate is the mean BANDWIDTH of the segments played, read off the
-// paths a run asked the host for: through the relay the player's every
-// segment is asked of one variant, and again of a lower one when it is
-// abandoned, so the last variant asked for a segment is the one played.
-// NaN when no segment was asked for.
-func playedRate(paths []string) float64 {
+// responses the host sent whole to a run: through the relay each segment
+// the player plays is fetched whole once, from the variant that serves
+// it (an abandoned one is cut short and fetched whole from a lower one).
+// NaN when no segment came whole.
+func playedRate(served []loopback.Served) float64 {
 	last := map[int]int{} // segment -> variant
-	for _, p := range paths {
-		if v, seg, ok := segmentOf(p); ok {
+	for _, s := range served {
+		if v, seg, ok := segmentOf(s.Path); ok && s.Whole {
 			last[seg] = v
 		}
 	}

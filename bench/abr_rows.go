@@ -52,7 +52,7 @@ func abrRows(runs map[string][]abrRun, skipped []string) []row {
 		if blank > 0 {
 			stallNote += fmt.Sprintf("; no frame at all in %d of %d runs, which count as stalled throughout", blank, len(rs))
 		}
-		rateNote := "mean BANDWIDTH of the variant each segment was last asked of (an abandoned segment is asked again of a lower variant)"
+		rateNote := "mean BANDWIDTH of the variant that sent each segment whole (an abandoned segment is cut short and sent whole by a lower variant)"
 		if !m.relay {
 			rateNote = "the HLS bitrate of the video track mpv plays (`current-tracks/video/hls-bitrate`); ffmpeg fetches every variant's segments"
 		}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -17,24 +15,13 @@ import (
 
 // linkedHost is a loopback host of files on a link of bytesPerSec, which
 // all its responses share.
-func linkedHost(t *testing.T, bytesPerSec int64) *loopback.LinkHost {
+func linkedHost(t *testing.T, bytesPerSec int64) *loopback.Host {
 	t.Helper()
-	dir := t.TempDir()
-	for name, data := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	h, err := loopback.LinkDir(dir, bytesPerSec)
+	link, err := loopback.NewLink(bytesPerSec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { h.Close() })
-	return h
+	return hosttest.Keep(t)(loopback.Linked(files, link))
 }
 
 // getTogether asks for the ranges of clip.mp4 at once, as a player that
