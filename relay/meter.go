@@ -22,6 +22,14 @@ func meterKey(h *cluster.Host) string { return h.URL }
 // that its response was closed (any number of calls, the first counts).
 func (r *Relay) meterBegin(h *cluster.Host) func() { return r.meter.Begin(meterKey(h)) }
 
+// got notes n body bytes read from up in its delivered count. The meter
+// has counted them already, as they were read (meteredBody).
+func (r *Relay) got(up *upstream, n int) {
+	if n > 0 {
+		up.delivered.Add(int64(n))
+	}
+}
+
 // meteredBody counts every byte read from body as h's, whichever loop
 // reads it (a relayed body, a manifest, a splice's overlap, a segment the
 // relay holds whole), so that none reads a host unmetered while its busy
