@@ -25,6 +25,10 @@ const (
 	// the segment takes twice as long as the estimate says.
 	UpBuffer   = 4 * time.Second
 	UpSegments = 2
+	// UpBufferMax caps it: mpv reads an HLS stream only some 9 to 14 s
+	// ahead of the picture, so a threshold above that (two 6 s segments)
+	// would never be reached and the rule would never step up.
+	UpBufferMax = 8 * time.Second
 	// UpFactor: the next variant up must need under this share of the
 	// estimate, so that the buffer still grows at that variant.
 	UpFactor = 0.7
@@ -37,15 +41,16 @@ const (
 // Rule chooses a variant. Its zero value is not useful: take DefaultRule
 // and change what a test or a caller needs.
 type Rule struct {
-	UpBuffer   time.Duration
-	UpSegments float64
-	UpFactor   float64
-	DownFactor float64
+	UpBuffer    time.Duration
+	UpSegments  float64
+	UpBufferMax time.Duration
+	UpFactor    float64
+	DownFactor  float64
 }
 
 // DefaultRule is the rule with the numbers above.
 func DefaultRule() Rule {
-	return Rule{UpBuffer: UpBuffer, UpSegments: UpSegments, UpFactor: UpFactor, DownFactor: DownFactor}
+	return Rule{UpBuffer: UpBuffer, UpSegments: UpSegments, UpBufferMax: UpBufferMax, UpFactor: UpFactor, DownFactor: DownFactor}
 }
 
 // Bounds limit the variants a Rule may choose, by bitrate (bits per
@@ -180,8 +185,12 @@ func highestUnder(bitrates []float64, lo, hi int, limit float64) int {
 }
 
 // upBuffer is the buffer a step up waits for: UpSegments segments of
-// segment, and at least UpBuffer (all a segment duration not known
-// leaves).
+// segment, at least UpBuffer (all a segment duration not known leaves)
+// and at most UpBufferMax (when set).
 func (r Rule) upBuffer(segment time.Duration) time.Duration {
-	return max(r.UpBuffer, time.Duration(r.UpSegments*float64(segment)))
+	b := max(r.UpBuffer, time.Duration(r.UpSegments*float64(segment)))
+	if r.UpBufferMax > 0 {
+		b = min(b, max(r.UpBufferMax, r.UpBuffer))
+	}
+	return b
 }
