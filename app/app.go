@@ -78,6 +78,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "relay" {
 		return runRelay(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "steer" {
+		return runSteer(args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "report" {
 		return runMerge(args[1:], stdout, stderr)
 	}

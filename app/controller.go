@@ -32,6 +32,7 @@ type controller struct {
 	// app's; -1 while none was asked for).
 	quitCode *atomic.Int32
 	faults   *faults.Injector // the run's fault plan, which inject adds to
+	alts     pathwayControls  // the stream's own alternatives; nil without a relay
 }
 
 var (
@@ -61,8 +62,12 @@ type playerControls interface {
 
 // controller gives the keys and the socket the controls of session and p.
 func (a *app) controller(session *playback.Session, p playerControls) *controller {
-	return &controller{session: session, p: p, engine: a.engine,
+	c := &controller{session: session, p: p, engine: a.engine,
 		log: logging.For(a.log, logging.UI), quitCode: &a.quitCode, faults: a.faults}
+	if a.relay != nil {
+		c.alts = a.relay
+	}
+	return c
 }
 
 // controlsOf returns the session's one adapter, made on first use.
@@ -91,6 +96,9 @@ func (c *controller) SetLoadBalancing(on bool) {
 
 // FailoverNow is n (blame false) and x (blame true).
 func (c *controller) FailoverNow(blame bool) {
+	if c.pathwayKey(blame) {
+		return
+	}
 	c.did("fail over now", nil, "blame", blame)
 	c.session.FailoverNow(blame)
 }

@@ -113,6 +113,8 @@ func (a *app) relayOptions(token, listen string) relay.Options {
 		ConnectTimeout: a.cfg.Cluster.ConnectTimeout,
 		ReadTimeout:    a.cfg.ReadTimeout,
 		SlowTimeout:    a.cfg.SlowTimeout,
+		Hedge:          a.cfg.Hedge,
+		HedgeBudget:    a.cfg.HedgeBudget,
 		FailBack:       a.cfg.FailBack,
 		FailBackProbe:  a.cfg.FailBackProbe,
 		FailBackAfter:  a.cfg.FailBackAfter,
@@ -121,6 +123,10 @@ func (a *app) relayOptions(token, listen string) relay.Options {
 		CMCD:           a.cfg.Cluster.CMCD,
 		Log:            logging.For(a.log, logging.Relay),
 		Faults:         a.faults,
+		// The stream's own alternatives (docs/steering.md).
+		PathwayPenalty:   a.cfg.PathwayPenalty,
+		SteeringOverride: a.cfg.SteeringOverride,
+		FailureExpiry:    a.cfg.Cluster.FailureExpiry,
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 	"clusterplay/playback"
 )
 
-// Section 11: adaptive bitrate. The ladder (abr_ladder.go) from one host
+// Section 13: adaptive bitrate. The ladder (abr_ladder.go) from one host
 // whose link, all its responses together, carries 1.5× the middle
 // variant's BANDWIDTH: with --quality auto the relay should hold the
 // middle variant without a rebuffer; with --quality best it keeps the

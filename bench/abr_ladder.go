@@ -11,7 +11,7 @@ import (
 	"clusterplay/loopback"
 )
 
-// The ladder section 11 plays: loopback's three-rung HLS ladder over
+// The ladder section 13 plays: loopback's three-rung HLS ladder over
 // MPEG-TS (made with ffmpeg at run time, aligned 2 s segments), served by
 // one host whose link all its responses share.
 

@@ -14,7 +14,7 @@ import (
 // does not know.
 func asUsage(err error, target **config.UsageError) bool { return errors.As(err, target) }
 
-// abrRows are section 11's rows: for each mode, the rebuffers, the time
+// abrRows are section 13's rows: for each mode, the rebuffers, the time
 // stalled and the mean bitrate played, one beside the other.
 func abrRows(runs map[string][]abrRun, skipped []string) []row {
 	setup := fmt.Sprintf("HLS ladder %s over MPEG-TS made with ffmpeg (%d s of %d s segments), one host whose link (all its responses together) carries %.1f× the middle variant's BANDWIDTH (%s)",
@@ -24,7 +24,7 @@ func abrRows(runs map[string][]abrRun, skipped []string) []row {
 		rs := runs[m.name]
 		if len(rs) == 0 {
 			if contains(skipped, m.name) {
-				rows = append(rows, row{sec: "11", what: "ABR, " + m.name, value: "—", n: "0", note: "this build has no such flag"})
+				rows = append(rows, row{sec: "13", what: "ABR, " + m.name, value: "—", n: "0", note: "this build has no such flag"})
 			}
 			continue
 		}
@@ -57,9 +57,9 @@ func abrRows(runs map[string][]abrRun, skipped []string) []row {
 			rateNote = "the HLS bitrate of the video track mpv plays (`current-tracks/video/hls-bitrate`); ffmpeg fetches every variant's segments"
 		}
 		rows = append(rows,
-			countRow("11", "ABR, "+m.name+": rebuffers", reb, "moves from playing into buffering or connecting; `end`: "+strings.Join(ends, ", ")+"; "+setup),
-			msRow("11", "ABR, "+m.name+": time stalled", stalled, "", nil, stallNote),
-			row{sec: "11", what: "ABR, " + m.name + ": mean bitrate played", value: fmtNum(rate.median, 0) + " kbit/s",
+			countRow("13", "ABR, "+m.name+": rebuffers", reb, "moves from playing into buffering or connecting; `end`: "+strings.Join(ends, ", ")+"; "+setup),
+			msRow("13", "ABR, "+m.name+": time stalled", stalled, "", nil, stallNote),
+			row{sec: "13", what: "ABR, " + m.name + ": mean bitrate played", value: fmtNum(rate.median, 0) + " kbit/s",
 				spread: fmtSpreadNum(rate, 0), n: fmt.Sprint(rate.n), note: rateNote},
 		)
 	}

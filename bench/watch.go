@@ -44,6 +44,9 @@ type watchSetup struct {
 	fault   func()
 	timeout time.Duration
 	extra   []string // more flags, such as --faults
+	// switchTo, when set, is the pathway whose first segment request
+	// after the fault is timed (steering.go).
+	switchTo string
 }
 
 // watchRun is what one watched run measured.
@@ -65,6 +68,9 @@ type watchRun struct {
 	early    []string
 	class    string
 	seamless bool
+	// switchMS is the fault → the first segment request to the pathway
+	// switchTo; NaN when none came.
+	switchMS float64
 	end      string // the end event's reason and class
 }
 
@@ -143,7 +149,7 @@ func (b *bench) watchOnce(ws watchSetup) (watchRun, error) {
 	stopSampling := make(chan struct{})
 	positions := samplePositions(p, stopSampling)
 
-	w := watchLog{r: watchRun{detectMS: math.NaN(), failoverGapMS: math.NaN()}}
+	w := watchLog{r: watchRun{detectMS: math.NaN(), failoverGapMS: math.NaN(), switchMS: math.NaN()}, switchTo: ws.switchTo}
 	var faultTimer <-chan time.Time
 	for evs := sub; evs != nil; {
 		select {
@@ -190,6 +196,7 @@ type watchLog struct {
 	r                   watchRun
 	firstStart, faultAt time.Time
 	last                events.State // the session's state before ev
+	switchTo            string
 }
 
 // take reads one event; it says true on the first start, from which the
@@ -213,6 +220,8 @@ func (w *watchLog) take(ev events.Event) (firstStart bool) {
 				r.failoverGapMS = ms(ev.Gap)
 			}
 		}
+	case events.Fetch:
+		w.switched(ev)
 	case events.StateChanged:
 		if w.last == events.StatePlaying && (ev.State == events.StateBuffering || ev.State == events.StateConnecting) {
 			if w.faultAt.IsZero() {

@@ -53,6 +53,8 @@ type Config struct {
 	Relay            bool          // play HTTP hosts through the relay
 	ReadTimeout      time.Duration // relay: no byte this long leaves a host (the bound of the buffer's deadline)
 	SlowTimeout      time.Duration // relay: starved this long by a slow host leaves it (without buffer information)
+	Hedge            bool          // relay: a request whose first byte is late goes to a second host too
+	HedgeBudget      float64       // relay: hedges at most this percent of the last minute's requests, plus 2
 	FailBack         bool          // move back to a recovered host ranked above the serving one
 	FailBackProbe    time.Duration // a recovered host is probed at most this often
 	FailBackAfter    time.Duration // no fail-back sooner than this after a move
@@ -70,6 +72,9 @@ type Config struct {
 	ControlSocketAllowRun bool
 	Faults                string       // --faults FILE: "" = none
 	FaultPlan             *faults.Plan // the plan read from Faults; nil when none
+	// The stream's own alternatives (docs/steering.md).
+	PathwayPenalty   time.Duration // a failing pathway is passed over this long
+	SteeringOverride string        // a local steering manifest; "" = the server's
 }
 
 // LogConfig is the diagnostic log (package logging), as given: the words

@@ -142,6 +142,8 @@ relay: false
 probe: connect
 readTimeout: 1500
 slowTimeout: 3s
+hedge: false
+hedgeBudget: 2.5%
 failBack: false
 failBackProbe: 2s
 failBackAfter: 5000
@@ -165,6 +167,7 @@ logFormat: json
 cmcd: header
 cmcdContentId: movie-1
 failIf: ["stalls > 0", "host[1].relay_bytes == 0"]
+pathwayPenalty: 90s
 `
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -183,6 +186,7 @@ failIf: ["stalls > 0", "host[1].relay_bytes == 0"]
 		Relay:         false,
 		ReadTimeout:   1500 * time.Millisecond,
 		SlowTimeout:   3 * time.Second,
+		HedgeBudget:   2.5,
 		FailBack:      false,
 		FailBackProbe: 2 * time.Second,
 		FailBackAfter: 5 * time.Second,
@@ -193,6 +197,7 @@ failIf: ["stalls > 0", "host[1].relay_bytes == 0"]
 		Log:     LogConfig{Level: "info", File: filepath.Join(dir, "logs/cp.log"), Filter: "cluster.*", Format: "json"},
 		Notices: []string{"config: loadBalance (" + path + ":5: loadBalance) ignored: select is fastest (" + path + ":8: select)"},
 		CMCD:    "header", CMCDContentID: "movie-1",
+		PathwayPenalty: 90 * time.Second,
 		FailIf: []verdict.Condition{{Expr: "stalls > 0", Name: "stalls", Host: -1, Op: ">", Value: 0},
 			{Expr: "host[1].relay_bytes == 0", Name: "relay_bytes", Host: 1, Op: "==", Value: 0}},
 	}

@@ -47,6 +47,7 @@ func Usage() string {
        clusterplay relay --listen ADDR [flags]
        clusterplay ctl SOCKET COMMAND [ARGS...]
        clusterplay report [--report-format FORMAT] REPORT.json... | DIR
+       clusterplay steer [--listen ADDR] [--json] SCHEDULE.yaml
 
 Plays CLIP (a path or URL, resolved against each host) from the first host
 of the cluster that answers, failing over to the next one the way
@@ -54,7 +55,8 @@ Flowplayer's Cluster plugin did. Several CLIPs play one after the other. A
 CLIP that is a URL, with no host given, is played from its directory.
 "relay" serves the cluster to any player over HTTP; "ctl" sends a command
 to a player's --control-socket ("clusterplay ctl --help" lists the
-commands); "report" merges the --report files of many runs into one.
+commands); "report" merges the --report files of many runs into one;
+"steer" serves a Content Steering manifest from a schedule, for testers.
 `)
 	for g, title := range groupTitles {
 		section := pflag.NewFlagSet(title, pflag.ContinueOnError)

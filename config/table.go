@@ -7,6 +7,7 @@ import (
 	"clusterplay/cluster"
 	"clusterplay/defaults"
 	"clusterplay/logging"
+	"clusterplay/steering"
 	"clusterplay/verdict"
 	"clusterplay/video"
 )
@@ -133,6 +134,19 @@ var table = []entry{
 		codec: asDuration, def: defaults.SlowTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.SlowTimeout },
 	},
+	// Hedged requests (docs/relay.md#hedged-requests).
+	&setting[bool]{
+		flag: "hedge", key: "hedge", group: clusterGroup,
+		help:  "relay: when a response's first byte is later than the host's recent p95, send the same request to the next host too; the first to send a byte serves; --hedge=off sends none",
+		codec: asSwitch, def: true,
+		field: func(c *Config) *bool { return &c.Hedge },
+	},
+	&setting[float64]{
+		flag: "hedge-budget", key: "hedgeBudget", group: clusterGroup,
+		help:  "relay: hedges at most `PERCENT` of the requests of the last minute, plus 2",
+		codec: asPercent, def: defaults.HedgeBudget, check: percentRange,
+		field: func(c *Config) *float64 { return &c.HedgeBudget },
+	},
 	// Fail-back (docs/failback.md).
 	&setting[bool]{
 		flag: "fail-back", key: "failBack", group: clusterGroup,
@@ -178,6 +192,19 @@ var table = []entry{
 		help:  "inject the faults of the plan `FILE` (YAML) into what the relay gets from the hosts and into attempts",
 		codec: asPath,
 		field: func(c *Config) *string { return &c.Faults },
+	},
+	// The stream's own alternatives (docs/steering.md).
+	&setting[time.Duration]{
+		flag: "pathway-penalty", key: "pathwayPenalty", group: clusterGroup,
+		help:  "a stream's pathway (or BaseURL) whose request failed is passed over this long, then tried again",
+		codec: asDuration, def: steering.DefaultPenalty, check: positive,
+		field: func(c *Config) *time.Duration { return &c.PathwayPenalty },
+	},
+	&setting[string]{
+		flag: "steering-override", key: "steeringOverride", group: clusterGroup,
+		help:  "steer the stream by the local steering manifest `FILE` (JSON), re-read within 1 s of a change, instead of asking its steering server",
+		codec: asPath,
+		field: func(c *Config) *string { return &c.SteeringOverride },
 	},
 	&setting[bool]{
 		flag: "insecure", key: "insecure", group: clusterGroup,

@@ -35,6 +35,10 @@ type Controller interface {
 	// its name; ClearFaults removes every rule.
 	InjectFault(rule string) (string, error)
 	ClearFaults()
+	// GetPathways is the stream's own alternatives (get_pathways);
+	// SetPathway moves its requests to one (set_pathway NAME).
+	GetPathways() any
+	SetPathway(name string) error
 }
 
 // Options say where to listen and what is known before the first event.

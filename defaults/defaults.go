@@ -27,6 +27,13 @@ const (
 	SlowTimeout = 2 * time.Second
 )
 
+// Hedged requests' (--hedge-budget).
+const (
+	// HedgeBudget: hedges at most this percent of the requests of the
+	// last minute, plus a burst of 2.
+	HedgeBudget = 5.0
+)
+
 // Fail-back's (--fail-back-probe, --fail-back-after).
 const (
 	// FailBackProbe: a recovered host is asked at most this often.

@@ -87,5 +87,6 @@ func escapeEvent(e Event) Event {
 	e.App, e.PlayPath, e.TCURL = Escape(e.App), Escape(e.PlayPath), Escape(e.TCURL)
 	e.Err, e.Path, e.Message = Escape(e.Err), Escape(e.Path), Escape(e.Message)
 	e.Rule = Escape(e.Rule) // a fault rule's name, as a plan or a script wrote it
+	e.Winner = Escape(e.Winner)
 	return e
 }

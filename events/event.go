@@ -67,6 +67,21 @@ type Event struct {
 	Throughput float64 // fetch: bytes per second
 	Rule       string  // fault: the rule's name
 	Action     string  // fault: what it does, as a plan writes it
+	// Hedge fields: how long the request waited before the hedge, and
+	// the base URL of the host that served (Host or ToHost).
+	Delay  time.Duration
+	Winner string
+
+	// Pathway is the stream's alternative (an HLS PATHWAY-ID, a DASH
+	// serviceLocation) a fetch, failover or steering answer concerns; on
+	// a pathway event, the one moved to, PathwayFrom the one left.
+	Pathway     string
+	PathwayFrom string
+	Priority    []string      // steering: the pathways in order, as the manifest ranks them
+	TTL         time.Duration // steering: until the next steering reload
+	// Bitrate is, on a steer_request, the throughput the player reported
+	// (_HLS_throughput or _DASH_throughput), bits/s.
+	Bitrate float64
 
 	// Internal fields (Tick, LoadBalancing, Notice).
 	Volume float64

@@ -184,6 +184,7 @@ func Redact(e Event) Event {
 	e.PlayPath = RedactURL(e.PlayPath)
 	e.TCURL = RedactURL(e.TCURL)
 	e.ToHost = RedactURL(e.ToHost)
+	e.Winner = RedactURL(e.Winner)
 	e.Err = RedactText(e.Err)
 	e.Message = RedactText(e.Message)
 	return e

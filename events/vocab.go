@@ -43,6 +43,23 @@ const (
 	// of Host for Path, before the fault takes effect: what a report tells
 	// injected failures from real ones by.
 	Fault Kind = "fault"
+	// Hedge says the relay sent a request whose first byte was late
+	// (Delay after it began) to a second host (ToHost) too; Winner is
+	// the host whose first byte came first and served, "" when neither's.
+	Hedge Kind = "hedge"
+	// Steering is one steering manifest fetched (or read from the
+	// override file): URL (secrets hidden), Status, TTL, Priority, and the
+	// Pathway chosen; Err when it failed or was refused.
+	Steering Kind = "steering"
+	// Pathway says the relay moved the stream's requests from one
+	// alternative (PathwayFrom) to another (Pathway), and why (Reason:
+	// steering, failure, penalty_over, user).
+	Pathway Kind = "pathway"
+	// SteerRequest is one request `clusterplay steer` answered: Path,
+	// Status, the Pathway the player named (_HLS_pathway or
+	// _DASH_pathway, as sent), its throughput (Bitrate, bits/s), and the
+	// TTL and Priority it was given.
+	SteerRequest Kind = "steer_request"
 	// Dropped tells a reader that did not keep up how many events it
 	// lost (Count); the bus makes it, nobody publishes it.
 	Dropped Kind = "dropped"
@@ -139,6 +156,14 @@ const (
 	ReasonEOF   Reason = "eof"   // the clip played to its end
 	ReasonQuit  Reason = "quit"  // the user quit: q, Ctrl-C, SIGTERM
 	ReasonError Reason = "error" // no host could serve or take over
+)
+
+// Why a pathway event moved the stream's requests.
+const (
+	ReasonSteering    Reason = "steering"     // the steering server ranked another pathway first
+	ReasonFailure     Reason = "failure"      // the pathway in use failed and is penalised
+	ReasonPenaltyOver Reason = "penalty_over" // a penalty ended and steering ranks that pathway first
+	ReasonUser        Reason = "user"         // x, n or set_pathway
 )
 
 func (r Reason) String() string { return string(r) }

@@ -51,3 +51,32 @@ func TestMakeStreams(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestWriteDASHBaseURLs: the multi-CDN MPD names one absolute BaseURL per
+// location, with its DVB attributes, and the steering server.
+func TestWriteDASHBaseURLs(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(t.TempDir(), assets.ClipName)
+	os.WriteFile(src, assets.Clip, 0o644)
+	err := MakeStreams(dir, src, "http://127.0.0.1:1/a")
+	MissingTool(t, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = WriteDASHBaseURLs(dir, []ServiceLocation{{Name: "cdn-a", Origin: "http://127.0.0.1:1/a", Priority: 1, Weight: 3},
+		{Name: "cdn-b", Origin: "http://127.0.0.1:2/b/", Priority: 2}}, DASHOptions{Steering: "http://127.0.0.1:3/s.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(DASHBaseURLs)))
+	for _, want := range []string{
+		`xmlns:dvb="urn:dvb:dash-extensions:2014-1"`,
+		`<BaseURL serviceLocation="cdn-a" dvb:priority="1" dvb:weight="3">http://127.0.0.1:1/a/dash/</BaseURL>`,
+		`<BaseURL serviceLocation="cdn-b" dvb:priority="2">http://127.0.0.1:2/b/dash/</BaseURL>`,
+		`<ContentSteering defaultServiceLocation="cdn-a" queryBeforeStart="true">http://127.0.0.1:3/s.json</ContentSteering>`,
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the MPD lacks %q:\n%s", want, b)
+		}
+	}
+}

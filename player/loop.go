@@ -176,17 +176,8 @@ func (p *Player) propertyChanged(ev mpvEvent, current bool) []Event {
 		}
 		s.cacheTime, s.cacheTimeKnown = fromSeconds(f), isFloat
 	case propVideoBitrate, propAudioBitrate:
-		if !current {
-			return nil
-		}
-		rate := 0.0
-		if isFloat && f > 0 {
-			rate = f
-		}
-		if ev.ReplyUserdata == propVideoBitrate {
-			s.videoBitrate = rate
-		} else {
-			s.audioBitrate = rate
+		if current {
+			s.setBitrate(ev.ReplyUserdata == propVideoBitrate, f, isFloat)
 		}
 		return nil // it rides on the next progress: no event of its own
 	case propSpeed:
@@ -318,5 +309,19 @@ func (p *Player) judgeLive() {
 	}
 	if s.live {
 		s.dur = 0
+	}
+}
+
+// setBitrate keeps mpv's measure of the video's or the audio's bitrate;
+// one not known (yet) counts as 0.
+func (s *state) setBitrate(video bool, f float64, isFloat bool) {
+	rate := 0.0
+	if isFloat && f > 0 {
+		rate = f
+	}
+	if video {
+		s.videoBitrate = rate
+	} else {
+		s.audioBitrate = rate
 	}
 }

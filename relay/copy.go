@@ -38,6 +38,10 @@ func (r *Relay) serve(w http.ResponseWriter, req *http.Request, clip string) {
 	if manifestExt(clip) != "" {
 		ask = byteRange{end: -1} // rewritten whole, then the range is cut from it
 	}
+	if rt, ok := parseAltPath(clip); ok {
+		r.serveAlternative(w, req, clip, rt, want) // pathway.go
+		return
+	}
 	r.mu.Lock()
 	r.lastPath = clip
 	r.mu.Unlock()
@@ -237,6 +241,11 @@ func failure(err error, timedOut bool, pos int64, up *upstream) (events.Class, e
 // runs only while the relay waits for the host, not while the player is
 // not reading, so a full player cache is no stall.
 func (r *Relay) read(up *upstream, buf []byte) (n int, timedOut bool, err error) {
+	if p, ok := up.resp.Body.(*peekedBody); ok {
+		if n, timedOut, err, ok := p.replay(buf); ok {
+			return n, timedOut, err // the read that awaited the first byte (hedgeget.go)
+		}
+	}
 	deadline := r.readDeadline(up)
 	var fired atomic.Bool
 	began := time.Now()

@@ -8,6 +8,10 @@ import "time"
 // readDeadline is how long the next read from up may wait, and notes on up
 // which rule that is, for the failover's reason.
 func (r *Relay) readDeadline(up *upstream) time.Duration {
+	if up.alt != nil && !r.altCanMove(up) {
+		up.silentWhy = "" // no other pathway to leave for (pathway.go)
+		return r.opts.ReadTimeout
+	}
 	b, known := r.playerBuffer()
 	d, why := readDeadline(b, known, r.opts.ReadTimeout, r.opts.Clock.Now())
 	up.silentWhy = why

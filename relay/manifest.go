@@ -85,6 +85,11 @@ func (r *Relay) serveManifest(w http.ResponseWriter, req *http.Request, up *upst
 		if err == nil {
 			r.finishPart(&part{bytes: int64(len(body)), began: up.began}, up)
 			up.close()
+			// redundant.go: one of each repeated variant shown
+			body = r.steerRedundant(req, up, body)
+			body = r.steerMaster(req, up, body) // steer.go: one pathway shown, the relay steers
+			// steer_dash.go: one BaseURL shown, the relay chooses
+			body = r.steerMPD(req, up, body)
 			body = newRewriter(r.opts.Engine.Hosts(), r.baseFor(req)).rewrite(body)
 			r.learnSegments(up.path, body, r.baseFor(req))
 			copyHeaders(w.Header(), up.resp.Header, forwardManifest)

@@ -74,6 +74,23 @@ type Options struct {
 	// Faults, when set, injects a fault plan's faults into what comes from
 	// the hosts (faults.go).
 	Faults *faults.Injector
+	// Hedge sends a request whose first byte is late to a second host
+	// too (hedge.go), at most HedgeBudget percent of the requests of the
+	// last minute, plus a burst of 2.
+	Hedge       bool
+	HedgeBudget float64
+	// PathwayPenalty is how long a stream's pathway whose request failed
+	// is passed over (--pathway-penalty); 0 is steering.DefaultPenalty.
+	PathwayPenalty time.Duration
+	// SteeringOverride, when set, is a local steering manifest that
+	// replaces the steering server's (--steering-override).
+	SteeringOverride string
+	// FailureExpiry is how long a DASH BaseURL that failed is excluded by
+	// the DVB rules (steer_dash.go): the engine's failure memory's.
+	FailureExpiry time.Duration
+	// Rand draws DVB's weighted pick among BaseURLs; nil is the process's
+	// own source.
+	Rand *clock.Rand
 }
 
 // Relay is a running relay.
@@ -103,8 +120,10 @@ type Relay struct {
 	stopOnce   sync.Once
 	segments   map[string]segPos // by path: the place of each segment a playlist named
 
+	alts      *altStream       // the stream's own alternatives (pathway.go); nil when none
 	manifests manifestSlots    // manifests rewritten at once (manifestlimit.go)
 	conns     *limitedListener // the connections held (limits.go)
+	hedging   *hedging         // times to first byte, hedge budget (hedgeget.go)
 }
 
 // NewToken returns a random token for a relay's path.
@@ -161,6 +180,7 @@ func Start(opts Options) (*Relay, error) {
 		client:    newClient(opts.ConnectTimeout, opts.Insecure, redirectPolicy(ln.Addr(), opts.Header)),
 	}
 	r.manifests, r.conns = newManifestSlots(), limitConns(ln, maxConns)
+	r.hedging = newHedging(opts.HedgeBudget)
 	r.srv = newServer(r)
 	go func() { _ = r.srv.Serve(r.conns) }()
 	if opts.FailBack {
@@ -221,6 +241,7 @@ func (r *Relay) Current() *cluster.Host {
 // Close stops serving at once; Shutdown drains first.
 func (r *Relay) Close() error {
 	r.stopOnce.Do(func() { close(r.stopLoops) })
+	r.stopSteering()
 	return r.srv.Close()
 }
 
@@ -228,6 +249,7 @@ func (r *Relay) Close() error {
 // ends, then closes what is left.
 func (r *Relay) Shutdown(ctx context.Context) error {
 	r.stopOnce.Do(func() { close(r.stopLoops) })
+	r.stopSteering()
 	err := r.srv.Shutdown(ctx)
 	if err != nil {
 		r.srv.Close()

@@ -24,6 +24,9 @@ import (
 // to send the bytes before pos. Hosts that honour Range are tried first.
 func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want byteRange, pos, overlap int64,
 	tail *tail, class events.Class, cause error) (*upstream, events.Event, error) {
+	if from.alt != nil {
+		return r.spliceAlternative(ctx, from, want, pos, overlap, tail, class, cause)
+	}
 	// A fault injected into the body fails this response alone: the host
 	// is neither remembered as failed nor left for the next request.
 	var expires time.Time

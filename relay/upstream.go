@@ -77,6 +77,9 @@ type upstream struct {
 	// fixed read timeout): deadline.go.
 	pace      paceMeter
 	silentWhy string
+	// alt is the stream's alternative (pathway.go) the request went to;
+	// nil for a typed host.
+	alt *altRoute
 }
 
 func (u *upstream) close() {
@@ -94,6 +97,11 @@ func (r *Relay) get(ctx context.Context, h *cluster.Host, clip, rangeHeader stri
 	if err != nil {
 		return nil, err
 	}
+	return r.getURL(ctx, h, target, clip, rangeHeader, from)
+}
+
+// getURL asks h for target, which the relay names clip in its events.
+func (r *Relay) getURL(ctx context.Context, h *cluster.Host, target, clip, rangeHeader string, from http.Header) (*upstream, error) {
 	uctx, cancel := context.WithCancel(ctx)
 	req, err := http.NewRequestWithContext(uctx, http.MethodGet, target, nil)
 	if err != nil {
@@ -191,7 +199,7 @@ func (r *Relay) openAvoiding(ctx context.Context, req *http.Request, clip string
 		if want.asked {
 			rangeHeader = want.header(want.start)
 		}
-		up, err := r.getWithFaults(ctx, h, clip, rangeHeader, req.Header, want.start, attempt)
+		up, err := r.getHedged(ctx, h, clip, rangeHeader, req.Header, want.start, attempt, avoid)
 		var past *pastEnd
 		switch {
 		case errors.As(err, &past):
@@ -210,6 +218,7 @@ func (r *Relay) openAvoiding(ctx context.Context, req *http.Request, clip string
 			avoid = append(avoid, h)
 			continue
 		}
+		h = up.host // a hedge's host may have won
 		if want.asked && up.status == http.StatusOK {
 			// It ignores Range: never preferred for a range, and left
 			// for another host while one that honours Range is there.

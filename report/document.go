@@ -97,6 +97,10 @@ type Totals struct {
 	StallsOther      int            `json:"stalls_other"`
 	FaultsInjected   int            `json:"faults_injected"`
 	FaultsByRule     map[string]int `json:"faults_by_rule"`
+	// Hedges counts the relay's hedge events; HedgesWon those the second
+	// host won (its first byte came first and it served).
+	Hedges    int `json:"hedges"`
+	HedgesWon int `json:"hedges_won"`
 }
 
 // Document returns the report of the events folded so far, for a run that
@@ -154,6 +158,7 @@ func (s *Summary) Document(code int, ended time.Time) Document {
 		t.FaultsByRule[rule] = n
 		t.FaultsInjected += n
 	}
+	t.Hedges, t.HedgesWon = s.hedges, s.hedgesWon
 	d.Verdict = Verdict{Conditions: []Condition{}}
 	return d
 }

@@ -73,6 +73,9 @@ func (d Document) WriteMarkdown(w io.Writer) error {
 	if t.FaultsInjected > 0 {
 		row(&b, "faults injected", withCounts(t.FaultsInjected, t.FaultsByRule))
 	}
+	if t.Hedges > 0 {
+		row(&b, "hedges", fmt.Sprintf("%d (%d won by the second host)", t.Hedges, t.HedgesWon))
+	}
 	if len(t.FailoverGaps) > 0 {
 		row(&b, "failovers' gaps", gapsText(t.FailoverGaps))
 	}

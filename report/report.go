@@ -53,6 +53,13 @@ type jsonEvent struct {
 	Throughput   *float64 `json:"throughput,omitempty"` // fetch: bytes/s
 	Rule         string   `json:"rule,omitempty"`       // fault
 	Action       string   `json:"action,omitempty"`     // fault
+	DelayMS      *float64 `json:"delay_ms,omitempty"`   // hedge: the wait before the second request
+	Winner       string   `json:"winner,omitempty"`     // hedge: the host that served
+	// The stream's alternatives (steering.go): fetch, failover, steering, pathway.
+	Pathway       string   `json:"pathway,omitempty"`
+	Priority      []string `json:"priority,omitempty"`       // steering
+	TTL           *float64 `json:"ttl,omitempty"`            // steering: seconds
+	ThroughputBPS *float64 `json:"throughput_bps,omitempty"` // steer_request: bits/s
 	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
@@ -117,6 +124,7 @@ func JSON(w io.Writer, e events.Event) error {
 		j.Index = &idx
 	}
 	kindFields(&j, e)
+	pathwayFields(&j, e)
 	data, err := json.Marshal(j)
 	if err == nil {
 		data, err = appendPhases(data, e.Phases)
@@ -145,8 +153,14 @@ func kindFields(j *jsonEvent, e events.Event) {
 		j.Bytes, j.Throughput = &b, &tp
 	case events.Fault:
 		j.Path, j.Rule, j.Action = e.Path, e.Rule, e.Action
+	case events.SteerRequest:
+		j.steerRequest(e)
 	case events.Failover:
 		j.failover(e)
+	case events.Hedge:
+		j.Path, j.DelayMS, j.Winner, j.ToHost = e.Path, ms(e.Delay), e.Winner, e.ToHost
+		to := e.ToIndex
+		j.ToIndex = &to
 	case events.Start:
 		j.Position = seconds(e.Position)
 		if e.Duration > 0 {
@@ -239,9 +253,22 @@ func Line(e events.Event) string {
 	case events.Fetch:
 		return fmt.Sprintf("fetched %s from %s: %d, %d bytes in %s (%s/s)", e.Path, e.Host, e.Status, e.Bytes, round(e.Elapsed), ByteSize(e.Throughput))
 	case events.Listening:
+		if e.Message != "" {
+			return e.Message + " listening: " + e.URL // clusterplay steer's
+		}
 		return "relay listening: " + e.URL
+	case events.SteerRequest:
+		return steerRequestLine(e)
+	case events.Steering, events.Pathway:
+		return pathwayLine(e)
 	case events.Fault:
 		return fmt.Sprintf("injecting %s into %s %s (%s)", e.Action, e.Host, e.Path, e.Rule)
+	case events.Hedge:
+		winner := e.Winner
+		if winner == "" {
+			winner = "neither"
+		}
+		return fmt.Sprintf("hedged %s after %s: %s -> %s (served by %s)", e.Path, round(e.Delay), e.Host, e.ToHost, winner)
 	case events.HostFailed:
 		return fmt.Sprintf("marked failed: %s (%s)", e.Host, e.Err)
 	case events.Dropped:

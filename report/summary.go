@@ -35,6 +35,9 @@ type Summary struct {
 	stallSpans []span
 	faultTimes []time.Time
 	faultRules map[string]int
+	// hedges are the relay's hedge events; hedgesWon those the second
+	// host won.
+	hedges, hedgesWon int
 }
 
 // span is a stretch of the run's time; a zero end is still open.
@@ -145,16 +148,7 @@ func (s *Summary) Add(e events.Event) {
 	case events.Failed:
 		s.failed++
 	case events.Failover:
-		s.failovers[e.Class]++
-		if h != nil {
-			h.failoversFrom++
-		}
-		if e.ToHost != "" && e.ToIndex >= 0 {
-			s.host(e.ToIndex, e.ToHost).failoversTo++
-		}
-		if e.Gap > 0 {
-			s.gaps = append(s.gaps, e.Gap)
-		}
+		s.addFailover(h, e)
 	case faultKind:
 		s.addFault(h, e)
 	case events.Start:
@@ -162,20 +156,46 @@ func (s *Summary) Add(e events.Event) {
 			s.firstFrame = e.Time
 		}
 	case events.StateChanged:
-		s.leaveState(e.Time)
-		if n := len(s.stallSpans); n > 0 && s.stallSpans[n-1].to.IsZero() {
-			s.stallSpans[n-1].to = e.Time
-		}
-		if e.State == events.StateBuffering && !s.firstFrame.IsZero() {
-			s.stalls++
-			s.stallSpans = append(s.stallSpans, span{from: e.Time})
-		}
-		s.state, s.stateSince = e.State, e.Time
+		s.changeState(e)
 	case events.End:
 		s.end = e.Reason
 	case events.Dropped:
 		s.dropped += e.Count
+	case events.Hedge:
+		s.hedges++
+		if e.Winner != "" && e.Winner == e.ToHost {
+			s.hedgesWon++
+		}
 	}
+}
+
+// addFailover counts a failover: from h (nil when it names none), to
+// its new host, and its gap.
+func (s *Summary) addFailover(h *hostTally, e events.Event) {
+	s.failovers[e.Class]++
+	if h != nil {
+		h.failoversFrom++
+	}
+	if e.ToHost != "" && e.ToIndex >= 0 {
+		s.host(e.ToIndex, e.ToHost).failoversTo++
+	}
+	if e.Gap > 0 {
+		s.gaps = append(s.gaps, e.Gap)
+	}
+}
+
+// changeState ends the state and the stall being left, and counts a
+// stall when the player buffers after its first frame.
+func (s *Summary) changeState(e events.Event) {
+	s.leaveState(e.Time)
+	if n := len(s.stallSpans); n > 0 && s.stallSpans[n-1].to.IsZero() {
+		s.stallSpans[n-1].to = e.Time
+	}
+	if e.State == events.StateBuffering && !s.firstFrame.IsZero() {
+		s.stalls++
+		s.stallSpans = append(s.stallSpans, span{from: e.Time})
+	}
+	s.state, s.stateSince = e.State, e.Time
 }
 
 // leaveState adds the time spent in the state being left at t, when it

@@ -89,6 +89,15 @@ const (
 // no room for it), when known, take the last line, as long as a row is
 // left beside them.
 func (t hostTable) view(s styles, now time.Time, width, maxRows int) string {
+	if alts := t.pathwayLines(s, now, width); len(alts) > 0 && maxRows-len(alts) >= 2 {
+		// The stream's own alternatives below the hosts (pathways.go).
+		return t.hostsView(s, now, width, maxRows-len(alts)) + "\n" + strings.Join(alts, "\n")
+	}
+	return t.hostsView(s, now, width, maxRows)
+}
+
+// hostsView is the hosts' part of view.
+func (t hostTable) hostsView(s styles, now time.Time, width, maxRows int) string {
 	if maxRows <= 0 || width <= 0 {
 		return ""
 	}
@@ -241,6 +250,9 @@ func (t hostTable) window(n int) (first, last, hidden int) {
 // the focused host's details when there are any.
 func (t hostTable) height() int {
 	h := 1 + max(1, t.len())
+	if n := len(t.fold.Pathways()); n > 0 {
+		h += 1 + n
+	}
 	if t.hasDetail() {
 		h++
 	}

@@ -137,7 +137,9 @@ func (f *Fold) applyPlayback(ev events.Event) {
 			p.setState(events.StateConnecting)
 			p.Position = ev.Position
 		}
-		p.setHost(ev.ToHost, f.Row(ev.ToIndex, ev.ToHost))
+		if ev.Pathway == "" { // a stream's pathway serves a request, not the clip
+			p.setHost(ev.ToHost, f.Row(ev.ToIndex, ev.ToHost))
+		}
 	case events.Failed:
 		if !f.shown {
 			p.setState(StateFailed)

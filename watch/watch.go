@@ -47,6 +47,7 @@ type Fold struct {
 	// with none shown is a clip that no host answered.
 	shown bool
 	worst Outcome
+	alts  pathwayFold // the stream's own alternatives (pathways.go)
 }
 
 // New starts a fold with every host untried and nothing playing.
@@ -87,6 +88,7 @@ func (f *Fold) Apply(ev events.Event) int {
 	touched := f.applyHost(i, ev)
 	f.applyPlayback(ev)
 	f.applyOutcome(ev)
+	f.applyPathway(ev)
 	return touched
 }
 
