@@ -15,7 +15,7 @@
 // relay, 6 the same for HLS over three hosts, 7 the relay's overhead and
 // its throughput, 8
 // live RTMP, 9 the picture pane in a terminal, 11 a steered HLS stream
-// switching pathway.
+// switching pathway, 13 adaptive bitrate over a throttled link.
 package main
 
 import (
@@ -64,7 +64,7 @@ func main() {
 	reps := flag.Int("reps", 0, "repetitions per measurement (default 7, or 3 with -quick)")
 	quick := flag.Bool("quick", false, "about a minute: 3 repetitions, 100-host scale run at --connect-timeout 500ms, no slow plain-mpv side runs")
 	out := flag.String("o", "", "also write the table to this `file`")
-	only := flag.String("only", "", "comma-separated sections to run: resolve, scale, spread, failover, relayfail, hls, overhead, throughput, live, pane, faults, hedge, steering, dashsteering (default all)")
+	only := flag.String("only", "", "comma-separated sections to run: resolve, scale, spread, failover, relayfail, hls, overhead, throughput, live, pane, faults, hedge, steering, dashsteering, abr (default all)")
 	bin := flag.String("bin", "", "measure this clusterplay `binary` instead of building one, e.g. an older commit's for a before/after (relayfail and hls run in process and measure this tree regardless)")
 	flag.Parse()
 	if *reps <= 0 {
@@ -92,7 +92,7 @@ func main() {
 func sections(only string) map[string]bool {
 	all := map[string]bool{"resolve": true, "scale": true, "spread": true, "failover": true,
 		"relayfail": true, "hls": true, "overhead": true, "throughput": true, "live": true, "pane": true, "faults": true, "hedge": true,
-		"steering": true, "dashsteering": true}
+		"steering": true, "dashsteering": true, "abr": true}
 	if only == "" {
 		return all
 	}
@@ -191,6 +191,7 @@ func (b *bench) runSections(want map[string]bool) ([]row, error) {
 		{"hedge", "section 11: hedged requests, a host with a tail of slow first bytes", b.benchHedge},
 		{"steering", "section 12: a steered HLS stream switching pathway", b.benchSteering},
 		{"dashsteering", "section 12: a DASH stream switching service location", b.benchDASHSteering},
+		{"abr", "section 13: adaptive bitrate over a throttled link", b.benchABR},
 	} {
 		if !want[s.name] {
 			continue

@@ -255,6 +255,7 @@ func (r *Relay) read(up *upstream, buf []byte) (n int, timedOut bool, err error)
 	})
 	n, err = up.resp.Body.Read(buf)
 	t.Stop()
+	r.meterKernelRead(up, n)
 	up.pace.add(n, time.Since(began))
 	return n, fired.Load(), err
 }

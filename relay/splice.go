@@ -32,7 +32,6 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 	var expires time.Time
 	if from.injected == "" {
 		expires = r.opts.Engine.MarkFailed(from.host)
-		r.rememberRate(from)
 	}
 	avoid := []*cluster.Host{from.host}
 	r.mu.Lock()
