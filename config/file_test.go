@@ -164,6 +164,9 @@ logFilter: "cluster.*"
 logFormat: json
 cmcd: header
 cmcdContentId: movie-1
+quality: 720p,best
+qualityMax: 1080p
+qualityMin: 800k
 failIf: ["stalls > 0", "host[1].relay_bytes == 0"]
 `
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
@@ -193,6 +196,7 @@ failIf: ["stalls > 0", "host[1].relay_bytes == 0"]
 		Log:     LogConfig{Level: "info", File: filepath.Join(dir, "logs/cp.log"), Filter: "cluster.*", Format: "json"},
 		Notices: []string{"config: loadBalance (" + path + ":5: loadBalance) ignored: select is fastest (" + path + ":8: select)"},
 		CMCD:    "header", CMCDContentID: "movie-1",
+		Quality: "720p,best", QualityMax: "1080p", QualityMin: "800k",
 		FailIf: []verdict.Condition{{Expr: "stalls > 0", Name: "stalls", Host: -1, Op: ">", Value: 0},
 			{Expr: "host[1].relay_bytes == 0", Name: "relay_bytes", Host: 1, Op: "==", Value: 0}},
 	}
