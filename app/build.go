@@ -17,6 +17,7 @@ import (
 	"clusterplay/player"
 	"clusterplay/relay"
 	"clusterplay/ui"
+	"clusterplay/variants"
 )
 
 // mode is what a run does. It is decided once, from the command and the
@@ -39,7 +40,7 @@ const (
 // a terminal and nothing asked for output a script reads.
 func playMode(cfg *config.Config, stdoutIsTerminal bool) mode {
 	switch {
-	case cfg.PrintURL:
+	case cfg.PrintURL || cfg.Quality == variants.List:
 		return modeResolve
 	case !cfg.JSON && !cfg.NoTUI && stdoutIsTerminal:
 		return modeTUI
@@ -104,7 +105,7 @@ type parts struct {
 func (a *app) build() error {
 	for _, step := range []func() error{
 		a.startLog, a.startReport, a.openMemory, a.requireClip, a.makeBus,
-		a.makeEngine, a.startFlushing,
+		a.makeEngine, a.startFlushing, a.checkQuality, // quality.go
 		a.startPlayer, a.openPane, a.startRelay, a.makeSession, a.openControl, // playparts.go
 	} {
 		if err := step(); err != nil {

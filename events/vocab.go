@@ -43,6 +43,10 @@ const (
 	// of Host for Path, before the fault takes effect: what a report tells
 	// injected failures from real ones by.
 	Fault Kind = "fault"
+	// Quality says the relay switched the variant it serves the player
+	// (From, To: quality names; Bitrate: To's, bits/s; Reason: estimate,
+	// buffer, abandon, user, failover). The first choice is not one.
+	Quality Kind = "quality"
 	// Dropped tells a reader that did not keep up how many events it
 	// lost (Count); the bus makes it, nobody publishes it.
 	Dropped Kind = "dropped"
@@ -139,6 +143,15 @@ const (
 	ReasonEOF   Reason = "eof"   // the clip played to its end
 	ReasonQuit  Reason = "quit"  // the user quit: q, Ctrl-C, SIGTERM
 	ReasonError Reason = "error" // no host could serve or take over
+)
+
+// Why the relay switched variants, on a quality event.
+const (
+	QualityEstimate Reason = "estimate" // the throughput estimate moved past the rule's bounds
+	QualityBuffer   Reason = "buffer"   // the player's buffer ran low
+	QualityAbandon  Reason = "abandon"  // a segment would have come after the buffer ran out
+	QualityUser     Reason = "user"     // the user or a script chose another quality
+	QualityFailover Reason = "failover" // a slower host took over
 )
 
 func (r Reason) String() string { return string(r) }

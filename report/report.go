@@ -53,6 +53,7 @@ type jsonEvent struct {
 	Throughput   *float64 `json:"throughput,omitempty"` // fetch: bytes/s
 	Rule         string   `json:"rule,omitempty"`       // fault
 	Action       string   `json:"action,omitempty"`     // fault
+	Bitrate      *int64   `json:"bitrate,omitempty"`    // quality: bits/s of the variant switched to
 	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
@@ -145,6 +146,10 @@ func kindFields(j *jsonEvent, e events.Event) {
 		j.Bytes, j.Throughput = &b, &tp
 	case events.Fault:
 		j.Path, j.Rule, j.Action = e.Path, e.Rule, e.Action
+	case events.Quality:
+		j.From, j.To, j.Reason = e.FromVariant, e.ToVariant, string(e.Reason)
+		b := e.Bitrate
+		j.Bitrate = &b
 	case events.Failover:
 		j.failover(e)
 	case events.Start:
@@ -242,6 +247,8 @@ func Line(e events.Event) string {
 		return "relay listening: " + e.URL
 	case events.Fault:
 		return fmt.Sprintf("injecting %s into %s %s (%s)", e.Action, e.Host, e.Path, e.Rule)
+	case events.Quality:
+		return fmt.Sprintf("quality %s -> %s (%dk, %s)", e.FromVariant, e.ToVariant, (e.Bitrate+500)/1000, e.Reason)
 	case events.HostFailed:
 		return fmt.Sprintf("marked failed: %s (%s)", e.Host, e.Err)
 	case events.Dropped:
