@@ -87,6 +87,7 @@ func (r *Relay) serveManifest(w http.ResponseWriter, req *http.Request, up *upst
 			up.close()
 			body = newRewriter(r.opts.Engine.Hosts(), r.baseFor(req)).rewrite(body)
 			r.learnSegments(up.path, body, r.baseFor(req))
+			body = r.variantView(req, up.path, body) // variants_view.go
 			copyHeaders(w.Header(), up.resp.Header, forwardManifest)
 			if w.Header().Get("Content-Type") == "" {
 				w.Header().Set("Content-Type", manifestExt(up.path))

@@ -25,6 +25,7 @@ import (
 	"clusterplay/defaults"
 	"clusterplay/events"
 	"clusterplay/faults"
+	"clusterplay/variants"
 )
 
 // Defaults of the relay's timeouts (--read-timeout's and --slow-timeout's,
@@ -70,6 +71,12 @@ type Options struct {
 	// Clock times fail-back; nil is the engine's, which dates the
 	// failures it judges by.
 	Clock clock.Clock
+	// Quality is --quality: "" shows the player every variant of a
+	// manifest (clusterplay relay), else one fixed variant or, for auto,
+	// one virtual variant the relay switches (variants_view.go);
+	// QualityBounds bound auto.
+	Quality       string
+	QualityBounds variants.Bounds
 	// Faults, when set, injects a fault plan's faults into what comes from
 	// the hosts (faults.go).
 	Faults *faults.Injector
@@ -102,6 +109,7 @@ type Relay struct {
 	stopOnce   sync.Once
 	segments   map[string]segPos // by path: the place of each segment a playlist named
 
+	ladders   ladders          // --quality auto's virtual variants (variants_abr.go)
 	manifests manifestSlots    // manifests rewritten at once (manifestlimit.go)
 	conns     *limitedListener // the connections held (limits.go)
 }
