@@ -21,9 +21,6 @@ func (r *Relay) finishPart(p *part, up *upstream) {
 	if el > 0 {
 		rate = float64(p.bytes) / el.Seconds()
 	}
-	r.mu.Lock()
-	r.rates[up.host] = rate
-	r.mu.Unlock()
 	r.publish(events.Event{Kind: events.Fetch, Host: up.host.URL, Index: up.host.Index, Path: up.path,
 		Status: up.status, Bytes: p.bytes, Elapsed: el, Throughput: rate})
 }

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"clusterplay/abr"
 	"clusterplay/clock"
 	"clusterplay/cluster"
 	"clusterplay/cmcd"
@@ -98,8 +99,8 @@ type Relay struct {
 	// buffer is the player's, as the session last told it (buffer.go).
 	buffer      PlayerBuffer
 	bufferKnown bool
-	rates       map[*cluster.Host]float64 // last measured throughput, bytes/s
-	said        map[string]bool           // what sayOnce said
+	meter       *abr.Meter      // every host's throughput (meter.go)
+	said        map[string]bool // what sayOnce said
 
 	lastPath   string        // the path last asked for: what fail-back probes
 	movedAt    time.Time     // when current last changed
@@ -160,7 +161,7 @@ func Start(opts Options) (*Relay, error) {
 		log:       opts.Log,
 		noRange:   map[*cluster.Host]bool{},
 		mismatch:  map[string][]*cluster.Host{},
-		rates:     map[*cluster.Host]float64{},
+		meter:     abr.NewMeter(opts.Clock),
 		said:      map[string]bool{},
 		segments:  map[string]segPos{},
 		movedAt:   opts.Clock.Now(),

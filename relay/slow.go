@@ -46,17 +46,7 @@ func (r *Relay) tooSlow(up *upstream) bool {
 	return true
 }
 
-// rememberRate keeps what a host delivered, so that a move for slowness
-// does not go to a host seen to be slower still.
-func (r *Relay) rememberRate(up *upstream) {
-	if rate := up.rate(); rate > 0 {
-		r.mu.Lock()
-		r.rates[up.host] = rate
-		r.mu.Unlock()
-	}
-}
-
-// fasterHosts are the other HTTP hosts not known to be slower than up.
+// fasterHosts are the other HTTP hosts not measured slower than up.
 func (r *Relay) fasterHosts(up *upstream) []*cluster.Host {
 	slower := r.slowerThan(up)
 	var out []*cluster.Host
@@ -75,25 +65,20 @@ func (r *Relay) fasterHosts(up *upstream) []*cluster.Host {
 	return out
 }
 
-// slowerThan are the hosts last measured at or below up's rate now.
+// slowerThan are the hosts measured at or below up's host now: the
+// relay's one measurement of each host (meter.go), so that a host serving
+// two overlapping responses is not judged by either one alone. A host
+// never measured is not known to be slower.
 func (r *Relay) slowerThan(up *upstream) []*cluster.Host {
-	rate := up.rate()
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	rate, ok := r.Throughput(up.host)
+	if !ok {
+		return nil
+	}
 	var out []*cluster.Host
-	for h, hr := range r.rates {
-		if h != up.host && hr <= rate {
+	for _, h := range r.opts.Engine.Hosts() {
+		if hr, known := r.Throughput(h); h != up.host && known && hr <= rate {
 			out = append(out, h)
 		}
 	}
 	return out
-}
-
-// rate is the bytes per second up has delivered since it answered.
-func (u *upstream) rate() float64 {
-	el := time.Since(u.began).Seconds()
-	if el <= 0 {
-		return 0
-	}
-	return float64(u.delivered.Load()) / el
 }

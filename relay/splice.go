@@ -29,7 +29,6 @@ func (r *Relay) splice(ctx context.Context, from *upstream, clip string, want by
 	var expires time.Time
 	if from.injected == "" {
 		expires = r.opts.Engine.MarkFailed(from.host)
-		r.rememberRate(from)
 	}
 	avoid := []*cluster.Host{from.host}
 	r.mu.Lock()
@@ -141,7 +140,7 @@ func (r *Relay) readFull(up *upstream, p []byte) error {
 	for len(p) > 0 {
 		k, timedOut, err := r.read(up, p)
 		p = p[k:]
-		up.delivered.Add(int64(k))
+		r.got(up, k)
 		if len(p) > 0 && err != nil {
 			if timedOut {
 				return errors.New("no byte for the read timeout")

@@ -66,6 +66,8 @@ type upstream struct {
 	began  time.Time
 	path   string
 	ctx    context.Context // ends when the request to the host is given up
+	// metered ends this response's share of the host's busy time (meter.go).
+	metered func()
 	// injected is the rule whose fault works on the body; "" when none.
 	injected string
 	// delivered counts the body bytes read from the host, for its rate.
@@ -75,6 +77,9 @@ type upstream struct {
 func (u *upstream) close() {
 	u.resp.Body.Close()
 	u.cancel()
+	if u.metered != nil {
+		u.metered()
+	}
 }
 
 // get asks host h for clip, with the range header (if any) and the
@@ -97,18 +102,17 @@ func (r *Relay) get(ctx context.Context, h *cluster.Host, clip, rangeHeader stri
 	if rangeHeader != "" {
 		req.Header.Set("Range", rangeHeader)
 	}
-	r.mu.Lock()
-	rate := r.rates[h]
-	r.mu.Unlock()
-	r.opts.CMCD.Apply(req, cmcd.Request{Path: req.URL.Path, Throughput: rate})
+	r.opts.CMCD.Apply(req, cmcd.Request{Path: req.URL.Path, Throughput: r.bytesPerSec(h)})
 	began := time.Now()
+	metered := r.meterBegin(h)
 	resp, err := r.client.Do(req)
 	if err != nil {
+		metered()
 		cancel()
 		return nil, err
 	}
 	u := &upstream{host: h, resp: resp, cancel: cancel, status: resp.StatusCode, end: -1, total: -1,
-		etag: resp.Header.Get("ETag"), began: began, path: clip, ctx: uctx}
+		etag: resp.Header.Get("ETag"), began: began, path: clip, ctx: uctx, metered: metered}
 	switch resp.StatusCode {
 	case http.StatusPartialContent:
 		start, end, total, ok := parseContentRange(resp.Header.Get("Content-Range"))
