@@ -8,14 +8,22 @@ import (
 	"clusterplay/loopback"
 )
 
+// unlimited is a link's rate that loopback does not reach: no limit.
+const unlimited = 1 << 32
+
 // ladderHost serves a three-rung ladder (400k/1200k/3000k; TS, fMP4 and
 // DASH, made with ffmpeg now) of seconds over one link of rate bytes/s
-// (0: unlimited), whose manifests name the host by absolute URLs.
-func ladderHost(t *testing.T, seconds int, rate int64) *loopback.LinkHost {
+// that all its responses share, whose manifests name the host by
+// absolute URLs.
+func ladderHost(t *testing.T, seconds int, rate int64) (*loopback.Host, *loopback.Link) {
 	t.Helper()
 	needTool(t, "ffmpeg")
 	dir := t.TempDir()
-	h, err := loopback.LinkDir(dir, rate)
+	link, err := loopback.NewLink(rate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := loopback.LinkedDir(dir, link)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +31,16 @@ func ladderHost(t *testing.T, seconds int, rate int64) *loopback.LinkHost {
 	if err := loopback.MakeLadder(dir, h.URL, seconds); err != nil {
 		t.Fatal(err)
 	}
-	return h
+	return h, link
+}
+
+// served are the paths a link carried, in the order the responses ended.
+func served(link *loopback.Link) []string {
+	var out []string
+	for _, s := range link.Served() {
+		out = append(out, s.Path)
+	}
+	return out
 }
 
 // segmentRequests are the segment and init requests among a host's
@@ -42,7 +59,7 @@ func segmentRequests(paths []string) []string {
 // bitrate, codecs), lowest first, exits 0, and the host is asked for the
 // manifest alone: no media playlist, no segment.
 func TestQualityList(t *testing.T) {
-	h := ladderHost(t, 4, 0)
+	h, link := ladderHost(t, 4, unlimited)
 	for clip, want := range map[string][]string{
 		loopback.LadderTS: {
 			"240p       426x240    400k    avc1.42c01f,mp4a.40.2",
@@ -50,7 +67,7 @@ func TestQualityList(t *testing.T) {
 			"720p       1280x720   3000k   avc1.42c01f,mp4a.40.2"},
 		loopback.LadderDASH: {`^240p +426x240 +\d+k +avc1\.\w+$`, `^480p +854x480 +\d+k +avc1\.\w+$`, `^720p +1280x720 +\d+k +avc1\.\w+$`},
 	} {
-		before := len(h.Paths())
+		before := len(served(link))
 		r := clusterplay(t, nil, "--quality", "list", "--host", h.URL, clip)
 		if r.code != 0 {
 			t.Fatalf("%s: exit %d, stderr:\n%s", clip, r.code, r.stderr)
@@ -64,7 +81,7 @@ func TestQualityList(t *testing.T) {
 				t.Errorf("%s: line %d %q, want %q", clip, i, got[i], want[i])
 			}
 		}
-		for _, p := range h.Paths()[before:] {
+		for _, p := range served(link)[before:] {
 			if !strings.HasSuffix(p, "/"+clip) {
 				t.Errorf("%s: --quality list asked the host for %s: only the manifest may be read", clip, p)
 			}
@@ -76,7 +93,7 @@ func TestQualityList(t *testing.T) {
 // variant of the clip with no fallback, is one line on stderr and the
 // usage exit code 2, before anything plays.
 func TestQualityNoMatch(t *testing.T) {
-	h := ladderHost(t, 4, 0)
+	h, link := ladderHost(t, 4, unlimited)
 	for _, q := range []string{"bogus", "1080p", "1080p,100k"} {
 		r := clusterplay(t, nil, "--no-video", "--json", "--quality", q, "--host", h.URL, loopback.LadderTS)
 		if r.code != 2 {
@@ -86,7 +103,7 @@ func TestQualityNoMatch(t *testing.T) {
 			t.Errorf("--quality %s: stderr is not one line that names the quality:\n%s", q, r.stderr)
 		}
 	}
-	if segs := segmentRequests(h.Paths()); len(segs) > 0 {
+	if segs := segmentRequests(served(link)); len(segs) > 0 {
 		t.Errorf("segments were fetched: %v", segs)
 	}
 }
@@ -96,19 +113,19 @@ func TestQualityNoMatch(t *testing.T) {
 // playlist, segment or init segment (HLS over TS and fMP4, DASH); a
 // fallback list takes the first name that matches.
 func TestQualityFixedFetchesOneVariant(t *testing.T) {
-	h := ladderHost(t, 6, 0)
+	h, link := ladderHost(t, 6, unlimited)
 	for _, tc := range []struct{ clip, quality, want, other string }{
 		{loopback.LadderTS, "720p", "/ladder/ts/v2/", `/ladder/ts/v[01]/`},
 		{loopback.LadderFMP4, "1080p,720p,best", "/ladder/fmp4/v2/", `/ladder/fmp4/v[01]/`},
 		{loopback.LadderDASH, "720p", "stream2", `stream[01][-.]`},
 		{loopback.LadderTS, "1500k", "/ladder/ts/v1/", `/ladder/ts/v[02]/`},
 	} {
-		before := len(h.Paths())
+		before := len(served(link))
 		code, evs := playJSON(t, nil, "--quality", tc.quality, "--host", h.URL, tc.clip)
 		if code != 0 {
 			t.Fatalf("%s --quality %s: exit %d\n%s", tc.clip, tc.quality, code, lines(evs))
 		}
-		paths := h.Paths()[before:]
+		paths := served(link)[before:]
 		served := 0
 		for _, p := range paths {
 			if regexp.MustCompile(tc.other).MatchString(p) {

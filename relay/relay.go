@@ -111,6 +111,7 @@ type Relay struct {
 	segments   map[string]segPos // by path: the place of each segment a playlist named
 
 	ladders   ladders          // --quality auto's virtual variants (variants_abr.go)
+	abrRule   abr.Rule         // what auto switches by
 	manifests manifestSlots    // manifests rewritten at once (manifestlimit.go)
 	conns     *limitedListener // the connections held (limits.go)
 }
@@ -162,6 +163,7 @@ func Start(opts Options) (*Relay, error) {
 		noRange:   map[*cluster.Host]bool{},
 		mismatch:  map[string][]*cluster.Host{},
 		meter:     abr.NewMeter(opts.Clock),
+		abrRule:   ladderRule(),
 		said:      map[string]bool{},
 		segments:  map[string]segPos{},
 		movedAt:   opts.Clock.Now(),

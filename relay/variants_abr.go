@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
+	"clusterplay/abr"
 	"clusterplay/events"
 	"clusterplay/variants"
 )
@@ -23,12 +25,23 @@ import (
 // the relay's token.
 const ladderPrefix = "_quality/"
 
+// ladderUpBuffer is the buffer a step up asks for here: mpv reads an
+// HLS stream only some 9 to 14 s ahead (measured with the ladder of
+// loopback.MakeLadder), so the rule's 10 s would seldom be reached.
+const ladderUpBuffer = 6 * time.Second
+
+// ladderRule is abr's rule with the step up's buffer mpv reaches.
+func ladderRule() abr.Rule {
+	r := abr.DefaultRule()
+	r.UpBuffer = ladderUpBuffer
+	return r
+}
+
 // ladders are the masters the player was shown a virtual variant of, by
-// id, and the estimate the rule reads.
+// id.
 type ladders struct {
-	mu  sync.Mutex
-	m   map[string]*ladder
-	est estimator
+	mu sync.Mutex
+	m  map[string]*ladder
 }
 
 // ladder is one master's switchable variants, lowest bitrate first.
@@ -50,6 +63,9 @@ type ladder struct {
 	// came from another host (a failover: a switch down is said so).
 	lastHost  string
 	hostMoved bool
+	// filled: the player's buffer held a segment once since the start.
+	filled bool
+	rates  []float64 // the last segment fetches' rates, bits/s (recentRate)
 }
 
 func (ls *ladders) put(l *ladder) {

@@ -22,10 +22,10 @@ const maxSegment = 256 << 20
 // the next host when one fails before the end (failover still works), and
 // says each host's part as a fetch event. watch, when set, sees the
 // download's progress (bytes got, the total or -1, time since it began)
-// and ends it with errAbandoned by returning false. The estimator gets
-// every host's part of a segment (sample).
+// and ends it with errAbandoned by returning false. The relay's meter
+// counts every byte (meter.go).
 func (r *Relay) fetchWhole(ctx context.Context, req *http.Request, clip string, want byteRange,
-	watch func(got, total int64, el time.Duration) bool, sample bool) ([]byte, error) {
+	watch func(got, total int64, el time.Duration) bool) ([]byte, error) {
 	var avoid []*cluster.Host
 	for {
 		up, err := r.openAvoiding(ctx, req, clip, want, avoid)
@@ -35,9 +35,6 @@ func (r *Relay) fetchWhole(ctx context.Context, req *http.Request, clip string, 
 		body, err := r.readWhole(up, watch)
 		p := &part{bytes: int64(len(body)), began: up.began}
 		r.finishPart(p, up)
-		if sample { // a segment: a playlist's few bytes say little of the link
-			r.ladders.est.sample(p.bytes, time.Since(up.began))
-		}
 		up.close()
 		switch {
 		case err == nil:
@@ -62,7 +59,7 @@ func (r *Relay) readWhole(up *upstream, watch func(got, total int64, el time.Dur
 	for {
 		n, timedOut, err := r.read(up, buf)
 		out.Write(buf[:n])
-		up.delivered.Add(int64(n))
+		r.got(up, n)
 		switch {
 		case out.Len() > maxSegment:
 			return nil, errors.New("larger than 256 MiB")

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"clusterplay/abr"
 	"clusterplay/events"
-	"clusterplay/variants"
 )
 
 // The virtual variant's playlist and segments (variants_abr.go).
@@ -22,7 +22,7 @@ func (r *Relay) serveVirtualPlaylist(w http.ResponseWriter, req *http.Request, l
 	lists := make([]*mediaList, len(l.rungs))
 	var startBody []byte
 	for i, p := range l.paths {
-		body, err := r.fetchWhole(req.Context(), req, p, byteRange{end: -1}, nil, false)
+		body, err := r.fetchWhole(req.Context(), req, p, byteRange{end: -1}, nil)
 		if err != nil {
 			if i == l.start {
 				refuse(w, p, err)
@@ -101,36 +101,114 @@ type choice struct {
 	why  events.Reason
 }
 
-// choose applies the rule to l for its next segment. l.mu is held.
-func (r *Relay) choose(l *ladder) choice {
-	var usable []int
-	for i := range l.rungs {
-		if l.lists[i] != nil {
-			usable = append(usable, i)
-		}
-	}
-	cur := l.cur
-	if cur < 0 || l.lists[cur] == nil {
-		cur = l.start
-	}
+// choose applies the rule (package abr, docs/abr.md) to l for its next
+// segment, with the serving host's measured throughput and the player's
+// buffer. l.mu is held.
+func (r *Relay) choose(l *ladder, seq int64) choice {
+	usable := l.usable(len(l.rungs) - 1)
 	if l.forced >= 0 && l.lists[l.forced] != nil {
 		return choice{l.forced, events.QualityUser}
 	}
-	at := 0
-	rungs := make([]variants.Variant, len(usable))
-	for k, i := range usable {
-		rungs[k] = l.rungs[i]
-		if i == cur {
-			at = k
+	cur := l.cur
+	if cur < 0 || l.lists[cur] == nil {
+		// The first segment is the starting variant's: what was measured
+		// so far is a few playlists' round trips, not the link.
+		return choice{l.start, ""}
+	}
+	in := r.ruleInput(l, usable, cur)
+	if seg, ok := l.segmentAt(cur, seq); ok {
+		in.SegmentDuration = time.Duration(seg.dur * float64(time.Second))
+	}
+	if in.Playing && in.SegmentDuration > 0 && in.Buffer >= in.SegmentDuration {
+		l.filled = true
+	}
+	if !l.filled {
+		// The buffer's step down is for a buffer that ran low, not for
+		// one still filling after the start.
+		in.Playing = false
+	}
+	c := r.abrRule.Choose(in)
+	if recent := l.recentRate(); c.Reason == abr.ReasonNone && recent > in.Estimate {
+		// A faster link shows in fetches too short for the meter to sample
+		// yet (docs/quality.md): the last segments' own rates may lift a
+		// step up, never hold back a step down.
+		up := in
+		up.Estimate = recent
+		if uc := r.abrRule.Choose(up); uc.Index > c.Index {
+			c = uc
 		}
 	}
-	buf, known := r.playerBuffer()
-	left := buf.Cached - time.Since(buf.At)
-	to, why := decide(rungs, at, r.ladders.est.estimate(), left, known && buf.Playing)
-	if why == events.QualityEstimate && to < at && l.hostMoved {
+	why := events.Reason(c.Reason)
+	if why == events.QualityEstimate && c.Index < in.Current && l.hostMoved {
 		why = events.QualityFailover
 	}
-	return choice{usable[to], why}
+	r.log.Debug("quality rule", "from", l.rungs[cur].Name, "to", l.rungs[usable[c.Index]].Name,
+		"estimate_bps", int64(in.Estimate), "buffer", in.Buffer, "playing", in.Playing, "reason", string(why))
+	return choice{usable[c.Index], why}
+}
+
+// recentSegments is how many of the last segment fetches recentRate
+// reads, and minSegmentTime the least time one counts for, as hls.js
+// floors a fetch's time (a segment in 1 ms says the link is fast, not
+// that it carries a thousand segments a second).
+const (
+	recentSegments = 2
+	minSegmentTime = 50 * time.Millisecond
+)
+
+// noteSegment keeps the rate of a segment fetch. l.mu is held.
+func (l *ladder) noteSegment(bytes int, took time.Duration) {
+	rate := float64(bytes) * 8 / max(took, minSegmentTime).Seconds()
+	l.rates = append(l.rates, rate)
+	if len(l.rates) > recentSegments {
+		l.rates = l.rates[len(l.rates)-recentSegments:]
+	}
+}
+
+// recentRate is the lowest of the last segment fetches' rates (bits/s),
+// 0 before there are enough. l.mu is held.
+func (l *ladder) recentRate() float64 {
+	if len(l.rates) < recentSegments {
+		return 0
+	}
+	low := l.rates[0]
+	for _, r := range l.rates[1:] {
+		low = min(low, r)
+	}
+	return low
+}
+
+// usable are the rungs up to top whose playlists align. l.mu is held.
+func (l *ladder) usable(top int) []int {
+	var out []int
+	for i := 0; i <= top; i++ {
+		if l.lists[i] != nil {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// ruleInput is what the rule judges by: the usable rungs' bitrates, the
+// current one among them, the serving host's estimate and the buffer.
+func (r *Relay) ruleInput(l *ladder, usable []int, cur int) abr.Input {
+	in := abr.Input{Bitrates: make([]float64, len(usable))}
+	for k, i := range usable {
+		in.Bitrates[k] = float64(l.rungs[i].Bandwidth)
+		if i <= cur {
+			in.Current = k
+		}
+	}
+	r.mu.Lock()
+	h := r.current
+	r.mu.Unlock()
+	if h != nil {
+		in.Estimate, _ = r.Throughput(h)
+	}
+	if buf, known := r.playerBuffer(); known && buf.Playing {
+		in.Playing, in.Buffer = true, max(buf.Cached-time.Since(buf.At), 0)
+	}
+	return in
 }
 
 // segmentAt is l's segment seq of rung, and whether there is one.
@@ -151,7 +229,7 @@ func (r *Relay) serveLadderInit(w http.ResponseWriter, req *http.Request, l *lad
 		http.Error(w, "the playlist was not read", http.StatusNotFound)
 		return
 	}
-	c := r.choose(l)
+	c := r.choose(l, seq)
 	l.pinned[seq] = c
 	seg, ok := l.segmentAt(c.rung, seq)
 	key := fmt.Sprintf("%s %d-%d", seg.init, seg.initRng.start, seg.initRng.end)
@@ -163,7 +241,7 @@ func (r *Relay) serveLadderInit(w http.ResponseWriter, req *http.Request, l *lad
 	}
 	if body == nil {
 		var err error
-		if body, err = r.fetchWhole(req.Context(), req, seg.init, seg.initRng, nil, false); err != nil {
+		if body, err = r.fetchWhole(req.Context(), req, seg.init, seg.initRng, nil); err != nil {
 			refuse(w, seg.init, err)
 			return
 		}

@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"clusterplay/abr"
 	"clusterplay/events"
-	"clusterplay/variants"
 )
 
 // serveLadderSegment serves segment seq from the rung the rule chooses
@@ -25,7 +25,7 @@ func (r *Relay) serveLadderSegment(w http.ResponseWriter, req *http.Request, l *
 	c, pinned := l.pinned[seq]
 	delete(l.pinned, seq)
 	if !pinned {
-		c = r.choose(l)
+		c = r.choose(l, seq)
 	}
 	prev := l.cur
 	seg, ok := l.segmentAt(c.rung, seq)
@@ -41,6 +41,7 @@ func (r *Relay) serveLadderSegment(w http.ResponseWriter, req *http.Request, l *
 	if !pinned && c.rung != lowest {
 		watch = r.abandonWatch(l, c.rung, segDur, &abandonTo)
 	}
+	began := time.Now()
 	body, host, err := r.fetchSegment(req, seg, watch)
 	if errors.Is(err, errAbandoned) && abandonTo >= 0 {
 		c = choice{abandonTo, events.QualityAbandon}
@@ -56,6 +57,9 @@ func (r *Relay) serveLadderSegment(w http.ResponseWriter, req *http.Request, l *
 		return
 	}
 	l.mu.Lock()
+	if c.why != events.QualityAbandon {
+		l.noteSegment(len(body), time.Since(began))
+	}
 	l.cur = c.rung
 	l.hostMoved = l.lastHost != "" && host != l.lastHost
 	l.lastHost = host
@@ -75,7 +79,7 @@ func (r *Relay) fetchSegment(req *http.Request, seg mediaSeg, watch func(got, to
 	r.mu.Lock()
 	before := r.current
 	r.mu.Unlock()
-	body, err := r.fetchWhole(req.Context(), req, seg.clip, seg.rng, watch, true)
+	body, err := r.fetchWhole(req.Context(), req, seg.clip, seg.rng, watch)
 	r.mu.Lock()
 	h := r.current
 	r.mu.Unlock()
@@ -99,33 +103,36 @@ func (r *Relay) lowestUsable(l *ladder) int {
 	return l.start
 }
 
-// abandonWatch watches a download from rung: when what is left would come
-// after the player's buffer runs out, it sets *to to the lower rung the
-// rule picks and ends the download.
+// abandonWatch watches a download from rung: when it goes slower than
+// the rung plays and the rule (abr.Rule.Abandon) says it would end after
+// the player's buffer runs out, it sets *to to the lower rung the rule
+// picks and ends the download. A download faster than its rung plays is
+// kept: the buffer only grows from it, however low it is.
 func (r *Relay) abandonWatch(l *ladder, rung int, segDur float64, to *int) func(got, total int64, el time.Duration) bool {
 	return func(got, total int64, el time.Duration) bool {
-		buf, known := r.playerBuffer()
-		if !known || !buf.Playing {
+		if total <= 0 || el < 300*time.Millisecond {
 			return true
 		}
-		left := buf.Cached - time.Since(buf.At)
 		l.mu.Lock()
 		defer l.mu.Unlock()
-		var usable []int
-		for i := 0; i <= rung; i++ {
-			if l.lists[i] != nil {
-				usable = append(usable, i)
+		usable := l.usable(rung)
+		in := r.ruleInput(l, usable, rung)
+		if !in.Playing || float64(got)*8/el.Seconds() >= float64(l.rungs[rung].Bandwidth) {
+			return true
+		}
+		r.mu.Lock()
+		h := r.current
+		r.mu.Unlock()
+		if h != nil {
+			if latest, ok := r.LatestThroughput(h); ok && (in.Estimate <= 0 || latest < in.Estimate) {
+				in.Estimate = latest
 			}
 		}
-		rungs := make([]variants.Variant, len(usable))
-		for k, i := range usable {
-			rungs[k] = l.rungs[i]
-		}
-		k, give := abandonRung(rungs, len(rungs)-1, got, total, el, left, segDur)
+		c, give := r.abrRule.Abandon(in, abr.Segment{BytesLeft: total - got, Duration: time.Duration(segDur * float64(time.Second))})
 		if !give {
 			return true
 		}
-		*to = usable[k]
+		*to = usable[c.Index]
 		return false
 	}
 }

@@ -1,0 +1,121 @@
+package e2e
+
+import (
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"clusterplay/loopback"
+)
+
+// rungOf is the ladder rung (0, 1, 2) a TS segment path belongs to, -1
+// for any other path.
+func rungOf(p string) int {
+	for i := range loopback.Ladder {
+		if strings.Contains(p, "/ladder/ts/v"+string(rune('0'+i))+"/seg") {
+			return i
+		}
+	}
+	return -1
+}
+
+// stalls are the times playback spent buffering after it first started,
+// from the state events.
+func stalls(evs []map[string]any) []time.Duration {
+	var out []time.Duration
+	var began time.Time
+	started := false
+	for _, ev := range evs {
+		if ev["event"] == "start" {
+			started = true
+		}
+		if ev["event"] != "state" || !started {
+			continue
+		}
+		at, _ := time.Parse(time.RFC3339Nano, ev["ts"].(string))
+		switch {
+		case ev["state"] == "buffering" && began.IsZero():
+			began = at
+		case ev["state"] != "buffering" && !began.IsZero():
+			out = append(out, at.Sub(began))
+			began = time.Time{}
+		}
+	}
+	return out
+}
+
+func quality(evs []map[string]any) []map[string]any {
+	var out []map[string]any
+	for _, ev := range evs {
+		if ev["event"] == "quality" {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// TestQualityAutoFollowsTheLink: a TS ladder (400k/1200k/3000k) on a
+// host whose link carries 1.5x the middle variant's bandwidth. From the
+// 4th segment request on, at least 70 % are the middle variant's, with
+// no rebuffering; the throttle lifted, a quality event goes up to 720p
+// within 10 s.
+func TestQualityAutoFollowsTheLink(t *testing.T) {
+	middle := loopback.Ladder[1].Bandwidth
+	h, link := ladderHost(t, 60, middle*3/2/8)
+	var (
+		mu               sync.Mutex
+		lifted, up       time.Time
+		throttledRequest int
+	)
+	code, evs := playJSON(t, func(ev map[string]any, p *os.Process) {
+		mu.Lock()
+		defer mu.Unlock()
+		segs := 0
+		for _, s := range served(link) {
+			if rungOf(s) >= 0 {
+				segs++
+			}
+		}
+		if lifted.IsZero() && segs >= 12 {
+			lifted, throttledRequest = time.Now(), segs
+			link.SetRate(unlimited)
+		}
+		if ev["event"] == "quality" && ev["to"] == "720p" && !lifted.IsZero() && up.IsZero() {
+			up = time.Now()
+			p.Signal(syscall.SIGTERM) // what was to be seen is seen
+		}
+	}, "--quality", "auto", "--host", h.URL, loopback.LadderTS)
+	if code != 0 && code != 130 {
+		t.Fatalf("exit %d\n%s", code, lines(evs))
+	}
+	var rungs []int
+	for _, p := range served(link) {
+		if r := rungOf(p); r >= 0 {
+			rungs = append(rungs, r)
+		}
+	}
+	t.Logf("rungs of the segment requests: %v; quality events: %v", rungs, quality(evs))
+	if throttledRequest < 4 {
+		t.Fatalf("the throttle was never lifted: %d segment requests", throttledRequest)
+	}
+	middleCount := 0
+	for _, r := range rungs[3:throttledRequest] {
+		if r == 1 {
+			middleCount++
+		}
+	}
+	if share := float64(middleCount) / float64(throttledRequest-3); share < 0.7 {
+		t.Errorf("from the 4th segment request on, %.0f %% were the middle variant's, want at least 70 %%: %v", share*100, rungs)
+	}
+	if s := stalls(evs); len(s) > 0 {
+		mu.Lock()
+		t.Errorf("rebuffered %v while the link carried 1.5x the middle variant", s)
+		mu.Unlock()
+	}
+	if up.IsZero() || up.Sub(lifted) > 10*time.Second {
+		t.Errorf("the throttle lifted at %v, up to 720p at %v: want within 10 s\n%s", lifted, up, lines(evs))
+	}
+}
