@@ -119,3 +119,70 @@ func TestQualityAutoFollowsTheLink(t *testing.T) {
 		t.Errorf("the throttle lifted at %v, up to 720p at %v: want within 10 s\n%s", lifted, up, lines(evs))
 	}
 }
+
+// TestQualityAutoAbandons: the link carries 2x the top variant, so auto
+// climbs to 720p; then, a moment into a segment request, the link drops
+// under the lowest variant's bitrate. The segment under way is abandoned
+// (a quality event with reason abandon) and fetched from a lower variant,
+// and no stall lasts longer than one segment.
+func TestQualityAutoAbandons(t *testing.T) {
+	top := loopback.Ladder[2].Bandwidth
+	h, link := ladderHost(t, 60, top*2/8)
+	low := loopback.Ladder[0].Bandwidth * 8 / 10 / 8
+	var (
+		mu              sync.Mutex
+		dropped, ending time.Time
+	)
+	atTop := make(chan struct{})
+	go func() { // the drop: 200 ms into the first request after 720p began
+		select {
+		case <-atTop:
+		case <-time.After(80 * time.Second):
+			return
+		}
+		n := h.Requests()
+		for h.Requests() == n {
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(200 * time.Millisecond)
+		link.SetRate(low)
+		mu.Lock()
+		dropped = time.Now()
+		mu.Unlock()
+	}()
+	code, evs := playJSON(t, func(ev map[string]any, p *os.Process) {
+		mu.Lock()
+		defer mu.Unlock()
+		if ev["event"] == "quality" && ev["to"] == "720p" && atTop != nil {
+			close(atTop)
+			atTop = nil
+		}
+		if ev["event"] == "quality" && ev["reason"] == "abandon" && ending.IsZero() {
+			ending = time.Now()
+			time.AfterFunc(6*time.Second, func() { p.Signal(syscall.SIGTERM) })
+		}
+	}, "--quality", "auto", "--host", h.URL, loopback.LadderTS)
+	if code != 0 && code != 130 {
+		t.Fatalf("exit %d\n%s", code, lines(evs))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	t.Logf("quality events: %v", quality(evs))
+	if dropped.IsZero() {
+		t.Fatalf("auto never reached 720p on a link of twice its bitrate\n%s", lines(evs))
+	}
+	var abandon map[string]any
+	for _, q := range quality(evs) {
+		if q["reason"] == "abandon" {
+			abandon = q
+		}
+	}
+	if abandon == nil || abandon["from"] != "720p" {
+		t.Errorf("no quality event abandoning 720p after the link dropped: %v", quality(evs))
+	}
+	for _, s := range stalls(evs) {
+		if s > loopback.LadderSegment*time.Second {
+			t.Errorf("a stall of %v, longer than one segment (%d s): %v", s, loopback.LadderSegment, stalls(evs))
+		}
+	}
+}
