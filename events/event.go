@@ -65,10 +65,10 @@ type Event struct {
 	Status     int     // fetch: the host's HTTP status
 	Bytes      int64   // fetch: bytes relayed from the host
 	Throughput float64 // fetch: bytes per second
-	// quality: the variants switched from and to, and To's bitrate
-	// (bits/s).
+	// quality: the variants switched from and to, and To's and From's
+	// bitrates (bits/s).
 	FromVariant, ToVariant string
-	Bitrate                int64
+	Bitrate, FromBitrate   int64
 	Rule                   string // fault: the rule's name
 	Action                 string // fault: what it does, as a plan writes it
 

@@ -162,5 +162,6 @@ func (r *Relay) publishSwitch(l *ladder, from, to int, why events.Reason) {
 		return
 	}
 	r.publish(events.Event{Kind: events.Quality, Index: -1, Path: l.master,
-		FromVariant: l.rungs[from].Name, ToVariant: l.rungs[to].Name, Bitrate: l.rungs[to].Bandwidth, Reason: why})
+		FromVariant: l.rungs[from].Name, ToVariant: l.rungs[to].Name, Bitrate: l.rungs[to].Bandwidth,
+		FromBitrate: l.rungs[from].Bandwidth, Reason: why})
 }

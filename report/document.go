@@ -97,6 +97,13 @@ type Totals struct {
 	StallsOther      int            `json:"stalls_other"`
 	FaultsInjected   int            `json:"faults_injected"`
 	FaultsByRule     map[string]int `json:"faults_by_rule"`
+	// QualitySwitches counts the quality events; TimePerVariant is the
+	// time each variant served after the first frame, by quality name
+	// (empty without a switch); MeanBitratePlayed is their mean bitrate
+	// (bits/s) weighted by that time, null when none is known.
+	QualitySwitches   int                `json:"quality_switches"`
+	TimePerVariant    map[string]float64 `json:"time_per_variant_ms"`
+	MeanBitratePlayed *float64           `json:"mean_bitrate_played"`
 }
 
 // Document returns the report of the events folded so far, for a run that
@@ -154,6 +161,7 @@ func (s *Summary) Document(code int, ended time.Time) Document {
 		t.FaultsByRule[rule] = n
 		t.FaultsInjected += n
 	}
+	s.quality.fill(t, s.last)
 	d.Verdict = Verdict{Conditions: []Condition{}}
 	return d
 }

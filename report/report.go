@@ -41,19 +41,20 @@ type jsonEvent struct {
 	Reason       string   `json:"reason,omitempty"`
 	State        string   `json:"state,omitempty"`
 	Cache        *float64 `json:"cache,omitempty"`
-	ExpiresAt    string   `json:"expires_at,omitempty"` // RFC 3339: until when the host is skipped
-	Count        int      `json:"count,omitempty"`      // dropped: events lost by a slow reader
-	AttemptMS    *float64 `json:"attempt_ms,omitempty"` // resolved: the winning attempt's own time
-	Seamless     bool     `json:"seamless,omitempty"`   // failover: moved mid-body by the relay
-	Offset       *int64   `json:"offset,omitempty"`     // failover (seamless): bytes into the response
-	GapMS        *float64 `json:"gap_ms,omitempty"`     // failover (the relay's): the player's gap between two hosts' bytes
-	Path         string   `json:"path,omitempty"`       // fetch
-	Status       int      `json:"status,omitempty"`     // fetch
-	Bytes        *int64   `json:"bytes,omitempty"`      // fetch
-	Throughput   *float64 `json:"throughput,omitempty"` // fetch: bytes/s
-	Rule         string   `json:"rule,omitempty"`       // fault
-	Action       string   `json:"action,omitempty"`     // fault
-	Bitrate      *int64   `json:"bitrate,omitempty"`    // quality: bits/s of the variant switched to
+	ExpiresAt    string   `json:"expires_at,omitempty"`   // RFC 3339: until when the host is skipped
+	Count        int      `json:"count,omitempty"`        // dropped: events lost by a slow reader
+	AttemptMS    *float64 `json:"attempt_ms,omitempty"`   // resolved: the winning attempt's own time
+	Seamless     bool     `json:"seamless,omitempty"`     // failover: moved mid-body by the relay
+	Offset       *int64   `json:"offset,omitempty"`       // failover (seamless): bytes into the response
+	GapMS        *float64 `json:"gap_ms,omitempty"`       // failover (the relay's): the player's gap between two hosts' bytes
+	Path         string   `json:"path,omitempty"`         // fetch
+	Status       int      `json:"status,omitempty"`       // fetch
+	Bytes        *int64   `json:"bytes,omitempty"`        // fetch
+	Throughput   *float64 `json:"throughput,omitempty"`   // fetch: bytes/s
+	Rule         string   `json:"rule,omitempty"`         // fault
+	Action       string   `json:"action,omitempty"`       // fault
+	Bitrate      *int64   `json:"bitrate,omitempty"`      // quality: bits/s of the variant switched to
+	FromBitrate  *int64   `json:"from_bitrate,omitempty"` // quality: bits/s of the variant switched from
 	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
@@ -148,8 +149,8 @@ func kindFields(j *jsonEvent, e events.Event) {
 		j.Path, j.Rule, j.Action = e.Path, e.Rule, e.Action
 	case events.Quality:
 		j.From, j.To, j.Reason = e.FromVariant, e.ToVariant, string(e.Reason)
-		b := e.Bitrate
-		j.Bitrate = &b
+		b, fb := e.Bitrate, e.FromBitrate
+		j.Bitrate, j.FromBitrate = &b, &fb
 	case events.Failover:
 		j.failover(e)
 	case events.Start:

@@ -35,6 +35,7 @@ type Summary struct {
 	stallSpans []span
 	faultTimes []time.Time
 	faultRules map[string]int
+	quality    qualityTally // quality.go
 }
 
 // span is a stretch of the run's time; a zero end is still open.
@@ -122,6 +123,8 @@ func (s *Summary) Add(e events.Event) {
 			h.latencies = append(h.latencies, e.Elapsed)
 		}
 		h.lastConnect = time.Time{}
+	case events.Quality:
+		s.quality.add(e, s.firstFrame)
 	case events.Fetch:
 		h.relayBytes += e.Bytes
 		h.relaySeconds += e.Elapsed.Seconds()
