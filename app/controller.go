@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"clusterplay/logging"
 	"clusterplay/playback"
 	"clusterplay/player"
+	"clusterplay/relay"
 	"clusterplay/ui"
 )
 
@@ -32,6 +34,8 @@ type controller struct {
 	// app's; -1 while none was asked for).
 	quitCode *atomic.Int32
 	faults   *faults.Injector // the run's fault plan, which inject adds to
+	// relay switches the quality (the b key); nil without a relay.
+	relay *relay.Relay
 }
 
 var (
@@ -62,7 +66,7 @@ type playerControls interface {
 // controller gives the keys and the socket the controls of session and p.
 func (a *app) controller(session *playback.Session, p playerControls) *controller {
 	return &controller{session: session, p: p, engine: a.engine,
-		log: logging.For(a.log, logging.UI), quitCode: &a.quitCode, faults: a.faults}
+		log: logging.For(a.log, logging.UI), quitCode: &a.quitCode, faults: a.faults, relay: a.relay}
 }
 
 // controlsOf returns the session's one adapter, made on first use.
@@ -239,4 +243,14 @@ func trackWords(kind string, t player.Track) string {
 		return kind + ": off"
 	}
 	return fmt.Sprintf("%s: track %d of %d", kind, t.ID, t.Count)
+}
+
+// CycleQuality moves to the next of auto and the variants (b): the relay
+// serves it from the next segment on.
+func (c *controller) CycleQuality() (string, error) {
+	if c.relay == nil {
+		return "", errors.New("no relay: the quality is switched by the relay (--relay=on)")
+	}
+	q, err := c.relay.CycleQuality()
+	return "quality: " + q, c.did("quality", err, "to", q)
 }

@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"net/http"
@@ -40,8 +41,9 @@ func ladderRule() abr.Rule {
 // ladders are the masters the player was shown a virtual variant of, by
 // id.
 type ladders struct {
-	mu sync.Mutex
-	m  map[string]*ladder
+	mu   sync.Mutex
+	m    map[string]*ladder
+	last *ladder
 }
 
 // ladder is one master's switchable variants, lowest bitrate first.
@@ -74,7 +76,7 @@ func (ls *ladders) put(l *ladder) {
 	if ls.m == nil {
 		ls.m = map[string]*ladder{}
 	}
-	ls.m[l.id] = l
+	ls.m[l.id], ls.last = l, l
 }
 
 func (ls *ladders) get(id string) *ladder {
@@ -164,4 +166,46 @@ func (r *Relay) publishSwitch(l *ladder, from, to int, why events.Reason) {
 	r.publish(events.Event{Kind: events.Quality, Index: -1, Path: l.master,
 		FromVariant: l.rungs[from].Name, ToVariant: l.rungs[to].Name, Bitrate: l.rungs[to].Bandwidth,
 		FromBitrate: l.rungs[from].Bandwidth, Reason: why})
+}
+
+// CycleQuality moves the quality the player is served to the next of
+// auto and the switchable variants, lowest first (the TUI's key, through
+// the app's controller): a fixed one serves every segment from then on
+// (a quality event with reason user at the first), auto hands the choice
+// back to the rule. It returns the quality now in force.
+func (r *Relay) CycleQuality() (string, error) {
+	l := r.ladders.latest()
+	if l == nil {
+		return "", errors.New("no variants to choose from: the quality key switches an HLS stream played with --quality auto")
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.lists == nil {
+		return "", errors.New("the variants are not read yet")
+	}
+	usable := l.usable(len(l.rungs) - 1)
+	next := -1 // auto after the last
+	switch {
+	case l.forced < 0 && len(usable) > 0:
+		next = usable[0]
+	case l.forced >= 0:
+		for _, i := range usable {
+			if i > l.forced {
+				next = i
+				break
+			}
+		}
+	}
+	l.forced = next
+	if next < 0 {
+		return variants.Auto, nil
+	}
+	return l.rungs[next].Name, nil
+}
+
+// latest is the ladder registered last: the master playing now.
+func (ls *ladders) latest() *ladder {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return ls.last
 }

@@ -172,6 +172,8 @@ func (m *Model) playerKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		cmd = tell("audio track", c.CycleAudio)
 	case key.Matches(k, m.keys.Subtitles):
 		cmd = tell("subtitle track", c.CycleSubtitles)
+	case key.Matches(k, m.keys.Quality):
+		cmd = tell("quality", c.CycleQuality)
 	default:
 		return nil, false
 	}
