@@ -11,11 +11,13 @@ import (
 	"clusterplay/loopback"
 )
 
-// rungOf is the ladder rung (0, 1, 2) a TS segment path belongs to, -1
-// for any other path.
+// rungOf is the ladder rung (0, 1, 2) a media segment path belongs to
+// (TS, fMP4 or DASH video), -1 for any other path.
 func rungOf(p string) int {
 	for i := range loopback.Ladder {
-		if strings.Contains(p, "/ladder/ts/v"+string(rune('0'+i))+"/seg") {
+		n := string(rune('0' + i))
+		if strings.Contains(p, "/ladder/ts/v"+n+"/seg") || strings.Contains(p, "/ladder/fmp4/v"+n+"/seg") ||
+			strings.Contains(p, "/chunk-stream"+n+"-") {
 			return i
 		}
 	}
@@ -57,12 +59,18 @@ func quality(evs []map[string]any) []map[string]any {
 	return out
 }
 
-// TestQualityAutoFollowsTheLink: a TS ladder (400k/1200k/3000k) on a
-// host whose link carries 1.5x the middle variant's bandwidth. From the
-// 4th segment request on, at least 70 % are the middle variant's, with
-// no rebuffering; the throttle lifted, a quality event goes up to 720p
-// within 10 s.
+// TestQualityAutoFollowsTheLink: a ladder (400k/1200k/3000k; HLS over
+// TS, DASH) on a host whose link carries 1.5x the middle variant's
+// bandwidth. From the 4th segment request on, at least 70 % are the
+// middle variant's, with no rebuffering; the throttle lifted, a quality
+// event goes up to 720p within 10 s.
 func TestQualityAutoFollowsTheLink(t *testing.T) {
+	for _, clip := range []string{loopback.LadderTS, loopback.LadderDASH} {
+		t.Run(strings.Split(clip, "/")[1], func(t *testing.T) { followsTheLink(t, clip) })
+	}
+}
+
+func followsTheLink(t *testing.T, clip string) {
 	middle := loopback.Ladder[1].Bandwidth
 	h, link := ladderHost(t, 60, middle*3/2/8)
 	var (
@@ -87,7 +95,7 @@ func TestQualityAutoFollowsTheLink(t *testing.T) {
 			up = time.Now()
 			p.Signal(syscall.SIGTERM) // what was to be seen is seen
 		}
-	}, "--quality", "auto", "--host", h.URL, loopback.LadderTS)
+	}, "--quality", "auto", "--host", h.URL, clip)
 	if code != 0 && code != 130 {
 		t.Fatalf("exit %d\n%s", code, lines(evs))
 	}

@@ -65,6 +65,11 @@ type ladder struct {
 	// came from another host (a failover: a switch down is said so).
 	lastHost  string
 	hostMoved bool
+	// marker is a DASH ladder's virtual representation id, initName its
+	// initialization's name with it, segmentSeconds its segments'
+	// duration (variants_dash.go); "" and 0 for HLS.
+	marker, initName string
+	segmentSeconds   float64
 	// filled: the player's buffer held a segment once since the start.
 	filled bool
 	rates  []float64 // the last segment fetches' rates, bits/s (recentRate)
@@ -128,7 +133,7 @@ func (r *Relay) ladderMaster(req *http.Request, clip string, body []byte, vs []v
 func (r *Relay) serveLadder(w http.ResponseWriter, req *http.Request, clip string) bool {
 	rest, ok := strings.CutPrefix(clip, ladderPrefix)
 	if !ok {
-		return false
+		return r.serveDASHLadder(w, req, clip)
 	}
 	id, name, _ := strings.Cut(rest, "/")
 	l := r.ladders.get(id)

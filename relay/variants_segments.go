@@ -118,6 +118,8 @@ func (r *Relay) choose(l *ladder, seq int64) choice {
 	in := r.ruleInput(l, usable, cur)
 	if seg, ok := l.segmentAt(cur, seq); ok {
 		in.SegmentDuration = time.Duration(seg.dur * float64(time.Second))
+	} else if l.segmentSeconds > 0 {
+		in.SegmentDuration = time.Duration(l.segmentSeconds * float64(time.Second))
 	}
 	if in.Playing && in.SegmentDuration > 0 && in.Buffer >= in.SegmentDuration {
 		l.filled = true

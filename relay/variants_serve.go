@@ -56,9 +56,16 @@ func (r *Relay) serveLadderSegment(w http.ResponseWriter, req *http.Request, l *
 		refuse(w, seg.clip, err)
 		return
 	}
+	r.servedSegment(l, prev, c, host, len(body), time.Since(began))
+	http.ServeContent(w, req, "", time.Time{}, bytes.NewReader(body))
+}
+
+// servedSegment notes a segment of n bytes fetched in took from host for
+// choice c, and says a switch from prev.
+func (r *Relay) servedSegment(l *ladder, prev int, c choice, host string, n int, took time.Duration) {
 	l.mu.Lock()
 	if c.why != events.QualityAbandon {
-		l.noteSegment(len(body), time.Since(began))
+		l.noteSegment(n, took)
 	}
 	l.cur = c.rung
 	l.hostMoved = l.lastHost != "" && host != l.lastHost
@@ -71,7 +78,6 @@ func (r *Relay) serveLadderSegment(w http.ResponseWriter, req *http.Request, l *
 		}
 		r.publishSwitch(l, prev, c.rung, why)
 	}
-	http.ServeContent(w, req, "", time.Time{}, bytes.NewReader(body))
 }
 
 // fetchSegment reads seg whole and says which host served it last.

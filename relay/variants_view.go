@@ -38,6 +38,11 @@ func (r *Relay) variantView(req *http.Request, clip string, body []byte) []byte 
 			return out
 		}
 	}
+	if auto && !hls {
+		if out, ok := r.dashLadder(clip, body, vs, chosen); ok {
+			return out
+		}
+	}
 	if hls {
 		return keepHLSVariant(body, chosen)
 	}
