@@ -19,10 +19,16 @@ const (
 
 // The rule's numbers (docs/abr.md says why each).
 const (
-	// UpBuffer is the buffer the player must hold before a step up: a
-	// step up that proves too much costs one segment at a higher
-	// bitrate, which this buffer absorbs.
-	UpBuffer = 10 * time.Second
+	// A step up waits until the buffer holds UpSegments segments, and at
+	// least UpBuffer: a step up that proves too much costs a segment at a
+	// bitrate the link may not carry, which that buffer absorbs even when
+	// the segment takes twice as long as the estimate says.
+	UpBuffer   = 4 * time.Second
+	UpSegments = 2
+	// UpBufferMax caps it: mpv reads an HLS stream only some 9 to 14 s
+	// ahead of the picture, so a threshold above that (two 6 s segments)
+	// would never be reached and the rule would never step up.
+	UpBufferMax = 8 * time.Second
 	// UpFactor: the next variant up must need under this share of the
 	// estimate, so that the buffer still grows at that variant.
 	UpFactor = 0.7
@@ -35,14 +41,16 @@ const (
 // Rule chooses a variant. Its zero value is not useful: take DefaultRule
 // and change what a test or a caller needs.
 type Rule struct {
-	UpBuffer   time.Duration
-	UpFactor   float64
-	DownFactor float64
+	UpBuffer    time.Duration
+	UpSegments  float64
+	UpBufferMax time.Duration
+	UpFactor    float64
+	DownFactor  float64
 }
 
 // DefaultRule is the rule with the numbers above.
 func DefaultRule() Rule {
-	return Rule{UpBuffer: UpBuffer, UpFactor: UpFactor, DownFactor: DownFactor}
+	return Rule{UpBuffer: UpBuffer, UpSegments: UpSegments, UpBufferMax: UpBufferMax, UpFactor: UpFactor, DownFactor: DownFactor}
 }
 
 // Bounds limit the variants a Rule may choose, by bitrate (bits per
@@ -86,8 +94,9 @@ type Choice struct {
 // does not, or the lowest); down when the player plays and its buffer
 // runs out before the current variant's next segment would come at the
 // estimate (to the highest whose segment comes in time, or the lowest);
-// up one step when the buffer holds at least UpBuffer and the next
-// variant needs less than UpFactor of the estimate; else the current one.
+// up one step when the buffer holds UpSegments segments and at least
+// UpBuffer (upBuffer) and the next variant needs less than UpFactor of
+// the estimate; else the current one.
 // The bounds come first: a current variant outside them moves to the
 // nearest inside.
 func (r Rule) Choose(in Input) Choice {
@@ -111,7 +120,7 @@ func (r Rule) Choose(in Input) Choice {
 	if to, ok := in.inTime(lo, cur); ok {
 		return Choice{Index: to, Reason: ReasonBuffer}
 	}
-	if cur < hi && in.Buffer >= r.UpBuffer && in.Bitrates[cur+1] < r.UpFactor*in.Estimate {
+	if cur < hi && in.Buffer >= r.upBuffer(in.SegmentDuration) && in.Bitrates[cur+1] < r.UpFactor*in.Estimate {
 		return Choice{Index: cur + 1, Reason: ReasonEstimate}
 	}
 	return Choice{Index: cur}
@@ -173,4 +182,15 @@ func highestUnder(bitrates []float64, lo, hi int, limit float64) int {
 		}
 	}
 	return lo
+}
+
+// upBuffer is the buffer a step up waits for: UpSegments segments of
+// segment, at least UpBuffer (all a segment duration not known leaves)
+// and at most UpBufferMax (when set).
+func (r Rule) upBuffer(segment time.Duration) time.Duration {
+	b := max(r.UpBuffer, time.Duration(r.UpSegments*float64(segment)))
+	if r.UpBufferMax > 0 {
+		b = min(b, max(r.UpBufferMax, r.UpBuffer))
+	}
+	return b
 }

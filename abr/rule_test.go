@@ -10,7 +10,7 @@ var three = []float64{545e3, 1426e3, 3406e3}
 
 func TestRuleChoose(t *testing.T) {
 	t.Parallel()
-	deep, shallow := 12*time.Second, 3*time.Second
+	deep, shallow := 12*time.Second, 3*time.Second // deep passes the threshold of 2 s segments and of none
 	cases := []struct {
 		name string
 		in   Input
@@ -35,6 +35,17 @@ func TestRuleChoose(t *testing.T) {
 			Choice{Index: 1, Reason: ReasonEstimate}},
 		{"no step up with a shallow buffer", Input{Bitrates: three, Current: 0, Estimate: 10e6, Buffer: shallow}, Choice{Index: 0}},
 		{"up at the threshold", Input{Bitrates: three, Current: 1, Estimate: 10e6, Buffer: UpBuffer}, Choice{Index: 2, Reason: ReasonEstimate}},
+		{"2 s segments: up at 4 s", Input{Bitrates: three, Current: 1, Estimate: 10e6, Buffer: 4 * time.Second, SegmentDuration: 2 * time.Second},
+			Choice{Index: 2, Reason: ReasonEstimate}},
+		{"3 s segments: not at 5.9 s", Input{Bitrates: three, Current: 1, Estimate: 10e6, Buffer: 5900 * time.Millisecond, SegmentDuration: 3 * time.Second},
+			Choice{Index: 1}},
+		{"3 s segments: up at 6 s", Input{Bitrates: three, Current: 1, Estimate: 10e6, Buffer: 6 * time.Second, SegmentDuration: 3 * time.Second},
+			Choice{Index: 2, Reason: ReasonEstimate}},
+		{"6 s segments: not at 7.9 s", Input{Bitrates: three, Current: 1, Estimate: 10e6, Buffer: 7900 * time.Millisecond, SegmentDuration: 6 * time.Second},
+			Choice{Index: 1}},
+		{"6 s segments: up at the cap, 8 s", Input{Bitrates: three, Current: 1, Estimate: 10e6, Buffer: 8 * time.Second, SegmentDuration: 6 * time.Second},
+			Choice{Index: 2, Reason: ReasonEstimate}},
+		{"just under the threshold", Input{Bitrates: three, Current: 1, Estimate: 10e6, Buffer: UpBuffer - time.Millisecond}, Choice{Index: 1}},
 		{"no step up at 0.7x", Input{Bitrates: three, Current: 1, Estimate: 3406e3 / 0.7 * 0.999, Buffer: deep}, Choice{Index: 1}},
 		{"up just past 0.7x", Input{Bitrates: three, Current: 1, Estimate: 3406e3 / 0.7 * 1.001, Buffer: deep},
 			Choice{Index: 2, Reason: ReasonEstimate}},

@@ -23,8 +23,12 @@ import (
 // master itself, ffmpeg fetches every variant's segments and mpv plays
 // the highest.
 
-// linkFactor is the link's rate as a multiple of the middle variant's.
-const linkFactor = 1.5
+// linkFactor is the link's rate as a multiple of the middle variant's;
+// runLimit bounds one run (the ladder plays for 30 s).
+const (
+	linkFactor = 1.5
+	runLimit   = 4 * ladderSeconds * time.Second
+)
 
 // abrMode is one way of playing the throttled ladder.
 type abrMode struct {
@@ -53,17 +57,18 @@ type abrRun struct {
 // benchABR runs the modes b.reps times each (at most 3: a run plays
 // the whole 30 s ladder) and returns their rows.
 func (b *bench) benchABR() ([]row, error) {
-	dir, ladder, err := b.makeLadder()
+	host, link, err := b.ladderHost()
 	if err != nil {
 		return nil, err
 	}
+	defer host.Close()
 	reps := min(b.reps, 3)
 	runs := map[string][]abrRun{}
 	var skipped []string
 	for rep := range reps {
 		for _, m := range abrModes {
 			b.logf("ABR: repetition %d/%d, %s", rep+1, reps, m.name)
-			r, err := b.abrOnce(dir, ladder, m)
+			r, err := b.abrOnce(host, link, m)
 			var usage *config.UsageError
 			if asUsage(err, &usage) {
 				skipped = append(skipped, m.name) // this build has no such flag
@@ -75,7 +80,7 @@ func (b *bench) benchABR() ([]row, error) {
 			runs[m.name] = append(runs[m.name], r)
 		}
 	}
-	return abrRows(ladder, runs, skipped), nil
+	return abrRows(runs, skipped), nil
 }
 
 // abrArgs is the headless command line of a run of m against host.
@@ -85,21 +90,14 @@ func (b *bench) abrArgs(m abrMode, host string) []string {
 		args[len(args)-1] = "--relay=on"
 	}
 	args = append(args, m.extra...)
-	return append(args, "--host", host, ladderMaster)
+	return append(args, "--host", host, loopback.LadderTS)
 }
 
 // abrOnce plays the ladder once in process (app.Build, as clusterplay
-// builds a headless run) from a fresh host on a fresh link.
-func (b *bench) abrOnce(dir string, ladder []float64, m abrMode) (abrRun, error) {
-	link, err := loopback.NewLink(int64(linkFactor * ladder[1] / 8))
-	if err != nil {
-		return abrRun{}, err
-	}
-	host, err := loopback.LinkedDir(dir, link)
-	if err != nil {
-		return abrRun{}, err
-	}
-	defer host.Close()
+// builds a headless run) from host on link.
+func (b *bench) abrOnce(host *loopback.Host, link *loopback.Link, m abrMode) (abrRun, error) {
+	link.SetRate(linkRate())
+	from := len(link.Served())
 	cfg, err := config.Load(b.abrArgs(m, host.URL), nil)
 	if err != nil {
 		return abrRun{}, err
@@ -115,7 +113,7 @@ func (b *bench) abrOnce(dir string, ladder []float64, m abrMode) (abrRun, error)
 		for range sub {
 		}
 	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 4*ladderDuration)
+	ctx, cancel := context.WithTimeout(context.Background(), runLimit)
 	defer cancel()
 	done := make(chan playback.Outcome, 1)
 	go func() { done <- parts.Session().Run(ctx) }()
@@ -137,14 +135,14 @@ func (b *bench) abrOnce(dir string, ladder []float64, m abrMode) (abrRun, error)
 		}
 	}
 	if ctx.Err() != nil {
-		return abrRun{}, fmt.Errorf("still playing after %v", 4*ladderDuration)
+		return abrRun{}, fmt.Errorf("still playing after %v", runLimit)
 	}
 	r := abrRun{rebuffers: s.rebuffers, stalled: s.stalled, end: s.end, bitrate: trackRate, played: s.started}
 	switch {
 	case !s.started:
 		r.stalled, r.bitrate = s.lastAt.Sub(s.firstAt), 0
 	case m.relay:
-		r.bitrate = servedRate(link.Served(), ladder)
+		r.bitrate = playedRate(link.Served()[from:])
 	}
 	return r, nil
 }
@@ -166,23 +164,6 @@ func playedTrackRate(parts *app.Parts) float64 {
 		return math.NaN()
 	}
 	return v
-}
-
-// servedRate is the mean BANDWIDTH of the segments the host sent whole:
-// through the relay each segment the player plays is fetched whole once,
-// from the variant that serves it (an abandoned one is cut short).
-func servedRate(served []loopback.Served, ladder []float64) float64 {
-	sum, n := 0.0, 0
-	for _, s := range served {
-		if v, ok := variantOf(s.Path); ok && s.Whole && v < len(ladder) {
-			sum += ladder[v]
-			n++
-		}
-	}
-	if n == 0 {
-		return math.NaN()
-	}
-	return sum / float64(n)
 }
 
 // stallLog reads the session's states: a rebuffer is a move from playing

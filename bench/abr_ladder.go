@@ -1,101 +1,89 @@
 package main
 
 import (
-	"fmt"
+	"math"
 	"os"
-	"os/exec"
+	"path"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
-	"time"
+
+	"clusterplay/loopback"
 )
 
-// The ladder section 11 plays: an HLS VOD of three variants, made with
-// ffmpeg from a noisy test pattern (noise keeps x264 near the asked
-// bitrate, as a real picture would), key frames every 2 s in every
-// variant so that the segments align, and one H.264 level for all three
-// so that their CODECS match.
-const (
-	ladderDuration = 30 * time.Second
-	ladderSegment  = 2 * time.Second
-	ladderMaster   = "ladder/master.m3u8"
-)
+// The ladder section 11 plays: loopback's three-rung HLS ladder over
+// MPEG-TS (made with ffmpeg at run time, aligned 2 s segments), served by
+// one host whose link all its responses share.
 
-// ladderRungs are the variants' sizes and bitrates, lowest first.
-var ladderRungs = []struct {
-	size    string
-	bitrate string
-}{{"256x144", "400k"}, {"426x240", "1200k"}, {"640x360", "3000k"}}
+// ladderSeconds is the ladder's length: long enough for the buffer to
+// pass the rule's threshold and for a few switches.
+const ladderSeconds = 30
 
-// makeLadder writes the ladder under b.tmp and returns its directory (the
-// host's root) and each variant's BANDWIDTH from the master playlist, in
-// bits per second, lowest first.
-func (b *bench) makeLadder() (string, []float64, error) {
-	ffmpeg, err := exec.LookPath("ffmpeg")
+// ladderHost makes the ladder below b.tmp and serves it from a host on a
+// link of linkFactor × the middle variant's BANDWIDTH. Every URI of the
+// ladder names that host, so the runs share it; each run reads the
+// responses that ended after those of the runs before
+// (link.Served()[from:]).
+func (b *bench) ladderHost() (*loopback.Host, *loopback.Link, error) {
+	dir := filepath.Join(b.tmp, "ladder-src")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, nil, err
+	}
+	link, err := loopback.NewLink(linkRate())
 	if err != nil {
-		return "", nil, fmt.Errorf("ffmpeg not found (apt-get install ffmpeg): %w", err)
+		return nil, nil, err
 	}
-	root := filepath.Join(b.tmp, "ladder-src")
-	out := filepath.Join(root, "ladder")
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return "", nil, err
-	}
-	fps := 25
-	gop := strconv.Itoa(int(ladderSegment.Seconds()) * fps)
-	split := fmt.Sprintf("[0:v]noise=alls=30:allf=t,split=%d", len(ladderRungs))
-	var scale []string
-	args := []string{"-v", "error", "-f", "lavfi", "-i",
-		fmt.Sprintf("testsrc2=size=640x360:rate=%d:duration=%d", fps, int(ladderDuration.Seconds()))}
-	var maps, rates, streams []string
-	for i, r := range ladderRungs {
-		split += fmt.Sprintf("[s%d]", i)
-		scale = append(scale, fmt.Sprintf("[s%d]scale=%s[v%d]", i, r.size, i))
-		maps = append(maps, "-map", fmt.Sprintf("[v%d]", i))
-		n := strconv.Itoa(i)
-		rates = append(rates, "-b:v:"+n, r.bitrate, "-maxrate:v:"+n, r.bitrate, "-bufsize:v:"+n, r.bitrate)
-		streams = append(streams, "v:"+n)
-	}
-	args = append(args, "-filter_complex", split+";"+strings.Join(scale, ";"))
-	args = append(args, maps...)
-	args = append(args, "-c:v", "libx264", "-preset", "ultrafast", "-level", "3.0", "-g", gop, "-keyint_min", gop, "-sc_threshold", "0")
-	args = append(args, rates...)
-	args = append(args, "-f", "hls", "-hls_time", strconv.Itoa(int(ladderSegment.Seconds())), "-hls_playlist_type", "vod",
-		"-var_stream_map", strings.Join(streams, " "), "-master_pl_name", "master.m3u8",
-		"-hls_segment_filename", filepath.Join(out, "v%v/seg%d.ts"), filepath.Join(out, "v%v/index.m3u8"))
-	if msg, err := exec.Command(ffmpeg, args...).CombinedOutput(); err != nil {
-		return "", nil, fmt.Errorf("ffmpeg making the ladder: %v\n%s", err, msg)
-	}
-	master, err := os.ReadFile(filepath.Join(root, ladderMaster))
+	host, err := loopback.LinkedDir(dir, link)
 	if err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
-	bw := bandwidths(string(master))
-	if len(bw) != len(ladderRungs) {
-		return "", nil, fmt.Errorf("the ladder's master names %d variants, want %d", len(bw), len(ladderRungs))
+	if err := loopback.MakeLadder(dir, host.URL, ladderSeconds); err != nil {
+		host.Close()
+		return nil, nil, err
 	}
-	return root, bw, nil
+	return host, link, nil
 }
 
-var bandwidthAttr = regexp.MustCompile(`(?m)^#EXT-X-STREAM-INF:.*?\bBANDWIDTH=(\d+)`)
-
-// bandwidths are the BANDWIDTH attributes of a master playlist, in order.
-func bandwidths(master string) []float64 {
-	var out []float64
-	for _, m := range bandwidthAttr.FindAllStringSubmatch(master, -1) {
-		v, _ := strconv.ParseFloat(m[1], 64)
-		out = append(out, v)
-	}
-	return out
+// linkRate is the link's rate in bytes a second.
+func linkRate() int64 {
+	return int64(linkFactor * float64(loopback.Ladder[1].Bandwidth) / 8)
 }
 
-// variantOf is the variant index of a ladder segment's path
-// (".../ladder/v1/seg3.ts" is 1), and false for a playlist.
-func variantOf(path string) (int, bool) {
-	if !strings.HasSuffix(path, ".ts") {
-		return 0, false
+// playedRate is the mean BANDWIDTH of the segments played, read off the
+// responses the host sent whole to a run: through the relay each segment
+// the player plays is fetched whole once, from the variant that serves
+// it (an abandoned one is cut short and fetched whole from a lower one).
+// NaN when no segment came whole.
+func playedRate(served []loopback.Served) float64 {
+	last := map[int]int{} // segment -> variant
+	for _, s := range served {
+		if v, seg, ok := segmentOf(s.Path); ok && s.Whole {
+			last[seg] = v
+		}
 	}
-	dir := filepath.Base(filepath.Dir(path))
-	n, err := strconv.Atoi(strings.TrimPrefix(dir, "v"))
-	return n, err == nil && strings.HasPrefix(dir, "v")
+	if len(last) == 0 {
+		return math.NaN()
+	}
+	sum := 0.0
+	for _, v := range last {
+		sum += float64(loopback.Ladder[v].Bandwidth)
+	}
+	return sum / float64(len(last))
+}
+
+// segmentOf reads a ladder segment's path (".../v1/seg3.ts" is variant 1,
+// segment 3); ok is false for anything else.
+func segmentOf(p string) (variant, segment int, ok bool) {
+	name, dir := path.Base(p), path.Base(path.Dir(p))
+	num, isSeg := strings.CutPrefix(strings.TrimSuffix(name, ".ts"), "seg")
+	vnum, isVar := strings.CutPrefix(dir, "v")
+	if !isSeg || !isVar || !strings.HasSuffix(name, ".ts") {
+		return 0, 0, false
+	}
+	seg, err1 := strconv.Atoi(num)
+	v, err2 := strconv.Atoi(vnum)
+	if err1 != nil || err2 != nil || v < 0 || v >= len(loopback.Ladder) {
+		return 0, 0, false
+	}
+	return v, seg, true
 }

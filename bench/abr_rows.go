@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"clusterplay/config"
+	"clusterplay/loopback"
 )
 
 // asUsage is errors.As for a usage error: a mode whose flag this build
@@ -15,9 +16,9 @@ func asUsage(err error, target **config.UsageError) bool { return errors.As(err,
 
 // abrRows are section 11's rows: for each mode, the rebuffers, the time
 // stalled and the mean bitrate played, one beside the other.
-func abrRows(ladder []float64, runs map[string][]abrRun, skipped []string) []row {
-	setup := fmt.Sprintf("HLS ladder %s made with ffmpeg (%s of %s segments), one host whose link (all its responses together) carries %.1f× the middle variant's BANDWIDTH (%s)",
-		ladderWords(ladder), ladderDuration, ladderSegment, linkFactor, kbps(linkFactor*ladder[1]))
+func abrRows(runs map[string][]abrRun, skipped []string) []row {
+	setup := fmt.Sprintf("HLS ladder %s over MPEG-TS made with ffmpeg (%d s of %d s segments), one host whose link (all its responses together) carries %.1f× the middle variant's BANDWIDTH (%s)",
+		ladderWords(), ladderSeconds, loopback.LadderSegment, linkFactor, kbps(linkFactor*float64(loopback.Ladder[1].Bandwidth)))
 	var rows []row
 	for _, m := range abrModes {
 		rs := runs[m.name]
@@ -51,7 +52,7 @@ func abrRows(ladder []float64, runs map[string][]abrRun, skipped []string) []row
 		if blank > 0 {
 			stallNote += fmt.Sprintf("; no frame at all in %d of %d runs, which count as stalled throughout", blank, len(rs))
 		}
-		rateNote := "mean BANDWIDTH of the segments the host sent whole (each played segment is fetched whole once through the relay)"
+		rateNote := "mean BANDWIDTH of the variant that sent each segment whole (an abandoned segment is cut short and sent whole by a lower variant)"
 		if !m.relay {
 			rateNote = "the HLS bitrate of the video track mpv plays (`current-tracks/video/hls-bitrate`); ffmpeg fetches every variant's segments"
 		}
@@ -65,10 +66,10 @@ func abrRows(ladder []float64, runs map[string][]abrRun, skipped []string) []row
 	return rows
 }
 
-func ladderWords(ladder []float64) string {
+func ladderWords() string {
 	var w []string
-	for _, b := range ladder {
-		w = append(w, kbps(b))
+	for _, r := range loopback.Ladder {
+		w = append(w, kbps(float64(r.Bandwidth)))
 	}
 	return strings.Join(w, "/")
 }

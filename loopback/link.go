@@ -79,13 +79,20 @@ func (l *Link) chunk() int {
 	return int(min(max(l.Rate()/20, 1), 32<<10))
 }
 
+// linkCatchUp is how far behind its schedule a busy link may fall and
+// still catch up: a writer whose timer fires late (a loaded machine) does
+// not lose that time, or a link would carry less than its rate, each
+// chunk's lateness added to the last. A link idle for longer starts
+// afresh, with no credit.
+const linkCatchUp = 50 * time.Millisecond
+
 // take reserves the link for n bytes after what it was given before, and
 // returns when they are sent.
 func (l *Link) take(n int) time.Time {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()
-	if l.free.Before(now) {
+	if now.Sub(l.free) > linkCatchUp {
 		l.free = now
 	}
 	l.free = l.free.Add(time.Duration(float64(n) / float64(l.rate) * float64(time.Second)))

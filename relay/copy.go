@@ -140,7 +140,7 @@ func (r *Relay) copyBody(ctx context.Context, w http.ResponseWriter, up *upstrea
 		if n > 0 {
 			chunk := sp.cut(pos, buf[:n])
 			pos += int64(n)
-			r.got(up, n)
+			up.delivered.Add(int64(n))
 			if len(chunk) > 0 {
 				if _, werr := w.Write(chunk); werr != nil {
 					r.finishPart(part, up)

@@ -131,7 +131,7 @@ func (r *Relay) readManifest(up *upstream) ([]byte, error) {
 	for {
 		n, timedOut, err := r.read(up, buf)
 		out.Write(buf[:n])
-		r.got(up, n)
+		up.delivered.Add(int64(n))
 		if out.Len() > maxManifest {
 			return nil, errors.New("manifest larger than 8 MiB")
 		}

@@ -1,6 +1,11 @@
 package relay
 
-import "clusterplay/cluster"
+import (
+	"io"
+
+	"clusterplay/abr"
+	"clusterplay/cluster"
+)
 
 // The relay measures every host's throughput in one place, an abr.Meter:
 // a host is busy while at least one fetch from it is open, and its rate
@@ -17,13 +22,32 @@ func meterKey(h *cluster.Host) string { return h.URL }
 // that its response was closed (any number of calls, the first counts).
 func (r *Relay) meterBegin(h *cluster.Host) func() { return r.meter.Begin(meterKey(h)) }
 
-// got notes n body bytes read from up's host.
+// got notes n body bytes read from up in its delivered count. The meter
+// has counted them already, as they were read (meteredBody).
 func (r *Relay) got(up *upstream, n int) {
-	if n <= 0 {
-		return
+	if n > 0 {
+		up.delivered.Add(int64(n))
 	}
-	up.delivered.Add(int64(n))
-	r.meter.Add(meterKey(up.host), n)
+}
+
+// meteredBody counts every byte read from body as h's, whichever loop
+// reads it (a relayed body, a manifest, a splice's overlap, a segment the
+// relay holds whole), so that none reads a host unmetered while its busy
+// time runs.
+func (r *Relay) meteredBody(h *cluster.Host, body io.ReadCloser) io.ReadCloser {
+	return &countingBody{ReadCloser: body, meter: r.meter, host: meterKey(h)}
+}
+
+type countingBody struct {
+	io.ReadCloser
+	meter *abr.Meter
+	host  string
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.meter.Add(b.host, n)
+	return n, err
 }
 
 // Throughput is what the relay measured of h, in bits per second: the

@@ -163,7 +163,7 @@ func Start(opts Options) (*Relay, error) {
 		noRange:   map[*cluster.Host]bool{},
 		mismatch:  map[string][]*cluster.Host{},
 		meter:     abr.NewMeter(opts.Clock),
-		abrRule:   ladderRule(),
+		abrRule:   abr.DefaultRule(),
 		said:      map[string]bool{},
 		segments:  map[string]segPos{},
 		movedAt:   opts.Clock.Now(),

@@ -140,7 +140,7 @@ func (r *Relay) readFull(up *upstream, p []byte) error {
 	for len(p) > 0 {
 		k, timedOut, err := r.read(up, p)
 		p = p[k:]
-		r.got(up, k)
+		up.delivered.Add(int64(k))
 		if len(p) > 0 && err != nil {
 			if timedOut {
 				return errors.New("no byte for the read timeout")

@@ -111,6 +111,7 @@ func (r *Relay) get(ctx context.Context, h *cluster.Host, clip, rangeHeader stri
 		cancel()
 		return nil, err
 	}
+	resp.Body = r.meteredBody(h, resp.Body)
 	u := &upstream{host: h, resp: resp, cancel: cancel, status: resp.StatusCode, end: -1, total: -1,
 		etag: resp.Header.Get("ETag"), began: began, path: clip, ctx: uctx, metered: metered}
 	switch resp.StatusCode {

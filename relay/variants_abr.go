@@ -7,9 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 
-	"clusterplay/abr"
 	"clusterplay/events"
 	"clusterplay/variants"
 )
@@ -25,18 +23,6 @@ import (
 // ladderPrefix is the path of the virtual playlists and segments under
 // the relay's token.
 const ladderPrefix = "_quality/"
-
-// ladderUpBuffer is the buffer a step up asks for here: mpv reads an
-// HLS stream only some 9 to 14 s ahead (measured with the ladder of
-// loopback.MakeLadder), so the rule's 10 s would seldom be reached.
-const ladderUpBuffer = 6 * time.Second
-
-// ladderRule is abr's rule with the step up's buffer mpv reaches.
-func ladderRule() abr.Rule {
-	r := abr.DefaultRule()
-	r.UpBuffer = ladderUpBuffer
-	return r
-}
 
 // ladders are the masters the player was shown a virtual variant of, by
 // id.
