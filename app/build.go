@@ -83,6 +83,9 @@ type parts struct {
 	player    *player.Player
 	frames    ui.FrameSource // the pane's pictures; nil without a pane
 	relay     *relay.Relay   // nil when the run goes without one
+	// qualityBitrate is the fixed --quality's variant's bandwidth, for
+	// mpv without the relay (quality.go); 0 for auto.
+	qualityBitrate int64
 	// faults injects the --faults plan's faults, and those the socket's
 	// inject and the TUI's key add, into the relay's requests and the
 	// attempts (faults.go).

@@ -161,7 +161,7 @@ func (a *app) playerOptions() player.Options {
 		Volume:         pc.Volume,
 		Fullscreen:     pc.Fullscreen,
 		MpvConfig:      pc.MpvConfig,
-		Extra:          pc.Extra,
+		Extra:          a.qualityForMPV(pc.Extra),
 		NetworkTimeout: cfg.StallTimeout + cfg.Cluster.ConnectTimeout,
 		StreamLavfO:    playback.NoReconnect,
 		HTTPHeaders:    a.playerHeaders(),

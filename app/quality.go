@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"clusterplay/cluster"
@@ -106,11 +107,23 @@ func (a *app) checkQuality() error {
 	if !ok || len(vs) == 0 {
 		return nil
 	}
-	if _, _, err := variants.Choose(q, vs); err != nil {
+	v, _, err := variants.Choose(q, vs)
+	if err != nil {
 		if errors.Is(err, variants.ErrNoMatch) {
 			return fmt.Errorf("quality: no variant of %s matches %q; it has %s", a.cfg.Clip, q, variants.Names(vs))
 		}
 		return fmt.Errorf("quality: %w", err)
 	}
+	a.qualityBitrate = v.Bandwidth
 	return nil
+}
+
+// qualityForMPV adds to mpv's options, with --relay=off, the bitrate of
+// the fixed quality chosen (mpv's hls-bitrate): without the relay mpv
+// picks the HLS variant itself. The user's own --mpv options come last.
+func (a *app) qualityForMPV(extra [][2]string) [][2]string {
+	if a.cfg.Relay || a.qualityBitrate <= 0 {
+		return extra
+	}
+	return append([][2]string{{"hls-bitrate", strconv.FormatInt(a.qualityBitrate, 10)}}, extra...)
 }

@@ -113,17 +113,22 @@ func (r *Relay) lowestUsable(l *ladder) int {
 // the rung plays and the rule (abr.Rule.Abandon) says it would end after
 // the player's buffer runs out, it sets *to to the lower rung the rule
 // picks and ends the download. A download faster than its rung plays is
-// kept: the buffer only grows from it, however low it is.
+// kept: the buffer only grows from it, however low it is. The download
+// is judged by its rate over its last second (abandonWindow) when that
+// is lower than the host's estimate: a link that fell mid-segment shows
+// there first.
 func (r *Relay) abandonWatch(l *ladder, rung int, segDur float64, to *int) func(got, total int64, el time.Duration) bool {
+	var w rateWindow
 	return func(got, total int64, el time.Duration) bool {
-		if total <= 0 || el < 300*time.Millisecond {
+		recent := w.add(got, el) // bits/s over the last second
+		if total <= 0 || el < 300*time.Millisecond || recent >= float64(l.rungs[rung].Bandwidth) {
 			return true
 		}
 		l.mu.Lock()
 		defer l.mu.Unlock()
 		usable := l.usable(rung)
 		in := r.ruleInput(l, usable, rung)
-		if !in.Playing || float64(got)*8/el.Seconds() >= float64(l.rungs[rung].Bandwidth) {
+		if !in.Playing {
 			return true
 		}
 		r.mu.Lock()
@@ -134,6 +139,9 @@ func (r *Relay) abandonWatch(l *ladder, rung int, segDur float64, to *int) func(
 				in.Estimate = latest
 			}
 		}
+		if recent > 0 && (in.Estimate <= 0 || recent < in.Estimate) {
+			in.Estimate = recent
+		}
 		c, give := r.abrRule.Abandon(in, abr.Segment{BytesLeft: total - got, Duration: time.Duration(segDur * float64(time.Second))})
 		if !give {
 			return true
@@ -141,4 +149,32 @@ func (r *Relay) abandonWatch(l *ladder, rung int, segDur float64, to *int) func(
 		*to = usable[c.Index]
 		return false
 	}
+}
+
+// abandonWindow is how far back a download's recent rate looks.
+const abandonWindow = time.Second
+
+// rateWindow is a download's progress over its last abandonWindow.
+type rateWindow struct {
+	marks []struct {
+		got int64
+		el  time.Duration
+	}
+}
+
+// add notes got bytes at el and returns the rate since the oldest mark
+// within the window (bits/s), 0 before there are two marks.
+func (w *rateWindow) add(got int64, el time.Duration) float64 {
+	w.marks = append(w.marks, struct {
+		got int64
+		el  time.Duration
+	}{got, el})
+	for len(w.marks) > 2 && el-w.marks[1].el >= abandonWindow {
+		w.marks = w.marks[1:]
+	}
+	first := w.marks[0]
+	if len(w.marks) < 2 || el <= first.el {
+		return 0
+	}
+	return float64(got-first.got) * 8 / (el - first.el).Seconds()
 }
