@@ -252,5 +252,5 @@ func (c *controller) CycleQuality() (string, error) {
 		return "", errors.New("no relay: the quality is switched by the relay (--relay=on)")
 	}
 	q, err := c.relay.CycleQuality()
-	return "quality: " + q, c.did("quality", err, "to", q)
+	return q, c.did("quality", err, "to", q)
 }

@@ -51,6 +51,15 @@ func ownCommands() []Command {
 		{Name: "clear_faults",
 			Help: "remove every fault rule, the `--faults` plan's and those injected (the TUI's key too)",
 			run:  func(s *Server, _ values) (any, error) { s.ctl.ClearFaults(); return nil, nil }},
+		{Name: "cycle_quality",
+			Help: "the `b` key: the next of the variants and `auto` for an HLS or DASH stream played with `--quality auto`; `data`: the `quality` now in force",
+			run: func(s *Server, _ values) (any, error) {
+				q, err := s.ctl.CycleQuality()
+				if err != nil {
+					return nil, err
+				}
+				return map[string]string{"quality": q}, nil
+			}},
 		{Name: "quit", Args: []Arg{{Name: "CODE", Kind: Integer, Optional: true}},
 			Help: "end the playback (one `end` event); clusterplay exits with CODE (0 to 255, default 0)",
 			run:  (*Server).quit},

@@ -20,6 +20,7 @@ func TestUsage(t *testing.T) {
 		"seek":               "seek SECONDS [relative|absolute]",
 		"inject":             "inject RULE",
 		"clear_faults":       "clear_faults",
+		"cycle_quality":      "cycle_quality",
 		"quit":               "quit [CODE]",
 		// mpv's, which the table knows
 		"get_property":            "get_property NAME",
@@ -54,7 +55,7 @@ func TestUsage(t *testing.T) {
 		}
 	}
 	// The unknown command's error names clusterplay's own alone.
-	if got := Names(); got != "get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, inject, clear_faults, quit" {
+	if got := Names(); got != "get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, inject, clear_faults, cycle_quality, quit" {
 		t.Errorf("names %q", got)
 	}
 }

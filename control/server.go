@@ -35,6 +35,9 @@ type Controller interface {
 	// its name; ClearFaults removes every rule.
 	InjectFault(rule string) (string, error)
 	ClearFaults()
+	// CycleQuality moves to the next of auto and the variants (the b
+	// key) and says which is in force.
+	CycleQuality() (string, error)
 }
 
 // Options say where to listen and what is known before the first event.

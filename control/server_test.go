@@ -56,6 +56,10 @@ func (r *recorder) InjectFault(rule string) (string, error) {
 	return "inject1", nil
 }
 func (r *recorder) ClearFaults() { r.note("clear_faults") }
+func (r *recorder) CycleQuality() (string, error) {
+	r.note("cycle_quality")
+	return "480p", nil
+}
 
 func start(t *testing.T, opts Options) (*Server, *events.Bus, *recorder) {
 	t.Helper()
@@ -144,7 +148,7 @@ func TestCommands(t *testing.T) {
 		{`{"command":["inject"]}`, "inject takes 1 argument(s), got 0", ""},
 		{`{"command":["clear_faults"]}`, "success", "clear_faults"},
 		// Bad input: an error that names what was wrong, nothing called.
-		{`{"command":["frobnicate"]}`, `unknown command "frobnicate" (get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, inject, clear_faults, quit)`, ""},
+		{`{"command":["frobnicate"]}`, `unknown command "frobnicate" (get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, inject, clear_faults, cycle_quality, quit)`, ""},
 		{`{"command":["set_pause","yes"]}`, "set_pause: argument 1 must be true or false", ""},
 		{`{"command":["fail_host",7]}`, "no host 7", ""},
 		{`{"command":["fail_host",1.5]}`, "must be a whole number", ""},
