@@ -2,12 +2,14 @@ package e2e
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"clusterplay/localhost"
 	"clusterplay/loopback"
 )
 
@@ -60,12 +62,12 @@ func quality(evs []map[string]any) []map[string]any {
 }
 
 // TestQualityAutoFollowsTheLink: a ladder (400k/1200k/3000k; HLS over
-// TS, DASH) on a host whose link carries 1.5x the middle variant's
+// TS and fMP4, DASH) on a host whose link carries 1.5x the middle variant's
 // bandwidth. From the 4th segment request on, at least 70 % are the
 // middle variant's, with no rebuffering; the throttle lifted, a quality
 // event goes up to 720p within 10 s.
 func TestQualityAutoFollowsTheLink(t *testing.T) {
-	for _, clip := range []string{loopback.LadderTS, loopback.LadderDASH} {
+	for _, clip := range []string{loopback.LadderTS, loopback.LadderFMP4, loopback.LadderDASH} {
 		t.Run(strings.Split(clip, "/")[1], func(t *testing.T) { followsTheLink(t, clip) })
 	}
 }
@@ -122,6 +124,14 @@ func followsTheLink(t *testing.T, clip string) {
 		mu.Lock()
 		t.Errorf("rebuffered %v while the link carried 1.5x the middle variant", s)
 		mu.Unlock()
+	}
+	if clip == loopback.LadderFMP4 {
+		// A switch sends the new variant's init segment first.
+		paths := served(link)
+		firstTop := slices.IndexFunc(paths, func(p string) bool { return rungOf(p) == 2 })
+		if firstTop >= 0 && !slices.Contains(paths[:firstTop], localhost.BasePath+"/ladder/fmp4/v2/init.mp4") {
+			t.Errorf("720p's first segment came before its init segment: %v", paths)
+		}
 	}
 	if up.IsZero() || up.Sub(lifted) > 10*time.Second {
 		t.Errorf("the throttle lifted at %v, up to 720p at %v: want within 10 s\n%s", lifted, up, lines(evs))
