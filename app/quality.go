@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"clusterplay/cluster"
@@ -62,6 +63,9 @@ func getManifest(ctx context.Context, client *http.Client, h *cluster.Host, clip
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	if !looksLikeManifest(clip, resp.Header.Get("Content-Type")) {
+		return nil, nil // a media file: one quality, and no reason to read it here
 	}
 	return io.ReadAll(io.LimitReader(resp.Body, maxQualityManifest))
 }
@@ -126,4 +130,14 @@ func (a *app) qualityForMPV(extra [][2]string) [][2]string {
 		return extra
 	}
 	return append([][2]string{{"hls-bitrate", strconv.FormatInt(a.qualityBitrate, 10)}}, extra...)
+}
+
+// looksLikeManifest says whether a clip, by its name or its type, is an
+// HLS playlist or a DASH manifest.
+func looksLikeManifest(clip, contentType string) bool {
+	name, _, _ := strings.Cut(clip, "?")
+	name = strings.ToLower(name)
+	ct := strings.ToLower(contentType)
+	return strings.HasSuffix(name, ".m3u8") || strings.HasSuffix(name, ".m3u") || strings.HasSuffix(name, ".mpd") ||
+		strings.Contains(ct, "mpegurl") || strings.Contains(ct, "dash+xml")
 }
