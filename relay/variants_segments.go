@@ -31,6 +31,7 @@ func (r *Relay) serveVirtualPlaylist(w http.ResponseWriter, req *http.Request, l
 			continue
 		}
 		body = newRewriter(r.opts.Engine.Hosts(), base).rewrite(body)
+		r.learnSegments(p, body, base) // a fault plan's segments are the real ones
 		if i == l.start {
 			startBody = body
 		}
@@ -42,7 +43,6 @@ func (r *Relay) serveVirtualPlaylist(w http.ResponseWriter, req *http.Request, l
 	if start == nil || start.keyed {
 		// Keys or segments outside the cluster: the starting variant as
 		// its host wrote it, never switched.
-		r.learnSegments(l.paths[l.start], startBody, base)
 		serveBody(w, req, startBody)
 		return
 	}
