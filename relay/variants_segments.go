@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 
@@ -42,8 +43,9 @@ func (r *Relay) serveVirtualPlaylist(w http.ResponseWriter, req *http.Request, l
 	start := lists[l.start]
 	if start == nil || start.keyed {
 		// Keys or segments outside the cluster: the starting variant as
-		// its host wrote it, never switched.
-		serveBody(w, req, startBody)
+		// its host wrote it, never switched, its relative URIs made
+		// absolute (the player reads it at the virtual path).
+		serveBody(w, req, absolutize(startBody, l.paths[l.start], base, r.opts.Token))
 		return
 	}
 	for i := range lists {
@@ -253,4 +255,35 @@ func (r *Relay) serveLadderInit(w http.ResponseWriter, req *http.Request, l *lad
 	}
 	w.Header().Set("Content-Type", "video/mp4")
 	http.ServeContent(w, req, "", time.Time{}, bytes.NewReader(body))
+}
+
+var uriAttr = regexp.MustCompile(`URI="([^"]*)"`)
+
+// absolutize points a playlist's relative URIs (lines and URI=
+// attributes) at the relay by absolute URLs, as they resolve against
+// self, the playlist's own clip path.
+func absolutize(body []byte, self, base, token string) []byte {
+	abs := func(uri string) string {
+		if uri == "" || strings.Contains(uri, "://") {
+			return uri
+		}
+		if p := clipOf(uri, self, base, token); p != "" {
+			return base + p
+		}
+		return uri
+	}
+	lines := strings.Split(string(body), "\n")
+	for i, line := range lines {
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "":
+		case strings.HasPrefix(t, "#"):
+			lines[i] = uriAttr.ReplaceAllStringFunc(line, func(m string) string {
+				return `URI="` + abs(uriAttr.FindStringSubmatch(m)[1]) + `"`
+			})
+		default:
+			lines[i] = abs(t)
+		}
+	}
+	return []byte(strings.Join(lines, "\n"))
 }

@@ -95,3 +95,16 @@ func TestMediaPlaylistAndVirtual(t *testing.T) {
 		t.Error("a template's segment duration")
 	}
 }
+
+// TestAbsolutize: a playlist served at another path keeps its URIs
+// meaning: relative ones become the relay's absolute URLs.
+func TestAbsolutize(t *testing.T) {
+	const base = "http://127.0.0.1:1/tok/"
+	in := "#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI=\"key.bin\"\n#EXTINF:2,\nseg0.ts\n#EXTINF:2,\n" + base + "h/v0/seg1.ts\n"
+	out := string(absolutize([]byte(in), "h/v0/index.m3u8", base, "tok"))
+	for _, want := range []string{`URI="` + base + `h/v0/key.bin"`, "\n" + base + "h/v0/seg0.ts\n", "\n" + base + "h/v0/seg1.ts\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q:\n%s", want, out)
+		}
+	}
+}
