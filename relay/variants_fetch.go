@@ -42,7 +42,7 @@ func (r *Relay) fetchWhole(ctx context.Context, req *http.Request, clip string, 
 		case errors.Is(err, errAbandoned) || ctx.Err() != nil:
 			return nil, err
 		}
-		if up.injected == "" {
+		if up.injected == "" && !errors.Is(err, errSlow) {
 			r.failHost(up.host, clip, err)
 		}
 		avoid = append(avoid, up.host)
@@ -69,6 +69,9 @@ func (r *Relay) readWhole(up *upstream, watch func(got, total int64, el time.Dur
 			return out.Bytes(), errors.New("no byte for the read timeout")
 		case err != nil:
 			return out.Bytes(), err
+		}
+		if r.tooSlow(up) {
+			return out.Bytes(), errSlow // slow.go: another host may be faster
 		}
 		if watch != nil && !watch(int64(out.Len()), total, time.Since(up.began)) {
 			return out.Bytes(), errAbandoned
