@@ -148,7 +148,7 @@ func kindFields(j *jsonEvent, e events.Event) {
 	case events.Fault:
 		j.Path, j.Rule, j.Action = e.Path, e.Rule, e.Action
 	case events.Quality:
-		j.From, j.To, j.Reason = e.FromVariant, e.ToVariant, string(e.Reason)
+		j.From, j.To, j.Reason, j.Path = e.FromVariant, e.ToVariant, string(e.Reason), e.Path
 		b, fb := e.Bitrate, e.FromBitrate
 		j.Bitrate, j.FromBitrate = &b, &fb
 	case events.Failover:
