@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"encoding/json"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -137,6 +139,41 @@ func TestQualityFixedFetchesOneVariant(t *testing.T) {
 		}
 		if served < 3 {
 			t.Errorf("%s --quality %s: %d requests of the variant, want its segments: %v", tc.clip, tc.quality, served, paths)
+		}
+	}
+}
+
+// TestQualityCycleFromTheSocket: cycle_quality (the TUI's b key) walks
+// the variants, lowest first, then auto; the relay serves the next
+// segment from the variant chosen, a quality event with reason user.
+func TestQualityCycleFromTheSocket(t *testing.T) {
+	h, link := ladderHost(t, 30, loopback.Ladder[2].Bandwidth*2/8)
+	sock := filepath.Join(t.TempDir(), "ctl.sock")
+	_, lines, _ := startJSON(t, "--control-socket", sock, "--quality", "auto", "--host", h.URL, loopback.LadderTS)
+	waitEvent := followEvents(t, lines)
+	waitEvent("start", is("start"))
+	for _, want := range []string{"240p", "480p", "720p", "auto"} {
+		code, out, errOut := ctlRun(t, sock, "cycle_quality")
+		var got map[string]any
+		if code != 0 || json.Unmarshal([]byte(out), &got) != nil || got["quality"] != want {
+			t.Fatalf("cycle_quality: exit %d %q %s, want quality %s", code, out, errOut, want)
+		}
+		if want == "240p" {
+			ev := waitEvent("a quality event to 240p", func(ev map[string]any) bool { return ev["event"] == "quality" && ev["to"] == "240p" })
+			if ev["reason"] != "user" || ev["from"] != "480p" {
+				t.Errorf("the switch the user asked for: %v", ev)
+			}
+			// From the switch on, the segments are the lowest variant's.
+			before := len(served(link))
+			waitEvent("a later segment", func(ev map[string]any) bool {
+				p, _ := ev["path"].(string)
+				return ev["event"] == "fetch" && strings.HasSuffix(p, ".ts") && len(served(link)) > before+1
+			})
+			for _, p := range served(link)[before:] {
+				if r := rungOf(p); r > 0 {
+					t.Errorf("%s served after the user chose 240p", p)
+				}
+			}
 		}
 	}
 }
