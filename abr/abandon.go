@@ -17,8 +17,9 @@ type Segment struct {
 // the highest whose segment the estimate brings within the buffer (else
 // the lowest), and only when that ends sooner than finishing this one
 // would. The estimate for a fetch under way should follow the link as it
-// is now: the lower of Meter.Estimate and Meter.Latest. ok is false when
-// the segment should go on.
+// is now, not the averages, which take seconds to follow a fall: the
+// fetch's own rate over its last second, or Meter.Latest. ok is false
+// when the segment should go on.
 func (r Rule) Abandon(in Input, seg Segment) (c Choice, ok bool) {
 	n := len(in.Bitrates)
 	if n == 0 || in.Estimate <= 0 || seg.BytesLeft <= 0 {

@@ -57,9 +57,15 @@ type watchRun struct {
 	// relay's own measure of the player's wait; NaN when it gave none.
 	failoverGapMS float64
 	pauses        int
-	class         string
-	seamless      bool
-	end           string // the end event's reason and class
+	// pausesBefore are the pauses before the fault struck (a player run
+	// dry at the start, at a rate close to the bitrate): not the fault's.
+	pausesBefore int
+	// early are the classes of the failovers before the fault: a host
+	// left before it failed (a deadline too short for the machine's load).
+	early    []string
+	class    string
+	seamless bool
+	end      string // the end event's reason and class
 }
 
 // positionLog is the player's position as sampled, one entry per change.
@@ -197,6 +203,9 @@ func (w *watchLog) take(ev events.Event) (firstStart bool) {
 			return true
 		}
 	case events.Failover:
+		if w.faultAt.IsZero() && !w.firstStart.IsZero() {
+			r.early = append(r.early, string(ev.Class))
+		}
 		if !w.faultAt.IsZero() && math.IsNaN(r.detectMS) {
 			r.detectMS = ms(ev.Time.Sub(w.faultAt))
 			r.class, r.seamless = string(ev.Class), ev.Seamless
@@ -206,7 +215,11 @@ func (w *watchLog) take(ev events.Event) (firstStart bool) {
 		}
 	case events.StateChanged:
 		if w.last == events.StatePlaying && (ev.State == events.StateBuffering || ev.State == events.StateConnecting) {
-			r.pauses++
+			if w.faultAt.IsZero() {
+				r.pausesBefore++
+			} else {
+				r.pauses++
+			}
 		}
 		w.last = ev.State
 	case events.End:

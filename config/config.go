@@ -51,8 +51,8 @@ type Config struct {
 	UserAgent        string        // DefaultUserAgent unless given; "" = the player's own
 	Referer          string        // "" = none
 	Relay            bool          // play HTTP hosts through the relay
-	ReadTimeout      time.Duration // relay: no byte this long leaves a host
-	SlowTimeout      time.Duration // relay: starved this long by a slow host leaves it
+	ReadTimeout      time.Duration // relay: no byte this long leaves a host (the bound of the buffer's deadline)
+	SlowTimeout      time.Duration // relay: starved this long by a slow host leaves it (without buffer information)
 	FailBack         bool          // move back to a recovered host ranked above the serving one
 	FailBackProbe    time.Duration // a recovered host is probed at most this often
 	FailBackAfter    time.Duration // no fail-back sooner than this after a move

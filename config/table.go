@@ -124,13 +124,13 @@ var table = []entry{
 	},
 	&setting[time.Duration]{
 		flag: "read-timeout", key: "readTimeout", group: clusterGroup,
-		help:  "relay: a host that sends no byte this long while the player reads is left for another, mid-response",
+		help:  "relay: a host that sends no byte this long while the player reads is left for another, mid-response (the upper bound: sooner, half the seconds the player holds, while that is known)",
 		codec: asDuration, def: defaults.ReadTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.ReadTimeout },
 	},
 	&setting[time.Duration]{
 		flag: "slow-timeout", key: "slowTimeout", group: clusterGroup,
-		help:  "relay: a player starved this long by a host slower than the stream moves to another host",
+		help:  "relay: a player starved this long by a host slower than the stream moves to another host (without buffer information; with it, when a response would end after the buffer runs out)",
 		codec: asDuration, def: defaults.SlowTimeout, check: positive,
 		field: func(c *Config) *time.Duration { return &c.SlowTimeout },
 	},

@@ -56,6 +56,7 @@ type run struct {
 
 	state    events.State // last published state
 	lastTick tick
+	bitrate  bitrateAverage // the stream's, for the relay (bitrate.go)
 }
 
 // Run resolves and plays until the clip ends, the user quits, or no host
@@ -256,7 +257,8 @@ func (r *run) progress(ev player.Event) {
 	if r.relayed {
 		// The relay judges a slow host only while the player starves.
 		r.opts.Relay.SetStarved(r.started && !ev.Paused && (ev.Buffering || ev.Cache < time.Second))
-		r.opts.Relay.SetPlayerBuffer(relay.PlayerBuffer{Cached: ev.Cache, Playing: r.started && !ev.Paused, At: r.clock.Now()})
+		r.opts.Relay.SetPlayerBuffer(relay.PlayerBuffer{Cached: ev.Cache, Playing: r.started && !ev.Paused, At: r.clock.Now(),
+			Bitrate: r.bitrate.add(ev.Bitrate, r.clock.Now()), Duration: r.duration})
 	}
 	switch {
 	case !r.started:

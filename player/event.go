@@ -76,6 +76,12 @@ type Event struct {
 	Window bool
 	// Speed is mpv's playback speed (1 = normal).
 	Speed float64
+	// Bitrate is the stream's bits per second as mpv measures it from the
+	// packets it demuxes (video-bitrate + audio-bitrate, each over about
+	// the last second); 0 until mpv knows. Packets, not container bytes:
+	// the same measure for MP4, HLS and DASH, whatever the manifests or
+	// file sizes say, a few percent under the bytes on the wire.
+	Bitrate float64
 
 	// Reason and Err are set on EventEnd only. Err is non-nil for
 	// ReasonError and then wraps an Error (e.g. ErrLoadingFailed for a

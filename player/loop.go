@@ -175,6 +175,20 @@ func (p *Player) propertyChanged(ev mpvEvent, current bool) []Event {
 			return nil
 		}
 		s.cacheTime, s.cacheTimeKnown = fromSeconds(f), isFloat
+	case propVideoBitrate, propAudioBitrate:
+		if !current {
+			return nil
+		}
+		rate := 0.0
+		if isFloat && f > 0 {
+			rate = f
+		}
+		if ev.ReplyUserdata == propVideoBitrate {
+			s.videoBitrate = rate
+		} else {
+			s.audioBitrate = rate
+		}
+		return nil // it rides on the next progress: no event of its own
 	case propSpeed:
 		if !isFloat {
 			return nil
@@ -281,6 +295,7 @@ func (p *Player) snapshot(kind EventKind) Event {
 		Muted:     s.muted,
 		Window:    s.hasVideo,
 		Speed:     s.speed,
+		Bitrate:   s.videoBitrate + s.audioBitrate,
 	}
 }
 

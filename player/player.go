@@ -53,7 +53,10 @@ type state struct {
 	// stream's edge as far as mpv knows it (see behind).
 	cacheTime      time.Duration
 	cacheTimeKnown bool
-	livePolled     time.Time
+	// videoBitrate and audioBitrate are mpv's packet bitrates of the
+	// selected tracks (bits/s, 0 unknown): see Event.Bitrate.
+	videoBitrate, audioBitrate float64
+	livePolled                 time.Time
 
 	// The latest Load. mpv numbers playlist entries with growing ids, so
 	// events of a file it replaced (entry < loadEntry) are dropped.
@@ -81,6 +84,8 @@ const (
 	propCurrentVO
 	propSpeed
 	propCacheTime
+	propVideoBitrate
+	propAudioBitrate
 )
 
 var observed = []struct {
@@ -100,6 +105,8 @@ var observed = []struct {
 	{propCurrentVO, "current-vo", formatString},
 	{propSpeed, "speed", formatDouble},
 	{propCacheTime, "demuxer-cache-time", formatDouble},
+	{propVideoBitrate, "video-bitrate", formatDouble},
+	{propAudioBitrate, "audio-bitrate", formatDouble},
 }
 
 // New creates and initializes an mpv core configured by opts and starts the
@@ -240,6 +247,7 @@ func (s *state) newLoad(url string, start time.Duration, entry int64) {
 	s.active, s.started, s.voFailed, s.live = true, false, false, false
 	s.pos, s.dur, s.cache, s.buffering = start, 0, 0, false
 	s.cacheTimeKnown = false
+	s.videoBitrate, s.audioBitrate = 0, 0
 }
 
 // Events delivers what happens, in order. It is closed once the core has

@@ -10,7 +10,10 @@ type PlayerBuffer struct {
 	Cached  time.Duration // media the player's demuxer holds ahead of the picture
 	Bitrate float64       // the stream's bits per second; 0 when not known
 	Playing bool          // the first frame was shown and the player is not paused
-	At      time.Time     // when the session saw it
+	// Duration is the clip's, 0 when live or not known: with a file's
+	// length it gives a progressive file's bitrate (deadline_relay.go).
+	Duration time.Duration
+	At       time.Time // when the session saw it
 }
 
 // SetPlayerBuffer tells the relay what the player holds now. A relay

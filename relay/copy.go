@@ -160,8 +160,8 @@ func (r *Relay) copyBody(ctx context.Context, w http.ResponseWriter, up *upstrea
 			up.close()
 			return // all of it
 		}
-		if err == nil && r.tooSlow(up) {
-			err = errSlow
+		if err == nil {
+			err = r.tooSlow(up)
 		}
 		if err == nil {
 			if to := r.midBodyFailBack(up.host); to != nil && ctx.Err() == nil {
@@ -216,6 +216,8 @@ func failure(err error, timedOut bool, pos int64, up *upstream) (events.Class, e
 	switch {
 	case errors.Is(err, errSlow):
 		return events.ClassSlow, err
+	case timedOut && up.silentWhy != "":
+		return events.ClassTimeout, errors.New(up.silentWhy) // the buffer's deadline (deadline.go)
 	case timedOut:
 		return events.ClassTimeout, errors.New("no byte for the read timeout")
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
@@ -227,15 +229,19 @@ func failure(err error, timedOut bool, pos int64, up *upstream) (events.Class, e
 }
 
 // read reads once from the host, giving up when no byte comes for the read
-// timeout. The clock runs only while the relay waits for the host, not
-// while the player is not reading, so a full player cache is no stall.
+// timeout, or sooner, for the player's buffer (deadline.go). The clock
+// runs only while the relay waits for the host, not while the player is
+// not reading, so a full player cache is no stall.
 func (r *Relay) read(up *upstream, buf []byte) (n int, timedOut bool, err error) {
+	deadline := r.readDeadline(up)
 	var fired atomic.Bool
-	t := time.AfterFunc(r.opts.ReadTimeout, func() {
+	began := time.Now()
+	t := time.AfterFunc(deadline, func() {
 		fired.Store(true)
 		up.cancel()
 	})
 	n, err = up.resp.Body.Read(buf)
 	t.Stop()
+	up.pace.add(n, time.Since(began))
 	return n, fired.Load(), err
 }

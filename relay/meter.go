@@ -57,12 +57,6 @@ func (r *Relay) Throughput(h *cluster.Host) (bps float64, ok bool) {
 	return r.meter.Estimate(meterKey(h))
 }
 
-// LatestThroughput is h's throughput over the last sample window (bits
-// per second): the link as it is now, for judging a segment under way.
-func (r *Relay) LatestThroughput(h *cluster.Host) (bps float64, ok bool) {
-	return r.meter.Latest(meterKey(h))
-}
-
 // bytesPerSec is h's measured throughput in bytes a second, 0 when none
 // is known: the unit of the fetch events and CMCD.
 func (r *Relay) bytesPerSec(h *cluster.Host) float64 {

@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"fmt"
 	"time"
 
 	"clusterplay/cluster"
@@ -27,23 +28,34 @@ func (r *Relay) SetStarved(starved bool) {
 	}
 }
 
-// tooSlow reports whether the player has starved for the slow timeout
-// while up serves it, and another host may be faster. The starvation
-// clock starts again after a move, so one slow moment moves once.
-func (r *Relay) tooSlow(up *upstream) bool {
+// tooSlow returns errSlow (with the rule's words) when the serving host
+// should be left for being slower than the stream. While the player's
+// buffer and the stream's bitrate are known, that is when the response's
+// projected finish comes after the buffer runs out (deadline.go);
+// otherwise when the player has starved for the slow timeout while up
+// serves it. Either way only when another host may be faster. The
+// starvation clock starts again after a move, so one slow moment moves
+// once.
+func (r *Relay) tooSlow(up *upstream) error {
+	if late, why := r.projectedLate(up); why != "" {
+		if !late || len(r.fasterHosts(up)) == 0 {
+			return nil
+		}
+		return fmt.Errorf("%w: %s", errSlow, why)
+	}
 	r.mu.Lock()
 	since := r.starved.since
 	r.mu.Unlock()
 	if since.IsZero() || time.Since(since) < r.opts.SlowTimeout || time.Since(up.began) < r.opts.SlowTimeout {
-		return false
+		return nil
 	}
 	if len(r.fasterHosts(up)) == 0 {
-		return false
+		return nil
 	}
 	r.mu.Lock()
 	r.starved.since = time.Now()
 	r.mu.Unlock()
-	return true
+	return errSlow
 }
 
 // fasterHosts are the other HTTP hosts not measured slower than up.

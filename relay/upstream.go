@@ -72,6 +72,11 @@ type upstream struct {
 	injected string
 	// delivered counts the body bytes read from the host, for its rate.
 	delivered atomic.Int64
+	// pace is the rate it delivers at while the relay waits on it, and
+	// silentWhy the buffer's rule for the read under way ("" for the
+	// fixed read timeout): deadline.go.
+	pace      paceMeter
+	silentWhy string
 }
 
 func (u *upstream) close() {

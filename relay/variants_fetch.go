@@ -70,8 +70,8 @@ func (r *Relay) readWhole(up *upstream, watch func(got, total int64, el time.Dur
 		case err != nil:
 			return out.Bytes(), err
 		}
-		if r.tooSlow(up) {
-			return out.Bytes(), errSlow // slow.go: another host may be faster
+		if serr := r.tooSlow(up); serr != nil {
+			return out.Bytes(), serr // slow.go: another host may be faster
 		}
 		if watch != nil && !watch(int64(out.Len()), total, time.Since(up.began)) {
 			return out.Bytes(), errAbandoned

@@ -116,7 +116,7 @@ func (r *Relay) lowestUsable(l *ladder) int {
 // kept: the buffer only grows from it, however low it is. The download
 // is judged by its rate over its last second (abandonWindow) when that
 // is lower than the host's estimate: a link that fell mid-segment shows
-// there first.
+// there first, well before the estimate's averages follow.
 func (r *Relay) abandonWatch(l *ladder, rung int, segDur float64, to *int) func(got, total int64, el time.Duration) bool {
 	var w rateWindow
 	return func(got, total int64, el time.Duration) bool {
@@ -130,14 +130,6 @@ func (r *Relay) abandonWatch(l *ladder, rung int, segDur float64, to *int) func(
 		in := r.ruleInput(l, usable, rung)
 		if !in.Playing {
 			return true
-		}
-		r.mu.Lock()
-		h := r.current
-		r.mu.Unlock()
-		if h != nil {
-			if latest, ok := r.LatestThroughput(h); ok && (in.Estimate <= 0 || latest < in.Estimate) {
-				in.Estimate = latest
-			}
 		}
 		if recent > 0 && (in.Estimate <= 0 || recent < in.Estimate) {
 			in.Estimate = recent
