@@ -146,7 +146,7 @@ func followsTheLink(t *testing.T, clip string) {
 func TestQualityAutoAbandons(t *testing.T) {
 	top := loopback.Ladder[2].Bandwidth
 	h, link := ladderHost(t, 60, top*2/8)
-	low := loopback.Ladder[0].Bandwidth * 8 / 10 / 8
+	low := loopback.Ladder[0].Bandwidth * 8 / 10 / 8 // 0.8x the lowest variant
 	var (
 		mu              sync.Mutex
 		dropped, ending time.Time

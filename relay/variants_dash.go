@@ -86,6 +86,7 @@ func (r *Relay) serveDASHLadder(w http.ResponseWriter, req *http.Request, clip s
 	prev := l.cur
 	lowest := r.lowestUsable(l)
 	l.mu.Unlock()
+	early := answerEarly(w, req, "video/mp4")
 	var watch func(got, total int64, el time.Duration) bool
 	abandonTo := -1
 	if c.rung != lowest {
@@ -98,12 +99,14 @@ func (r *Relay) serveDASHLadder(w http.ResponseWriter, req *http.Request, clip s
 		body, host, err = r.fetchSegment(req, mediaSeg{clip: real(c.rung), rng: byteRange{end: -1}}, nil)
 	}
 	if err != nil {
-		refuse(w, clip, err)
+		failSegment(w, early, clip, err)
 		return true
 	}
 	r.servedSegment(l, prev, c, host, len(body), time.Since(began))
-	w.Header().Set("Content-Type", "video/mp4")
-	http.ServeContent(w, req, "", time.Time{}, strings.NewReader(string(body)))
+	if !early {
+		w.Header().Set("Content-Type", "video/mp4")
+	}
+	sendSegment(w, req, early, body)
 	return true
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"clusterplay/abr"
@@ -36,6 +37,7 @@ func (r *Relay) serveLadderSegment(w http.ResponseWriter, req *http.Request, l *
 		http.Error(w, "no such segment", http.StatusNotFound)
 		return
 	}
+	early := answerEarly(w, req, "")
 	var watch func(got, total int64, el time.Duration) bool
 	abandonTo := -1
 	if !pinned && c.rung != lowest {
@@ -53,11 +55,49 @@ func (r *Relay) serveLadderSegment(w http.ResponseWriter, req *http.Request, l *
 		}
 	}
 	if err != nil {
-		refuse(w, seg.clip, err)
+		failSegment(w, early, seg.clip, err)
 		return
 	}
 	r.servedSegment(l, prev, c, host, len(body), time.Since(began))
+	sendSegment(w, req, early, body)
+}
+
+// answerEarly sends the headers of a whole-segment answer at once, so
+// that the player, which gives up on a request whose headers do not come
+// within its network timeout, waits for the body instead while the relay
+// fetches it (and may abandon it for another variant). Only for a GET of
+// the whole segment (no range, or bytes=0- as ffmpeg asks, which a 200
+// answers): another range or a HEAD is answered when the segment is there.
+func answerEarly(w http.ResponseWriter, req *http.Request, contentType string) bool {
+	if rg := strings.ReplaceAll(req.Header.Get("Range"), " ", ""); req.Method != http.MethodGet || (rg != "" && rg != "bytes=0-") {
+		return false
+	}
+	if contentType != "" {
+		w.Header().Set("Content-Type", contentType)
+	}
+	w.WriteHeader(http.StatusOK)
+	_ = http.NewResponseController(w).Flush()
+	return true
+}
+
+// sendSegment sends body: after early headers, the bytes alone.
+func sendSegment(w http.ResponseWriter, req *http.Request, early bool, body []byte) {
+	if early {
+		_, _ = w.Write(body)
+		return
+	}
 	http.ServeContent(w, req, "", time.Time{}, bytes.NewReader(body))
+}
+
+// failSegment answers a segment no host could serve: an error status, or
+// after early headers a cut connection, which the player sees as a
+// failed read rather than an empty segment.
+func failSegment(w http.ResponseWriter, early bool, clip string, err error) {
+	if !early {
+		refuse(w, clip, err)
+		return
+	}
+	panic(http.ErrAbortHandler)
 }
 
 // servedSegment notes a segment of n bytes fetched in took from host for
@@ -135,6 +175,8 @@ func (r *Relay) abandonWatch(l *ladder, rung int, segDur float64, to *int) func(
 			in.Estimate = recent
 		}
 		c, give := r.abrRule.Abandon(in, abr.Segment{BytesLeft: total - got, Duration: time.Duration(segDur * float64(time.Second))})
+		r.log.Debug("quality abandon?", "rung", l.rungs[rung].Name, "left_bytes", total-got, "recent_bps", int64(recent),
+			"estimate_bps", int64(in.Estimate), "buffer", in.Buffer, "abandon", give)
 		if !give {
 			return true
 		}
