@@ -42,6 +42,7 @@ func (r *Relay) fetchWhole(ctx context.Context, req *http.Request, clip string, 
 		case errors.Is(err, errAbandoned) || ctx.Err() != nil:
 			return nil, err
 		}
+		r.log.Debug("quality: a segment's host failed", "path", clip, "host", up.host.URL, "err", err)
 		if up.injected == "" && !errors.Is(err, errSlow) {
 			r.failHost(up.host, clip, err)
 		}

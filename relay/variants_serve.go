@@ -151,8 +151,8 @@ func (r *Relay) lowestUsable(l *ladder) int {
 
 // abandonWatch watches a download from rung: when it goes slower than
 // the rung plays and the rule (abr.Rule.Abandon) says it would end after
-// the player's buffer runs out, it sets *to to the lower rung the rule
-// picks and ends the download. A download faster than its rung plays is
+// the player's buffer runs out, it sets *to to the lowest rung and ends
+// the download. A download faster than its rung plays is
 // kept: the buffer only grows from it, however low it is. The download
 // is judged by its rate over its last second (abandonWindow) when that
 // is lower than the host's estimate: a link that fell mid-segment shows
@@ -174,13 +174,17 @@ func (r *Relay) abandonWatch(l *ladder, rung int, segDur float64, to *int) func(
 		if recent > 0 && (in.Estimate <= 0 || recent < in.Estimate) {
 			in.Estimate = recent
 		}
-		c, give := r.abrRule.Abandon(in, abr.Segment{BytesLeft: total - got, Duration: time.Duration(segDur * float64(time.Second))})
+		_, give := r.abrRule.Abandon(in, abr.Segment{BytesLeft: total - got, Duration: time.Duration(segDur * float64(time.Second))})
 		r.log.Debug("quality abandon?", "rung", l.rungs[rung].Name, "left_bytes", total-got, "recent_bps", int64(recent),
 			"estimate_bps", int64(in.Estimate), "buffer", in.Buffer, "abandon", give)
 		if !give {
 			return true
 		}
-		*to = usable[c.Index]
+		// The lowest, not the rule's pick: the player fetches the next
+		// segment while this one comes, and the link that fell is shared
+		// by both (measured: the middle variant's segment, which the rule
+		// judged in time alone, came after the buffer ran out).
+		*to = usable[0]
 		return false
 	}
 }
