@@ -12,9 +12,9 @@
 // position every 2 ms.
 // Sections: 1 resolve and first frame, 2 scale, 3 load spread, 4 failover
 // (--relay=off), 5 the serving host killed or silent with and without the
-// relay, 6 the same for HLS over three hosts, 7 the relay's overhead, 8
-// live RTMP, 9 the picture pane in a terminal, 10 fault plans, 11
-// adaptive bitrate over a throttled link.
+// relay, 6 the same for HLS over three hosts, 7 the relay's overhead and
+// its throughput, 8 live RTMP, 9 the picture pane in a terminal, 10 fault
+// plans, 11 adaptive bitrate over a throttled link.
 package main
 
 import (
@@ -63,7 +63,7 @@ func main() {
 	reps := flag.Int("reps", 0, "repetitions per measurement (default 7, or 3 with -quick)")
 	quick := flag.Bool("quick", false, "about a minute: 3 repetitions, 100-host scale run at --connect-timeout 500ms, no slow plain-mpv side runs")
 	out := flag.String("o", "", "also write the table to this `file`")
-	only := flag.String("only", "", "comma-separated sections to run: resolve, scale, spread, failover, relayfail, hls, overhead, live, pane, faults, abr (default all)")
+	only := flag.String("only", "", "comma-separated sections to run: resolve, scale, spread, failover, relayfail, hls, overhead, throughput, live, pane, faults, abr (default all)")
 	bin := flag.String("bin", "", "measure this clusterplay `binary` instead of building one, e.g. an older commit's for a before/after (relayfail and hls run in process and measure this tree regardless)")
 	flag.Parse()
 	if *reps <= 0 {
@@ -90,7 +90,7 @@ func main() {
 
 func sections(only string) map[string]bool {
 	all := map[string]bool{"resolve": true, "scale": true, "spread": true, "failover": true,
-		"relayfail": true, "hls": true, "overhead": true, "live": true, "pane": true, "faults": true, "abr": true}
+		"relayfail": true, "hls": true, "overhead": true, "throughput": true, "live": true, "pane": true, "faults": true, "abr": true}
 	if only == "" {
 		return all
 	}
@@ -176,6 +176,7 @@ func (b *bench) runSections(want map[string]bool) ([]row, error) {
 		{"relayfail", "section 5: the serving host killed or silent, relay on and off", b.benchRelayFailover},
 		{"hls", "section 6: HLS over 3 hosts, the serving one killed", b.benchHLS},
 		{"overhead", "section 7: the relay's overhead", b.benchOverhead},
+		{"throughput", "section 7: the relay's throughput", b.benchThroughput},
 		{"live", "section 8: live RTMP, first frame and rejoin", b.benchLive},
 		{"pane", fmt.Sprintf("section 9: the picture pane at %dx%d", paneCols, paneRows), func() ([]row, error) {
 			ps, err := b.benchPane()

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -17,12 +18,17 @@ import (
 // Bounds of one relayed response: the copy buffer, and the bytes already
 // sent that a splice fetches again from the next host to prove it serves
 // the same file. Memory per response is about their sum, however fast the
-// host or slow the player.
+// host or slow the player. The copy buffers are pooled: a response takes
+// one and gives it back, so a segment costs no new buffer. A body the
+// kernel carries (zerocopy.go) passes through the copy buffer only its
+// last overlapSize bytes of each read.
 const (
-	copyBuffer  = 64 << 10
+	copyBuffer  = 256 << 10
 	overlapSize = 16 << 10
 	minOverlap  = 4 << 10
 )
+
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, copyBuffer); return &b }}
 
 // serve answers one request from the cluster.
 func (r *Relay) serve(w http.ResponseWriter, req *http.Request, clip string) {
@@ -129,31 +135,32 @@ func respond(h http.Header, up *upstream, want byteRange) (span, int) {
 // copyBody relays the bytes of sp, continuing them from another host (a
 // splice) when the one serving fails, stalls or is slower than the player.
 func (r *Relay) copyBody(ctx context.Context, w http.ResponseWriter, up *upstream, clip string, want byteRange, sp span) {
-	buf := make([]byte, copyBuffer)
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	fast := newFastPath(ctx, w, *buf)
+	defer fast.close()
 	tail := newTail(overlapSize)
 	pos := up.start // the file offset of the next byte the host sends
-	flusher, _ := w.(http.Flusher)
 	part := newPart(up)
 	gaps := &gapClock{r: r}
 	for {
-		n, timedOut, err := r.read(up, buf)
+		fast.aim(up, sp, pos)
+		n, timedOut, err := r.read(up, *buf)
 		if n > 0 {
-			chunk := sp.cut(pos, buf[:n])
+			sent, last, werr := fast.send(w, up, sp, pos, n)
 			pos += int64(n)
 			up.delivered.Add(int64(n))
-			if len(chunk) > 0 {
-				if _, werr := w.Write(chunk); werr != nil {
-					r.finishPart(part, up)
-					up.close()
-					return // the player went away
-				}
-				if flusher != nil {
-					flusher.Flush()
-				}
-				gaps.delivered()
-				tail.add(chunk)
-				part.bytes += int64(len(chunk))
+			if werr != nil {
+				r.finishPart(part, up)
+				up.close()
+				return // the player went away
 			}
+			if sent > 0 {
+				gaps.delivered()
+				tail.add(last)
+				part.bytes += int64(sent)
+			}
+			fast.after(up, sp, pos, n, err)
 		}
 		if (sp.to >= 0 && pos >= sp.to) || (errors.Is(err, io.EOF) && (up.end < 0 || pos >= up.end)) {
 			r.finishPart(part, up)
@@ -242,6 +249,7 @@ func (r *Relay) read(up *upstream, buf []byte) (n int, timedOut bool, err error)
 	})
 	n, err = up.resp.Body.Read(buf)
 	t.Stop()
+	r.meterKernelRead(up, n)
 	up.pace.add(n, time.Since(began))
 	return n, fired.Load(), err
 }

@@ -26,9 +26,10 @@ var (
 
 // newServer is the relay's HTTP server over handler r, with the bounds
 // above. No write timeout: a paused player reads nothing for as long as
-// it likes.
+// it likes. Each request's context holds its connection, for the fast
+// path (directread.go).
 func newServer(r *Relay) *http.Server {
-	return &http.Server{Handler: r, ReadHeaderTimeout: headerTimeout, IdleTimeout: idleTimeout}
+	return &http.Server{Handler: r, ReadHeaderTimeout: headerTimeout, IdleTimeout: idleTimeout, ConnContext: withPlayerConn}
 }
 
 // limitConns returns ln accepting at most limit connections open at once:

@@ -38,6 +38,15 @@ func (r *Relay) meteredBody(h *cluster.Host, body io.ReadCloser) io.ReadCloser {
 	return &countingBody{ReadCloser: body, meter: r.meter, host: meterKey(h)}
 }
 
+// meterKernelRead counts n bytes read from up when the kernel carries its
+// body: the kernel path (zerocopy.go) reads the host's socket itself,
+// into a pipe, past the metered body net/http gave.
+func (r *Relay) meterKernelRead(up *upstream, n int) {
+	if _, kernel := up.resp.Body.(*splicedBody); kernel {
+		r.meter.Add(meterKey(up.host), n)
+	}
+}
+
 type countingBody struct {
 	io.ReadCloser
 	meter *abr.Meter

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -87,5 +88,24 @@ func TestRelaySlowMoveReadsTheWholeLink(t *testing.T) {
 	}
 	if len(moves) != 1 || moves[0].ToHost != shared.URL+"/v" {
 		t.Errorf("moves for slowness %+v, want one, to the host on the shared link", moves)
+	}
+}
+
+// TestRelayMetersTheKernelPath: a body the kernel carries from the host's
+// socket to the player's (zerocopy.go) is counted as a copied one is, so
+// the host's measurement does not fall to nothing when the relay stops
+// reading the bytes itself.
+func TestRelayMetersTheKernelPath(t *testing.T) {
+	const rate = 512 << 10
+	host := linkedHost(t, rate)
+	h := startRelay(t, "", host.URL+"/v")
+	carried := kernelCarried.Load()
+	getTogether(t, h, [2]int{0, 1<<20 - 1})
+	if runtime.GOOS == "linux" && kernelCarried.Load() == carried {
+		t.Fatal("the kernel carried nothing: the test does not reach the fast path")
+	}
+	got, ok := h.relay.Throughput(h.relay.opts.Engine.Hosts()[0])
+	if want := float64(rate * 8); !ok || math.Abs(got-want) > 0.25*want {
+		t.Errorf("Throughput = %.0f bit/s %v, want about %.0f", got, ok, want)
 	}
 }

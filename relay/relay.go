@@ -187,7 +187,7 @@ func newClient(connectTimeout time.Duration, insecure bool, redirect func(*http.
 	return &http.Client{
 		Transport: &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           dialer.DialContext,
+			DialContext:           watchDial(dialer),
 			TLSClientConfig:       &tls.Config{InsecureSkipVerify: insecure}, //nolint:gosec // only with --insecure
 			TLSHandshakeTimeout:   connectTimeout,
 			ResponseHeaderTimeout: connectTimeout,

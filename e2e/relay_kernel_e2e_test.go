@@ -1,0 +1,126 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"clusterplay/loopback"
+	"clusterplay/loopback/hosttest"
+)
+
+// bigPatterned is a file in which no short stretch repeats nearby, so a
+// byte lost, doubled or moved anywhere shows.
+func bigPatterned(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*7 ^ i>>9 ^ i>>17 ^ i>>25)
+	}
+	return b
+}
+
+// readSyscallBytes is what process cmd has passed through read calls
+// (/proc/PID/io's rchar): a body the kernel carries from socket to socket
+// is not in it.
+func readSyscallBytes(t *testing.T, cmd *exec.Cmd) int64 {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", cmd.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(l, "rchar: "); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Fatalf("no rchar in /proc/%d/io", cmd.Process.Pid)
+	return 0
+}
+
+// wantBody GETs url (with rng as Range, "" for none) and compares the body
+// with want as it comes.
+func wantBody(t *testing.T, url, rng string, want []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if rng != "" {
+		req.Header.Set("Range", rng)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	buf := make([]byte, 1<<20)
+	at := 0
+	for {
+		n, err := resp.Body.Read(buf)
+		if at+n > len(want) || !bytes.Equal(buf[:n], want[at:at+n]) {
+			t.Fatalf("range %q: bytes %d..%d differ from the file's", rng, at, at+n)
+		}
+		at += n
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("range %q: %v after %d bytes", rng, err, at)
+		}
+	}
+	if at != len(want) {
+		t.Fatalf("range %q: %d bytes of %d", rng, at, len(want))
+	}
+}
+
+// TestRelayModeCarriesBodiesInTheKernel: `clusterplay relay` moves a large
+// file from a loopback host to its client byte for byte, whole and in
+// ranges, without passing most of it through its own reads (splice from
+// socket to socket); and a host cut deep in such a body is still
+// continued from the next host byte for byte.
+func TestRelayModeCarriesBodiesInTheKernel(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the kernel's socket-to-socket copy is Linux's")
+	}
+	const size, cut = 64 << 20, 20<<20 + 7
+	big := bigPatterned(size)
+	files := map[string][]byte{"big.bin": big}
+	good := hosttest.Keep(t)(loopback.Good(files))
+	cmd, url, _ := startRelayMode(t, "--host", good.URL)
+	before := readSyscallBytes(t, cmd)
+	wantBody(t, url+"big.bin", "", big)
+	wantBody(t, url+"big.bin", "bytes=1000-", big[1000:])
+	wantBody(t, url+"big.bin", "bytes=30000000-40000000", big[30000000:40000001])
+	moved := int64(2*size - 1000 + 10000001)
+	if read := readSyscallBytes(t, cmd) - before; read > moved/2 {
+		t.Errorf("the relay read %d of the %d bytes it relayed itself: the kernel did not carry them", read, moved)
+	}
+
+	bad := hosttest.Keep(t)(loopback.CutAfter(files, cut))
+	_, url, evs := startRelayMode(t, "--host", bad.URL, "--host", good.URL)
+	wantBody(t, url+"big.bin", "", big)
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case ev := <-evs:
+			if ev["event"] != "failover" {
+				continue
+			}
+			if ev["seamless"] != true || ev["class"] != "reset" || ev["offset"] != float64(cut) || ev["to_host"] != good.URL {
+				t.Fatalf("failover %v, want seamless, class reset, at offset %d, to %s", ev, cut, good.URL)
+			}
+			return
+		case <-deadline:
+			t.Fatal("no failover event")
+		}
+	}
+}
