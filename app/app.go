@@ -22,6 +22,7 @@ import (
 	"clusterplay/events"
 	"clusterplay/playback"
 	"clusterplay/report"
+	"clusterplay/variants"
 )
 
 // Exit codes: a stable contract for scripts, listed in the README.
@@ -123,6 +124,9 @@ func (a *app) runMode() int {
 	ctx := a.stop.ctx
 	switch a.mode {
 	case modeResolve:
+		if a.cfg.Quality == variants.List {
+			return a.listQualities(ctx)
+		}
 		return a.resolveOnly(ctx)
 	case modeTUI:
 		return a.playInTUI(ctx)

@@ -17,6 +17,7 @@ import (
 	"clusterplay/player"
 	"clusterplay/relay"
 	"clusterplay/ui"
+	"clusterplay/variants"
 )
 
 // mode is what a run does. It is decided once, from the command and the
@@ -39,7 +40,7 @@ const (
 // a terminal and nothing asked for output a script reads.
 func playMode(cfg *config.Config, stdoutIsTerminal bool) mode {
 	switch {
-	case cfg.PrintURL:
+	case cfg.PrintURL || cfg.Quality == variants.List:
 		return modeResolve
 	case !cfg.JSON && !cfg.NoTUI && stdoutIsTerminal:
 		return modeTUI
@@ -82,6 +83,9 @@ type parts struct {
 	player    *player.Player
 	frames    ui.FrameSource // the pane's pictures; nil without a pane
 	relay     *relay.Relay   // nil when the run goes without one
+	// qualityBitrate is the fixed --quality's variant's bandwidth, for
+	// mpv without the relay (quality.go); 0 for auto.
+	qualityBitrate int64
 	// faults injects the --faults plan's faults, and those the socket's
 	// inject and the TUI's key add, into the relay's requests and the
 	// attempts (faults.go).
@@ -104,7 +108,7 @@ type parts struct {
 func (a *app) build() error {
 	for _, step := range []func() error{
 		a.startLog, a.startReport, a.openMemory, a.requireClip, a.makeBus,
-		a.makeEngine, a.startFlushing,
+		a.makeEngine, a.startFlushing, a.checkQuality, // quality.go
 		a.startPlayer, a.openPane, a.startRelay, a.makeSession, a.openControl, // playparts.go
 	} {
 		if err := step(); err != nil {

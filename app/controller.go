@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"clusterplay/logging"
 	"clusterplay/playback"
 	"clusterplay/player"
+	"clusterplay/relay"
 	"clusterplay/ui"
 )
 
@@ -33,6 +35,8 @@ type controller struct {
 	quitCode *atomic.Int32
 	faults   *faults.Injector // the run's fault plan, which inject adds to
 	alts     pathwayControls  // the stream's own alternatives; nil without a relay
+	// relay switches the quality (the b key); nil without a relay.
+	relay *relay.Relay
 }
 
 var (
@@ -63,7 +67,7 @@ type playerControls interface {
 // controller gives the keys and the socket the controls of session and p.
 func (a *app) controller(session *playback.Session, p playerControls) *controller {
 	c := &controller{session: session, p: p, engine: a.engine,
-		log: logging.For(a.log, logging.UI), quitCode: &a.quitCode, faults: a.faults}
+		log: logging.For(a.log, logging.UI), quitCode: &a.quitCode, faults: a.faults, relay: a.relay}
 	if a.relay != nil {
 		c.alts = a.relay
 	}
@@ -247,4 +251,14 @@ func trackWords(kind string, t player.Track) string {
 		return kind + ": off"
 	}
 	return fmt.Sprintf("%s: track %d of %d", kind, t.ID, t.Count)
+}
+
+// CycleQuality moves to the next of auto and the variants (b): the relay
+// serves it from the next segment on.
+func (c *controller) CycleQuality() (string, error) {
+	if c.relay == nil {
+		return "", errors.New("no relay: the quality is switched by the relay (--relay=on)")
+	}
+	q, err := c.relay.CycleQuality()
+	return q, c.did("quality", err, "to", q)
 }

@@ -39,6 +39,7 @@ func TestImportsFlowOneWay(t *testing.T) {
 		// importing nothing of clusterplay themselves.
 		"defaults": all,
 		"video":    all,
+		"variants": all, // a manifest's variants and the quality names: bytes in, variants out
 
 		// The shipped binary carries the demo's hosts, not the test fault kit.
 		"demo":      {"loopback"},

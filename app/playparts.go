@@ -9,6 +9,7 @@ import (
 	"clusterplay/playback"
 	"clusterplay/player"
 	"clusterplay/relay"
+	"clusterplay/variants"
 )
 
 // The build steps of the parts that play (player, pane, relay, session,
@@ -56,6 +57,10 @@ func (a *app) startRelay() error {
 		opts = a.relayOptions("", a.cfg.Listen)
 	case a.mode.plays() && a.cfg.Relay && hasHTTPHost(a.engine):
 		opts = a.relayOptions(relay.NewToken(), "")
+		// The player is shown one variant, fixed or switched by the relay
+		// (quality.go); clusterplay relay's player adapts on its own.
+		opts.Quality = a.cfg.Quality
+		opts.QualityBounds = variants.Bounds{Min: a.cfg.QualityMin, Max: a.cfg.QualityMax}
 	default:
 		return nil
 	}
@@ -162,7 +167,7 @@ func (a *app) playerOptions() player.Options {
 		Volume:         pc.Volume,
 		Fullscreen:     pc.Fullscreen,
 		MpvConfig:      pc.MpvConfig,
-		Extra:          pc.Extra,
+		Extra:          a.qualityForMPV(pc.Extra),
 		NetworkTimeout: cfg.StallTimeout + cfg.Cluster.ConnectTimeout,
 		StreamLavfO:    playback.NoReconnect,
 		HTTPHeaders:    a.playerHeaders(),

@@ -66,6 +66,9 @@ type Config struct {
 	FailIf        []verdict.Condition
 	CMCD          string
 	CMCDContentID string
+	// Quality is --quality (best, worst, auto, 720p, 1500k, a comma list,
+	// or list); QualityMin and QualityMax bound auto.
+	Quality, QualityMin, QualityMax string
 
 	// ControlSocketAllowRun lets socket clients run mpv's run,
 	// subprocess, load-script and the like.

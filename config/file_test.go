@@ -166,6 +166,9 @@ logFilter: "cluster.*"
 logFormat: json
 cmcd: header
 cmcdContentId: movie-1
+quality: 720p,best
+qualityMax: 1080p
+qualityMin: 800k
 failIf: ["stalls > 0", "host[1].relay_bytes == 0"]
 pathwayPenalty: 90s
 `
@@ -198,6 +201,7 @@ pathwayPenalty: 90s
 		Notices: []string{"config: loadBalance (" + path + ":5: loadBalance) ignored: select is fastest (" + path + ":8: select)"},
 		CMCD:    "header", CMCDContentID: "movie-1",
 		PathwayPenalty: 90 * time.Second,
+		Quality:        "720p,best", QualityMax: "1080p", QualityMin: "800k",
 		FailIf: []verdict.Condition{{Expr: "stalls > 0", Name: "stalls", Host: -1, Op: ">", Value: 0},
 			{Expr: "host[1].relay_bytes == 0", Name: "relay_bytes", Host: 1, Op: "==", Value: 0}},
 	}

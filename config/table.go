@@ -8,6 +8,7 @@ import (
 	"clusterplay/defaults"
 	"clusterplay/logging"
 	"clusterplay/steering"
+	"clusterplay/variants"
 	"clusterplay/verdict"
 	"clusterplay/video"
 )
@@ -178,6 +179,25 @@ var table = []entry{
 		help:  "CMCD's content id `ID` (cid) of the clip, so a CDN's logs name it; default none",
 		codec: asString, check: checkContentID,
 		field: func(c *Config) *string { return &c.CMCDContentID },
+	},
+	// Issue 22's quality names (package variants).
+	&setting[string]{
+		flag: "quality", key: "quality", group: clusterGroup,
+		help:  "the variant `NAME` of an HLS or DASH clip: best, worst, auto (adapts to the network), a height (720p), a bitrate (1500k: the highest at most that), a comma list of fallbacks (720p,480p,best); list prints the variants and exits",
+		codec: asString, def: variants.Auto, check: variants.Check,
+		field: func(c *Config) *string { return &c.Quality },
+	},
+	&setting[string]{
+		flag: "quality-max", key: "qualityMax", group: clusterGroup,
+		help:  "the highest variant `NAME` --quality auto may play: a height (720p) or a bitrate (3000k); default none",
+		codec: asString, check: variants.CheckBound,
+		field: func(c *Config) *string { return &c.QualityMax },
+	},
+	&setting[string]{
+		flag: "quality-min", key: "qualityMin", group: clusterGroup,
+		help:  "the lowest variant `NAME` --quality auto may play: a height (480p) or a bitrate (800k); default none",
+		codec: asString, check: variants.CheckBound,
+		field: func(c *Config) *string { return &c.QualityMin },
 	},
 	&setting[[]verdict.Condition]{
 		flag: "fail-if", key: "failIf", group: outputGroup,

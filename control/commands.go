@@ -57,6 +57,15 @@ func ownCommands() []Command {
 		{Name: "set_pathway", Args: []Arg{{Name: "NAME", Kind: String}},
 			Help: "move the stream's requests to the pathway NAME (a `pathway` event, reason `user`) until it fails or steering changes its order; an unknown name is an error",
 			run:  func(s *Server, in values) (any, error) { return nil, s.ctl.SetPathway(in.str(0, "")) }},
+		{Name: "cycle_quality",
+			Help: "the `b` key: the next of the variants and `auto` for an HLS or DASH stream played with `--quality auto`; `data`: the `quality` now in force",
+			run: func(s *Server, _ values) (any, error) {
+				q, err := s.ctl.CycleQuality()
+				if err != nil {
+					return nil, err
+				}
+				return map[string]string{"quality": q}, nil
+			}},
 		{Name: "quit", Args: []Arg{{Name: "CODE", Kind: Integer, Optional: true}},
 			Help: "end the playback (one `end` event); clusterplay exits with CODE (0 to 255, default 0)",
 			run:  (*Server).quit},

@@ -22,6 +22,7 @@ func TestUsage(t *testing.T) {
 		"clear_faults":       "clear_faults",
 		"get_pathways":       "get_pathways",
 		"set_pathway":        "set_pathway NAME",
+		"cycle_quality":      "cycle_quality",
 		"quit":               "quit [CODE]",
 		// mpv's, which the table knows
 		"get_property":            "get_property NAME",
@@ -56,7 +57,7 @@ func TestUsage(t *testing.T) {
 		}
 	}
 	// The unknown command's error names clusterplay's own alone.
-	if got := Names(); got != "get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, inject, clear_faults, get_pathways, set_pathway, quit" {
+	if got := Names(); got != "get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, inject, clear_faults, get_pathways, set_pathway, cycle_quality, quit" {
 		t.Errorf("names %q", got)
 	}
 }

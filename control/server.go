@@ -39,6 +39,9 @@ type Controller interface {
 	// SetPathway moves its requests to one (set_pathway NAME).
 	GetPathways() any
 	SetPathway(name string) error
+	// CycleQuality moves to the next of auto and the variants (the b
+	// key) and says which is in force.
+	CycleQuality() (string, error)
 }
 
 // Options say where to listen and what is known before the first event.

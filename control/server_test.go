@@ -61,6 +61,10 @@ func (r *recorder) GetPathways() any {
 	return map[string]any{"pathways": []any{}}
 }
 func (r *recorder) SetPathway(name string) error { r.note("set_pathway %s", name); return nil }
+func (r *recorder) CycleQuality() (string, error) {
+	r.note("cycle_quality")
+	return "480p", nil
+}
 
 func start(t *testing.T, opts Options) (*Server, *events.Bus, *recorder) {
 	t.Helper()
@@ -150,6 +154,7 @@ func TestCommands(t *testing.T) {
 		{`{"command":["clear_faults"]}`, "success", "clear_faults"},
 		// Bad input: an error that names what was wrong, nothing called.
 		{`{"command":["frobnicate"]}`, `unknown command "frobnicate" (get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, inject, clear_faults, get_pathways, set_pathway, quit)`, ""},
+		{`{"command":["frobnicate"]}`, `unknown command "frobnicate" (get_status, set_load_balancing, fail_host, next_host, resolve, load, set_pause, seek, inject, clear_faults, cycle_quality, quit)`, ""},
 		{`{"command":["set_pause","yes"]}`, "set_pause: argument 1 must be true or false", ""},
 		{`{"command":["fail_host",7]}`, "no host 7", ""},
 		{`{"command":["fail_host",1.5]}`, "must be a whole number", ""},

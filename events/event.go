@@ -79,9 +79,11 @@ type Event struct {
 	PathwayFrom string
 	Priority    []string      // steering: the pathways in order, as the manifest ranks them
 	TTL         time.Duration // steering: until the next steering reload
-	// Bitrate is, on a steer_request, the throughput the player reported
-	// (_HLS_throughput or _DASH_throughput), bits/s.
-	Bitrate float64
+	// quality: the variants switched from and to, and To's and From's
+	// bitrates (bits/s); on a steer_request, Bitrate is the throughput
+	// the player reported (_HLS_throughput or _DASH_throughput), bits/s.
+	FromVariant, ToVariant string
+	Bitrate, FromBitrate   int64
 
 	// Internal fields (Tick, LoadBalancing, Notice).
 	Volume float64

@@ -60,6 +60,10 @@ const (
 	// _DASH_pathway, as sent), its throughput (Bitrate, bits/s), and the
 	// TTL and Priority it was given.
 	SteerRequest Kind = "steer_request"
+	// Quality says the relay switched the variant it serves the player
+	// (From, To: quality names; Bitrate: To's, bits/s; Reason: estimate,
+	// buffer, abandon, user, failover). The first choice is not one.
+	Quality Kind = "quality"
 	// Dropped tells a reader that did not keep up how many events it
 	// lost (Count); the bus makes it, nobody publishes it.
 	Dropped Kind = "dropped"
@@ -164,6 +168,15 @@ const (
 	ReasonFailure     Reason = "failure"      // the pathway in use failed and is penalised
 	ReasonPenaltyOver Reason = "penalty_over" // a penalty ended and steering ranks that pathway first
 	ReasonUser        Reason = "user"         // x, n or set_pathway
+)
+
+// Why the relay switched variants, on a quality event.
+const (
+	QualityEstimate Reason = "estimate" // the throughput estimate moved past the rule's bounds
+	QualityBuffer   Reason = "buffer"   // the player's buffer ran low
+	QualityAbandon  Reason = "abandon"  // a segment would have come after the buffer ran out
+	QualityUser     Reason = "user"     // the user or a script chose another quality
+	QualityFailover Reason = "failover" // a slower host took over
 )
 
 func (r Reason) String() string { return string(r) }

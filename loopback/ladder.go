@@ -27,7 +27,9 @@ type LadderRung struct {
 // Ladder is what MakeLadder encodes: 240p at 400k, 480p at 1200k, 720p
 // at 3000k (constant bitrate, so that a link's rate says which variant
 // it carries), 2 s segments whose boundaries are the same in every
-// variant (a keyframe every 2 s, no scene-cut keyframes).
+// variant (a keyframe every 2 s, no scene-cut keyframes), the parameter
+// sets in band before every keyframe, so that a player switched between
+// fMP4 variants decodes the new one.
 var Ladder = []LadderRung{{426, 240, 400_000}, {854, 480, 1_200_000}, {1280, 720, 3_000_000}}
 
 // LadderSegment is the duration of a ladder's segments, seconds.
@@ -71,7 +73,7 @@ func encodeRung(bin, out string, r LadderRung, seconds int) error {
 	return ffmpeg(bin, "-f", "lavfi", "-i", fmt.Sprintf("testsrc2=size=%dx%d:rate=24", r.Width, r.Height),
 		"-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", strconv.Itoa(seconds),
 		"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-aspect", "16:9",
-		"-b:v", video, "-minrate", video, "-maxrate", video, "-bufsize", video, "-x264-params", "nal-hrd=cbr",
+		"-b:v", video, "-minrate", video, "-maxrate", video, "-bufsize", video, "-x264-params", "nal-hrd=cbr:repeat-headers=1",
 		"-g", "48", "-keyint_min", "48", "-sc_threshold", "0",
 		"-c:a", "aac", "-b:a", "64k", "-ac", "2", out)
 }

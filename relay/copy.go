@@ -32,6 +32,9 @@ var copyBuffers = sync.Pool{New: func() any { b := make([]byte, copyBuffer); ret
 
 // serve answers one request from the cluster.
 func (r *Relay) serve(w http.ResponseWriter, req *http.Request, clip string) {
+	if r.serveLadder(w, req, clip) { // --quality auto's virtual variant
+		return
+	}
 	ctx := req.Context()
 	want := parseRange(req.Header.Get("Range"))
 	ask := want

@@ -92,6 +92,7 @@ func (r *Relay) serveManifest(w http.ResponseWriter, req *http.Request, up *upst
 			body = r.steerMPD(req, up, body)
 			body = newRewriter(r.opts.Engine.Hosts(), r.baseFor(req)).rewrite(body)
 			r.learnSegments(up.path, body, r.baseFor(req))
+			body = r.variantView(req, up.path, body) // variants_view.go
 			copyHeaders(w.Header(), up.resp.Header, forwardManifest)
 			if w.Header().Get("Content-Type") == "" {
 				w.Header().Set("Content-Type", manifestExt(up.path))

@@ -26,6 +26,7 @@ import (
 	"clusterplay/defaults"
 	"clusterplay/events"
 	"clusterplay/faults"
+	"clusterplay/variants"
 )
 
 // Defaults of the relay's timeouts (--read-timeout's and --slow-timeout's,
@@ -71,6 +72,12 @@ type Options struct {
 	// Clock times fail-back; nil is the engine's, which dates the
 	// failures it judges by.
 	Clock clock.Clock
+	// Quality is --quality: "" shows the player every variant of a
+	// manifest (clusterplay relay), else one fixed variant or, for auto,
+	// one virtual variant the relay switches (variants_view.go);
+	// QualityBounds bound auto.
+	Quality       string
+	QualityBounds variants.Bounds
 	// Faults, when set, injects a fault plan's faults into what comes from
 	// the hosts (faults.go).
 	Faults *faults.Injector
@@ -121,6 +128,8 @@ type Relay struct {
 	segments   map[string]segPos // by path: the place of each segment a playlist named
 
 	alts      *altStream       // the stream's own alternatives (pathway.go); nil when none
+	ladders   ladders          // --quality auto's virtual variants (variants_abr.go)
+	abrRule   abr.Rule         // what auto switches by
 	manifests manifestSlots    // manifests rewritten at once (manifestlimit.go)
 	conns     *limitedListener // the connections held (limits.go)
 	hedging   *hedging         // times to first byte, hedge budget (hedgeget.go)
@@ -173,6 +182,7 @@ func Start(opts Options) (*Relay, error) {
 		noRange:   map[*cluster.Host]bool{},
 		mismatch:  map[string][]*cluster.Host{},
 		meter:     abr.NewMeter(opts.Clock),
+		abrRule:   abr.DefaultRule(),
 		said:      map[string]bool{},
 		segments:  map[string]segPos{},
 		movedAt:   opts.Clock.Now(),

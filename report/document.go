@@ -101,6 +101,13 @@ type Totals struct {
 	// host won (its first byte came first and it served).
 	Hedges    int `json:"hedges"`
 	HedgesWon int `json:"hedges_won"`
+	// QualitySwitches counts the quality events; TimePerVariant is the
+	// time each variant served after the first frame, by quality name
+	// (empty without a switch); MeanBitratePlayed is their mean bitrate
+	// (bits/s) weighted by that time, null when none is known.
+	QualitySwitches   int                `json:"quality_switches"`
+	TimePerVariant    map[string]float64 `json:"time_per_variant_ms"`
+	MeanBitratePlayed *float64           `json:"mean_bitrate_played"`
 }
 
 // Document returns the report of the events folded so far, for a run that
@@ -159,6 +166,7 @@ func (s *Summary) Document(code int, ended time.Time) Document {
 		t.FaultsInjected += n
 	}
 	t.Hedges, t.HedgesWon = s.hedges, s.hedgesWon
+	s.quality.fill(t, s.last)
 	d.Verdict = Verdict{Conditions: []Condition{}}
 	return d
 }

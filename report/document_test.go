@@ -43,7 +43,8 @@ func TestDocumentJSONIsOneLineOfStableNames(t *testing.T) {
 		`"totals":{"resolutions":1,"resolved":1,"failed":0,"attempts":2,"failovers":0,"failovers_by_class":{},"stalls":1,` +
 		`"time_to_first_frame_ms":331.25,"time_stalled_ms":450,"time_reconnecting_ms":0,"end":"eof","exit_code":0,` +
 		`"duration_ms":6123.457,"dropped_events":0,"failover_gap_ms":[],"max_failover_gap_ms":0,` +
-		`"stalls_from_faults":0,"stalls_other":1,"faults_injected":0,"faults_by_rule":{},"hedges":0,"hedges_won":0},` +
+		`"stalls_from_faults":0,"stalls_other":1,"faults_injected":0,"faults_by_rule":{},"hedges":0,"hedges_won":0,` +
+		`"quality_switches":0,"time_per_variant_ms":{},"mean_bitrate_played":null},` +
 		`"verdict":{"failed":false,"conditions":[]}}` + "\n"
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)

@@ -79,6 +79,9 @@ func (d Document) WriteMarkdown(w io.Writer) error {
 	if len(t.FailoverGaps) > 0 {
 		row(&b, "failovers' gaps", gapsText(t.FailoverGaps))
 	}
+	if t.QualitySwitches > 0 {
+		row(&b, "quality switches", qualityText(t))
+	}
 	if d.CMCD != nil {
 		row(&b, "CMCD session id", "`"+cell(d.CMCD.SessionID)+"`")
 	}

@@ -60,6 +60,8 @@ type jsonEvent struct {
 	Priority      []string `json:"priority,omitempty"`       // steering
 	TTL           *float64 `json:"ttl,omitempty"`            // steering: seconds
 	ThroughputBPS *float64 `json:"throughput_bps,omitempty"` // steer_request: bits/s
+	Bitrate       *int64   `json:"bitrate,omitempty"`        // quality: bits/s of the variant switched to
+	FromBitrate   *int64   `json:"from_bitrate,omitempty"`   // quality: bits/s of the variant switched from
 	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
@@ -155,6 +157,10 @@ func kindFields(j *jsonEvent, e events.Event) {
 		j.Path, j.Rule, j.Action = e.Path, e.Rule, e.Action
 	case events.SteerRequest:
 		j.steerRequest(e)
+	case events.Quality:
+		j.From, j.To, j.Reason, j.Path = e.FromVariant, e.ToVariant, string(e.Reason), e.Path
+		b, fb := e.Bitrate, e.FromBitrate
+		j.Bitrate, j.FromBitrate = &b, &fb
 	case events.Failover:
 		j.failover(e)
 	case events.Hedge:
@@ -269,6 +275,8 @@ func Line(e events.Event) string {
 			winner = "neither"
 		}
 		return fmt.Sprintf("hedged %s after %s: %s -> %s (served by %s)", e.Path, round(e.Delay), e.Host, e.ToHost, winner)
+	case events.Quality:
+		return fmt.Sprintf("quality %s -> %s (%dk, %s)", e.FromVariant, e.ToVariant, (e.Bitrate+500)/1000, e.Reason)
 	case events.HostFailed:
 		return fmt.Sprintf("marked failed: %s (%s)", e.Host, e.Err)
 	case events.Dropped:

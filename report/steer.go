@@ -14,7 +14,7 @@ import (
 func (j *jsonEvent) steerRequest(e events.Event) {
 	j.Path, j.Status, j.Pathway = e.Path, e.Status, e.Pathway
 	if e.Bitrate > 0 {
-		bps := e.Bitrate
+		bps := float64(e.Bitrate)
 		j.ThroughputBPS = &bps
 	}
 	if e.TTL > 0 {
@@ -30,7 +30,7 @@ func steerRequestLine(e events.Event) string {
 		said = "pathway " + e.Pathway
 	}
 	if e.Bitrate > 0 {
-		said += fmt.Sprintf(", %.0f bit/s", e.Bitrate)
+		said += fmt.Sprintf(", %d bit/s", e.Bitrate)
 	}
 	if e.Status != 200 {
 		return fmt.Sprintf("steering request %s (%s): answered %d", e.URL, said, e.Status)

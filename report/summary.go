@@ -38,6 +38,7 @@ type Summary struct {
 	// hedges are the relay's hedge events; hedgesWon those the second
 	// host won.
 	hedges, hedgesWon int
+	quality           qualityTally // quality.go
 }
 
 // span is a stretch of the run's time; a zero end is still open.
@@ -125,6 +126,8 @@ func (s *Summary) Add(e events.Event) {
 			h.latencies = append(h.latencies, e.Elapsed)
 		}
 		h.lastConnect = time.Time{}
+	case events.Quality:
+		s.quality.add(e, s.firstFrame)
 	case events.Fetch:
 		h.relayBytes += e.Bytes
 		h.relaySeconds += e.Elapsed.Seconds()

@@ -218,6 +218,9 @@ func fillNewTotals(t *Totals) {
 	if t.FaultsByRule == nil {
 		t.FaultsByRule = map[string]int{}
 	}
+	if t.TimePerVariant == nil {
+		t.TimePerVariant = map[string]float64{}
+	}
 	if t.StallsFromFaults == 0 && t.StallsOther == 0 {
 		t.StallsOther = t.Stalls
 	}

@@ -78,7 +78,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 // said is the pathway and throughput the request carries, HLS's or
 // DASH's; the throughput 0 when absent or not a number.
-func said(q url.Values) (pathway string, bitrate float64) {
+func said(q url.Values) (pathway string, bitrate int64) {
 	for _, p := range pathwayParams {
 		if v := q.Get(p); v != "" {
 			pathway = events.Escape(v)
@@ -86,7 +86,7 @@ func said(q url.Values) (pathway string, bitrate float64) {
 	}
 	for _, p := range throughputParams {
 		if v, err := strconv.ParseFloat(q.Get(p), 64); err == nil && v >= 0 {
-			bitrate = v
+			bitrate = int64(v)
 		}
 	}
 	return pathway, bitrate

@@ -172,6 +172,11 @@ func (m *Model) playerKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		cmd = tell("audio track", c.CycleAudio)
 	case key.Matches(k, m.keys.Subtitles):
 		cmd = tell("subtitle track", c.CycleSubtitles)
+	case key.Matches(k, m.keys.Quality):
+		cmd = tell("quality", func() (string, error) {
+			q, err := c.CycleQuality()
+			return "quality: " + q, err
+		})
 	default:
 		return nil, false
 	}

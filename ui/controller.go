@@ -36,6 +36,7 @@ type Controller interface {
 	CycleAudio() (string, error)        // #: the track now playing, in words
 	CycleSubtitles() (string, error)    // j
 	SeekLiveEdge() error                // end, on a live stream
+	CycleQuality() (string, error)      // b: auto and the variants in turn, the quality now
 
 	// SetHostFault puts a fault plan's action (faults.ParseAction) on
 	// every request to the host at index, in the place of the one set

@@ -101,6 +101,10 @@ func (f *fakeCtrl) CycleSubtitles() (string, error) {
 	return "subtitles: none in this clip", f.failing()
 }
 func (f *fakeCtrl) SeekLiveEdge() error { f.record("live edge"); return f.failing() }
+func (f *fakeCtrl) CycleQuality() (string, error) {
+	f.record("quality")
+	return "quality: 480p", f.failing()
+}
 func (f *fakeCtrl) SetHostFault(index int, action string) error {
 	f.record("fault %d %s", index, action)
 	return f.failing()

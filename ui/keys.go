@@ -40,6 +40,7 @@ type keyMap struct {
 	Screenshot key.Binding
 	Audio      key.Binding
 	Subtitles  key.Binding
+	Quality    key.Binding
 	Progress   key.Binding
 	Suspend    key.Binding
 
@@ -89,6 +90,7 @@ func newKeyMap() keyMap {
 		Screenshot: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "screenshot")),
 		Audio:      key.NewBinding(key.WithKeys("#"), key.WithHelp("#/j", "audio/subs")),
 		Subtitles:  key.NewBinding(key.WithKeys("j"), key.WithHelp("j", "subtitles")),
+		Quality:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "quality")),
 		Progress:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "progress")),
 		Suspend:    key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
 	}
@@ -128,7 +130,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	liveEdge := note("live: edge")
 	liveEdge.SetHelp("end", "live: edge")
 	playback := []key.Binding{pause, note("ended: replay"), k.SeekBack, k.SeekBackLong, k.SpeedDown, k.SpeedReset, k.FrameStep}
-	media := []key.Binding{k.VolumeDown, k.Mute, k.Audio, k.Screenshot, k.Progress}
+	media := []key.Binding{k.VolumeDown, k.Mute, k.Audio, k.Quality, k.Screenshot, k.Progress}
 	if k.hasWindow {
 		media = append(media, k.Fullscreen)
 	}

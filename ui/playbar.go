@@ -58,7 +58,12 @@ func (p playBar) line1(s styles, st Status, width int) string {
 	default:
 		clockText += "--:--"
 	}
-	cache := s.muted.Render(fmt.Sprintf("cache %.1fs", st.Cache.Seconds()))
+	cacheText := fmt.Sprintf("cache %.1fs", st.Cache.Seconds())
+	if st.Quality != "" {
+		// --quality auto: the variant serving, the link as last measured.
+		cacheText = fmt.Sprintf("%s · %.1f Mb/s · %s", st.Quality, st.Estimate/1e6, cacheText)
+	}
+	cache := s.muted.Render(cacheText)
 	head := stateCell + " " + clockText + "  "
 
 	// The bar (or the delay) takes what is left between the clock and the

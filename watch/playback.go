@@ -36,6 +36,12 @@ type Playback struct {
 
 	LoadBalancing bool
 
+	// Quality is the variant the relay serves since its last switch
+	// (quality events); "" before one. Estimate is the link as the last
+	// segment fetch measured it, bits/s.
+	Quality  string
+	Estimate float64
+
 	// How the last playback ended, while State is ended: its reason
 	// (eof, quit, error) and, after an error, its class and message.
 	Reason events.Reason
@@ -120,6 +126,12 @@ func (f *Fold) applyPlayback(ev events.Event) {
 		}
 	case events.LoadBalancing:
 		p.LoadBalancing = ev.On
+	case events.Quality:
+		p.Quality = ev.ToVariant
+	case events.Fetch:
+		if ev.Throughput > 0 && !strings.Contains(ev.Path, ".m3u") && !strings.HasSuffix(ev.Path, ".mpd") {
+			p.Estimate = ev.Throughput * 8
+		}
 	case events.Connect:
 		switch p.State {
 		case "", events.StateIdle, events.StateEnded, StateFailed:
