@@ -21,6 +21,8 @@ import (
 func TestImportsFlowOneWay(t *testing.T) {
 	all := []string{"app", "clock", "cluster", "config", "control", "defaults", "demo", "events", "faults", "localhost", "logging",
 		"loopback", "mpvnode", "playback", "player", "relay", "report", "ui", "video", "watch"}
+	pureOfClock := []string{"app", "cluster", "config", "control", "defaults", "demo", "events", "faults", "localhost", "logging",
+		"loopback", "mpvnode", "playback", "player", "relay", "report", "ui", "video", "watch", "abr"}
 	forbidden := map[string][]string{
 		"clock":    {"cluster", "config", "control", "events", "logging", "loopback", "playback", "player", "relay", "report", "ui", "watch"}, // time and chance: anyone may read them
 		"events":   {"cluster", "config", "logging", "playback", "player", "report", "ui", "watch"},
@@ -52,6 +54,14 @@ func TestImportsFlowOneWay(t *testing.T) {
 		// The choice of a variant is pure: it reads the clock, nothing else.
 		"abr": {"app", "cluster", "config", "control", "defaults", "demo", "events", "faults", "localhost", "logging",
 			"loopback", "mpvnode", "playback", "player", "relay", "report", "ui", "video", "watch"},
+		// The stream's own cluster is read by pure parts: manifests in,
+		// pathways, BaseURLs and choices out; only the clock (and the
+		// variants' attribute reader) below them.
+		"steering":     pureOfClock,
+		"dash":         pureOfClock,
+		"hlsredundant": pureOfClock,
+		// clusterplay steer says its requests as events, nothing more.
+		"steerserver": {"app", "cluster", "config", "control", "playback", "player", "relay", "report", "ui", "watch"},
 	}
 	for _, pkg := range packagesBesideApp(t) {
 		forbidden[pkg] = append(forbidden[pkg], "app")

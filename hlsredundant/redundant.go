@@ -13,6 +13,8 @@ import (
 	"encoding/hex"
 	"net/url"
 	"strings"
+
+	"clusterplay/variants"
 )
 
 // compared are the attributes that make two variants the same one.
@@ -127,7 +129,7 @@ func Reduce(body []byte, groups []Group, point func(Group) string) []byte {
 
 // key is the compared attributes of a STREAM-INF, as written.
 func key(attrs string) string {
-	vals := parseAttrs(attrs)
+	vals := variants.Attributes(attrs)
 	var sb strings.Builder
 	for _, name := range compared {
 		sb.WriteString(name)
@@ -136,34 +138,4 @@ func key(attrs string) string {
 		sb.WriteByte(';')
 	}
 	return sb.String()
-}
-
-// parseAttrs reads an attribute list: NAME=VALUE pairs separated by
-// commas, a quoted value keeping its commas.
-func parseAttrs(s string) map[string]string {
-	out := map[string]string{}
-	for len(s) > 0 {
-		eq := strings.IndexByte(s, '=')
-		if eq < 0 {
-			break
-		}
-		name := strings.TrimSpace(s[:eq])
-		s = s[eq+1:]
-		var val string
-		if strings.HasPrefix(s, `"`) {
-			closeAt := strings.IndexByte(s[1:], '"')
-			if closeAt < 0 {
-				val, s = s[1:], ""
-			} else {
-				val, s = s[1:closeAt+1], s[closeAt+2:]
-			}
-			s = strings.TrimPrefix(s, ",")
-		} else if comma := strings.IndexByte(s, ','); comma >= 0 {
-			val, s = s[:comma], s[comma+1:]
-		} else {
-			val, s = s, ""
-		}
-		out[name] = strings.TrimSpace(val)
-	}
-	return out
 }

@@ -3,6 +3,8 @@ package steering
 import (
 	"bytes"
 	"strings"
+
+	"clusterplay/variants"
 )
 
 // DefaultPathway is an HLS variant's PATHWAY-ID when it names none.
@@ -58,10 +60,10 @@ func ParseHLS(body []byte) *Master {
 		line := strings.TrimRight(m.Lines[i], "\r")
 		switch {
 		case strings.HasPrefix(line, "#EXT-X-CONTENT-STEERING:"):
-			a := Attributes(strings.TrimPrefix(line, "#EXT-X-CONTENT-STEERING:"))
+			a := variants.Attributes(strings.TrimPrefix(line, "#EXT-X-CONTENT-STEERING:"))
 			m.ServerURI, m.DefaultPathway, m.SteeringLine = a["SERVER-URI"], a["PATHWAY-ID"], i
 		case strings.HasPrefix(line, "#EXT-X-MEDIA:"):
-			a := Attributes(strings.TrimPrefix(line, "#EXT-X-MEDIA:"))
+			a := variants.Attributes(strings.TrimPrefix(line, "#EXT-X-MEDIA:"))
 			if a["URI"] != "" {
 				m.Renditions = append(m.Renditions, Rendition{Line: i, URI: a["URI"], Type: a["TYPE"], Group: a["GROUP-ID"],
 					Name: a["NAME"], Language: a["LANGUAGE"], StableID: a["STABLE-RENDITION-ID"]})
@@ -83,7 +85,7 @@ func ParseHLS(body []byte) *Master {
 }
 
 func variantAt(lines []string, i int) *Variant {
-	a := Attributes(strings.TrimPrefix(strings.TrimRight(lines[i], "\r"), "#EXT-X-STREAM-INF:"))
+	a := variants.Attributes(strings.TrimPrefix(strings.TrimRight(lines[i], "\r"), "#EXT-X-STREAM-INF:"))
 	for j := i + 1; j < len(lines); j++ {
 		uri := strings.TrimSpace(lines[j])
 		if uri == "" || strings.HasPrefix(uri, "#") {
@@ -189,38 +191,4 @@ func (m *Master) Show(pathway string, uri, renditionURI func(int) string) []byte
 		}
 	}
 	return out.Bytes()
-}
-
-// Attributes reads an HLS attribute list (NAME=VALUE,...; quoted values
-// may hold commas); quotes are removed.
-func Attributes(s string) map[string]string {
-	out := map[string]string{}
-	for len(s) > 0 {
-		eq := strings.IndexByte(s, '=')
-		if eq < 0 {
-			break
-		}
-		name := strings.TrimSpace(s[:eq])
-		s = s[eq+1:]
-		var val string
-		if strings.HasPrefix(s, `"`) {
-			end := strings.IndexByte(s[1:], '"')
-			if end < 0 {
-				val, s = s[1:], ""
-			} else {
-				val, s = s[1:1+end], s[2+end:]
-			}
-			if c := strings.IndexByte(s, ','); c >= 0 {
-				s = s[c+1:]
-			} else {
-				s = ""
-			}
-		} else if c := strings.IndexByte(s, ','); c >= 0 {
-			val, s = s[:c], s[c+1:]
-		} else {
-			val, s = s, ""
-		}
-		out[name] = strings.TrimSpace(val)
-	}
-	return out
 }

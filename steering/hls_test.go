@@ -51,13 +51,6 @@ func TestParseHLS(t *testing.T) {
 	}
 }
 
-func TestAttributes(t *testing.T) {
-	a := Attributes(`BANDWIDTH=1,CODECS="a,b",PATHWAY-ID="X",RESOLUTION=1x1`)
-	if a["CODECS"] != "a,b" || a["PATHWAY-ID"] != "X" || a["RESOLUTION"] != "1x1" || a["BANDWIDTH"] != "1" {
-		t.Fatalf("%q", a)
-	}
-}
-
 const renditionMaster = `#EXTM3U
 #EXT-X-CONTENT-STEERING:SERVER-URI="/steer.json"
 #EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud-A",NAME="English",LANGUAGE="en",URI="http://a.example/audio/en.m3u8"

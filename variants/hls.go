@@ -58,7 +58,7 @@ func Attributes(list string) map[string]string {
 		} else {
 			value, rest, _ = strings.Cut(rest, ",")
 		}
-		out[strings.ToUpper(strings.TrimSpace(name))] = value
+		out[strings.ToUpper(strings.TrimSpace(name))] = strings.TrimSpace(value)
 		list = strings.TrimSpace(rest)
 	}
 	return out
