@@ -168,21 +168,6 @@ func (w *linkWriter) write(p []byte) (int, error) {
 	return written, nil
 }
 
-func (w *linkWriter) sleepUntil(t time.Time) error {
-	d := time.Until(t)
-	if d <= 0 {
-		return nil
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-w.ctx.Done():
-		return w.ctx.Err()
-	case <-w.done:
-		return http.ErrServerClosed
-	}
-}
+func (w *linkWriter) sleepUntil(t time.Time) error { return sleepUntil(w.ctx, w.done, t) }
 
 func (w *linkWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -148,7 +148,11 @@ func (w *throttleWriter) Write(p []byte) (int, error) {
 	return written, nil
 }
 
-func (w *throttleWriter) sleepUntil(t time.Time) error {
+func (w *throttleWriter) sleepUntil(t time.Time) error { return sleepUntil(w.ctx, w.done, t) }
+
+// sleepUntil waits until t, or until the request ends (ctx) or the host
+// closes (done), for a writer that paces a response.
+func sleepUntil(ctx context.Context, done <-chan struct{}, t time.Time) error {
 	d := time.Until(t)
 	if d <= 0 {
 		return nil
@@ -158,9 +162,9 @@ func (w *throttleWriter) sleepUntil(t time.Time) error {
 	select {
 	case <-timer.C:
 		return nil
-	case <-w.ctx.Done():
-		return w.ctx.Err()
-	case <-w.done:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-done:
 		return http.ErrServerClosed
 	}
 }
