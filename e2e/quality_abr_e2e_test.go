@@ -152,7 +152,8 @@ func TestQualityAutoAbandons(t *testing.T) {
 		dropped, ending time.Time
 	)
 	atTop := make(chan struct{})
-	go func() { // the drop: 200 ms into the first request after 720p began
+	var reachedTop sync.Once // the drop goroutine reads atTop: it is closed once, never reassigned
+	go func() {              // the drop: 200 ms into the first request after 720p began
 		select {
 		case <-atTop:
 		case <-time.After(80 * time.Second):
@@ -171,9 +172,8 @@ func TestQualityAutoAbandons(t *testing.T) {
 	code, evs := playJSON(t, func(ev map[string]any, p *os.Process) {
 		mu.Lock()
 		defer mu.Unlock()
-		if ev["event"] == "quality" && ev["to"] == "720p" && atTop != nil {
-			close(atTop)
-			atTop = nil
+		if ev["event"] == "quality" && ev["to"] == "720p" {
+			reachedTop.Do(func() { close(atTop) })
 		}
 		if ev["event"] == "quality" && ev["reason"] == "abandon" && ending.IsZero() {
 			ending = time.Now()
