@@ -152,8 +152,9 @@ func TestQualityAutoAbandons(t *testing.T) {
 		dropped, ending time.Time
 	)
 	atTop := make(chan struct{})
-	var reachedTop sync.Once // the drop goroutine reads atTop: it is closed once, never reassigned
-	go func() {              // the drop: 200 ms into the first request after 720p began
+	// The drop goroutine reads atTop: it is closed once, never reassigned.
+	var reachedTop sync.Once
+	go func() { // the drop: 200 ms into the first request after 720p began
 		select {
 		case <-atTop:
 		case <-time.After(80 * time.Second):
