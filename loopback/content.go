@@ -41,3 +41,14 @@ func GoodTLS(files map[string][]byte) (*Host, error) {
 	}
 	return startHTTP(func(*Host) http.Handler { return localhost.ClipHandler(open) }, true)
 }
+
+// Patterned is a file of n bytes in which no short stretch repeats at a
+// short distance, so a byte lost, doubled or moved anywhere in hundreds
+// of megabytes shows when a relayed copy is compared with it.
+func Patterned(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*7 ^ i>>9 ^ i>>17 ^ i>>25)
+	}
+	return b
+}

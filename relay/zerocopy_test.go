@@ -15,17 +15,6 @@ import (
 	"clusterplay/loopback/hosttest"
 )
 
-// patterned is a file of n bytes in which no two stretches of a few bytes
-// repeat at a short distance, so a byte off, lost or doubled anywhere in
-// hundreds of megabytes shows.
-func patterned(n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(i*7 ^ i>>9 ^ i>>17 ^ i>>25)
-	}
-	return b
-}
-
 // sameBody reads url's body (with rng as its Range, "" for none) and
 // compares it with want as it comes, without holding it all.
 func sameBody(t *testing.T, url, rng string, want []byte) {
@@ -89,7 +78,7 @@ func TestKernelCopyByteExact(t *testing.T) {
 	if testing.Short() {
 		size = 24 << 20
 	}
-	big := patterned(size)
+	big := loopback.Patterned(size)
 	host := hosttest.Keep(t)(loopback.Good(map[string][]byte{"v/big.bin": big}))
 	// A generous read timeout: 200 MB under the race detector on a busy
 	// machine may leave the relay without a byte for 300 ms, and no other
@@ -116,7 +105,7 @@ func TestKernelCopyByteExact(t *testing.T) {
 // the next host byte for byte, in the same response, and says how.
 func TestKernelCopySplicesByteExact(t *testing.T) {
 	const size, cut = 24 << 20, 9<<20 + 12345
-	big := patterned(size)
+	big := loopback.Patterned(size)
 	files := map[string][]byte{"v/big.bin": big}
 	tests := []struct {
 		name  string
@@ -156,7 +145,7 @@ func TestKernelCopySplicesByteExact(t *testing.T) {
 // TestKernelCopyPlayerGoesAway: a player that hangs up mid-body frees the
 // relay's response, and the next request is served whole.
 func TestKernelCopyPlayerGoesAway(t *testing.T) {
-	big := patterned(16 << 20)
+	big := loopback.Patterned(16 << 20)
 	host := hosttest.Keep(t)(loopback.Good(map[string][]byte{"v/big.bin": big}))
 	h := startRelay(t, "", host.URL+"/v")
 	resp, err := http.Get(h.relay.URL("big.bin"))

@@ -1,3 +1,6 @@
+// The kernel's socket-to-socket copy and /proc/PID/io are Linux's: this
+// file is built there alone (its name ends in _linux_test.go).
+
 package e2e
 
 import (
@@ -7,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,16 +18,6 @@ import (
 	"clusterplay/loopback"
 	"clusterplay/loopback/hosttest"
 )
-
-// bigPatterned is a file in which no short stretch repeats nearby, so a
-// byte lost, doubled or moved anywhere shows.
-func bigPatterned(n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(i*7 ^ i>>9 ^ i>>17 ^ i>>25)
-	}
-	return b
-}
 
 // readSyscallBytes is what process cmd has passed through read calls
 // (/proc/PID/io's rchar): a body the kernel carries from socket to socket
@@ -88,11 +80,8 @@ func wantBody(t *testing.T, url, rng string, want []byte) {
 // socket to socket); and a host cut deep in such a body is still
 // continued from the next host byte for byte.
 func TestRelayModeCarriesBodiesInTheKernel(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("the kernel's socket-to-socket copy is Linux's")
-	}
 	const size, cut = 64 << 20, 20<<20 + 7
-	big := bigPatterned(size)
+	big := loopback.Patterned(size)
 	files := map[string][]byte{"big.bin": big}
 	good := hosttest.Keep(t)(loopback.Good(files))
 	cmd, url, _ := startRelayMode(t, "--host", good.URL)
