@@ -87,6 +87,17 @@ func escapeEvent(e Event) Event {
 	e.App, e.PlayPath, e.TCURL = Escape(e.App), Escape(e.PlayPath), Escape(e.TCURL)
 	e.Err, e.Path, e.Message = Escape(e.Err), Escape(e.Path), Escape(e.Message)
 	e.Rule = Escape(e.Rule) // a fault rule's name, as a plan or a script wrote it
-	e.Winner = Escape(e.Winner)
+	e.Winner, e.Action = Escape(e.Winner), Escape(e.Action)
+	// A stream's pathway IDs and priority list come from its manifest or
+	// its steering server; variant names from its manifest.
+	e.Pathway, e.PathwayFrom = Escape(e.Pathway), Escape(e.PathwayFrom)
+	e.FromVariant, e.ToVariant = Escape(e.FromVariant), Escape(e.ToVariant)
+	if len(e.Priority) > 0 {
+		priority := make([]string, len(e.Priority))
+		for i, p := range e.Priority {
+			priority[i] = Escape(p)
+		}
+		e.Priority = priority
+	}
 	return e
 }

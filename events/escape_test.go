@@ -2,6 +2,7 @@ package events
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -65,18 +66,40 @@ func TestEscapeLeavesNothingUnsafe(t *testing.T) {
 // the escape, not the character.
 func TestBusEscapesEveryTextField(t *testing.T) {
 	hostile := "x\x1b]0;owned\x07\u202e\u0085\x9b"
+	const want = `x\x1b]0;owned\x07\u202e\u0085\x9b`
+	// Every field of type string or []string is set: a field added
+	// later is held to the rule without this test naming it.
+	in := Event{Kind: ConnectFailed}
+	v := reflect.ValueOf(&in).Elem()
+	for i := range v.NumField() {
+		switch f := v.Field(i); {
+		case f.Type() == reflect.TypeFor[string]():
+			f.SetString(hostile)
+		case f.Type() == reflect.TypeFor[[]string]():
+			f.Set(reflect.ValueOf([]string{hostile, hostile}))
+		}
+	}
 	bus := NewBus()
 	ch := bus.SubscribeAll()
-	bus.Publish(Event{Kind: ConnectFailed, Host: hostile, Clip: hostile, App: hostile, PlayPath: hostile,
-		TCURL: hostile, URL: hostile, Err: hostile, ToHost: hostile, Path: hostile, Message: hostile, Rule: hostile})
+	bus.Publish(in)
 	bus.Close()
 	e := <-ch
-	const want = `x\x1b]0;owned\x07\u202e\u0085\x9b`
-	for name, got := range map[string]string{"Host": e.Host, "Clip": e.Clip, "App": e.App, "PlayPath": e.PlayPath,
-		"TCURL": e.TCURL, "URL": e.URL, "Err": e.Err, "ToHost": e.ToHost, "Path": e.Path, "Message": e.Message, "Rule": e.Rule} {
-		if got != want {
-			t.Errorf("%s = %q, want %q", name, got, want)
+	out := reflect.ValueOf(e)
+	for i := range out.NumField() {
+		name, f := out.Type().Field(i).Name, out.Field(i)
+		switch {
+		case f.Type() == reflect.TypeFor[string]() && f.String() != want:
+			t.Errorf("%s = %q, want %q", name, f.String(), want)
+		case f.Type() == reflect.TypeFor[[]string]():
+			for _, got := range f.Interface().([]string) {
+				if got != want {
+					t.Errorf("%s holds %q, want %q", name, got, want)
+				}
+			}
 		}
+	}
+	if in.Priority[0] != hostile {
+		t.Error("escaping changed the publisher's own slice")
 	}
 	data, err := json.Marshal(e.Err)
 	if err != nil {
