@@ -91,7 +91,7 @@ func escapeEvent(e Event) Event {
 	// A stream's pathway IDs and priority list come from its manifest or
 	// its steering server; variant names from its manifest.
 	e.Pathway, e.PathwayFrom = Escape(e.Pathway), Escape(e.PathwayFrom)
-	e.FromVariant, e.ToVariant = Escape(e.FromVariant), Escape(e.ToVariant)
+	e.FromVariant, e.ToVariant, e.Track = Escape(e.FromVariant), Escape(e.ToVariant), Escape(e.Track)
 	if len(e.Priority) > 0 {
 		priority := make([]string, len(e.Priority))
 		for i, p := range e.Priority {

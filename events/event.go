@@ -84,6 +84,9 @@ type Event struct {
 	// the player reported (_HLS_throughput or _DASH_throughput), bits/s.
 	FromVariant, ToVariant string
 	Bitrate, FromBitrate   int64
+	// Track is "audio" on a quality event of an audio rendition's switch
+	// between groups ("" for the video's).
+	Track string `json:"track,omitempty"`
 
 	// Internal fields (Tick, LoadBalancing, Notice).
 	Volume float64

@@ -103,7 +103,7 @@ func (r *Relay) get(ctx context.Context, h *cluster.Host, clip, rangeHeader stri
 // getURL asks h for target, which the relay names clip in its events.
 func (r *Relay) getURL(ctx context.Context, h *cluster.Host, target, clip, rangeHeader string, from http.Header) (*upstream, error) {
 	uctx, cancel := context.WithCancel(ctx)
-	req, err := http.NewRequestWithContext(uctx, http.MethodGet, target, nil)
+	req, err := http.NewRequestWithContext(uctx, upstreamMethod(ctx), target, nil) // HEAD: variants_audio.go
 	if err != nil {
 		cancel()
 		return nil, err

@@ -59,6 +59,12 @@ type ladder struct {
 	// filled: the player's buffer held a segment once since the start.
 	filled bool
 	rates  []float64 // the last segment fetches' rates, bits/s (recentRate)
+	// track is "audio" for an audio rendition's ladder, whose rungs are
+	// the rendition in each audio group and video the master's video
+	// ladder (variants_audio.go); "" for the video's.
+	track  string
+	video  *ladder
+	ranked bool // an audio ladder's rungs were measured and ordered
 }
 
 func (ls *ladders) put(l *ladder) {
@@ -67,7 +73,10 @@ func (ls *ladders) put(l *ladder) {
 	if ls.m == nil {
 		ls.m = map[string]*ladder{}
 	}
-	ls.m[l.id], ls.last = l, l
+	ls.m[l.id] = l
+	if l.track == "" {
+		ls.last = l // the video's: the quality key and the TUI's bar follow it
+	}
 }
 
 func (ls *ladders) get(id string) *ladder {
@@ -111,7 +120,7 @@ func (r *Relay) ladderMaster(req *http.Request, clip string, body []byte, vs []v
 			lines[i] = virtual
 		}
 	}
-	return []byte(strings.Join(lines, "\n")), true
+	return r.audioLadders(clip, body, []byte(strings.Join(lines, "\n")), chosen, l, base), true
 }
 
 // serveLadder answers a request under ladderPrefix: the virtual playlist,
@@ -156,7 +165,7 @@ func (r *Relay) publishSwitch(l *ladder, from, to int, why events.Reason) {
 	}
 	r.publish(events.Event{Kind: events.Quality, Index: -1, Path: l.master,
 		FromVariant: l.rungs[from].Name, ToVariant: l.rungs[to].Name, Bitrate: l.rungs[to].Bandwidth,
-		FromBitrate: l.rungs[from].Bandwidth, Reason: why})
+		FromBitrate: l.rungs[from].Bandwidth, Reason: why, Track: l.track})
 }
 
 // CycleQuality moves the quality the player is served to the next of

@@ -53,6 +53,7 @@ func (r *Relay) serveVirtualPlaylist(w http.ResponseWriter, req *http.Request, l
 			lists[i] = nil
 		}
 	}
+	r.rankRenditions(req, l, lists) // an audio ladder's bitrates (variants_audio.go)
 	l.mu.Lock()
 	l.lists = lists
 	l.mu.Unlock()
@@ -172,7 +173,7 @@ func (l *ladder) noteSegment(bytes int, took time.Duration) {
 // recentRate is the lowest of the last segment fetches' rates (bits/s),
 // 0 before there are enough. l.mu is held.
 func (l *ladder) recentRate() float64 {
-	if len(l.rates) < recentSegments {
+	if len(l.rates) < recentSegments || l.video != nil { // audio shares the link with the video: linkLeft alone
 		return 0
 	}
 	low := l.rates[0]
@@ -209,6 +210,7 @@ func (r *Relay) ruleInput(l *ladder, usable []int, cur int) abr.Input {
 	if h != nil {
 		in.Estimate, _ = r.Throughput(h)
 	}
+	in.Estimate = r.linkLeft(l, in.Estimate) // audio: what the video leaves (variants_audio.go)
 	if buf, known := r.playerBuffer(); known && buf.Playing {
 		in.Playing, in.Buffer = true, max(buf.Cached-time.Since(buf.At), 0)
 	}

@@ -32,4 +32,23 @@ func TestQualityEventWords(t *testing.T) {
 	if line := Line(e); line != "quality 720p -> 240p (400k, abandon)" {
 		t.Errorf("plain line %q", line)
 	}
+	if _, ok := got["track"]; ok {
+		t.Errorf("a video switch has no track: %s", b.String())
+	}
+	// An audio rendition's switch says its track.
+	e.FromVariant, e.ToVariant, e.Bitrate, e.FromBitrate, e.Track = "aac-192k", "aac-64k", 64_000, 192_000, "audio"
+	b.Reset()
+	if err := JSON(&b, e); err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["track"] != "audio" || got["to"] != "aac-64k" {
+		t.Errorf("audio switch: %s", b.String())
+	}
+	if line := Line(e); line != "quality audio aac-192k -> aac-64k (64k, abandon)" {
+		t.Errorf("plain line %q", line)
+	}
 }
