@@ -277,11 +277,7 @@ func Line(e events.Event) string {
 		}
 		return fmt.Sprintf("hedged %s after %s: %s -> %s (served by %s)", e.Path, round(e.Delay), e.Host, e.ToHost, winner)
 	case events.Quality:
-		track := ""
-		if e.Track != "" {
-			track = e.Track + " "
-		}
-		return fmt.Sprintf("quality %s%s -> %s (%dk, %s)", track, e.FromVariant, e.ToVariant, (e.Bitrate+500)/1000, e.Reason)
+		return qualityLine(e)
 	case events.HostFailed:
 		return fmt.Sprintf("marked failed: %s (%s)", e.Host, e.Err)
 	case events.Dropped:
@@ -345,4 +341,14 @@ func ByteSize(n float64) string {
 		return fmt.Sprintf("%.1f KiB", n/(1<<10))
 	}
 	return fmt.Sprintf("%.0f B", n)
+}
+
+// qualityLine is a quality event's plain line; an audio rendition's
+// switch says its track: quality audio aac-192k -> aac-64k (71k, buffer).
+func qualityLine(e events.Event) string {
+	track := ""
+	if e.Track != "" {
+		track = e.Track + " "
+	}
+	return fmt.Sprintf("quality %s%s -> %s (%dk, %s)", track, e.FromVariant, e.ToVariant, (e.Bitrate+500)/1000, e.Reason)
 }
