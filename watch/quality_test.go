@@ -6,7 +6,8 @@ import (
 	"clusterplay/events"
 )
 
-// TestPlaybackQuality: the variant is the last quality event's to, the
+// TestPlaybackQuality: the variant is the last video quality event's to
+// (an audio rendition's, track audio, leaves it), the
 // estimate the last segment fetch's rate in bits/s; a playlist's fetch
 // says nothing of the link.
 func TestPlaybackQuality(t *testing.T) {
@@ -18,6 +19,9 @@ func TestPlaybackQuality(t *testing.T) {
 	}{
 		{"none yet", nil, "", 0},
 		{"a switch", []events.Event{{Kind: events.Quality, Index: -1, FromVariant: "480p", ToVariant: "720p"}}, "720p", 0},
+		{"an audio rendition's switch is not the variant", []events.Event{
+			{Kind: events.Quality, Index: -1, FromVariant: "480p", ToVariant: "720p"},
+			{Kind: events.Quality, Index: -1, FromVariant: "aac-192k", ToVariant: "aac-64k", Track: "audio"}}, "720p", 0},
 		{"a segment's rate", []events.Event{{Kind: events.Fetch, Index: 0, Host: hosts[0], Path: "v/seg1.ts", Throughput: 250_000}}, "", 2_000_000},
 		{"a playlist's is no estimate", []events.Event{
 			{Kind: events.Fetch, Index: 0, Host: hosts[0], Path: "v/seg1.ts", Throughput: 250_000},
