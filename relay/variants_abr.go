@@ -98,7 +98,7 @@ func ladderID(master string) string {
 func (r *Relay) ladderMaster(req *http.Request, clip string, body []byte, vs []variants.Variant, chosen variants.Variant) ([]byte, bool) {
 	base := r.baseFor(req)
 	l := &ladder{id: ladderID(clip), master: clip, cur: -1, forced: -1, pinned: map[int64]choice{}, inits: map[string][]byte{}}
-	for _, v := range variants.Switchable(vs, chosen) {
+	for _, v := range onePerPlaylist(variants.Switchable(vs, chosen), chosen) {
 		p := clipOf(v.URI, clip, base, r.opts.Token)
 		if p == "" {
 			continue

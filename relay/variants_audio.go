@@ -79,6 +79,28 @@ func rewriteAudioMaster(master []byte, group string, virtual map[string]string) 
 	return []byte(strings.Join(lines, "\n"))
 }
 
+// onePerPlaylist keeps one variant per media playlist: a master that
+// lists each video playlist once per audio group (each BANDWIDTH counting
+// its group's audio) has one video rung per playlist, the entry naming
+// chosen's group where there is one (the group the player is shown),
+// else the first; lowest BANDWIDTH first.
+func onePerPlaylist(vs []variants.Variant, chosen variants.Variant) []variants.Variant {
+	at := map[string]int{}
+	var out []variants.Variant
+	for _, v := range vs {
+		i, seen := at[v.URI]
+		switch {
+		case !seen:
+			at[v.URI] = len(out)
+			out = append(out, v)
+		case v.Audio == chosen.Audio && out[i].Audio != chosen.Audio:
+			out[i] = v
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Bandwidth < out[b].Bandwidth })
+	return out
+}
+
 // rankRenditions measures, at the first reading, the bitrate of each
 // rung of an audio ladder whose playlist aligns (lists, in l's order),
 // and orders the rungs, their paths and lists lowest first. A rung that

@@ -133,3 +133,42 @@ func TestRankRenditions(t *testing.T) {
 		t.Errorf("the video ladder's estimate is the host's, got %.0f", got)
 	}
 }
+
+// perGroupMaster lists each video playlist once per audio group, as
+// some packagers write it.
+const perGroupMaster = `#EXTM3U
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aac-64k",NAME="English",LANGUAGE="en",URI="` + audioBase + `h/a64/index.m3u8"
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aac-192k",NAME="English",LANGUAGE="en",URI="` + audioBase + `h/a192/index.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=264000,RESOLUTION=426x240,CODECS="avc1.42c01f,mp4a.40.2",AUDIO="aac-64k"
+` + audioBase + `h/v0/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=392000,RESOLUTION=426x240,CODECS="avc1.42c01f,mp4a.40.2",AUDIO="aac-192k"
+` + audioBase + `h/v0/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=764000,RESOLUTION=854x480,CODECS="avc1.42c01f,mp4a.40.2",AUDIO="aac-64k"
+` + audioBase + `h/v1/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=892000,RESOLUTION=854x480,CODECS="avc1.42c01f,mp4a.40.2",AUDIO="aac-192k"
+` + audioBase + `h/v1/index.m3u8
+`
+
+// TestAudioMasterPlaylistPerGroup: a video playlist listed once per audio
+// group is one video rung, the entry of the group shown; the master
+// shown names it once, with that group. A fixed quality keeps its own
+// entry alone, so no other group is named.
+func TestAudioMasterPlaylistPerGroup(t *testing.T) {
+	out, r := autoMaster(t, perGroupMaster)
+	// auto starts at the middle of four entries: 480p's with the 64k group.
+	if n := strings.Count(out, "#EXT-X-STREAM-INF"); n != 1 || !strings.Contains(out, `BANDWIDTH=764000`) || strings.Contains(out, `"aac-192k"`) {
+		t.Errorf("%d variants shown, want the starting 480p with its 64k group once:\n%s", n, out)
+	}
+	video := r.ladders.latest()
+	if video == nil || len(video.rungs) != 2 || video.rungs[0].Audio != "aac-64k" || video.rungs[1].Bandwidth != 764_000 {
+		t.Errorf("video rungs %+v, want one per playlist naming the 64k group", video.rungs)
+	}
+	if !strings.Contains(out, ladderPrefix+ladderID("h/master.m3u8\x00audio\x00en/English")) {
+		t.Errorf("the audio is not virtual:\n%s", out)
+	}
+	fixed := variants.Parse([]byte(perGroupMaster))[0] // 240p_alt, the 64k group's entry
+	kept := string(keepHLSVariant([]byte(perGroupMaster), fixed))
+	if strings.Count(kept, "#EXT-X-STREAM-INF") != 1 || strings.Contains(kept, "a192/") || !strings.Contains(kept, "BANDWIDTH=264000") {
+		t.Errorf("240p_alt (the 64k group's entry) kept:\n%s", kept)
+	}
+}

@@ -56,6 +56,7 @@ func (r *Relay) variantView(req *http.Request, clip string, body []byte) []byte 
 func keepHLSVariant(body []byte, v variants.Variant) []byte {
 	lines := strings.Split(string(body), "\n")
 	out := make([]string, 0, len(lines))
+	kept := false
 	for i := 0; i < len(lines); i++ {
 		line := strings.TrimSpace(lines[i])
 		switch {
@@ -64,8 +65,12 @@ func keepHLSVariant(body []byte, v variants.Variant) []byte {
 			for j < len(lines) && (strings.TrimSpace(lines[j]) == "" || strings.HasPrefix(strings.TrimSpace(lines[j]), "#")) {
 				j++
 			}
-			if j < len(lines) && strings.TrimSpace(lines[j]) == v.URI {
+			// A master may list a playlist once per audio group: the one
+			// naming v's group, once.
+			a := variants.Attributes(strings.TrimPrefix(line, "#EXT-X-STREAM-INF:"))
+			if j < len(lines) && strings.TrimSpace(lines[j]) == v.URI && a["AUDIO"] == v.Audio && !kept {
 				out = append(out, lines[i], lines[j])
+				kept = true
 			}
 			i = j
 		case strings.HasPrefix(line, "#EXT-X-I-FRAME-STREAM-INF:"):
