@@ -77,7 +77,8 @@ func audioCodecs(codecs string) string {
 // with its own playlist, the rendition of each other group with the same
 // LANGUAGE and the same NAME (else the one at the same position of its
 // group, of that LANGUAGE), whose CHANNELS and codec families are the
-// same. A kind found in start alone is none: there is nothing to switch.
+// same (the codecs when both groups are named by a variant that says
+// them). A kind found in start alone is none: there is nothing to switch.
 func AudioKinds(body []byte, start string) []AudioKind {
 	all := AudioRenditions(body)
 	var groups []string
@@ -115,7 +116,9 @@ func AudioKinds(body []byte, start string) []AudioKind {
 // sameKind is the rendition of group that is s's kind, if one is.
 func sameKind(s Rendition, group []Rendition) (Rendition, bool) {
 	match := func(r Rendition) bool {
-		return r.URI != "" && r.Language == s.Language && r.Channels == s.Channels && sameCodec(r.Codecs, s.Codecs)
+		// A group no variant names has no CODECS to compare.
+		codecs := r.Codecs == "" || s.Codecs == "" || sameCodec(r.Codecs, s.Codecs)
+		return r.URI != "" && r.Language == s.Language && r.Channels == s.Channels && codecs
 	}
 	for _, r := range group {
 		if r.Name == s.Name && match(r) {

@@ -76,6 +76,23 @@ func TestAudioKinds(t *testing.T) {
 	}
 }
 
+// TestAudioKindsUnnamedGroup: a group no variant names (every variant
+// names the 192k one) has no codecs to compare: its rendition is the
+// same kind.
+func TestAudioKindsUnnamedGroup(t *testing.T) {
+	body := `#EXTM3U
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aac-64k",NAME="English",LANGUAGE="en",URI="a64.m3u8"
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aac-192k",NAME="English",LANGUAGE="en",URI="a192.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=600000,CODECS="avc1.42c01f,mp4a.40.2",AUDIO="aac-192k"
+v0.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=1400000,CODECS="avc1.42c01f,mp4a.40.2",AUDIO="aac-192k"
+v1.m3u8
+`
+	if kinds := AudioKinds([]byte(body), "aac-192k"); len(kinds) != 1 || len(kinds[0].Renditions) != 2 {
+		t.Errorf("kinds = %+v, want English in both groups", kinds)
+	}
+}
+
 func TestAudioKindsByName(t *testing.T) {
 	// Two English renditions in each group, in another order: matched by
 	// NAME before position.
