@@ -109,7 +109,7 @@ func audioStepsDown(t *testing.T, h *loopback.Host, link *loopback.Link) {
 		}
 		if ev["event"] == "quality" && ev["track"] == "audio" && down.IsZero() {
 			down = time.Now()
-			time.AfterFunc(6*time.Second, func() { p.Signal(syscall.SIGTERM) })
+			time.AfterFunc(10*time.Second, func() { p.Signal(syscall.SIGTERM) }) // and the estimate follows the link
 		}
 	}, "--quality", "auto", "--host", h.URL, loopback.LadderAudio)
 	if code != 0 && code != 130 {
