@@ -105,20 +105,31 @@ func (r *Relay) runFetch(req *http.Request, l *ladder, f *segFetch) {
 		watch = r.abandonWatch(l, f.c.rung, seg.dur, &abandonTo)
 	}
 	began := time.Now()
-	body, host, err := r.fetchSegment(req, seg, watch)
+	body, host, err := r.fetchWithInit(req, l, seg, watch)
 	if errors.Is(err, errAbandoned) && abandonTo >= 0 {
 		f.c = choice{abandonTo, events.QualityAbandon}
 		l.mu.Lock()
 		seg, ok = l.segmentAt(f.c.rung, f.seq)
 		l.mu.Unlock()
 		if ok {
-			body, host, err = r.fetchSegment(req, seg, nil)
+			body, host, err = r.fetchWithInit(req, l, seg, nil)
 		}
 	}
 	f.body, f.host, f.err = body, host, err
 	if err == nil {
 		r.servedSegment(l, f.prev, f.c, host, len(body), time.Since(began))
 	}
+}
+
+// fetchWithInit reads seg's init segment, when it has one the relay does
+// not hold yet, then seg.
+func (r *Relay) fetchWithInit(req *http.Request, l *ladder, seg mediaSeg, watch func(got, total int64, el time.Duration) bool) ([]byte, string, error) {
+	if seg.init != "" {
+		if _, err := r.ladderInit(req, l, seg); err != nil {
+			return nil, "", err
+		}
+	}
+	return r.fetchSegment(req, seg, watch)
 }
 
 // takeBody hands f's body to the one request that sends it, marked for

@@ -248,27 +248,41 @@ func (r *Relay) serveLadderInit(w http.ResponseWriter, req *http.Request, l *lad
 	}
 	l.mu.Lock()
 	seg, ok := l.segmentAt(f.c.rung, seq)
-	key := fmt.Sprintf("%s %d-%d", seg.init, seg.initRng.start, seg.initRng.end)
-	body := l.inits[key]
 	l.mu.Unlock()
 	if !ok || seg.init == "" {
 		failSegment(w, early, l.master, errNoSegment)
 		return
 	}
-	if body == nil {
-		var err error
-		if body, err = r.fetchWhole(req.Context(), req, seg.init, seg.initRng, nil); err != nil {
-			failSegment(w, early, seg.init, err)
-			return
-		}
-		l.mu.Lock()
-		l.inits[key] = body
-		l.mu.Unlock()
+	body, err := r.ladderInit(req, l, seg)
+	if err != nil {
+		failSegment(w, early, seg.init, err)
+		return
 	}
 	if !early {
 		w.Header().Set("Content-Type", "video/mp4")
 	}
 	sendSegment(w, req, early, body)
+}
+
+// ladderInit is seg's init segment: read from its host once, then held.
+// runFetch reads it before the segment it belongs to, so that a host sees
+// a switch as the player does, the init segment first.
+func (r *Relay) ladderInit(req *http.Request, l *ladder, seg mediaSeg) ([]byte, error) {
+	key := fmt.Sprintf("%s %d-%d", seg.init, seg.initRng.start, seg.initRng.end)
+	l.mu.Lock()
+	body := l.inits[key]
+	l.mu.Unlock()
+	if body != nil {
+		return body, nil
+	}
+	body, err := r.fetchWhole(req.Context(), req, seg.init, seg.initRng, nil)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	l.inits[key] = body
+	l.mu.Unlock()
+	return body, nil
 }
 
 var uriAttr = regexp.MustCompile(`URI="([^"]*)"`)
