@@ -41,6 +41,7 @@ func TestImportsFlowOneWay(t *testing.T) {
 		// importing nothing of clusterplay themselves.
 		"defaults": all,
 		"video":    all,
+		"mpegts":   all, // a TS segment in, the same marked for a switch out
 		"variants": all, // a manifest's variants and the quality names: bytes in, variants out
 
 		// The shipped binary carries the demo's hosts, not the test fault kit.

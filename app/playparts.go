@@ -55,10 +55,13 @@ func (a *app) startRelay() error {
 	switch {
 	case a.mode == modeRelay:
 		opts = a.relayOptions("", a.cfg.Listen)
+		// Its players adapt on their own: auto shows them every variant;
+		// a quality the user fixed, that one alone (docs/quality.md).
+		opts.Quality, opts.PlayerAdapts = a.cfg.Quality, true
 	case a.mode.plays() && a.cfg.Relay && hasHTTPHost(a.engine):
 		opts = a.relayOptions(relay.NewToken(), "")
 		// The player is shown one variant, fixed or switched by the relay
-		// (quality.go); clusterplay relay's player adapts on its own.
+		// (quality.go).
 		opts.Quality = a.cfg.Quality
 		opts.QualityBounds = variants.Bounds{Min: a.cfg.QualityMin, Max: a.cfg.QualityMax}
 	default:

@@ -169,7 +169,7 @@ func parseBool(s string) (bool, error) {
 	}
 	b, err := strconv.ParseBool(strings.TrimSpace(s))
 	if err != nil {
-		return false, fmt.Errorf("want true or false, got %q", s)
+		return false, fmt.Errorf("want on or off (or true, false, yes, no), got %q", s)
 	}
 	return b, nil
 }

@@ -68,7 +68,7 @@ func TestCodecParse(t *testing.T) {
 		{optional(asNumber), "1e2", 100.0, ""},
 		{optional(asNumber), "loud", nil, `want a number, got "loud"`},
 		{asSwitch, "0", false, ""},
-		{asSwitch, "maybe", nil, `want true or false, got "maybe"`},
+		{asSwitch, "maybe", nil, `want on or off (or true, false, yes, no), got "maybe"`},
 		{asOffSwitch, "true", false, ""},
 		{asString, " as is ", " as is ", ""},
 		{policy, " Random ", "random", ""},

@@ -211,7 +211,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"--volume", "150", "--mpv", "volume-max=140"}, []string{"--volume", "150", "volume-max 140"}},
 		{[]string{"--mpv", "hwdec"}, []string{"--mpv", "NAME=VALUE", `"hwdec"`}},
 		{[]string{"--mpv", "=x"}, []string{"--mpv", "NAME=VALUE"}},
-		{[]string{"--insecure=maybe"}, []string{"--insecure", `"maybe"`, "true or false"}},
+		{[]string{"--insecure=maybe"}, []string{"--insecure", `"maybe"`, "want on or off"}},
 		{[]string{"--config", "/nonexistent/c.yaml"}, []string{"/nonexistent/c.yaml", "no such file"}},
 		{[]string{"--cluster", "eu"}, []string{"--cluster eu", "no config file"}},
 		{[]string{"--log-level", "verbose"}, []string{"--log-level", `"verbose"`, "debug, info, warn, error"}},

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -142,8 +143,16 @@ func followsTheLink(t *testing.T, clip string) {
 // climbs to 720p; then, a moment into a segment request, the link drops
 // under the lowest variant's bitrate. The segment under way is abandoned
 // (a quality event with reason abandon) and fetched from a lower variant,
-// and no stall lasts longer than one segment.
+// and no stall lasts longer than one segment. HLS over TS and over fMP4:
+// an fMP4 segment is abandoned too, and the player is sent the init
+// segment of the variant that served it.
 func TestQualityAutoAbandons(t *testing.T) {
+	for _, clip := range []string{loopback.LadderTS, loopback.LadderFMP4} {
+		t.Run(strings.Split(clip, "/")[1], func(t *testing.T) { abandons(t, clip) })
+	}
+}
+
+func abandons(t *testing.T, clip string) {
 	top := loopback.Ladder[2].Bandwidth
 	h, link := ladderHost(t, 60, top*2/8)
 	low := loopback.Ladder[0].Bandwidth * 8 / 10 / 8 // 0.8x the lowest variant
@@ -180,7 +189,7 @@ func TestQualityAutoAbandons(t *testing.T) {
 			ending = time.Now()
 			time.AfterFunc(6*time.Second, func() { p.Signal(syscall.SIGTERM) })
 		}
-	}, "--quality", "auto", "--host", h.URL, loopback.LadderTS)
+	}, "--quality", "auto", "--host", h.URL, clip)
 	if code != 0 && code != 130 {
 		t.Fatalf("exit %d\n%s", code, lines(evs))
 	}
@@ -198,6 +207,15 @@ func TestQualityAutoAbandons(t *testing.T) {
 	}
 	if abandon == nil || abandon["from"] != "720p" {
 		t.Errorf("no quality event abandoning 720p after the link dropped: %v", quality(evs))
+	}
+	if clip == loopback.LadderFMP4 && abandon != nil {
+		// The init segment the player got for the abandoned segment is the
+		// lower variant's: the relay read it from the host.
+		to := slices.IndexFunc(loopback.Ladder, func(r loopback.LadderRung) bool { return fmt.Sprintf("%dp", r.Height) == abandon["to"] })
+		init := fmt.Sprintf("%s/ladder/fmp4/v%d/init.mp4", localhost.BasePath, to)
+		if to < 0 || !slices.Contains(served(link), init) {
+			t.Errorf("abandoned to %v, but %s was never fetched: %v", abandon["to"], init, served(link))
+		}
 	}
 	for _, s := range stalls(evs) {
 		if s > loopback.LadderSegment*time.Second {

@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -174,6 +177,38 @@ func TestQualityCycleFromTheSocket(t *testing.T) {
 					t.Errorf("%s served after the user chose 240p", p)
 				}
 			}
+		}
+	}
+}
+
+// TestQualityInRelayMode: clusterplay relay shows its players every
+// variant by default (auto: they adapt on their own), and the one variant
+// a fixed --quality names.
+func TestQualityInRelayMode(t *testing.T) {
+	h, _ := ladderHost(t, 6, unlimited)
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{nil, []string{"v0/index.m3u8", "v1/index.m3u8", "v2/index.m3u8"}},
+		{[]string{"--quality", "240p"}, []string{"v0/index.m3u8"}},
+		{[]string{"--quality", "1080p,best"}, []string{"v2/index.m3u8"}},
+	} {
+		_, url, _ := startRelayMode(t, append(tc.args, "--host", h.URL)...)
+		resp, err := http.Get(strings.TrimSuffix(url, "/") + "/" + loopback.LadderTS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var got []string
+		for _, line := range strings.Split(string(body), "\n") {
+			if i := strings.Index(line, "/ladder/ts/"); i >= 0 && !strings.HasPrefix(line, "#") {
+				got = append(got, line[i+len("/ladder/ts/"):])
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("clusterplay relay %v: the master names %v, want %v\n%s", tc.args, got, tc.want, body)
 		}
 	}
 }

@@ -78,6 +78,9 @@ type Options struct {
 	// QualityBounds bound auto.
 	Quality       string
 	QualityBounds variants.Bounds
+	// PlayerAdapts: the player adapts on its own (clusterplay relay's),
+	// so auto shows it every variant; a fixed quality still shows one.
+	PlayerAdapts bool
 	// Faults, when set, injects a fault plan's faults into what comes from
 	// the hosts (faults.go).
 	Faults *faults.Injector

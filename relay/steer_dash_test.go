@@ -68,6 +68,9 @@ func TestDASHMPDShowsOneBaseURL(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 || string(body) != "segment one" {
 		t.Fatalf("segment: %v %d %q", err, resp.StatusCode, body)
 	}
+	// The relay says a fetch once its answer is sent: the player may have
+	// the bytes first. Three manifests, then the segment.
+	h.waitFor(t, events.Fetch, 4)
 	evs := h.events()
 	var fromA bool
 	for _, f := range of(evs, events.Fetch) {

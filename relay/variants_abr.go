@@ -39,12 +39,15 @@ type ladder struct {
 	rungs  []variants.Variant
 	paths  []string // each rung's media playlist, a clip path
 
-	mu     sync.Mutex
-	start  int
-	cur    int               // the rung that served last; -1 before the first segment
-	lists  []*mediaList      // each rung's playlist as last read; nil when it does not align
-	pinned map[int64]choice  // fMP4: the rung an init segment was served from, by sequence
-	inits  map[string][]byte // init segments read, by clip and range
+	mu    sync.Mutex
+	start int
+	cur   int          // the rung that served last; -1 before the first segment
+	lists []*mediaList // each rung's playlist as last read; nil when it does not align
+	// fetches are the newest segments' fetches, by sequence, newest the
+	// highest sequence begun (variants_flight.go).
+	fetches map[int64]*segFetch
+	newest  int64
+	inits   map[string][]byte // init segments read, by clip and range
 	// forced is the rung the user chose (SetQuality), -1 for auto.
 	forced int
 	// lastHost served the last segment; hostMoved says the one before it
@@ -97,7 +100,7 @@ func ladderID(master string) string {
 // the relay.
 func (r *Relay) ladderMaster(req *http.Request, clip string, body []byte, vs []variants.Variant, chosen variants.Variant) ([]byte, bool) {
 	base := r.baseFor(req)
-	l := &ladder{id: ladderID(clip), master: clip, cur: -1, forced: -1, pinned: map[int64]choice{}, inits: map[string][]byte{}}
+	l := &ladder{id: ladderID(clip), master: clip, cur: -1, forced: -1, inits: map[string][]byte{}}
 	for _, v := range onePerPlaylist(variants.Switchable(vs, chosen), chosen) {
 		p := clipOf(v.URI, clip, base, r.opts.Token)
 		if p == "" {

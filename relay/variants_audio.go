@@ -34,7 +34,7 @@ func (r *Relay) audioLadders(clip string, body, shown []byte, chosen variants.Va
 	virtual := map[string]string{}
 	for _, k := range variants.AudioKinds(body, chosen.Audio) {
 		l := &ladder{id: ladderID(clip + "\x00audio\x00" + k.Key), master: clip, cur: -1, forced: -1,
-			pinned: map[int64]choice{}, inits: map[string][]byte{}, track: audioTrack, video: video}
+			inits: map[string][]byte{}, track: audioTrack, video: video}
 		for _, rd := range k.Renditions {
 			p := clipOf(rd.URI, clip, base, r.opts.Token)
 			if p == "" {

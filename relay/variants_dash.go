@@ -42,7 +42,7 @@ func (r *Relay) dashLadder(clip string, body []byte, vs []variants.Variant, chos
 			return nil, false // another numbering per representation: not aligned by path
 		}
 	}
-	l := &ladder{id: ladderID(clip), master: clip, cur: -1, forced: -1, pinned: map[int64]choice{}, inits: map[string][]byte{}}
+	l := &ladder{id: ladderID(clip), master: clip, cur: -1, forced: -1, inits: map[string][]byte{}}
 	for _, v := range variants.Switchable(vs, chosen) {
 		if v.ID == chosen.ID {
 			l.start = len(l.rungs)

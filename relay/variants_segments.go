@@ -226,8 +226,10 @@ func (l *ladder) segmentAt(rung int, seq int64) (mediaSeg, bool) {
 	return m.segs[seq-m.sequence], true
 }
 
-// serveLadderInit serves the init segment of the rung the rule chooses
-// for segment seq, and keeps that choice for the segment.
+// serveLadderInit serves the init segment of the rung that serves
+// segment seq: it joins that segment's fetch, or starts it (a start, a
+// seek), and answers once the segment is there and its rung final
+// (variants_flight.go). The headers go at once, as a segment's do.
 func (r *Relay) serveLadderInit(w http.ResponseWriter, req *http.Request, l *ladder, seq int64) {
 	l.mu.Lock()
 	if l.lists == nil {
@@ -235,28 +237,54 @@ func (r *Relay) serveLadderInit(w http.ResponseWriter, req *http.Request, l *lad
 		http.Error(w, "the playlist was not read", http.StatusNotFound)
 		return
 	}
-	c := r.choose(l, seq)
-	l.pinned[seq] = c
-	seg, ok := l.segmentAt(c.rung, seq)
-	key := fmt.Sprintf("%s %d-%d", seg.init, seg.initRng.start, seg.initRng.end)
-	body := l.inits[key]
+	f, start := r.fetchFor(l, seq, true)
 	l.mu.Unlock()
-	if !ok || seg.init == "" {
+	if f == nil {
 		http.Error(w, "no such segment", http.StatusNotFound)
 		return
 	}
-	if body == nil {
-		var err error
-		if body, err = r.fetchWhole(req.Context(), req, seg.init, seg.initRng, nil); err != nil {
-			refuse(w, seg.init, err)
-			return
-		}
-		l.mu.Lock()
-		l.inits[key] = body
-		l.mu.Unlock()
+	early := answerEarly(w, req, "video/mp4")
+	if err := r.await(req, l, f, start); err != nil {
+		failSegment(w, early, l.master, err)
+		return
 	}
-	w.Header().Set("Content-Type", "video/mp4")
-	http.ServeContent(w, req, "", time.Time{}, bytes.NewReader(body))
+	l.mu.Lock()
+	seg, ok := l.segmentAt(f.c.rung, seq)
+	l.mu.Unlock()
+	if !ok || seg.init == "" {
+		failSegment(w, early, l.master, errNoSegment)
+		return
+	}
+	body, err := r.ladderInit(req, l, seg)
+	if err != nil {
+		failSegment(w, early, seg.init, err)
+		return
+	}
+	if !early {
+		w.Header().Set("Content-Type", "video/mp4")
+	}
+	sendSegment(w, req, early, body)
+}
+
+// ladderInit is seg's init segment: read from its host once, then held.
+// runFetch reads it before the segment it belongs to, so that a host sees
+// a switch as the player does, the init segment first.
+func (r *Relay) ladderInit(req *http.Request, l *ladder, seg mediaSeg) ([]byte, error) {
+	key := fmt.Sprintf("%s %d-%d", seg.init, seg.initRng.start, seg.initRng.end)
+	l.mu.Lock()
+	body := l.inits[key]
+	l.mu.Unlock()
+	if body != nil {
+		return body, nil
+	}
+	body, err := r.fetchWhole(req.Context(), req, seg.init, seg.initRng, nil)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	l.inits[key] = body
+	l.mu.Unlock()
+	return body, nil
 }
 
 var uriAttr = regexp.MustCompile(`URI="([^"]*)"`)

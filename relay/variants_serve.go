@@ -2,7 +2,6 @@ package relay
 
 import (
 	"bytes"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -12,10 +11,11 @@ import (
 )
 
 // serveLadderSegment serves segment seq from the rung the rule chooses
-// (or the one its init segment was served from), whole: the relay holds
-// it before the player gets a byte, so that a TS download that would end
-// after the player's buffer runs out can be abandoned for a lower rung
-// without the player seeing two variants' bytes in one response.
+// (or the one its init segment chose: variants_flight.go), whole: the
+// relay holds it before the player gets a byte, so that a download that
+// would end after the player's buffer runs out can be abandoned for a
+// lower rung without the player seeing two variants' bytes in one
+// response.
 func (r *Relay) serveLadderSegment(w http.ResponseWriter, req *http.Request, l *ladder, seq int64) {
 	l.mu.Lock()
 	if l.lists == nil {
@@ -23,43 +23,18 @@ func (r *Relay) serveLadderSegment(w http.ResponseWriter, req *http.Request, l *
 		http.Error(w, "the playlist was not read", http.StatusNotFound)
 		return
 	}
-	c, pinned := l.pinned[seq]
-	delete(l.pinned, seq)
-	if !pinned {
-		c = r.choose(l, seq)
-	}
-	prev := l.cur
-	seg, ok := l.segmentAt(c.rung, seq)
-	lowest := r.lowestUsable(l)
-	segDur := seg.dur
+	f, start := r.fetchFor(l, seq, false)
 	l.mu.Unlock()
-	if !ok {
+	if f == nil {
 		http.Error(w, "no such segment", http.StatusNotFound)
 		return
 	}
 	early := answerEarly(w, req, "")
-	var watch func(got, total int64, el time.Duration) bool
-	abandonTo := -1
-	if !pinned && c.rung != lowest {
-		watch = r.abandonWatch(l, c.rung, segDur, &abandonTo)
-	}
-	began := time.Now()
-	body, host, err := r.fetchSegment(req, seg, watch)
-	if errors.Is(err, errAbandoned) && abandonTo >= 0 {
-		c = choice{abandonTo, events.QualityAbandon}
-		l.mu.Lock()
-		seg, ok = l.segmentAt(c.rung, seq)
-		l.mu.Unlock()
-		if ok {
-			body, host, err = r.fetchSegment(req, seg, nil)
-		}
-	}
-	if err != nil {
-		failSegment(w, early, seg.clip, err)
+	if err := r.await(req, l, f, start); err != nil {
+		failSegment(w, early, l.master, err)
 		return
 	}
-	r.servedSegment(l, prev, c, host, len(body), time.Since(began))
-	sendSegment(w, req, early, body)
+	sendSegment(w, req, early, r.takeBody(req.Context(), l, f))
 }
 
 // answerEarly sends the headers of a whole-segment answer at once, so

@@ -29,8 +29,14 @@ func (r *Relay) variantView(req *http.Request, clip string, body []byte) []byte 
 		vs = r.opts.QualityBounds.Allowed(vs)
 	}
 	chosen, auto, err := variants.Choose(q, vs)
-	if err != nil {
-		return body // the app said so before the player started: the manifest as it is
+	if err != nil || (auto && r.opts.PlayerAdapts) {
+		// A name none matches: the app said so before the player started
+		// (clusterplay relay serves any clip: its log says so). A player
+		// that adapts on its own is shown every variant for auto.
+		if err != nil {
+			r.log.Info("quality: shown every variant", "clip", clip, "err", err)
+		}
+		return body
 	}
 	hls := strings.Contains(string(body), "#EXT-X-STREAM-INF")
 	if auto && hls {
