@@ -82,3 +82,41 @@ func TestAudioLadderThroughTheRelay(t *testing.T) {
 		t.Errorf("the first audio segment: %d bytes (%v), want the 192k group's 48000", len(seg), err)
 	}
 }
+
+// TestAudioLadderUnaligned: a group whose rendition's segments do not
+// align with the starting group's (other durations) stays out of the
+// ladder, and is not even measured.
+func TestAudioLadderUnaligned(t *testing.T) {
+	files := audioLadderFiles()
+	files["a64/index.m3u8"] = bytes.ReplaceAll(files["a64/index.m3u8"], []byte("#EXTINF:2.000,"), []byte("#EXTINF:2.500,"))
+	link, err := loopback.NewLink(1 << 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := hosttest.Keep(t)(loopback.Linked(files, link))
+	h := startRelayOpts(t, func(o *Options) { o.Quality = "auto" }, host.URL)
+	_, master, err := get(t, h.relay.URL("master.m3u8"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ladderID("master.m3u8\x00audio\x00en/English")
+	if !strings.Contains(string(master), ladderPrefix+id+"/index.m3u8") {
+		t.Fatalf("no virtual audio playlist %s in:\n%s", id, master)
+	}
+	if resp, _, err := get(t, h.relay.URL(ladderPrefix+id+"/index.m3u8"), nil); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("the audio playlist: %v", err)
+	}
+	l := h.relay.ladders.get(id)
+	l.mu.Lock()
+	usable := l.usable(len(l.rungs) - 1)
+	start := l.start
+	l.mu.Unlock()
+	if len(usable) != 1 || usable[0] != start {
+		t.Errorf("usable audio rungs %v, want the starting group's alone (%d)", usable, start)
+	}
+	for _, s := range link.Served() {
+		if strings.Contains(s.Path, "/a64/seg") {
+			t.Errorf("the unaligned rendition was asked for %s", s.Path)
+		}
+	}
+}
