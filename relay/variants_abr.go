@@ -54,6 +54,10 @@ type ladder struct {
 	// came from another host (a failover: a switch down is said so).
 	lastHost  string
 	hostMoved bool
+	// said is the rung the last quality event named (or the first segment
+	// came from), once saidAny: each switch is said once (servedSegment).
+	said    int
+	saidAny bool
 	// marker is a DASH ladder's virtual representation id, initName its
 	// initialization's name with it, segmentSeconds its segments'
 	// duration (variants_dash.go); "" and 0 for HLS.

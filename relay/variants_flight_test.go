@@ -1,8 +1,11 @@
 package relay
 
 import (
+	"slices"
 	"testing"
+	"time"
 
+	"clusterplay/events"
 	"clusterplay/variants"
 )
 
@@ -76,5 +79,33 @@ func TestFetchForSharesOneFetch(t *testing.T) {
 	}
 	if f, _ := r.fetchFor(l, 14, false); f != nil {
 		t.Error("a fetch of a sequence past the playlist")
+	}
+}
+
+// TestEachSwitchIsSaidOnce: segments N and N+1, both chosen at 720p while
+// 480p served last (the player opens N+1 while it reads N), make one
+// quality event; a later abandon down is said from 720p.
+func TestEachSwitchIsSaidOnce(t *testing.T) {
+	bus := events.NewBus()
+	ch := bus.Subscribe()
+	r := &Relay{opts: Options{Bus: bus}}
+	l := testLadder()
+	for i, name := range []string{"240p", "480p", "720p"} {
+		l.rungs[i].Name = name
+	}
+	r.servedSegment(l, -1, choice{1, ""}, "h", 1000, time.Second)                    // the first: no event
+	r.servedSegment(l, 1, choice{2, events.QualityEstimate}, "h", 1000, time.Second) // N
+	r.servedSegment(l, 1, choice{2, events.QualityEstimate}, "h", 1000, time.Second) // N+1
+	r.servedSegment(l, 2, choice{0, events.QualityAbandon}, "h", 1000, time.Second)
+	bus.Close()
+	var got []string
+	for ev := range ch {
+		if ev.Kind == events.Quality {
+			got = append(got, ev.FromVariant+">"+ev.ToVariant+":"+string(ev.Reason))
+		}
+	}
+	want := []string{"480p>720p:estimate", "720p>240p:abandon"}
+	if !slices.Equal(got, want) {
+		t.Errorf("quality events %v, want %v", got, want)
 	}
 }

@@ -76,7 +76,10 @@ func failSegment(w http.ResponseWriter, early bool, clip string, err error) {
 }
 
 // servedSegment notes a segment of n bytes fetched in took from host for
-// choice c, and says a switch from prev.
+// choice c, and says a switch from the rung said last (prev, the rung
+// that served when c was chosen, before anything was said). Segments are
+// fetched two at a time (the player opens the next while it reads one),
+// so two chosen against the same prev must not both say the switch.
 func (r *Relay) servedSegment(l *ladder, prev int, c choice, host string, n int, took time.Duration) {
 	l.mu.Lock()
 	if c.why != events.QualityAbandon {
@@ -85,13 +88,18 @@ func (r *Relay) servedSegment(l *ladder, prev int, c choice, host string, n int,
 	l.cur = c.rung
 	l.hostMoved = l.lastHost != "" && host != l.lastHost
 	l.lastHost = host
+	from := prev
+	if l.saidAny {
+		from = l.said
+	}
+	l.said, l.saidAny = c.rung, true
 	l.mu.Unlock()
-	if prev >= 0 && prev != c.rung {
+	if from >= 0 && from != c.rung {
 		why := c.why
 		if why == "" {
 			why = events.QualityEstimate
 		}
-		r.publishSwitch(l, prev, c.rung, why)
+		r.publishSwitch(l, from, c.rung, why)
 	}
 }
 
