@@ -92,6 +92,7 @@ func escapeEvent(e Event) Event {
 	// its steering server; variant names from its manifest.
 	e.Pathway, e.PathwayFrom = Escape(e.Pathway), Escape(e.PathwayFrom)
 	e.FromVariant, e.ToVariant = Escape(e.FromVariant), Escape(e.ToVariant)
+	e.Track = Escape(e.Track) // ours ("audio"), escaped as every text is
 	if len(e.Priority) > 0 {
 		priority := make([]string, len(e.Priority))
 		for i, p := range e.Priority {

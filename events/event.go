@@ -84,6 +84,9 @@ type Event struct {
 	// the player reported (_HLS_throughput or _DASH_throughput), bits/s.
 	FromVariant, ToVariant string
 	Bitrate, FromBitrate   int64
+	// Track is "audio" on a quality event of a DASH audio set switched on
+	// its own, "" for video.
+	Track string `json:"track,omitempty"`
 
 	// Internal fields (Tick, LoadBalancing, Notice).
 	Volume float64

@@ -56,6 +56,7 @@ type ladder struct {
 	// duration (variants_dash.go); "" and 0 for HLS.
 	marker, initName string
 	segmentSeconds   float64
+	dash             dashState // a DASH ladder's (variants_dashlist.go)
 	// filled: the player's buffer held a segment once since the start.
 	filled bool
 	rates  []float64 // the last segment fetches' rates, bits/s (recentRate)
@@ -67,7 +68,10 @@ func (ls *ladders) put(l *ladder) {
 	if ls.m == nil {
 		ls.m = map[string]*ladder{}
 	}
-	ls.m[l.id], ls.last = l, l
+	ls.m[l.id] = l
+	if l.dash.track == "" {
+		ls.last = l // the TUI's key and bar are the video's
+	}
 }
 
 func (ls *ladders) get(id string) *ladder {
@@ -128,6 +132,10 @@ func (r *Relay) serveLadder(w http.ResponseWriter, req *http.Request, clip strin
 		return true
 	}
 	name, _, _ = strings.Cut(name, "?")
+	if l.dash.list {
+		r.serveDASHList(w, req, l, name) // variants_dashserve.go
+		return true
+	}
 	var seq int64
 	switch {
 	case name == "index.m3u8":
@@ -156,7 +164,7 @@ func (r *Relay) publishSwitch(l *ladder, from, to int, why events.Reason) {
 	}
 	r.publish(events.Event{Kind: events.Quality, Index: -1, Path: l.master,
 		FromVariant: l.rungs[from].Name, ToVariant: l.rungs[to].Name, Bitrate: l.rungs[to].Bandwidth,
-		FromBitrate: l.rungs[from].Bandwidth, Reason: why})
+		FromBitrate: l.rungs[from].Bandwidth, Reason: why, Track: l.dash.track})
 }
 
 // CycleQuality moves the quality the player is served to the next of

@@ -39,9 +39,7 @@ func (r *Relay) variantView(req *http.Request, clip string, body []byte) []byte 
 		}
 	}
 	if auto && !hls {
-		if out, ok := r.dashLadder(clip, body, vs, chosen); ok {
-			return out
-		}
+		return r.dashAuto(req, clip, body, vs, chosen)
 	}
 	if hls {
 		return keepHLSVariant(body, chosen)

@@ -62,6 +62,7 @@ type jsonEvent struct {
 	ThroughputBPS *float64 `json:"throughput_bps,omitempty"` // steer_request: bits/s
 	Bitrate       *int64   `json:"bitrate,omitempty"`        // quality: bits/s of the variant switched to
 	FromBitrate   *int64   `json:"from_bitrate,omitempty"`   // quality: bits/s of the variant switched from
+	Track         string   `json:"track,omitempty"`          // quality: "audio" for a DASH audio set's switch
 	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
@@ -158,7 +159,7 @@ func kindFields(j *jsonEvent, e events.Event) {
 	case events.SteerRequest:
 		j.steerRequest(e)
 	case events.Quality:
-		j.From, j.To, j.Reason, j.Path = e.FromVariant, e.ToVariant, string(e.Reason), e.Path
+		j.From, j.To, j.Reason, j.Path, j.Track = e.FromVariant, e.ToVariant, string(e.Reason), e.Path, e.Track
 		b, fb := e.Bitrate, e.FromBitrate
 		j.Bitrate, j.FromBitrate = &b, &fb
 	case events.Failover:
@@ -276,6 +277,9 @@ func Line(e events.Event) string {
 		}
 		return fmt.Sprintf("hedged %s after %s: %s -> %s (served by %s)", e.Path, round(e.Delay), e.Host, e.ToHost, winner)
 	case events.Quality:
+		if e.Track != "" {
+			return fmt.Sprintf("quality %s %s -> %s (%dk, %s)", e.Track, e.FromVariant, e.ToVariant, (e.Bitrate+500)/1000, e.Reason)
+		}
 		return fmt.Sprintf("quality %s -> %s (%dk, %s)", e.FromVariant, e.ToVariant, (e.Bitrate+500)/1000, e.Reason)
 	case events.HostFailed:
 		return fmt.Sprintf("marked failed: %s (%s)", e.Host, e.Err)

@@ -127,7 +127,9 @@ func (s *Summary) Add(e events.Event) {
 		}
 		h.lastConnect = time.Time{}
 	case events.Quality:
-		s.quality.add(e, s.firstFrame)
+		if e.Track == "" { // time per variant and the mean bitrate are the video's
+			s.quality.add(e, s.firstFrame)
+		}
 	case events.Fetch:
 		h.relayBytes += e.Bytes
 		h.relaySeconds += e.Elapsed.Seconds()

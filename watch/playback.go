@@ -127,7 +127,9 @@ func (f *Fold) applyPlayback(ev events.Event) {
 	case events.LoadBalancing:
 		p.LoadBalancing = ev.On
 	case events.Quality:
-		p.Quality = ev.ToVariant
+		if ev.Track == "" { // the bar shows the video's variant
+			p.Quality = ev.ToVariant
+		}
 	case events.Fetch:
 		if ev.Throughput > 0 && !strings.Contains(ev.Path, ".m3u") && !strings.HasSuffix(ev.Path, ".mpd") {
 			p.Estimate = ev.Throughput * 8
