@@ -1,0 +1,91 @@
+package relay
+
+import (
+	"strings"
+	"testing"
+
+	"clusterplay/variants"
+)
+
+const listTestMPD = `<MPD type="static"><Period id="0">
+<AdaptationSet id="0" contentType="video"><SegmentTemplate timescale="1000"/>
+<Representation id="0" bandwidth="400000" height="240" codecs="avc1.42c01f"><BaseURL>v0/</BaseURL><SegmentList duration="2000"><Initialization sourceURL="i.mp4"/><SegmentURL media="1.m4s"/></SegmentList></Representation>
+<Representation id="1" bandwidth="1200000" height="480" codecs="avc1.42c01f"><ContentProtection x="1"/><SegmentBase indexRange="9-10"/></Representation>
+</AdaptationSet>
+<AdaptationSet id="1" contentType="audio"><Representation id="a" bandwidth="64000"><SegmentList duration="2"><SegmentURL media="a1.m4s"/></SegmentList></Representation></AdaptationSet>
+</Period></MPD>`
+
+// TestVirtualRepresentation: the representation shown is the chosen one
+// under the ladder's virtual id, its addressing and BaseURLs (and its
+// set's) replaced by a SegmentList of the relay's paths, its other
+// children kept; the other sets are as the host wrote them.
+func TestVirtualRepresentation(t *testing.T) {
+	chosen := variants.Variant{ID: "1", Set: 0}
+	l := &ladder{id: "0123456789abcdef", segmentSeconds: 2, start: 0,
+		lists: []*mediaList{{segs: []mediaSeg{{dur: 2}, {dur: 2}, {dur: 1.5}}}}}
+	out := string(virtualRepresentation(keepRepresentation([]byte(listTestMPD), chosen), chosen, l, "http://relay/t/"))
+	for _, want := range []string{`<Representation id="q01234567" bandwidth="1200000"`, `<ContentProtection x="1"/>`,
+		`<SegmentList timescale="1000" duration="2000">`, `<Initialization sourceURL="http://relay/t/_quality/0123456789abcdef/init.mp4"/>`,
+		`<SegmentURL media="http://relay/t/_quality/0123456789abcdef/seg-2.m4s"/>`, `<SegmentURL media="a1.m4s"/>`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %s in\n%s", want, out)
+		}
+	}
+	for _, gone := range []string{`indexRange`, `<SegmentTemplate`, `v0/`, `<Representation id="0"`, `seg-3`} {
+		if strings.Contains(out, gone) {
+			t.Errorf("%s left in\n%s", gone, out)
+		}
+	}
+}
+
+func TestTimesAlign(t *testing.T) {
+	list := func(durs ...float64) *mediaList {
+		m := &mediaList{}
+		for _, d := range durs {
+			m.segs = append(m.segs, mediaSeg{dur: d})
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name string
+		a, b *mediaList
+		want bool
+	}{
+		{"the same", list(2, 2, 1), list(2, 2, 1), true},
+		{"within 10 ms", list(2, 2, 1), list(2.004, 1.999, 1.003), true},
+		{"a boundary 50 ms off", list(2, 2, 1), list(2.05, 1.95, 1), false},
+		{"one segment more", list(2, 2), list(2, 2, 1), false},
+		{"the last longer", list(2, 2, 1), list(2, 2, 1.5), false},
+	} {
+		if got := timesAlign(tc.a, tc.b); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestEstimateLeft: audio counts on what the video being served leaves
+// of the estimate, at least 1 bit/s once there is an estimate; video on
+// all of it.
+func TestEstimateLeft(t *testing.T) {
+	video := &ladder{cur: -1, start: 1, rungs: []variants.Variant{{Bandwidth: 400_000}, {Bandwidth: 1_200_000}}}
+	audio := &ladder{dash: dashState{track: audioTrack, video: video}}
+	fixed := &ladder{dash: dashState{track: audioTrack, videoBandwidth: 300_000}}
+	for _, tc := range []struct {
+		name     string
+		l        *ladder
+		cur      int
+		est, got float64
+	}{
+		{"video: all of it", video, -1, 2e6, 2e6},
+		{"audio before video served: the starting rung's left", audio, -1, 2e6, 800_000},
+		{"audio: the current rung's left", audio, 0, 2e6, 1_600_000},
+		{"audio: nothing left", audio, 1, 1e6, 1},
+		{"audio: no estimate yet", audio, 1, 0, 0},
+		{"audio beside a fixed video", fixed, -1, 1e6, 700_000},
+	} {
+		video.cur = tc.cur
+		if got := tc.l.estimateLeft(tc.est); got != tc.got {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.got)
+		}
+	}
+}
