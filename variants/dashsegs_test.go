@@ -38,7 +38,7 @@ func TestRepresentationSegments(t *testing.T) {
 			Media: []Segment{{"a/500-00007.m4s", 0, -1, 2}, {"a/500-00008.m4s", 0, -1, 2},
 				{"a/500-00009.m4s", 0, -1, 1}}}},
 		{"template by SegmentTimeline: $Time$, r -1 to the period's end", templateMPD, "b", Segments{
-			Init: Segment{URL: "b/init.mp4", End: -1},
+			Init:  Segment{URL: "b/init.mp4", End: -1},
 			Media: []Segment{{"b/0.m4s", 0, -1, 2}, {"b/180000.m4s", 0, -1, 2}, {"b/360000.m4s", 0, -1, 1}}}},
 		{"SegmentBase: the sidx's range, the initialization's", baseMPD, "r", Segments{
 			Init: Segment{URL: "files/r.mp4", Start: 0, End: 799}, Index: &Segment{URL: "files/r.mp4", Start: 800, End: 899}}},
