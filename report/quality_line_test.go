@@ -32,4 +32,18 @@ func TestQualityEventWords(t *testing.T) {
 	if line := Line(e); line != "quality 720p -> 240p (400k, abandon)" {
 		t.Errorf("plain line %q", line)
 	}
+	if _, ok := got["track"]; ok {
+		t.Errorf("a video switch has a track: %s", b.String())
+	}
+	e.Track, e.FromVariant, e.ToVariant, e.Bitrate, e.FromBitrate = "audio", "128k", "64k", 64_000, 128_000
+	b.Reset()
+	if err := JSON(&b, e); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil || got["track"] != "audio" {
+		t.Errorf("an audio switch's track: %s", b.String())
+	}
+	if line := Line(e); line != "quality audio 128k -> 64k (64k, abandon)" {
+		t.Errorf("plain line %q", line)
+	}
 }

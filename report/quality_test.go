@@ -19,6 +19,9 @@ func TestQualityTotals(t *testing.T) {
 		Bitrate: 400_000, FromBitrate: 1_200_000, Reason: events.QualityEstimate})
 	s.Add(events.Event{Time: at(7), Kind: events.Quality, Index: -1, FromVariant: "240p", ToVariant: "720p",
 		Bitrate: 3_000_000, FromBitrate: 400_000, Reason: events.QualityEstimate})
+	// An audio set's switch counts neither as a switch nor as time.
+	s.Add(events.Event{Time: at(8), Kind: events.Quality, Index: -1, FromVariant: "128k", ToVariant: "64k",
+		Bitrate: 64_000, FromBitrate: 128_000, Reason: events.QualityEstimate, Track: "audio"})
 	s.Add(events.Event{Time: at(9), Kind: events.End, Host: "http://a/", Index: 0, Reason: events.ReasonEOF})
 	tot := s.Document(0, at(9)).Totals
 	want := map[string]float64{"480p": 4000, "240p": 2000, "720p": 2000}

@@ -277,10 +277,8 @@ func Line(e events.Event) string {
 		}
 		return fmt.Sprintf("hedged %s after %s: %s -> %s (served by %s)", e.Path, round(e.Delay), e.Host, e.ToHost, winner)
 	case events.Quality:
-		if e.Track != "" {
-			return fmt.Sprintf("quality %s %s -> %s (%dk, %s)", e.Track, e.FromVariant, e.ToVariant, (e.Bitrate+500)/1000, e.Reason)
-		}
-		return fmt.Sprintf("quality %s -> %s (%dk, %s)", e.FromVariant, e.ToVariant, (e.Bitrate+500)/1000, e.Reason)
+		from := strings.TrimPrefix(e.Track+" "+e.FromVariant, " ") // "audio 128k" for an audio track's
+		return fmt.Sprintf("quality %s -> %s (%dk, %s)", from, e.ToVariant, (e.Bitrate+500)/1000, e.Reason)
 	case events.HostFailed:
 		return fmt.Sprintf("marked failed: %s (%s)", e.Host, e.Err)
 	case events.Dropped:

@@ -18,6 +18,8 @@ func TestPlaybackQuality(t *testing.T) {
 	}{
 		{"none yet", nil, "", 0},
 		{"a switch", []events.Event{{Kind: events.Quality, Index: -1, FromVariant: "480p", ToVariant: "720p"}}, "720p", 0},
+		{"an audio switch is not the bar's", []events.Event{{Kind: events.Quality, Index: -1, FromVariant: "480p", ToVariant: "720p"},
+			{Kind: events.Quality, Index: -1, FromVariant: "128k", ToVariant: "64k", Track: "audio"}}, "720p", 0},
 		{"a segment's rate", []events.Event{{Kind: events.Fetch, Index: 0, Host: hosts[0], Path: "v/seg1.ts", Throughput: 250_000}}, "", 2_000_000},
 		{"a playlist's is no estimate", []events.Event{
 			{Kind: events.Fetch, Index: 0, Host: hosts[0], Path: "v/seg1.ts", Throughput: 250_000},
