@@ -150,8 +150,15 @@ func followsTheLink(t *testing.T, clip string) {
 // climbs to 720p; then, a moment into a segment request, the link drops
 // under the lowest variant's bitrate. The segment under way is abandoned
 // (a quality event with reason abandon) and fetched from a lower variant,
-// and no stall lasts longer than one segment.
+// and no stall lasts longer than one segment. HLS over TS, and DASH
+// (SegmentList), whose segments the relay holds whole too.
 func TestQualityAutoAbandons(t *testing.T) {
+	for _, clip := range []string{loopback.LadderTS, loopback.LadderDASHList} {
+		t.Run(strings.Split(clip, "/")[1], func(t *testing.T) { abandons(t, clip) })
+	}
+}
+
+func abandons(t *testing.T, clip string) {
 	top := loopback.Ladder[2].Bandwidth
 	h, link := ladderHost(t, 60, top*2/8)
 	low := loopback.Ladder[0].Bandwidth * 8 / 10 / 8 // 0.8x the lowest variant
@@ -188,7 +195,7 @@ func TestQualityAutoAbandons(t *testing.T) {
 			ending = time.Now()
 			time.AfterFunc(6*time.Second, func() { p.Signal(syscall.SIGTERM) })
 		}
-	}, "--quality", "auto", "--host", h.URL, loopback.LadderTS)
+	}, "--quality", "auto", "--host", h.URL, clip)
 	if code != 0 && code != 130 {
 		t.Fatalf("exit %d\n%s", code, lines(evs))
 	}
