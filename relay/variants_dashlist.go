@@ -232,16 +232,24 @@ func (r *Relay) dashAuto(req *http.Request, clip string, body []byte, vs []varia
 	} else if out, video, ok = r.dashListLadder(req, clip, body, vs, chosen); !ok {
 		out = keepRepresentation(body, chosen)
 	}
+	return r.dashAudio(req, clip, body, out, video, chosen.Bandwidth)
+}
+
+// dashAudio is shown (the manifest as the video's view left it) with the
+// first audio set of several representations of body switched on its
+// own, beside video's ladder (nil when video is not switched: then its
+// bitrate is videoBandwidth).
+func (r *Relay) dashAudio(req *http.Request, clip string, body, shown []byte, video *ladder, videoBandwidth int64) []byte {
 	as := variants.Audio(body)
 	if len(as) < 2 {
-		return out
+		return shown
 	}
 	start := as[len(as)/2]
 	l := r.listLadder(req, clip, clip+"#audio", body, variants.Switchable(as, start), start)
 	if l == nil {
-		return out
+		return shown
 	}
-	l.dash.track, l.dash.video, l.dash.videoBandwidth = audioTrack, video, chosen.Bandwidth
+	l.dash.track, l.dash.video, l.dash.videoBandwidth = audioTrack, video, videoBandwidth
 	r.ladders.put(l)
-	return virtualRepresentation(keepRepresentation(out, start), start, l, r.baseFor(req))
+	return virtualRepresentation(keepRepresentation(shown, start), start, l, r.baseFor(req))
 }

@@ -102,3 +102,25 @@ func TestDASHListLadderServes(t *testing.T) {
 		t.Errorf("quality events %+v, want one of video from 480p to 240p, reason user", qs)
 	}
 }
+
+// TestDASHAudioBesideOneVideo: a manifest of one video representation
+// and two audio ones: with auto, the audio is still switched on its own
+// (a virtual representation at the relay's paths), the video shown as
+// the host wrote it.
+func TestDASHAudioBesideOneVideo(t *testing.T) {
+	files := map[string][]byte{"d/a1.m4s": []byte("a1"), "d/b1.m4s": []byte("b1"), "d/ladder.mpd": []byte(`<MPD type="static"><Period>
+<AdaptationSet contentType="video"><Representation id="v" bandwidth="400000" height="240"><SegmentList duration="2"><SegmentURL media="v1.m4s"/></SegmentList></Representation></AdaptationSet>
+<AdaptationSet contentType="audio"><Representation id="a" bandwidth="64000"><SegmentList duration="2"><SegmentURL media="a1.m4s"/></SegmentList></Representation>
+<Representation id="b" bandwidth="128000"><SegmentList duration="2"><SegmentURL media="b1.m4s"/></SegmentList></Representation></AdaptationSet></Period></MPD>`)}
+	host := hosttest.Keep(t)(loopback.Good(files))
+	h := startRelayOpts(t, func(o *Options) { o.Quality = "auto" }, host.URL)
+	_, mpd, err := get(t, h.relay.URL("d/ladder.mpd"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(mpd)
+	if !strings.Contains(s, `<SegmentURL media="v1.m4s"/>`) || strings.Contains(s, "b1.m4s") || strings.Contains(s, `id="a"`) ||
+		!regexp.MustCompile(`media="http://[^"]*/_quality/[0-9a-f]+/seg-0\.m4s"`).MatchString(s) {
+		t.Errorf("want the video as written and one virtual audio representation:\n%s", s)
+	}
+}
