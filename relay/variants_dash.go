@@ -54,6 +54,7 @@ func (r *Relay) dashLadder(clip string, body []byte, vs []variants.Variant, chos
 		l.initName = strings.ReplaceAll(m[1], "$RepresentationID$", l.marker)
 	}
 	l.segmentSeconds = templateSeconds(tpls[0])
+	l.adopt(r.ladders.get(l.id)) // a live manifest's reload
 	r.ladders.put(l)
 	out := keepRepresentation(body, chosen)
 	rep := regexp.MustCompile(`(<Representation\b[^>]*\sid\s*=\s*")` + regexp.QuoteMeta(chosen.ID) + `"`)

@@ -49,6 +49,7 @@ func (r *Relay) dashListLadder(req *http.Request, clip string, body []byte, vs [
 	if l == nil {
 		return nil, nil, false
 	}
+	l.adopt(r.ladders.get(l.id))
 	r.ladders.put(l)
 	return virtualRepresentation(keepRepresentation(body, chosen), chosen, l, r.baseFor(req)), l, true
 }
@@ -250,6 +251,7 @@ func (r *Relay) dashAudio(req *http.Request, clip string, body, shown []byte, vi
 		return shown
 	}
 	l.dash.track, l.dash.video, l.dash.videoBandwidth = audioTrack, video, videoBandwidth
+	l.adopt(r.ladders.get(l.id))
 	r.ladders.put(l)
 	return virtualRepresentation(keepRepresentation(shown, start), start, l, r.baseFor(req))
 }

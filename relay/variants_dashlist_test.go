@@ -89,3 +89,35 @@ func TestEstimateLeft(t *testing.T) {
 		}
 	}
 }
+
+// TestAdopt: a reloaded manifest's ladder keeps the rung that served
+// and the initialization the player read, when its rungs are the same.
+func TestAdopt(t *testing.T) {
+	rungs := []variants.Variant{{ID: "0"}, {ID: "1"}}
+	fresh := func(ids ...string) *ladder {
+		l := &ladder{cur: -1, dash: dashState{mapped: -1}}
+		for _, id := range ids {
+			l.rungs, l.lists = append(l.rungs, variants.Variant{ID: id}), append(l.lists, &mediaList{})
+		}
+		return l
+	}
+	old := &ladder{rungs: rungs, cur: 1, lastHost: "h", dash: dashState{mapped: 1, initClip: "i-q1.mp4"}}
+	l := fresh("0", "1")
+	l.adopt(old)
+	if l.cur != 1 || l.dash.mapped != 1 || l.dash.initClip != "i-q1.mp4" || l.lastHost != "h" {
+		t.Errorf("same rungs: %+v", l)
+	}
+	for name, l := range map[string]*ladder{"other rungs": fresh("0", "2"), "fewer rungs": fresh("0")} {
+		l.adopt(old)
+		if l.cur != -1 || l.dash.mapped != -1 {
+			t.Errorf("%s: adopted %+v", name, l)
+		}
+	}
+	l = fresh("0", "1")
+	l.lists[1] = nil // the rung that served no longer aligns
+	l.adopt(old)
+	if l.cur != -1 {
+		t.Errorf("a rung that no longer aligns is current: %d", l.cur)
+	}
+	fresh("0").adopt(nil)
+}

@@ -199,3 +199,26 @@ func (l *ladder) estimateLeft(est float64) float64 {
 	}
 	return max(est-video, 1)
 }
+
+// adopt carries over what the player has of old, the ladder of the same
+// manifest read before (a live MPD reloaded), when its rungs are l's:
+// the rung that served last and the initialization the player read, so
+// that a reload neither snaps back to the starting rung nor loses the
+// initialization a later switch must send.
+func (l *ladder) adopt(old *ladder) {
+	if old == nil || len(old.rungs) != len(l.rungs) {
+		return
+	}
+	for i := range l.rungs {
+		if old.rungs[i].ID != l.rungs[i].ID {
+			return
+		}
+	}
+	old.mu.Lock()
+	defer old.mu.Unlock()
+	l.cur, l.lastHost, l.filled = old.cur, old.lastHost, old.filled
+	l.dash.mapped, l.dash.initClip = old.dash.mapped, old.dash.initClip
+	if l.cur >= 0 && l.lists[l.cur] == nil {
+		l.cur = -1
+	}
+}

@@ -210,7 +210,6 @@ func (r *Relay) ruleInput(l *ladder, usable []int, cur int) abr.Input {
 		in.Estimate, _ = r.Throughput(h)
 	}
 	in.Estimate = l.estimateLeft(in.Estimate) // DASH audio: what video leaves
-
 	if buf, known := r.playerBuffer(); known && buf.Playing {
 		in.Playing, in.Buffer = true, max(buf.Cached-time.Since(buf.At), 0)
 	}
