@@ -175,7 +175,7 @@ func (r *Relay) publishSwitch(l *ladder, from, to int, why events.Reason) {
 func (r *Relay) CycleQuality() (string, error) {
 	l := r.ladders.latest()
 	if l == nil {
-		return "", errors.New("no variants to choose from: the quality key switches an HLS stream played with --quality auto")
+		return "", errors.New("no variants to choose from: the quality key switches an HLS or DASH stream played with --quality auto")
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
