@@ -45,6 +45,9 @@ type dashState struct {
 // manifest the player sees; ok is false when they cannot be listed (a
 // live manifest, addressing that does not resolve, no aligned rung).
 func (r *Relay) dashListLadder(req *http.Request, clip string, body []byte, vs []variants.Variant, chosen variants.Variant) ([]byte, *ladder, bool) {
+	if periodAddressing(body) {
+		return nil, nil, false // the player would read the period's, not the virtual list
+	}
 	l := r.listLadder(req, clip, clip, body, variants.Switchable(vs, chosen), chosen)
 	if l == nil {
 		return nil, nil, false
@@ -247,11 +250,37 @@ func (r *Relay) dashAudio(req *http.Request, clip string, body, shown []byte, vi
 	}
 	start := as[len(as)/2]
 	l := r.listLadder(req, clip, clip+"#audio", body, variants.Switchable(as, start), start)
-	if l == nil {
+	if l == nil || periodAddressing(body) {
 		return shown
 	}
 	l.dash.track, l.dash.video, l.dash.videoBandwidth = audioTrack, video, videoBandwidth
 	l.adopt(r.ladders.get(l.id))
 	r.ladders.put(l)
 	return virtualRepresentation(keepRepresentation(shown, start), start, l, r.baseFor(req))
+}
+
+var segmentAddressing = regexp.MustCompile(`<Segment(Template|List|Base)\b`)
+
+// periodAddressing reports whether the first period addresses segments
+// itself (a SegmentTemplate, SegmentList or SegmentBase outside its
+// adaptation sets), which ffmpeg reads before a representation's own.
+func periodAddressing(body []byte) bool {
+	s := string(body)
+	p := strings.Index(s, "<Period")
+	if p < 0 {
+		return false
+	}
+	end := strings.Index(s[p:], "</Period>")
+	if end < 0 {
+		end = len(s) - p
+	}
+	period := s[p : p+end]
+	for {
+		from, to := adaptationSpan(period, 0)
+		if from < 0 {
+			break
+		}
+		period = period[:from] + period[to:]
+	}
+	return segmentAddressing.MatchString(period)
 }

@@ -121,3 +121,16 @@ func TestAdopt(t *testing.T) {
 	}
 	fresh("0").adopt(nil)
 }
+
+func TestPeriodAddressing(t *testing.T) {
+	for mpd, want := range map[string]bool{
+		listTestMPD: false,
+		`<MPD><Period><SegmentTemplate media="$Number$.m4s"/><AdaptationSet><Representation id="a"/></AdaptationSet></Period></MPD>`: true,
+		`<MPD><Period><AdaptationSet><SegmentBase indexRange="1-2"/></AdaptationSet></Period><Period><SegmentList/></Period></MPD>`:  false,
+		`<MPD/>`: false,
+	} {
+		if got := periodAddressing([]byte(mpd)); got != want {
+			t.Errorf("%s: %v, want %v", mpd, got, want)
+		}
+	}
+}
