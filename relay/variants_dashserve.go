@@ -163,13 +163,16 @@ func (r *Relay) dashSegment(w http.ResponseWriter, req *http.Request, l *ladder,
 		failSegment(w, early, seg.clip, err)
 		return
 	}
+	l.mu.Lock()
+	noted := len(l.rates)
+	l.mu.Unlock()
 	r.servedSegment(l, prev, c, host, len(body), time.Since(began))
 	l.mu.Lock()
 	l.dash.mapped = c.rung
-	if l.dash.track == audioTrack {
-		// An audio segment's own rate is the link's, not what video
-		// leaves it: audio is judged by the estimate alone.
-		l.rates = nil
+	if k := len(l.rates) - 1; l.dash.track == audioTrack && k >= 0 && len(l.rates) > noted {
+		// An audio segment's own rate is the link's: what video leaves
+		// of it is what may lift audio, as for the estimate.
+		l.rates[k] = l.estimateLeft(l.rates[k])
 	}
 	l.mu.Unlock()
 	if !early {
