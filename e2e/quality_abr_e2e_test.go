@@ -20,6 +20,7 @@ func rungOf(p string) int {
 	for i := range loopback.Ladder {
 		n := string(rune('0' + i))
 		if strings.Contains(p, "/ladder/ts/v"+n+"/seg") || strings.Contains(p, "/ladder/fmp4/v"+n+"/seg") ||
+			strings.Contains(p, "/ladder/dashbase/v"+n+".mp4") ||
 			strings.Contains(p, "/chunk-stream"+n+"-") {
 			return i
 		}
@@ -62,13 +63,27 @@ func quality(evs []map[string]any) []map[string]any {
 	return out
 }
 
+// servedRungs are the rungs (rungOf) of the segments a link carried, in
+// the order they ended; a SegmentBase file's ranges count when they are
+// larger than its initialization and its sidx.
+func servedRungs(link *loopback.Link) []int {
+	var out []int
+	for _, s := range link.Served() {
+		r := rungOf(s.Path)
+		if r >= 0 && (!strings.Contains(s.Path, "/ladder/dashbase/") || s.Bytes > 8<<10) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // TestQualityAutoFollowsTheLink: a ladder (400k/1200k/3000k; HLS over
-// TS and fMP4, DASH) on a host whose link carries 1.5x the middle variant's
+// TS and fMP4, DASH by $RepresentationID$, SegmentList and SegmentBase) on a host whose link carries 1.5x the middle variant's
 // bandwidth. From the 4th segment request on, at least 70 % are the
 // middle variant's, with no rebuffering; the throttle lifted, a quality
 // event goes up to 720p within 10 s.
 func TestQualityAutoFollowsTheLink(t *testing.T) {
-	for _, clip := range []string{loopback.LadderTS, loopback.LadderFMP4, loopback.LadderDASH} {
+	for _, clip := range []string{loopback.LadderTS, loopback.LadderFMP4, loopback.LadderDASH, loopback.LadderDASHList, loopback.LadderDASHBase} {
 		t.Run(strings.Split(clip, "/")[1], func(t *testing.T) { followsTheLink(t, clip) })
 	}
 }
@@ -84,12 +99,7 @@ func followsTheLink(t *testing.T, clip string) {
 	code, evs := playJSON(t, func(ev map[string]any, p *os.Process) {
 		mu.Lock()
 		defer mu.Unlock()
-		segs := 0
-		for _, s := range served(link) {
-			if rungOf(s) >= 0 {
-				segs++
-			}
-		}
+		segs := len(servedRungs(link))
 		if lifted.IsZero() && segs >= 12 {
 			lifted, throttledRequest = time.Now(), segs
 			link.SetRate(unlimited)
@@ -102,12 +112,7 @@ func followsTheLink(t *testing.T, clip string) {
 	if code != 0 && code != 130 {
 		t.Fatalf("exit %d\n%s", code, lines(evs))
 	}
-	var rungs []int
-	for _, p := range served(link) {
-		if r := rungOf(p); r >= 0 {
-			rungs = append(rungs, r)
-		}
-	}
+	rungs := servedRungs(link)
 	t.Logf("rungs of the segment requests: %v; quality events: %v", rungs, quality(evs))
 	if throttledRequest < 4 {
 		t.Fatalf("the throttle was never lifted: %d segment requests", throttledRequest)
@@ -134,6 +139,9 @@ func followsTheLink(t *testing.T, clip string) {
 			t.Errorf("720p's first segment came before its init segment: %v", paths)
 		}
 	}
+	if clip == loopback.LadderDASH || clip == loopback.LadderDASHList {
+		initSentAtSwitch(t, link, clip)
+	}
 	if up.IsZero() || up.Sub(lifted) > 10*time.Second {
 		t.Errorf("the throttle lifted at %v, up to 720p at %v: want within 10 s\n%s", lifted, up, lines(evs))
 	}
@@ -143,11 +151,12 @@ func followsTheLink(t *testing.T, clip string) {
 // climbs to 720p; then, a moment into a segment request, the link drops
 // under the lowest variant's bitrate. The segment under way is abandoned
 // (a quality event with reason abandon) and fetched from a lower variant,
-// and no stall lasts longer than one segment. HLS over TS and over fMP4:
-// an fMP4 segment is abandoned too, and the player is sent the init
-// segment of the variant that served it.
+// and no stall lasts longer than one segment. HLS over TS and over fMP4
+// (an fMP4 segment is abandoned too, and the player is sent the init
+// segment of the variant that served it), and DASH (SegmentList), whose
+// segments the relay holds whole too.
 func TestQualityAutoAbandons(t *testing.T) {
-	for _, clip := range []string{loopback.LadderTS, loopback.LadderFMP4} {
+	for _, clip := range []string{loopback.LadderTS, loopback.LadderFMP4, loopback.LadderDASHList} {
 		t.Run(strings.Split(clip, "/")[1], func(t *testing.T) { abandons(t, clip) })
 	}
 }

@@ -84,8 +84,9 @@ type Event struct {
 	// the player reported (_HLS_throughput or _DASH_throughput), bits/s.
 	FromVariant, ToVariant string
 	Bitrate, FromBitrate   int64
-	// Track is "audio" on a quality event of an audio rendition's switch
-	// between groups ("" for the video's).
+	// Track is "audio" on a quality event of an audio track switched on
+	// its own (an HLS rendition between groups, a DASH audio set's
+	// representations); "" for video.
 	Track string `json:"track,omitempty"`
 
 	// Internal fields (Tick, LoadBalancing, Notice).

@@ -37,7 +37,9 @@ const LadderSegment = 2
 
 // MakeLadder encodes seconds of a test picture with a tone into dir at
 // the three rungs of Ladder, and writes them as HLS over MPEG-TS, HLS
-// over fMP4 and DASH (LadderTS, LadderFMP4, LadderDASH), every URI of the
+// over fMP4 and DASH (LadderTS, LadderFMP4, LadderDASH, and
+// LadderDASHList, LadderDASHReps, LadderDASHBase with two audio
+// representations), every URI of the
 // HLS masters and playlists absolute under origin (a host's base URL), as
 // CDN manifests are.
 func MakeLadder(dir, origin string, seconds int) error {
@@ -64,7 +66,10 @@ func MakeLadder(dir, origin string, seconds int) error {
 			return err
 		}
 	}
-	return writeDASHLadder(bin, dir, sources)
+	if err := writeDASHLadder(bin, dir, sources); err != nil {
+		return err
+	}
+	return writeOtherDASHLadders(bin, dir, work, sources, seconds) // ladder_dash.go
 }
 
 // encodeRung encodes the rung at a constant bitrate, the audio at 64k.

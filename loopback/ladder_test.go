@@ -20,7 +20,7 @@ func TestMakeLadder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, clip := range []string{LadderTS, LadderFMP4, LadderDASH} {
+	for _, clip := range []string{LadderTS, LadderFMP4, LadderDASH, LadderDASHList, LadderDASHReps, LadderDASHBase} {
 		body, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(clip)))
 		if err != nil {
 			t.Fatal(err)
@@ -42,6 +42,49 @@ func TestMakeLadder(t *testing.T) {
 			if !strings.Contains(string(body), origin+"ladder/"+kind) {
 				t.Errorf("%s v%d: URIs not absolute:\n%s", kind, i, body)
 			}
+		}
+	}
+	for _, clip := range []string{LadderDASHList, LadderDASHReps, LadderDASHBase} {
+		dashAddressing(t, dir, clip)
+	}
+}
+
+// dashAddressing: the MPD's two audio representations, and each
+// representation's segments as the manifest addresses them: four of 2 s
+// (a SegmentBase's from its file's sidx at its indexRange).
+func dashAddressing(t *testing.T, dir, clip string) {
+	t.Helper()
+	body, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(clip)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	audio := variants.Audio(body)
+	if len(audio) != 2 || audio[0].Name != "64k" || audio[1].Name != "128k" {
+		t.Errorf("%s: audio %+v, want 64k and 128k", clip, audio)
+	}
+	for _, v := range append(variants.Parse(body), audio...) {
+		segs, err := variants.RepresentationSegments(body, v.ID)
+		if err != nil {
+			t.Fatalf("%s %s: %v", clip, v.ID, err)
+		}
+		if segs.Index != nil {
+			file, err := os.ReadFile(filepath.Join(dir, filepath.Dir(filepath.FromSlash(clip)), segs.Index.URL))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if segs.Media, err = variants.ParseSidx(file[segs.Index.Start:segs.Index.End+1], segs.Index.End, segs.Index.URL); err != nil {
+				t.Fatalf("%s %s: %v", clip, v.ID, err)
+			}
+			if last := segs.Media[len(segs.Media)-1]; last.End != int64(len(file))-1 && !strings.Contains(string(file[last.End+1:]), "mfra") {
+				t.Errorf("%s %s: the last segment ends at %d of %d bytes", clip, v.ID, last.End, len(file))
+			}
+		}
+		total := 0.0
+		for _, s := range segs.Media {
+			total += s.Seconds
+		}
+		if len(segs.Media) != 4 || total < 7.9 || total > 8.2 || segs.Init.URL == "" {
+			t.Errorf("%s %s: %d segments, %.2f s, init %q; want 4 of 2 s and an initialization", clip, v.ID, len(segs.Media), total, segs.Init.URL)
 		}
 	}
 }

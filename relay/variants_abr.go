@@ -63,15 +63,19 @@ type ladder struct {
 	// duration (variants_dash.go); "" and 0 for HLS.
 	marker, initName string
 	segmentSeconds   float64
+	dash             dashState // a DASH ladder's (variants_dashlist.go)
 	// filled: the player's buffer held a segment once since the start.
 	filled bool
 	rates  []float64 // the last segment fetches' rates, bits/s (recentRate)
-	// track is "audio" for an audio rendition's ladder, whose rungs are
-	// the rendition in each audio group and video the master's video
-	// ladder (variants_audio.go); "" for the video's.
-	track  string
-	video  *ladder
-	ranked bool // an audio ladder's rungs were measured and ordered
+	// track is "audio" for an audio track's ladder (an HLS rendition in
+	// each audio group, variants_audio.go; a DASH audio set's
+	// representations, variants_dashlist.go), "" for the video's. video is
+	// then the video's ladder, nil when the video is not switched, and
+	// videoBandwidth that video's fixed bitrate (linkLeft).
+	track          string
+	video          *ladder
+	videoBandwidth int64
+	ranked         bool // an HLS audio ladder's rungs were measured and ordered
 }
 
 func (ls *ladders) put(l *ladder) {
@@ -144,6 +148,10 @@ func (r *Relay) serveLadder(w http.ResponseWriter, req *http.Request, clip strin
 		return true
 	}
 	name, _, _ = strings.Cut(name, "?")
+	if l.dash.list {
+		r.serveDASHList(w, req, l, name) // variants_dashserve.go
+		return true
+	}
 	var seq int64
 	switch {
 	case name == "index.m3u8":
@@ -183,7 +191,7 @@ func (r *Relay) publishSwitch(l *ladder, from, to int, why events.Reason) {
 func (r *Relay) CycleQuality() (string, error) {
 	l := r.ladders.latest()
 	if l == nil {
-		return "", errors.New("no variants to choose from: the quality key switches an HLS stream played with --quality auto")
+		return "", errors.New("no variants to choose from: the quality key switches an HLS or DASH stream played with --quality auto")
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

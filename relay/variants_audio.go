@@ -209,28 +209,32 @@ func upstreamMethod(ctx context.Context) string {
 }
 
 // linkLeft is the estimate an audio ladder's rule reads: the host's
-// estimate less the video's share of the link, the current video
-// variant's BANDWIDTH (which counts its own group's audio) less the
-// bitrate of its group's rung here (0 when that group is none of them),
-// floored at 1 bit/s (the rule reads 0 as no estimate yet). A video
-// ladder's estimate is the host's. l.mu is held.
+// estimate less the video's share of the link, floored at 1 bit/s (the
+// rule reads 0 as no estimate yet). The video's share is the current
+// video rung's bandwidth (the starting one's before any served), less,
+// for HLS, whose variant BANDWIDTH counts its own group's audio, the
+// bitrate of that group's rung here; a video not switched takes its
+// fixed bitrate. A video ladder's estimate is the host's. l.mu is held.
 func (r *Relay) linkLeft(l *ladder, estimate float64) float64 {
-	if l.video == nil || estimate <= 0 {
+	if l.track != audioTrack || estimate <= 0 {
 		return estimate
 	}
-	v := l.video
-	v.mu.Lock()
-	cur := v.cur
-	if cur < 0 {
-		cur = v.start
-	}
-	playing := v.rungs[cur]
-	v.mu.Unlock()
-	own := 0.0
-	for _, a := range l.rungs {
-		if a.Audio == playing.Audio {
-			own = float64(a.Bandwidth)
+	video := float64(l.videoBandwidth)
+	if v := l.video; v != nil {
+		v.mu.Lock()
+		cur := v.cur
+		if cur < 0 {
+			cur = v.start
 		}
+		playing := v.rungs[cur]
+		v.mu.Unlock()
+		own := 0.0
+		for _, a := range l.rungs {
+			if playing.Audio != "" && a.Audio == playing.Audio {
+				own = float64(a.Bandwidth)
+			}
+		}
+		video = float64(playing.Bandwidth) - own
 	}
-	return max(estimate-(float64(playing.Bandwidth)-own), 1)
+	return max(estimate-video, 1)
 }

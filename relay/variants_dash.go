@@ -5,9 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
-	"clusterplay/events"
 	"clusterplay/variants"
 )
 
@@ -18,9 +16,9 @@ import (
 // fetches it from the representation the rule chooses then: the path
 // with the real id. The representations must share the template's
 // numbering (one SegmentTemplate, or the same one in each) and their
-// codecs; the initialization is the starting representation's, so a
-// switch decodes well when the representations carry their parameter
-// sets in band, as packagers' switchable sets do.
+// codecs. The initialization the player asks for is the starting
+// representation's; a segment from another is preceded by its own
+// (variants_dashserve.go).
 
 var (
 	initAttr  = regexp.MustCompile(`initialization\s*=\s*"([^"]*)"`)
@@ -43,6 +41,7 @@ func (r *Relay) dashLadder(clip string, body []byte, vs []variants.Variant, chos
 		}
 	}
 	l := &ladder{id: ladderID(clip), master: clip, cur: -1, forced: -1, inits: map[string][]byte{}}
+	l.dash.mapped = -1
 	for _, v := range variants.Switchable(vs, chosen) {
 		if v.ID == chosen.ID {
 			l.start = len(l.rungs)
@@ -55,6 +54,7 @@ func (r *Relay) dashLadder(clip string, body []byte, vs []variants.Variant, chos
 		l.initName = strings.ReplaceAll(m[1], "$RepresentationID$", l.marker)
 	}
 	l.segmentSeconds = templateSeconds(tpls[0])
+	l.adopt(r.ladders.get(l.id)) // a live manifest's reload
 	r.ladders.put(l)
 	out := keepRepresentation(body, chosen)
 	rep := regexp.MustCompile(`(<Representation\b[^>]*\sid\s*=\s*")` + regexp.QuoteMeta(chosen.ID) + `"`)
@@ -72,13 +72,10 @@ func (r *Relay) serveDASHLadder(w http.ResponseWriter, req *http.Request, clip s
 	real := func(rung int) string { return strings.ReplaceAll(clip, l.marker, l.rungs[rung].ID) }
 	name, _, _ := strings.Cut(clip, "?")
 	if l.initName != "" && strings.HasSuffix(name, l.initName) {
-		body, err := r.fetchWhole(req.Context(), req, real(l.start), byteRange{end: -1}, nil)
-		if err != nil {
-			refuse(w, clip, err)
-			return true
-		}
-		w.Header().Set("Content-Type", "video/mp4")
-		http.ServeContent(w, req, "", time.Time{}, strings.NewReader(string(body)))
+		l.mu.Lock()
+		l.dash.initClip = clip
+		l.mu.Unlock()
+		r.serveDASHInit(w, req, l, l.start)
 		return true
 	}
 	l.mu.Lock()
@@ -86,27 +83,9 @@ func (r *Relay) serveDASHLadder(w http.ResponseWriter, req *http.Request, clip s
 	prev := l.cur
 	lowest := r.lowestUsable(l)
 	l.mu.Unlock()
-	early := answerEarly(w, req, "video/mp4")
-	var watch func(got, total int64, el time.Duration) bool
-	abandonTo := -1
-	if c.rung != lowest {
-		watch = r.abandonWatch(l, c.rung, l.segmentSeconds, &abandonTo)
-	}
-	began := time.Now()
-	body, host, err := r.fetchSegment(req, mediaSeg{clip: real(c.rung), rng: byteRange{end: -1}}, watch)
-	if err != nil && abandonTo >= 0 {
-		c = choice{abandonTo, events.QualityAbandon}
-		body, host, err = r.fetchSegment(req, mediaSeg{clip: real(c.rung), rng: byteRange{end: -1}}, nil)
-	}
-	if err != nil {
-		failSegment(w, early, clip, err)
-		return true
-	}
-	r.servedSegment(l, prev, c, host, len(body), time.Since(began))
-	if !early {
-		w.Header().Set("Content-Type", "video/mp4")
-	}
-	sendSegment(w, req, early, body)
+	r.dashSegment(w, req, l, prev, c, lowest, l.segmentSeconds, func(rung int) (mediaSeg, bool) {
+		return mediaSeg{clip: real(rung), rng: byteRange{end: -1}}, true
+	})
 	return true
 }
 

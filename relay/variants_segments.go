@@ -173,7 +173,7 @@ func (l *ladder) noteSegment(bytes int, took time.Duration) {
 // recentRate is the lowest of the last segment fetches' rates (bits/s),
 // 0 before there are enough. l.mu is held.
 func (l *ladder) recentRate() float64 {
-	if len(l.rates) < recentSegments || l.video != nil { // audio shares the link with the video: linkLeft alone
+	if len(l.rates) < recentSegments {
 		return 0
 	}
 	low := l.rates[0]

@@ -84,6 +84,11 @@ func (r *Relay) servedSegment(l *ladder, prev int, c choice, host string, n int,
 	l.mu.Lock()
 	if c.why != events.QualityAbandon {
 		l.noteSegment(n, took)
+		if k := len(l.rates) - 1; l.track == audioTrack {
+			// An audio fetch's own rate is the link's: what the video
+			// leaves of it may lift audio, as for the estimate.
+			l.rates[k] = r.linkLeft(l, l.rates[k])
+		}
 	}
 	l.cur = c.rung
 	l.hostMoved = l.lastHost != "" && host != l.lastHost

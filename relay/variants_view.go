@@ -22,10 +22,14 @@ func (r *Relay) variantView(req *http.Request, clip string, body []byte) []byte 
 		return body
 	}
 	vs := variants.Parse(body)
+	auto := q == variants.Auto || strings.HasPrefix(q, variants.Auto+",")
+	if len(vs) == 1 && auto && strings.Contains(string(body), "<MPD") {
+		return r.dashAudio(req, clip, body, body, nil, vs[0].Bandwidth) // one video, several audio
+	}
 	if len(vs) < 2 {
 		return body
 	}
-	if q == variants.Auto || strings.HasPrefix(q, variants.Auto+",") {
+	if auto {
 		vs = r.opts.QualityBounds.Allowed(vs)
 	}
 	chosen, auto, err := variants.Choose(q, vs)
@@ -45,9 +49,7 @@ func (r *Relay) variantView(req *http.Request, clip string, body []byte) []byte 
 		}
 	}
 	if auto && !hls {
-		if out, ok := r.dashLadder(clip, body, vs, chosen); ok {
-			return out
-		}
+		return r.dashAuto(req, clip, body, vs, chosen)
 	}
 	if hls {
 		return keepHLSVariant(body, chosen)

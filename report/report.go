@@ -62,7 +62,7 @@ type jsonEvent struct {
 	ThroughputBPS *float64 `json:"throughput_bps,omitempty"` // steer_request: bits/s
 	Bitrate       *int64   `json:"bitrate,omitempty"`        // quality: bits/s of the variant switched to
 	FromBitrate   *int64   `json:"from_bitrate,omitempty"`   // quality: bits/s of the variant switched from
-	Track         string   `json:"track,omitempty"`          // quality: "audio" for an audio rendition's switch
+	Track         string   `json:"track,omitempty"`          // quality: "audio" for an audio track's switch
 	// Then the attempt's phases (appendPhases): dns_ms, connect_ms, ...
 }
 
