@@ -113,7 +113,7 @@ func writeSegmentBaseLadder(bin, dir string, sources []string, seconds int) erro
 			i, r.Bandwidth-64_000, r.Width, r.Height, reps[fmt.Sprintf("v%d", i)])
 	}
 	b.WriteString("</AdaptationSet>\n<AdaptationSet id=\"1\" contentType=\"audio\" segmentAlignment=\"true\">\n")
-	for i, bw := range LadderAudio {
+	for i, bw := range LadderDASHAudio {
 		fmt.Fprintf(&b, "<Representation id=\"%d\" mimeType=\"audio/mp4\" codecs=\"mp4a.40.2\" bandwidth=\"%d\" audioSamplingRate=\"48000\">\n%s</Representation>\n",
 			3+i, bw, reps[fmt.Sprintf("a%d", i)])
 	}
