@@ -128,8 +128,14 @@ func (p *racer) waitAll(report bool) {
 			e.recordSlow(o.host, e.now(), o.elapsed)
 		}
 		if report {
+			why := "another host answered first"
+			if p.skipped[o.host] {
+				// The user left it before the winner answered: the
+				// winner's answer may still come in first.
+				why = "left for the next host by the user"
+			}
 			e.emit(events.Event{Kind: events.ConnectCancelled, Host: o.host.URL, Index: o.host.Index, URL: p.targets[o.host],
-				Class: events.ClassCancelled, Err: "another host answered first", Elapsed: o.elapsed, Pass: p.pass, Phases: o.probed.Phases})
+				Class: events.ClassCancelled, Err: why, Elapsed: o.elapsed, Pass: p.pass, Phases: o.probed.Phases})
 		}
 	}
 }
