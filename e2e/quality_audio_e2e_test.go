@@ -15,21 +15,7 @@ import (
 // (seconds long) through a link of rate bytes/s.
 func audioLadderHost(t *testing.T, seconds int, rate int64) (*loopback.Host, *loopback.Link) {
 	t.Helper()
-	needTool(t, "ffmpeg")
-	dir := t.TempDir()
-	link, err := loopback.NewLink(rate)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := loopback.LinkedDir(dir, link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
-	if err := loopback.MakeAudioLadder(dir, h.URL, seconds); err != nil {
-		t.Fatal(err)
-	}
-	return h, link
+	return linkedLadder(t, seconds, rate, loopback.MakeAudioLadder)
 }
 
 // audioSegments counts, by group directory (a64, a192), the audio

@@ -22,6 +22,13 @@ const unlimited = 1 << 32
 // absolute URLs.
 func ladderHost(t *testing.T, seconds int, rate int64) (*loopback.Host, *loopback.Link) {
 	t.Helper()
+	return linkedLadder(t, seconds, rate, loopback.MakeLadder)
+}
+
+// linkedLadder serves what makeLadder writes (into the host's directory,
+// its URLs under the host's) over one link of rate bytes/s.
+func linkedLadder(t *testing.T, seconds int, rate int64, makeLadder func(dir, origin string, seconds int) error) (*loopback.Host, *loopback.Link) {
+	t.Helper()
 	needTool(t, "ffmpeg")
 	dir := t.TempDir()
 	link, err := loopback.NewLink(rate)
@@ -33,7 +40,7 @@ func ladderHost(t *testing.T, seconds int, rate int64) (*loopback.Host, *loopbac
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.Close() })
-	if err := loopback.MakeLadder(dir, h.URL, seconds); err != nil {
+	if err := makeLadder(dir, h.URL, seconds); err != nil {
 		t.Fatal(err)
 	}
 	return h, link
