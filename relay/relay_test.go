@@ -3,6 +3,7 @@ package relay
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -89,9 +90,14 @@ func startRelayOpts(t testing.TB, set func(*Options), hosts ...string) *harness 
 	return h
 }
 
-// events stops the stream and returns what it carried.
+// events stops the stream and returns what it carried. The relay says a
+// fetch once its answer is sent, so a client may hold the last bytes
+// before the event is out: the relay is shut down, its handlers given 2 s
+// to end, before the stream is.
 func (h *harness) events() []events.Event {
-	h.relay.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = h.relay.Shutdown(ctx)
 	h.bus.Close()
 	<-h.done
 	return h.evs
