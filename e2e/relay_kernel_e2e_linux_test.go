@@ -4,10 +4,7 @@
 package e2e
 
 import (
-	"bytes"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -41,39 +38,6 @@ func readSyscallBytes(t *testing.T, cmd *exec.Cmd) int64 {
 	return 0
 }
 
-// wantBody GETs url (with rng as Range, "" for none) and compares the body
-// with want as it comes.
-func wantBody(t *testing.T, url, rng string, want []byte) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	if rng != "" {
-		req.Header.Set("Range", rng)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	buf := make([]byte, 1<<20)
-	at := 0
-	for {
-		n, err := resp.Body.Read(buf)
-		if at+n > len(want) || !bytes.Equal(buf[:n], want[at:at+n]) {
-			t.Fatalf("range %q: bytes %d..%d differ from the file's", rng, at, at+n)
-		}
-		at += n
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("range %q: %v after %d bytes", rng, err, at)
-		}
-	}
-	if at != len(want) {
-		t.Fatalf("range %q: %d bytes of %d", rng, at, len(want))
-	}
-}
-
 // TestRelayModeCarriesBodiesInTheKernel: `clusterplay relay` moves a large
 // file from a loopback host to its client byte for byte, whole and in
 // ranges, without passing most of it through its own reads (splice from
@@ -86,9 +50,9 @@ func TestRelayModeCarriesBodiesInTheKernel(t *testing.T) {
 	good := hosttest.Keep(t)(loopback.Good(files))
 	cmd, url, _ := startRelayMode(t, "--host", good.URL)
 	before := readSyscallBytes(t, cmd)
-	wantBody(t, url+"big.bin", "", big)
-	wantBody(t, url+"big.bin", "bytes=1000-", big[1000:])
-	wantBody(t, url+"big.bin", "bytes=30000000-40000000", big[30000000:40000001])
+	hosttest.WantBody(t, url+"big.bin", "", big)
+	hosttest.WantBody(t, url+"big.bin", "bytes=1000-", big[1000:])
+	hosttest.WantBody(t, url+"big.bin", "bytes=30000000-40000000", big[30000000:40000001])
 	moved := int64(2*size - 1000 + 10000001)
 	if read := readSyscallBytes(t, cmd) - before; read > moved/2 {
 		t.Errorf("the relay read %d of the %d bytes it relayed itself: the kernel did not carry them", read, moved)
@@ -96,7 +60,7 @@ func TestRelayModeCarriesBodiesInTheKernel(t *testing.T) {
 
 	bad := hosttest.Keep(t)(loopback.CutAfter(files, cut))
 	_, url, evs := startRelayMode(t, "--host", bad.URL, "--host", good.URL)
-	wantBody(t, url+"big.bin", "", big)
+	hosttest.WantBody(t, url+"big.bin", "", big)
 	deadline := time.After(5 * time.Second)
 	for {
 		select {

@@ -1,7 +1,6 @@
 package relay
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,41 +15,13 @@ import (
 )
 
 // sameBody reads url's body (with rng as its Range, "" for none) and
-// compares it with want as it comes, without holding it all.
+// compares it with want as it comes (hosttest.WantBody), and its
+// Content-Length with want's.
 func sameBody(t *testing.T, url, rng string, want []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	if rng != "" {
-		req.Header.Set("Range", rng)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if cl := resp.Header.Get("Content-Length"); cl != strconv.Itoa(len(want)) {
+	h := hosttest.WantBody(t, url, rng, want)
+	if cl := h.Get("Content-Length"); cl != strconv.Itoa(len(want)) {
 		t.Errorf("range %q: Content-Length %s, want %d", rng, cl, len(want))
-	}
-	buf := make([]byte, 1<<20)
-	at := 0
-	for {
-		n, err := resp.Body.Read(buf)
-		if at+n > len(want) {
-			t.Fatalf("range %q: more than the %d bytes wanted", rng, len(want))
-		}
-		if !bytes.Equal(buf[:n], want[at:at+n]) {
-			t.Fatalf("range %q: bytes differ in %d..%d", rng, at, at+n)
-		}
-		at += n
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("range %q: %v after %d bytes", rng, err, at)
-		}
-	}
-	if at != len(want) {
-		t.Fatalf("range %q: %d bytes of %d", rng, at, len(want))
 	}
 }
 
