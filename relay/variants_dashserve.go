@@ -2,13 +2,10 @@ package relay
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
-
-	"clusterplay/events"
 )
 
 // Serving a DASH ladder's initialization and segments. A segment from a
@@ -140,22 +137,13 @@ func (r *Relay) serveDASHSegment(w http.ResponseWriter, req *http.Request, l *la
 // the initialization a switch needs, and notes what was served.
 func (r *Relay) dashSegment(w http.ResponseWriter, req *http.Request, l *ladder, prev int, c choice, lowest int, dur float64,
 	at func(rung int) (mediaSeg, bool)) {
-	seg, _ := at(c.rung)
 	early := answerEarly(w, req, l.contentType())
-	var watch func(got, total int64, el time.Duration) bool
-	abandonTo := -1
-	if c.rung != lowest {
-		watch = r.abandonWatch(l, c.rung, dur, &abandonTo)
-	}
 	began := time.Now()
-	body, host, _, err := r.dashFetch(req, l, c, seg, watch)
-	if errors.Is(err, errAbandoned) && abandonTo >= 0 {
-		c = choice{abandonTo, events.QualityAbandon}
-		if s, ok := at(c.rung); ok {
-			seg = s
-			body, host, _, err = r.dashFetch(req, l, c, seg, nil)
-		}
-	}
+	body, host, c, seg, err := r.fetchOrAbandon(l, c, lowest, true, dur, at,
+		func(c choice, seg mediaSeg, watch watchFunc) ([]byte, string, error) {
+			body, host, _, err := r.dashFetch(req, l, c, seg, watch)
+			return body, host, err
+		})
 	if err != nil {
 		failSegment(w, early, seg.clip, err)
 		return

@@ -87,38 +87,58 @@ func (r *Relay) await(req *http.Request, l *ladder, f *segFetch, start bool) err
 }
 
 // runFetch fetches f's segment whole from its rung, abandons it for the
-// lowest when the rule says it would come too late (abandonWatch), and
+// lowest when the rule says it would come too late (fetchOrAbandon), and
 // notes what was served.
 func (r *Relay) runFetch(req *http.Request, l *ladder, f *segFetch) {
 	defer close(f.done)
+	at := func(rung int) (mediaSeg, bool) {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return l.segmentAt(rung, f.seq)
+	}
+	seg, ok := at(f.c.rung)
 	l.mu.Lock()
-	seg, ok := l.segmentAt(f.c.rung, f.seq)
 	lowest := r.lowestUsable(l)
 	l.mu.Unlock()
 	if !ok {
 		f.err = errNoSegment
 		return
 	}
-	var watch func(got, total int64, el time.Duration) bool
-	abandonTo := -1
-	if f.abandonOK && f.c.rung != lowest {
-		watch = r.abandonWatch(l, f.c.rung, seg.dur, &abandonTo)
-	}
 	began := time.Now()
-	body, host, err := r.fetchWithInit(req, l, seg, watch)
+	f.body, f.host, f.c, _, f.err = r.fetchOrAbandon(l, f.c, lowest, f.abandonOK, seg.dur, at,
+		func(_ choice, seg mediaSeg, watch watchFunc) ([]byte, string, error) {
+			return r.fetchWithInit(req, l, seg, watch)
+		})
+	if f.err == nil {
+		r.servedSegment(l, f.prev, f.c, f.host, len(f.body), time.Since(began))
+	}
+}
+
+// watchFunc watches a download: got of total bytes after el; false ends it.
+type watchFunc = func(got, total int64, el time.Duration) bool
+
+// fetchOrAbandon fetches the segment of c's rung (at) through fetch,
+// watched by the abandon rule (abandonWatch) unless abandonOK is false or
+// the rung is the lowest; a download the rule gives up is fetched again
+// whole from the rung it names, the choice then said as abandon. HLS and
+// DASH ladders alike. It returns the final choice and its segment.
+func (r *Relay) fetchOrAbandon(l *ladder, c choice, lowest int, abandonOK bool, dur float64, at func(rung int) (mediaSeg, bool),
+	fetch func(c choice, seg mediaSeg, watch watchFunc) ([]byte, string, error)) ([]byte, string, choice, mediaSeg, error) {
+	seg, _ := at(c.rung)
+	var watch watchFunc
+	abandonTo := -1
+	if abandonOK && c.rung != lowest {
+		watch = r.abandonWatch(l, c.rung, dur, &abandonTo)
+	}
+	body, host, err := fetch(c, seg, watch)
 	if errors.Is(err, errAbandoned) && abandonTo >= 0 {
-		f.c = choice{abandonTo, events.QualityAbandon}
-		l.mu.Lock()
-		seg, ok = l.segmentAt(f.c.rung, f.seq)
-		l.mu.Unlock()
-		if ok {
-			body, host, err = r.fetchWithInit(req, l, seg, nil)
+		c = choice{abandonTo, events.QualityAbandon}
+		if s, ok := at(c.rung); ok {
+			seg = s
+			body, host, err = fetch(c, seg, nil)
 		}
 	}
-	f.body, f.host, f.err = body, host, err
-	if err == nil {
-		r.servedSegment(l, f.prev, f.c, host, len(body), time.Since(began))
-	}
+	return body, host, c, seg, err
 }
 
 // fetchWithInit reads seg's init segment, when it has one the relay does
